@@ -1,0 +1,394 @@
+"""Model → the Python source of one straight-line evaluator function, compiled once per ruleset.
+
+The function takes a record's input values as a tuple (slot order) and
+returns a flat tuple: for each scorecard, (effective weight, score) of every
+node in pre-order, then the total and the grade.  Inputs are unpacked into
+locals once; constants are default arguments; min/max/clamps are inline
+conditionals; each leaf is rounded where it is scored.  It computes exactly
+what `interp` computes (the differential tests hold it to that) and nothing
+else — no basis text, no error messages: any failure raises, and `program`
+asks the interpreter what went wrong.
+
+Safety: no user text reaches the source.  Names become slot variables
+(``i3``, ``l2``), numbers and strings become constants passed in by value.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+from . import nodes
+from .decimals import ROUNDING_MODES, SNAP, quantum
+from .model import Model, NodeSpec, ScorecardSpec
+
+_CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class _Source:
+    def __init__(self):
+        self.lines: list[str] = []
+        self.level = 1
+
+    def line(self, text: str):
+        self.lines.append("    " * self.level + text)
+
+    def indent(self):
+        self.level += 1
+
+    def dedent(self):
+        self.level -= 1
+
+
+class Generator:
+    """Builds the source and the constants it needs."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.out = _Source()
+        self.constants: list[object] = []
+        self._constant_names: dict[tuple, str] = {}
+        self._temp = 0
+        self.computed_lets: set[str] = set()
+        self.totals: dict[str, str] = {}
+        self.zero = self.const(Decimal(0))
+        self.one = self.const(Decimal(1))
+
+    # ── names ───────────────────────────────────────────────────────────────
+
+    def const(self, value) -> str:
+        key = (type(value).__name__, str(value))
+        if key not in self._constant_names:
+            self._constant_names[key] = f"k{len(self.constants)}"
+            self.constants.append(value)
+        return self._constant_names[key]
+
+    def temp(self) -> str:
+        self._temp += 1
+        return f"_x{self._temp}"
+
+    def name(self, name: str) -> str:
+        if name in self.totals:
+            return self.totals[name]
+        spec = self.model.input(name)
+        if spec is not None:
+            return f"i{spec.slot}"
+        let = self.model.let(name)
+        return f"l{let.slot}"
+
+    # ── expressions ─────────────────────────────────────────────────────────
+
+    def expr(self, expr, full: str | None = None) -> str:
+        e = lambda sub: self.expr(sub, full)  # noqa: E731
+        if isinstance(expr, nodes.Num):
+            return self.const(expr.value)
+        if isinstance(expr, nodes.Bool):
+            return "True" if expr.value else "False"
+        if isinstance(expr, nodes.Str):
+            return self.const(expr.value)
+        if isinstance(expr, nodes.Name):
+            return self.name(expr.name)
+        if isinstance(expr, nodes.Full):
+            assert full is not None
+            return full
+        if isinstance(expr, nodes.Neg):
+            return f"(-{e(expr.operand)})"
+        if isinstance(expr, nodes.Binary):
+            return f"({e(expr.left)} {expr.op} {e(expr.right)})"
+        if isinstance(expr, nodes.Compare):
+            return f"({e(expr.left)} {_CMP[expr.op]} {e(expr.right)})"
+        if isinstance(expr, nodes.Logic):
+            return f"({e(expr.left)} {expr.op} {e(expr.right)})"
+        if isinstance(expr, nodes.Not):
+            return f"(not {e(expr.operand)})"
+        if isinstance(expr, nodes.If):
+            return f"({e(expr.then)} if {e(expr.test)} else {e(expr.otherwise)})"
+        if isinstance(expr, nodes.Call):
+            args = [e(arg) for arg in expr.args]
+            if expr.func in ("min", "max"):
+                op = "<=" if expr.func == "min" else ">="
+                result = args[0]
+                for arg in args[1:]:
+                    a, b = self.temp(), self.temp()
+                    result = f"({a} if ({a} := {result}) {op} ({b} := {arg}) else {b})"
+                return result
+            if expr.func == "abs":
+                return f"abs({args[0]})"
+            mode = self.const(ROUND_CEILING if expr.func == "ceil" else ROUND_FLOOR)
+            return f"{args[0]}.to_integral_value({mode})"
+        raise AssertionError(f"cannot compile {expr!r}")  # pragma: no cover
+
+    # ── derived values ──────────────────────────────────────────────────────
+
+    def need(self, *exprs):
+        """Emit, at function level, every derived value `exprs` use that is not computed yet.
+
+        A derived value that cannot be computed (a missing input, a zero
+        divisor) becomes UNDEFINED: that is an error only if it is used.
+        """
+        wanted = []
+        for expr in exprs:
+            if expr is None:
+                continue
+            for node in nodes.walk(expr):
+                if isinstance(node, nodes.Name) and self.model.let(node.name) is not None:
+                    wanted.append(node.name)
+        for name in wanted:
+            self._emit_let(name)
+
+    def _emit_let(self, name: str):
+        if name in self.computed_lets:
+            return
+        let = self.model.let(name)
+        for dep in sorted(let.deps):
+            if self.model.let(dep) is not None:
+                self._emit_let(dep)
+        self.computed_lets.add(name)
+        var = f"l{let.slot}"
+        level = self.out.level
+        self.out.level = 1
+        self.out.line("try:")
+        self.out.line(f"    {var} = {self.expr(let.expr)}")
+        self.out.line("except Exception:")
+        self.out.line(f"    {var} = UNDEFINED")
+        self.out.level = level
+
+    # ── scorecards ──────────────────────────────────────────────────────────
+
+    def scorecard(self, card: ScorecardSpec) -> list[str]:
+        c = card.index
+        w = lambda i: f"w{c}_{i}"  # noqa: E731
+        s = lambda i: f"s{c}_{i}"  # noqa: E731
+        a = lambda i: f"a{c}_{i}"  # noqa: E731
+        out = self.out
+        out.line(f"# scorecard {c}")
+        leaves = list(card.leaves())
+        for node in leaves:
+            if node.indicator.applies is not None:
+                self.need(node.indicator.applies.condition)
+                out.line(f"{a(node.index)} = {self.expr(node.indicator.applies.condition)}")
+        for node in leaves:
+            declared = self.const(node.declared)
+            applies = node.indicator.applies
+            if applies is not None and not applies.full:
+                weight = f"({declared} if {a(node.index)} else {self.zero})"
+            else:
+                weight = declared
+            for move in node.moves_in:
+                weight += f" + ({self.zero} if {a(move.source)} else {self.const(move.amount)})"
+            out.line(f"{w(node.index)} = {weight}")
+        for node in leaves:
+            self.leaf(card, node, w(node.index), s(node.index), a(node.index))
+        for node in reversed(card.nodes):
+            if node.is_leaf:
+                continue
+            score = " + ".join(s(i) for i in node.children)
+            if node.bonus:
+                bound = self.const(node.declared)
+                neg = self.const(-node.declared)
+                out.line(f"{s(node.index)} = {self.zero} + {score}")
+                out.line(f"if {s(node.index)} > {bound}: {s(node.index)} = {bound}")
+                out.line(f"elif {s(node.index)} < {neg}: {s(node.index)} = {neg}")
+                out.line(f"{w(node.index)} = {bound}")
+            else:
+                out.line(f"{s(node.index)} = {self.zero} + {score}")
+                out.line(f"{w(node.index)} = {self.zero} + " + " + ".join(w(i) for i in node.children))
+        total = f"t{c}"
+        out.line(f"{total} = {self.zero} + " + " + ".join(s(i) for i in card.top))
+        if card.cap is not None:
+            low, high = (self.const(v) for v in card.cap)
+            out.line(f"if {total} < {low}: {total} = {low}")
+            out.line(f"if {total} > {high}: {total} = {high}")
+        grade = f"g{c}"
+        if card.grades:
+            keyword = "if"
+            for arm in card.grades:
+                if arm.op is None:
+                    out.line("else:" if keyword == "elif" else "if True:")
+                else:
+                    out.line(f"{keyword} {total} {arm.op} {self.expr(arm.threshold)}:")
+                out.indent()
+                out.line(f"{grade} = {self.const(arm.name)}")
+                out.dedent()
+                keyword = "elif"
+                if arm.op is None:
+                    break
+            else:
+                out.line("else:")
+                out.line(f"    {grade} = None")
+        else:
+            out.line(f"{grade} = None")
+        self.totals[card.name] = total
+        result = []
+        for node in card.nodes:
+            result += [w(node.index), s(node.index)]
+        return result + [total, grade]
+
+    def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str):
+        out = self.out
+        indicator = node.indicator
+        self.need(*(g.condition for g in indicator.guards), *(g.score for g in indicator.guards))
+        self.need(*_rule_exprs(indicator.rule))
+        out.line(f"# {card.index}/{node.index}")
+        applies = indicator.applies
+        if applies is not None:
+            out.line(f"if not {a}:")
+            out.line(f"    {s} = {w}" if applies.full else f"    {s} = {self.zero}")
+            out.line("else:")
+            out.indent()
+        keyword = "if"
+        for guard in indicator.guards:
+            out.line(f"{keyword} {self.expr(guard.condition, w)}:")
+            out.line(f"    {s} = {self.expr(guard.score, w)}")
+            keyword = "elif"
+        if indicator.guards:
+            out.line("else:")
+            out.indent()
+        getattr(self, "_rule_" + type(indicator.rule).__name__)(indicator.rule, node, w, s)
+        if indicator.guards:
+            out.dedent()
+        if applies is not None:
+            out.dedent()
+        high = self.const(node.declared) if node.bonus else w
+        low = self.const(-node.declared) if node.bonus else self.zero
+        out.line(f"if {s} > {high}: {s} = {high}")
+        out.line(f"elif {s} < {low}: {s} = {low}")
+        out.line(f"{s} = {s}.quantize(k_snap, k_even).quantize(k_step, k_mode)")
+
+    def _rule_ScoreRule(self, rule, node, w, s):
+        self.out.line(f"{s} = {self.expr(rule.expr, w)}")
+
+    def _rule_RatioRule(self, rule, node, w, s):
+        n, d = self.temp(), self.temp()
+        self.out.line(f"{n} = {self.expr(rule.numerator, w)}")
+        self.out.line(f"{d} = {self.expr(rule.denominator, w)}")
+        self.out.line(f"{s} = {w} * {n} / {d}")
+
+    def _rule_BandsRule(self, rule, node, w, s):
+        out = self.out
+        t = self.temp()
+        out.line(f"{t} = {self.expr(rule.subject, w)}")
+        keyword = "if"
+        has_else = False
+        for arm in rule.arms:
+            value = self.expr(arm.value, w)
+            if rule.share:
+                value = f"{w} * {value}"
+            if arm.op is None:
+                out.line("else:" if keyword == "elif" else "if True:")
+                has_else = True
+            else:
+                out.line(f"{keyword} {t} {_CMP[arm.op]} {self.expr(arm.threshold, w)}:")
+            out.line(f"    {s} = {value}")
+            keyword = "elif"
+            if arm.op is None:
+                break
+        if not has_else:
+            out.line("else:")
+            out.line(f"    {s} = {self.zero}")
+
+    def _rule_ChecklistRule(self, rule, node, w, s):
+        if rule.items[0].points is None:
+            count = " + ".join(f"({self.one} if {self.expr(item.condition, w)} else {self.zero})" for item in rule.items)
+            self.out.line(f"{s} = {w} * ({count}) / {self.const(Decimal(len(rule.items)))}")
+            return
+        terms = [f"({self.expr(item.points, w)} if {self.expr(item.condition, w)} else {self.zero})"
+                 for item in rule.items]
+        self.out.line(f"{s} = {self.zero} + " + " + ".join(terms))
+
+    def _rule_ManualRule(self, rule, node, w, s):
+        m = self.name(node.manual_input)
+        self.out.line(f"if {m} > {w}: raise UndefinedUse('deduction above weight')")
+        self.out.line(f"{s} = {w} - {m}")
+
+    def _rule_DeductionRule(self, rule, node, w, s):
+        out = self.out
+        adds = all(line.kind == "add" for line in rule.lines)
+        base = self.zero if (node.bonus or adds) else w
+        out.line(f"{s} = {base}")
+        for line in rule.lines:
+            amount, value = self.temp(), self.temp()
+            out.line(f"{amount} = {self.expr(line.amount, w)}")
+            if line.when is not None:
+                out.line(f"{value} = {amount} if {self.expr(line.when, w)} else {self.zero}")
+            else:
+                self._per(line.per, amount, value, w)
+            if line.up_to is not None:
+                cap = self.temp()
+                out.line(f"{cap} = {self.expr(line.up_to, w)}")
+                out.line(f"if {value} > {cap}: {value} = {cap}")
+            out.line(f"{s} = {s} {'+' if line.kind == 'add' else '-'} {value}")
+
+    def _per(self, per, amount, value, w):
+        out = self.out
+        subject = self.temp()
+        out.line(f"{subject} = {self.expr(per.subject, w)}")
+        if per.step is None:
+            out.line(f"{value} = {amount} * ({subject} if {subject} > {self.zero} else {self.zero})")
+            return
+        step = self.temp()
+        out.line(f"{step} = {self.expr(per.step, w)}")
+        excess = self.temp()
+        if per.threshold is not None:
+            threshold = self.temp()
+            out.line(f"{threshold} = {self.expr(per.threshold, w)}")
+            if per.direction == "above":
+                out.line(f"{excess} = {subject} - {threshold}")
+            else:
+                out.line(f"{excess} = {threshold} - {subject}")
+        else:
+            out.line(f"{excess} = {subject}")
+        out.line(f"if {excess} <= {self.zero}:")
+        out.line(f"    {value} = {self.zero}")
+        out.line("else:")
+        if per.mode == "started":
+            count = f"({excess} / {step}).to_integral_value({self.const(ROUND_CEILING)})"
+        elif per.mode == "whole":
+            count = f"({excess} / {step}).to_integral_value({self.const(ROUND_FLOOR)})"
+        else:
+            count = f"({excess} / {step})"
+        out.line(f"    {value} = {amount} * {count}")
+
+    # ── the function ────────────────────────────────────────────────────────
+
+    def function(self) -> str:
+        model = self.model
+        results = {}
+        for index in model.order:
+            results[index] = self.scorecard(model.scorecards[index])
+        flat = [name for index in range(len(model.scorecards)) for name in results[index]]
+        body = self.out.lines
+        inputs = ", ".join(f"i{spec.slot}" for spec in model.inputs)
+        self.const(SNAP)
+        special = {
+            "k_snap": SNAP,
+            "k_even": ROUND_HALF_EVEN,
+            "k_step": quantum(model.precision),
+            "k_mode": ROUNDING_MODES[model.rounding],
+        }
+        defaults = [f"{name}={name}" for name in [f"k{i}" for i in range(len(self.constants))] + list(special)]
+        self.special = special
+        head = [f"def evaluate(_values, {', '.join(defaults)}):"]
+        if inputs:
+            head.append(f"    ({inputs},) = _values")
+        tail = ["    return (" + ", ".join(flat) + ",)"]
+        return "\n".join(head + body + tail) + "\n"
+
+
+def _rule_exprs(rule):
+    """Every expression a rule evaluates (to compute the derived values it needs first)."""
+    if rule is None:
+        return []
+    return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)]
+
+
+def generate(model: Model) -> tuple[str, dict]:
+    """The evaluator's source and the namespace (constants, helpers) to execute it in."""
+    generator = Generator(model)
+    source = generator.function()
+    from .runtime import EXPORTED, UndefinedUse
+
+    namespace = dict(EXPORTED)
+    namespace["UndefinedUse"] = UndefinedUse
+    namespace.update({f"k{i}": value for i, value in enumerate(generator.constants)})
+    namespace.update(generator.special)
+    return source, namespace

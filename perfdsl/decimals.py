@@ -1,0 +1,102 @@
+"""Exact numbers: money units, percent and money strings, rounding and display.
+
+Money is held in 元 everywhere; 万元 converts exactly (× 10000).  Nothing in
+perfdsl ever goes through a float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal
+
+#: How many 元 one unit is worth.
+MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000)}
+
+#: Rounding modes a ruleset may name (``rounding half-up``).
+ROUNDING_MODES = {"half-up": ROUND_HALF_UP, "half-even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
+
+#: The arithmetic context of every evaluation.  40 significant digits keep a
+#: non-terminating rate's representation error far below any rounding step.
+CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
+
+#: Scores are first snapped to this many places so that, e.g., 6 × (1/1200)
+#: (0.00499…9 in 40 digits) rounds like the exact 0.005 it stands for.
+SNAP = Decimal("1e-24")
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+_MONEY_RE = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)\s*$")
+_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
+_NUMBER_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*$")
+
+
+def quantum(places: int) -> Decimal:
+    """The step of rounding to `places` decimals (``Decimal('0.01')`` for 2)."""
+    return Decimal(1).scaleb(-places)
+
+
+def round_score(value: Decimal, step: Decimal, mode: str = ROUND_HALF_UP) -> Decimal:
+    """Round a score to the ruleset's precision (snapping representation error first)."""
+    return value.quantize(SNAP, rounding=ROUND_HALF_EVEN, context=CONTEXT).quantize(step, rounding=mode)
+
+
+def parse_money_string(text: str) -> Decimal | None:
+    """``"0.43万元"`` → 4300 (元); ``"6,400,981.42元"`` → 6400981.42; None if not money."""
+    match = _MONEY_RE.match(text)
+    if not match:
+        return None
+    amount = Decimal(match.group(1).replace(",", ""))
+    return amount * MONEY_UNITS[match.group(2)]
+
+
+def parse_percent_string(text: str) -> Decimal | None:
+    """``"97.6%"`` → 0.976; None if the text is not a percentage."""
+    match = _PERCENT_RE.match(text)
+    if not match:
+        return None
+    return Decimal(match.group(1)) / HUNDRED
+
+
+def parse_number_string(text: str) -> Decimal | None:
+    """``"14"`` → 14; None for anything but a plain decimal number."""
+    match = _NUMBER_RE.match(text)
+    return Decimal(match.group(1)) if match else None
+
+
+def plain(value: Decimal) -> str:
+    """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(CONTEXT), "f")
+    return text
+
+
+def fixed(value: Decimal, places: int) -> str:
+    """`value` rounded half-up to `places` decimals, zeros kept (``97.60``)."""
+    text = format(value.quantize(quantum(places), rounding=ROUND_HALF_UP), "f")
+    return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
+
+
+def percent(value: Decimal) -> str:
+    """A rate as a percentage with 2 decimals: 0.976024 → ``97.60%``.
+
+    A rate that would read as a round figure it is not (1.000027 as
+    ``100.00%``, 0.000027 as ``0.00%``) gets the decimals that tell it apart
+    (``100.0027%``): a basis line must never hide a deviation.
+    """
+    scaled = value * HUNDRED
+    text = fixed(scaled, 2)
+    places = 2
+    while Decimal(text) != scaled and Decimal(text) == Decimal(text).to_integral_value() and places < 8:
+        places += 1
+        text = fixed(scaled, places)
+    if places > 2:
+        text = text.rstrip("0")
+    return text + "%"
+
+
+def money(value: Decimal, unit: str) -> str:
+    """Money (held in 元) shown in `unit`: 4300 → ``0.43万元``."""
+    return plain(value / MONEY_UNITS[unit]) + unit

@@ -1,0 +1,173 @@
+"""One error hierarchy for everything a user can get wrong, and one renderer.
+
+A ruleset problem is a `Diagnostic` (immutable, with a stable code and a
+`Span`); the exceptions below carry diagnostics or a data key, never a Python
+traceback's worth of internals.  The CLI maps each exception class to an exit
+status (2 for syntax and usage, 1 for checks, records and tests).
+
+Codes: P1xx syntax, P2xx names and types, P3xx weights and structure,
+P4xx rule shapes, P5xx data, P6xx evaluation.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+from .source import Span, display_width
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen
+class Diagnostic:
+    """A located message about a ruleset: ``file:line:col: error[P201]: …``."""
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span | None = attrs.field(default=None, eq=False)
+    hint: str | None = None
+    notes: tuple[tuple[str, Span | None], ...] = attrs.field(default=(), eq=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def render(self) -> str:
+        """Compiler-style text: location, message, the source line and a caret."""
+        head = f"{self.severity.value}[{self.code}]: {self.message}"
+        if self.span is None:
+            lines = [head]
+        else:
+            lines = [f"{self.span.location()}: {head}"]
+            lines += _excerpt(self.span, self.hint)
+        if self.span is None and self.hint:
+            lines.append(f"  = 提示: {self.hint}")
+        for text, span in self.notes:
+            where = f"{span.location()}: " if span is not None else ""
+            lines.append(f"  = 注: {where}{text}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        out = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": self.span.source.path if self.span else None,
+            "line": self.span.line if self.span else None,
+            "column": self.span.column if self.span else None,
+            "end_line": self.span.end_line if self.span else None,
+            "end_column": self.span.end_column if self.span else None,
+            "hint": self.hint,
+        }
+        return out
+
+
+def _excerpt(span: Span, hint: str | None) -> list[str]:
+    line = span.source.line(span.line)
+    gutter = str(span.line)
+    pad = " " * len(gutter)
+    lead = display_width(line[: span.column - 1])
+    if span.end_line == span.line and span.end_column > span.column:
+        width = display_width(line[span.column - 1 : span.end_column - 1])
+    else:
+        width = 1
+    caret = " " * lead + "^" * max(width, 1)
+    if hint:
+        caret += " " + hint
+    return [f"{gutter} | {line}", f"{pad} | {caret}"]
+
+
+def error(code: str, message: str, span: Span | None, hint: str | None = None,
+          notes: tuple = ()) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, hint, notes)
+
+
+def warning(code: str, message: str, span: Span | None, hint: str | None = None,
+            notes: tuple = ()) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, span, hint, notes)
+
+
+class PerfError(Exception):
+    """Base of every error perfdsl reports to a user."""
+
+    exit_code = 1
+
+    def render(self) -> str:
+        return str(self)
+
+
+class RulesetError(PerfError):
+    """A ruleset that cannot be used; carries every diagnostic found."""
+
+    def __init__(self, diagnostics):
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+class PerfSyntaxError(RulesetError):
+    """The text does not parse (exit status 2)."""
+
+    exit_code = 2
+
+
+class PerfCheckError(RulesetError):
+    """The ruleset parses but breaks a rule of the language (exit status 1)."""
+
+
+class UsageError(PerfError):
+    """A missing or unreadable file, an unknown format: the command itself is wrong."""
+
+    exit_code = 2
+
+
+class DataFileError(PerfError):
+    """A data file that cannot be read as records at all (bad JSON, a truncated file)."""
+
+    exit_code = 2
+
+
+class RecordError(PerfError):
+    """One record could not be scored: a malformed or missing value, or an evaluation failure.
+
+    `key` is the data key at fault when there is one; `record` is filled in by
+    the batch runner (the record's name, or its 1-based position).
+    """
+
+    def __init__(self, message: str, key: str | None = None, record=None):
+        self.message = message
+        self.key = key
+        self.record = record
+        super().__init__(message)
+
+    def with_record(self, record) -> RecordError:
+        self.record = record
+        return self
+
+    def render(self) -> str:
+        where = f"记录 {self.record}" if self.record is not None else "记录"
+        key = f"，键 `{self.key}`" if self.key else ""
+        return f"{where}{key}: {self.message}"
+
+    def to_json(self) -> dict:
+        return {"message": self.message, "key": self.key}
+
+
+class DataValueError(RecordError):
+    """A value in the record is missing, malformed or out of range."""
+
+
+class EvaluationError(RecordError):
+    """A rule could not be applied to the record (e.g. a division by zero)."""
+
+    def __init__(self, message: str, key: str | None = None, record=None, indicator=None):
+        super().__init__(message, key, record)
+        self.indicator = indicator

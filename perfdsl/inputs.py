@@ -1,0 +1,207 @@
+"""A record (one department's data) → typed input values, or one `DataValueError` listing every problem.
+
+The data contract (DESIGN §6): keys are the ruleset's input names; keys that
+start with ``_`` are metadata; a value is plain or annotated
+(``{"value": 3, "note": "…"}``); money also takes ``"0.43万元"``/``"4300元"``,
+rates ``"97.6%"``.  An unknown key is an error naming the nearest input.
+Values from spreadsheets and CSV (`lenient`) may also be numeric text,
+是/否, TRUE/FALSE and empty cells.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+
+import attrs
+
+from .decimals import MONEY_UNITS, parse_money_string, parse_number_string, parse_percent_string, plain
+from .errors import DataValueError
+from .model import InputSpec, Model
+from .resolve import nearest
+from .runtime import MISSING
+
+_TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
+_FALSE = {"false", "否", "0", "no", "n", "×", "✗"}
+
+
+@attrs.frozen
+class Record:
+    """One record's converted inputs: by slot for compiled code, by name for the interpreter."""
+
+    slots: tuple
+    values: dict
+    notes: dict  # input name → the note that came with its value
+    name: object  # the record's name, or its 1-based position
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _show(raw) -> str:
+    if isinstance(raw, Decimal):
+        return plain(raw)
+    if isinstance(raw, float):
+        return repr(raw)
+    try:
+        return json.dumps(raw, ensure_ascii=False)
+    except TypeError:
+        return repr(raw)
+
+
+def _number(raw, lenient: bool) -> Decimal:
+    if isinstance(raw, bool):
+        raise _Invalid
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            raise _Invalid
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise _Invalid
+        return Decimal(repr(raw))
+    if lenient and isinstance(raw, str):
+        value = parse_number_string(raw.replace(",", ""))
+        if value is not None:
+            return value
+    raise _Invalid
+
+
+def convert_value(spec: InputSpec, raw, lenient: bool = False):
+    """Convert one raw value to `spec`'s type; raise `_Invalid` with no message on failure."""
+    kind = spec.type.kind
+    if kind == "number":
+        return _number(raw, lenient)
+    if kind == "count":
+        value = _number(raw, lenient)
+        if value != value.to_integral_value() or value < 0:
+            raise _Invalid
+        return value
+    if kind == "money":
+        if isinstance(raw, str):
+            value = parse_money_string(raw)
+            if value is not None:
+                return value
+        return _number(raw, lenient) * MONEY_UNITS[spec.type.unit]
+    if kind == "rate":
+        if isinstance(raw, str):
+            value = parse_percent_string(raw)
+            if value is not None:
+                return value
+        return _number(raw, lenient)
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if lenient and isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
+            text = str(raw).strip().lower()
+            if text in _TRUE:
+                return True
+            if text in _FALSE:
+                return False
+        raise _Invalid
+    if kind == "text":
+        if isinstance(raw, str):
+            return raw
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            return str(raw)
+        raise _Invalid
+    raise AssertionError(kind)  # pragma: no cover
+
+
+_EXPECTED = {
+    "number": "数字",
+    "count": "非负整数",
+    "rate": '比率：小数（如 0.976）或百分数字符串（如 "97.6%"）',
+    "bool": "true 或 false",
+    "text": "文本",
+}
+
+
+def _expected(spec: InputSpec) -> str:
+    if spec.type.kind == "money":
+        return f'金额：数字（单位 {spec.type.unit}）或带单位的字符串（如 "0.43万元"、"4300元"）'
+    return _EXPECTED[spec.type.kind]
+
+
+def convert_record(model: Model, record, position: int | None = None, lenient: bool = False) -> Record:
+    """Convert `record` (a dict) for `model`; raise `DataValueError` naming the record and the key(s)."""
+    label = position
+    if not isinstance(record, dict):
+        raise DataValueError(f"记录须是 JSON 对象（键为输入名），得到 {_show(record)[:60]}", record=label)
+    problems: list[tuple[str, str]] = []
+    for key in record:
+        if not isinstance(key, str) or key.startswith("_"):
+            continue
+        if model.input(key) is None:
+            close = nearest(key, [spec.name for spec in model.inputs])
+            hint = f"，是否为 `{close}`？" if close else ""
+            problems.append((key, f"未知的键 `{key}`（规则集没有这个输入）{hint}"))
+    values: dict = {}
+    notes: dict = {}
+    for spec in model.inputs:
+        raw = record.get(spec.name, None)
+        if isinstance(raw, dict):
+            extra = set(raw) - {"value", "note"}
+            if "value" not in raw or extra:
+                problems.append((spec.name, '带注释的值须写成 {"value": …, "note": "…"}'))
+                continue
+            note = raw.get("note")
+            if note is not None:
+                if not isinstance(note, str):
+                    problems.append((spec.name, "note 须是文本"))
+                    continue
+                notes[spec.name] = note
+            raw = raw["value"]
+        if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
+            values[spec.name] = spec.default if spec.default is not None else MISSING
+            continue
+        try:
+            value = convert_value(spec, raw, lenient)
+        except (_Invalid, InvalidOperation, ValueError):
+            problems.append((spec.name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
+            continue
+        if spec.manual_for is not None and value < 0:
+            problems.append((spec.name, f"评审扣分不能为负，得到 {plain(value)}"))
+            continue
+        values[spec.name] = value
+    if not problems:
+        problems.extend(_range_problems(model, values))
+    name = label
+    if model.record is not None:
+        own = values.get(model.record)
+        if own is not None and own is not MISSING:
+            name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
+    if problems:
+        message = "；".join(text if text.startswith("未知") else f"`{key}` {text}" for key, text in problems)
+        raise DataValueError(message, key=problems[0][0], record=name)
+    slots = tuple(values[spec.name] for spec in model.inputs)
+    return Record(slots, values, notes, name)
+
+
+def _range_problems(model: Model, values: dict):
+    from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
+
+    for spec in model.inputs:
+        value = values.get(spec.name)
+        if value is MISSING or value is None or (spec.low is None and spec.high is None):
+            continue
+        low = constant_bound(model, spec.low, values) if spec.low is not None else None
+        high = constant_bound(model, spec.high, values) if spec.high is not None else None
+        if (low is not None and value < low) or (high is not None and value > high):
+            shown = _shown_bound(spec, low, high)
+            yield (spec.name, f"取值 {_shown_value(spec, value)} 超出范围 {shown}")
+
+
+def _shown_value(spec, value):
+    from .basis import show_value
+
+    return show_value(value, spec.type)
+
+
+def _shown_bound(spec, low, high) -> str:
+    lo = _shown_value(spec, low) if low is not None else "-∞"
+    hi = _shown_value(spec, high) if high is not None else "+∞"
+    return f"[{lo}, {hi}]"

@@ -1,0 +1,597 @@
+"""The reference evaluator: walks the model for one record, with a basis line for every indicator.
+
+It is the meaning of the language.  The compiled evaluator (`codegen`) must
+agree with it to the last digit (the differential tests check this); it
+supplies the basis text and `explain` traces; and when a compiled run fails,
+it is asked again so that the message can name the indicator, the input and
+the figures.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+
+import attrs
+
+from . import basis, nodes
+from .basis import CLAUSE, SENTENCE, points, show_value
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, plain, quantum, round_score
+from .errors import DataValueError, EvaluationError, RecordError
+from .inputs import Record
+from .model import Model, NodeSpec, ScorecardSpec
+from .runtime import MISSING
+from .unparse import expression
+
+
+@attrs.frozen
+class NodeTrace:
+    """How one indicator (group or leaf) was scored."""
+
+    weight: Decimal  # effective weight
+    score: Decimal
+    basis: str
+    applicable: bool = True
+    inputs: tuple[str, ...] = ()  # inputs read, in order
+    lets: tuple[str, ...] = ()  # derived values used, in order
+    arm: str | None = None  # the rule arm that decided the score
+
+
+@attrs.frozen
+class CardTrace:
+    name: str
+    max: Decimal
+    nodes: tuple[NodeTrace, ...]
+    total: Decimal
+    grade: str | None
+    basis: str
+
+
+@attrs.frozen
+class Trace:
+    cards: dict  # name → CardTrace, in declaration order
+    lets: dict  # derived values computed, name → value
+
+
+def _pretty(expr) -> str:
+    """A condition or formula as a reader would write it: ``有转移支付``, ``项目总数 = 0``."""
+    text = expression(expr, times="×")
+    for ascii_op, shown in ((" >= ", " ≥ "), (" <= ", " ≤ "), (" != ", " ≠ "), (" == ", " = ")):
+        text = text.replace(ascii_op, shown)
+    return text.replace(" and ", " 且 ").replace(" or ", " 或 ").replace("not ", "非 ")
+
+
+class _Leaf:
+    """Bookkeeping while one leaf is scored: what it read and the basis clauses."""
+
+    def __init__(self, node: NodeSpec, weight: Decimal):
+        self.node = node
+        self.weight = weight
+        self.inputs: list[str] = []
+        self.lets: list[str] = []
+        self.clauses: list[str] = []
+        self.arm: str | None = None
+
+
+class Evaluation:
+    """Scores one record against a model."""
+
+    def __init__(self, model: Model, record: Record):
+        self.model = model
+        self.values = record.values
+        self.notes = record.notes
+        self.lets: dict[str, object] = {}
+        self.totals: dict[str, Decimal] = {}
+        self.step = quantum(model.precision)
+        self.mode = ROUNDING_MODES[model.rounding]
+        self.leaf: _Leaf | None = None
+        self._computing: list[str] = []
+
+    # ── values ──────────────────────────────────────────────────────────────
+
+    def read(self, name: str):
+        if name in self.totals:
+            return self.totals[name]
+        spec = self.model.input(name)
+        if spec is not None:
+            value = self.values.get(name, MISSING)
+            if self.leaf is not None and name not in self.leaf.inputs:
+                self.leaf.inputs.append(name)
+            if value is MISSING:
+                raise DataValueError(f"缺少输入 `{name}`", key=name)
+            return value
+        let = self.model.let(name)
+        if let is not None:
+            if self.leaf is not None and name not in self.leaf.lets:
+                self.leaf.lets.append(name)
+            if name not in self.lets:
+                self._computing.append(name)
+                try:
+                    self.lets[name] = self.eval(let.expr)
+                finally:
+                    self._computing.pop()
+            return self.lets[name]
+        raise AssertionError(f"unbound name {name}")  # resolve guarantees every name is bound
+
+    def eval(self, expr, full: Decimal | None = None):
+        if isinstance(expr, nodes.Num):
+            return expr.value
+        if isinstance(expr, (nodes.Bool, nodes.Str)):
+            return expr.value
+        if isinstance(expr, nodes.Name):
+            return self.read(expr.name)
+        if isinstance(expr, nodes.Full):
+            return full
+        if isinstance(expr, nodes.Neg):
+            return -self.eval(expr.operand, full)
+        if isinstance(expr, nodes.Binary):
+            left = self.eval(expr.left, full)
+            right = self.eval(expr.right, full)
+            if expr.op == "+":
+                return left + right
+            if expr.op == "-":
+                return left - right
+            if expr.op == "*":
+                return left * right
+            if right == 0:
+                raise self._division_by_zero(expr)
+            return left / right
+        if isinstance(expr, nodes.Compare):
+            left = self.eval(expr.left, full)
+            right = self.eval(expr.right, full)
+            return _COMPARE[expr.op](left, right)
+        if isinstance(expr, nodes.Logic):
+            left = self.eval(expr.left, full)
+            if expr.op == "and":
+                return self.eval(expr.right, full) if left else False
+            return True if left else self.eval(expr.right, full)
+        if isinstance(expr, nodes.Not):
+            return not self.eval(expr.operand, full)
+        if isinstance(expr, nodes.If):
+            return self.eval(expr.then if self.eval(expr.test, full) else expr.otherwise, full)
+        if isinstance(expr, nodes.Call):
+            args = [self.eval(arg, full) for arg in expr.args]
+            if expr.func == "min":
+                result = args[0]
+                for arg in args[1:]:
+                    result = result if result <= arg else arg
+                return result
+            if expr.func == "max":
+                result = args[0]
+                for arg in args[1:]:
+                    result = result if result >= arg else arg
+                return result
+            if expr.func == "abs":
+                return abs(args[0])
+            if expr.func == "ceil":
+                return args[0].to_integral_value(rounding=ROUND_CEILING)
+            return args[0].to_integral_value(rounding=ROUND_FLOOR)
+        raise AssertionError(f"cannot evaluate {expr!r}")  # pragma: no cover
+
+    def _division_by_zero(self, expr) -> EvaluationError:
+        divisor = expression(expr.right)
+        where = f"派生值 {self._computing[-1]}" if self._computing else "公式"
+        key = None
+        names = [n.name for n in nodes.walk(expr.right) if isinstance(n, nodes.Name)]
+        for name in names:
+            if self.model.input(name) is not None:
+                key = name
+                break
+        shown = self._show(expr.right)
+        detail = f"`{divisor}` = {shown}" if shown != divisor else f"`{divisor}`"
+        return EvaluationError(f"除数为 0：{where} `{expression(expr)}` 中 {detail} = 0",
+                               key=key)
+
+    # ── text ────────────────────────────────────────────────────────────────
+
+    def _shown(self, name: str) -> str | None:
+        try:
+            value = self.read(name)
+        except RecordError:
+            return None
+        spec = self.model.input(name)
+        vtype = spec.type if spec is not None else (self.model.let(name).type if self.model.let(name) else None)
+        return show_value(value, vtype)
+
+    def _show(self, expr, full: Decimal | None = None) -> str:
+        return basis.substituted(expr, self._shown, points(full) if full is not None else None)
+
+    def _value_text(self, expr, value) -> str:
+        return show_value(value, self.model.types.get(id(expr)))
+
+    def describe(self, expr, full: Decimal | None = None) -> str:
+        """``部门预算支出率 = 6440687.91元 / (…) = 97.60%``: a figure, how it is made, and its value."""
+        value = self.eval(expr, full)
+        shown = self._value_text(expr, value)
+        if isinstance(expr, nodes.Name):
+            let = self.model.let(expr.name)
+            if let is not None:
+                formula = self._show(let.expr)
+                return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
+            return f"{expr.name} = {shown}"
+        if isinstance(expr, nodes.Num):
+            return expr.text
+        formula = self._show(expr, full)
+        return f"{formula} = {shown}" if formula != shown else shown
+
+    def _facts(self, expr) -> str:
+        """The values a condition looked at: ``有转移支付 = 否``."""
+        seen = []
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name) and node.name not in seen:
+                seen.append(node.name)
+        shown = []
+        for name in seen:
+            value = self._shown(name)
+            if value is not None:
+                shown.append(f"{name} = {value}")
+        return "、".join(shown)
+
+    def _condition(self, expr, holds: bool) -> str:
+        facts = self._facts(expr)
+        if isinstance(expr, nodes.Name):
+            return facts
+        text = _pretty(expr) + ("" if holds else " 不成立")
+        return f"{text}（{facts}）" if facts and facts != text else text
+
+    # ── scorecards ──────────────────────────────────────────────────────────
+
+    def run(self) -> Trace:
+        with localcontext(CONTEXT):
+            cards = {}
+            for index in self.model.order:
+                card = self.model.scorecards[index]
+                cards[card.name] = self.scorecard(card)
+            ordered = {card.name: cards[card.name] for card in self.model.scorecards}
+            return Trace(ordered, dict(self.lets))
+
+    def scorecard(self, card: ScorecardSpec) -> CardTrace:
+        applicable: dict[int, bool] = {}
+        for node in card.leaves():
+            applies = node.indicator.applies
+            if applies is not None:
+                applicable[node.index] = self._guarded(node, lambda: self._truth(applies.condition))
+        weights: list[Decimal] = [node.declared for node in card.nodes]
+        for node in card.leaves():
+            if not applicable.get(node.index, True) and not node.indicator.applies.full:
+                weights[node.index] = ZERO
+            for move in node.moves_in:
+                if not applicable[move.source]:
+                    weights[node.index] += move.amount
+        traces: list[NodeTrace | None] = [None] * len(card.nodes)
+        for node in card.leaves():
+            traces[node.index] = self._guarded(
+                node, lambda: self.score_leaf(card, node, weights[node.index], applicable.get(node.index, True))
+            )
+        for node in reversed(card.nodes):
+            if node.is_leaf:
+                continue
+            parts = [traces[i] for i in node.children]
+            weight = sum((p.weight for p in parts), ZERO) if not node.bonus else node.declared
+            score = sum((p.score for p in parts), ZERO)
+            text = " + ".join(points(p.score) for p in parts) + f" = {points(score)}"
+            if node.bonus:
+                bounded = min(max(score, -node.declared), node.declared)
+                if bounded != score:
+                    text += f"{CLAUSE}加减分以 ±{points(node.declared)} 为限，计 {points(bounded)}"
+                score = bounded
+            if len(parts) == 1:
+                text = f"= {points(score)}"
+            traces[node.index] = NodeTrace(weight, score, f"下级指标合计 {text}")
+        top = [traces[i] for i in card.top]
+        raw = sum((t.score for t in top), ZERO)
+        total = raw
+        text = " + ".join(points(t.score) for t in top) + f" = {points(raw)}"
+        if card.cap is not None:
+            low, high = card.cap
+            total = min(max(raw, low), high)
+            if total != raw:
+                text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(total)}"
+        grade = self.grade(card, total)
+        self.totals[card.name] = total
+        return CardTrace(card.name, card.max, tuple(traces), total, grade, text)
+
+    def grade(self, card: ScorecardSpec, total: Decimal) -> str | None:
+        if not card.grades:
+            return None
+        for arm in card.grades:
+            if arm.op is None:
+                return arm.name
+            threshold = self.eval(arm.threshold)
+            if (total >= threshold) if arm.op == ">=" else (total > threshold):
+                return arm.name
+        return None
+
+    def _guarded(self, node: NodeSpec, work):
+        """Run `work` for `node`, naming the indicator in any error it raises."""
+        try:
+            return work()
+        except RecordError as exc:
+            if getattr(exc, "indicator", None) is None:
+                prefix = f"指标 {'/'.join(node.path)}: "
+                if isinstance(exc, DataValueError):
+                    new = DataValueError(prefix + exc.message, key=exc.key)
+                else:
+                    new = EvaluationError(prefix + exc.message, key=exc.key, indicator=node.path)
+                new.indicator = node.path
+                raise new from None
+            raise
+        except (InvalidOperation, ArithmeticError) as exc:
+            raise EvaluationError(f"指标 {'/'.join(node.path)}: 无法计算（{type(exc).__name__}）",
+                                  indicator=node.path) from None
+        finally:
+            self.leaf = None
+
+    def _truth(self, expr) -> bool:
+        return bool(self.eval(expr))
+
+    # ── leaves ──────────────────────────────────────────────────────────────
+
+    def score_leaf(self, card: ScorecardSpec, node: NodeSpec, weight: Decimal, applicable: bool) -> NodeTrace:
+        leaf = self.leaf = _Leaf(node, weight)
+        indicator = node.indicator
+        received = [m for m in node.moves_in if not self._applies(card, m.source)]
+        if received:
+            added = " + ".join(points(m.amount) for m in received)
+            sources = "、".join(card.nodes[m.source].name for m in received)
+            leaf.clauses.append(f"分值 {points(node.declared)} + {added}（{sources}不适用调入）= {points(weight)}")
+        if not applicable:
+            applies = indicator.applies
+            why = self._condition(applies.condition, False)
+            if applies.full:
+                leaf.clauses.append(f"不适用（{why}），按分值得分 {points(weight)}")
+                return self._finish(leaf, weight, weight, applicable=False, rounded=True)
+            targets = "、".join(f"{m.target} +{points(m.amount)}" for m in applies.moves)
+            leaf.clauses.append(f"不适用（{why}），分值 {points(node.declared)} 调整至 {targets}")
+            return self._finish(leaf, ZERO, ZERO, applicable=False, rounded=True)
+        for number, guard in enumerate(indicator.guards, start=1):
+            if self._truth(guard.condition):
+                raw = self.eval(guard.score, weight)
+                leaf.arm = f"when#{number}"
+                leaf.clauses.append(f"{self._condition(guard.condition, True)}{CLAUSE}{self._points_text(guard.score, raw, weight)}")
+                return self._finish(leaf, weight, raw)
+        rule = indicator.rule
+        raw = getattr(self, "_rule_" + type(rule).__name__)(rule, leaf, weight)
+        return self._finish(leaf, weight, raw)
+
+    def _applies(self, card, index) -> bool:
+        return self._truth(card.nodes[index].indicator.applies.condition)
+
+    def _points_text(self, expr, raw, weight) -> str:
+        if isinstance(expr, nodes.Full):
+            return f"得满分 {points(weight)}"
+        if isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and isinstance(expr.operand, nodes.Num)):
+            return f"得 {points(self._round(raw))} 分"
+        if isinstance(expr, nodes.If):
+            holds = self._truth(expr.test)
+            branch = expr.then if holds else expr.otherwise
+            return f"{self._condition(expr.test, holds)}{CLAUSE}{self._points_text(branch, raw, weight)}"
+        return f"{self._show(expr, weight)} = {points(self._round(raw))}"
+
+    def _round(self, value: Decimal) -> Decimal:
+        return round_score(value, self.step, self.mode)
+
+    def _finish(self, leaf: _Leaf, weight, raw, applicable=True, rounded=False) -> NodeTrace:
+        node = leaf.node
+        if node.bonus:
+            low, high = -node.declared, node.declared
+        else:
+            low, high = ZERO, weight
+        score = raw
+        if score > high:
+            score = high
+            leaf.clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
+        elif score < low:
+            score = low
+            leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+        score = self._round(score)
+        for name in leaf.inputs:
+            note = self.notes.get(name)
+            if note and not (isinstance(node.indicator.rule, nodes.ManualRule) and name == node.manual_input):
+                leaf.clauses.append(f"依据：{note}")
+        text = CLAUSE.join(leaf.clauses)
+        return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm)
+
+    # one method per rule form; each returns the raw score and adds its clauses
+
+    def _rule_ScoreRule(self, rule, leaf, weight):
+        raw = self.eval(rule.expr, weight)
+        leaf.clauses.append(self._points_text(rule.expr, raw, weight))
+        return raw
+
+    def _rule_RatioRule(self, rule, leaf, weight):
+        numerator = self.eval(rule.numerator, weight)
+        denominator = self.eval(rule.denominator, weight)
+        if denominator == 0:
+            key = rule.denominator.name if isinstance(rule.denominator, nodes.Name) else None
+            raise EvaluationError(
+                f"比率的分母 `{expression(rule.denominator)}` 为 0，规则没有说明此时如何计分",
+                key=key if key and self.model.input(key) else None,
+            )
+        raw = weight * numerator / denominator
+        rate = numerator / denominator
+        name = leaf.node.name
+        num_text = self._value_text(rule.numerator, numerator)
+        den_text = self._value_text(rule.denominator, denominator)
+        leaf.clauses.append(f"{name} = {num_text} / {den_text} = {percent(rate)}"
+                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+        return raw
+
+    def _rule_BandsRule(self, rule, leaf, weight):
+        subject = self.eval(rule.subject, weight)
+        described = self.describe(rule.subject, weight)
+        for number, arm in enumerate(rule.arms, start=1):
+            if arm.op is None:
+                leaf.arm = "else"
+                value = self.eval(arm.value, weight)
+                head = "不在以上各档"
+                break
+            threshold = self.eval(arm.threshold, weight)
+            if _COMPARE[arm.op](subject, threshold):
+                leaf.arm = f"band#{number}"
+                value = self.eval(arm.value, weight)
+                head = f"{basis.comparison(arm.op)} {self._show(arm.threshold)}"
+                break
+        else:
+            leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
+            leaf.arm = "none"
+            return ZERO
+        if rule.share:
+            raw = weight * value
+            shown = self._show(arm.value, weight) if _is_literal(arm.value) else percent(value)
+            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(self._round(raw))}"
+        else:
+            raw = value
+            tail = f"得 {points(self._round(raw))} 分"
+        leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
+        return raw
+
+    def _rule_ChecklistRule(self, rule, leaf, weight):
+        met = [bool(self.eval(item.condition, weight)) for item in rule.items]
+        count = sum(met)
+        total = len(rule.items)
+        if rule.items and rule.items[0].points is None:
+            raw = weight * count / total
+            text = f"符合 {count}/{total} 项"
+            missed = [_pretty(item.condition) for item, ok in zip(rule.items, met) if not ok]
+            if missed:
+                text += f"（不符合：{'、'.join(missed)}）"
+            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {points(self._round(raw))}")
+            return raw
+        raw = ZERO
+        shown = []
+        for item, ok in zip(rule.items, met):
+            if ok:
+                value = self.eval(item.points, weight)
+                raw += value
+                shown.append(f"{_pretty(item.condition)} ✓ +{points(value)}")
+            else:
+                shown.append(f"{_pretty(item.condition)} ✗")
+        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
+        return raw
+
+    def _rule_ManualRule(self, rule, leaf, weight):
+        name = leaf.node.manual_input
+        deduction = self.read(name)
+        if deduction > weight:
+            raise DataValueError(f"`{name}` 为 {plain(deduction)}，超过指标的分值 {points(weight)}", key=name)
+        raw = weight - deduction
+        note = self.notes.get(name)
+        if deduction == 0:
+            text = "评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分"
+        else:
+            text = (f"评审扣 {plain(deduction)} 分" + (f"：{note}" if note else "")
+                    + f"{CLAUSE}{points(weight)} - {plain(deduction)} = {points(self._round(raw))}")
+        leaf.clauses.append(text)
+        return raw
+
+    def _rule_DeductionRule(self, rule, leaf, weight):
+        adds = all(line.kind == "add" for line in rule.lines)
+        base = ZERO if (leaf.node.bonus or adds) else weight
+        raw = base
+        amounts = []
+        texts = []
+        for line in rule.lines:
+            amount = self.eval(line.amount, weight)
+            value, text = self._capped(line, *self._deduction(line, amount, weight), weight)
+            amounts.append((line.kind, value))
+            raw = raw + value if line.kind == "add" else raw - value
+            texts.append(text)
+        changed = [(kind, value) for kind, value in amounts if value != 0]
+        if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
+            tail = f"得 {points(self._round(raw))} 分"
+        else:
+            terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
+            tail = f"{points(base)}{terms} = {points(self._round(raw))}"
+        leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
+        return raw
+
+    def _deduction(self, line, amount, weight):
+        """The points one line deducts (or adds) before its cap, and the clause saying why."""
+        verb = "扣" if line.kind == "deduct" else "加"
+        if line.when is not None:
+            holds = self._truth(line.when)
+            value = amount if holds else ZERO
+            text = (f"{self._condition(line.when, True)}{CLAUSE}{verb} {points(amount)}" if holds
+                    else f"{self._condition(line.when, False)}{CLAUSE}不{verb}")
+            return value, text
+        per = line.per
+        described = self.describe(per.subject, weight)
+        subject = self.eval(per.subject, weight)
+        if per.step is None:
+            count = max(subject, ZERO)
+            value = amount * count
+            text = f"{described}{CLAUSE}每次{verb} {points(amount)}"
+            text += f"{CLAUSE}{verb} {points(value)}" if count else f"{CLAUSE}不{verb}"
+            return value, text
+        step = self.eval(per.step, weight)
+        step_text = self._show(per.step)
+        if per.threshold is not None:
+            threshold = self.eval(per.threshold, weight)
+            threshold_text = self._show(per.threshold)
+            excess = subject - threshold if per.direction == "above" else threshold - subject
+            where = f"超过 {threshold_text}" if per.direction == "above" else f"低于 {threshold_text}"
+            if excess <= 0:
+                not_where = "未超过" if per.direction == "above" else "不低于"
+                return ZERO, f"{described}{CLAUSE}{not_where} {threshold_text}{CLAUSE}不{verb}"
+            excess_text = show_value(excess, self.model.types.get(id(per.subject)))
+        else:
+            excess = max(subject, ZERO)
+            where = ""
+            excess_text = self._value_text(per.subject, excess)
+            if excess == 0:
+                return ZERO, f"{described}{CLAUSE}不{verb}"
+        steps = excess / step
+        if per.mode == "started":
+            count = steps.to_integral_value(rounding=ROUND_CEILING)
+            counted = f"⌈{excess_text} / {step_text}⌉ = {plain(count)}"
+            each = f"每起 {step_text}"
+        elif per.mode == "whole":
+            count = steps.to_integral_value(rounding=ROUND_FLOOR)
+            counted = f"⌊{excess_text} / {step_text}⌋ = {plain(count)}"
+            each = f"每满 {step_text}"
+        else:
+            count = steps
+            counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
+            each = f"每 {step_text}"
+        value = amount * count
+        lead = f"{where}的部分" if where else ""
+        text = f"{described}{CLAUSE}{lead}{each}{verb} {points(amount)}{CLAUSE}{counted}{CLAUSE}{verb} {points(value)}"
+        return value, text
+
+    def _capped(self, line, value, text, weight):
+        if line.up_to is None:
+            return value, text
+        cap = self.eval(line.up_to, weight)
+        if value > cap:
+            verb = "扣" if line.kind == "deduct" else "加"
+            return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
+        return value, text
+
+
+def _is_literal(expr) -> bool:
+    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and isinstance(expr.operand, nodes.Num))
+
+
+_COMPARE = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def evaluate(model: Model, record: Record) -> Trace:
+    """Score `record` with the reference evaluator."""
+    return Evaluation(model, record).run()
+
+
+def constant_bound(model: Model, expr, values: dict):
+    """The value of an input's range bound, or None if it names an input the record leaves out."""
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name) and values.get(node.name, MISSING) is MISSING:
+            return None
+    record = Record((), values, {}, None)
+    with localcontext(CONTEXT):
+        return Evaluation(model, record).eval(expr)

@@ -1,0 +1,60 @@
+"""The only module that knows the order of the phases: read → parse → resolve → check → compile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import checks, parser, resolve
+from .errors import Diagnostic, PerfCheckError, PerfSyntaxError, UsageError
+from .model import Model
+from .program import Program
+
+
+def read_ruleset(path) -> str:
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: 文件不存在") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: 是目录，不是规则集文件") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
+
+
+def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
+    """Every diagnostic for a ruleset's text, and its model when it resolves at all.
+
+    A syntax error stops at the first problem (the rest of the file cannot be
+    trusted); everything after parsing is collected.
+    """
+    try:
+        module = parser.parse(text, path)
+    except PerfSyntaxError as exc:
+        return None, list(exc.diagnostics)
+    model, diagnostics = resolve.resolve(module, path)
+    diagnostics += list(checks.run_checks(model))
+    diagnostics.sort(key=lambda d: (d.span.line if d.span else 0, d.span.column if d.span else 0))
+    return model, diagnostics
+
+
+def load_model(text: str, path: str = "<string>") -> Model:
+    """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found."""
+    module = parser.parse(text, path)
+    model, diagnostics = resolve.resolve(module, path)
+    diagnostics += list(checks.run_checks(model))
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise PerfCheckError(errors)
+    return model
+
+
+def load(path) -> Program:
+    """Read, check and compile the ruleset at `path`."""
+    return Program(load_model(read_ruleset(path), str(path)))
+
+
+def compile_text(text: str, path: str = "<string>") -> Program:
+    return Program(load_model(text, path))

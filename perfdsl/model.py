@@ -1,0 +1,144 @@
+"""The resolved ruleset: what `resolve` makes of a syntax tree, and what every later phase reads.
+
+Names are bound, types known, every input has a slot, the scorecards are
+flattened into node lists (pre-order, the order of the JSON result) with
+parent/child indices, and reallocation is spelled out as moves between leaf
+indices.  Expressions stay `nodes.Expr`; their types are in `Model.types`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from . import nodes
+from .source import Span
+from .types import Type
+
+
+@attrs.frozen
+class InputSpec:
+    """A value the record supplies.  `manual_for` names the indicator of an implicit ``…扣分`` input."""
+
+    name: str
+    slot: int
+    type: Type
+    default: object | None  # a converted value, or None when the input is required
+    low: nodes.Expr | None
+    high: nodes.Expr | None
+    span: Span | None = attrs.field(eq=False)
+    manual_for: str | None = None
+
+
+@attrs.frozen
+class LetSpec:
+    name: str
+    slot: int
+    expr: nodes.Expr
+    type: Type
+    deps: frozenset[str]
+    span: Span | None = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Move:
+    """`amount` points of leaf `source` go to leaf `target` when `source` does not apply."""
+
+    source: int
+    target: int
+    amount: Decimal
+
+
+@attrs.frozen
+class NodeSpec:
+    """One indicator (group or leaf) of a scorecard, at position `index` in pre-order."""
+
+    index: int
+    name: str
+    path: tuple[str, ...]
+    declared: Decimal
+    parent: int | None
+    children: tuple[int, ...]
+    bonus: bool  # a bonus group, or a leaf inside one (scores in [-weight, weight])
+    indicator: nodes.Indicator | None  # None for a group
+    group: nodes.Group | None
+    manual_input: str | None = None
+    moves_in: tuple[Move, ...] = ()
+    moves_out: tuple[Move, ...] = ()
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.indicator is not None
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) - 1
+
+
+@attrs.frozen
+class ScorecardSpec:
+    name: str
+    index: int
+    max: Decimal
+    grades: tuple[nodes.GradeArm, ...] | None
+    cap: tuple[Decimal, Decimal] | None
+    nodes: tuple[NodeSpec, ...]
+    top: tuple[int, ...]
+    deps: frozenset[str]
+    span: Span | None = attrs.field(eq=False)
+
+    def leaves(self):
+        return (node for node in self.nodes if node.is_leaf)
+
+    def find(self, path) -> NodeSpec | None:
+        path = tuple(path)
+        for node in self.nodes:
+            if node.path == path:
+                return node
+        return None
+
+
+@attrs.frozen(eq=False)
+class Model:
+    """A checked ruleset, ready to compile or interpret."""
+
+    title: str
+    source: str | None
+    precision: int
+    rounding: str
+    record: str | None
+    inputs: tuple[InputSpec, ...]
+    lets: tuple[LetSpec, ...]  # in dependency order
+    scorecards: tuple[ScorecardSpec, ...]  # in declaration order
+    order: tuple[int, ...]  # scorecard indices in evaluation order
+    types: dict  # id(expr) → Type
+    module: nodes.Module
+    path: str
+
+    input_index: dict = attrs.field(init=False, repr=False)
+    let_index: dict = attrs.field(init=False, repr=False)
+
+    @input_index.default
+    def _index_inputs(self):
+        return {spec.name: spec for spec in self.inputs}
+
+    @let_index.default
+    def _index_lets(self):
+        return {spec.name: spec for spec in self.lets}
+
+    def input(self, name: str) -> InputSpec | None:
+        return self.input_index.get(name)
+
+    def let(self, name: str) -> LetSpec | None:
+        return self.let_index.get(name)
+
+    def scorecard(self, name: str) -> ScorecardSpec | None:
+        for card in self.scorecards:
+            if card.name == name:
+                return card
+        return None
+
+    def type_of(self, expr: nodes.Expr) -> Type:
+        return self.types[id(expr)]

@@ -1,0 +1,346 @@
+"""The syntax tree: immutable attrs classes built by `parser.py`.
+
+Every node carries a `span` that takes no part in equality, so two files that
+say the same thing in a different layout parse to equal trees (what `fmt`'s
+round-trip property relies on).  Children are tuples.  Nodes hold no
+behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
+`codegen`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Union
+
+import attrs
+
+from .source import Span
+
+_span = attrs.field(kw_only=True, eq=False, repr=False, default=None)
+
+
+@attrs.frozen
+class Node:
+    span: Span | None = _span
+
+
+# ── expressions ─────────────────────────────────────────────────────────────
+
+
+@attrs.frozen
+class Expr(Node):
+    pass
+
+
+@attrs.frozen
+class Num(Expr):
+    """A number literal: ``14``, ``0.5``, ``95%`` (stored as 0.95), ``0.43万元``.
+
+    `value` is exact; a money literal's value is in 元 and `unit` remembers how
+    the author wrote it.  `text` is the literal as written, for basis text.
+    """
+
+    value: Decimal
+    kind: str  # "plain" | "percent" | "money"
+    unit: str | None = None
+    text: str = attrs.field(default="", eq=False)
+
+
+@attrs.frozen
+class Bool(Expr):
+    value: bool
+
+
+@attrs.frozen
+class Str(Expr):
+    value: str
+
+
+@attrs.frozen
+class Name(Expr):
+    """A reference to an input, a derived value (`let`) or a scorecard's total."""
+
+    name: str
+
+
+@attrs.frozen
+class Full(Expr):
+    """``full``: the indicator's effective weight (its full marks)."""
+
+
+@attrs.frozen
+class Neg(Expr):
+    operand: Expr
+
+
+@attrs.frozen
+class Binary(Expr):
+    """Arithmetic: `op` is one of ``+ - * /``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class Compare(Expr):
+    """A comparison: `op` is one of ``== != < <= > >=``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class Logic(Expr):
+    """``and`` / ``or``."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class Not(Expr):
+    operand: Expr
+
+
+@attrs.frozen
+class Call(Expr):
+    """A built-in function: min, max, abs, ceil, floor."""
+
+    func: str
+    args: tuple[Expr, ...]
+
+
+@attrs.frozen
+class If(Expr):
+    """``if test then a else b``."""
+
+    test: Expr
+    then: Expr
+    otherwise: Expr
+
+
+# ── rules of a leaf indicator ───────────────────────────────────────────────
+
+
+@attrs.frozen
+class Rule(Node):
+    pass
+
+
+@attrs.frozen
+class ScoreRule(Rule):
+    """``score EXPR``: the score is the expression (clamped to the weight)."""
+
+    expr: Expr
+
+
+@attrs.frozen
+class RatioRule(Rule):
+    """``ratio A / B``: full × A / B (proportional score)."""
+
+    numerator: Expr
+    denominator: Expr
+
+
+@attrs.frozen
+class BandArm(Node):
+    """``>= 95% => 80%``; `op` is None for the ``else`` arm."""
+
+    op: str | None
+    threshold: Expr | None
+    value: Expr
+
+
+@attrs.frozen
+class BandsRule(Rule):
+    """``bands SUBJECT [share] { arms }``: the first arm whose test holds gives the score.
+
+    With ``share`` an arm's value is a share of the effective weight (80% of 8
+    is 6.4); without, it is points.
+    """
+
+    subject: Expr
+    share: bool
+    arms: tuple[BandArm, ...]
+
+
+@attrs.frozen
+class CheckItem(Node):
+    """One line of a checklist: a condition and, optionally, the points it earns."""
+
+    condition: Expr
+    points: Expr | None
+
+
+@attrs.frozen
+class ChecklistRule(Rule):
+    """Items met earn their points, or an equal share of the weight when no points are given."""
+
+    items: tuple[CheckItem, ...]
+
+
+@attrs.frozen
+class ManualRule(Rule):
+    """An assessor's judgement: the score is full minus the input ``<indicator>扣分``."""
+
+    input_name: str | None
+
+
+@attrs.frozen
+class PerSpec(Node):
+    """What a deduction counts: occurrences, or steps of `step` in `subject` beyond `threshold`.
+
+    `mode` is ``"started"`` (a started step counts: ceil), ``"whole"`` (floor)
+    or None (occurrences when there is no step; linear when there is).
+    """
+
+    mode: str | None
+    step: Expr | None
+    subject: Expr
+    direction: str | None
+    threshold: Expr | None
+
+
+@attrs.frozen
+class Deduction(Rule):
+    """``deduct 0.5 per …`` / ``add 1 per … up to 3`` / ``deduct 1 when …``."""
+
+    kind: str  # "deduct" | "add"
+    amount: Expr
+    per: PerSpec | None
+    when: Expr | None
+    up_to: Expr | None
+
+
+@attrs.frozen
+class DeductionRule(Rule):
+    """The deduction lines of one indicator, applied together (扣完为止)."""
+
+    lines: tuple[Deduction, ...]
+
+
+@attrs.frozen
+class Guard(Node):
+    """``when COND => SCORE``: a case decided before the indicator's rule."""
+
+    condition: Expr
+    score: Expr
+
+
+@attrs.frozen
+class MoveTarget(Node):
+    amount: Decimal
+    target: str
+
+
+@attrs.frozen
+class Applies(Node):
+    """``applies when COND else full`` or ``… else move 2 to X, 1 to Y``."""
+
+    condition: Expr
+    full: bool
+    moves: tuple[MoveTarget, ...]
+
+
+# ── the tree of a scorecard ─────────────────────────────────────────────────
+
+
+@attrs.frozen
+class Indicator(Node):
+    name: str
+    weight: Decimal
+    applies: Applies | None
+    guards: tuple[Guard, ...]
+    rule: Rule | None
+    criteria: str | None = None
+
+
+@attrs.frozen
+class Group(Node):
+    name: str
+    weight: Decimal
+    children: tuple[Union[Group, Indicator], ...]
+    bonus: bool = False
+
+
+@attrs.frozen
+class GradeArm(Node):
+    """``优秀 >= 90``; `op` is None for the last, catch-all grade."""
+
+    name: str
+    op: str | None
+    threshold: Expr | None
+
+
+@attrs.frozen
+class Cap(Node):
+    low: Expr
+    high: Expr
+
+
+@attrs.frozen
+class Scorecard(Node):
+    name: str
+    max: Decimal
+    grades: tuple[GradeArm, ...] | None
+    cap: Cap | None
+    children: tuple[Union[Group, Indicator], ...]
+
+
+# ── declarations ────────────────────────────────────────────────────────────
+
+
+@attrs.frozen
+class TypeRef(Node):
+    """``number``, ``count``, ``rate``, ``bool``, ``text`` or ``money(元|万元)``."""
+
+    kind: str
+    unit: str | None = None
+
+
+@attrs.frozen
+class InputDecl(Node):
+    name: str
+    type: TypeRef
+    low: Expr | None
+    high: Expr | None
+    default: Expr | None
+
+
+@attrs.frozen
+class LetDecl(Node):
+    name: str
+    expr: Expr
+
+
+@attrs.frozen
+class Header(Node):
+    title: str
+    source: str | None = None
+    precision: int | None = None
+    rounding: str | None = None
+    record: str | None = None
+
+
+@attrs.frozen
+class Module(Node):
+    """A whole ruleset file, declarations in file order."""
+
+    header: Header | None
+    decls: tuple[Node, ...]
+
+
+def walk(node):
+    """Yield `node` and every node below it, depth-first, in source order."""
+    yield node
+    for field in attrs.fields(type(node)):
+        value = getattr(node, field.name)
+        if isinstance(value, Node):
+            yield from walk(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, Node):
+                    yield from walk(item)

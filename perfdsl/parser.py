@@ -1,0 +1,579 @@
+"""Text → syntax tree (`nodes.Module`), or a `PerfSyntaxError` with a located message.
+
+The grammar lives in ``grammar/perfdsl.lark``; this module builds the Lark
+LALR parser once, adds the newline post-lexer, turns Lark's parse tree into
+attrs nodes, and turns Lark's exceptions into the messages a ruleset author
+needs (full-width punctuation, ``=`` for ``==``, a missing weight, an
+unclosed block …).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+from lark import Lark, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark.lark import PostLex
+
+from . import nodes
+from .decimals import MONEY_UNITS, ROUNDING_MODES
+from .errors import PerfSyntaxError, error
+from .source import SourceFile, Span
+
+_HERE = Path(__file__).resolve().parent
+#: Installed wheels carry the grammar inside the package; a checkout has it at the top.
+_GRAMMAR_PLACES = (_HERE / "_grammar" / "perfdsl.lark", _HERE.parent / "grammar" / "perfdsl.lark")
+
+
+def grammar_path() -> Path:
+    for place in _GRAMMAR_PLACES:
+        if place.is_file():
+            return place
+    raise FileNotFoundError("perfdsl.lark not found (looked in %s)" % ", ".join(map(str, _GRAMMAR_PLACES)))
+
+
+# ── newlines ────────────────────────────────────────────────────────────────
+
+#: A statement cannot end right after one of these, so a newline there is layout.
+_CONTINUES = frozenset(
+    "{ ( [ , + - * / × ÷ = == != < <= > >= ≠ ≤ ≥ => : .. and or not if then else to per of up".split()
+)
+#: A line starting with one of these continues the previous one (no statement starts so).
+_LEADS = re.compile(r"(?:[ \t\u3000]*(?:#[^\n]*)?\r?\n)*[ \t\u3000]*(?:[/*×÷+]|(?:and|or|then)(?!\w))")
+_VALUE_TOKENS = frozenset({"NAME", "QUOTED_NAME", "STRING", "NUMBER", "PERCENT", "MONEY", "INT"})
+
+
+class _Newlines(PostLex):
+    """Makes newline-terminated statements comfortable to write.
+
+    Drops a newline inside brackets, after a token that cannot end a
+    statement, before a line that starts with a token no statement starts
+    with (``/``, ``and`` …), or after another newline.  (The grammar lets the
+    last item of a block or file go without a terminator.)  It decides on
+    each newline as it comes — the contextual lexer lexes the next token in
+    the parser state the newline leaves — so the look at the next line is
+    made on the text itself.
+    """
+
+    always_accept = ("_NL",)
+
+    def __init__(self):
+        self._local = threading.local()
+
+    def text(self, text: str):
+        self._local.text = text
+
+    def process(self, stream):
+        depth = 0
+        last = None
+        text = getattr(self._local, "text", "")
+        for token in stream:
+            if token.type == "_NL":
+                if depth or last is None or last.type == "_NL" or _continues(last):
+                    continue
+                if _LEADS.match(text, token.end_pos):
+                    continue
+            elif token.type not in _VALUE_TOKENS:
+                if token.value in ("(", "["):
+                    depth += 1
+                elif token.value in (")", "]"):
+                    depth = max(depth - 1, 0)
+            yield token
+            last = token
+
+
+def _continues(token) -> bool:
+    return token.type not in _VALUE_TOKENS and token.value in _CONTINUES
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        postlex=_Newlines(),
+        propagate_positions=True,
+        maybe_placeholders=True,
+    )
+
+
+# ── parse tree → nodes ──────────────────────────────────────────────────────
+
+
+class _Ident(str):
+    """A name with the span it was written at (a str, so it compares as its text)."""
+
+    span: Span
+
+
+def _tagged(tag, value, span=None):
+    return (tag, value, span)
+
+
+@v_args(inline=True, meta=True)
+class _Builder(Transformer):
+    def __init__(self, source: SourceFile):
+        super().__init__()
+        self.source = source
+
+    def _span(self, meta) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(self.source, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tok(self, token) -> Span:
+        return Span.of_token(self.source, token)
+
+    # names and literals
+
+    def name(self, meta, token):
+        text = str(token)
+        ident = _Ident(text[1:-1] if token.type == "QUOTED_NAME" else text)
+        ident.span = self._tok(token)
+        return ident
+
+    def weight(self, meta, token):
+        return (Decimal(str(token)), self._tok(token))
+
+    def num(self, meta, token):
+        return nodes.Num(Decimal(str(token)), "plain", text=str(token), span=self._span(meta))
+
+    def percent(self, meta, token):
+        text = str(token)
+        return nodes.Num(Decimal(text[:-1]) / 100, "percent", text=text, span=self._span(meta))
+
+    def money(self, meta, token):
+        text = str(token)
+        unit = "万元" if text.endswith("万元") else "元"
+        amount = Decimal(text[: -len(unit)]) * MONEY_UNITS[unit]
+        return nodes.Num(amount, "money", unit, text=text, span=self._span(meta))
+
+    def string(self, meta, token):
+        return nodes.Str(str(token)[1:-1], span=self._span(meta))
+
+    def true(self, meta):
+        return nodes.Bool(True, span=self._span(meta))
+
+    def false(self, meta):
+        return nodes.Bool(False, span=self._span(meta))
+
+    def full(self, meta):
+        return nodes.Full(span=self._span(meta))
+
+    def ref(self, meta, ident):
+        return nodes.Name(str(ident), span=ident.span)
+
+    # operators
+
+    def _binary(op):
+        def build(self, meta, left, right):
+            return nodes.Binary(op, left, right, span=self._span(meta))
+
+        return build
+
+    add = _binary("+")
+    sub = _binary("-")
+    mul = _binary("*")
+    div = _binary("/")
+
+    def neg(self, meta, operand):
+        return nodes.Neg(operand, span=self._span(meta))
+
+    _CMP = {"≠": "!=", "≤": "<=", "≥": ">="}
+
+    def cmp_op(self, meta, token):
+        return self._CMP.get(str(token), str(token))
+
+    def compare(self, meta, left, op, right):
+        return nodes.Compare(op, left, right, span=self._span(meta))
+
+    def and_expr(self, meta, left, right):
+        return nodes.Logic("and", left, right, span=self._span(meta))
+
+    def or_expr(self, meta, left, right):
+        return nodes.Logic("or", left, right, span=self._span(meta))
+
+    def not_expr(self, meta, operand):
+        return nodes.Not(operand, span=self._span(meta))
+
+    def if_expr(self, meta, test, then, otherwise):
+        return nodes.If(test, then, otherwise, span=self._span(meta))
+
+    def call(self, meta, ident, *args):
+        args = tuple(a for a in args if a is not None)
+        return nodes.Call(str(ident), args, span=self._span(meta))
+
+    # declarations
+
+    def start(self, meta, *items):
+        header = None
+        decls = []
+        for item in items:
+            if isinstance(item, nodes.Header):
+                if header is not None:
+                    raise _BuildError("P105", "一个规则集只能有一个 ruleset 头部", item.span)
+                header = item
+            else:
+                decls.append(item)
+        return nodes.Module(header, tuple(decls), span=self._span(meta))
+
+    def header(self, meta, title, *items):
+        fields = {}
+        for key, value, span in items:
+            if key in fields:
+                raise _BuildError("P105", f"ruleset 头部重复设置 {key}", span)
+            fields[key] = value
+        return nodes.Header(str(title)[1:-1], span=self._span(meta), **fields)
+
+    def h_source(self, meta, token):
+        return _tagged("source", str(token)[1:-1], self._span(meta))
+
+    def h_precision(self, meta, token):
+        return _tagged("precision", int(token), self._span(meta))
+
+    def h_rounding(self, meta, mode):
+        return _tagged("rounding", mode, self._span(meta))
+
+    def rounding_mode(self, meta, token):
+        assert str(token) in ROUNDING_MODES
+        return str(token)
+
+    def h_record(self, meta, ident):
+        return _tagged("record", str(ident), ident.span)
+
+    def t_number(self, meta):
+        return nodes.TypeRef("number", span=self._span(meta))
+
+    def t_count(self, meta):
+        return nodes.TypeRef("count", span=self._span(meta))
+
+    def t_rate(self, meta):
+        return nodes.TypeRef("rate", span=self._span(meta))
+
+    def t_bool(self, meta):
+        return nodes.TypeRef("bool", span=self._span(meta))
+
+    def t_text(self, meta):
+        return nodes.TypeRef("text", span=self._span(meta))
+
+    def t_money(self, meta, unit):
+        return nodes.TypeRef("money", str(unit), span=self._span(meta))
+
+    def range_between(self, meta, low, high):
+        return ("range", low, high)
+
+    def range_min(self, meta, low):
+        return ("range", low, None)
+
+    def range_max(self, meta, high):
+        return ("range", None, high)
+
+    def input_default(self, meta, expr):
+        return ("default", expr)
+
+    def input_decl(self, meta, ident, type_ref, *rest):
+        low = high = default = None
+        for item in rest:
+            if item[0] == "range":
+                _, low, high = item
+            else:
+                default = item[1]
+        return nodes.InputDecl(str(ident), type_ref, low, high, default, span=ident.span)
+
+    def let_decl(self, meta, ident, expr):
+        return nodes.LetDecl(str(ident), expr, span=ident.span)
+
+    # scorecards
+
+    def scorecard(self, meta, ident, weight, *items):
+        grades = cap = None
+        children = []
+        for item in items:
+            if isinstance(item, tuple) and item[0] == "grades":
+                if grades is not None:
+                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 grades", item[2])
+                grades = item[1]
+            elif isinstance(item, nodes.Cap):
+                if cap is not None:
+                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 cap", item.span)
+                cap = item
+            else:
+                children.append(item)
+        return nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children),
+                               span=ident.span.to(weight[1]))
+
+    def grades(self, meta, *arms):
+        return ("grades", tuple(arms), self._span(meta))
+
+    def grade_at_least(self, meta, ident, threshold):
+        return nodes.GradeArm(str(ident), ">=", threshold, span=ident.span)
+
+    def grade_above(self, meta, ident, threshold):
+        return nodes.GradeArm(str(ident), ">", threshold, span=ident.span)
+
+    def grade_otherwise(self, meta, ident):
+        return nodes.GradeArm(str(ident), None, None, span=ident.span)
+
+    def cap(self, meta, low, high):
+        return nodes.Cap(low, high, span=self._span(meta))
+
+    def group(self, meta, ident, weight, *children):
+        return nodes.Group(str(ident), weight[0], tuple(children), span=ident.span.to(weight[1]))
+
+    def bonus(self, meta, ident, weight, *children):
+        return nodes.Group(str(ident), weight[0], tuple(children), bonus=True, span=ident.span.to(weight[1]))
+
+    def indicator(self, meta, ident, weight, *items):
+        applies = None
+        guards = []
+        rule = None
+        criteria = None
+        deductions = []
+        span = ident.span.to(weight[1])
+        for item in items:
+            if isinstance(item, nodes.Applies):
+                if applies is not None:
+                    raise _BuildError("P105", f"指标 {ident} 重复声明 applies", item.span)
+                applies = item
+            elif isinstance(item, nodes.Guard):
+                if rule is not None or deductions:
+                    raise _BuildError("P106", "when 情形须写在评分规则之前", item.span)
+                guards.append(item)
+            elif isinstance(item, tuple) and item[0] == "criteria":
+                criteria = item[1]
+            elif isinstance(item, nodes.Deduction):
+                if rule is not None:
+                    raise _BuildError("P106", f"指标 {ident} 已有评分规则，不能再加 {item.kind} 行", item.span)
+                deductions.append(item)
+            else:
+                if rule is not None or deductions:
+                    raise _BuildError("P106", f"指标 {ident} 只能有一条评分规则", item.span)
+                rule = item
+        if deductions:
+            rule = nodes.DeductionRule(tuple(deductions), span=deductions[0].span.to(deductions[-1].span))
+        return nodes.Indicator(str(ident), weight[0], applies, tuple(guards), rule, criteria, span=span)
+
+    def applies(self, meta, condition, otherwise):
+        full, moves = otherwise
+        return nodes.Applies(condition, full, moves, span=self._span(meta))
+
+    def otherwise_full(self, meta):
+        return (True, ())
+
+    def otherwise_move(self, meta, *targets):
+        return (False, tuple(targets))
+
+    def move_target(self, meta, weight, ident):
+        return nodes.MoveTarget(weight[0], str(ident), span=ident.span)
+
+    def guard(self, meta, condition, score):
+        return nodes.Guard(condition, score, span=self._span(meta))
+
+    def criteria(self, meta, token):
+        return ("criteria", str(token)[1:-1])
+
+    def score_rule(self, meta, expr):
+        return nodes.ScoreRule(expr, span=self._span(meta))
+
+    def ratio_rule(self, meta, expr):
+        if not (isinstance(expr, nodes.Binary) and expr.op == "/"):
+            raise _BuildError("P107", "ratio 后须写成「分子 / 分母」", expr.span,
+                              hint="例如 ratio 项目完成数 / 项目总数")
+        return nodes.RatioRule(expr.left, expr.right, span=self._span(meta))
+
+    def share(self, meta, token):
+        return True
+
+    def bands_rule(self, meta, subject, share, *arms):
+        return nodes.BandsRule(subject, bool(share), tuple(arms), span=self._span(meta))
+
+    def band_arm(self, meta, op, threshold, value):
+        return nodes.BandArm(op, threshold, value, span=self._span(meta))
+
+    def band_else(self, meta, value):
+        return nodes.BandArm(None, None, value, span=self._span(meta))
+
+    def checklist_rule(self, meta, *items):
+        return nodes.ChecklistRule(tuple(items), span=self._span(meta))
+
+    def check_item(self, meta, condition, points):
+        return nodes.CheckItem(condition, points, span=self._span(meta))
+
+    def manual_rule(self, meta, ident):
+        return nodes.ManualRule(str(ident) if ident is not None else None, span=self._span(meta))
+
+    def deduct_kind(self, meta, token):
+        return str(token)
+
+    def step_mode(self, meta, token):
+        return str(token)
+
+    def direction(self, meta, token):
+        return str(token)
+
+    def up_to(self, meta, expr):
+        return expr
+
+    def per_spec(self, meta, mode, first, subject, direction, threshold):
+        if subject is None:
+            if mode is not None:
+                raise _BuildError("P107", f"per {mode} 后须写「步长 of 数值」", self._span(meta),
+                                  hint=f"例如 per {mode} 5 of 自评延误天数")
+            return nodes.PerSpec(None, None, first, None, None, span=self._span(meta))
+        return nodes.PerSpec(mode, first, subject, direction, threshold, span=self._span(meta))
+
+    def deduct_per(self, meta, kind, amount, per, up_to):
+        return nodes.Deduction(kind, amount, per, None, up_to, span=self._span(meta))
+
+    def deduct_when(self, meta, kind, amount, condition):
+        return nodes.Deduction(kind, amount, None, condition, None, span=self._span(meta))
+
+
+class _BuildError(Exception):
+    def __init__(self, code, message, span, hint=None):
+        self.diagnostic = error(code, message, span, hint)
+
+
+# ── syntax errors ───────────────────────────────────────────────────────────
+
+_FULL_WIDTH = {
+    "：": ":", "；": ";", "（": "(", "）": ")", "，": ",", "＝": "=", "＞": ">", "＜": "<",
+    "＋": "+", "－": "-", "＊": "*", "／": "/", "｛": "{", "｝": "}", "“": '"', "”": '"', "．": ".", "％": "%",
+}
+
+#: How a terminal is named in a message about what was expected.
+_TERMINALS = {
+    "NAME": "名称", "QUOTED_NAME": "名称", "NUMBER": "数字", "INT": "整数", "PERCENT": "百分数",
+    "MONEY": "金额", "STRING": "字符串", "_NL": "换行", "UNIT": "单位（元 或 万元）",
+}
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINALS:
+        return _TERMINALS[terminal]
+    pattern = _lark().get_terminal(terminal).pattern
+    return f"`{pattern.value}`" if pattern.type == "str" else terminal
+
+
+def _expected_text(expected) -> str:
+    names = sorted({_describe(t) for t in expected if not t.startswith("__")})
+    if len(names) > 8:
+        names = names[:8] + ["…"]
+    return "、".join(names)
+
+
+def _syntax_error(exc: UnexpectedInput, source: SourceFile) -> PerfSyntaxError:
+    return PerfSyntaxError([_diagnose(exc, source)])
+
+
+def _diagnose(exc: UnexpectedInput, source: SourceFile):
+    if isinstance(exc, UnexpectedCharacters):
+        span = Span(source, exc.line, exc.column, exc.line, exc.column + 1)
+        char = exc.char
+        if char in _FULL_WIDTH:
+            return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
+                         hint=f"改为 {_FULL_WIDTH[char]}")
+        if char == '"':
+            return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
+        if char == "`":
+            return error("P103", "反引号名称缺少结尾的 `", span)
+        return error("P101", f"无法识别的字符 `{char}`", span)
+
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        opener = _unclosed_brace(source)
+        span = source.end_span()
+        if opener is not None:
+            line, column = opener
+            return error("P104", f"代码块未闭合：第 {line} 行第 {column} 列的 `{{` 缺少对应的 `}}`", span,
+                         notes=((f"代码块从这里开始", Span(source, line, column, line, column + 1)),))
+        expected = _expected_text(getattr(exc, "expected", ()) or ())
+        return error("P104", f"文件意外结束，期望 {expected}", span)
+
+    assert isinstance(exc, UnexpectedToken)
+    token = exc.token
+    span = Span.of_token(source, token)
+    expected = set(exc.expected)
+    value = str(token)
+    if token.type == "_NL":
+        span = Span(source, token.line, token.column, token.line, token.column + 1)
+        return error("P110", f"语句在此处不完整，期望 {_expected_text(expected)}", span)
+    if value == "=":
+        rest = source.line(token.line)[token.end_column - 1 :]
+        # LALR reports this after reducing the left operand, so `expected` no
+        # longer lists the comparisons: judge by what follows on the line.
+        if "=>" not in rest and _expects(expected, "=>"):
+            return error("P111", "这里应写 `=>`", span, hint="改为 =>")
+        return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==")
+    before = source.line(token.line)[: token.column - 1].split()
+    if len(before) == 1 and before[0] in _STATEMENT_KEYWORDS:
+        return error("P110", f"上一条语句不完整：期望 {_expected_text(expected)}，却遇到了新的 `{before[0]}` 语句",
+                     span)
+    if value == "{" and "NUMBER" in expected:
+        return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
+                     hint="例如 indicator 项目完成率 8 { … }")
+    if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
+        return error("P113", f"名称不能以数字开头：`{value}`；请用反引号写作 `{value}…`", span)
+    return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
+
+
+_STATEMENT_KEYWORDS = frozenset(
+    "ruleset input let scorecard group bonus indicator grades cap applies when score ratio bands checklist "
+    "manual deduct add criteria".split()
+)
+
+
+def _expects(expected, literal: str) -> bool:
+    lark = _lark()
+    for name in expected:
+        try:
+            pattern = lark.get_terminal(name).pattern
+        except KeyError:
+            continue
+        if pattern.type == "str" and pattern.value == literal:
+            return True
+    return False
+
+
+def _unclosed_brace(source: SourceFile):
+    """The position of the first ``{`` never closed, skipping strings and comments."""
+    stack = []
+    for number, line in enumerate(source.lines, start=1):
+        quote = None
+        for index, char in enumerate(line):
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"`":
+                quote = char
+            elif char == "#":
+                break
+            elif char == "{":
+                stack.append((number, index + 1))
+            elif char == "}" and stack:
+                stack.pop()
+    return stack[0] if stack else None
+
+
+# ── entry point ─────────────────────────────────────────────────────────────
+
+
+def parse(text: str, path: str = "<string>") -> nodes.Module:
+    """Parse ruleset text into a `nodes.Module`; raise `PerfSyntaxError` with a located message."""
+    source = SourceFile(path, text)
+    lark = _lark()
+    lark.options.postlex.text(text)
+    try:
+        tree = lark.parse(text)
+    except UnexpectedInput as exc:
+        raise _syntax_error(exc, source) from None
+    try:
+        return _Builder(source).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, _BuildError):
+            raise PerfSyntaxError([exc.orig_exc.diagnostic]) from None
+        raise

@@ -1,0 +1,65 @@
+"""A compiled ruleset: convert a record, run the generated evaluator, wrap the figures in a `Result`.
+
+When the fast path fails (a missing input, a zero divisor, a deduction above
+the weight) the reference interpreter is run on the same record; it raises
+the error with the indicator, the key and the figures.  If it does not, the
+two evaluators disagree — a bug in perfdsl, reported as such.
+"""
+
+from __future__ import annotations
+
+from decimal import localcontext
+
+from . import codegen, interp
+from .decimals import CONTEXT
+from .errors import PerfError
+from .inputs import Record, convert_record
+from .model import Model
+from .result import Result
+
+
+class InternalError(PerfError):
+    """perfdsl itself is wrong (the compiled and reference evaluators disagree)."""
+
+
+class Program:
+    """Evaluates records against one model; built once, used for any number of records."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.source, namespace = codegen.generate(model)
+        code = compile(self.source, f"<perfdsl:{model.path}>", "exec")
+        exec(code, namespace)  # the source holds no user text: see codegen's docstring
+        self._evaluate = namespace["evaluate"]
+        self.layout = _layout(model)
+
+    def convert(self, record, position: int | None = None, lenient: bool = False) -> Record:
+        return convert_record(self.model, record, position, lenient)
+
+    def scores(self, record: Record) -> tuple:
+        """The flat tuple of effective weights, scores, totals and grades for a converted record."""
+        try:
+            with localcontext(CONTEXT):
+                return self._evaluate(record.slots)
+        except Exception as exc:
+            interp.evaluate(self.model, record)  # raises the precise RecordError
+            raise InternalError(f"编译求值失败而参考求值成功（{type(exc).__name__}: {exc}）；这是 perfdsl 的缺陷") from exc
+
+    def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
+        """Score one raw record (a dict from JSON or a spreadsheet row)."""
+        record = self.convert(raw, position, lenient)
+        return Result(self, record, self.scores(record))
+
+    def trace(self, record: Record) -> interp.Trace:
+        return interp.evaluate(self.model, record)
+
+
+def _layout(model: Model) -> list[tuple[int, int]]:
+    """(offset, size) of each scorecard's block in the flat result tuple."""
+    layout = []
+    offset = 0
+    for card in model.scorecards:
+        size = 2 * len(card.nodes) + 2
+        layout.append((offset, size))
+        offset += size
+    return layout

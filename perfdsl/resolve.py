@@ -1,0 +1,622 @@
+"""Syntax tree → `Model`: bind names, infer and check types and units, flatten scorecards.
+
+Everything found wrong is collected as diagnostics rather than raised, so
+`perfdsl check` can report every problem of a file at once; the loader
+decides whether they are fatal.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+
+from . import nodes, types
+from .errors import Diagnostic, error, warning
+from .model import InputSpec, LetSpec, Model, Move, NodeSpec, ScorecardSpec
+from .types import Type
+
+FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
+
+_TYPE_OF_DECL = {
+    "number": types.NUMBER, "count": types.COUNT, "rate": types.RATE,
+    "bool": types.BOOL, "text": types.TEXT,
+}
+
+
+def nearest(name: str, candidates) -> str | None:
+    """The candidate closest to a misspelt `name`, if any is close enough."""
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _is_literal(expr) -> bool:
+    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and _is_literal(expr.operand))
+
+
+def _literal_value(expr) -> Decimal | None:
+    if isinstance(expr, nodes.Num):
+        return expr.value
+    if isinstance(expr, nodes.Neg):
+        inner = _literal_value(expr.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def _is_zero(expr) -> bool:
+    return _literal_value(expr) == 0
+
+
+class _Resolver:
+    def __init__(self, module: nodes.Module, path: str):
+        self.module = module
+        self.path = path
+        self.diagnostics: list[Diagnostic] = []
+        self.types: dict[int, Type] = {}
+        self.symbols: dict[str, tuple[str, object]] = {}
+        self.let_types: dict[str, Type] = {}
+        self.let_deps: dict[str, frozenset[str]] = {}
+        self.resolving: list[str] = []
+        self.inputs: list[InputSpec] = []
+
+    # ── diagnostics ─────────────────────────────────────────────────────────
+
+    def err(self, code, message, span, hint=None, notes=()):
+        self.diagnostics.append(error(code, message, span, hint, notes))
+
+    def warn(self, code, message, span, hint=None, notes=()):
+        self.diagnostics.append(warning(code, message, span, hint, notes))
+
+    # ── entry ───────────────────────────────────────────────────────────────
+
+    def run(self) -> Model:
+        header = self.module.header
+        if header is None:
+            first = self.module.decls[0].span if self.module.decls else None
+            self.err("P301", "缺少 ruleset 头部（标题、来源、精度）", first,
+                     hint='在文件开头写 ruleset "标题" { precision 2 }')
+        declared_inputs, lets, cards = self._declare()
+        self._implicit_manual_inputs(cards)
+        for decl in declared_inputs:
+            self._input_spec(decl)
+        let_specs = self._lets(lets)
+        scorecards = [self._scorecard(index, card) for index, card in enumerate(cards)]
+        order = self._scorecard_order(scorecards)
+        if not scorecards:
+            self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else None)
+        record = header.record if header else None
+        if record is not None and record not in {spec.name for spec in self.inputs}:
+            self.err("P201", f"record 指定的输入 `{record}` 未声明", header.span,
+                     hint=self._did_you_mean(record))
+        precision = header.precision if header and header.precision is not None else 2
+        return Model(
+            title=header.title if header else "",
+            source=header.source if header else None,
+            precision=precision,
+            rounding=(header.rounding if header and header.rounding else "half-up"),
+            record=record,
+            inputs=tuple(self.inputs),
+            lets=tuple(let_specs),
+            scorecards=tuple(scorecards),
+            order=tuple(order),
+            types=self.types,
+            module=self.module,
+            path=self.path,
+        )
+
+    def _declare(self):
+        inputs, lets, cards = [], [], []
+        for decl in self.module.decls:
+            if isinstance(decl, nodes.InputDecl):
+                kind, bucket = "input", inputs
+            elif isinstance(decl, nodes.LetDecl):
+                kind, bucket = "let", lets
+            elif isinstance(decl, nodes.Scorecard):
+                kind, bucket = "scorecard", cards
+            else:  # pragma: no cover - the grammar has no other declarations
+                continue
+            if self._define(decl.name, kind, decl, decl.span):
+                bucket.append(decl)
+        return inputs, lets, cards
+
+    def _define(self, name, kind, decl, span) -> bool:
+        if name in self.symbols:
+            _, first = self.symbols[name]
+            self.err("P202", f"名称 `{name}` 重复定义", span,
+                     notes=(("首次定义在此", getattr(first, "span", None)),))
+            return False
+        self.symbols[name] = (kind, decl)
+        return True
+
+    def _did_you_mean(self, name):
+        close = nearest(name, self.symbols)
+        return f"是否想写 `{close}`？" if close else None
+
+    # ── inputs ──────────────────────────────────────────────────────────────
+
+    def _implicit_manual_inputs(self, cards):
+        for card in cards:
+            for leaf in _leaves(card.children):
+                if isinstance(leaf.rule, nodes.ManualRule):
+                    name = leaf.rule.input_name or f"{leaf.name}扣分"
+                    kind, decl = self.symbols.get(name, (None, None))
+                    if kind is None:
+                        self.symbols[name] = ("manual", leaf)
+                    elif kind == "manual":
+                        self.err("P202", f"两个评审指标都读取 `{name}`", leaf.span,
+                                 hint=f"用 manual from 另起一个输入名，如 manual from {leaf.name}扣分2",
+                                 notes=(("另一个在此", decl.span),))
+                    elif kind != "input":
+                        self.err("P202", f"评审指标 {leaf.name} 的输入 `{name}` 与{_KIND_TEXT[kind]}重名", leaf.span)
+
+    def _input_spec(self, decl: nodes.InputDecl):
+        if decl.type.kind == "money":
+            itype = Type("money", decl.type.unit)
+        else:
+            itype = _TYPE_OF_DECL[decl.type.kind]
+        for bound in (decl.low, decl.high):
+            if bound is not None:
+                btype = self.expr(bound, allow_full=False)
+                reason = types.comparable(itype, btype, False, _is_literal(bound), False, _is_zero(bound))
+                if reason:
+                    self.err("P203", f"输入 {decl.name} 的范围：{reason}", bound.span)
+        default = None
+        if decl.default is not None:
+            default = self._default(decl, itype)
+        manual_for = None
+        self.inputs.append(InputSpec(decl.name, len(self.inputs), itype, default, decl.low, decl.high,
+                                     decl.span, manual_for))
+
+    def _default(self, decl, itype):
+        expr = decl.default
+        kind = itype.kind
+        if kind == "bool":
+            if isinstance(expr, nodes.Bool):
+                return expr.value
+        elif kind == "text":
+            if isinstance(expr, nodes.Str):
+                return expr.value
+        else:
+            value = _literal_value(expr)
+            if value is not None:
+                literal = expr.operand if isinstance(expr, nodes.Neg) else expr
+                if kind == "money" and literal.kind != "money" and value != 0:
+                    self.err("P203", f"输入 {decl.name} 的默认值须带金额单位", expr.span, hint="如 0元 或 1.5万元")
+                    return None
+                if kind != "money" and literal.kind == "money":
+                    self.err("P203", f"输入 {decl.name} 不是金额，默认值不能带单位", expr.span)
+                    return None
+                if kind == "count" and (value != value.to_integral_value() or value < 0):
+                    self.err("P203", f"输入 {decl.name} 是计数，默认值须为非负整数", expr.span)
+                    return None
+                return value
+        self.err("P204", f"输入 {decl.name} 的默认值须是{itype.describe()}常量", expr.span)
+        return None
+
+    # ── derived values ──────────────────────────────────────────────────────
+
+    def _lets(self, lets):
+        by_name = {decl.name: decl for decl in lets}
+        for decl in lets:
+            self._let_type(decl.name, by_name)
+        ordered = []
+        seen = set()
+
+        def visit(name):
+            if name in seen or name not in by_name:
+                return
+            seen.add(name)
+            for dep in sorted(self.let_deps.get(name, ())):
+                visit(dep)
+            decl = by_name[name]
+            ordered.append(LetSpec(name, len(ordered), decl.expr, self.let_types[name],
+                                   self.let_deps.get(name, frozenset()), decl.span))
+
+        for decl in lets:
+            visit(decl.name)
+        return ordered
+
+    def _let_type(self, name, by_name) -> Type:
+        if name in self.let_types:
+            return self.let_types[name]
+        if name in self.resolving:
+            cycle = self.resolving[self.resolving.index(name):] + [name]
+            self.err("P207", "派生值循环引用：" + " → ".join(cycle), by_name[name].span)
+            return types.ERROR
+        self.resolving.append(name)
+        deps = set()
+        ltype = self.expr(by_name[name].expr, allow_full=False, deps=deps, lets=by_name)
+        self.resolving.pop()
+        self.let_types[name] = ltype
+        self.let_deps[name] = frozenset(deps)
+        return ltype
+
+    # ── expressions ─────────────────────────────────────────────────────────
+
+    def expr(self, expr, allow_full=True, deps=None, lets=None) -> Type:
+        result = self._expr(expr, allow_full, deps, lets)
+        self.types[id(expr)] = result
+        return result
+
+    def _expr(self, expr, allow_full, deps, lets) -> Type:
+        sub = lambda e: self.expr(e, allow_full, deps, lets)  # noqa: E731
+        if isinstance(expr, nodes.Num):
+            return {"plain": types.NUMBER, "percent": types.RATE}.get(expr.kind) or Type("money", expr.unit)
+        if isinstance(expr, nodes.Bool):
+            return types.BOOL
+        if isinstance(expr, nodes.Str):
+            return types.TEXT
+        if isinstance(expr, nodes.Full):
+            if not allow_full:
+                self.err("P206", "`full`（本指标的分值）只能用在指标的评分规则里", expr.span)
+                return types.ERROR
+            return types.NUMBER
+        if isinstance(expr, nodes.Name):
+            return self._name(expr, deps, lets)
+        if isinstance(expr, nodes.Neg):
+            inner = sub(expr.operand)
+            return self._need_numeric(inner, expr.operand, "取负")
+        if isinstance(expr, nodes.Binary):
+            left, right = sub(expr.left), sub(expr.right)
+            left = self._need_numeric(left, expr.left, f"`{expr.op}` 运算")
+            right = self._need_numeric(right, expr.right, f"`{expr.op}` 运算")
+            if left.kind == "error" or right.kind == "error":
+                return types.ERROR
+            result = types.arithmetic(expr.op, left, right, _is_literal(expr.left), _is_literal(expr.right))
+            if isinstance(result, str):
+                if expr.op in "+-" and (_is_zero(expr.left) or _is_zero(expr.right)):
+                    return left if left.kind == "money" else right
+                self.err("P203", result, expr.span)
+                return types.ERROR
+            return result
+        if isinstance(expr, nodes.Compare):
+            left, right = sub(expr.left), sub(expr.right)
+            if expr.op not in ("==", "!=") or left.numeric or right.numeric:
+                left = self._need_numeric(left, expr.left, "大小比较") if expr.op not in ("==", "!=") else left
+                right = self._need_numeric(right, expr.right, "大小比较") if expr.op not in ("==", "!=") else right
+            reason = types.comparable(left, right, _is_literal(expr.left), _is_literal(expr.right),
+                                      _is_zero(expr.left), _is_zero(expr.right))
+            if reason:
+                self.err("P203", reason, expr.span)
+            return types.BOOL
+        if isinstance(expr, nodes.Logic):
+            self._need_bool(sub(expr.left), expr.left, expr.op)
+            self._need_bool(sub(expr.right), expr.right, expr.op)
+            return types.BOOL
+        if isinstance(expr, nodes.Not):
+            self._need_bool(sub(expr.operand), expr.operand, "not")
+            return types.BOOL
+        if isinstance(expr, nodes.If):
+            self._need_bool(sub(expr.test), expr.test, "if")
+            then, otherwise = sub(expr.then), sub(expr.otherwise)
+            if then.numeric and otherwise.numeric:
+                if (then.kind == "money") != (otherwise.kind == "money") and not (
+                    _is_zero(expr.then) or _is_zero(expr.otherwise)
+                ):
+                    self.err("P203", "if 的两个分支须同为金额或同为非金额", expr.span)
+                    return types.ERROR
+                return types.join(then, otherwise)
+            if then.kind == otherwise.kind or "error" in (then.kind, otherwise.kind):
+                return then if then.kind != "error" else otherwise
+            self.err("P203", f"if 的两个分支类型不同：{then.describe()} 与 {otherwise.describe()}", expr.span)
+            return types.ERROR
+        if isinstance(expr, nodes.Call):
+            return self._call(expr, sub)
+        raise AssertionError(f"unknown expression {expr!r}")  # pragma: no cover
+
+    def _name(self, expr, deps, lets) -> Type:
+        name = expr.name
+        if name not in self.symbols:
+            self.err("P201", f"未定义的名称 `{name}`", expr.span, hint=self._did_you_mean(name))
+            return types.ERROR
+        kind, decl = self.symbols[name]
+        if deps is not None:
+            deps.add(name)
+        if kind == "input":
+            if decl.type.kind == "money":
+                return Type("money", decl.type.unit)
+            return _TYPE_OF_DECL[decl.type.kind]
+        if kind == "manual":
+            return types.NUMBER
+        if kind == "let":
+            by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
+            return self._let_type(name, by_name)
+        return types.NUMBER  # a scorecard's total
+
+    def _call(self, expr, sub) -> Type:
+        if expr.func not in FUNCTIONS:
+            close = nearest(expr.func, FUNCTIONS)
+            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor）", expr.span,
+                     hint=f"是否想写 `{close}`？" if close else None)
+            for arg in expr.args:
+                sub(arg)
+            return types.ERROR
+        low, high = FUNCTIONS[expr.func]
+        if len(expr.args) < low or (high is not None and len(expr.args) > high):
+            want = f"{low}" if low == high else f"至少 {low}"
+            self.err("P205", f"{expr.func} 需要 {want} 个参数，写了 {len(expr.args)} 个", expr.span)
+        arg_types = [self._need_numeric(sub(arg), arg, expr.func) for arg in expr.args]
+        if not arg_types:
+            return types.ERROR
+        result = arg_types[0]
+        money = [t.kind == "money" for t in arg_types]
+        if any(money) and not all(money):
+            plain = [a for a, m in zip(expr.args, money) if not m]
+            if not all(_is_zero(a) for a in plain):
+                self.err("P203", f"{expr.func} 的参数须同为金额或同为非金额；数字请带单位", expr.span)
+                return types.ERROR
+        for t in arg_types[1:]:
+            result = types.join(result, t)
+        if expr.func in ("ceil", "floor") and result.kind != "money":
+            return types.NUMBER if result.kind == "rate" else result
+        return result
+
+    def _need_numeric(self, t: Type, expr, what) -> Type:
+        if t.numeric or t.kind == "error":
+            return t
+        self.err("P204", f"{what}需要数值，`{_text(expr)}` 是{t.describe()}", expr.span)
+        return types.ERROR
+
+    def _need_bool(self, t: Type, expr, what):
+        if t.kind not in ("bool", "error"):
+            self.err("P204", f"{what} 需要是否（条件），`{_text(expr)}` 是{t.describe()}", expr.span,
+                     hint="写成比较，如 x > 0" if t.numeric else None)
+
+    # ── scorecards ──────────────────────────────────────────────────────────
+
+    def _scorecard(self, index, card: nodes.Scorecard) -> ScorecardSpec:
+        specs: list[dict] = []
+        deps: set[str] = set()
+        top = []
+
+        def add(node, parent, path, in_bonus):
+            position = len(specs)
+            entry = dict(index=position, name=node.name, path=path + (node.name,), declared=node.weight,
+                         parent=parent, children=[], bonus=in_bonus or getattr(node, "bonus", False),
+                         indicator=node if isinstance(node, nodes.Indicator) else None,
+                         group=node if isinstance(node, nodes.Group) else None, span=node.span)
+            specs.append(entry)
+            if parent is None:
+                top.append(position)
+            else:
+                specs[parent]["children"].append(position)
+            if isinstance(node, nodes.Group):
+                for child in node.children:
+                    add(child, position, entry["path"], entry["bonus"])
+            else:
+                self._leaf(node, entry, deps)
+
+        for child in card.children:
+            add(child, None, (), False)
+
+        self._paths(card, specs)
+        moves = self._moves(card, specs)
+        built = []
+        for entry in specs:
+            entry["children"] = tuple(entry["children"])
+            entry["moves_in"] = tuple(m for m in moves if m.target == entry["index"])
+            entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
+            built.append(NodeSpec(**entry))
+        return ScorecardSpec(card.name, index, card.max, self._grades(card), self._cap(card), tuple(built),
+                             tuple(top), frozenset(self._scorecard_refs(deps)), card.span)
+
+    def _leaf(self, leaf: nodes.Indicator, entry, deps):
+        check = lambda e, allow_full=True: self.expr(e, allow_full=allow_full, deps=deps)  # noqa: E731
+        if leaf.applies is not None:
+            self._need_bool(check(leaf.applies.condition, False), leaf.applies.condition, "applies when")
+        for guard in leaf.guards:
+            self._need_bool(check(guard.condition), guard.condition, "when")
+            self._points(check(guard.score), guard.score)
+        rule = leaf.rule
+        if rule is None:
+            self.err("P303", f"指标 {leaf.name} 没有评分规则", leaf.span,
+                     hint="写 score、ratio、bands、checklist、manual 或 deduct/add 之一")
+        elif isinstance(rule, nodes.ScoreRule):
+            self._points(check(rule.expr), rule.expr)
+        elif isinstance(rule, nodes.RatioRule):
+            num, den = check(rule.numerator), check(rule.denominator)
+            self._need_numeric(num, rule.numerator, "ratio")
+            self._need_numeric(den, rule.denominator, "ratio")
+            if num.numeric and den.numeric and (num.kind == "money") != (den.kind == "money"):
+                self.err("P203", "ratio 的分子分母须同为金额或同为非金额", rule.span)
+        elif isinstance(rule, nodes.BandsRule):
+            subject = self._need_numeric(check(rule.subject), rule.subject, "bands")
+            for arm in rule.arms:
+                if arm.threshold is not None:
+                    t = check(arm.threshold)
+                    reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False,
+                                              _is_zero(arm.threshold))
+                    if reason:
+                        self.err("P203", f"分档界限：{reason}", arm.threshold.span)
+                value = check(arm.value)
+                if rule.share:
+                    self._need_numeric(value, arm.value, "share 分档的得分比例")
+                else:
+                    self._points(value, arm.value)
+        elif isinstance(rule, nodes.ChecklistRule):
+            with_points = [item.points is not None for item in rule.items]
+            if any(with_points) and not all(with_points):
+                self.err("P304", "清单项要么都写分值（=> 1），要么都不写（按项数均分）", rule.span)
+            for item in rule.items:
+                self._need_bool(check(item.condition), item.condition, "清单项")
+                if item.points is not None:
+                    self._points(check(item.points), item.points)
+            if not rule.items:
+                self.err("P304", "checklist 不能为空", rule.span)
+        elif isinstance(rule, nodes.ManualRule):
+            name = rule.input_name or f"{leaf.name}扣分"
+            entry["manual_input"] = name
+            deps.add(name)
+            kind, decl = self.symbols.get(name, (None, None))
+            if kind == "input" and decl.type.kind not in ("number", "count"):
+                self.err("P204", f"评审扣分输入 `{name}` 须为 number", decl.span)
+            elif kind == "manual" and decl is leaf:
+                if name not in {spec.name for spec in self.inputs}:
+                    self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, Decimal(0), None, None,
+                                                 leaf.span, leaf.name))
+        elif isinstance(rule, nodes.DeductionRule):
+            kinds = {line.kind for line in rule.lines}
+            if len(kinds) > 1 and not entry["bonus"]:
+                self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
+            for line in rule.lines:
+                self._points(check(line.amount), line.amount)
+                if line.when is not None:
+                    self._need_bool(check(line.when), line.when, "when")
+                if line.up_to is not None:
+                    self._points(check(line.up_to), line.up_to)
+                per = line.per
+                if per is not None:
+                    subject = self._need_numeric(check(per.subject), per.subject, "per")
+                    for extra in (per.step, per.threshold):
+                        if extra is not None:
+                            t = check(extra)
+                            reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
+                            if reason:
+                                self.err("P203", reason, extra.span)
+                    if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
+                        self.err("P304", "步长须大于 0", per.step.span)
+
+    def _points(self, t: Type, expr):
+        """A score, an amount deducted, a cap: a plain number of points."""
+        if t.kind == "error":
+            return
+        if t.kind == "money":
+            self.err("P203", f"得分须是分值，`{_text(expr)}` 是金额", expr.span)
+        elif not t.numeric:
+            self.err("P204", f"得分须是数值，`{_text(expr)}` 是{t.describe()}", expr.span)
+
+    def _paths(self, card, specs):
+        seen = {}
+        for entry in specs:
+            if entry["path"] in seen:
+                self.err("P305", f"计分卡 {card.name} 中指标路径重复：{'/'.join(entry['path'])}", entry["span"],
+                         notes=(("首次出现在此", seen[entry["path"]]),))
+            else:
+                seen[entry["path"]] = entry["span"]
+
+    def _moves(self, card, specs) -> list[Move]:
+        leaves_by_name: dict[str, list[dict]] = {}
+        for entry in specs:
+            if entry["indicator"] is not None:
+                leaves_by_name.setdefault(entry["name"], []).append(entry)
+        moves = []
+        for entry in specs:
+            leaf = entry["indicator"]
+            if leaf is None or leaf.applies is None:
+                continue
+            if entry["bonus"]:
+                self.err("P306", "加减分项的指标不能设置 applies", leaf.applies.span)
+                continue
+            for move in leaf.applies.moves:
+                found = leaves_by_name.get(move.target, [])
+                if not found:
+                    groups = [e for e in specs if e["name"] == move.target]
+                    if groups:
+                        self.err("P306", f"分值只能调整给指标，`{move.target}` 是分组", move.span)
+                    else:
+                        close = nearest(move.target, leaves_by_name)
+                        self.err("P306", f"调整目标 `{move.target}` 不是本计分卡的指标", move.span,
+                                 hint=f"是否想写 `{close}`？" if close else None)
+                    continue
+                if len(found) > 1:
+                    self.err("P306", f"调整目标 `{move.target}` 在本计分卡中不唯一", move.span)
+                    continue
+                target = found[0]
+                if target is entry:
+                    self.err("P306", "指标不能把分值调整给自己", move.span)
+                    continue
+                if target["indicator"].applies is not None:
+                    self.err("P306", f"调整目标 `{move.target}` 自身也有 applies 条件；分值不能连环调整", move.span)
+                    continue
+                if target["bonus"]:
+                    self.err("P306", "分值不能调整给加减分项", move.span)
+                    continue
+                moves.append(Move(entry["index"], target["index"], move.amount))
+        return moves
+
+    def _grades(self, card):
+        if card.grades is None:
+            return None
+        for arm in card.grades:
+            if arm.threshold is not None:
+                if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
+                    self.err("P307", "等级界限须是数字常量", arm.threshold.span)
+                else:
+                    self.types[id(arm.threshold)] = types.NUMBER
+        return card.grades
+
+    def _cap(self, card):
+        if card.cap is None:
+            return None
+        low, high = _literal_value(card.cap.low), _literal_value(card.cap.high)
+        if low is None or high is None or _is_money(card.cap.low) or _is_money(card.cap.high):
+            self.err("P307", "cap 的上下限须是数字常量", card.cap.span)
+            return None
+        if low > high:
+            self.err("P307", f"cap 的下限 {low} 大于上限 {high}", card.cap.span)
+        return (low, high)
+
+    def _scorecard_refs(self, names):
+        found = set()
+        todo = list(names)
+        seen = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            kind, _ = self.symbols.get(name, (None, None))
+            if kind == "scorecard":
+                found.add(name)
+            elif kind == "let":
+                todo.extend(self.let_deps.get(name, ()))
+        return found
+
+    def _scorecard_order(self, scorecards):
+        by_name = {card.name: card for card in scorecards}
+        order, state = [], {}
+
+        def visit(card, trail):
+            if state.get(card.name) == "done":
+                return
+            if state.get(card.name) == "visiting":
+                cycle = trail[trail.index(card.name):] + [card.name]
+                self.err("P207", "计分卡循环引用：" + " → ".join(cycle), card.span)
+                return
+            state[card.name] = "visiting"
+            for dep in sorted(card.deps):
+                visit(by_name[dep], trail + [card.name])
+            state[card.name] = "done"
+            order.append(card.index)
+
+        for card in scorecards:
+            visit(card, [])
+        return order
+
+
+_KIND_TEXT = {"input": "输入", "let": "派生值", "scorecard": "计分卡", "manual": "评审输入"}
+
+
+def _is_money(expr) -> bool:
+    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
+    return isinstance(inner, nodes.Num) and inner.kind == "money"
+
+
+def _leaves(children):
+    for child in children:
+        if isinstance(child, nodes.Group):
+            yield from _leaves(child.children)
+        else:
+            yield child
+
+
+def _text(expr) -> str:
+    from .unparse import expression
+
+    return expression(expr)
+
+
+def resolve(module: nodes.Module, path: str = "<string>") -> tuple[Model, list[Diagnostic]]:
+    """Bind and type-check `module`; return the model and every diagnostic found."""
+    resolver = _Resolver(module, path)
+    model = resolver.run()
+    return model, resolver.diagnostics

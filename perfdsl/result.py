@@ -1,0 +1,101 @@
+"""The scores of one record, shaped as the JSON contract (DESIGN §5) describes.
+
+Figures come from the compiled evaluator; the basis text, which only output
+needs, is produced on first use by the reference interpreter.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+
+@attrs.frozen
+class NodeResult:
+    path: tuple[str, ...]
+    declared: Decimal
+    weight: Decimal  # effective, after reallocation
+    score: Decimal
+    is_leaf: bool
+    _result: "Result" = attrs.field(repr=False, eq=False)
+    _card: int = attrs.field(repr=False, eq=False)
+    _index: int = attrs.field(repr=False, eq=False)
+
+    @property
+    def basis(self) -> str:
+        return self._result.trace().cards[self._result.program.model.scorecards[self._card].name].nodes[self._index].basis
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+    def to_json(self) -> dict:
+        return {"path": list(self.path), "weight": self.weight, "declared": self.declared,
+                "score": self.score, "basis": self.basis}
+
+
+@attrs.frozen
+class CardResult:
+    name: str
+    max: Decimal
+    score: Decimal
+    grade: str | None
+    nodes: tuple[NodeResult, ...]
+    _result: "Result" = attrs.field(repr=False, eq=False)
+
+    @property
+    def basis(self) -> str:
+        return self._result.trace().cards[self.name].basis
+
+    def indicators(self) -> dict:
+        """Scores by path joined with ``/`` (the `_expected` form)."""
+        return {"/".join(node.path): node.score for node in self.nodes}
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "max": self.max, "score": self.score, "grade": self.grade,
+                "indicators": [node.to_json() for node in self.nodes]}
+
+
+class Result:
+    """One record's scores: every scorecard, every indicator, with basis on demand."""
+
+    def __init__(self, program, record, flat: tuple):
+        self.program = program
+        self.record = record
+        self.flat = flat
+        self._trace = None
+        model = program.model
+        cards = []
+        for number, card in enumerate(model.scorecards):
+            offset, size = program.layout[number]
+            block = flat[offset : offset + size]
+            node_results = tuple(
+                NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i)
+                for i, node in enumerate(card.nodes)
+            )
+            cards.append(CardResult(card.name, card.max, block[-2], block[-1], node_results, self))
+        self.scorecards = tuple(cards)
+
+    @property
+    def title(self) -> str:
+        return self.program.model.title
+
+    @property
+    def name(self):
+        return self.record.name
+
+    def scorecard(self, name: str) -> CardResult | None:
+        for card in self.scorecards:
+            if card.name == name:
+                return card
+        return None
+
+    def trace(self):
+        if self._trace is None:
+            self._trace = self.program.trace(self.record)
+        return self._trace
+
+    def to_json(self, scorecards=None) -> dict:
+        cards = [c for c in self.scorecards if scorecards is None or c.name in scorecards]
+        return {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}

@@ -1,0 +1,43 @@
+"""What generated evaluators may use: the stand-in for a value that is not there.
+
+An input the record leaves out (and that has no default) is `MISSING`; a
+derived value whose computation failed is `UNDEFINED`.  Neither is an error
+by itself — an indicator that does not apply may need neither — but any use
+(arithmetic, a comparison, a truth test, rounding) raises `UndefinedUse`, and
+the program then asks the reference interpreter for the precise message.
+"""
+
+from __future__ import annotations
+
+
+class UndefinedUse(Exception):
+    """A missing or undefined value was used."""
+
+
+class Undefined:
+    """A value that is not there; every operation on it raises `UndefinedUse`."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __repr__(self):
+        return f"<{self.what}>"
+
+    def _use(self, *args, **kwargs):
+        raise UndefinedUse(self.what)
+
+    __add__ = __radd__ = __sub__ = __rsub__ = _use
+    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _use
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _use
+    __neg__ = __abs__ = __bool__ = _use
+    quantize = to_integral_value = _use
+    __hash__ = None
+
+
+MISSING = Undefined("missing")
+UNDEFINED = Undefined("undefined")
+
+#: The names generated code may see, besides its own constants.
+EXPORTED = {"UNDEFINED": UNDEFINED}
