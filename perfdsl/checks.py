@@ -13,6 +13,7 @@ from . import nodes
 from .decimals import plain
 from .errors import error, warning
 from .model import Model
+from .unparse import expression
 
 
 def check_group_weights(model: Model):
@@ -102,15 +103,15 @@ def check_bands(model: Model):
             ops = {arm.op for arm in arms}
             values = [_literal(arm.threshold) for arm in arms]
             if ops <= {">=", ">"} and None not in values:
-                for before, after, arm in zip(values, values[1:], arms[1:]):
+                for previous, arm, before, after in zip(arms, arms[1:], values, values[1:]):
                     if after >= before:
-                        yield error("P401", f"分档 {arm.op} {plain(after)} 永远不会命中：上一档 {plain(before)} "
-                                            "已包含它（下限须从高到低）", arm.span)
+                        yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：上一档 `{_arm(previous)}` 已包含它"
+                                            "（下限须从高到低）", arm.span)
             elif ops <= {"<=", "<"} and None not in values:
-                for before, after, arm in zip(values, values[1:], arms[1:]):
+                for previous, arm, before, after in zip(arms, arms[1:], values, values[1:]):
                     if after <= before:
-                        yield error("P401", f"分档 {arm.op} {plain(after)} 永远不会命中：上一档 {plain(before)} "
-                                            "已包含它（上限须从低到高）", arm.span)
+                        yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：上一档 `{_arm(previous)}` 已包含它"
+                                            "（上限须从低到高）", arm.span)
             if not rule.arms or rule.arms[-1].op is not None:
                 yield warning("P402", f"指标 {node.name} 的分档没有 else：不落入任何一档时得 0 分", rule.span)
 
@@ -121,6 +122,10 @@ def check_bonus(model: Model):
         if card.cap is None and any(card.nodes[i].bonus for i in card.top):
             yield warning("P314", f"计分卡 {card.name} 有加减分项但没有 cap：总分可能超过 {plain(card.max)}",
                           card.span, hint=f"cap 0 .. {plain(card.max)}")
+
+
+def _arm(arm) -> str:
+    return f"{arm.op} {expression(arm.threshold)}"
 
 
 def _literal(expr):

@@ -51,6 +51,12 @@ def parse_money_string(text: str) -> Decimal | None:
     return amount * MONEY_UNITS[match.group(2)]
 
 
+def money_unit(text: str) -> str | None:
+    """The unit a money string is written in (``"0.43万元"`` → ``万元``)."""
+    match = _MONEY_RE.match(text)
+    return match.group(2) if match else None
+
+
 def parse_percent_string(text: str) -> Decimal | None:
     """``"97.6%"`` → 0.976; None if the text is not a percentage."""
     match = _PERCENT_RE.match(text)
@@ -67,10 +73,11 @@ def parse_number_string(text: str) -> Decimal | None:
 
 def plain(value: Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
+    if not value.is_finite():
+        return str(value)
     if value == 0:
         return "0"
-    text = format(value.normalize(CONTEXT), "f")
-    return text
+    return format(value.normalize(CONTEXT), "f")
 
 
 def fixed(value: Decimal, places: int) -> str:

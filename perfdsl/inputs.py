@@ -11,11 +11,11 @@ Values from spreadsheets and CSV (`lenient`) may also be numeric text,
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import attrs
 
-from .decimals import MONEY_UNITS, parse_money_string, parse_number_string, parse_percent_string, plain
+from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
 from .errors import DataValueError
 from .model import InputSpec, Model
 from .resolve import nearest
@@ -33,6 +33,7 @@ class Record:
     values: dict
     notes: dict  # input name → the note that came with its value
     name: object  # the record's name, or its 1-based position
+    units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
 
 
 class _Invalid(Exception):
@@ -141,6 +142,7 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
             problems.append((key, f"未知的键 `{key}`（规则集没有这个输入）{hint}"))
     values: dict = {}
     notes: dict = {}
+    units: dict = {}
     for spec in model.inputs:
         raw = record.get(spec.name, None)
         if isinstance(raw, dict):
@@ -160,13 +162,15 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
             continue
         try:
             value = convert_value(spec, raw, lenient)
-        except (_Invalid, InvalidOperation, ValueError):
+        except (_Invalid, ArithmeticError, ValueError):
             problems.append((spec.name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
             continue
         if spec.manual_for is not None and value < 0:
             problems.append((spec.name, f"评审扣分不能为负，得到 {plain(value)}"))
             continue
         values[spec.name] = value
+        if spec.type.kind == "money" and isinstance(raw, str):
+            units[spec.name] = money_unit(raw)
     if not problems:
         problems.extend(_range_problems(model, values))
     name = label
@@ -178,7 +182,7 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
         message = "；".join(text if text.startswith("未知") else f"`{key}` {text}" for key, text in problems)
         raise DataValueError(message, key=problems[0][0], record=name)
     slots = tuple(values[spec.name] for spec in model.inputs)
-    return Record(slots, values, notes, name)
+    return Record(slots, values, notes, name, units)
 
 
 def _range_problems(model: Model, values: dict):

@@ -79,6 +79,7 @@ class Evaluation:
         self.model = model
         self.values = record.values
         self.notes = record.notes
+        self.units = record.units
         self.lets: dict[str, object] = {}
         self.totals: dict[str, Decimal] = {}
         self.step = quantum(model.precision)
@@ -189,13 +190,23 @@ class Evaluation:
         except RecordError:
             return None
         spec = self.model.input(name)
-        vtype = spec.type if spec is not None else (self.model.let(name).type if self.model.let(name) else None)
+        if spec is not None:
+            vtype = spec.type
+            if name in self.units:
+                vtype = attrs.evolve(vtype, unit=self.units[name])
+        else:
+            let = self.model.let(name)
+            vtype = let.type if let is not None else None
         return show_value(value, vtype)
 
     def _show(self, expr, full: Decimal | None = None) -> str:
         return basis.substituted(expr, self._shown, points(full) if full is not None else None)
 
     def _value_text(self, expr, value) -> str:
+        if isinstance(expr, nodes.Name):
+            shown = self._shown(expr.name)
+            if shown is not None:
+                return shown
         return show_value(value, self.model.types.get(id(expr)))
 
     def describe(self, expr, full: Decimal | None = None) -> str:

@@ -344,3 +344,29 @@ def walk(node):
             for item in value:
                 if isinstance(item, Node):
                     yield from walk(item)
+
+
+def dump(node, level: int = 0) -> str:
+    """An indented, stable text form of a tree (for golden tests and ``perfdsl parse``)."""
+    pad = "  " * level
+    if not isinstance(node, Node):
+        return pad + repr(node)
+    fields = attrs.fields(type(node))
+    scalars = []
+    children = []
+    for field in fields:
+        if field.name == "span":
+            continue
+        value = getattr(node, field.name)
+        if isinstance(value, Node) or (isinstance(value, tuple) and value and isinstance(value[0], Node)):
+            children.append((field.name, value))
+        elif isinstance(value, Decimal):
+            scalars.append(f"{field.name}={value}")
+        elif value not in (None, (), False, ""):
+            scalars.append(f"{field.name}={value!r}")
+    lines = [pad + type(node).__name__ + (" " + " ".join(scalars) if scalars else "")]
+    for name, value in children:
+        lines.append(f"{pad}  .{name}")
+        items = value if isinstance(value, tuple) else (value,)
+        lines.extend(dump(item, level + 2) for item in items)
+    return "\n".join(lines)

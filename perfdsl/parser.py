@@ -220,7 +220,8 @@ class _Builder(Transformer):
                 header = item
             else:
                 decls.append(item)
-        return nodes.Module(header, tuple(decls), span=self._span(meta))
+        whole = self._span(meta) or Span(self.source, 1, 1, 1, 1)
+        return nodes.Module(header, tuple(decls), span=whole)
 
     def header(self, meta, title, *items):
         fields = {}
@@ -489,8 +490,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         span = source.end_span()
         if opener is not None:
             line, column = opener
-            return error("P104", f"代码块未闭合：第 {line} 行第 {column} 列的 `{{` 缺少对应的 `}}`", span,
-                         notes=((f"代码块从这里开始", Span(source, line, column, line, column + 1)),))
+            return error("P104", "代码块未闭合：这个 `{` 没有对应的 `}`", Span(source, line, column, line, column + 1),
+                         notes=((f"文件在第 {span.line} 行结束", None),))
         expected = _expected_text(getattr(exc, "expected", ()) or ())
         return error("P104", f"文件意外结束，期望 {expected}", span)
 
@@ -511,8 +512,17 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==")
     before = source.line(token.line)[: token.column - 1].split()
     if len(before) == 1 and before[0] in _STATEMENT_KEYWORDS:
-        return error("P110", f"上一条语句不完整：期望 {_expected_text(expected)}，却遇到了新的 `{before[0]}` 语句",
-                     span)
+        # A line that ended with `=`, `+` … continued onto this one: the gap is up there.
+        line = token.line - 1
+        while line > 0 and not source.line(line).split("#")[0].strip():
+            line -= 1
+        text = source.line(line).split("#")[0].rstrip()
+        if line > 0 and text:
+            tail = text.split()[-1]
+            gap = Span(source, line, len(text) + 1, line, len(text) + 2)
+            return error("P110", f"语句不完整：`{tail}` 之后缺少内容", gap,
+                         notes=((f"下一行的 `{before[0]}` 被当成了这条语句的一部分", span),))
+        return error("P110", f"语句不完整：期望 {_expected_text(expected)}", span)
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")

@@ -71,7 +71,7 @@ class _Resolver:
     def run(self) -> Model:
         header = self.module.header
         if header is None:
-            first = self.module.decls[0].span if self.module.decls else None
+            first = self.module.decls[0].span if self.module.decls else _start(self.module.span)
             self.err("P301", "缺少 ruleset 头部（标题、来源、精度）", first,
                      hint='在文件开头写 ruleset "标题" { precision 2 }')
         declared_inputs, lets, cards = self._declare()
@@ -82,7 +82,7 @@ class _Resolver:
         scorecards = [self._scorecard(index, card) for index, card in enumerate(cards)]
         order = self._scorecard_order(scorecards)
         if not scorecards:
-            self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else None)
+            self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else _start(self.module.span))
         record = header.record if header else None
         if record is not None and record not in {spec.name for spec in self.inputs}:
             self.err("P201", f"record 指定的输入 `{record}` 未声明", header.span,
@@ -594,6 +594,11 @@ class _Resolver:
 
 
 _KIND_TEXT = {"input": "输入", "let": "派生值", "scorecard": "计分卡", "manual": "评审输入"}
+
+
+def _start(span):
+    """A zero-width span at the start of the file, for problems of the whole file."""
+    return span and type(span)(span.source, 1, 1, 1, 1)
 
 
 def _is_money(expr) -> bool:

@@ -29,7 +29,7 @@ class Type:
 NUMERIC = frozenset({"count", "number", "rate", "money"})
 DESCRIPTIONS = {
     "count": "计数", "number": "数值", "rate": "比率", "money": "金额",
-    "bool": "是否", "text": "文本", "error": "错误",
+    "bool": "布尔值（是/否）", "text": "文本", "error": "错误",
 }
 
 COUNT = Type("count")

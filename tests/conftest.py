@@ -1,0 +1,57 @@
+"""Shared fixtures and the hypothesis profiles.
+
+Profiles: ``ci`` (the default; derandomised so CI is reproducible and fast),
+``dev`` (random, more examples) and ``nightly`` (deep).  Pick one with
+``PERFDSL_PROFILE=nightly pytest``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # the hand-written Chao'an scorer doubles as an oracle
+
+settings.register_profile("ci", max_examples=150, derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("dev", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("nightly", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("PERFDSL_PROFILE", "ci"))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def chaoan():
+    from perfdsl import load
+
+    return load(ROOT / "rulesets" / "chaoan-2022.perf")
+
+
+@pytest.fixture
+def chaoan_record():
+    """A fresh copy of the published Chao'an record (tests may change it)."""
+    from perfdsl import read_record
+
+    return read_record(ROOT / "examples" / "chaoan-2022.json")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite tests/golden/**/*.ast and *.err from the current output")
+
+
+@pytest.fixture(scope="session")
+def published():
+    """The published Chao'an record, shared: copy it before changing it."""
+    from perfdsl import read_record
+
+    return read_record(ROOT / "examples" / "chaoan-2022.json")

@@ -1,0 +1,147 @@
+"""The command line: the contract of DESIGN §4–§6 — formats, batches, exit status, messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from perfdsl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_eval_table_shows_totals_and_grades():
+    result = run("eval", RULESET, EXAMPLE)
+    assert result.exit_code == 0
+    assert "复核得分：89.04 / 100  良好" in result.output
+    assert "自评质量：29 / 40" in result.output
+    assert "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14" in result.output
+    assert "7（原 9）" in result.output  # effective and declared weight
+
+
+def test_eval_json_follows_the_contract_and_the_published_figures():
+    result = run("eval", RULESET, EXAMPLE, "--format", "json")
+    assert result.exit_code == 0
+    out = json.loads(result.output, parse_float=Decimal)
+    assert "89.04" in result.output and "89.04000" not in result.output
+    expected = json.loads(Path(EXAMPLE).read_text("utf-8"), parse_float=Decimal)["_expected"]
+    assert out["record"] == "潮州市潮安区政务服务数据管理局"
+    for card in out["scorecards"]:
+        published = expected[card["name"]]
+        assert Decimal(str(card["score"])) == Decimal(str(published["score"]))
+        assert card["grade"] == published["grade"]
+        scores = {"/".join(i["path"]): Decimal(str(i["score"])) for i in card["indicators"]}
+        for path, value in published["indicators"].items():
+            assert scores[path] == Decimal(str(value)), path
+        for indicator in card["indicators"]:
+            assert set(indicator) >= {"path", "weight", "score", "basis"}
+
+
+def test_jsonl_is_one_object_per_line():
+    result = run("eval", RULESET, EXAMPLE, "--format", "jsonl")
+    lines = result.output.strip().split("\n")
+    assert len(lines) == 1 and json.loads(lines[0])["scorecards"][0]["score"] == 89.04
+
+
+def test_batch_reports_a_bad_record_in_place(tmp_path):
+    good = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    bad = dict(good, 项目总数="十四")
+    unnamed = {k: v for k, v in good.items() if k != "单位"}
+    unnamed["项目完成数"] = 14
+    data = tmp_path / "batch.json"
+    data.write_text(json.dumps([good, bad, unnamed], ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "json"])
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    assert [item.get("record") for item in out] == ["潮州市潮安区政务服务数据管理局"] * 2 + [3]
+    assert out[0]["scorecards"][0]["score"] == 89.04
+    assert out[1]["error"]["key"] == "项目总数" and "非负整数" in out[1]["error"]["message"]
+    assert out[2]["scorecards"][0]["score"] == 91.9  # 14/14 projects: 89.04 - 5.14 + 8
+    assert "项目总数" in result.stderr
+
+
+def test_output_file_and_format_from_extension(tmp_path):
+    target = tmp_path / "out.json"
+    result = run("eval", RULESET, EXAMPLE, "-o", str(target))
+    assert result.exit_code == 0 and result.output == ""
+    assert json.loads(target.read_text("utf-8"))["scorecards"][1]["score"] == 29
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary left behind
+
+
+def test_scorecard_filter_and_unknown_name():
+    result = run("eval", RULESET, EXAMPLE, "--format", "json", "--scorecard", "自评质量")
+    assert [c["name"] for c in json.loads(result.output)["scorecards"]] == ["自评质量"]
+    result = CliRunner().invoke(main, ["eval", RULESET, EXAMPLE, "--scorecard", "自评质"])
+    assert result.exit_code == 2 and "是否为 `自评质量`" in result.stderr
+
+
+@pytest.mark.parametrize("args,code,needle", [
+    (["eval", "nope.perf", EXAMPLE], 2, "nope.perf: 文件不存在"),
+    (["eval", RULESET, "nope.json"], 2, "nope.json: 文件不存在"),
+    (["eval", RULESET, RULESET], 2, "不支持的数据文件格式 `.perf`"),
+    (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
+    (["eval"], 2, "Missing argument"),
+])
+def test_usage_errors_exit_2(args, code, needle):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == code
+    assert needle in result.stderr + result.output
+
+
+def test_bad_json_is_located(tmp_path):
+    data = tmp_path / "bad.json"
+    data.write_text('{\n  "单位": "x",\n  "项目总数": 14,\n}\n', "utf-8")
+    result = CliRunner().invoke(main, ["eval", RULESET, str(data)])
+    assert result.exit_code == 2
+    assert f"{data}:4:1: error: 不是有效的 JSON：键须用双引号括起（或多了一个逗号）" in result.stderr
+
+
+def test_ruleset_syntax_error_exit_2_and_check_error_exit_1(tmp_path):
+    broken = tmp_path / "broken.perf"
+    broken.write_text(Path(RULESET).read_text("utf-8").replace("input 单位: text", "input 单位： text"), "utf-8")
+    result = CliRunner().invoke(main, ["eval", str(broken), EXAMPLE])
+    assert result.exit_code == 2
+    line = Path(RULESET).read_text("utf-8").splitlines().index("input 单位: text") + 1
+    assert f"{broken}:{line}:9: error[P102]: 全角符号 `：`" in result.stderr
+    heavier = tmp_path / "heavier.perf"
+    heavier.write_text(Path(RULESET).read_text("utf-8").replace("indicator 项目完成率 8 {", "indicator 项目完成率 9 {"),
+                       "utf-8")
+    for command in ("eval", "check"):
+        args = [command, str(heavier)] + ([EXAMPLE] if command == "eval" else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1
+        assert "分组 效率性 的分值为 14，但下级指标合计 6 + 9 = 15" in result.stderr
+
+
+def test_check_clean_ruleset_and_json_diagnostics(tmp_path):
+    result = CliRunner().invoke(main, ["check", RULESET])
+    assert result.exit_code == 0
+    assert result.stderr.strip().endswith("chaoan-2022.perf: 0 个错误，0 个警告")
+    broken = tmp_path / "b.perf"
+    broken.write_text('ruleset "t" {}\nscorecard 卡 max 2 { group 组 2 { indicator 甲 1 { score 未知 } } }\n', "utf-8")
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(broken)])
+    assert result.exit_code == 1
+    diagnostics = json.loads(result.stdout)
+    assert {(d["code"], d["line"]) for d in diagnostics} == {("P201", 2), ("P310", 2)}
+
+
+def test_console_script_runs_without_traceback(tmp_path):
+    data = tmp_path / "r.json"
+    data.write_text('{"单位": "x", "项目总数": "abc"}', "utf-8")
+    done = subprocess.run([sys.executable, "-m", "perfdsl", "eval", RULESET, str(data)], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "记录 x，键 `项目总数`" in done.stderr

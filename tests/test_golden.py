@@ -1,0 +1,38 @@
+"""Golden files: parse trees and the exact text of every kind of ruleset diagnostic.
+
+``pytest --update-goldens`` rewrites the expected files; review the diff.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from perfdsl import diagnose
+from perfdsl.nodes import dump
+from perfdsl.parser import parse
+
+GOLDEN = Path(__file__).parent / "golden"
+PARSE_CASES = sorted((GOLDEN / "parse").glob("*.perf"))
+ERROR_CASES = sorted((GOLDEN / "errors").glob("*.perf"))
+
+
+def _compare(path: Path, actual: str, update: bool):
+    if update or not path.exists():
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", PARSE_CASES, ids=[c.stem for c in PARSE_CASES])
+def test_parse_tree(case, request):
+    tree = parse(case.read_text(encoding="utf-8"), case.name)
+    _compare(case.with_suffix(".ast"), dump(tree) + "\n", request.config.getoption("--update-goldens"))
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=[c.stem for c in ERROR_CASES])
+def test_diagnostics(case, request):
+    _, diagnostics = diagnose(case.read_text(encoding="utf-8"), f"golden/errors/{case.name}")
+    assert any(d.is_error for d in diagnostics), "each error case must produce an error"
+    text = "\n".join(d.render() for d in diagnostics) + "\n"
+    _compare(case.with_suffix(".err"), text, request.config.getoption("--update-goldens"))
