@@ -52,6 +52,10 @@ def _show(raw) -> str:
 
 
 def _number(raw, lenient: bool) -> Decimal:
+    if type(raw) is Decimal:
+        if not raw.is_finite():
+            raise _Invalid
+        return raw
     if isinstance(raw, bool):
         raise _Invalid
     if isinstance(raw, Decimal):
@@ -71,45 +75,62 @@ def _number(raw, lenient: bool) -> Decimal:
     raise _Invalid
 
 
-def convert_value(spec: InputSpec, raw, lenient: bool = False):
-    """Convert one raw value to `spec`'s type; raise `_Invalid` with no message on failure."""
-    kind = spec.type.kind
-    if kind == "number":
-        return _number(raw, lenient)
-    if kind == "count":
-        value = _number(raw, lenient)
-        if value != value.to_integral_value() or value < 0:
-            raise _Invalid
-        return value
-    if kind == "money":
+def _count(raw, lenient: bool) -> Decimal:
+    value = _number(raw, lenient)
+    if value != value.to_integral_value() or value < 0:
+        raise _Invalid
+    return value
+
+
+def _money(factor: Decimal):
+    def convert(raw, lenient: bool) -> Decimal:
         if isinstance(raw, str):
             value = parse_money_string(raw)
             if value is not None:
                 return value
-        return _number(raw, lenient) * MONEY_UNITS[spec.type.unit]
-    if kind == "rate":
-        if isinstance(raw, str):
-            value = parse_percent_string(raw)
-            if value is not None:
-                return value
-        return _number(raw, lenient)
-    if kind == "bool":
-        if isinstance(raw, bool):
-            return raw
-        if lenient and isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
-            text = str(raw).strip().lower()
-            if text in _TRUE:
-                return True
-            if text in _FALSE:
-                return False
-        raise _Invalid
-    if kind == "text":
-        if isinstance(raw, str):
-            return raw
-        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
-            return str(raw)
-        raise _Invalid
-    raise AssertionError(kind)  # pragma: no cover
+        return _number(raw, lenient) * factor
+
+    return convert
+
+
+def _rate(raw, lenient: bool) -> Decimal:
+    if isinstance(raw, str):
+        value = parse_percent_string(raw)
+        if value is not None:
+            return value
+    return _number(raw, lenient)
+
+
+def _bool(raw, lenient: bool) -> bool:
+    if raw is True or raw is False:
+        return raw
+    if lenient and isinstance(raw, (str, int, Decimal)):
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise _Invalid
+
+
+def _text(raw, lenient: bool) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        return str(raw)
+    raise _Invalid
+
+
+def converter(spec: InputSpec):
+    """The function that converts a raw value for `spec` (raising `_Invalid` without a message)."""
+    kind = spec.type.kind
+    if kind == "money":
+        return _money(MONEY_UNITS[spec.type.unit])
+    return {"number": _number, "count": _count, "rate": _rate, "bool": _bool, "text": _text}[kind]
+
+
+def convert_value(spec: InputSpec, raw, lenient: bool = False):
+    return converter(spec)(raw, lenient)
 
 
 _EXPECTED = {
@@ -127,70 +148,89 @@ def _expected(spec: InputSpec) -> str:
     return _EXPECTED[spec.type.kind]
 
 
+class RecordReader:
+    """Converts records for one model; the per-input work is decided once, here."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.names = [spec.name for spec in model.inputs]
+        self.known = frozenset(self.names)
+        self.fields = tuple(
+            (spec.name, spec, converter(spec), spec.default if spec.default is not None else MISSING,
+             spec.type.kind == "money", spec.manual_for is not None)
+            for spec in model.inputs
+        )
+        self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None)
+
+    def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
+        """Convert `record` (a dict); raise `DataValueError` naming the record and every bad key."""
+        if not isinstance(record, dict):
+            raise DataValueError(f"记录须是 JSON 对象（键为输入名），得到 {_show(record)[:60]}", record=position)
+        problems: list[tuple[str, str]] = []
+        known = self.known
+        for key in record:
+            if key not in known and not (isinstance(key, str) and key.startswith("_")):
+                close = nearest(str(key), self.names)
+                hint = f"，是否为 `{close}`？" if close else ""
+                problems.append((key, f"未知的键 `{key}`（规则集没有这个输入）{hint}"))
+        values: dict = {}
+        notes: dict = {}
+        units: dict = {}
+        get = record.get
+        for name, spec, convert, default, is_money, is_manual in self.fields:
+            raw = get(name)
+            if raw.__class__ is dict:
+                extra = set(raw) - {"value", "note"}
+                if "value" not in raw or extra:
+                    problems.append((name, '带注释的值须写成 {"value": …, "note": "…"}'))
+                    continue
+                note = raw.get("note")
+                if note is not None:
+                    if not isinstance(note, str):
+                        problems.append((name, "note 须是文本"))
+                        continue
+                    notes[name] = note
+                raw = raw["value"]
+            if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
+                values[name] = default
+                continue
+            try:
+                value = convert(raw, lenient)
+            except (_Invalid, ArithmeticError, ValueError, TypeError):
+                problems.append((name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
+                continue
+            if is_manual and value < 0:
+                problems.append((name, f"评审扣分不能为负，得到 {plain(value)}"))
+                continue
+            values[name] = value
+            if is_money and isinstance(raw, str):
+                units[name] = money_unit(raw)
+        if not problems and self.bounded:
+            problems.extend(_range_problems(self.model, self.bounded, values))
+        name = position
+        own_key = self.model.record
+        if own_key is not None:
+            own = values.get(own_key)
+            if own is not None and own is not MISSING:
+                name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
+        if problems:
+            message = "；".join(text if text.startswith("未知") else f"`{key}` {text}" for key, text in problems)
+            raise DataValueError(message, key=problems[0][0], record=name)
+        slots = tuple([values[n] for n in self.names])
+        return Record(slots, values, notes, name, units)
+
+
 def convert_record(model: Model, record, position: int | None = None, lenient: bool = False) -> Record:
     """Convert `record` (a dict) for `model`; raise `DataValueError` naming the record and the key(s)."""
-    label = position
-    if not isinstance(record, dict):
-        raise DataValueError(f"记录须是 JSON 对象（键为输入名），得到 {_show(record)[:60]}", record=label)
-    problems: list[tuple[str, str]] = []
-    for key in record:
-        if not isinstance(key, str) or key.startswith("_"):
-            continue
-        if model.input(key) is None:
-            close = nearest(key, [spec.name for spec in model.inputs])
-            hint = f"，是否为 `{close}`？" if close else ""
-            problems.append((key, f"未知的键 `{key}`（规则集没有这个输入）{hint}"))
-    values: dict = {}
-    notes: dict = {}
-    units: dict = {}
-    for spec in model.inputs:
-        raw = record.get(spec.name, None)
-        if isinstance(raw, dict):
-            extra = set(raw) - {"value", "note"}
-            if "value" not in raw or extra:
-                problems.append((spec.name, '带注释的值须写成 {"value": …, "note": "…"}'))
-                continue
-            note = raw.get("note")
-            if note is not None:
-                if not isinstance(note, str):
-                    problems.append((spec.name, "note 须是文本"))
-                    continue
-                notes[spec.name] = note
-            raw = raw["value"]
-        if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
-            values[spec.name] = spec.default if spec.default is not None else MISSING
-            continue
-        try:
-            value = convert_value(spec, raw, lenient)
-        except (_Invalid, ArithmeticError, ValueError):
-            problems.append((spec.name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
-            continue
-        if spec.manual_for is not None and value < 0:
-            problems.append((spec.name, f"评审扣分不能为负，得到 {plain(value)}"))
-            continue
-        values[spec.name] = value
-        if spec.type.kind == "money" and isinstance(raw, str):
-            units[spec.name] = money_unit(raw)
-    if not problems:
-        problems.extend(_range_problems(model, values))
-    name = label
-    if model.record is not None:
-        own = values.get(model.record)
-        if own is not None and own is not MISSING:
-            name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
-    if problems:
-        message = "；".join(text if text.startswith("未知") else f"`{key}` {text}" for key, text in problems)
-        raise DataValueError(message, key=problems[0][0], record=name)
-    slots = tuple(values[spec.name] for spec in model.inputs)
-    return Record(slots, values, notes, name, units)
+    return RecordReader(model).read(record, position, lenient)
 
 
-def _range_problems(model: Model, values: dict):
+def _range_problems(model: Model, bounded, values: dict):
     from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
 
-    for spec in model.inputs:
+    for spec in bounded:
         value = values.get(spec.name)
-        if value is MISSING or value is None or (spec.low is None and spec.high is None):
+        if value is MISSING or value is None:
             continue
         low = constant_bound(model, spec.low, values) if spec.low is not None else None
         high = constant_bound(model, spec.high, values) if spec.high is not None else None

@@ -10,6 +10,7 @@ unclosed block …).
 from __future__ import annotations
 
 import functools
+import os
 import re
 import threading
 from decimal import Decimal
@@ -90,16 +91,35 @@ def _continues(token) -> bool:
     return token.type not in _VALUE_TOKENS and token.value in _CONTINUES
 
 
+def _cache_file() -> str | bool:
+    """Where Lark may keep the analysed grammar (it checks the grammar's hash on load).
+
+    A per-user directory, not the shared temporary folder: the cache is a
+    pickle.  Building the LALR tables takes ~10× longer than loading them.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "perfdsl")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    if not os.access(directory, os.W_OK):
+        return False
+    return os.path.join(directory, "grammar.lark-cache")
+
+
 @functools.cache
 def _lark() -> Lark:
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        postlex=_Newlines(),
-        propagate_positions=True,
-        maybe_placeholders=True,
-    )
+    options = dict(parser="lalr", lexer="contextual", postlex=_Newlines(), propagate_positions=True,
+                   maybe_placeholders=True)
+    text = grammar_path().read_text(encoding="utf-8")
+    cache = _cache_file()
+    if cache:
+        try:
+            return Lark(text, cache=cache, **options)
+        except Exception:  # an unreadable or foreign cache file: build without it
+            pass
+    return Lark(text, **options)
 
 
 # ── parse tree → nodes ──────────────────────────────────────────────────────

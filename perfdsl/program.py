@@ -13,7 +13,7 @@ from decimal import localcontext
 from . import codegen, interp
 from .decimals import CONTEXT
 from .errors import PerfError
-from .inputs import Record, convert_record
+from .inputs import Record, RecordReader
 from .model import Model
 from .result import Result
 
@@ -32,9 +32,10 @@ class Program:
         exec(code, namespace)  # the source holds no user text: see codegen's docstring
         self._evaluate = namespace["evaluate"]
         self.layout = _layout(model)
+        self.reader = RecordReader(model)
 
     def convert(self, record, position: int | None = None, lenient: bool = False) -> Record:
-        return convert_record(self.model, record, position, lenient)
+        return self.reader.read(record, position, lenient)
 
     def scores(self, record: Record) -> tuple:
         """The flat tuple of effective weights, scores, totals and grades for a converted record."""

@@ -65,7 +65,18 @@ class Result:
         self.record = record
         self.flat = flat
         self._trace = None
+        self._cards = None
+
+    @property
+    def scorecards(self) -> tuple[CardResult, ...]:
+        if self._cards is None:
+            self._cards = self._build()
+        return self._cards
+
+    def _build(self):
+        program = self.program
         model = program.model
+        flat = self.flat
         cards = []
         for number, card in enumerate(model.scorecards):
             offset, size = program.layout[number]
@@ -75,7 +86,14 @@ class Result:
                 for i, node in enumerate(card.nodes)
             )
             cards.append(CardResult(card.name, card.max, block[-2], block[-1], node_results, self))
-        self.scorecards = tuple(cards)
+        return tuple(cards)
+
+    def totals(self) -> list[tuple[str, object, object]]:
+        """(scorecard, total, grade) without building the indicator tree (for summaries)."""
+        out = []
+        for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
+            out.append((card.name, self.flat[offset + size - 2], self.flat[offset + size - 1]))
+        return out
 
     @property
     def title(self) -> str:
