@@ -23,11 +23,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-import closures  # noqa: E402
-import handwritten_chaoan as hand  # noqa: E402
+import closures
+import handwritten_chaoan as hand
 
-from perfdsl import interp, load  # noqa: E402
-from perfdsl.decimals import CONTEXT  # noqa: E402
+from perfdsl import interp, load
+from perfdsl.decimals import CONTEXT
 
 D = Decimal
 

@@ -96,7 +96,7 @@ def compile_model(model):
         if isinstance(e, nodes.Call):
             args = [expr(a) for a in e.args]
             if e.func in ("min", "max"):
-                pick = (lambda x, y: x if x <= y else y) if e.func == "min" else (lambda x, y: x if x >= y else y)
+                pick = (lambda x, y: min(x, y)) if e.func == "min" else (lambda x, y: max(x, y))
 
                 def fold(v, s, w):
                     result = args[0](v, s, w)
@@ -169,7 +169,7 @@ def compile_model(model):
         cap = expr(line.up_to) if line.up_to is not None else None
         if line.when is not None:
             cond = expr(line.when)
-            value = lambda v, s, w: (lambda a: a if cond(v, s, w) else ZERO)(amount(v, s, w))  # noqa: E731
+            value = lambda v, s, w: (lambda a: a if cond(v, s, w) else ZERO)(amount(v, s, w))
         else:
             per = line.per
             subject = expr(per.subject)
@@ -177,7 +177,7 @@ def compile_model(model):
                 def value(v, s, w):
                     a = amount(v, s, w)
                     n = subject(v, s, w)
-                    return a * (n if n > ZERO else ZERO)
+                    return a * (max(ZERO, n))
             else:
                 step = expr(per.step)
                 threshold = expr(per.threshold) if per.threshold is not None else None
@@ -250,7 +250,7 @@ def compile_model(model):
                         raw = compiled(values, s, w)
                 high = node.declared if node.bonus else w
                 low = -node.declared if node.bonus else ZERO
-                raw = high if raw > high else (low if raw < low else raw)
+                raw = high if raw > high else (max(raw, low))
                 scores[node.index] = raw.quantize(SNAP, ROUND_HALF_EVEN).quantize(step, mode)
             for node in groups:
                 total = ZERO + sum((scores[i] for i in node.children), ZERO)

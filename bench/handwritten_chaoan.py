@@ -64,7 +64,7 @@ def _r(x):
 
 
 def _clip(x, top):
-    return ZERO if x < ZERO else (top if x > top else x)
+    return ZERO if x < ZERO else (min(x, top))
 
 
 LAYOUT = (
@@ -112,7 +112,7 @@ def score(v: dict) -> tuple:
     if transfer:
         a = v["提前下达一般性转移支付比例"] / D("0.9")
         b = v["提前下达专项转移支付比例"] / D("0.7")
-        s_tq = _r(_clip(TWO * (a if a < ONE else ONE) + TWO * (b if b < ONE else ONE), w_tq))
+        s_tq = _r(_clip(TWO * (min(ONE, a)) + TWO * (min(ONE, b)), w_tq))
     else:
         s_tq = ZERO
     s_mb = _manual(v, "绩效目标合理性扣分", w_mb)
@@ -161,7 +161,7 @@ def score(v: dict) -> tuple:
     s_xf = TWO if letters == 0 else _r(_clip(v["信访回复数"] / letters + v["信访按时回复数"] / letters, TWO))
     s_my = _manual(v, "公众或服务对象满意度扣分", FOUR)
     honours, blames = v["表彰次数"], v["问责次数"]
-    s_bx = (honours if honours < THREE else THREE) - (blames if blames < THREE else THREE)
+    s_bx = (min(THREE, honours)) - (min(THREE, blames))
 
     g_bz = s_bz + s_tq
     g_mb = s_mb + s_zb

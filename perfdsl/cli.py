@@ -17,7 +17,7 @@ import click
 
 from . import datafiles, loader
 from .atomic import atomic_output
-from .errors import PerfError, PerfSyntaxError, RecordError, UsageError
+from .errors import PerfError, RecordError, UsageError
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.

@@ -78,7 +78,7 @@ class Generator:
     # ── expressions ─────────────────────────────────────────────────────────
 
     def expr(self, expr, full: str | None = None) -> str:
-        e = lambda sub: self.expr(sub, full)  # noqa: E731
+        e = lambda sub: self.expr(sub, full)
         if isinstance(expr, nodes.Num):
             return self.const(expr.value)
         if isinstance(expr, nodes.Bool):
@@ -156,9 +156,9 @@ class Generator:
 
     def scorecard(self, card: ScorecardSpec) -> list[str]:
         c = card.index
-        w = lambda i: f"w{c}_{i}"  # noqa: E731
-        s = lambda i: f"s{c}_{i}"  # noqa: E731
-        a = lambda i: f"a{c}_{i}"  # noqa: E731
+        w = lambda i: f"w{c}_{i}"
+        s = lambda i: f"s{c}_{i}"
+        a = lambda i: f"a{c}_{i}"
         out = self.out
         out.line(f"# scorecard {c}")
         leaves = list(card.leaves())

@@ -154,12 +154,12 @@ class Evaluation:
             if expr.func == "min":
                 result = args[0]
                 for arg in args[1:]:
-                    result = result if result <= arg else arg
+                    result = min(result, arg)
                 return result
             if expr.func == "max":
                 result = args[0]
                 for arg in args[1:]:
-                    result = result if result >= arg else arg
+                    result = max(result, arg)
                 return result
             if expr.func == "abs":
                 return abs(args[0])

@@ -10,7 +10,6 @@ behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Union
 
 import attrs
 
@@ -262,7 +261,7 @@ class Indicator(Node):
 class Group(Node):
     name: str
     weight: Decimal
-    children: tuple[Union[Group, Indicator], ...]
+    children: tuple[Group | Indicator, ...]
     bonus: bool = False
 
 
@@ -287,7 +286,7 @@ class Scorecard(Node):
     max: Decimal
     grades: tuple[GradeArm, ...] | None
     cap: Cap | None
-    children: tuple[Union[Group, Indicator], ...]
+    children: tuple[Group | Indicator, ...]
 
 
 # ── declarations ────────────────────────────────────────────────────────────

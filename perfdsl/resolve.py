@@ -238,7 +238,7 @@ class _Resolver:
         return result
 
     def _expr(self, expr, allow_full, deps, lets) -> Type:
-        sub = lambda e: self.expr(e, allow_full, deps, lets)  # noqa: E731
+        sub = lambda e: self.expr(e, allow_full, deps, lets)
         if isinstance(expr, nodes.Num):
             return {"plain": types.NUMBER, "percent": types.RATE}.get(expr.kind) or Type("money", expr.unit)
         if isinstance(expr, nodes.Bool):
@@ -400,7 +400,7 @@ class _Resolver:
                              tuple(top), frozenset(self._scorecard_refs(deps)), card.span)
 
     def _leaf(self, leaf: nodes.Indicator, entry, deps):
-        check = lambda e, allow_full=True: self.expr(e, allow_full=allow_full, deps=deps)  # noqa: E731
+        check = lambda e, allow_full=True: self.expr(e, allow_full=allow_full, deps=deps)
         if leaf.applies is not None:
             self._need_bool(check(leaf.applies.condition, False), leaf.applies.condition, "applies when")
         for guard in leaf.guards:

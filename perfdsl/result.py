@@ -18,7 +18,7 @@ class NodeResult:
     weight: Decimal  # effective, after reallocation
     score: Decimal
     is_leaf: bool
-    _result: "Result" = attrs.field(repr=False, eq=False)
+    _result: Result = attrs.field(repr=False, eq=False)
     _card: int = attrs.field(repr=False, eq=False)
     _index: int = attrs.field(repr=False, eq=False)
 
@@ -42,7 +42,7 @@ class CardResult:
     score: Decimal
     grade: str | None
     nodes: tuple[NodeResult, ...]
-    _result: "Result" = attrs.field(repr=False, eq=False)
+    _result: Result = attrs.field(repr=False, eq=False)
 
     @property
     def basis(self) -> str:

@@ -17,7 +17,7 @@ _PLAIN_NAME = re.compile(r"^(?!\d)\w+$")
 
 #: Words that cannot be bare names where expressions are parsed.
 KEYWORDS = frozenset(
-    "if then else and or not true false full".split()
+    ["if", "then", "else", "and", "or", "not", "true", "false", "full"]
 )
 
 

@@ -19,7 +19,7 @@ def test_published_totals_and_grade(chaoan, chaoan_record):
     review = result.scorecard("复核得分")
     quality = result.scorecard("自评质量")
     assert (review.score, review.grade) == (Decimal("89.04"), "良好")
-    assert (quality.score, quality.grade) == (Decimal("29"), None)
+    assert (quality.score, quality.grade) == (Decimal(29), None)
 
 
 @pytest.mark.parametrize("card,path,expected", CASES, ids=[f"{c}:{p}" for c, p, _ in CASES])

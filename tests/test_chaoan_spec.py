@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import handwritten_chaoan as spec
 from chaoan_records import GAPS, chaoan_record, with_gap
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def _ours(program, record):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from chaoan_records import GAPS, chaoan_record, with_gap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chaoan_records import GAPS, chaoan_record, with_gap
 from perfdsl import interp
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-
 from helpers import D, program, scores
+
 from perfdsl.errors import DataValueError, EvaluationError
 
 BANDS = program("""
