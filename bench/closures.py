@@ -228,10 +228,10 @@ def compile_model(model):
             weights = [node.declared for node in card.nodes]
             scores = [ZERO] * size
             applicable = {}
-            for node, applies, full, guards, compiled in leaves:
+            for node, applies, _, _, _ in leaves:
                 if applies is not None:
                     applicable[node.index] = applies(values, s, None)
-            for node, applies, full, guards, compiled in leaves:
+            for node, applies, full, _, _ in leaves:
                 if applies is not None and not applicable[node.index] and not full:
                     weights[node.index] = ZERO
                 for move in node.moves_in:

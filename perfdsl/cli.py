@@ -66,7 +66,8 @@ def main():
 @main.command("eval")
 @click.argument("ruleset", type=click.Path(dir_okay=False))
 @click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(EVAL_FORMATS), help="输出格式（默认由 -o 的扩展名决定，否则 table）。")
+@click.option("--format", "fmt", type=click.Choice(EVAL_FORMATS),
+              help="输出格式（默认由 -o 的扩展名决定，否则 table）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（先写临时文件再改名）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
 @_guarded

@@ -288,7 +288,8 @@ class Generator:
 
     def _rule_ChecklistRule(self, rule, node, w, s):
         if rule.items[0].points is None:
-            count = " + ".join(f"({self.one} if {self.expr(item.condition, w)} else {self.zero})" for item in rule.items)
+            count = " + ".join(f"({self.one} if {self.expr(item.condition, w)} else {self.zero})"
+                               for item in rule.items)
             self.out.line(f"{s} = {w} * ({count}) / {self.const(Decimal(len(rule.items)))}")
             return
         terms = [f"({self.expr(item.points, w)} if {self.expr(item.condition, w)} else {self.zero})"

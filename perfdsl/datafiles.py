@@ -50,7 +50,8 @@ def loads(text: str, path: str = "<string>"):
     try:
         return json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        raise DataFileError(_located(path, text, exc.lineno, exc.colno, f"不是有效的 JSON：{_json_reason(exc.msg)}"))
+        message = f"不是有效的 JSON：{_json_reason(exc.msg)}"
+        raise DataFileError(_located(path, text, exc.lineno, exc.colno, message)) from None
     except _Duplicate as exc:
         raise DataFileError(f"{path}: 键 `{exc.key}` 在同一条记录中出现了两次") from None
 

@@ -358,7 +358,8 @@ class Evaluation:
             if self._truth(guard.condition):
                 raw = self.eval(guard.score, weight)
                 leaf.arm = f"when#{number}"
-                leaf.clauses.append(f"{self._condition(guard.condition, True)}{CLAUSE}{self._points_text(guard.score, raw, weight)}")
+                scored = self._points_text(guard.score, raw, weight)
+                leaf.clauses.append(f"{self._condition(guard.condition, True)}{CLAUSE}{scored}")
                 return self._finish(leaf, weight, raw)
         rule = indicator.rule
         raw = getattr(self, "_rule_" + type(rule).__name__)(rule, leaf, weight)

@@ -41,7 +41,7 @@ def grammar_path() -> Path:
 
 #: A statement cannot end right after one of these, so a newline there is layout.
 _CONTINUES = frozenset(
-    ["{", "(", "[", ",", "+", "-", "*", "/", "×", "÷", "=", "==", "!=", "<", "<=", ">", ">=", "≠", "≤", "≥", "=>", ":", "..", "and", "or", "not", "if", "then", "else", "to", "per", "of", "up"]
+    "{ ( [ , + - * / × ÷ = == != < <= > >= ≠ ≤ ≥ => : .. and or not if then else to per of up".split()  # noqa: SIM905
 )
 #: A line starting with one of these continues the previous one (no statement starts so).
 _LEADS = re.compile(r"(?:[ \t\u3000]*(?:#[^\n]*)?\r?\n)*[ \t\u3000]*(?:[/*×÷+]|(?:and|or|then)(?!\w))")
@@ -552,7 +552,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
 
 
 _STATEMENT_KEYWORDS = frozenset(
-    ["ruleset", "input", "let", "scorecard", "group", "bonus", "indicator", "grades", "cap", "applies", "when", "score", "ratio", "bands", "checklist", "manual", "deduct", "add", "criteria"]
+    "ruleset input let scorecard group bonus indicator grades cap applies when score ratio bands checklist "
+    "manual deduct add criteria".split()
 )
 
 

@@ -44,7 +44,8 @@ class Program:
                 return self._evaluate(record.slots)
         except Exception as exc:
             interp.evaluate(self.model, record)  # raises the precise RecordError
-            raise InternalError(f"编译求值失败而参考求值成功（{type(exc).__name__}: {exc}）；这是 perfdsl 的缺陷") from exc
+            raise InternalError(f"编译求值失败而参考求值成功（{type(exc).__name__}: {exc}）；"
+                                "这是 perfdsl 的缺陷") from exc
 
     def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
         """Score one raw record (a dict from JSON or a spreadsheet row)."""

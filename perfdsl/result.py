@@ -24,7 +24,8 @@ class NodeResult:
 
     @property
     def basis(self) -> str:
-        return self._result.trace().cards[self._result.program.model.scorecards[self._card].name].nodes[self._index].basis
+        card = self._result.program.model.scorecards[self._card]
+        return self._result.trace().cards[card.name].nodes[self._index].basis
 
     @property
     def name(self) -> str:
