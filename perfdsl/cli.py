@@ -16,8 +16,8 @@ import sys
 import click
 
 from . import datafiles, loader
-from .atomic import atomic_output
 from .errors import PerfError, RecordError, UsageError
+from .files import atomic_output
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.

@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 
 from .errors import DataFileError, DataValueError, UsageError
+from .files import open_text, read_text
 from .source import SourceFile, Span
 
 #: Formats a data file may have, by extension.
@@ -87,29 +88,8 @@ def read(path: str) -> Batch:
     if suffix not in FORMATS:
         raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`（可用：{'、'.join(FORMATS)}）")
     if suffix == ".jsonl":
-        handle = _open(path)
-        return Batch(_jsonl_records(handle, path), single=False)
-    return _json_batch(_text(path), path)
-
-
-def _open(path):
-    try:
-        return open(path, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: 文件不存在") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: 是目录，不是数据文件") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
-
-
-def _text(path) -> str:
-    handle = _open(path)
-    try:
-        with handle:
-            return handle.read()
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+        return Batch(_jsonl_records(open_text(path, "数据文件"), path), single=False)
+    return _json_batch(read_text(path, "数据文件", DataFileError), path)
 
 
 def _json_batch(text: str, path: str) -> Batch:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import checks, parser, resolve
-from .errors import Diagnostic, PerfCheckError, PerfSyntaxError, UsageError
+from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
+from .files import read_text
 from .model import Model
 from .program import Program
 
 
 def read_ruleset(path) -> str:
-    path = Path(path)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{path}: 文件不存在") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path}: 是目录，不是规则集文件") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
+    return read_text(path, "规则集文件")
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
