@@ -12,7 +12,7 @@ from decimal import localcontext
 
 from . import codegen, interp
 from .decimals import CONTEXT
-from .errors import PerfError
+from .errors import PerfError, RecordError
 from .inputs import Record, RecordReader
 from .model import Model
 from .result import Result
@@ -50,7 +50,13 @@ class Program:
     def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
         """Score one raw record (a dict from JSON or a spreadsheet row)."""
         record = self.convert(raw, position, lenient)
-        return Result(self, record, self.scores(record))
+        try:
+            flat = self.scores(record)
+        except RecordError as exc:
+            if exc.record is None:
+                exc.record = record.name
+            raise
+        return Result(self, record, flat)
 
     def trace(self, record: Record) -> interp.Trace:
         return interp.evaluate(self.model, record)

@@ -115,6 +115,8 @@ def test_missing_key(chaoan, chaoan_record, key):
     outcome = _evaluate(chaoan, chaoan_record)
     if isinstance(outcome, RecordError):
         assert outcome.key == key
+        if key != "单位":
+            assert outcome.render().startswith(f"记录 潮州市潮安区政务服务数据管理局，键 `{key}`: ")
 
 
 def test_string_where_a_number_belongs(chaoan, chaoan_record):
