@@ -143,11 +143,13 @@ def compile_model(model):
         if isinstance(r, nodes.ManualRule):
             slot = model.input(node.manual_input).slot
 
+            judged_score = r.mode == "score"
+
             def manual(v, s, w):
                 d = v[slot]
                 if d > w:
-                    raise ValueError("deduction above weight")
-                return w - d
+                    raise ValueError("judgement above weight")
+                return d if judged_score else w - d
 
             return manual
         if isinstance(r, nodes.DeductionRule):

@@ -298,8 +298,8 @@ class Generator:
 
     def _rule_ManualRule(self, rule, node, w, s):
         m = self.name(node.manual_input)
-        self.out.line(f"if {m} > {w}: raise UndefinedUse('deduction above weight')")
-        self.out.line(f"{s} = {w} - {m}")
+        self.out.line(f"if {m} > {w}: raise UndefinedUse('judgement above weight')")
+        self.out.line(f"{s} = {m}" if rule.mode == "score" else f"{s} = {w} - {m}")
 
     def _rule_DeductionRule(self, rule, node, w, s):
         out = self.out

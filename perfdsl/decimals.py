@@ -89,19 +89,25 @@ def fixed(value: Decimal, places: int) -> str:
 def percent(value: Decimal) -> str:
     """A rate as a percentage with 2 decimals: 0.976024 → ``97.60%``.
 
-    A rate that would read as a round figure it is not (1.000027 as
-    ``100.00%``, 0.000027 as ``0.00%``) gets the decimals that tell it apart
-    (``100.0027%``): a basis line must never hide a deviation.
+    A rate that 2 decimals would show as a round figure it is not (1.000027 as
+    ``100.00%``, 0.000027 as ``0.00%``) gets the decimals that bring out two
+    significant digits of the difference (``100.0027%``, ``0.0027%``): a basis
+    line must never hide a deviation.
     """
     scaled = value * HUNDRED
     text = fixed(scaled, 2)
-    places = 2
-    while Decimal(text) != scaled and Decimal(text) == Decimal(text).to_integral_value() and places < 8:
-        places += 1
-        text = fixed(scaled, places)
-    if places > 2:
-        text = text.rstrip("0")
-    return text + "%"
+    shown = Decimal(text)
+    if shown == scaled or shown != shown.to_integral_value():
+        return text + "%"
+    difference = abs(scaled - shown)
+    places = max(2, -difference.adjusted() + 1)
+    return fixed(scaled, min(places, 12)).rstrip("0").rstrip(".") + "%"
+
+
+def percent_as_given(value: Decimal) -> str:
+    """A rate with exactly the digits it was given with: 0.9877 → ``98.77%``, 1 → ``100%``."""
+    places = min(value.as_tuple().exponent + 2, 0)
+    return format((value * HUNDRED).quantize(Decimal(1).scaleb(places)), "f") + "%"
 
 
 def money(value: Decimal, unit: str) -> str:

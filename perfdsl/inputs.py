@@ -200,7 +200,7 @@ class RecordReader:
                 problems.append((name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
                 continue
             if is_manual and value < 0:
-                problems.append((name, f"评审扣分不能为负，得到 {plain(value)}"))
+                problems.append((name, f"评审分不能为负，得到 {plain(value)}"))
                 continue
             values[name] = value
             if is_money and isinstance(raw, str):

@@ -9,17 +9,18 @@ the figures.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import attrs
 
 from . import basis, nodes
 from .basis import CLAUSE, SENTENCE, points, show_value
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, RecordError
 from .inputs import Record
 from .model import Model, NodeSpec, ScorecardSpec
 from .runtime import MISSING
+from .types import RATE
 from .unparse import expression
 
 
@@ -70,6 +71,7 @@ class _Leaf:
         self.lets: list[str] = []
         self.clauses: list[str] = []
         self.arm: str | None = None
+        self.described: set[str] = set()  # figures whose derivation the basis already gives
 
 
 class Evaluation:
@@ -197,7 +199,23 @@ class Evaluation:
         else:
             let = self.model.let(name)
             vtype = let.type if let is not None else None
+            if vtype is not None and vtype.kind == "money":
+                vtype = attrs.evolve(vtype, unit=self._unit_of(let.expr) or vtype.unit)
         return show_value(value, vtype)
+
+    def _unit_of(self, expr) -> str | None:
+        """The unit the record wrote every amount of `expr` in, if it used one unit throughout."""
+        units = set()
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name):
+                spec = self.model.input(node.name)
+                if spec is not None and spec.type.kind == "money":
+                    units.add(self.units.get(node.name, spec.type.unit))
+                elif spec is None and self.model.let(node.name) is not None:
+                    inner = self.model.let(node.name)
+                    if inner.type.kind == "money":
+                        units.add(self._unit_of(inner.expr))
+        return units.pop() if len(units) == 1 else None
 
     def _show(self, expr, full: Decimal | None = None) -> str:
         return basis.substituted(expr, self._shown, points(full) if full is not None else None)
@@ -213,6 +231,8 @@ class Evaluation:
         """``部门预算支出率 = 6440687.91元 / (…) = 97.60%``: a figure, how it is made, and its value."""
         value = self.eval(expr, full)
         shown = self._value_text(expr, value)
+        if isinstance(expr, nodes.Name) and self.leaf is not None:
+            self.leaf.described.add(expr.name)
         if isinstance(expr, nodes.Name):
             let = self.model.let(expr.name)
             if let is not None:
@@ -225,10 +245,11 @@ class Evaluation:
         return f"{formula} = {shown}" if formula != shown else shown
 
     def _facts(self, expr) -> str:
-        """The values a condition looked at: ``有转移支付 = 否``."""
+        """The values a condition looked at (``有转移支付 = 否``), except those the basis already gave."""
         seen = []
+        described = self.leaf.described if self.leaf is not None else set()
         for node in nodes.walk(expr):
-            if isinstance(node, nodes.Name) and node.name not in seen:
+            if isinstance(node, nodes.Name) and node.name not in seen and node.name not in described:
                 seen.append(node.name)
         shown = []
         for name in seen:
@@ -240,9 +261,10 @@ class Evaluation:
     def _condition(self, expr, holds: bool) -> str:
         facts = self._facts(expr)
         if isinstance(expr, nodes.Name):
-            return facts
-        text = _pretty(expr) + ("" if holds else " 不成立")
-        return f"{text}（{facts}）" if facts and facts != text else text
+            return facts or _pretty(expr) + ("" if holds else " 不成立")
+        if holds:
+            return f"{_pretty(expr)}（{facts}）" if facts else _pretty(expr)
+        return f"{_pretty(expr)} 不成立：{facts}" if facts else f"{_pretty(expr)} 不成立"
 
     # ── scorecards ──────────────────────────────────────────────────────────
 
@@ -396,17 +418,49 @@ class Evaluation:
             score = low
             leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
         score = self._round(score)
-        for name in leaf.inputs:
-            note = self.notes.get(name)
-            if note and not (isinstance(node.indicator.rule, nodes.ManualRule) and name == node.manual_input):
-                leaf.clauses.append(f"依据：{note}")
+        for show in node.indicator.shows:
+            leaf.clauses.append(self._show_clause(show))
+        notes = [self.notes[name] for name in leaf.inputs if self.notes.get(name)
+                 and not (isinstance(node.indicator.rule, nodes.ManualRule) and name == node.manual_input)]
+        if notes:
+            leaf.clauses.append("依据：" + SENTENCE.join(notes))
         text = CLAUSE.join(leaf.clauses)
         return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm)
+
+    def _show_clause(self, show) -> str:
+        """``参考：三公经费变动率 = … = -53.62%（报告为 46.38%，不一致）``; never fails the record."""
+        named = show.expr.name if isinstance(show.expr, nodes.Name) else None
+        try:
+            if named is not None and named in self.leaf.described and show.reported is not None:
+                self.eval(show.expr)
+                text = f"参考：{named}"  # its derivation is already in the basis
+            else:
+                text = "参考：" + self.describe(show.expr)
+        except RecordError:
+            return f"参考：{_pretty(show.expr)} 无法计算"
+        if show.reported is None:
+            return text
+        try:
+            reported = self.eval(show.reported)
+        except RecordError:
+            return text
+        computed = self.eval(show.expr)
+        shown = self._value_text(show.reported, reported)
+        if self.model.types.get(id(show.reported)) == RATE and isinstance(reported, Decimal):
+            shown = percent_as_given(reported)
+        if isinstance(reported, Decimal) and isinstance(computed, Decimal) and reported.is_finite():
+            places = Decimal(1).scaleb(reported.as_tuple().exponent)
+            agrees = computed.quantize(places, rounding=ROUND_HALF_UP) == reported
+        else:
+            agrees = computed == reported
+        return f"{text}（报告为 {shown}{'' if agrees else '，与重算不一致'}）"
 
     # one method per rule form; each returns the raw score and adds its clauses
 
     def _rule_ScoreRule(self, rule, leaf, weight):
         raw = self.eval(rule.expr, weight)
+        for name in _lets_in(self.model, rule.expr):  # how each derived value it uses came about
+            leaf.clauses.append(self.describe(nodes.Name(name)))
         leaf.clauses.append(self._points_text(rule.expr, raw, weight))
         return raw
 
@@ -483,11 +537,15 @@ class Evaluation:
 
     def _rule_ManualRule(self, rule, leaf, weight):
         name = leaf.node.manual_input
-        deduction = self.read(name)
-        if deduction > weight:
-            raise DataValueError(f"`{name}` 为 {plain(deduction)}，超过指标的分值 {points(weight)}", key=name)
-        raw = weight - deduction
+        given = self.read(name)
+        if given > weight:
+            raise DataValueError(f"`{name}` 为 {plain(given)}，超过指标的分值 {points(weight)}", key=name)
         note = self.notes.get(name)
+        if rule.mode == "score":
+            leaf.clauses.append(f"评审得 {plain(given)} 分" + (f"：{note}" if note else ""))
+            return given
+        deduction = given
+        raw = weight - deduction
         if deduction == 0:
             text = "评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分"
         else:
@@ -566,8 +624,8 @@ class Evaluation:
             counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
             each = f"每 {step_text}"
         value = amount * count
-        lead = f"{where}的部分" if where else ""
-        text = f"{described}{CLAUSE}{lead}{each}{verb} {points(amount)}{CLAUSE}{counted}{CLAUSE}{verb} {points(value)}"
+        lead = f"{where} 的部分" if where else ""
+        text = f"{described}{CLAUSE}{lead}{each} {verb} {points(amount)}{CLAUSE}{counted}{CLAUSE}{verb} {points(value)}"
         return value, text
 
     def _capped(self, line, value, text, weight):
@@ -578,6 +636,14 @@ class Evaluation:
             verb = "扣" if line.kind == "deduct" else "加"
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+def _lets_in(model, expr) -> list[str]:
+    names = []
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in names:
+            names.append(node.name)
+    return names
 
 
 def _is_literal(expr) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checks, parser, resolve
+from . import checks, include, parser, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_text
 from .model import Model
@@ -13,6 +13,12 @@ def read_ruleset(path) -> str:
     return read_text(path, "规则集文件")
 
 
+def _parse(text: str, path: str):
+    """Parse a ruleset and splice in the libraries it includes; include problems are diagnostics."""
+    module = parser.parse(text, path)
+    return include.expand(module, path, parser.parse, read_ruleset)
+
+
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
     """Every diagnostic for a ruleset's text, and its model when it resolves at all.
 
@@ -20,19 +26,24 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
     trusted); everything after parsing is collected.
     """
     try:
-        module = parser.parse(text, path)
+        module, diagnostics = _parse(text, path)
     except PerfSyntaxError as exc:
         return None, list(exc.diagnostics)
-    model, diagnostics = resolve.resolve(module, path)
+    model, found = resolve.resolve(module, path)
+    diagnostics += found
     diagnostics += list(checks.run_checks(model))
-    diagnostics.sort(key=lambda d: (d.span.line if d.span else 0, d.span.column if d.span else 0))
+    diagnostics.sort(key=lambda d: (d.span.source.path != path if d.span else False,
+                                    d.span.line if d.span else 0, d.span.column if d.span else 0))
     return model, diagnostics
 
 
 def load_model(text: str, path: str = "<string>") -> Model:
     """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found."""
-    module = parser.parse(text, path)
-    model, diagnostics = resolve.resolve(module, path)
+    module, diagnostics = _parse(text, path)
+    if any(d.code.startswith("P1") for d in diagnostics):
+        raise PerfSyntaxError(diagnostics)
+    model, found = resolve.resolve(module, path)
+    diagnostics += found
     diagnostics += list(checks.run_checks(model))
     errors = [d for d in diagnostics if d.is_error]
     if errors:

@@ -183,9 +183,18 @@ class ChecklistRule(Rule):
 
 @attrs.frozen
 class ManualRule(Rule):
-    """An assessor's judgement: the score is full minus the input ``<indicator>扣分``."""
+    """An assessor's judgement.
+
+    ``manual``: the score is full minus the input ``<indicator>扣分`` (default 0).
+    ``manual score``: the score is the input ``<indicator>得分`` (required).
+    """
 
     input_name: str | None
+    mode: str = "deduction"  # "deduction" | "score"
+
+    @property
+    def suffix(self) -> str:
+        return "得分" if self.mode == "score" else "扣分"
 
 
 @attrs.frozen
@@ -248,6 +257,14 @@ class Applies(Node):
 
 
 @attrs.frozen
+class Show(Node):
+    """``show EXPR [vs REPORTED]``: a figure for the basis that does not affect the score."""
+
+    expr: Expr
+    reported: Expr | None
+
+
+@attrs.frozen
 class Indicator(Node):
     name: str
     weight: Decimal
@@ -255,6 +272,7 @@ class Indicator(Node):
     guards: tuple[Guard, ...]
     rule: Rule | None
     criteria: str | None = None
+    shows: tuple[Show, ...] = ()
 
 
 @attrs.frozen
@@ -281,12 +299,34 @@ class Cap(Node):
 
 
 @attrs.frozen
+class GradesRef(Node):
+    """``grades 广东五档`` inside a scorecard: the bands of a named `GradesDecl`."""
+
+    name: str
+
+
+@attrs.frozen
 class Scorecard(Node):
     name: str
     max: Decimal
-    grades: tuple[GradeArm, ...] | None
+    grades: tuple[GradeArm, ...] | GradesRef | None
     cap: Cap | None
     children: tuple[Group | Indicator, ...]
+
+
+@attrs.frozen
+class GradesDecl(Node):
+    """``grades 广东五档 { 优秀 >= 90 … 差 }`` at the top level, for scorecards to name."""
+
+    name: str
+    arms: tuple[GradeArm, ...]
+
+
+@attrs.frozen
+class Include(Node):
+    """``include "common/guangdong.perf"``: the library's declarations, in place."""
+
+    path: str
 
 
 # ── declarations ────────────────────────────────────────────────────────────

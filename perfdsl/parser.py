@@ -331,6 +331,15 @@ class _Builder(Transformer):
     def grades(self, meta, *arms):
         return ("grades", tuple(arms), self._span(meta))
 
+    def grades_ref(self, meta, ident):
+        return ("grades", nodes.GradesRef(str(ident), span=ident.span), self._span(meta))
+
+    def grades_decl(self, meta, ident, *arms):
+        return nodes.GradesDecl(str(ident), tuple(arms), span=ident.span)
+
+    def include(self, meta, token):
+        return nodes.Include(str(token)[1:-1], span=self._span(meta))
+
     def grade_at_least(self, meta, ident, threshold):
         return nodes.GradeArm(str(ident), ">=", threshold, span=ident.span)
 
@@ -354,6 +363,7 @@ class _Builder(Transformer):
         guards = []
         rule = None
         criteria = None
+        shows = []
         deductions = []
         span = ident.span.to(weight[1])
         for item in items:
@@ -367,6 +377,8 @@ class _Builder(Transformer):
                 guards.append(item)
             elif isinstance(item, tuple) and item[0] == "criteria":
                 criteria = item[1]
+            elif isinstance(item, nodes.Show):
+                shows.append(item)
             elif isinstance(item, nodes.Deduction):
                 if rule is not None:
                     raise _BuildError("P106", f"指标 {ident} 已有评分规则，不能再加 {item.kind} 行", item.span)
@@ -377,7 +389,8 @@ class _Builder(Transformer):
                 rule = item
         if deductions:
             rule = nodes.DeductionRule(tuple(deductions), span=deductions[0].span.to(deductions[-1].span))
-        return nodes.Indicator(str(ident), weight[0], applies, tuple(guards), rule, criteria, span=span)
+        return nodes.Indicator(str(ident), weight[0], applies, tuple(guards), rule, criteria, tuple(shows),
+                               span=span)
 
     def applies(self, meta, condition, otherwise):
         full, moves = otherwise
@@ -397,6 +410,9 @@ class _Builder(Transformer):
 
     def criteria(self, meta, token):
         return ("criteria", str(token)[1:-1])
+
+    def show(self, meta, expr, reported):
+        return nodes.Show(expr, reported, span=self._span(meta))
 
     def score_rule(self, meta, expr):
         return nodes.ScoreRule(expr, span=self._span(meta))
@@ -425,8 +441,12 @@ class _Builder(Transformer):
     def check_item(self, meta, condition, points):
         return nodes.CheckItem(condition, points, span=self._span(meta))
 
-    def manual_rule(self, meta, ident):
-        return nodes.ManualRule(str(ident) if ident is not None else None, span=self._span(meta))
+    def manual_rule(self, meta, mode, ident):
+        return nodes.ManualRule(str(ident) if ident is not None else None, "score" if mode else "deduction",
+                                span=self._span(meta))
+
+    def manual_mode(self, meta, token):
+        return str(token)
 
     def deduct_kind(self, meta, token):
         return str(token)
@@ -552,8 +572,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
 
 
 _STATEMENT_KEYWORDS = frozenset(
-    "ruleset input let scorecard group bonus indicator grades cap applies when score ratio bands checklist "
-    "manual deduct add criteria".split()
+    "ruleset include input let scorecard group bonus indicator grades cap applies when score ratio bands "
+    "checklist manual deduct add criteria show".split()
 )
 
 

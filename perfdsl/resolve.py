@@ -57,6 +57,7 @@ class _Resolver:
         self.let_deps: dict[str, frozenset[str]] = {}
         self.resolving: list[str] = []
         self.inputs: list[InputSpec] = []
+        self.named_grades: dict[str, nodes.GradesDecl] = {}
 
     # ── diagnostics ─────────────────────────────────────────────────────────
 
@@ -70,18 +71,17 @@ class _Resolver:
 
     def run(self) -> Model:
         header = self.module.header
-        if header is None:
-            first = self.module.decls[0].span if self.module.decls else _start(self.module.span)
-            self.err("P301", "缺少 ruleset 头部（标题、来源、精度）", first,
-                     hint='在文件开头写 ruleset "标题" { precision 2 }')
         declared_inputs, lets, cards = self._declare()
+        if header is None and cards:
+            self.err("P301", "缺少 ruleset 头部（标题、来源、精度）", cards[0].span,
+                     hint='在文件开头写 ruleset "标题" { precision 2 }')
         self._implicit_manual_inputs(cards)
         for decl in declared_inputs:
             self._input_spec(decl)
         let_specs = self._lets(lets)
         scorecards = [self._scorecard(index, card) for index, card in enumerate(cards)]
         order = self._scorecard_order(scorecards)
-        if not scorecards:
+        if not scorecards and (header is not None or not self.module.decls):
             self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else _start(self.module.span))
         record = header.record if header else None
         if record is not None and record not in {spec.name for spec in self.inputs}:
@@ -106,6 +106,13 @@ class _Resolver:
     def _declare(self):
         inputs, lets, cards = [], [], []
         for decl in self.module.decls:
+            if isinstance(decl, nodes.GradesDecl):
+                if decl.name in self.named_grades:
+                    first = self.named_grades[decl.name]
+                    self.err("P202", f"等级表 `{decl.name}` 重复定义", decl.span, notes=(("首次定义在此", first.span),))
+                else:
+                    self.named_grades[decl.name] = decl
+                continue
             if isinstance(decl, nodes.InputDecl):
                 kind, bucket = "input", inputs
             elif isinstance(decl, nodes.LetDecl):
@@ -137,13 +144,13 @@ class _Resolver:
         for card in cards:
             for leaf in _leaves(card.children):
                 if isinstance(leaf.rule, nodes.ManualRule):
-                    name = leaf.rule.input_name or f"{leaf.name}扣分"
+                    name = leaf.rule.input_name or f"{leaf.name}{leaf.rule.suffix}"
                     kind, decl = self.symbols.get(name, (None, None))
                     if kind is None:
                         self.symbols[name] = ("manual", leaf)
                     elif kind == "manual":
                         self.err("P202", f"两个评审指标都读取 `{name}`", leaf.span,
-                                 hint=f"用 manual from 另起一个输入名，如 manual from {leaf.name}扣分2",
+                                 hint=f"用 manual from 另起一个输入名，如 manual from {leaf.name}{leaf.rule.suffix}2",
                                  notes=(("另一个在此", decl.span),))
                     elif kind != "input":
                         self.err("P202", f"评审指标 {leaf.name} 的输入 `{name}` 与{_KIND_TEXT[kind]}重名", leaf.span)
@@ -406,6 +413,14 @@ class _Resolver:
         for guard in leaf.guards:
             self._need_bool(check(guard.condition), guard.condition, "when")
             self._points(check(guard.score), guard.score)
+        for show in leaf.shows:
+            shown = check(show.expr)
+            if show.reported is not None:
+                reported = check(show.reported)
+                reason = types.comparable(shown, reported, _is_literal(show.expr), _is_literal(show.reported),
+                                          _is_zero(show.expr), _is_zero(show.reported))
+                if reason:
+                    self.err("P203", f"show … vs …：{reason}", show.span)
         rule = leaf.rule
         if rule is None:
             self.err("P303", f"指标 {leaf.name} 没有评分规则", leaf.span,
@@ -443,16 +458,16 @@ class _Resolver:
             if not rule.items:
                 self.err("P304", "checklist 不能为空", rule.span)
         elif isinstance(rule, nodes.ManualRule):
-            name = rule.input_name or f"{leaf.name}扣分"
+            name = rule.input_name or f"{leaf.name}{rule.suffix}"
             entry["manual_input"] = name
             deps.add(name)
             kind, decl = self.symbols.get(name, (None, None))
             if kind == "input" and decl.type.kind not in ("number", "count"):
-                self.err("P204", f"评审扣分输入 `{name}` 须为 number", decl.span)
-            elif kind == "manual" and decl is leaf:
-                if name not in {spec.name for spec in self.inputs}:
-                    self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, Decimal(0), None, None,
-                                                 leaf.span, leaf.name))
+                self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
+            elif kind == "manual" and decl is leaf and name not in {spec.name for spec in self.inputs}:
+                default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
+                self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
+                                             leaf.span, leaf.name))
         elif isinstance(rule, nodes.DeductionRule):
             kinds = {line.kind for line in rule.lines}
             if len(kinds) > 1 and not entry["bonus"]:
@@ -536,13 +551,22 @@ class _Resolver:
     def _grades(self, card):
         if card.grades is None:
             return None
-        for arm in card.grades:
+        arms = card.grades
+        if isinstance(arms, nodes.GradesRef):
+            decl = self.named_grades.get(arms.name)
+            if decl is None:
+                close = nearest(arms.name, self.named_grades)
+                hint = f"是否想写 `{close}`？" if close else "先用 grades 名称 { … } 定义，或 include 定义它的文件"
+                self.err("P201", f"未定义的等级表 `{arms.name}`", arms.span, hint=hint)
+                return None
+            arms = decl.arms
+        for arm in arms:
             if arm.threshold is not None:
                 if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
                     self.err("P307", "等级界限须是数字常量", arm.threshold.span)
                 else:
                     self.types[id(arm.threshold)] = types.NUMBER
-        return card.grades
+        return arms
 
     def _cap(self, card):
         if card.cap is None:

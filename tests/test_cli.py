@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -109,6 +110,7 @@ def test_bad_json_is_located(tmp_path):
 
 
 def test_ruleset_syntax_error_exit_2_and_check_error_exit_1(tmp_path):
+    shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "common")  # the library it includes
     broken = tmp_path / "broken.perf"
     broken.write_text(Path(RULESET).read_text("utf-8").replace("input 单位: text", "input 单位： text"), "utf-8")
     result = CliRunner().invoke(main, ["eval", str(broken), EXAMPLE])

@@ -31,7 +31,8 @@ def test_parse_tree(case, request):
 
 
 @pytest.mark.parametrize("case", ERROR_CASES, ids=[c.stem for c in ERROR_CASES])
-def test_diagnostics(case, request):
+def test_diagnostics(case, request, monkeypatch):
+    monkeypatch.chdir(GOLDEN.parent)  # paths in the messages are relative to tests/, and so are includes
     _, diagnostics = diagnose(case.read_text(encoding="utf-8"), f"golden/errors/{case.name}")
     assert any(d.is_error for d in diagnostics), "each error case must produce an error"
     text = "\n".join(d.render() for d in diagnostics) + "\n"

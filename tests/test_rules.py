@@ -305,3 +305,56 @@ scorecard 卡 max 5 { group 组 5 { indicator 控制 5 { score if 实际 <= 预�
 """)
     assert scores(p, {"实际": 23, "预算": "252000元"})[""] == 5  # 23万元 ≤ 25.2万元
     assert scores(p, {"实际": "25.2001万元", "预算": 252000})[""] == 0
+
+
+def test_manual_score_reads_the_judged_score():
+    p = program("""
+scorecard 卡 max 10 { group 组 10 { indicator 目标制定 10 { manual score } } }
+""")
+    node = p.evaluate({"目标制定得分": {"value": 9, "note": "目标不够完整"}}).scorecards[0].nodes[1]
+    assert (node.score, node.basis) == (D(9), "评审得 9 分：目标不够完整")
+    with pytest.raises(DataValueError) as caught:
+        p.evaluate({"目标制定得分": 11})
+    assert caught.value.key == "目标制定得分" and "超过指标的分值 10" in caught.value.message
+    with pytest.raises(DataValueError) as caught:
+        p.evaluate({})  # a judged score has no default
+    assert caught.value.key == "目标制定得分"
+
+
+def test_show_puts_a_figure_in_the_basis_without_scoring():
+    p = program("""
+input 本年: money(万元)
+input 上年: money(万元)
+input 报告: rate
+let 变动率 = (本年 - 上年) / 上年
+scorecard 卡 max 3 {
+  group 组 3 { indicator 变动 3 { score full; show 变动率 vs 报告 } }
+}
+""")
+    node = p.evaluate({"本年": "1.41万元", "上年": "3.04万元", "报告": "46.38%"}).scorecards[0].nodes[1]
+    assert node.score == 3
+    assert node.basis == ("得满分 3，参考：变动率 = (1.41万元 - 3.04万元) / 3.04万元 = -53.62%"
+                          "（报告为 46.38%，与重算不一致）")
+    node = p.evaluate({"本年": 1.41, "上年": 3.04, "报告": "-53.62%"}).scorecards[0].nodes[1]
+    assert node.basis.endswith("= -53.62%（报告为 -53.62%）")
+    # a figure that cannot be computed never fails the record
+    node = p.evaluate({"本年": 1, "上年": 0, "报告": "1%"}).scorecards[0].nodes[1]
+    assert node.score == 3 and node.basis.endswith("参考：变动率 无法计算")
+
+
+def test_include_splices_a_library_once(tmp_path):
+    from perfdsl import load
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "grades.perf").write_text('grades 两档 { 合格 >= 60; 不合格 }\n', "utf-8")
+    (tmp_path / "lib" / "inputs.perf").write_text('include "grades.perf"\ninput x: number\n', "utf-8")
+    (tmp_path / "card.perf").write_text("""ruleset "t" { }
+include "lib/inputs.perf"
+include "lib/grades.perf"
+scorecard 卡 max 100 {
+  grades 两档
+  group 组 100 { indicator 分 100 { score x } }
+}
+""", "utf-8")
+    result = load(tmp_path / "card.perf").evaluate({"x": 59.99})
+    assert (result.scorecards[0].score, result.scorecards[0].grade) == (D("59.99"), "不合格")
