@@ -220,6 +220,8 @@ def compile_model(model):
             guards = [(expr(g.condition), expr(g.score)) for g in ind.guards]
             leaves.append((node, applies, ind.applies.full if ind.applies else False, guards, rule(ind.rule, node)))
         groups = [node for node in reversed(card.nodes) if not node.is_leaf]
+        if any(node.each is not None for node in card.nodes):
+            raise NotImplementedError("the closure backend is a benchmark baseline; it has no `each` groups")
         cards.append((card, leaves, groups))
 
     def evaluate(values):
@@ -274,7 +276,7 @@ def compile_model(model):
             block = []
             for i in range(size):
                 block += [weights[i], scores[i]]
-            flat[card.index] = block + [total, grade]
+            flat[card.index] = block + [total, grade, ()]
         return tuple(x for index in range(len(model.scorecards)) for x in flat[index])
 
     return evaluate

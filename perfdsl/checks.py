@@ -41,7 +41,7 @@ def check_empty_groups(model: Model):
     """A group with no indicators in it scores nothing and hides a mistake."""
     for card in model.scorecards:
         for node in card.nodes:
-            if node.group is not None and not node.children:
+            if node.group is not None and not node.children and node.each is None:
                 yield error("P310", f"分组 {node.name} 没有下级指标", node.span)
 
 

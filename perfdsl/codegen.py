@@ -49,6 +49,7 @@ class Generator:
         self._constant_names: dict[tuple, str] = {}
         self._temp = 0
         self.computed_lets: set[str] = set()
+        self.item_vars: list[tuple[object, str]] = []  # (list input spec, loop variable), innermost last
         self.totals: dict[str, str] = {}
         self.zero = self.const(Decimal(0))
         self.one = self.const(Decimal(1))
@@ -67,6 +68,10 @@ class Generator:
         return f"_x{self._temp}"
 
     def name(self, name: str) -> str:
+        for spec, var in reversed(self.item_vars):
+            field = spec.field(name)
+            if field is not None:
+                return f"{var}[{field.slot}]"
         if name in self.totals:
             return self.totals[name]
         spec = self.model.input(name)
@@ -103,6 +108,10 @@ class Generator:
         if isinstance(expr, nodes.If):
             return f"({e(expr.then)} if {e(expr.test)} else {e(expr.otherwise)})"
         if isinstance(expr, nodes.Call):
+            if expr.args and isinstance(expr.args[0], nodes.Query):
+                return self._aggregate(expr.func, expr.args[0], full)
+            if expr.func == "given":
+                return f"({self.name(expr.args[0].name)} is not MISSING)"
             args = [e(arg) for arg in expr.args]
             if expr.func in ("min", "max"):
                 op = "<=" if expr.func == "min" else ">="
@@ -116,6 +125,20 @@ class Generator:
             mode = self.const(ROUND_CEILING if expr.func == "ceil" else ROUND_FLOOR)
             return f"{args[0]}.to_integral_value({mode})"
         raise AssertionError(f"cannot compile {expr!r}")  # pragma: no cover
+
+    def _aggregate(self, func: str, query, full) -> str:
+        """A generator expression over the list's items (Python scopes keep the loop variable private)."""
+        spec = self.model.input(query.source.name)
+        var = self.temp()
+        self.item_vars.append((spec, var))
+        try:
+            value = self.expr(query.value, full) if query.value is not None else "True"
+            where = f" if {self.expr(query.where, full)}" if query.where is not None else ""
+        finally:
+            self.item_vars.pop()
+        items = f"({value} for {var} in {self.name(query.source.name)}{where})"
+        return {"count": f"AGG_COUNT{items}", "sum": f"AGG_SUM{items}", "mean": f"AGG_MEAN{items}",
+                "min": f"AGG_MIN{items}", "max": f"AGG_MAX{items}", "all": f"all{items}", "any": f"any{items}"}[func]
 
     # ── derived values ──────────────────────────────────────────────────────
 
@@ -178,8 +201,12 @@ class Generator:
             out.line(f"{w(node.index)} = {weight}")
         for node in leaves:
             self.leaf(card, node, w(node.index), s(node.index), a(node.index))
+        rows = []
+        for node in card.nodes:
+            if node.each is not None:
+                rows.append(self.each(card, node, w(node.index), s(node.index)))
         for node in reversed(card.nodes):
-            if node.is_leaf:
+            if node.is_leaf or node.each is not None:
                 continue
             score = " + ".join(s(i) for i in node.children)
             if node.bonus:
@@ -221,7 +248,32 @@ class Generator:
         result = []
         for node in card.nodes:
             result += [w(node.index), s(node.index)]
-        return result + [total, grade]
+        return result + [total, grade, "(" + "".join(f"{r}, " for r in rows) + ")"]
+
+    def each(self, card: ScorecardSpec, group: NodeSpec, w: str, s: str) -> str:
+        """A loop over the chosen items of a list: each scored by the template leaf with its share."""
+        out = self.out
+        each = group.each
+        spec = self.model.input(each.list_name)
+        source = self.name(each.list_name)
+        item, rows, share, score = self.temp(), f"r{card.index}_{group.index}", self.temp(), self.temp()
+        template = NodeSpec(-1, group.name, group.path, Decimal(0), None, (), False, each.template, None)
+        self.need(each.where, each.named, *(g.condition for g in each.template.guards),
+                  *(g.score for g in each.template.guards), *_rule_exprs(each.template.rule))
+        self.item_vars.append((spec, item))
+        where = f" if {self.expr(each.where)}" if each.where is not None else ""
+        chosen = self.temp()
+        out.line(f"{chosen} = [{item} for {item} in {source}{where}]")
+        out.line(f"{w} = {self.const(group.declared)}")
+        out.line(f"{rows} = []")
+        out.line(f"for {item}, {share} in zip({chosen}, SPLIT({w}, len({chosen}), k_step)):")
+        out.indent()
+        self.leaf(card, template, share, score, None)
+        out.line(f"{rows}.append((str({self.expr(each.named)}), {share}, {score}))")
+        out.dedent()
+        self.item_vars.pop()
+        out.line(f"{s} = {self.zero} + sum(row[2] for row in {rows})")
+        return f"tuple({rows})"
 
     def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str):
         out = self.out
@@ -300,6 +352,9 @@ class Generator:
         m = self.name(node.manual_input)
         self.out.line(f"if {m} > {w}: raise UndefinedUse('judgement above weight')")
         self.out.line(f"{s} = {m}" if rule.mode == "score" else f"{s} = {w} - {m}")
+
+    def _rule_TargetRule(self, rule, node, w, s):
+        self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)})")
 
     def _rule_DeductionRule(self, rule, node, w, s):
         out = self.out

@@ -155,12 +155,9 @@ class RecordReader:
         self.model = model
         self.names = [spec.name for spec in model.inputs]
         self.known = frozenset(self.names)
-        self.fields = tuple(
-            (spec.name, spec, converter(spec), spec.default if spec.default is not None else MISSING,
-             spec.type.kind == "money", spec.manual_for is not None)
-            for spec in model.inputs
-        )
-        self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None)
+        self.fields = tuple(_field(spec) for spec in model.inputs)
+        self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
+                             or any(f.low is not None or f.high is not None for f in spec.fields))
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
         """Convert `record` (a dict); raise `DataValueError` naming the record and every bad key."""
@@ -176,35 +173,9 @@ class RecordReader:
         values: dict = {}
         notes: dict = {}
         units: dict = {}
-        get = record.get
-        for name, spec, convert, default, is_money, is_manual in self.fields:
-            raw = get(name)
-            if raw.__class__ is dict:
-                extra = set(raw) - {"value", "note"}
-                if "value" not in raw or extra:
-                    problems.append((name, '带注释的值须写成 {"value": …, "note": "…"}'))
-                    continue
-                note = raw.get("note")
-                if note is not None:
-                    if not isinstance(note, str):
-                        problems.append((name, "note 须是文本"))
-                        continue
-                    notes[name] = note
-                raw = raw["value"]
-            if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
-                values[name] = default
-                continue
-            try:
-                value = convert(raw, lenient)
-            except (_Invalid, ArithmeticError, ValueError, TypeError):
-                problems.append((name, f"应为{_expected(spec)}，得到 {_show(raw)}"))
-                continue
-            if is_manual and value < 0:
-                problems.append((name, f"评审分不能为负，得到 {plain(value)}"))
-                continue
-            values[name] = value
-            if is_money and isinstance(raw, str):
-                units[name] = money_unit(raw)
+        for field in self.fields:
+            name = field[0]
+            values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
         if not problems and self.bounded:
             problems.extend(_range_problems(self.model, self.bounded, values))
         name = position
@@ -214,10 +185,76 @@ class RecordReader:
             if own is not None and own is not MISSING:
                 name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
         if problems:
-            message = "；".join(text if text.startswith("未知") else f"`{key}` {text}" for key, text in problems)
+            message = "；".join(text if text.startswith("未知的键") else f"`{key}` {text}" for key, text in problems)
             raise DataValueError(message, key=problems[0][0], record=name)
         slots = tuple([values[n] for n in self.names])
         return Record(slots, values, notes, name, units)
+
+
+def _field(spec: InputSpec) -> tuple:
+    """What converting one input (or list field) needs, decided once."""
+    default = spec.default if spec.default is not None else MISSING
+    if spec.type.kind == "list":
+        items = tuple(_field(field) for field in spec.fields)
+        return (spec.name, spec, None, default, False, False, items)
+    return (spec.name, spec, converter(spec), default, spec.type.kind == "money", spec.manual_for is not None, None)
+
+
+def _read_value(field, raw, key: str, problems, notes, units, lenient):
+    """One converted value (or MISSING); problems, notes and money units are recorded under `key`."""
+    name, spec, convert, default, is_money, is_manual, items = field
+    if raw.__class__ is dict and items is None:
+        extra = set(raw) - {"value", "note"}
+        if "value" not in raw or extra:
+            problems.append((key, '带注释的值须写成 {"value": …, "note": "…"}'))
+            return MISSING
+        note = raw.get("note")
+        if note is not None:
+            if not isinstance(note, str):
+                problems.append((key, "note 须是文本"))
+                return MISSING
+            notes[key] = note
+        raw = raw["value"]
+    if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
+        return default
+    if items is not None:
+        return _read_list(spec, items, raw, key, problems, notes, units, lenient)
+    try:
+        value = convert(raw, lenient)
+    except (_Invalid, ArithmeticError, ValueError, TypeError):
+        problems.append((key, f"应为{_expected(spec)}，得到 {_show(raw)}"))
+        return MISSING
+    if is_manual and value < 0:
+        problems.append((key, f"评审分不能为负，得到 {plain(value)}"))
+        return MISSING
+    if spec.choices and value not in spec.choices:
+        problems.append((key, f"应为 {'、'.join(spec.choices)} 之一，得到 {_show(raw)}"))
+        return MISSING
+    if is_money and isinstance(raw, str):
+        units[key] = money_unit(raw)
+    return value
+
+
+def _read_list(spec, items, raw, key, problems, notes, units, lenient) -> tuple:
+    """A list input: a JSON array of objects whose keys are the item's fields; each item a tuple of values."""
+    if not isinstance(raw, list):
+        problems.append((key, f"应为列表（JSON 数组，每项一个对象），得到 {_show(raw)[:40]}"))
+        return MISSING
+    names = [field[0] for field in items]
+    out = []
+    for number, item in enumerate(raw, start=1):
+        where = f"{key}[{number}]"
+        if not isinstance(item, dict):
+            problems.append((where, f"应为对象（键为 {'、'.join(names)}），得到 {_show(item)[:40]}"))
+            continue
+        for field_key in item:
+            if field_key not in names and not str(field_key).startswith("_"):
+                close = nearest(str(field_key), names)
+                hint = f"，是否为 `{close}`？" if close else f"（字段有：{'、'.join(names)}）"
+                problems.append((where, f"未知的字段 `{field_key}`{hint}"))
+        out.append(tuple(_read_value(field, item.get(field[0]), f"{where}.{field[0]}", problems, notes, units,
+                                     lenient) for field in items))
+    return tuple(out)
 
 
 def convert_record(model: Model, record, position: int | None = None, lenient: bool = False) -> Record:
@@ -226,17 +263,31 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
 
 
 def _range_problems(model: Model, bounded, values: dict):
-    from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
-
     for spec in bounded:
         value = values.get(spec.name)
         if value is MISSING or value is None:
             continue
-        low = constant_bound(model, spec.low, values) if spec.low is not None else None
-        high = constant_bound(model, spec.high, values) if spec.high is not None else None
-        if (low is not None and value < low) or (high is not None and value > high):
-            shown = _shown_bound(spec, low, high)
-            yield (spec.name, f"取值 {_shown_value(spec, value)} 超出范围 {shown}")
+        if spec.fields:
+            for number, item in enumerate(value, start=1):
+                fields = {field.name: item[field.slot] for field in spec.fields}
+                for field in spec.fields:
+                    yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec)
+            continue
+        yield from _out_of_range(model, spec, values, spec.name)
+
+
+def _out_of_range(model, spec, values, key, within=None):
+    """A problem if `spec`'s value lies outside its bounds (which may name other inputs or fields)."""
+    from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
+
+    value = values.get(spec.name)
+    if value is MISSING or value is None or (spec.low is None and spec.high is None):
+        return
+    scope = values if within is not None else None
+    low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
+    high = constant_bound(model, spec.high, values, scope) if spec.high is not None else None
+    if (low is not None and value < low) or (high is not None and value > high):
+        yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}")
 
 
 def _shown_value(spec, value):

@@ -9,11 +9,11 @@ the figures.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import attrs
 
-from . import basis, nodes
+from . import basis, nodes, targets
 from .basis import CLAUSE, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, RecordError
@@ -35,6 +35,7 @@ class NodeTrace:
     inputs: tuple[str, ...] = ()  # inputs read, in order
     lets: tuple[str, ...] = ()  # derived values used, in order
     arm: str | None = None  # the rule arm that decided the score
+    name: str | None = None  # an item of an `each` group: its name
 
 
 @attrs.frozen
@@ -45,6 +46,7 @@ class CardTrace:
     total: Decimal
     grade: str | None
     basis: str
+    items: dict = attrs.field(factory=dict)  # node index of an `each` group → its items' NodeTraces
 
 
 @attrs.frozen
@@ -88,10 +90,20 @@ class Evaluation:
         self.mode = ROUNDING_MODES[model.rounding]
         self.leaf: _Leaf | None = None
         self._computing: list[str] = []
+        # list items in scope: field name → (value, field spec, data key), innermost last
+        self.scopes: list[dict[str, tuple]] = []
 
     # ── values ──────────────────────────────────────────────────────────────
 
     def read(self, name: str):
+        for scope in reversed(self.scopes):
+            if name in scope:
+                value, _, key = scope[name]
+                if self.leaf is not None and key not in self.leaf.inputs:
+                    self.leaf.inputs.append(key)
+                if value is MISSING:
+                    raise DataValueError(f"缺少 `{key}`", key=key)
+                return value
         if name in self.totals:
             return self.totals[name]
         spec = self.model.input(name)
@@ -152,6 +164,10 @@ class Evaluation:
         if isinstance(expr, nodes.If):
             return self.eval(expr.then if self.eval(expr.test, full) else expr.otherwise, full)
         if isinstance(expr, nodes.Call):
+            if expr.args and isinstance(expr.args[0], nodes.Query):
+                return self._aggregate(expr.func, expr.args[0], full)
+            if expr.func == "given":
+                return self._given(expr.args[0].name)
             args = [self.eval(arg, full) for arg in expr.args]
             if expr.func == "min":
                 result = args[0]
@@ -170,6 +186,53 @@ class Evaluation:
             return args[0].to_integral_value(rounding=ROUND_FLOOR)
         raise AssertionError(f"cannot evaluate {expr!r}")  # pragma: no cover
 
+    def _given(self, name: str) -> bool:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name][0] is not MISSING
+        return self.values.get(name, MISSING) is not MISSING
+
+    def items(self, list_name: str):
+        """Yield each item of a list input with its fields in scope (the scope is popped after)."""
+        spec = self.model.input(list_name)
+        for number, item in enumerate(self.read(list_name), start=1):
+            key = f"{list_name}[{number}]"
+            self.scopes.append({f.name: (item[f.slot], f, f"{key}.{f.name}") for f in spec.fields})
+            try:
+                yield number, item
+            finally:
+                self.scopes.pop()
+
+    def _aggregate(self, func: str, query, full):
+        """sum, mean, count, all, any, min or max over the items that pass `where`, in order."""
+        results = []
+        for _ in self.items(query.source.name):
+            if query.where is not None and not self.eval(query.where, full):
+                continue
+            results.append(True if query.value is None else self.eval(query.value, full))
+        if func == "count":
+            return Decimal(len(results))
+        if func == "all":
+            return all(results)
+        if func == "any":
+            return any(results)
+        if func == "sum":
+            total = ZERO
+            for value in results:
+                total = total + value
+            return total
+        if not results:
+            raise EvaluationError(f"{func}：{query.source.name} 中没有符合条件的项", key=query.source.name)
+        if func == "mean":
+            total = ZERO
+            for value in results:
+                total = total + value
+            return total / len(results)
+        best = results[0]
+        for value in results[1:]:
+            best = best if (best <= value if func == "min" else best >= value) else value
+        return best
+
     def _division_by_zero(self, expr) -> EvaluationError:
         divisor = expression(expr.right)
         where = f"派生值 {self._computing[-1]}" if self._computing else "公式"
@@ -186,11 +249,28 @@ class Evaluation:
 
     # ── text ────────────────────────────────────────────────────────────────
 
+    def _bound(self, name: str) -> bool:
+        """Whether `name` has a value here (a list field only while one of its items is in scope)."""
+        return (any(name in scope for scope in self.scopes) or name in self.totals
+                or self.model.input(name) is not None or self.model.let(name) is not None)
+
     def _shown(self, name: str) -> str | None:
+        if not self._bound(name):
+            return None
+        spec = self.model.input(name)
+        if spec is not None and spec.type.kind == "list" and not any(name in scope for scope in self.scopes):
+            return None  # a list is shown by name; its items show in their own rows
         try:
             value = self.read(name)
         except RecordError:
             return None
+        for scope in reversed(self.scopes):
+            if name in scope:
+                _, spec, key = scope[name]
+                vtype = spec.type
+                if key in self.units:
+                    vtype = attrs.evolve(vtype, unit=self.units[key])
+                return show_value(value, vtype)
         spec = self.model.input(name)
         if spec is not None:
             vtype = spec.type
@@ -249,7 +329,9 @@ class Evaluation:
         seen = []
         described = self.leaf.described if self.leaf is not None else set()
         for node in nodes.walk(expr):
-            if isinstance(node, nodes.Name) and node.name not in seen and node.name not in described:
+            if (isinstance(node, nodes.Name) and node.name not in seen and node.name not in described
+                    and self._bound(node.name) and (self.model.input(node.name) is None
+                                                    or self.model.input(node.name).type.kind != "list")):
                 seen.append(node.name)
         shown = []
         for name in seen:
@@ -260,7 +342,7 @@ class Evaluation:
 
     def _condition(self, expr, holds: bool) -> str:
         facts = self._facts(expr)
-        if isinstance(expr, nodes.Name):
+        if isinstance(expr, nodes.Name) or (isinstance(expr, nodes.Call) and expr.func == "given"):
             return facts or _pretty(expr) + ("" if holds else " 不成立")
         if holds:
             return f"{_pretty(expr)}（{facts}）" if facts else _pretty(expr)
@@ -295,8 +377,12 @@ class Evaluation:
             traces[node.index] = self._guarded(
                 node, lambda: self.score_leaf(card, node, weights[node.index], applicable.get(node.index, True))
             )
+        items: dict[int, tuple[NodeTrace, ...]] = {}
+        for node in card.nodes:
+            if node.each is not None:
+                traces[node.index], items[node.index] = self._guarded(node, lambda: self.score_each(node))
         for node in reversed(card.nodes):
-            if node.is_leaf:
+            if node.is_leaf or node.each is not None:
                 continue
             parts = [traces[i] for i in node.children]
             weight = sum((p.weight for p in parts), ZERO) if not node.bonus else node.declared
@@ -321,7 +407,34 @@ class Evaluation:
                 text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(total)}"
         grade = self.grade(card, total)
         self.totals[card.name] = total
-        return CardTrace(card.name, card.max, tuple(traces), total, grade, text)
+        return CardTrace(card.name, card.max, tuple(traces), total, grade, text, items)
+
+    def score_each(self, group: NodeSpec) -> tuple[NodeTrace, tuple[NodeTrace, ...]]:
+        """One indicator per item that passes `where`; the group's weight split equally among them."""
+        each = group.each
+        chosen = [number for number, _ in self.items(each.list_name)
+                  if each.where is None or self._truth(each.where)]
+        shares = split(group.declared, len(chosen), self.step)
+        share_of = dict(zip(chosen, shares))
+        traces = []
+        for number, _ in self.items(each.list_name):
+            if number not in share_of:
+                continue
+            share = share_of[number]
+            name = str(self.eval(each.named))
+            node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, each.template, None)
+            trace = self._guarded(node, lambda: self.score_leaf(None, node, share, True))
+            traces.append(attrs.evolve(trace, name=name))
+        score = sum((t.score for t in traces), ZERO)
+        if not traces:
+            text = f"没有符合条件的{each.list_name}项，得 0 分"
+        elif len(traces) == 1:
+            text = f"共 1 项{CLAUSE}得 {points(score)}"
+        else:
+            split_text = _split_text(shares)
+            text = (f"{points(group.declared)} 分由 {len(traces)} 项均分（{split_text}）{CLAUSE}"
+                    f"下级指标合计 {' + '.join(points(t.score) for t in traces)} = {points(score)}")
+        return NodeTrace(group.declared, score, text), tuple(traces)
 
     def grade(self, card: ScorecardSpec, total: Decimal) -> str | None:
         if not card.grades:
@@ -362,7 +475,7 @@ class Evaluation:
     def score_leaf(self, card: ScorecardSpec, node: NodeSpec, weight: Decimal, applicable: bool) -> NodeTrace:
         leaf = self.leaf = _Leaf(node, weight)
         indicator = node.indicator
-        received = [m for m in node.moves_in if not self._applies(card, m.source)]
+        received = [m for m in node.moves_in if not self._applies(card, m.source)] if card is not None else []
         if received:
             added = " + ".join(points(m.amount) for m in received)
             sources = "、".join(card.nodes[m.source].name for m in received)
@@ -554,6 +667,27 @@ class Evaluation:
         leaf.clauses.append(text)
         return raw
 
+    def _rule_TargetRule(self, rule, leaf, weight):
+        text = self.eval(rule.target, weight)
+        raw = self.eval(rule.actual, weight)
+        try:
+            target = targets.parse_target(str(text))
+            actual = targets.parse_actual(raw)
+            met, rate = targets.attainment(target, actual)
+        except targets.TargetError as exc:
+            key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
+            if "实际" in str(exc) or "单位" in str(exc):
+                key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
+            raise DataValueError(f"{exc}（定性指标请由评审给出得分）", key=key) from None
+        shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+        if met:
+            leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
+            return weight
+        raw_score = weight * rate
+        leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} = {percent(rate)}"
+                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw_score))}")
+        return raw_score
+
     def _rule_DeductionRule(self, rule, leaf, weight):
         adds = all(line.kind == "add" for line in rule.lines)
         base = ZERO if (leaf.node.bonus or adds) else weight
@@ -638,6 +772,30 @@ class Evaluation:
         return value, text
 
 
+def split(total: Decimal, count: int, step: Decimal) -> list[Decimal]:
+    """`total` shared by `count` items to the ruleset's precision, the odd cents to the first items.
+
+    50 among 9 → 5.56 × 5 + 5.55 × 4: every share within a cent of equal, and
+    the shares add up to exactly 50, so full marks on every item is full marks.
+    """
+    if count == 0:
+        return []
+    base = (total / count).quantize(step, rounding=ROUND_DOWN)
+    extra = int((total - base * count) / step)
+    return [base + step if i < extra else base for i in range(count)]
+
+
+def _split_text(shares) -> str:
+    groups: dict[Decimal, int] = {}
+    for share in shares:
+        groups[share] = groups.get(share, 0) + 1
+    return " + ".join(f"{points(share)} × {n}" if n > 1 else points(share) for share, n in groups.items())
+
+
+def _field_name(expr) -> str:
+    return expr.name if isinstance(expr, nodes.Name) else ""
+
+
 def _lets_in(model, expr) -> list[str]:
     names = []
     for node in nodes.walk(expr):
@@ -665,11 +823,16 @@ def evaluate(model: Model, record: Record) -> Trace:
     return Evaluation(model, record).run()
 
 
-def constant_bound(model: Model, expr, values: dict):
-    """The value of an input's range bound, or None if it names an input the record leaves out."""
+def constant_bound(model: Model, expr, values: dict, item: dict | None = None):
+    """The value of a range bound, or None if it names a value the record leaves out.
+
+    `item` holds the fields of a list item when the bound belongs to one of its fields.
+    """
     for node in nodes.walk(expr):
         if isinstance(node, nodes.Name) and values.get(node.name, MISSING) is MISSING:
             return None
-    record = Record((), values, {}, None)
+    evaluation = Evaluation(model, Record((), {} if item is not None else values, {}, None))
+    if item is not None:
+        evaluation.scopes.append({name: (value, None, name) for name, value in item.items()})
     with localcontext(CONTEXT):
-        return Evaluation(model, record).eval(expr)
+        return evaluation.eval(expr)

@@ -29,6 +29,14 @@ class InputSpec:
     high: nodes.Expr | None
     span: Span | None = attrs.field(eq=False)
     manual_for: str | None = None
+    choices: tuple[str, ...] = ()  # allowed texts (``one of``)
+    fields: tuple[InputSpec, ...] = ()  # a list input's item fields; `slot` is the field's position
+
+    def field(self, name: str) -> InputSpec | None:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
 
 
 @attrs.frozen
@@ -64,6 +72,7 @@ class NodeSpec:
     indicator: nodes.Indicator | None  # None for a group
     group: nodes.Group | None
     manual_input: str | None = None
+    each: nodes.Each | None = None  # a group whose indicators are the items of a list input
     moves_in: tuple[Move, ...] = ()
     moves_out: tuple[Move, ...] = ()
     span: Span | None = attrs.field(default=None, eq=False)

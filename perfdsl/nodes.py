@@ -113,6 +113,18 @@ class Call(Expr):
 
 
 @attrs.frozen
+class Query(Expr):
+    """The items of a list input for an aggregate: ``绩效指标 where 一级指标 == "产出指标" of 分值``.
+
+    Only valid as the argument of sum, mean, count, all, any, min or max.
+    """
+
+    source: Expr
+    where: Expr | None
+    value: Expr | None
+
+
+@attrs.frozen
 class If(Expr):
     """``if test then a else b``."""
 
@@ -224,6 +236,14 @@ class Deduction(Rule):
 
 
 @attrs.frozen
+class TargetRule(Rule):
+    """``target 目标值 actual 实际值``: full marks when the target is met, else the share attained."""
+
+    target: Expr
+    actual: Expr
+
+
+@attrs.frozen
 class DeductionRule(Rule):
     """The deduction lines of one indicator, applied together (扣完为止)."""
 
@@ -273,6 +293,19 @@ class Indicator(Node):
     rule: Rule | None
     criteria: str | None = None
     shows: tuple[Show, ...] = ()
+
+
+@attrs.frozen
+class Each(Node):
+    """``each LIST where COND named NAME { … }``: one indicator per matching item of a list input.
+
+    `template` holds the rule, cases and shows every item's indicator follows.
+    """
+
+    list_name: str
+    where: Expr | None
+    named: Expr
+    template: Indicator
 
 
 @attrs.frozen
@@ -334,19 +367,23 @@ class Include(Node):
 
 @attrs.frozen
 class TypeRef(Node):
-    """``number``, ``count``, ``rate``, ``bool``, ``text`` or ``money(元|万元)``."""
+    """``number``, ``count``, ``rate``, ``bool``, ``text``, ``money(元|万元)`` or ``list { fields }``."""
 
     kind: str
     unit: str | None = None
+    fields: tuple[InputDecl, ...] = ()
 
 
 @attrs.frozen
 class InputDecl(Node):
+    """An input, or a field of a list input's items."""
+
     name: str
     type: TypeRef
     low: Expr | None
     high: Expr | None
     default: Expr | None
+    choices: tuple[Expr, ...] = ()  # ``one of "产出指标", "效益指标"``
 
 
 @attrs.frozen

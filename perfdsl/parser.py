@@ -224,6 +224,16 @@ class _Builder(Transformer):
     def if_expr(self, meta, test, then, otherwise):
         return nodes.If(test, then, otherwise, span=self._span(meta))
 
+    def query(self, meta, source, where, value):
+        return nodes.Query(source, where, value, span=self._span(meta))
+
+    def query_all(self, meta, source, value):
+        return nodes.Query(source, None, value, span=self._span(meta))
+
+    def each(self, meta, ident, where, named, *items):
+        template = self.indicator(meta, ident, (Decimal(0), ident.span), *items)
+        return nodes.Each(str(ident), where, named, template, span=ident.span)
+
     def call(self, meta, ident, *args):
         args = tuple(a for a in args if a is not None)
         return nodes.Call(str(ident), args, span=self._span(meta))
@@ -294,17 +304,30 @@ class _Builder(Transformer):
     def range_max(self, meta, high):
         return ("range", None, high)
 
+    def range_one_of(self, meta, *choices):
+        return ("choices", tuple(choices))
+
     def input_default(self, meta, expr):
         return ("default", expr)
 
     def input_decl(self, meta, ident, type_ref, *rest):
         low = high = default = None
+        choices = ()
         for item in rest:
+            if item is None:
+                continue
             if item[0] == "range":
                 _, low, high = item
+            elif item[0] == "choices":
+                choices = item[1]
             else:
                 default = item[1]
-        return nodes.InputDecl(str(ident), type_ref, low, high, default, span=ident.span)
+        return nodes.InputDecl(str(ident), type_ref, low, high, default, choices, span=ident.span)
+
+    field_decl = input_decl
+
+    def t_list(self, meta, *fields):
+        return nodes.TypeRef("list", fields=tuple(fields), span=self._span(meta))
 
     def let_decl(self, meta, ident, expr):
         return nodes.LetDecl(str(ident), expr, span=ident.span)
@@ -413,6 +436,9 @@ class _Builder(Transformer):
 
     def show(self, meta, expr, reported):
         return nodes.Show(expr, reported, span=self._span(meta))
+
+    def target_rule(self, meta, target, actual):
+        return nodes.TargetRule(target, actual, span=self._span(meta))
 
     def score_rule(self, meta, expr):
         return nodes.ScoreRule(expr, span=self._span(meta))
@@ -563,6 +589,9 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return error("P110", f"语句不完整：`{tail}` 之后缺少内容", gap,
                          notes=((f"下一行的 `{before[0]}` 被当成了这条语句的一部分", span),))
         return error("P110", f"语句不完整：期望 {_expected_text(expected)}", span)
+    if value == "where" and token.type != "NAME":
+        return error("P114", "列表查询（where / of）只能写在 sum、mean、count、all、any、min、max 的括号里", span,
+                     hint="例如 count(绩效指标 where 一级指标 == \"产出指标\")")
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")

@@ -67,7 +67,7 @@ def _layout(model: Model) -> list[tuple[int, int]]:
     layout = []
     offset = 0
     for card in model.scorecards:
-        size = 2 * len(card.nodes) + 2
+        size = 2 * len(card.nodes) + 3  # (weight, score) per node, total, grade, the rows of `each` groups
         layout.append((offset, size))
         offset += size
     return layout

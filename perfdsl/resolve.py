@@ -15,7 +15,9 @@ from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, ScorecardSpec
 from .types import Type
 
-FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1)}
+FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1)}
+#: Functions over the items of a list input (`sum(绩效指标 where … of …)`).
+AGGREGATES = ("sum", "mean", "count", "all", "any", "min", "max")
 
 _TYPE_OF_DECL = {
     "number": types.NUMBER, "count": types.COUNT, "rate": types.RATE,
@@ -58,6 +60,7 @@ class _Resolver:
         self.resolving: list[str] = []
         self.inputs: list[InputSpec] = []
         self.named_grades: dict[str, nodes.GradesDecl] = {}
+        self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
 
     # ── diagnostics ─────────────────────────────────────────────────────────
 
@@ -156,22 +159,55 @@ class _Resolver:
                         self.err("P202", f"评审指标 {leaf.name} 的输入 `{name}` 与{_KIND_TEXT[kind]}重名", leaf.span)
 
     def _input_spec(self, decl: nodes.InputDecl):
-        if decl.type.kind == "money":
-            itype = Type("money", decl.type.unit)
-        else:
-            itype = _TYPE_OF_DECL[decl.type.kind]
+        self.inputs.append(self._spec(decl, len(self.inputs)))
+
+    def _spec(self, decl: nodes.InputDecl, slot: int, scope: dict | None = None) -> InputSpec:
+        """The spec of an input, or of a list item's field (`scope`: the item's fields so far)."""
+        fields = ()
+        if decl.type.kind == "list":
+            if scope is not None:
+                self.err("P208", "列表的项不能再含列表", decl.type.span)
+            fields = self._fields(decl)
+        itype = _declared_type(decl.type)
+        if scope is not None:
+            self.scopes.append(scope)
         for bound in (decl.low, decl.high):
             if bound is not None:
                 btype = self.expr(bound, allow_full=False)
                 reason = types.comparable(itype, btype, False, _is_literal(bound), False, _is_zero(bound))
                 if reason:
                     self.err("P203", f"输入 {decl.name} 的范围：{reason}", bound.span)
+        if scope is not None:
+            self.scopes.pop()
+        choices = ()
+        if decl.choices:
+            if itype.kind != "text" or not all(isinstance(c, nodes.Str) for c in decl.choices):
+                self.err("P204", "`one of` 只用于文本输入，并列出文本，如 one of \"产出指标\", \"效益指标\"",
+                         decl.choices[0].span)
+            else:
+                choices = tuple(c.value for c in decl.choices)
         default = None
         if decl.default is not None:
             default = self._default(decl, itype)
-        manual_for = None
-        self.inputs.append(InputSpec(decl.name, len(self.inputs), itype, default, decl.low, decl.high,
-                                     decl.span, manual_for))
+        return InputSpec(decl.name, slot, itype, default, decl.low, decl.high, decl.span, None, choices, fields)
+
+    def _fields(self, decl) -> tuple[InputSpec, ...]:
+        specs: list[InputSpec] = []
+        scope: dict[str, Type] = {}
+        for field in decl.type.fields:
+            if field.name in scope:
+                self.err("P202", f"列表 {decl.name} 的字段 `{field.name}` 重复", field.span)
+                continue
+            if field.name in self.symbols:
+                kind, first = self.symbols[field.name]
+                self.err("P202", f"列表 {decl.name} 的字段 `{field.name}` 与{_KIND_TEXT[kind]}重名", field.span,
+                         notes=(("另一个在此", getattr(first, "span", None)),))
+            spec = self._spec(field, len(specs), scope)
+            specs.append(spec)
+            scope[field.name] = spec.type
+        if not specs:
+            self.err("P208", f"列表 {decl.name} 至少要有一个字段", decl.type.span)
+        return tuple(specs)
 
     def _default(self, decl, itype):
         expr = decl.default
@@ -307,11 +343,19 @@ class _Resolver:
             self.err("P203", f"if 的两个分支类型不同：{then.describe()} 与 {otherwise.describe()}", expr.span)
             return types.ERROR
         if isinstance(expr, nodes.Call):
+            if expr.func in AGGREGATES and len(expr.args) == 1 and isinstance(expr.args[0], nodes.Query):
+                return self._aggregate(expr, allow_full, deps, lets)
             return self._call(expr, sub)
+        if isinstance(expr, nodes.Query):
+            self.err("P208", "列表查询（where / of）只能作为 sum、mean、count、all、any、min、max 的参数", expr.span)
+            return types.ERROR
         raise AssertionError(f"unknown expression {expr!r}")  # pragma: no cover
 
     def _name(self, expr, deps, lets) -> Type:
         name = expr.name
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
         if name not in self.symbols:
             self.err("P201", f"未定义的名称 `{name}`", expr.span, hint=self._did_you_mean(name))
             return types.ERROR
@@ -319,9 +363,7 @@ class _Resolver:
         if deps is not None:
             deps.add(name)
         if kind == "input":
-            if decl.type.kind == "money":
-                return Type("money", decl.type.unit)
-            return _TYPE_OF_DECL[decl.type.kind]
+            return _declared_type(decl.type)
         if kind == "manual":
             return types.NUMBER
         if kind == "let":
@@ -329,10 +371,66 @@ class _Resolver:
             return self._let_type(name, by_name)
         return types.NUMBER  # a scorecard's total
 
+    def _aggregate(self, expr, allow_full, deps, lets) -> Type:
+        """``count(绩效指标 where 一级指标 == "产出指标")``, ``sum(绩效指标 of 分值)`` …"""
+        query = expr.args[0]
+        fields = self._list_fields(query.source, deps, lets)
+        if fields is None:
+            return types.ERROR
+        self.scopes.append(fields)
+        try:
+            if query.where is not None:
+                self._need_bool(self.expr(query.where, allow_full, deps, lets), query.where, "where")
+            if expr.func == "count":
+                if query.value is not None:
+                    self.err("P208", "count 只数项数，不用 of", query.value.span)
+                return types.COUNT
+            if query.value is None:
+                self.err("P208", f"{expr.func} 需要用 of 指明对每一项取什么值，如 {expr.func}(列表 of 字段)",
+                         query.span)
+                return types.ERROR
+            value = self.expr(query.value, allow_full, deps, lets)
+            if expr.func in ("all", "any"):
+                self._need_bool(value, query.value, expr.func)
+                return types.BOOL
+            value = self._need_numeric(value, query.value, expr.func)
+            if expr.func == "mean" and value.kind == "count":
+                return types.NUMBER
+            return value
+        finally:
+            self.scopes.pop()
+
+    def _list_fields(self, source, deps, lets) -> dict | None:
+        if not isinstance(source, nodes.Name):
+            self.err("P208", "where / of 之前须是一个列表输入的名称", source.span)
+            return None
+        spec = next((s for s in self.inputs if s.name == source.name), None)
+        if spec is None or spec.type.kind != "list":
+            kind, _ = self.symbols.get(source.name, (None, None))
+            if kind is None:
+                self.err("P201", f"未定义的名称 `{source.name}`", source.span, hint=self._did_you_mean(source.name))
+            else:
+                self.err("P208", f"`{source.name}` 不是列表输入", source.span)
+            return None
+        if deps is not None:
+            deps.add(source.name)
+        self.types[id(source)] = types.LIST
+        return {field.name: field.type for field in spec.fields}
+
     def _call(self, expr, sub) -> Type:
+        if expr.func == "given":
+            arg = expr.args[0] if len(expr.args) == 1 else None
+            known = isinstance(arg, nodes.Name) and (
+                any(arg.name in scope for scope in self.scopes) or self.symbols.get(arg.name, ("",))[0] == "input")
+            if not known:
+                self.err("P205", "given(…) 的参数须是一个输入或列表字段的名称", expr.span)
+            else:
+                sub(arg)
+            return types.BOOL
         if expr.func not in FUNCTIONS:
             close = nearest(expr.func, FUNCTIONS)
-            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor）", expr.span,
+            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、given，"
+                             "以及列表的 sum、mean、count、all、any）", expr.span,
                      hint=f"是否想写 `{close}`？" if close else None)
             for arg in expr.args:
                 sub(arg)
@@ -376,6 +474,9 @@ class _Resolver:
         top = []
 
         def add(node, parent, path, in_bonus):
+            if isinstance(node, nodes.Each):
+                self.err("P309", "each 须单独放在一个分组里（分组的分值由各项均分）", node.span)
+                return
             position = len(specs)
             entry = dict(index=position, name=node.name, path=path + (node.name,), declared=node.weight,
                          parent=parent, children=[], bonus=in_bonus or getattr(node, "bonus", False),
@@ -386,7 +487,11 @@ class _Resolver:
                 top.append(position)
             else:
                 specs[parent]["children"].append(position)
-            if isinstance(node, nodes.Group):
+            if isinstance(node, nodes.Group) and node.children and isinstance(node.children[0], nodes.Each) \
+                    and len(node.children) == 1:
+                entry["each"] = node.children[0]
+                self._each(node.children[0], entry, deps)
+            elif isinstance(node, nodes.Group):
                 for child in node.children:
                     add(child, position, entry["path"], entry["bonus"])
             else:
@@ -405,6 +510,32 @@ class _Resolver:
             built.append(NodeSpec(**entry))
         return ScorecardSpec(card.name, index, card.max, self._grades(card), self._cap(card), tuple(built),
                              tuple(top), frozenset(self._scorecard_refs(deps)), card.span)
+
+    def _each(self, each: nodes.Each, entry, deps):
+        """Check `each`: a list input, a condition and a name over its items, and the items' rule."""
+        if entry["bonus"]:
+            self.err("P309", "加减分项中不能用 each", each.span)
+        fields = self._list_fields(nodes.Name(each.list_name, span=each.span), deps, None)
+        if fields is None:
+            return
+        template = each.template
+        self.scopes.append(fields)
+        try:
+            if each.where is not None:
+                self._need_bool(self.expr(each.where, deps=deps), each.where, "where")
+            named = self.expr(each.named, deps=deps)
+            if named.kind not in ("text", "error"):
+                self.err("P204", f"named 须给出文本（如列表的名称字段），`{_text(each.named)}` 是{named.describe()}",
+                         each.named.span)
+            if template.applies is not None:
+                self.err("P309", "each 的各项不能设置 applies", template.applies.span)
+            if isinstance(template.rule, nodes.ManualRule):
+                self.err("P309", "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率",
+                         template.rule.span)
+                return
+            self._leaf(template, dict(entry, bonus=False), deps)
+        finally:
+            self.scopes.pop()
 
     def _leaf(self, leaf: nodes.Indicator, entry, deps):
         check = lambda e, allow_full=True: self.expr(e, allow_full=allow_full, deps=deps)
@@ -468,6 +599,15 @@ class _Resolver:
                 default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
                 self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
                                              leaf.span, leaf.name))
+        elif isinstance(rule, nodes.TargetRule):
+            target = check(rule.target)
+            if target.kind not in ("text", "error"):
+                self.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
+                                 f"{target.describe()}", rule.target.span)
+            actual = check(rule.actual)
+            if actual.kind in ("bool", "list"):
+                self.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
+                         rule.actual.span)
         elif isinstance(rule, nodes.DeductionRule):
             kinds = {line.kind for line in rule.lines}
             if len(kinds) > 1 and not entry["bonus"]:
@@ -625,6 +765,14 @@ def _start(span):
     return span and type(span)(span.source, 1, 1, 1, 1)
 
 
+def _declared_type(ref: nodes.TypeRef) -> Type:
+    if ref.kind == "money":
+        return Type("money", ref.unit)
+    if ref.kind == "list":
+        return types.LIST
+    return _TYPE_OF_DECL[ref.kind]
+
+
 def _is_money(expr) -> bool:
     inner = expr.operand if isinstance(expr, nodes.Neg) else expr
     return isinstance(inner, nodes.Num) and inner.kind == "money"
@@ -634,7 +782,7 @@ def _leaves(children):
     for child in children:
         if isinstance(child, nodes.Group):
             yield from _leaves(child.children)
-        else:
+        elif isinstance(child, nodes.Indicator):
             yield child
 
 

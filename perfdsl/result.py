@@ -21,11 +21,14 @@ class NodeResult:
     _result: Result = attrs.field(repr=False, eq=False)
     _card: int = attrs.field(repr=False, eq=False)
     _index: int = attrs.field(repr=False, eq=False)
+    _item: int | None = attrs.field(default=None, repr=False, eq=False)  # an item of an `each` group
 
     @property
     def basis(self) -> str:
-        card = self._result.program.model.scorecards[self._card]
-        return self._result.trace().cards[card.name].nodes[self._index].basis
+        card = self._result.trace().cards[self._result.program.model.scorecards[self._card].name]
+        if self._item is not None:
+            return card.items[self._index][self._item].basis
+        return card.nodes[self._index].basis
 
     @property
     def name(self) -> str:
@@ -82,18 +85,23 @@ class Result:
         for number, card in enumerate(model.scorecards):
             offset, size = program.layout[number]
             block = flat[offset : offset + size]
-            node_results = tuple(
-                NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i)
-                for i, node in enumerate(card.nodes)
-            )
-            cards.append(CardResult(card.name, card.max, block[-2], block[-1], node_results, self))
+            rows = iter(block[-1])
+            node_results = []
+            for i, node in enumerate(card.nodes):
+                node_results.append(
+                    NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i))
+                if node.each is not None:  # the group's items follow it, in the list's order
+                    for k, (name, share, score) in enumerate(next(rows)):
+                        node_results.append(
+                            NodeResult(node.path + (name,), share, share, score, True, self, number, i, k))
+            cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self))
         return tuple(cards)
 
     def totals(self) -> list[tuple[str, object, object]]:
         """(scorecard, total, grade) without building the indicator tree (for summaries)."""
         out = []
         for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
-            out.append((card.name, self.flat[offset + size - 2], self.flat[offset + size - 1]))
+            out.append((card.name, self.flat[offset + size - 3], self.flat[offset + size - 2]))
         return out
 
     @property

@@ -9,6 +9,8 @@ the program then asks the reference interpreter for the precise message.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 class UndefinedUse(Exception):
     """A missing or undefined value was used."""
@@ -39,5 +41,52 @@ class Undefined:
 MISSING = Undefined("missing")
 UNDEFINED = Undefined("undefined")
 
+
+def _count(items) -> Decimal:
+    return Decimal(sum(1 for _ in items))
+
+
+def _sum(items) -> Decimal:
+    return sum(items, Decimal(0))
+
+
+def _mean(items) -> Decimal:
+    values = list(items)
+    if not values:
+        raise UndefinedUse("mean of no items")
+    return _sum(values) / len(values)
+
+
+def _fold(better):
+    def pick(items):
+        values = list(items)
+        if not values:
+            raise UndefinedUse("min/max of no items")
+        best = values[0]
+        for value in values[1:]:
+            best = best if better(best, value) else value
+        return best
+
+    return pick
+
+
+def _attain(target, actual) -> Decimal:
+    """The share of an item's points a target-vs-actual pair earns (see `targets.attainment`)."""
+    from .targets import attainment, parse_actual, parse_target
+
+    return attainment(parse_target(str(target)), parse_actual(actual))[1]
+
+
+def _split(total, count, step):
+    from .interp import split
+
+    return split(total, count, step)
+
+
 #: The names generated code may see, besides its own constants.
-EXPORTED = {"UNDEFINED": UNDEFINED}
+EXPORTED = {
+    "UNDEFINED": UNDEFINED, "MISSING": MISSING,
+    "AGG_COUNT": _count, "AGG_SUM": _sum, "AGG_MEAN": _mean,
+    "AGG_MIN": _fold(lambda a, b: a <= b), "AGG_MAX": _fold(lambda a, b: a >= b),
+    "ATTAIN": _attain, "SPLIT": _split,
+}

@@ -29,7 +29,7 @@ class Type:
 NUMERIC = frozenset({"count", "number", "rate", "money"})
 DESCRIPTIONS = {
     "count": "计数", "number": "数值", "rate": "比率", "money": "金额",
-    "bool": "布尔值（是/否）", "text": "文本", "error": "错误",
+    "bool": "布尔值（是/否）", "text": "文本", "list": "列表", "error": "错误",
 }
 
 COUNT = Type("count")
@@ -37,6 +37,7 @@ NUMBER = Type("number")
 RATE = Type("rate")
 BOOL = Type("bool")
 TEXT = Type("text")
+LIST = Type("list")
 ERROR = Type("error")  # already reported; silences follow-up errors
 MONEY = Type("money", "元")
 

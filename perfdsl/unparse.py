@@ -95,6 +95,13 @@ def expression(expr, show_name=None, show_literal=None, times="*") -> str:
             return f"{node.func}(" + ", ".join(go(arg, _IF) for arg in node.args) + ")"
         if isinstance(node, nodes.If):
             return f"if {go(node.test, _OR)} then {go(node.then, _OR)} else {go(node.otherwise, _IF)}"
+        if isinstance(node, nodes.Query):
+            text = go(node.source, _ATOM)
+            if node.where is not None:
+                text += f" where {go(node.where, _IF)}"
+            if node.value is not None:
+                text += f" of {go(node.value, _IF)}"
+            return text
         raise AssertionError(f"cannot unparse {node!r}")  # pragma: no cover
 
     return go(expr, _IF)
