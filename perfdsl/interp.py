@@ -417,11 +417,13 @@ class Evaluation:
         shares = split(group.declared, len(chosen), self.step)
         share_of = dict(zip(chosen, shares))
         traces = []
+        names = iter(item_names([str(self.eval(each.named)) for number, _ in self.items(each.list_name)
+                                 if number in share_of]))
         for number, _ in self.items(each.list_name):
             if number not in share_of:
                 continue
             share = share_of[number]
-            name = str(self.eval(each.named))
+            name = next(names)
             node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, each.template, None)
             trace = self._guarded(node, lambda: self.score_leaf(None, node, share, True))
             traces.append(attrs.evolve(trace, name=name))
@@ -783,6 +785,16 @@ def split(total: Decimal, count: int, step: Decimal) -> list[Decimal]:
     base = (total / count).quantize(step, rounding=ROUND_DOWN)
     extra = int((total - base * count) / step)
     return [base + step if i < extra else base for i in range(count)]
+
+
+def item_names(names) -> list[str]:
+    """Item names as result paths: an empty one is named by its position, a repeated one numbered."""
+    out, seen = [], {}
+    for position, name in enumerate(names, start=1):
+        name = name.strip() or f"第 {position} 项"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}（{seen[name]}）")
+    return out
 
 
 def _split_text(shares) -> str:

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import attrs
 
+from .interp import item_names
+
 
 @attrs.frozen
 class NodeResult:
@@ -91,7 +93,9 @@ class Result:
                 node_results.append(
                     NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i))
                 if node.each is not None:  # the group's items follow it, in the list's order
-                    for k, (name, share, score) in enumerate(next(rows)):
+                    items = next(rows)
+                    names = item_names([name for name, _, _ in items])
+                    for k, (name, (_, share, score)) in enumerate(zip(names, items)):
                         node_results.append(
                             NodeResult(node.path + (name,), share, share, score, True, self, number, i, k))
             cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self))

@@ -171,3 +171,12 @@ def test_any_list_scores_within_weights_and_equal_to_the_reference(items, spent)
             assert max(shares) - min(shares) <= D("0.01")  # … and are equal to the cent
             assert shares == sorted(shares, reverse=True)  # odd cents go to the first items
     assert card.score == sum(n.score for n in groups.values())
+
+
+def test_items_with_the_same_or_no_name_get_distinct_paths():
+    result = PROJECTS.evaluate(_record(_item("满意度指标", "满意度", "90%", "95%"), _item("满意度指标", "满意度", "90%", "80%"),
+                                       _item("满意度指标", " ", "90%", "90%")))
+    paths = ["/".join(n.path) for n in result.scorecards[0].nodes if n.path[0] == "满意度指标"]
+    # 10 shared by 3: 3.34, 3.33, 3.33; the second 满意度 scores 3.33 × 80/90 = 2.96
+    assert paths == ["满意度指标", "满意度指标/满意度", "满意度指标/满意度（2）", "满意度指标/第 3 项"]
+    assert [n.score for n in result.scorecards[0].nodes if n.path[0] == "满意度指标"] == [D("9.63"), D("3.34"), D("2.96"), D("3.33")]
