@@ -17,7 +17,7 @@ _PLAIN_NAME = re.compile(r"^(?!\d)\w+$")
 
 #: Words that cannot be bare names where expressions are parsed.
 KEYWORDS = frozenset(
-    ["if", "then", "else", "and", "or", "not", "true", "false", "full"]
+    ["if", "then", "else", "and", "or", "not", "true", "false", "full", "score", "weight"]
 )
 
 
@@ -95,6 +95,8 @@ def expression(expr, show_name=None, show_literal=None, times="*") -> str:
             return f"{node.func}(" + ", ".join(go(arg, _IF) for arg in node.args) + ")"
         if isinstance(node, nodes.If):
             return f"if {go(node.test, _OR)} then {go(node.then, _OR)} else {go(node.otherwise, _IF)}"
+        if isinstance(node, nodes.IndicatorRef):
+            return f"{node.what} of {name('/'.join(node.path))}"
         raise AssertionError(f"cannot unparse {node!r}")  # pragma: no cover
 
     return go(expr, _IF)
