@@ -34,6 +34,7 @@ class NodeTrace:
     inputs: tuple[str, ...] = ()  # inputs read, in order
     lets: tuple[str, ...] = ()  # derived values used, in order
     arm: str | None = None  # the rule arm that decided the score
+    raw: Decimal | None = None  # a leaf's score as its rule computed it, before clamping and rounding
 
 
 @attrs.frozen
@@ -401,7 +402,7 @@ class Evaluation:
             if note and not (isinstance(node.indicator.rule, nodes.ManualRule) and name == node.manual_input):
                 leaf.clauses.append(f"依据：{note}")
         text = CLAUSE.join(leaf.clauses)
-        return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm)
+        return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm, raw)
 
     # one method per rule form; each returns the raw score and adds its clauses
 
