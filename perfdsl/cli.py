@@ -75,6 +75,8 @@ def eval_command(ruleset, data, fmt, output, scorecards):
     """用 RULESET 为 DATA 中的一条或一批记录计分。"""
     fmt = fmt or _format_for(output)
     program = loader.load(ruleset)
+    if not program.model.scorecards:
+        raise UsageError(f"{ruleset}: 这是共用定义的函数库（没有计分卡），不能用来计分；请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data)
     results = _evaluate(program, batch)
@@ -208,6 +210,27 @@ def check_command(rulesets, fmt):
     if fmt == "json":
         click.echo(jsonout.dumps([d.to_json() for d in everything]))
     sys.exit(status)
+
+
+# ── test ────────────────────────────────────────────────────────────────────
+
+
+@main.command("test")
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--profile", type=click.Choice(["ci", "dev", "nightly"]),
+              help="搜索深度：ci（默认，固定种子，快）、dev（随机，更多记录）、nightly（深）；也可设 PERFDSL_PROFILE。")
+@click.option("--max-examples", type=click.IntRange(min=1), help="每项性质生成多少条记录（覆盖 --profile 的设定）。")
+@click.option("--seed", type=int, help="随机种子：用它代替 ci 的固定种子，可重现一次随机搜索。")
+@click.option("--failures", type=click.Path(file_okay=False), help="反例数据文件写入的目录（默认在临时目录下）。")
+@click.option("-v", "--verbose", is_flag=True, help="同时打印反例的 JSON。")
+@_guarded
+def test_command(rulesets, profile, max_examples, seed, failures, verbose):
+    """测试规则集：示例记录的公布数字、生成记录上的不变式、规则集中声明的 property，并报告规则分支覆盖。"""
+    from .testing import console, profiles
+    from .testing.suite import Options
+
+    options = Options(profiles.chosen(profile), max_examples, seed, failures)
+    sys.exit(console.run(rulesets, options, click.echo, verbose))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -426,7 +426,7 @@ class Generator:
         head = [f"def evaluate(_values, {', '.join(defaults)}):"]
         if inputs:
             head.append(f"    ({inputs},) = _values")
-        tail = ["    return (" + ", ".join(flat) + ",)"]
+        tail = ["    return (" + "".join(f"{name}, " for name in flat) + ")"]
         return "\n".join(head + body + tail) + "\n"
 
 

@@ -6,7 +6,7 @@ traceback's worth of internals.  The CLI maps each exception class to an exit
 status (2 for syntax and usage, 1 for checks, records and tests).
 
 Codes: P1xx syntax, P2xx names and types, P3xx weights and structure,
-P4xx rule shapes, P5xx data, P6xx evaluation.
+P4xx rule shapes, P5xx data, P6xx evaluation, P7xx properties (`property …`).
 """
 
 from __future__ import annotations

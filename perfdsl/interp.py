@@ -35,6 +35,7 @@ class NodeTrace:
     inputs: tuple[str, ...] = ()  # inputs read, in order
     lets: tuple[str, ...] = ()  # derived values used, in order
     arm: str | None = None  # the rule arm that decided the score
+    raw: Decimal | None = None  # a leaf's score as its rule computed it, before clamping and rounding
     name: str | None = None  # an item of an `each` group: its name
 
 
@@ -540,7 +541,7 @@ class Evaluation:
         if notes:
             leaf.clauses.append("依据：" + SENTENCE.join(notes))
         text = CLAUSE.join(leaf.clauses)
-        return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm)
+        return NodeTrace(weight, score, text, applicable, tuple(leaf.inputs), tuple(leaf.lets), leaf.arm, raw)
 
     def _show_clause(self, show) -> str:
         """``参考：三公经费变动率 = … = -53.62%（报告为 46.38%，不一致）``; never fails the record."""

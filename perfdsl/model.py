@@ -109,6 +109,24 @@ class ScorecardSpec:
         return None
 
 
+@attrs.frozen
+class PropertySpec:
+    """An author's claim about every record (``property …``); `perfdsl test` checks it.
+
+    `refs` maps ``id()`` of each `nodes.IndicatorRef` in the property to the
+    (scorecard name, node index) it reads.
+    """
+
+    kind: str  # "always" | "monotone"
+    expr: nodes.Expr
+    input: str | None  # monotone: the input raised
+    never: str | None  # monotone: "decreases" | "increases"
+    when: nodes.Expr | None
+    text: str  # as written, on one line
+    refs: dict = attrs.field(eq=False, repr=False)
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
 @attrs.frozen(eq=False)
 class Model:
     """A checked ruleset, ready to compile or interpret."""
@@ -125,6 +143,7 @@ class Model:
     types: dict  # id(expr) → Type
     module: nodes.Module
     path: str
+    properties: tuple[PropertySpec, ...] = ()
 
     input_index: dict = attrs.field(init=False, repr=False)
     let_index: dict = attrs.field(init=False, repr=False)

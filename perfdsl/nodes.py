@@ -409,6 +409,32 @@ class Module(Node):
     decls: tuple[Node, ...]
 
 
+# ── properties (checked by `perfdsl test`) ──────────────────────────────────
+
+
+@attrs.frozen
+class IndicatorRef(Expr):
+    """``score of 项目完成率`` / ``weight of `效率性/项目完成率```: a result, readable only in a property.
+
+    `path` is the name as written, split at ``/``: a leaf or group name, or
+    the tail of its path, optionally led by the scorecard's name.
+    """
+
+    what: str  # "score" | "weight" (effective)
+    path: tuple[str, ...]
+
+
+@attrs.frozen
+class PropertyDecl(Node):
+    """``property always COND [when C]`` or ``property EXPR never decreases in INPUT [when C]``."""
+
+    kind: str  # "always" | "monotone"
+    expr: Expr  # the condition that always holds, or the monotone subject
+    input: Name | None  # monotone: the input that is raised
+    never: str | None  # monotone: "decreases" | "increases"
+    when: Expr | None
+
+
 def walk(node):
     """Yield `node` and every node below it, depth-first, in source order."""
     yield node

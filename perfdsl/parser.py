@@ -238,6 +238,16 @@ class _Builder(Transformer):
         args = tuple(a for a in args if a is not None)
         return nodes.Call(str(ident), args, span=self._span(meta))
 
+    def _result_of(what):
+        def build(self, meta, ident):
+            path = tuple(part.strip() for part in str(ident).split("/"))
+            return nodes.IndicatorRef(what, path, span=self._span(meta))
+
+        return build
+
+    score_of = _result_of("score")
+    weight_of = _result_of("weight")
+
     # declarations
 
     def start(self, meta, *items):
@@ -500,6 +510,22 @@ class _Builder(Transformer):
     def deduct_when(self, meta, kind, amount, condition):
         return nodes.Deduction(kind, amount, None, condition, None, span=self._span(meta))
 
+    # properties
+
+    def property_decl(self, meta, claim, condition):
+        kind, expr, ident, never = claim
+        name = nodes.Name(str(ident), span=ident.span) if ident is not None else None
+        return nodes.PropertyDecl(kind, expr, name, never, condition, span=self._span(meta))
+
+    def claim_always(self, meta, expr):
+        return ("always", expr, None, None)
+
+    def claim_monotone(self, meta, expr, never, ident):
+        return ("monotone", expr, ident, never)
+
+    def monotone_dir(self, meta, token):
+        return str(token)
+
 
 class _BuildError(Exception):
     def __init__(self, code, message, span, hint=None):
@@ -516,14 +542,17 @@ _FULL_WIDTH = {
 #: How a terminal is named in a message about what was expected.
 _TERMINALS = {
     "NAME": "名称", "QUOTED_NAME": "名称", "NUMBER": "数字", "INT": "整数", "PERCENT": "百分数",
-    "MONEY": "金额", "STRING": "字符串", "_NL": "换行", "UNIT": "单位（元 或 万元）",
+    "MONEY": "金额", "STRING": "字符串", "_NL": "换行", "UNIT": "单位（元 或 万元）", "$END": "文件结尾",
 }
 
 
 def _describe(terminal: str) -> str:
     if terminal in _TERMINALS:
         return _TERMINALS[terminal]
-    pattern = _lark().get_terminal(terminal).pattern
+    try:
+        pattern = _lark().get_terminal(terminal).pattern
+    except KeyError:  # Lark's own pseudo-terminals, such as $END
+        return terminal
     return f"`{pattern.value}`" if pattern.type == "str" else terminal
 
 
@@ -602,7 +631,7 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
 
 _STATEMENT_KEYWORDS = frozenset(
     "ruleset include input let scorecard group bonus indicator grades cap applies when score ratio bands "
-    "checklist manual deduct add criteria show".split()
+    "checklist manual deduct add criteria show property".split()
 )
 
 

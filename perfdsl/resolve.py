@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import nodes, types
 from .errors import Diagnostic, error, warning
-from .model import InputSpec, LetSpec, Model, Move, NodeSpec, ScorecardSpec
+from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .types import Type
 
 FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1)}
@@ -61,6 +61,8 @@ class _Resolver:
         self.inputs: list[InputSpec] = []
         self.named_grades: dict[str, nodes.GradesDecl] = {}
         self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
+        self.cards: list[ScorecardSpec] = []
+        self.refs: dict | None = None  # while a property is resolved: its indicator references
 
     # ── diagnostics ─────────────────────────────────────────────────────────
 
@@ -84,6 +86,7 @@ class _Resolver:
         let_specs = self._lets(lets)
         scorecards = [self._scorecard(index, card) for index, card in enumerate(cards)]
         order = self._scorecard_order(scorecards)
+        properties = self._properties(scorecards)
         if not scorecards and (header is not None or not self.module.decls):
             self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else _start(self.module.span))
         record = header.record if header else None
@@ -104,6 +107,7 @@ class _Resolver:
             types=self.types,
             module=self.module,
             path=self.path,
+            properties=tuple(properties),
         )
 
     def _declare(self):
@@ -122,7 +126,7 @@ class _Resolver:
                 kind, bucket = "let", lets
             elif isinstance(decl, nodes.Scorecard):
                 kind, bucket = "scorecard", cards
-            else:  # pragma: no cover - the grammar has no other declarations
+            else:  # a property declares no name; `_properties` reads it after the scorecards
                 continue
             if self._define(decl.name, kind, decl, decl.span):
                 bucket.append(decl)
@@ -349,6 +353,8 @@ class _Resolver:
         if isinstance(expr, nodes.Query):
             self.err("P208", "列表查询（where / of）只能作为 sum、mean、count、all、any、min、max 的参数", expr.span)
             return types.ERROR
+        if isinstance(expr, nodes.IndicatorRef):
+            return self._indicator_ref(expr)
         raise AssertionError(f"unknown expression {expr!r}")  # pragma: no cover
 
     def _name(self, expr, deps, lets) -> Type:
@@ -719,6 +725,70 @@ class _Resolver:
             self.err("P307", f"cap 的下限 {low} 大于上限 {high}", card.cap.span)
         return (low, high)
 
+    # ── properties ──────────────────────────────────────────────────────────
+
+    def _properties(self, scorecards) -> list[PropertySpec]:
+        self.cards = scorecards
+        specs = []
+        for decl in self.module.decls:
+            if not isinstance(decl, nodes.PropertyDecl):
+                continue
+            self.refs = {}
+            check = lambda e: self.expr(e, allow_full=False)
+            if decl.kind == "always":
+                self._need_bool(check(decl.expr), decl.expr, "always")
+            else:
+                self._need_numeric(check(decl.expr), decl.expr, f"never {decl.never} 的对象")
+                self._monotone_input(decl.input)
+            if decl.when is not None:
+                self._need_bool(check(decl.when), decl.when, "when")
+            specs.append(PropertySpec(decl.kind, decl.expr, decl.input.name if decl.input else None, decl.never,
+                                      decl.when, _claim_text(decl), self.refs, decl.span))
+        self.refs = None
+        return specs
+
+    def _monotone_input(self, ref: nodes.Name):
+        name = ref.name
+        spec = next((s for s in self.inputs if s.name == name), None)
+        if spec is not None:
+            if spec.type.kind == "text":
+                self.err("P704", f"输入 `{name}` 是文本，没有大小之分，不能检验单调性", ref.span)
+            return
+        kind, _ = self.symbols.get(name, (None, None))
+        if kind is None:
+            close = nearest(name, [s.name for s in self.inputs])
+            self.err("P201", f"未定义的输入 `{name}`", ref.span, hint=f"是否想写 `{close}`？" if close else None)
+        else:
+            self.err("P704", f"`{name}` 是{_KIND_TEXT[kind]}，不是输入：单调性只能对输入检验", ref.span,
+                     hint="改为它所依赖的输入")
+
+    def _indicator_ref(self, expr: nodes.IndicatorRef) -> Type:
+        """Bind ``score of …``/``weight of …`` to one indicator: by name, or by the tail of its path."""
+        written = "/".join(expr.path)
+        if self.refs is None:
+            self.err("P703", f"`{expr.what} of {written}`（指标的结果）只能用在 property 里", expr.span)
+            return types.ERROR
+        cards, path = self.cards, expr.path
+        if len(path) > 1 and any(card.name == path[0] for card in cards):
+            cards, path = [card for card in cards if card.name == path[0]], path[1:]
+        found = [(card, node) for card in cards for node in card.nodes if node.path[-len(path):] == path]
+        if not found:
+            if any(card.name == written for card in self.cards):
+                self.err("P701", f"`{written}` 是计分卡，不是指标：它的总分直接写 `{written}`", expr.span)
+            else:
+                known = {"/".join(node.path) for card in self.cards for node in card.nodes}
+                close = nearest(written, known | {path.rsplit("/", 1)[-1] for path in known})
+                self.err("P701", f"没有指标 `{written}`", expr.span, hint=f"是否想写 `{close}`？" if close else None)
+            return types.ERROR
+        if len(found) > 1:
+            paths = ["/".join((card.name,) + node.path) for card, node in found]
+            self.err("P702", f"指标 `{written}` 不唯一：{'、'.join(paths)}", expr.span,
+                     hint=f"写出路径，如 {expr.what} of `{paths[0]}`")
+            return types.ERROR
+        card, node = found[0]
+        self.refs[id(expr)] = (card.name, node.index)
+        return types.NUMBER
+
     def _scorecard_refs(self, names):
         found = set()
         todo = list(names)
@@ -790,6 +860,17 @@ def _text(expr) -> str:
     from .unparse import expression
 
     return expression(expr)
+
+
+def _claim_text(decl: nodes.PropertyDecl) -> str:
+    """A property as one line of canonical text, for reports."""
+    from .unparse import expression, name
+
+    if decl.kind == "always":
+        text = "always " + expression(decl.expr)
+    else:
+        text = f"{expression(decl.expr)} never {decl.never} in {name(decl.input.name)}"
+    return text + (f" when {expression(decl.when)}" if decl.when is not None else "")
 
 
 def resolve(module: nodes.Module, path: str = "<string>") -> tuple[Model, list[Diagnostic]]:

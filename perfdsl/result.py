@@ -43,12 +43,18 @@ class NodeResult:
 
 @attrs.frozen
 class CardResult:
+    """One scorecard's figures.  `nodes` is every indicator in output order (an `each` group followed by
+    its items); `fixed` has one entry per node of the ruleset (aligned with `ScorecardSpec.nodes`) and
+    `items` the item rows of each `each` group, by the group's node index."""
+
     name: str
     max: Decimal
     score: Decimal
     grade: str | None
     nodes: tuple[NodeResult, ...]
     _result: Result = attrs.field(repr=False, eq=False)
+    fixed: tuple[NodeResult, ...] = ()
+    items: dict = attrs.field(factory=dict)
 
     @property
     def basis(self) -> str:
@@ -88,17 +94,19 @@ class Result:
             offset, size = program.layout[number]
             block = flat[offset : offset + size]
             rows = iter(block[-1])
-            node_results = []
+            node_results, fixed, items = [], [], {}
             for i, node in enumerate(card.nodes):
-                node_results.append(
+                fixed.append(
                     NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i))
+                node_results.append(fixed[-1])
                 if node.each is not None:  # the group's items follow it, in the list's order
-                    items = next(rows)
-                    names = item_names([name for name, _, _ in items])
-                    for k, (name, (_, share, score)) in enumerate(zip(names, items)):
-                        node_results.append(
-                            NodeResult(node.path + (name,), share, share, score, True, self, number, i, k))
-            cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self))
+                    rows_of = next(rows)
+                    names = item_names([name for name, _, _ in rows_of])
+                    items[i] = tuple(NodeResult(node.path + (name,), share, share, score, True, self, number, i, k)
+                                     for k, (name, (_, share, score)) in enumerate(zip(names, rows_of)))
+                    node_results.extend(items[i])
+            cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self,
+                                    tuple(fixed), items))
         return tuple(cards)
 
     def totals(self) -> list[tuple[str, object, object]]:

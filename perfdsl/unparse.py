@@ -17,7 +17,7 @@ _PLAIN_NAME = re.compile(r"^(?!\d)\w+$")
 
 #: Words that cannot be bare names where expressions are parsed.
 KEYWORDS = frozenset(
-    ["if", "then", "else", "and", "or", "not", "true", "false", "full"]
+    ["if", "then", "else", "and", "or", "not", "true", "false", "full", "score", "weight"]
 )
 
 
@@ -102,6 +102,8 @@ def expression(expr, show_name=None, show_literal=None, times="*") -> str:
             if node.value is not None:
                 text += f" of {go(node.value, _IF)}"
             return text
+        if isinstance(node, nodes.IndicatorRef):
+            return f"{node.what} of {name('/'.join(node.path))}"
         raise AssertionError(f"cannot unparse {node!r}")  # pragma: no cover
 
     return go(expr, _IF)

@@ -1,27 +1,24 @@
 """Shared fixtures and the hypothesis profiles.
 
-Profiles: ``ci`` (the default; derandomised so CI is reproducible and fast),
-``dev`` (random, more examples) and ``nightly`` (deep).  Pick one with
-``PERFDSL_PROFILE=nightly pytest``.
+Profiles (`perfdsl.testing.profiles`): ``ci`` (the default; derandomised so CI
+is reproducible and fast), ``dev`` (random, more examples) and ``nightly``
+(deep).  Pick one with ``PERFDSL_PROFILE=nightly pytest``.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
+
+from perfdsl.testing import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # the hand-written Chao'an scorer doubles as an oracle
 
-settings.register_profile("ci", max_examples=150, derandomize=True, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("dev", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("nightly", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("PERFDSL_PROFILE", "ci"))
+settings.load_profile(profiles.chosen())  # the profiles live with `perfdsl test`, which uses them too
 
 
 @pytest.fixture(scope="session")
