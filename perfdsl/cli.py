@@ -23,6 +23,8 @@ from .resolve import nearest
 #: Output formats of `eval`, and the extensions `-o` infers them from.
 EVAL_FORMATS = ("table", "json", "jsonl")
 _BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table"}
+#: How an output file is opened, where not as UTF-8 text: CSV with a BOM, so that Excel reads it as UTF-8.
+_FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
 
 
 def _fail(message: str, code: int):
@@ -72,11 +74,11 @@ def main():
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
 @_guarded
 def eval_command(ruleset, data, fmt, output, scorecards):
-    """用 RULESET 为 DATA 中的一条或一批记录计分。"""
+    """用 RULESET 为 DATA（.json/.jsonl/.csv/.xlsx）中的一条或一批记录计分。"""
     fmt = fmt or _format_for(output)
     program = loader.load(ruleset)
     wanted = _scorecards(program, scorecards)
-    batch = datafiles.read(data)
+    batch = datafiles.read(data, program.model)
     results = _evaluate(program, batch)
     failed = _write(fmt, output, results, batch.single, wanted)
     sys.exit(1 if failed else 0)
@@ -114,7 +116,15 @@ def _evaluate(program, batch):
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
-            yield position, exc
+            yield position, _located(exc, batch, raw)
+
+
+def _located(error: RecordError, batch, raw) -> RecordError:
+    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
+    where = batch.locate(raw, error.key) if batch.locate is not None else None
+    if where:
+        error.message += f"（{where}）"
+    return error
 
 
 def _write(fmt, output, results, single, scorecards) -> bool:
@@ -176,6 +186,30 @@ def _as_json(item, scorecards):
     if isinstance(item, RecordError):
         return {"record": item.record, "error": item.to_json()}
     return item.to_json(scorecards)
+
+
+# ── template ────────────────────────────────────────────────────────────────
+
+
+@main.command("template")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="写入 .xlsx 或 .csv 文件（默认把 CSV 打印到标准输出）。")
+@_guarded
+def template_command(ruleset, output):
+    """为 RULESET 生成空白数据表：每个输入一列，第 2 行是类型说明，评审扣分旁有备注列。"""
+    from . import template
+
+    program = loader.load(ruleset)
+    if output is None:
+        template.write_csv(sys.stdout, program.model)
+        return
+    extension = os.path.splitext(output)[1].lower()
+    if extension not in (".xlsx", ".csv"):
+        raise UsageError(f"模板只能写成 .xlsx 或 .csv，而 `{output}` 的扩展名是 `{extension or '(无)'}`")
+    mode, encoding = _FILE_MODES[extension[1:]]
+    with atomic_output(output, mode, encoding) as handle:
+        (template.write_xlsx if extension == ".xlsx" else template.write_csv)(handle, program.model)
 
 
 # ── check ───────────────────────────────────────────────────────────────────

@@ -10,13 +10,22 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def open_text(path, what: str):
+def open_text(path, what: str, encoding: str = "utf-8-sig", newline: str | None = None):
     """Open a user's text file (UTF-8, BOM tolerated); a missing or unreadable one is a `UsageError`.
 
     `what` names the kind of file for the message (规则集文件, 数据文件).
     """
+    return _open(path, what, "r", encoding=encoding, newline=newline)
+
+
+def open_binary(path, what: str):
+    """Open a user's binary file (a workbook) with the same messages as `open_text`."""
+    return _open(path, what, "rb")
+
+
+def _open(path, what: str, mode: str, **options):
     try:
-        return open(path, encoding="utf-8-sig")
+        return open(path, mode, **options)
     except FileNotFoundError:
         raise UsageError(f"{path}: 文件不存在") from None
     except IsADirectoryError:
