@@ -10,21 +10,25 @@ Python traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 
 import click
 
-from . import datafiles, loader
+from . import datafiles, loader, progress
 from .errors import PerfError, RecordError, UsageError
 from .files import atomic_output
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
-EVAL_FORMATS = ("table", "json", "jsonl")
-_BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table"}
+EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html")
+_BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table", ".csv": "csv", ".md": "md",
+                 ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
 #: How an output file is opened, where not as UTF-8 text: CSV with a BOM, so that Excel reads it as UTF-8.
 _FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
+#: The report modules (perfdsl/report/…) of the formats written by a `write(handle, results, model, …)`.
+_REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html"}
 
 
 def _fail(message: str, code: int):
@@ -72,15 +76,19 @@ def main():
               help="输出格式（默认由 -o 的扩展名决定，否则 table）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（先写临时文件再改名）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
+@click.option("--sheets", type=click.IntRange(min=0), default=100, show_default=True,
+              help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
 @_guarded
-def eval_command(ruleset, data, fmt, output, scorecards):
+def eval_command(ruleset, data, fmt, output, scorecards, sheets):
     """用 RULESET 为 DATA（.json/.jsonl/.csv/.xlsx）中的一条或一批记录计分。"""
     fmt = fmt or _format_for(output)
+    if fmt == "xlsx" and output is None:
+        raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
     program = loader.load(ruleset)
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model)
     results = _evaluate(program, batch)
-    failed = _write(fmt, output, results, batch.single, wanted)
+    failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
     sys.exit(1 if failed else 0)
 
 
@@ -127,30 +135,40 @@ def _located(error: RecordError, batch, raw) -> RecordError:
     return error
 
 
-def _write(fmt, output, results, single, scorecards) -> bool:
+def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
     """Write every result in `fmt`; return whether any record failed."""
     failed = False
+    # A batch on a terminal shows its progress on stderr, unless the results are printed there too.
+    shown = not single and sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+    with progress.shown(shown) as bar:
 
-    def note_failures():
-        nonlocal failed
-        for position, item in results:
-            if isinstance(item, RecordError):
-                failed = True
-                click.echo(item.render(), err=True)
-            yield position, item
+        def note_failures():
+            nonlocal failed
+            for position, item in results:
+                if isinstance(item, RecordError):
+                    failed = True
+                    bar.say(item.render())
+                bar.advance()
+                yield position, item
 
-    stream = note_failures()
-    if output is None:
-        _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty())
-    else:
-        with atomic_output(output) as handle:
-            _emit(fmt, handle, stream, single, scorecards, terminal=False)
+        stream = note_failures()
+        if output is None:
+            _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty(), model=model)
+        else:
+            mode, encoding = _FILE_MODES.get(fmt, ("w", "utf-8"))
+            with atomic_output(output, mode, encoding) as handle:
+                _emit(fmt, handle, stream, single, scorecards, terminal=False, model=model, sheets=sheets)
     return failed
 
 
-def _emit(fmt, handle, results, single, scorecards, terminal):
+def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100):
     from .report import jsonout
 
+    if fmt in _REPORTS:
+        report = importlib.import_module(f".report.{_REPORTS[fmt]}", __package__)
+        options = {"sheets": sheets} if fmt == "xlsx" else {}
+        report.write(handle, results, model, scorecards, **options)
+        return
     if fmt == "table":
         from rich.console import Console
 
