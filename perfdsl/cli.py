@@ -230,6 +230,36 @@ def template_command(ruleset, output):
         (template.write_xlsx if extension == ".xlsx" else template.write_csv)(handle, program.model)
 
 
+# ── explain ─────────────────────────────────────────────────────────────────
+
+
+@main.command("explain")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--indicator", help="只解释这个指标（各级名称用 / 连接，如 预算使用效益/效率性/项目完成率）。")
+@click.option("--record", help="解释哪条记录：序号（从 1 起）或记录名称；默认第一条。")
+@_guarded
+def explain_command(ruleset, data, indicator, record):
+    """逐项说明一条记录如何得分：读取的输入、派生值、命中的规则分支、权重、得分与依据。"""
+    from .report import explain
+
+    program = loader.load(ruleset)
+    target = explain.find_indicator(program.model, indicator) if indicator else None
+    batch = datafiles.read(data, program.model)
+    position, raw = explain.pick_record(batch, program.model, record)
+    if isinstance(raw, RecordError):
+        raise raw
+    converted = None
+    try:
+        converted = program.convert(raw, position, lenient=batch.lenient)
+        text = explain.render(program.model, converted, target)
+    except RecordError as exc:
+        if exc.record is None:
+            exc.record = converted.name if converted is not None else position
+        raise _located(exc, batch, raw) from None
+    click.echo(text, nl=False)
+
+
 # ── check ───────────────────────────────────────────────────────────────────
 
 
