@@ -268,3 +268,9 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(chaoan_batch, tmp_path):
     assert "计分中" in text and "记录 坏行11，键 `项目总数`" in text
     piped = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
     assert "计分中" not in piped.stderr and piped.stderr.count("记录 坏行") == 3
+
+
+def test_an_unwritable_target_is_a_usage_error(tmp_path):
+    target = tmp_path / "missing" / "out.xlsx"
+    result = run("eval", RULESET, EXAMPLE, "-o", target)
+    assert result.exit_code == 2 and result.stderr == f"{target}: 无法写入（No such file or directory）\n"
