@@ -88,7 +88,11 @@ def test_a_run_killed_mid_write_leaves_the_old_file_and_the_next_run_cleans_up(c
     subprocess.run(command + [str(small), "-o", str(target)], check=True, cwd=ROOT)
     old = target.read_bytes()
 
-    writer = subprocess.Popen(command + [str(data), "-o", str(target)], cwd=ROOT, stderr=subprocess.DEVNULL)
+    # openpyxl spools each sheet to a temporary file of its own, which a SIGKILL leaves behind: keep those here
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    writer = subprocess.Popen(command + [str(data), "-o", str(target)], cwd=ROOT, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, TMPDIR=str(spool)))
     pattern = f".{target.name}.{writer.pid}.*.tmp"
     deadline = time.monotonic() + 60
     # kill once the temporary holds something (CSV streams into it; the workbook is written at the end)
