@@ -10,19 +10,25 @@ Python traceback.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 
 import click
 
-from . import datafiles, loader
+from . import datafiles, loader, progress
 from .errors import PerfError, RecordError, UsageError
 from .files import atomic_output
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
-EVAL_FORMATS = ("table", "json", "jsonl")
-_BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table"}
+EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html")
+_BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table", ".csv": "csv", ".md": "md",
+                 ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+#: How an output file is opened, where not as UTF-8 text: CSV with a BOM, so that Excel reads it as UTF-8.
+_FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
+#: The report modules (perfdsl/report/…) of the formats written by a `write(handle, results, model, …)`.
+_REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html"}
 
 
 def _fail(message: str, code: int):
@@ -70,17 +76,21 @@ def main():
               help="输出格式（默认由 -o 的扩展名决定，否则 table）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（先写临时文件再改名）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
+@click.option("--sheets", type=click.IntRange(min=0), default=100, show_default=True,
+              help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
 @_guarded
-def eval_command(ruleset, data, fmt, output, scorecards):
-    """用 RULESET 为 DATA 中的一条或一批记录计分。"""
+def eval_command(ruleset, data, fmt, output, scorecards, sheets):
+    """用 RULESET 为 DATA（.json/.jsonl/.csv/.xlsx）中的一条或一批记录计分。"""
     fmt = fmt or _format_for(output)
+    if fmt == "xlsx" and output is None:
+        raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
     program = loader.load(ruleset)
     if not program.model.scorecards:
         raise UsageError(f"{ruleset}: 这是共用定义的函数库（没有计分卡），不能用来计分；请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
-    batch = datafiles.read(data)
+    batch = datafiles.read(data, program.model)
     results = _evaluate(program, batch)
-    failed = _write(fmt, output, results, batch.single, wanted)
+    failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
     sys.exit(1 if failed else 0)
 
 
@@ -116,33 +126,51 @@ def _evaluate(program, batch):
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
-            yield position, exc
+            yield position, _located(exc, batch, raw)
 
 
-def _write(fmt, output, results, single, scorecards) -> bool:
+def _located(error: RecordError, batch, raw) -> RecordError:
+    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
+    where = batch.locate(raw, error.key) if batch.locate is not None else None
+    if where:
+        error.message += f"（{where}）"
+    return error
+
+
+def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
     """Write every result in `fmt`; return whether any record failed."""
     failed = False
+    # A batch on a terminal shows its progress on stderr, unless the results are printed there too.
+    shown = not single and sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+    with progress.shown(shown) as bar:
 
-    def note_failures():
-        nonlocal failed
-        for position, item in results:
-            if isinstance(item, RecordError):
-                failed = True
-                click.echo(item.render(), err=True)
-            yield position, item
+        def note_failures():
+            nonlocal failed
+            for position, item in results:
+                if isinstance(item, RecordError):
+                    failed = True
+                    bar.say(item.render())
+                bar.advance()
+                yield position, item
 
-    stream = note_failures()
-    if output is None:
-        _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty())
-    else:
-        with atomic_output(output) as handle:
-            _emit(fmt, handle, stream, single, scorecards, terminal=False)
+        stream = note_failures()
+        if output is None:
+            _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty(), model=model)
+        else:
+            mode, encoding = _FILE_MODES.get(fmt, ("w", "utf-8"))
+            with atomic_output(output, mode, encoding) as handle:
+                _emit(fmt, handle, stream, single, scorecards, terminal=False, model=model, sheets=sheets)
     return failed
 
 
-def _emit(fmt, handle, results, single, scorecards, terminal):
+def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100):
     from .report import jsonout
 
+    if fmt in _REPORTS:
+        report = importlib.import_module(f".report.{_REPORTS[fmt]}", __package__)
+        options = {"sheets": sheets} if fmt == "xlsx" else {}
+        report.write(handle, results, model, scorecards, **options)
+        return
     if fmt == "table":
         from rich.console import Console
 
@@ -178,6 +206,60 @@ def _as_json(item, scorecards):
     if isinstance(item, RecordError):
         return {"record": item.record, "error": item.to_json()}
     return item.to_json(scorecards)
+
+
+# ── template ────────────────────────────────────────────────────────────────
+
+
+@main.command("template")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="写入 .xlsx 或 .csv 文件（默认把 CSV 打印到标准输出）。")
+@_guarded
+def template_command(ruleset, output):
+    """为 RULESET 生成空白数据表：每个输入一列，第 2 行是类型说明，评审扣分旁有备注列。"""
+    from . import template
+
+    program = loader.load(ruleset)
+    if output is None:
+        template.write_csv(sys.stdout, program.model)
+        return
+    extension = os.path.splitext(output)[1].lower()
+    if extension not in (".xlsx", ".csv"):
+        raise UsageError(f"模板只能写成 .xlsx 或 .csv，而 `{output}` 的扩展名是 `{extension or '(无)'}`")
+    mode, encoding = _FILE_MODES[extension[1:]]
+    with atomic_output(output, mode, encoding) as handle:
+        (template.write_xlsx if extension == ".xlsx" else template.write_csv)(handle, program.model)
+
+
+# ── explain ─────────────────────────────────────────────────────────────────
+
+
+@main.command("explain")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--indicator", help="只解释这个指标（各级名称用 / 连接，如 预算使用效益/效率性/项目完成率）。")
+@click.option("--record", help="解释哪条记录：序号（从 1 起）或记录名称；默认第一条。")
+@_guarded
+def explain_command(ruleset, data, indicator, record):
+    """逐项说明一条记录如何得分：读取的输入、派生值、命中的规则分支、权重、得分与依据。"""
+    from .report import explain
+
+    program = loader.load(ruleset)
+    target = explain.find_indicator(program.model, indicator) if indicator else None
+    batch = datafiles.read(data, program.model)
+    position, raw = explain.pick_record(batch, program.model, record)
+    if isinstance(raw, RecordError):
+        raise raw
+    converted = None
+    try:
+        converted = program.convert(raw, position, lenient=batch.lenient)
+        text = explain.render(program.model, converted, target)
+    except RecordError as exc:
+        if exc.record is None:
+            exc.record = converted.name if converted is not None else position
+        raise _located(exc, batch, raw) from None
+    click.echo(text, nl=False)
 
 
 # ── check ───────────────────────────────────────────────────────────────────

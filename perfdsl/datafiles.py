@@ -1,8 +1,9 @@
-"""Data files → records, one at a time: JSON (an object or an array), JSON Lines.
+"""Data files → records, one at a time: JSON (an object or an array), JSON Lines, CSV, Excel.
 
 A file that cannot be read at all is a `DataFileError` with its location;
-a bad line of a JSON Lines file is an error *for that record only*, reported
-in its place, so a batch never loses a record silently.
+a bad line of a JSON Lines file or a bad row of a table is an error *for that
+record only*, reported in its place, so a batch never loses a record silently.
+Tables are read by `tabular`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from pathlib import Path
 
 import attrs
 
+from . import tabular
 from .errors import DataFileError, DataValueError, UsageError
 from .files import open_text, read_text
 from .source import SourceFile, Span
 
 #: Formats a data file may have, by extension.
-FORMATS = (".json", ".jsonl")
+FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
 
 
 @attrs.frozen
@@ -29,6 +31,7 @@ class Batch:
     records: object  # an iterable of (position, raw record or DataValueError)
     single: bool
     lenient: bool = False  # values came as text (CSV, spreadsheets)
+    locate: object = None  # (raw record, key) → where the value sits in the file, e.g. "第 7 行 AH 列"
 
 
 def _no_duplicates(pairs):
@@ -80,8 +83,11 @@ def _located(path: str, text: str, line: int, column: int, message: str) -> str:
     return error("D101", message, span).render().replace("error[D101]: ", "error: ")
 
 
-def read(path: str) -> Batch:
-    """Open a data file (``-`` is standard input, as JSON) and return its records."""
+def read(path: str, model=None) -> Batch:
+    """Open a data file (``-`` is standard input, as JSON) and return its records.
+
+    With the ruleset's `model`, a table's header is checked against its inputs at once.
+    """
     if path == "-":
         return _json_batch(sys.stdin.read(), "<stdin>")
     suffix = Path(path).suffix.lower()
@@ -89,6 +95,10 @@ def read(path: str) -> Batch:
         raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`（可用：{'、'.join(FORMATS)}）")
     if suffix == ".jsonl":
         return Batch(_jsonl_records(open_text(path, "数据文件"), path), single=False)
+    if suffix in (".csv", ".xlsx"):
+        rows = tabular.csv_rows(path) if suffix == ".csv" else tabular.xlsx_rows(path)
+        columns, records = tabular.records(rows, path, model, delimited=suffix == ".csv")
+        return Batch(records, single=False, lenient=True, locate=columns.locate)
     return _json_batch(read_text(path, "数据文件", DataFileError), path)
 
 

@@ -142,7 +142,9 @@ _EXPECTED = {
 }
 
 
-def _expected(spec: InputSpec) -> str:
+def _expected(spec: InputSpec, lenient: bool = False) -> str:
+    if spec.type.kind == "bool" and lenient:  # a table cell: say it the way the template does
+        return "是 或 否（也可写 TRUE/FALSE、1/0）"
     if spec.type.kind == "money":
         return f'金额：数字（单位 {spec.type.unit}）或带单位的字符串（如 "0.43万元"、"4300元"）'
     return _EXPECTED[spec.type.kind]
@@ -222,7 +224,7 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
     try:
         value = convert(raw, lenient)
     except (_Invalid, ArithmeticError, ValueError, TypeError):
-        problems.append((key, f"应为{_expected(spec)}，得到 {_show(raw)}"))
+        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}"))
         return MISSING
     if is_manual and value < 0:
         problems.append((key, f"评审分不能为负，得到 {plain(value)}"))

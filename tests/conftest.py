@@ -52,3 +52,11 @@ def published():
     from perfdsl import read_record
 
     return read_record(ROOT / "examples" / "chaoan-2022.json")
+
+
+@pytest.fixture(scope="session")
+def chaoan_batch(tmp_path_factory, chaoan):
+    """200 generated Chao'an records as .json, and as .csv/.xlsx with three bad rows among them (tests/tables.py)."""
+    import tables
+
+    return tables.write_batch(tmp_path_factory.mktemp("batch"), chaoan.model)

@@ -180,3 +180,21 @@ def test_items_with_the_same_or_no_name_get_distinct_paths():
     # 10 shared by 3: 3.34, 3.33, 3.33; the second 满意度 scores 3.33 × 80/90 = 2.96
     assert paths == ["满意度指标", "满意度指标/满意度", "满意度指标/满意度（2）", "满意度指标/第 3 项"]
     assert [n.score for n in result.scorecards[0].nodes if n.path[0] == "满意度指标"] == [D("9.63"), D("3.34"), D("2.96"), D("3.33")]
+
+
+def test_items_appear_in_every_report(tmp_path):
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from perfdsl.cli import main
+
+    ruleset, data = str(ROOT / "rulesets" / "yaan-2020-projects.perf"), str(ROOT / "examples" / "yaan-2020-projects-cloud.json")
+    target = tmp_path / "cloud.xlsx"
+    assert CliRunner().invoke(main, ["eval", ruleset, data, "-o", str(target)]).exit_code == 0
+    sheet = load_workbook(target)["雅安市政务云平台服务经费项目"]
+    rows = [row for row in sheet.iter_rows(values_only=True)]
+    assert rows[1] == ("一级指标", "二级指标", "权重", "调整前权重", "得分", "依据")
+    # openpyxl reads a number cell back as a float; the file holds the exact text 16.43
+    assert rows[5][:5] == (None, "10月底,完成全市非涉密信息系统迁移工作", 16.67, None, 16.43)
+    markdown = CliRunner().invoke(main, ["eval", ruleset, data, "--format", "md"]).stdout
+    assert "|  | 迁移部门满意度 | 10 | 10 | 目标 95%，实际 100%，达成，得满分 10 |" in markdown

@@ -1,0 +1,41 @@
+"""Markdown: each record's 评分表 as tables (一级/二级/三级指标, 权重, 得分, 依据), for reports and wikis."""
+
+from __future__ import annotations
+
+from ..decimals import plain
+from ..errors import RecordError
+from . import scoresheet
+from .table import weight_text
+
+
+def write(handle, results, model, scorecards=None):
+    handle.write(f"# {_cell(model.title)}\n")
+    for _, item in results:
+        if isinstance(item, RecordError):
+            handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n")
+            continue
+        handle.write(f"\n## {_cell(str(item.name))}\n")
+        for card in item.scorecards:
+            if scorecards is None or card.name in scorecards:
+                handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
+                _table(handle, card)
+
+
+def _table(handle, card):
+    levels = scoresheet.depth(card)
+    headers = scoresheet.level_headers(levels) + ["权重", "得分", "依据"]
+    handle.write("| " + " | ".join(headers) + " |\n")
+    handle.write("|" + "---|" * levels + "---:|---:|---|\n")
+    for row in scoresheet.rows(card):
+        names = [""] * levels
+        names[row.level] = _cell(row.name) if row.is_leaf else f"**{_cell(row.name)}**"
+        cells = names + [_cell(weight_text(row)), plain(row.score), _cell(row.basis)]
+        handle.write("| " + " | ".join(cells) + " |\n")
+    total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max), f"**{plain(card.score)}**",
+                                                    scoresheet.grade_text(card)]
+    handle.write("| " + " | ".join(total) + " |\n")
+
+
+def _cell(text: str) -> str:
+    """Text that cannot break a Markdown table: pipes escaped, line breaks as <br>."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")

@@ -1,0 +1,56 @@
+"""One line per record — position, name, each scorecard's total and grade, error — for CSV and the Excel 汇总.
+
+A record that could not be scored keeps its line, in its place, with the
+error in the last column (DESIGN §5: a batch never loses a record).
+"""
+
+from __future__ import annotations
+
+from ..errors import RecordError
+
+
+class Summary:
+    """The columns of a summary for one model; `indicators` adds every indicator's score (CSV)."""
+
+    def __init__(self, model, scorecards=None, indicators: bool = False):
+        self.cards = [card for card in model.scorecards if scorecards is None or card.name in scorecards]
+        self.indicators = indicators
+        self.name_header = model.record or "记录"
+        self.width = len(self.header())
+
+    def header(self) -> list[str]:
+        out = ["序号", self.name_header]
+        for card in self.cards:
+            out.append(card.name)
+            if card.grades:
+                out.append(f"{card.name}等级")
+        if self.indicators:
+            for card in self.cards:
+                out += [f"{card.name}/{'/'.join(node.path)}" for node in card.nodes]
+        out.append("错误")
+        return out
+
+    def kinds(self) -> list[str]:
+        """What each column holds: ``position``, ``name``, ``score``, ``grade``, ``error``."""
+        out = ["position", "name"]
+        for card in self.cards:
+            out += ["score", "grade"] if card.grades else ["score"]
+        if self.indicators:
+            out += ["score"] * sum(len(card.nodes) for card in self.cards)
+        out.append("error")
+        return out
+
+    def row(self, position, item) -> list:
+        """The cells of one record: Decimals for scores, text for names, grades and the error."""
+        if isinstance(item, RecordError):
+            return [position, item.record, *([None] * (self.width - 3)), item.message]
+        out = [position, item.name]
+        totals = {name: (total, grade) for name, total, grade in item.totals()}
+        for card in self.cards:
+            total, grade = totals[card.name]
+            out += [total, grade] if card.grades else [total]
+        if self.indicators:
+            for card in self.cards:
+                out += item.node_scores(card.name)
+        out.append(None)
+        return out

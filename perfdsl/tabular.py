@@ -1,0 +1,233 @@
+"""CSV and Excel data files → records, one row at a time.
+
+The layout is the one `perfdsl template` writes: row 1 names the inputs; a
+second row of type hints (``金额（元）``, ``是/否`` …) is recognised and
+skipped; a column ``<input>备注`` holds the note of that input's value (an
+annotated value, DESIGN §6); a column whose header starts with ``_`` is
+metadata.  Every later row that is not blank is one record.
+
+The header is read when the file is opened, so a misspelt column is one
+error naming the column and the nearest input, before anything is scored.
+A bad row becomes an error in its place; the rows stream (the csv module,
+openpyxl's read-only mode), so memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import zipfile
+from decimal import Decimal
+
+from .decimals import plain
+from .errors import DataFileError, DataValueError
+from .files import open_binary, open_text
+from .resolve import nearest
+
+#: A column ``<input>备注`` holds the note of that input's value.
+NOTE_SUFFIX = "备注"
+
+#: The first word of every hint `perfdsl template` writes in row 2 (see `template.hint`).
+HINT_WORDS = ("文本", "计数", "数值", "比率", "金额", "是/否", "扣分", "备注")
+
+#: The metadata key of a raw record that holds its row number (for messages; never an input).
+ROW_KEY = "_row"
+
+
+def column_letter(index: int) -> str:
+    """0 → ``A``, 26 → ``AA``: how Excel (and WPS) name a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class Columns:
+    """What each column of a table holds, decided once from its header."""
+
+    def __init__(self, header: list, path: str, model=None, delimited: bool = False):
+        names = [_header_text(cell) for cell in header]
+        known = None if model is None else [spec.name for spec in model.inputs]
+        present = set(names)
+        self.values: list[tuple[int, str]] = []  # (column, input)
+        self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
+        self.ignored: set[int] = set()  # metadata columns (``_…``)
+        self.width = len(names)
+        self.name_key = model.record if model is not None else None
+        self.delimited = delimited  # CSV, where a stray cell is usually a stray comma
+        self.letters: dict[str, str] = {}  # input → its column letter
+        seen: dict[str, int] = {}
+        unknown = []
+        for index, name in enumerate(names):
+            if not name:
+                continue
+            if name in seen:
+                raise DataFileError(f"{path}: 表头 `{name}` 出现了两次（{column_letter(seen[name])} 列和 "
+                                    f"{column_letter(index)} 列）")
+            seen[name] = index
+            stem = name[: -len(NOTE_SUFFIX)]
+            if name.startswith("_"):
+                self.ignored.add(index)
+            elif known is None and name.endswith(NOTE_SUFFIX) and stem in present:
+                self.notes.append((index, stem))
+            elif known is None or name in known:
+                self.values.append((index, name))
+                self.letters[name] = column_letter(index)
+            elif name.endswith(NOTE_SUFFIX) and stem in known:
+                self.notes.append((index, stem))
+            else:
+                close = nearest(name, known)
+                hint = f"，是否为 `{close}`？" if close else ""
+                unknown.append(f"{column_letter(index)} 列 `{name}` 不是规则集的输入{hint}")
+        if not self.values:  # no header at all, most likely: say so rather than list every cell
+            raise DataFileError(f"{path}: 第 1 行应为表头（输入名），但没有一个单元格是输入名")
+        if unknown:
+            raise DataFileError(f"{path}: 表头有未知的列：" + "；".join(unknown)
+                                + "（以 _ 开头的列视为备用信息，不参与计分）")
+        self.used = {index for index, _ in self.values + self.notes} | self.ignored
+
+    def record(self, row, number: int) -> dict | DataValueError:
+        """The raw record of one row (`number` is its row in the sheet), or the error that spoils it."""
+        raw: dict = {ROW_KEY: number}
+        width = len(row)
+        for index, name in self.values:
+            if index < width and not _blank(row[index]):
+                raw[name] = _cell(row[index])
+        for index, name in self.notes:
+            if index < width and not _blank(row[index]):
+                raw[name] = {"value": raw.get(name), "note": _note(row[index])}
+        stray = [column_letter(i) for i, cell in enumerate(row) if i not in self.used and not _blank(cell)]
+        if stray:
+            more = len(row) - self.width
+            why = "有值，但这一列没有表头"
+            if more > 0 and self.delimited:  # the usual cause in CSV: 6,400,981.42 written without quotes
+                why = f"比表头多 {more} 个单元格（数字中的千位逗号须加引号？）"
+            name = raw.get(self.name_key)
+            named = name is not None and not isinstance(name, dict)
+            return DataValueError(f"第 {number} 行 {'、'.join(stray)} 列{why}", record=_note(name) if named else None)
+        return raw
+
+    def locate(self, raw, key) -> str | None:
+        """Where a record's value sits: ``第 7 行 AH 列`` (for messages)."""
+        number = raw.get(ROW_KEY) if isinstance(raw, dict) else None
+        if number is None:
+            return None
+        letter = self.letters.get(key)
+        return f"第 {number} 行 {letter} 列" if letter else f"第 {number} 行"
+
+
+def _header_text(cell) -> str:
+    if cell is None:
+        return ""
+    return (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _cell(cell):
+    """A cell as the record reader takes it: text trimmed, floats exact, dates as ISO text."""
+    if isinstance(cell, str):
+        return cell.strip()
+    if isinstance(cell, float):
+        return Decimal(repr(cell))
+    if isinstance(cell, (datetime.date, datetime.time)):
+        return cell.isoformat()
+    return cell
+
+
+def _note(cell) -> str:
+    value = _cell(cell)
+    return plain(value) if isinstance(value, Decimal) else str(value)
+
+
+def is_hint_row(row) -> bool:
+    """Row 2 of a template: every filled cell is a type hint (``金额（元）``, ``是/否`` …)."""
+    filled = [cell for cell in row if not _blank(cell)]
+    return bool(filled) and all(isinstance(cell, str) and cell.strip().startswith(HINT_WORDS) for cell in filled)
+
+
+def records(rows, path: str, model=None, delimited: bool = False):
+    """Read the header of `rows` (an iterator of (row number, cells)) now; return the records' iterator."""
+    try:
+        _, header = next(rows)
+    except StopIteration:
+        raise DataFileError(f"{path}: 文件是空的") from None
+    columns = Columns(list(header), path, model, delimited)
+    return columns, _rows_to_records(rows, columns)
+
+
+def _rows_to_records(rows, columns: Columns):
+    position = 0
+    for number, row in rows:
+        if number == 2 and is_hint_row(row):
+            continue
+        if all(_blank(cell) for cell in row):
+            continue
+        position += 1
+        raw = columns.record(row, number)
+        if isinstance(raw, DataValueError) and raw.record is None:
+            raw.record = position
+        yield position, raw
+
+
+# ── the two kinds of table ──────────────────────────────────────────────────
+
+
+def csv_rows(path: str):
+    """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        handle = open_text(path, "数据文件", encoding=encoding, newline="")
+        reader = csv.reader(handle)
+        try:
+            header = next(reader, None)
+        except UnicodeDecodeError:
+            handle.close()
+            continue
+        except csv.Error as exc:
+            handle.close()
+            raise DataFileError(f"{path}: 第 1 行不是有效的 CSV（{exc}）") from None
+        return _csv_rest(handle, reader, header, path, encoding)
+    raise DataFileError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本")
+
+
+def _csv_rest(handle, reader, header, path, encoding):
+    with handle:
+        if header is None:
+            return
+        yield 1, header
+        number = 1
+        try:
+            for row in reader:
+                number += 1
+                yield number, row
+        except UnicodeDecodeError:
+            raise DataFileError(f"{path}: 第 {number + 1} 行附近不是 {encoding} 编码的文本") from None
+        except csv.Error as exc:
+            raise DataFileError(f"{path}: 第 {number + 1} 行不是有效的 CSV（{exc}）") from None
+
+
+def xlsx_rows(path: str):
+    """Rows of the first sheet of a workbook, numbered as Excel numbers them (cached values of formulas)."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    handle = open_binary(path, "数据文件")
+    try:
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        handle.close()
+        raise DataFileError(f"{path}: 不是有效的 .xlsx 工作簿（{type(exc).__name__}）") from None
+    return _sheet_rows(workbook, handle)
+
+
+def _sheet_rows(workbook, handle):
+    try:
+        sheet = workbook.worksheets[0]
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    finally:
+        workbook.close()
+        handle.close()

@@ -1,0 +1,276 @@
+"""The 评分表 files `eval` writes: CSV, Markdown, Excel and HTML — figures, layout, errors in place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from perfdsl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
+NAME = "潮州市潮安区政务服务数据管理局"
+D = Decimal
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def good_and_bad(tmp_path):
+    """A batch of three: the published record, the same with a malformed count, and one with 14/14 projects."""
+    good = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    bad = dict(good, 单位="坏记录", 项目总数="十四")
+    done = dict(good, 单位="全部完成", 项目完成数=14)
+    data = tmp_path / "batch.json"
+    data.write_text(json.dumps([good, bad, done], ensure_ascii=False), "utf-8")
+    return data
+
+
+# ── CSV ─────────────────────────────────────────────────────────────────────
+
+
+def test_csv_has_a_row_per_record_with_totals_grades_every_indicator_and_errors_in_place(good_and_bad, tmp_path):
+    target = tmp_path / "out.csv"
+    result = run("eval", RULESET, good_and_bad, "-o", target)
+    assert result.exit_code == 1
+    raw = target.read_bytes()
+    assert raw.startswith("\ufeff序号,单位,复核得分,复核得分等级,自评质量,".encode())  # BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [row["单位"] for row in rows] == [NAME, "坏记录", "全部完成"]
+    first, bad, done = rows
+    assert (first["序号"], first["复核得分"], first["复核得分等级"], first["自评质量"], first["错误"]) == \
+        ("1", "89.04", "良好", "29", "")
+    assert first["复核得分/预算使用效益/效率性/项目完成率"] == "5.14"
+    assert first["复核得分/预算执行情况/资金管理/部门预算资金支出率"] == "6.4"
+    assert first["自评质量/结论客观性/自评结论同复核结论偏差"] == "4"
+    assert len(first) == 5 + 39 + 9 + 1  # 复核得分 has 39 indicators, 自评质量 9
+    assert bad["错误"] == '`项目总数` 应为非负整数，得到 "十四"' and bad["复核得分"] == ""
+    assert (done["复核得分"], done["复核得分/预算使用效益/效率性/项目完成率"]) == ("91.9", "8")
+
+
+def test_scorecard_filter_applies_to_csv():
+    result = run("eval", RULESET, EXAMPLE, "--format", "csv", "--scorecard", "自评质量")
+    header, row = list(csv.reader(io.StringIO(result.stdout)))
+    assert header[:3] == ["序号", "单位", "自评质量"] and row[:3] == ["1", NAME, "29"]
+    assert not any(name.startswith("复核得分") for name in header)
+
+
+# ── Markdown ────────────────────────────────────────────────────────────────
+
+
+def test_markdown_is_the_scoresheet_as_tables(good_and_bad):
+    result = run("eval", RULESET, good_and_bad, "--format", "md")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "# 潮安区2022年部门整体支出绩效自评复核"
+    assert f"## {NAME}" in lines and "### 复核得分：89.04 / 100（良好）" in lines and "### 自评质量：29 / 40" in lines
+    at = lines.index("### 复核得分：89.04 / 100（良好）")
+    assert lines[at + 2:at + 6] == [
+        "| 一级指标 | 二级指标 | 三级指标 | 权重 | 得分 | 依据 |",
+        "|---|---|---|---:|---:|---|",
+        "| **预算编制情况** |  |  | 19 | 12 |  |",
+        "|  | **预算编制** |  | 7（原 9） | 7 |  |",
+    ]
+    assert "|  |  | 项目完成率 | 8 | 5.14 | 项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14 |" in lines
+    assert "| **合计** |  |  | 100 | **89.04** | 等级：良好 |" in lines
+    assert "|  | 工作表现 |  | 3 | 3 | 表彰次数 = 3，每次加 1，加 3；问责次数 = 0，每次扣 1，不扣，得 3 分 |" in lines
+    assert "## 坏记录" in lines and '> **未能计分**：`项目总数` 应为非负整数，得到 "十四"' in lines
+    assert "### 复核得分：91.9 / 100（优秀）" in lines
+
+
+def test_markdown_cells_cannot_break_the_table(tmp_path):
+    record = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    record["项目监管扣分"] = {"value": 1, "note": "资料 | 不全\n见附件"}
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    lines = run("eval", RULESET, data, "--format", "md").stdout.splitlines()
+    row, = [line for line in lines if "| 项目监管 |" in line]
+    assert row == "|  |  | 项目监管 | 4 | 3 | 评审扣 1 分：资料 \\| 不全<br>见附件，4 - 1 = 3 |"
+
+
+# ── HTML ────────────────────────────────────────────────────────────────────
+
+
+class _Page(HTMLParser):
+    """What a reader of the report sees: totals, grades, table rows, chart bars, anything fetched."""
+
+    def __init__(self):
+        super().__init__()
+        self.totals, self.grades, self.rows, self.bars, self.fetched, self.errors = [], [], [], [], [], []
+        self._in = None
+        self._row = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.fetched += [value for key, value in attrs.items() if key in ("src", "href") and value]
+        if tag == "link" or tag == "script":
+            self.fetched.append(tag)
+        css = attrs.get("class", "")
+        if tag == "b" and css == "total":
+            self._in = self.totals
+        elif tag == "span" and css == "grade":
+            self._in = self.grades
+        elif tag == "p" and css == "error":
+            self._in = self.errors
+        elif tag == "tr":
+            self._row = []
+        elif tag == "td" and self._row is not None:
+            self._row.append("")
+        elif tag == "rect":
+            self.bars.append((attrs["width"], attrs["fill"]))
+
+    def handle_endtag(self, tag):
+        if tag in ("b", "span", "p"):
+            self._in = None
+        elif tag == "tr" and self._row is not None:
+            self.rows.append(self._row)
+            self._row = None
+
+    def handle_data(self, data):
+        if self._in is not None:
+            self._in.append(data)
+        if self._row:
+            self._row[-1] += data
+
+
+def test_html_report_is_self_contained_with_totals_scoresheet_and_chart(good_and_bad, tmp_path):
+    target = tmp_path / "report.html"
+    assert run("eval", RULESET, good_and_bad, "-o", target).exit_code == 1
+    page = _Page()
+    page.feed(target.read_text("utf-8"))
+    assert page.fetched == []  # no network: no scripts, stylesheets, images or links
+    assert page.totals == ["89.04", "29", "91.9", "31"]  # 分差 |96.5 - 91.9| = 4.6 ≤ 5: 偏差 6 points, not 4
+    assert page.grades == ["良好", "优秀"]
+    assert page.errors == ['未能计分：`项目总数` 应为非负整数，得到 "十四"']
+    assert ["", "", "项目完成率", "8", "5.14", "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"] in page.rows
+    assert ["合计", "100", "89.04", "等级：良好"] in page.rows
+    # the first group, 预算编制情况: weight 19 and score 12 against the heaviest group (44) drawn 360 px long
+    assert page.bars[:2] == [("155.5", "#e4e4e4"), ("98.2", "#2f5597")]
+    groups = 14 + 3  # the groups of 复核得分 and of 自评质量, drawn for each of the two scored records
+    assert len(page.bars) == 2 * 2 * groups
+
+
+# ── Excel ───────────────────────────────────────────────────────────────────
+
+
+def test_xlsx_summary_and_scoresheets_in_the_official_layout(good_and_bad, tmp_path):
+    target = tmp_path / "out.xlsx"
+    result = run("eval", RULESET, good_and_bad, "-o", target)
+    assert result.exit_code == 1
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", NAME, "全部完成"]  # no 评分表 for the record that failed
+    summary = book["汇总"]
+    assert summary.freeze_panes == "C2"
+    rows = [[cell.value for cell in row] for row in summary.iter_rows()]
+    assert rows[0] == ["序号", "单位", "复核得分", "复核得分等级", "自评质量", "错误"]
+    assert rows[1] == [1, NAME, 89.04, "良好", 29, None]
+    assert rows[2] == [2, "坏记录", None, None, None, '`项目总数` 应为非负整数，得到 "十四"']
+    assert rows[3] == [3, "全部完成", 91.9, "优秀", 31, None]
+    assert summary["C2"].number_format == "0.00" and summary["B2"].hyperlink.location == f"'{NAME}'!A1"
+    # numbers are written as exact decimal text, never through a float (89.04000000000001)
+    with zipfile.ZipFile(target) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>89.04</v>" in xml and "<v>91.9</v>" in xml
+
+    sheet = book[NAME]
+    assert sheet.freeze_panes == "A3"
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[0][0] == f"潮安区2022年部门整体支出绩效自评复核 · {NAME}"
+    assert cells[1] == ["一级指标", "二级指标", "三级指标", "权重", "调整前权重", "得分", "依据"]
+    assert cells[2][0] == "复核得分：89.04 / 100（良好）"
+    assert cells[3][:6] == ["预算编制情况", None, None, 19, None, 12]
+    assert cells[5][:6] == [None, None, "预算编制合理性", 7, 5, 7]  # reallocated: effective and declared
+    row, = [r for r in cells if r[2] == "项目完成率"]
+    assert row == [None, None, "项目完成率", 8, None, 5.14, "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"]
+    assert ["合计", None, None, 100, None, 89.04, "等级：良好"] in cells
+    assert ["合计", None, None, 40, None, 29, None] in cells
+    score_cell = sheet.cell(row=cells.index(row) + 1, column=6)
+    assert score_cell.number_format == "0.00"  # the ruleset's precision
+
+
+def test_xlsx_sheets_option_limits_the_scoresheets_not_the_summary(good_and_bad, tmp_path):
+    target = tmp_path / "out.xlsx"
+    run("eval", RULESET, good_and_bad, "-o", target, "--sheets", "1")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["汇总", NAME] and book["汇总"].max_row == 4
+
+
+def test_xlsx_to_a_terminal_is_a_usage_error():
+    result = run("eval", RULESET, EXAMPLE, "--format", "xlsx")
+    assert result.exit_code == 2
+    assert result.stderr == "xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx\n"
+
+
+def test_every_record_of_a_csv_batch_has_its_row_and_total_in_the_workbook(chaoan_batch, tmp_path):
+    target = tmp_path / "out.xlsx"
+    result = run("eval", RULESET, chaoan_batch["csv"], "-o", target)
+    assert result.exit_code == 1
+    reference = run("eval", RULESET, chaoan_batch["json"], "--format", "csv")
+    expected = {row["单位"]: D(row["复核得分"]) for row in csv.DictReader(io.StringIO(reference.stdout))}
+    summary = openpyxl.load_workbook(target, read_only=True)["汇总"]
+    rows = list(summary.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 203
+    scored = {name: D(repr(total)) for _, name, total, *_ in rows if total is not None}
+    assert scored == expected
+    assert [(number, name) for number, name, total, *_ in rows if total is None] == [
+        (11, "坏行11"), (102, "坏行102"), (153, "坏行153")]
+
+
+@pytest.mark.parametrize("extension,fmt", [(".csv", "csv"), (".md", "md"), (".xlsx", "xlsx"), (".html", "html"),
+                                           (".htm", "html")])
+def test_output_format_follows_the_extension(tmp_path, extension, fmt):
+    target = tmp_path / f"out{extension}"
+    assert run("eval", RULESET, EXAMPLE, "-o", target).exit_code == 0
+    content = target.read_bytes()
+    assert {"csv": content.startswith(b"\xef\xbb\xbf"), "md": content.startswith("# 潮安区".encode()),
+            "xlsx": content.startswith(b"PK"), "html": content.startswith(b"<!DOCTYPE html>")}[fmt]
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+# ── progress ────────────────────────────────────────────────────────────────
+
+
+def test_progress_shows_on_a_terminal_and_nowhere_else(chaoan_batch, tmp_path):
+    command = [sys.executable, "-m", "perfdsl", "eval", RULESET, str(chaoan_batch["csv"]), "-o",
+               str(tmp_path / "out.csv")]
+    leader, follower = pty.openpty()
+    done = subprocess.run(command, stderr=follower, stdout=subprocess.DEVNULL, cwd=ROOT,
+                          env=dict(os.environ, COLUMNS="100"))
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert done.returncode == 1
+    assert "计分中" in text and "记录 坏行11，键 `项目总数`" in text
+    piped = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    assert "计分中" not in piped.stderr and piped.stderr.count("记录 坏行") == 3
+
+
+def test_an_unwritable_target_is_a_usage_error(tmp_path):
+    target = tmp_path / "missing" / "out.xlsx"
+    result = run("eval", RULESET, EXAMPLE, "-o", target)
+    assert result.exit_code == 2 and result.stderr == f"{target}: 无法写入（No such file or directory）\n"
