@@ -10,20 +10,36 @@ The pipeline: `parser` (text → `nodes`) → `resolve` (names, types → `model
 → `checks` → `codegen` (model → Python source, compiled once) → `program`
 (records → `result`), with `interp` as the reference evaluator behind the
 basis text and the error messages.
+
+The names below are imported on first use, so that importing a submodule
+(the pytest plugin, `perfdsl.errors`) does not load the parser.
 """
 
-from .errors import PerfError, RecordError, RulesetError
-from .loader import compile_text, diagnose, load
-from .program import Program
-from .result import Result
+from __future__ import annotations
 
-__all__ = ["PerfError", "Program", "RecordError", "Result", "RulesetError", "compile_text", "diagnose", "load",
-           "read_record"]
+import importlib
+
+_EXPORTS = {
+    "PerfError": "errors", "RecordError": "errors", "RulesetError": "errors",
+    "compile_text": "loader", "diagnose": "loader", "load": "loader",
+    "Program": "program", "Result": "result",
+}
+
+__all__ = sorted([*_EXPORTS, "read_record"])
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'perfdsl' has no attribute {name!r}")
 
 
 def read_record(path):
-    """The one record in a JSON file (numbers read as exact decimals)."""
+    """The one record in a JSON file (numbers read as exact decimals); a bad file is a `PerfError`."""
     from .datafiles import loads
+    from .errors import DataFileError
+    from .files import read_text
 
-    with open(path, encoding="utf-8") as handle:
-        return loads(handle.read(), str(path))
+    return loads(read_text(path, "数据文件", DataFileError), str(path))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from perfdsl import read_record
 
-EXPECTED = read_record("examples/chaoan-2022.json")["_expected"]
+EXPECTED = read_record(Path(__file__).resolve().parent.parent / "examples" / "chaoan-2022.json")["_expected"]
 CASES = [(card, path, Decimal(str(score))) for card, block in EXPECTED.items()
          for path, score in block["indicators"].items()]
 
