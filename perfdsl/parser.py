@@ -617,6 +617,9 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         if "=>" not in rest and _expects(expected, "=>"):
             return error("P111", "这里应写 `=>`", span, hint="改为 =>")
         return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==")
+    if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
+        written = re.match(r"[\w.%]+", source.line(token.line)[token.column - 1:]).group(0)
+        return error("P113", f"名称不能以数字开头：{written}", span, hint=f"写在反引号里：`{written}`")
     before = source.line(token.line)[: token.column - 1].split()
     if len(before) == 1 and before[0] in _STATEMENT_KEYWORDS:
         # A line that ended with `=`, `+` … continued onto this one: the gap is up there.
@@ -636,8 +639,6 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
-    if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
-        return error("P113", f"名称不能以数字开头：`{value}`；请用反引号写作 `{value}…`", span)
     return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
 
 

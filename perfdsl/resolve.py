@@ -131,8 +131,14 @@ class _Resolver:
     def _define(self, name, kind, decl, span) -> bool:
         if name in self.symbols:
             _, first = self.symbols[name]
-            self.err("P202", f"名称 `{name}` 重复定义", span,
-                     notes=(("首次定义在此", getattr(first, "span", None)),))
+            first_span = getattr(first, "span", None)
+            if first_span is not None and span is not None and first_span.source.path != span.source.path:
+                # one of them comes from an included library: the ruleset's own would shadow it
+                here, there = (first_span, span) if first_span.source.path == self.path else (span, first_span)
+                self.err("P209", f"`{name}` 已在 include 的 {there.source.path} 中定义，这里再定义会遮蔽它", here,
+                         hint="换一个名称，或直接用库里的定义", notes=(("库中的定义在此", there),))
+                return False
+            self.err("P202", f"名称 `{name}` 重复定义", span, notes=(("首次定义在此", first_span),))
             return False
         self.symbols[name] = (kind, decl)
         return True
@@ -200,7 +206,8 @@ class _Resolver:
                 continue
             if field.name in self.symbols:
                 kind, first = self.symbols[field.name]
-                self.err("P202", f"列表 {decl.name} 的字段 `{field.name}` 与{_KIND_TEXT[kind]}重名", field.span,
+                self.err("P209", f"列表 {decl.name} 的字段 `{field.name}` 与{_KIND_TEXT[kind]}重名："
+                                 f"在 where、of 和 each 里它会遮蔽那个{_KIND_TEXT[kind]}", field.span,
                          notes=(("另一个在此", getattr(first, "span", None)),))
             spec = self._spec(field, len(specs), scope)
             specs.append(spec)
@@ -221,7 +228,9 @@ class _Resolver:
         else:
             value = _literal_value(expr)
             if value is not None:
-                literal = expr.operand if isinstance(expr, nodes.Neg) else expr
+                literal = expr
+                while isinstance(literal, nodes.Neg):
+                    literal = literal.operand
                 if kind == "money" and literal.kind != "money" and value != 0:
                     self.err("P203", f"输入 {decl.name} 的默认值须带金额单位", expr.span, hint="如 0元 或 1.5万元")
                     return None
