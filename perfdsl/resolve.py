@@ -60,6 +60,7 @@ class _Resolver:
         self.resolving: list[str] = []
         self.inputs: list[InputSpec] = []
         self.named_grades: dict[str, nodes.GradesDecl] = {}
+        self.card_via: dict[str, dict[str, tuple[str, ...]]] = {}  # scorecard → {scorecard it uses: via lets}
         self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
 
     # ── diagnostics ─────────────────────────────────────────────────────────
@@ -518,7 +519,7 @@ class _Resolver:
             entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
             built.append(NodeSpec(**entry))
         return ScorecardSpec(card.name, index, card.max, self._grades(card), self._cap(card), tuple(built),
-                             tuple(top), frozenset(self._scorecard_refs(deps)), card.span)
+                             tuple(top), self._scorecard_refs(card.name, deps), card.span)
 
     def _each(self, each: nodes.Each, entry, deps):
         """Check `each`: a list input, a condition and a name over its items, and the items' rule."""
@@ -728,21 +729,23 @@ class _Resolver:
             self.err("P307", f"cap 的下限 {low} 大于上限 {high}", card.cap.span)
         return (low, high)
 
-    def _scorecard_refs(self, names):
-        found = set()
-        todo = list(names)
+    def _scorecard_refs(self, card_name, names):
+        """The scorecards `names` reach; remembers the derived values each is reached through (for P207)."""
+        found = {}
+        todo = [(name, ()) for name in sorted(names)]
         seen = set()
         while todo:
-            name = todo.pop()
+            name, via = todo.pop(0)  # breadth first: the shortest chain of derived values
             if name in seen:
                 continue
             seen.add(name)
             kind, _ = self.symbols.get(name, (None, None))
             if kind == "scorecard":
-                found.add(name)
+                found.setdefault(name, via)
             elif kind == "let":
-                todo.extend(self.let_deps.get(name, ()))
-        return found
+                todo.extend((dep, via + (name,)) for dep in sorted(self.let_deps.get(name, ())))
+        self.card_via[card_name] = found
+        return frozenset(found)
 
     def _scorecard_order(self, scorecards):
         by_name = {card.name: card for card in scorecards}
@@ -753,7 +756,10 @@ class _Resolver:
                 return
             if state.get(card.name) == "visiting":
                 cycle = trail[trail.index(card.name):] + [card.name]
-                self.err("P207", "计分卡循环引用：" + " → ".join(cycle), card.span)
+                path = cycle[:1]
+                for before, after in zip(cycle, cycle[1:]):
+                    path += [*self.card_via[before][after], after]
+                self.err("P207", "计分卡循环引用：" + " → ".join(path), card.span)
                 return
             state[card.name] = "visiting"
             for dep in sorted(card.deps):
