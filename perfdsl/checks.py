@@ -205,8 +205,9 @@ def check_full_marks(model: Model):
     """
     analysis = reach.Analysis(model)
     for card in model.scorecards:
+        weights = _weights(card)
         for node, leaf, env in _scored_leaves(card, analysis):
-            for weight, sources in _weights(card)[node.index]:
+            for weight, sources in weights[node.index]:
                 most = _most(analysis, leaf, env, weight)
                 if most is None or not intervals.above(weight, most):
                     continue
@@ -234,9 +235,10 @@ def check_score_range(model: Model):
     """
     analysis = reach.Analysis(model)
     for card in model.scorecards:
+        weights = _weights(card)
         for node, leaf, env in _scored_leaves(card, analysis):
             found = {}
-            for weight, _ in _weights(card)[node.index]:
+            for weight, _ in weights[node.index]:
                 for branch in reach.branches(analysis, leaf, env):
                     for code, diagnostic in _out_of_range(analysis, node.name, branch, weight):
                         found.setdefault(code, diagnostic)
