@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import nodes
-from .decimals import plain
+from . import intervals, nodes, reach
+from .decimals import money, percent_as_given, plain
 from .errors import error, warning
+from .intervals import INF, Interval, Ranges
 from .model import Model
 from .unparse import expression
 
@@ -46,7 +47,15 @@ def check_empty_groups(model: Model):
 
 
 def check_reallocation(model: Model):
-    """Weight moved away when an indicator does not apply adds up to exactly its weight."""
+    """Weight moved away when an indicator does not apply adds up to exactly its weight.
+
+    This is what keeps every sum right after reallocation: targets are leaves
+    that always apply (P306), so weight moves once; a group's effective weight
+    is the sum of its children's, so groups whose weight moves across them
+    change (预算编制 9 → 7 in Chao'an, as published) but the scorecard's total
+    is its max in every combination of indicators that apply.  What can
+    still go wrong is a target that cannot earn what it receives (P315).
+    """
     for card in model.scorecards:
         for node in card.leaves():
             applies = node.indicator.applies
@@ -61,10 +70,18 @@ def check_reallocation(model: Model):
 
 
 def check_grades(model: Model):
-    """Grade bands cover [0, max] once each: thresholds strictly decreasing, a catch-all last."""
+    """Grade bands share out every total a scorecard can reach: each grade reachable, none left over.
+
+    Arms are tried in order and the first whose bound the total reaches
+    decides, so bands cannot overlap; a grade whose region earlier arms
+    already hold can never be given, and without a catch-all last grade the
+    totals below the lowest bound get none.
+    """
     for card in model.scorecards:
         if not card.grades:
             continue
+        totals = Interval(*card.cap) if card.cap else _totals(card)
+        covered = Ranges()
         previous = None
         names = set()
         for position, arm in enumerate(card.grades):
@@ -75,45 +92,98 @@ def check_grades(model: Model):
             if arm.op is None:
                 if not last:
                     yield error("P313", f"无条件的等级 {arm.name} 只能放在最后", arm.span)
+                elif Ranges.of(totals).minus(covered).empty:
+                    yield warning("P313", f"等级 {arm.name} 永远评不到：总分在 {_text(totals)} 内都已落入前面的等级",
+                                  arm.span)
                 continue
             value = _literal(arm.threshold)
             if value is None:
                 continue
-            if previous is not None and value >= previous:
-                yield error("P313", f"等级界限须从高到低排列：{plain(value)} 不低于上一档的 {plain(previous)}",
-                            arm.span)
+            region = intervals.region(arm.op, value)
             if value > card.max or value < 0:
                 yield warning("P313", f"等级界限 {plain(value)} 在 [0, {plain(card.max)}] 之外", arm.span)
+            elif previous is not None and Ranges.of(region.intersect(totals)).minus(covered).empty:
+                yield error("P313", f"等级界限须从高到低排列：{plain(value)} 不低于上一档的 {plain(previous)}",
+                            arm.span)
+            covered = covered.union(region)
             previous = value
             if last:
                 yield error("P313", f"最后一个等级须无条件（兜底），如 `差`；否则低于 {plain(value)} 的总分没有等级",
                             arm.span)
 
 
+def _totals(card) -> Interval:
+    """The totals a scorecard without a cap can reach: 0 to its max, widened by its bonus groups."""
+    bonus = sum((card.nodes[i].declared for i in card.top if card.nodes[i].bonus), Decimal(0))
+    return Interval(-bonus, card.max + bonus)
+
+
 def check_bands(model: Model):
-    """Band thresholds run in one direction so that every arm can be reached, and end with ``else``."""
-    for card in model.scorecards:
-        for node in card.leaves():
-            rule = node.indicator.rule
-            if not isinstance(rule, nodes.BandsRule):
+    """Every arm of a band can be reached, and ``else`` — or the arms — catch every value of the subject.
+
+    An arm is tried only where the arms before it failed: one whose region
+    they already cover is never hit (P401, as with thresholds out of order);
+    an ``else`` where they cover everything the subject can be is dead
+    (P403); without ``else``, the values no arm covers score 0 (P402).  The
+    subject ranges over what its inputs' types and declared ranges allow.
+    """
+    analysis = reach.Analysis(model)
+    for where, leaf, env in _leaves(model, analysis):
+        rule = leaf.rule
+        if not isinstance(rule, nodes.BandsRule):
+            continue
+        subject = analysis.value(rule.subject, env)
+        domain = subject.interval if subject is not None else Interval()
+        shown = _shower(model, rule.subject)
+        covered, known = Ranges(), True
+        for position, arm in enumerate(rule.arms):
+            if arm.op is None:
+                if position != len(rule.arms) - 1:
+                    yield error("P401", "else 分档只能放在最后", rule.span)
+                elif known and Ranges.of(domain).minus(covered).empty:
+                    yield warning("P403", f"else 分档永远不会命中：`{expression(rule.subject)}` 可取的值"
+                                          f" {_text(domain, shown)} 都已落入前面各档", arm.span)
+                break
+            value = analysis.value(arm.threshold, env)
+            if value is None or value.names or value.interval.lo != value.interval.hi:
+                known = False
                 continue
-            arms = [arm for arm in rule.arms if arm.op is not None]
-            if any(arm.op is None for arm in rule.arms[:-1]):
-                yield error("P401", "else 分档只能放在最后", rule.span)
-            ops = {arm.op for arm in arms}
-            values = [_literal(arm.threshold) for arm in arms]
-            if ops <= {">=", ">"} and None not in values:
-                for previous, arm, before, after in zip(arms, arms[1:], values, values[1:]):
-                    if after >= before:
-                        yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：上一档 `{_arm(previous)}` 已包含它"
-                                            "（下限须从高到低）", arm.span)
-            elif ops <= {"<=", "<"} and None not in values:
-                for previous, arm, before, after in zip(arms, arms[1:], values, values[1:]):
-                    if after <= before:
-                        yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：上一档 `{_arm(previous)}` 已包含它"
-                                            "（上限须从低到高）", arm.span)
-            if not rule.arms or rule.arms[-1].op is not None:
-                yield warning("P402", f"指标 {node.name} 的分档没有 else：不落入任何一档时得 0 分", rule.span)
+            region = _region(arm.op, value.interval.lo)
+            reached = region.intersect(domain).minus(covered)
+            if known and reached.empty:
+                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{_why_unreached(rule, arm, region, domain)}",
+                            arm.span)
+            covered = covered.union(region)
+        else:
+            gap = Ranges.of(domain).minus(covered)
+            if known and not gap.empty:
+                yield warning("P402", f"指标 {where} 的分档没有 else：`{expression(rule.subject)}` "
+                                      f"{_gaps(gap, shown)}不落入任何一档，得 0 分", rule.span)
+
+
+def _region(op: str, value) -> Ranges:
+    if op == "!=":
+        return Ranges.of(intervals.region("<", value), intervals.region(">", value))
+    return Ranges.of(intervals.region(op, value))
+
+
+def _why_unreached(rule, arm, region: Ranges, domain: Interval) -> str:
+    if region.intersect(domain).empty:
+        return f"`{expression(rule.subject)}` 只在 {_text(domain)} 内取值"
+    before = rule.arms[: rule.arms.index(arm)]
+    for previous in before:
+        threshold = _literal(previous.threshold)
+        if threshold is None or previous.op is None:
+            continue
+        if region.intersect(domain).minus(_region(previous.op, threshold)).empty:
+            order = ""
+            if {arm.op, previous.op} <= {">=", ">"}:
+                order = "（下限须从高到低）"
+            elif {arm.op, previous.op} <= {"<=", "<"}:
+                order = "（上限须从低到高）"
+            which = "上一档" if previous is before[-1] else "前面的"
+            return f"{which} `{_arm(previous)}` 已包含它{order}"
+    return "前面各档合起来已包含它"
 
 
 def check_bonus(model: Model):
@@ -122,6 +192,367 @@ def check_bonus(model: Model):
         if card.cap is None and any(card.nodes[i].bonus for i in card.top):
             yield warning("P314", f"计分卡 {card.name} 有加减分项但没有 cap：总分可能超过 {plain(card.max)}",
                           card.span, hint=f"cap 0 .. {plain(card.max)}")
+
+
+def check_full_marks(model: Model):
+    """A leaf whose rule can never give its (effective) weight: points that cannot be earned.
+
+    Checked for the declared weight and for every weight reallocation can give
+    the leaf — weight moved to a leaf scored in fixed points (a checklist with
+    ``=> 1`` items, bands without ``share``) is lost, and the scorecard's total
+    can no longer be reached.  The bound is sound: what a rule can give is at
+    most the interval found.
+    """
+    analysis = reach.Analysis(model)
+    for card in model.scorecards:
+        weights = _weights(card)
+        for node, leaf, env in _scored_leaves(card, analysis):
+            for weight, sources in weights[node.index]:
+                most = _most(analysis, leaf, env, weight)
+                if most is None or not intervals.above(weight, most):
+                    continue
+                if not sources:
+                    yield warning("P315", f"指标 {node.name} 的分值为 {plain(weight)}，"
+                                          f"但其规则最多得 {plain(most)} 分：满分永远得不到", node.span,
+                                  hint=f"分值 {plain(weight)}，规则最多 {plain(most)}")
+                else:
+                    moved = " + ".join(plain(m.amount) for m in node.moves_in if m.source in sources)
+                    names = "、".join(card.nodes[i].name for i in sorted(sources))
+                    yield warning("P315", f"指标 {node.name} 在 {names} 不适用时分值为 {plain(node.declared)} + {moved}"
+                                        f" = {plain(weight)}，但其规则最多得 {plain(most)} 分：调入的分值得不到",
+                                node.span, hint="按分值比例计分（full、share）的指标才能接收调入的分值")
+                break
+
+
+def check_score_range(model: Model):
+    """A leaf whose rule can give more than its weight, or less than 0, so that only the clamp saves it.
+
+    A warning, and only when some allowed record gets there (an exact
+    interval): the ruleset should say so — ``min(3 * 采购意向公开率, 3)``
+    where the scheme caps it, a declared range (``rate in 0% .. 100%``,
+    ``count <= 项目总数``) where the data cannot go there.  Deductions are
+    left alone: 扣完为止 is what ``deduct`` means.
+    """
+    analysis = reach.Analysis(model)
+    for card in model.scorecards:
+        weights = _weights(card)
+        for node, leaf, env in _scored_leaves(card, analysis):
+            found = {}
+            for weight, _ in weights[node.index]:
+                for branch in reach.branches(analysis, leaf, env):
+                    for code, diagnostic in _out_of_range(analysis, node.name, branch, weight):
+                        found.setdefault(code, diagnostic)
+            yield from found.values()
+
+
+def _out_of_range(analysis, name, branch, weight):
+    full = Interval.point(weight)
+    node = branch.node
+    shown = plain(weight)
+    if isinstance(node, nodes.RatioRule):
+        value = _ratio(analysis, node, branch.env, full)
+        if value is None or not branch.exact(value):
+            return
+        ratio = f"{expression(node.numerator)} / {expression(node.denominator)}"
+        if intervals.above(value.interval.hi, Decimal(1)):
+            hint = "本应封顶就改写为 score min(…, full)；数据不会如此就声明输入的范围"
+            if isinstance(node.numerator, nodes.Name) and isinstance(node.denominator, nodes.Name):
+                hint = f"若 {node.numerator.name} 不会超过 {node.denominator.name}，声明 <= {node.denominator.name}"
+            yield "P410", warning("P410", f"指标 {name} 的比率 `{ratio}` 可能超过 100%，得分只靠截断为 {shown}",
+                                  node.span, hint=hint)
+        if intervals.above(Decimal(0), value.interval.lo):
+            yield "P411", warning("P411", f"指标 {name} 的比率 `{ratio}` 可能为负，得分只靠截断为 0", node.span,
+                                  hint="声明分子、分母的范围（如 >= 0元）")
+        return
+    if isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
+        total = _checklist_total(analysis, node, branch, full)
+        if total is not None and total.exact and intervals.above(total.interval.hi, weight):
+            yield "P410", warning("P410", f"指标 {name} 的清单各项分值合计 {plain(total.interval.hi)}，超过其分值 "
+                                          f"{shown}：全部符合时只靠截断", node.span,
+                                  hint=f"清单合计 {plain(total.interval.hi)}，分值 {shown}")
+        return
+    for expr, value, share in _scored(analysis, branch, full):
+        if value is None or not branch.exact(value):
+            continue
+        limit = Decimal(1) if share else weight
+        if intervals.above(value.interval.hi, limit):
+            what = f"分档比例 `{expression(expr)}` 超过 100%" if share else \
+                f"`{expression(expr)}` 最高可达 {_end(value.interval.hi)}"
+            yield "P410", warning("P410", f"指标 {name} 的得分可能超过其分值 {shown}：{what}，只靠截断",
+                                  expr.span, hint=f"本应封顶就写 min(…, {shown})；数据不会如此就声明输入的范围")
+        if intervals.above(Decimal(0), value.interval.lo):
+            yield "P411", warning("P411", f"指标 {name} 的得分可能为负：`{expression(expr)}` 最低可达 "
+                                          f"{_end(value.interval.lo)}，只靠截断为 0", expr.span,
+                                  hint="数据不会为负就声明输入的范围（如 >= 0%）；本应扣完为止就写 max(…, 0)")
+
+
+def _scored(analysis, branch, full):
+    """(expression, value, is a share) for what a branch scores with: a case, a formula, band arms."""
+    node = branch.node
+    if isinstance(node, nodes.Guard):
+        yield node.score, analysis.value(node.score, branch.env, full), False
+    elif isinstance(node, nodes.ScoreRule):
+        yield node.expr, analysis.value(node.expr, branch.env, full), False
+    elif isinstance(node, nodes.BandsRule):
+        for arm in node.arms:
+            yield arm.value, analysis.value(arm.value, branch.env, full), node.share
+
+
+def _ratio(analysis, rule, env, full) -> reach.Value | None:
+    return analysis.value(nodes.Binary("/", rule.numerator, rule.denominator), env, full)
+
+
+def _checklist_total(analysis, rule, branch, full) -> reach.Value | None:
+    """What a checklist with points can give: any sum of its items' points (exact if the items are independent)."""
+    values = [analysis.value(item.points, branch.env, full) for item in rule.items]
+    if any(v is None for v in values):
+        return None
+    low = sum((min(v.interval.lo, 0) for v in values), Decimal(0))
+    high = sum((max(v.interval.hi, 0) for v in values), Decimal(0))
+    names = [frozenset(n.name for n in nodes.walk(item.condition) if isinstance(n, nodes.Name)) for item in rule.items]
+    independent = all(not (a & b) for i, a in enumerate(names) for b in names[i + 1:])
+    exact = independent and all(v.exact and not v.names for v in values)
+    return reach.Value(Interval(low, high), exact, frozenset())
+
+
+def _most(analysis, leaf, env, weight) -> Decimal | None:
+    """The most `leaf` can score with full marks `weight` (an upper bound), or None if that cannot be told."""
+    full = Interval.point(weight)
+    most = -INF
+    for branch in reach.branches(analysis, leaf, env):
+        node = branch.node
+        if isinstance(node, (nodes.Guard, nodes.ScoreRule, nodes.BandsRule)):
+            scored = [(value, share) for _, value, share in _scored(analysis, branch, full)]
+            if any(value is None for value, _ in scored):
+                return None
+            highs = [intervals.times(value.interval.hi, weight if share else Decimal(1)) for value, share in scored]
+            high = max(highs + [Decimal(0)] if isinstance(node, nodes.BandsRule) else highs)  # no arm: 0
+        elif isinstance(node, nodes.RatioRule):
+            value = _ratio(analysis, node, branch.env, full)
+            high = intervals.times(value.interval.hi, weight) if value is not None else None
+        elif isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
+            total = _checklist_total(analysis, node, branch, full)
+            high = total.interval.hi if total is not None else None
+        elif isinstance(node, nodes.DeductionRule) and all(line.kind == "add" for line in node.lines):
+            ups = [analysis.value(line.up_to, branch.env, full) if line.up_to is not None else None
+                   for line in node.lines]
+            high = sum((u.interval.hi if u is not None else INF for u in ups), Decimal(0))
+        else:  # checklist shares, deductions from full, manual, target: full marks are possible
+            high = weight
+        if high is None:
+            return None
+        most = max(most, high)
+    return most if most != -INF else None
+
+
+def check_divisions(model: Model):
+    """A division by an input that may be 0 where it is evaluated: the record would fail there.
+
+    A ``when 项目总数 == 0 => …`` case before the rule, ``applies``, an ``if``
+    or an ``and`` that rules 0 out is a guard.  Only a divisor that is one
+    input (or list field) is judged; a division by a total of several figures
+    is zero only when all are, which a declared range cannot say.  Figures
+    shown with ``show`` never fail a record and are not judged.
+    """
+    analysis = reach.Analysis(model)
+    seen = set()
+    for where, leaf, env in _leaves(model, analysis, applying=False):
+        for division in _leaf_divisions(analysis, leaf, env):
+            if id(division.node) in seen:
+                continue
+            seen.add(id(division.node))
+            notes = ()
+            span = division.node.span
+            if span is not None and leaf.span is not None and (span.source is not leaf.span.source
+                                                               or not leaf.span.line <= span.line):
+                notes = ((f"指标 {where} 用到它时没有排除 0", leaf.span),)
+            shown = _shower(model, division.node.right if isinstance(division.node, nodes.Binary) else division.node)
+            yield warning("P412", f"除数 `{division.divisor}` 可能为 0（取值 {_text(division.interval, shown)}），"
+                                  "规则没有先处理：这样的记录无法计分", span,
+                          hint=f"先写 when {division.divisor} == 0 => …，或声明它的范围", notes=notes)
+
+
+def _leaf_divisions(analysis, leaf, env):
+    if leaf.applies is not None:
+        yield from analysis.divisions(leaf.applies.condition, env)
+        env = analysis.refine(env, leaf.applies.condition, True)
+        if env is None:
+            return
+    for guard in leaf.guards:
+        yield from analysis.divisions(guard.condition, env)
+        here = analysis.refine(env, guard.condition, True)
+        if here is not None:
+            yield from analysis.divisions(guard.score, here)
+        env = analysis.refine(env, guard.condition, False)
+        if env is None:
+            return
+    rule = leaf.rule
+    if isinstance(rule, nodes.RatioRule):
+        yield from analysis.divisions(rule.numerator, env)
+        yield from analysis.divisions(rule.denominator, env)
+        found = analysis.zero_divisor(rule.denominator, rule.denominator, env)
+        if found is not None:
+            yield found
+    elif isinstance(rule, nodes.BandsRule):
+        yield from analysis.divisions(rule.subject, env)
+        for arm in rule.arms:
+            if arm.op is None:
+                yield from analysis.divisions(arm.value, env)
+                continue
+            yield from analysis.divisions(arm.threshold, env)
+            here = analysis.refine(env, nodes.Compare(arm.op, rule.subject, arm.threshold), True)
+            if here is not None:
+                yield from analysis.divisions(arm.value, here)
+    elif isinstance(rule, nodes.ChecklistRule):
+        for item in rule.items:
+            yield from analysis.divisions(item.condition, env)
+            here = analysis.refine(env, item.condition, True)
+            if here is not None and item.points is not None:
+                yield from analysis.divisions(item.points, here)
+    elif rule is not None:
+        for part in reach._children(rule) if not isinstance(rule, nodes.DeductionRule) else ():
+            yield from analysis.divisions(part, env)
+        for line in getattr(rule, "lines", ()):
+            for part in nodes.walk(line):
+                if isinstance(part, nodes.Expr) and _top_level(part, line):
+                    yield from analysis.divisions(part, env)
+
+
+def _top_level(expr, line) -> bool:
+    """Whether `expr` is one of the expressions a deduction line is made of (not a part of one)."""
+    per = line.per
+    parts = [line.amount, line.when, line.up_to]
+    if per is not None:
+        parts += [per.step, per.subject, per.threshold]
+    return any(expr is part for part in parts)
+
+
+def check_unused(model: Model):
+    """Inputs and derived values nothing reads: a leftover, or a figure a rule forgot.
+
+    Read means named by a scorecard (rules, cases, ``applies``, ``show``), by
+    a property, by a derived value that is read, by an input's range, or as
+    the header's ``record``.  A library (a file without scorecards) offers its definitions
+    to others and is not judged, nor are the definitions a ruleset includes.
+    """
+    module = model.module
+    cards = [decl for decl in module.decls if isinstance(decl, nodes.Scorecard)]
+    if not cards:
+        return
+    read = set()
+    roots = list(cards) + [decl for decl in module.decls if isinstance(decl, (nodes.InputDecl, nodes.PropertyDecl))]
+    for root in roots:
+        if isinstance(root, nodes.InputDecl):
+            bounds = [root.low, root.high] + [b for f in root.type.fields for b in (f.low, f.high)]
+            read |= {n.name for b in bounds if b is not None for n in nodes.walk(b) if isinstance(n, nodes.Name)}
+            continue
+        for node in nodes.walk(root):
+            if isinstance(node, nodes.Name):
+                read.add(node.name)
+            elif isinstance(node, nodes.Each):
+                read.add(node.list_name)
+            elif isinstance(node, nodes.ManualRule) and node.input_name is not None:
+                read.add(node.input_name)
+    if model.record is not None:
+        read.add(model.record)
+    todo = [name for name in read if model.let(name) is not None]
+    while todo:
+        for name in model.let(todo.pop()).deps:
+            if name not in read:
+                read.add(name)
+                if model.let(name) is not None:
+                    todo.append(name)
+    for decl in module.decls:
+        if not isinstance(decl, (nodes.InputDecl, nodes.LetDecl)) or decl.name in read:
+            continue
+        if decl.span is None or decl.span.source.path != model.path:
+            continue
+        kind = "输入" if isinstance(decl, nodes.InputDecl) else "派生值"
+        yield warning("P210", f"{kind} {decl.name} 没有被使用", decl.span,
+                      hint="删除它，或在规则、show 中用到它")
+
+
+# ── helpers ─────────────────────────────────────────────────────────────────
+
+
+def _scored_leaves(card, analysis):
+    """(node, indicator, what is known where it applies) for every leaf scored against its weight."""
+    for node in card.leaves():
+        if node.bonus:
+            continue
+        env = reach.applicable(analysis, node.indicator)
+        if env is not None:
+            yield node, node.indicator, env
+
+
+def _leaves(model, analysis, applying=True):
+    """(name, indicator, env) for every leaf of every scorecard and every ``each`` group's item rule.
+
+    `applying`: start from where the leaf applies (else from nothing known; the caller reads ``applies``).
+    """
+    for card in model.scorecards:
+        for node in card.nodes:
+            if node.is_leaf:
+                env = reach.applicable(analysis, node.indicator) if applying else reach.Env()
+                if env is not None:
+                    yield node.name, node.indicator, env
+            elif node.each is not None:
+                spec = model.input(node.each.list_name)
+                if spec is None or spec.type.kind != "list":
+                    continue
+                env = reach.Env(fields={f.name: f for f in spec.fields})
+                if node.each.where is not None:
+                    env = analysis.refine(env, node.each.where, True)
+                if env is not None:
+                    yield f"{node.name} 的各项", node.each.template, env
+
+
+def _weights(card) -> dict:
+    """For each leaf: (effective weight, the leaves whose not applying gives it), the declared one first."""
+    out = {node.index: [(node.declared, frozenset())] for node in card.nodes}
+    for absent in reach.combinations(card):
+        for node in card.leaves():
+            moved = [m for m in node.moves_in if m.source in absent]
+            if moved:
+                weight = node.declared + sum((m.amount for m in moved), Decimal(0))
+                sources = frozenset(m.source for m in moved)
+                if all(weight != w for w, _ in out[node.index]):
+                    out[node.index].append((weight, sources))
+    return out
+
+
+def _shower(model, expr):
+    """How a value of `expr` is written in a message: a rate as a percentage, money in its unit."""
+    kind = model.types.get(id(expr))
+    if kind is not None and kind.kind == "rate":
+        return lambda value: percent_as_given(value) if value.is_finite() else plain(value)
+    if kind is not None and kind.kind == "money":
+        return lambda value: money(value, kind.unit or "元") if value.is_finite() else plain(value)
+    return plain
+
+
+def _end(value) -> str:
+    return plain(value) if value.is_finite() else ("+∞" if value > 0 else "-∞")
+
+
+def _text(interval: Interval, shown=plain) -> str:
+    return interval.describe(shown)
+
+
+def _gaps(ranges: Ranges, shown) -> str:
+    """``> 10 时``, ``在 (5, 10] 内时``, ``< 0 或 > 100 时``: where a value falls between the arms."""
+    phrases = []
+    for part in ranges.parts:
+        if part.lo == -INF and part.hi == INF:
+            phrases.append("取任何值")
+        elif part.lo == -INF:
+            phrases.append(f"{'<=' if part.hi_closed else '<'} {shown(part.hi)}")
+        elif part.hi == INF:
+            phrases.append(f"{'>=' if part.lo_closed else '>'} {shown(part.lo)}")
+        else:
+            phrases.append(f"在 {part.describe(shown)} 内")
+    text = " 或 ".join(phrases)
+    return text + ("时" if text.endswith("内") else " 时")
 
 
 def _arm(arm) -> str:
@@ -140,9 +571,13 @@ CHECKS = (
     check_group_weights,
     check_empty_groups,
     check_reallocation,
+    check_full_marks,
     check_grades,
     check_bands,
     check_bonus,
+    check_score_range,
+    check_divisions,
+    check_unused,
 )
 
 

@@ -17,7 +17,7 @@ import sys
 import click
 
 from . import datafiles, loader, progress
-from .errors import PerfError, RecordError, UsageError
+from .errors import PerfError, PerfSyntaxError, RecordError, UsageError
 from .files import atomic_output
 from .resolve import nearest
 
@@ -313,6 +313,42 @@ def test_command(rulesets, profile, max_examples, seed, failures, verbose):
 
     options = Options(profiles.chosen(profile), max_examples, seed, failures)
     sys.exit(console.run(rulesets, options, click.echo, verbose))
+
+
+# ── fmt ─────────────────────────────────────────────────────────────────────
+
+
+@main.command("fmt")
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--check", is_flag=True, help="只检查：列出需要重新格式化的文件并以 1 退出，不改写。")
+@_guarded
+def fmt_command(rulesets, check):
+    """把规则集改写为统一格式（缩进、空格、换行、对齐；注释保留，顺序不变）。
+
+    `-` 读标准输入，结果写到标准输出。
+    """
+    from .formatter import format_text
+
+    status = 0
+    for path in rulesets:
+        text = sys.stdin.read() if path == "-" else loader.read_ruleset(path)
+        try:
+            formatted = format_text(text, "<stdin>" if path == "-" else path)
+        except PerfSyntaxError as exc:
+            click.echo(exc.render(), err=True)
+            status = 2
+            continue
+        if path == "-" and not check:
+            click.echo(formatted, nl=False)
+        elif formatted != text:
+            if check:
+                click.echo(f"{path}: 格式不规范（perfdsl fmt 会改写它）", err=True)
+                status = max(status, 1)
+            else:
+                with atomic_output(path) as handle:
+                    handle.write(formatted)
+                click.echo(f"{path}: 已格式化", err=True)
+    sys.exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -64,6 +64,9 @@ class Diagnostic:
             "end_line": self.span.end_line if self.span else None,
             "end_column": self.span.end_column if self.span else None,
             "hint": self.hint,
+            "notes": [{"message": text, "file": span.source.path if span else None,
+                       "line": span.line if span else None, "column": span.column if span else None}
+                      for text, span in self.notes],
         }
         return out
 

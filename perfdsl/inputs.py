@@ -15,11 +15,13 @@ from decimal import Decimal
 
 import attrs
 
+from . import nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
 from .errors import DataValueError
 from .model import InputSpec, Model
 from .resolve import nearest
 from .runtime import MISSING
+from .unparse import expression
 
 _TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
 _FALSE = {"false", "否", "0", "no", "n", "×", "✗"}
@@ -288,8 +290,19 @@ def _out_of_range(model, spec, values, key, within=None):
     scope = values if within is not None else None
     low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
     high = constant_bound(model, spec.high, values, scope) if spec.high is not None else None
-    if (low is not None and value < low) or (high is not None and value > high):
-        yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}")
+    for bound, limit, beyond, word in ((spec.low, low, value < low if low is not None else False, "低于"),
+                                       (spec.high, high, value > high if high is not None else False, "超过")):
+        if not beyond:
+            continue
+        if _names_another(bound):  # say which figure the limit is: a default may have stood in for it
+            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{_shown_value(spec, limit)}）")
+        else:
+            yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}")
+        return
+
+
+def _names_another(bound) -> bool:
+    return any(isinstance(node, nodes.Name) for node in nodes.walk(bound))
 
 
 def _shown_value(spec, value):

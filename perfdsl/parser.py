@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lark import PostLex
 
 from . import nodes
+from .comments import Layout
 from .decimals import MONEY_UNITS, ROUNDING_MODES
 from .errors import PerfSyntaxError, error
 from .source import SourceFile, Span
@@ -65,8 +66,16 @@ class _Newlines(PostLex):
     def __init__(self):
         self._local = threading.local()
 
-    def text(self, text: str):
+    def text(self, text: str, comments: list | None = None):
         self._local.text = text
+        self._local.comments = comments
+
+    def comment(self, token):
+        """Lexer callback on the ignored COMMENT terminal: keep it when `fmt` asked for comments."""
+        sink = getattr(self._local, "comments", None)
+        if sink is not None:
+            sink.append(token)
+        return token
 
     def process(self, stream):
         depth = 0
@@ -110,8 +119,9 @@ def _cache_file() -> str | bool:
 
 @functools.cache
 def _lark() -> Lark:
-    options = dict(parser="lalr", lexer="contextual", postlex=_Newlines(), propagate_positions=True,
-                   maybe_placeholders=True)
+    newlines = _Newlines()
+    options = dict(parser="lalr", lexer="contextual", postlex=newlines, propagate_positions=True,
+                   maybe_placeholders=True, lexer_callbacks={"COMMENT": newlines.comment})
     text = grammar_path().read_text(encoding="utf-8")
     cache = _cache_file()
     if cache:
@@ -120,6 +130,18 @@ def _lark() -> Lark:
         except Exception:  # an unreadable or foreign cache file: build without it
             pass
     return Lark(text, **options)
+
+
+@functools.cache
+def keywords() -> frozenset[str]:
+    """Every word the grammar reserves somewhere (``per``, ``score``, ``vs`` …).
+
+    The contextual lexer lets most of them be names where they cannot be
+    keywords; `fmt` still writes such a name in backticks, so that it reads
+    the same wherever it stands.
+    """
+    return frozenset(terminal.pattern.value for terminal in _lark().terminals
+                     if terminal.pattern.type == "str" and re.fullmatch(r"[a-z]+", terminal.pattern.value))
 
 
 # ── parse tree → nodes ──────────────────────────────────────────────────────
@@ -137,9 +159,16 @@ def _tagged(tag, value, span=None):
 
 @v_args(inline=True, meta=True)
 class _Builder(Transformer):
-    def __init__(self, source: SourceFile):
+    def __init__(self, source: SourceFile, layout: Layout | None = None):
         super().__init__()
         self.source = source
+        self.layout = layout
+
+    def _call_userfunc(self, tree, new_children=None):
+        result = super()._call_userfunc(tree, new_children)
+        if self.layout is not None and isinstance(result, nodes.Node) and not tree.meta.empty:
+            self.layout.mark(result, tree.meta.line, tree.meta.end_line)
+        return result
 
     def _span(self, meta) -> Span | None:
         if getattr(meta, "empty", True):
@@ -269,7 +298,11 @@ class _Builder(Transformer):
             if key in fields:
                 raise _BuildError("P105", f"ruleset 头部重复设置 {key}", span)
             fields[key] = value
-        return nodes.Header(str(title)[1:-1], span=self._span(meta), **fields)
+        header = nodes.Header(str(title)[1:-1], span=self._span(meta), **fields)
+        if self.layout is not None:
+            for key, _, span in items:
+                self.layout.mark_field(header, key, span)
+        return header
 
     def h_source(self, meta, token):
         return _tagged("source", str(token)[1:-1], self._span(meta))
@@ -346,20 +379,23 @@ class _Builder(Transformer):
 
     def scorecard(self, meta, ident, weight, *items):
         grades = cap = None
+        grades_span = None
         children = []
         for item in items:
             if isinstance(item, tuple) and item[0] == "grades":
                 if grades is not None:
                     raise _BuildError("P105", f"计分卡 {ident} 重复设置 grades", item[2])
-                grades = item[1]
+                grades, grades_span = item[1], item[2]
             elif isinstance(item, nodes.Cap):
                 if cap is not None:
                     raise _BuildError("P105", f"计分卡 {ident} 重复设置 cap", item.span)
                 cap = item
             else:
                 children.append(item)
-        return nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children),
-                               span=ident.span.to(weight[1]))
+        card = nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children), span=ident.span.to(weight[1]))
+        if self.layout is not None:
+            self.layout.mark_field(card, "grades", grades_span)
+        return card
 
     def grades(self, meta, *arms):
         return ("grades", tuple(arms), self._span(meta))
@@ -395,7 +431,7 @@ class _Builder(Transformer):
         applies = None
         guards = []
         rule = None
-        criteria = None
+        criteria = criteria_span = None
         shows = []
         deductions = []
         span = ident.span.to(weight[1])
@@ -409,7 +445,9 @@ class _Builder(Transformer):
                     raise _BuildError("P106", "when 情形须写在评分规则之前", item.span)
                 guards.append(item)
             elif isinstance(item, tuple) and item[0] == "criteria":
-                criteria = item[1]
+                if criteria is not None:
+                    raise _BuildError("P105", f"指标 {ident} 重复写了 criteria", item[2])
+                criteria, criteria_span = item[1], item[2]
             elif isinstance(item, nodes.Show):
                 shows.append(item)
             elif isinstance(item, nodes.Deduction):
@@ -422,8 +460,11 @@ class _Builder(Transformer):
                 rule = item
         if deductions:
             rule = nodes.DeductionRule(tuple(deductions), span=deductions[0].span.to(deductions[-1].span))
-        return nodes.Indicator(str(ident), weight[0], applies, tuple(guards), rule, criteria, tuple(shows),
-                               span=span)
+        indicator = nodes.Indicator(str(ident), weight[0], applies, tuple(guards), rule, criteria, tuple(shows),
+                                    span=span)
+        if self.layout is not None:
+            self.layout.mark_field(indicator, "criteria", criteria_span)
+        return indicator
 
     def applies(self, meta, condition, otherwise):
         full, moves = otherwise
@@ -442,7 +483,7 @@ class _Builder(Transformer):
         return nodes.Guard(condition, score, span=self._span(meta))
 
     def criteria(self, meta, token):
-        return ("criteria", str(token)[1:-1])
+        return ("criteria", str(token)[1:-1], self._span(meta))
 
     def show(self, meta, expr, reported):
         return nodes.Show(expr, reported, span=self._span(meta))
@@ -605,6 +646,9 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         if "=>" not in rest and _expects(expected, "=>"):
             return error("P111", "这里应写 `=>`", span, hint="改为 =>")
         return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==")
+    if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
+        written = re.match(r"[\w.%]+", source.line(token.line)[token.column - 1:]).group(0)
+        return error("P113", f"名称不能以数字开头：{written}", span, hint=f"写在反引号里：`{written}`")
     before = source.line(token.line)[: token.column - 1].split()
     if len(before) == 1 and before[0] in _STATEMENT_KEYWORDS:
         # A line that ended with `=`, `+` … continued onto this one: the gap is up there.
@@ -624,8 +668,6 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
-    if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
-        return error("P113", f"名称不能以数字开头：`{value}`；请用反引号写作 `{value}…`", span)
     return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
 
 
@@ -670,17 +712,25 @@ def _unclosed_brace(source: SourceFile):
 # ── entry point ─────────────────────────────────────────────────────────────
 
 
-def parse(text: str, path: str = "<string>") -> nodes.Module:
-    """Parse ruleset text into a `nodes.Module`; raise `PerfSyntaxError` with a located message."""
+def parse(text: str, path: str = "<string>", layout: Layout | None = None) -> nodes.Module:
+    """Parse ruleset text into a `nodes.Module`; raise `PerfSyntaxError` with a located message.
+
+    With a `layout`, also record the comments and every node's source lines (for `fmt`).
+    """
     source = SourceFile(path, text)
     lark = _lark()
-    lark.options.postlex.text(text)
+    comments = [] if layout is not None else None
+    lark.options.postlex.text(text, comments)
     try:
         tree = lark.parse(text)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, source) from None
+    finally:
+        lark.options.postlex.text("")
+    if layout is not None:
+        layout.finish(comments, text)
     try:
-        return _Builder(source).transform(tree)
+        return _Builder(source, layout).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, _BuildError):
             raise PerfSyntaxError([exc.orig_exc.diagnostic]) from None

@@ -60,6 +60,7 @@ class _Resolver:
         self.resolving: list[str] = []
         self.inputs: list[InputSpec] = []
         self.named_grades: dict[str, nodes.GradesDecl] = {}
+        self.card_via: dict[str, dict[str, tuple[str, ...]]] = {}  # scorecard → {scorecard it uses: via lets}
         self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
         self.cards: list[ScorecardSpec] = []
         self.refs: dict | None = None  # while a property is resolved: its indicator references
@@ -135,8 +136,14 @@ class _Resolver:
     def _define(self, name, kind, decl, span) -> bool:
         if name in self.symbols:
             _, first = self.symbols[name]
-            self.err("P202", f"名称 `{name}` 重复定义", span,
-                     notes=(("首次定义在此", getattr(first, "span", None)),))
+            first_span = getattr(first, "span", None)
+            if first_span is not None and span is not None and first_span.source.path != span.source.path:
+                # one of them comes from an included library: the ruleset's own would shadow it
+                here, there = (first_span, span) if first_span.source.path == self.path else (span, first_span)
+                self.err("P209", f"`{name}` 已在 include 的 {there.source.path} 中定义，这里再定义会遮蔽它", here,
+                         hint="换一个名称，或直接用库里的定义", notes=(("库中的定义在此", there),))
+                return False
+            self.err("P202", f"名称 `{name}` 重复定义", span, notes=(("首次定义在此", first_span),))
             return False
         self.symbols[name] = (kind, decl)
         return True
@@ -204,7 +211,8 @@ class _Resolver:
                 continue
             if field.name in self.symbols:
                 kind, first = self.symbols[field.name]
-                self.err("P202", f"列表 {decl.name} 的字段 `{field.name}` 与{_KIND_TEXT[kind]}重名", field.span,
+                self.err("P209", f"列表 {decl.name} 的字段 `{field.name}` 与{_KIND_TEXT[kind]}重名："
+                                 f"在 where、of 和 each 里它会遮蔽那个{_KIND_TEXT[kind]}", field.span,
                          notes=(("另一个在此", getattr(first, "span", None)),))
             spec = self._spec(field, len(specs), scope)
             specs.append(spec)
@@ -225,7 +233,9 @@ class _Resolver:
         else:
             value = _literal_value(expr)
             if value is not None:
-                literal = expr.operand if isinstance(expr, nodes.Neg) else expr
+                literal = expr
+                while isinstance(literal, nodes.Neg):
+                    literal = literal.operand
                 if kind == "money" and literal.kind != "money" and value != 0:
                     self.err("P203", f"输入 {decl.name} 的默认值须带金额单位", expr.span, hint="如 0元 或 1.5万元")
                     return None
@@ -515,7 +525,7 @@ class _Resolver:
             entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
             built.append(NodeSpec(**entry))
         return ScorecardSpec(card.name, index, card.max, self._grades(card), self._cap(card), tuple(built),
-                             tuple(top), frozenset(self._scorecard_refs(deps)), card.span)
+                             tuple(top), self._scorecard_refs(card.name, deps), card.span)
 
     def _each(self, each: nodes.Each, entry, deps):
         """Check `each`: a list input, a condition and a name over its items, and the items' rule."""
@@ -789,21 +799,23 @@ class _Resolver:
         self.refs[id(expr)] = (card.name, node.index)
         return types.NUMBER
 
-    def _scorecard_refs(self, names):
-        found = set()
-        todo = list(names)
+    def _scorecard_refs(self, card_name, names):
+        """The scorecards `names` reach; remembers the derived values each is reached through (for P207)."""
+        found = {}
+        todo = [(name, ()) for name in sorted(names)]
         seen = set()
         while todo:
-            name = todo.pop()
+            name, via = todo.pop(0)  # breadth first: the shortest chain of derived values
             if name in seen:
                 continue
             seen.add(name)
             kind, _ = self.symbols.get(name, (None, None))
             if kind == "scorecard":
-                found.add(name)
+                found.setdefault(name, via)
             elif kind == "let":
-                todo.extend(self.let_deps.get(name, ()))
-        return found
+                todo.extend((dep, via + (name,)) for dep in sorted(self.let_deps.get(name, ())))
+        self.card_via[card_name] = found
+        return frozenset(found)
 
     def _scorecard_order(self, scorecards):
         by_name = {card.name: card for card in scorecards}
@@ -814,7 +826,10 @@ class _Resolver:
                 return
             if state.get(card.name) == "visiting":
                 cycle = trail[trail.index(card.name):] + [card.name]
-                self.err("P207", "计分卡循环引用：" + " → ".join(cycle), card.span)
+                path = cycle[:1]
+                for before, after in zip(cycle, cycle[1:]):
+                    path += [*self.card_via[before][after], after]
+                self.err("P207", "计分卡循环引用：" + " → ".join(path), card.span)
                 return
             state[card.name] = "visiting"
             for dep in sorted(card.deps):

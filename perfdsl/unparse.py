@@ -21,9 +21,9 @@ KEYWORDS = frozenset(
 )
 
 
-def name(text: str) -> str:
-    """A name as it must be written: bare if it is an identifier, else in backticks."""
-    return text if _PLAIN_NAME.match(text) and text not in KEYWORDS else f"`{text}`"
+def name(text: str, reserved=KEYWORDS) -> str:
+    """A name as it must be written: bare if it is an identifier and not `reserved`, else in backticks."""
+    return text if _PLAIN_NAME.match(text) and text not in reserved else f"`{text}`"
 
 
 def _strength(expr) -> int:
@@ -42,6 +42,34 @@ def _strength(expr) -> int:
     return _ATOM
 
 
+def _parenthesised(node, context: int, right_side: bool = False) -> bool:
+    """Whether `node` needs brackets where an operand of binding strength `context` stands."""
+    strength = _strength(node)
+    # operators group to the left, so a right operand of the same strength keeps its brackets:
+    # `a - (b - c)`, and `a and (b and c)` too, which means the same but is another tree
+    return strength < context or (right_side and strength == context and strength in (_OR, _AND, _SUM, _PRODUCT, _CMP))
+
+
+def chain(expr, **options) -> list[tuple[str, str]]:
+    """The operands of `expr`'s outermost chain of one operator strength, each with the operator before it.
+
+    ``a / (b + c) * d`` → ``[("", "a"), ("/", "(b + c)"), ("*", "d")]``; anything else is one piece.
+    `fmt` breaks a long line there.  `options` are those of `expression`.
+    """
+    if not isinstance(expr, (nodes.Binary, nodes.Logic)):
+        return [("", expression(expr, **options))]
+    strength = _strength(expr)
+    pieces = []
+    node = expr
+    while isinstance(node, (nodes.Binary, nodes.Logic)) and _strength(node) == strength:
+        right = expression(node.right, **options)
+        pieces.append((node.op, f"({right})" if _parenthesised(node.right, strength, True) else right))
+        node = node.left
+    left = expression(node, **options)
+    pieces.append(("", f"({left})" if _parenthesised(node, strength) else left))
+    return pieces[::-1]
+
+
 def expression(expr, show_name=None, show_literal=None, times="*") -> str:
     """Render `expr`.
 
@@ -52,10 +80,7 @@ def expression(expr, show_name=None, show_literal=None, times="*") -> str:
 
     def go(node, context: int, right_side: bool = False) -> str:
         text = render(node)
-        strength = _strength(node)
-        if strength < context or (right_side and strength == context and strength in (_SUM, _PRODUCT, _CMP)):
-            return f"({text})"
-        return text
+        return f"({text})" if _parenthesised(node, context, right_side) else text
 
     def render(node) -> str:
         if isinstance(node, nodes.Num):

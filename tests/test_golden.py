@@ -1,4 +1,4 @@
-"""Golden files: parse trees and the exact text of every kind of ruleset diagnostic.
+"""Golden files: parse trees, the exact text of every kind of ruleset diagnostic, and `fmt` output.
 
 ``pytest --update-goldens`` rewrites the expected files; review the diff.
 """
@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from perfdsl import diagnose
+from perfdsl.formatter import format_text
 from perfdsl.nodes import dump
 from perfdsl.parser import parse
 
 GOLDEN = Path(__file__).parent / "golden"
 PARSE_CASES = sorted((GOLDEN / "parse").glob("*.perf"))
 ERROR_CASES = sorted((GOLDEN / "errors").glob("*.perf"))
+FMT_CASES = sorted((GOLDEN / "fmt").glob("*.perf"))
 
 
 def _compare(path: Path, actual: str, update: bool):
@@ -34,6 +36,12 @@ def test_parse_tree(case, request):
 def test_diagnostics(case, request, monkeypatch):
     monkeypatch.chdir(GOLDEN.parent)  # paths in the messages are relative to tests/, and so are includes
     _, diagnostics = diagnose(case.read_text(encoding="utf-8"), f"golden/errors/{case.name}")
-    assert any(d.is_error for d in diagnostics), "each error case must produce an error"
+    assert diagnostics, "each case must produce a diagnostic"
     text = "\n".join(d.render() for d in diagnostics) + "\n"
     _compare(case.with_suffix(".err"), text, request.config.getoption("--update-goldens"))
+
+
+@pytest.mark.parametrize("case", FMT_CASES, ids=[c.stem for c in FMT_CASES])
+def test_formatted(case, request):
+    formatted = format_text(case.read_text(encoding="utf-8"), case.name)
+    _compare(case.with_suffix(".fmt"), formatted, request.config.getoption("--update-goldens"))

@@ -37,7 +37,8 @@ def test_template_columns_and_chinese_hints():
     assert header[1:4] == ["年度", "有转移支付", "预算编制符合职责"]  # declaration order
     assert hint["有转移支付"] == "是/否（默认 否）" and hint["预算编制符合职责"] == "是/否"
     assert hint["预算收入决算数"] == "金额（元）"
-    assert hint["采购意向公开率"] == "比率（如 97.6%）"
+    assert hint["采购意向公开率"] == "比率（如 97.6%，≥ 0%）"  # the declared range is shown
+    assert hint["固定资产总额"] == "金额（元，≥ 0元）"
     assert hint["项目总数"] == "计数" and hint["表彰次数"] == "计数（默认 0）" and hint["自评得分"] == "数值"
     # every judgement (manual) input is followed by its note column
     at = header.index("绩效目标合理性扣分")
