@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hypothesis import strategies as st
+from record_forms import annotated, cents, money, rate, ratio_parts
 
 D = Decimal
 
@@ -26,44 +27,7 @@ CARRY_EDGES = [D(x) for x in ("0", "0.024", "0.05", "0.0501", "0.06", "0.062", "
 STOCK_CHANGES = [D(x) for x in ("-0.656", "-1", "0", "0.0001", "0.1", "0.1001", "0.2", "0.35", "5")]
 GAPS = [D(x) for x in ("0", "5", "5.01", "10", "10.01", "20", "20.01", "7.46", "40")]
 
-cents = st.integers(min_value=0, max_value=10**9).map(lambda n: D(n) / 100)
 small_count = st.one_of(st.integers(0, 3), st.integers(0, 40)).map(D)
-
-
-@st.composite
-def money(draw, amount: Decimal):
-    """An amount in 元, written as a number, a 元 string or a 万元 string."""
-    form = draw(st.sampled_from(["number", "yuan", "wan"]))
-    if form == "number":
-        return amount
-    if form == "yuan":
-        return f"{amount}元"
-    return f"{(amount / 10000).normalize():f}万元"
-
-
-@st.composite
-def rate(draw, value: Decimal):
-    if draw(st.booleans()):
-        return value
-    return f"{(value * 100).normalize():f}%"
-
-
-@st.composite
-def annotated(draw, value):
-    if draw(st.integers(0, 5)) == 0:
-        return {"value": value, "note": draw(st.sampled_from(["依据材料第3页", "评审组意见", "备注"]))}
-    return value
-
-
-@st.composite
-def ratio_parts(draw, edges):
-    """(numerator, denominator) in 元 whose ratio is exactly an edge (or a random value)."""
-    denominator = draw(st.integers(1, 10**8)) * D(100)
-    if draw(st.integers(0, 4)):
-        target = draw(st.sampled_from(edges))
-    else:
-        target = D(draw(st.integers(0, 15000))) / 10000
-    return (target * denominator).quantize(D("0.0001")), denominator
 
 
 @st.composite

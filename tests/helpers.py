@@ -22,5 +22,15 @@ def scores(program, record: dict, card: str | None = None) -> dict:
     return out
 
 
+def all_scores(program, record: dict) -> dict:
+    """Every scorecard's total and grade (as "<card>" and "<card>:grade") and every indicator's score by path."""
+    out = {}
+    for card in program.evaluate(record).scorecards:
+        out[card.name] = card.score
+        out[card.name + ":grade"] = card.grade
+        out.update({"/".join(node.path): node.score for node in card.nodes})
+    return out
+
+
 def D(text) -> Decimal:
     return Decimal(str(text))
