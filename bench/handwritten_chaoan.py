@@ -12,15 +12,15 @@ described by `LAYOUT`; `as_dict` turns that into {path: score}.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from record_values import plain
+from record_values import clip as _clip
+from record_values import leaf as _r
+from record_values import plain_values
 
 D = Decimal
 ZERO, ONE, TWO, THREE, FOUR, SIX, EIGHT = (D(n) for n in (0, 1, 2, 3, 4, 6, 8))
 HALF = D("0.5")
-CENT = D("0.01")
-SNAP = D("1e-24")
 
 MONEY = ("预算收入决算数", "上年结转数", "预算支出决算数", "年初财政拨款结转和结余", "一般公共预算财政拨款决算数",
          "政府性基金预算财政拨款决算数", "年末财政拨款结转和结余", "年末存量资金", "上年末存量资金", "固定资产总额",
@@ -35,7 +35,7 @@ MANUAL = {  # indicator's 扣分 input → the indicator's declared weight
 
 def convert(raw: dict) -> dict:
     """A raw record → plain values (money in 元, rates as fractions, 扣分 defaulting to 0)."""
-    values = plain(raw, MONEY, RATES)
+    values = plain_values(raw, MONEY, RATES)
     for key in MANUAL:
         values.setdefault(key, ZERO)
     for key in ("政府性基金预算财政拨款决算数", "逾期下达转移支付项数", "资产月报逾期次数", "逾期未上缴收益笔数",
@@ -43,14 +43,6 @@ def convert(raw: dict) -> dict:
         values.setdefault(key, ZERO)
     values.setdefault("有转移支付", False)
     return values
-
-
-def _r(x):
-    return x.quantize(SNAP, ROUND_HALF_EVEN).quantize(CENT, ROUND_HALF_UP)
-
-
-def _clip(x, top):
-    return ZERO if x < ZERO else (min(x, top))
 
 
 LAYOUT = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
 
-from record_values import plain
+from record_values import plain_values
 
 D = Decimal
 ZERO, ONE, TWO, THREE, FOUR, FIVE, EIGHT, TEN = (D(n) for n in (0, 1, 2, 3, 4, 5, 8, 10))
@@ -38,7 +38,7 @@ MANUAL = {  # an indicator's 扣分 input → the indicator's weight (spec: "(ma
 
 def convert(raw: dict) -> dict:
     """A raw record → plain values (money in 元, rates as fractions, defaults filled in)."""
-    values = plain(raw, MONEY, RATES)
+    values = plain_values(raw, MONEY, RATES)
     for key in MANUAL:
         values.setdefault(key, ZERO)
     values.setdefault("有转移支付", False)

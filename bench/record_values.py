@@ -1,22 +1,26 @@
-"""Reading a record's values as the data contract (DESIGN §6) writes them, for the hand-written scorers.
+"""What the hand-written scorers share: reading a raw record as the data contract allows, and leaf rounding.
 
-Keys starting with `_` are metadata; an annotated value {"value": …, "note": …}
-is its value; a money input may be a string with its unit ("4300元",
-"0.43万元") and a rate input a percent string ("97.6%").
+Written from shared/DESIGN.md §2 and §6 (not from perfdsl): money is a number in 元
+or a string with its unit (`"0.43万元"`, `"4300元"`), a rate is a fraction or a
+percent string (`"97.6%"`), any value may be annotated (`{"value": …, "note": …}`),
+keys starting with `_` are metadata.  Leaf scores round half-up to 2 places.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
-D = Decimal
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+SNAP = Decimal("1e-24")  # a quotient like 2/3 × 3 lands a hair off its true value: snap before rounding
+
 _MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
 _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
-def plain(raw: dict, money, rates) -> dict:
-    """A raw record → its values: money in 元, rates as fractions, numbers as Decimal (no defaults)."""
+def plain_values(raw: dict, money, rates) -> dict:
+    """A raw record → plain values: money in 元, rates as fractions, numbers as Decimal, notes dropped."""
     values = {}
     for key, value in raw.items():
         if key.startswith("_"):
@@ -25,10 +29,20 @@ def plain(raw: dict, money, rates) -> dict:
             value = value["value"]
         if key in money and isinstance(value, str):
             match = _MONEY_RE.match(value)
-            value = D(match.group(1).replace(",", "")) * (10000 if match.group(2) == "万元" else 1)
+            value = Decimal(match.group(1).replace(",", "")) * (10000 if match.group(2) == "万元" else 1)
         elif key in rates and isinstance(value, str):
-            value = D(_PERCENT_RE.match(value).group(1)) / 100
+            value = Decimal(_PERCENT_RE.match(value).group(1)) / 100
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = D(str(value))  # a JSON float is read back by its shortest decimal text
+            value = Decimal(str(value))
         values[key] = value
     return values
+
+
+def leaf(x):
+    """A leaf score rounded half-up to cents."""
+    return x.quantize(SNAP, ROUND_HALF_EVEN).quantize(CENT, ROUND_HALF_UP)
+
+
+def clip(x, top):
+    """扣完为止 and no more than the weight."""
+    return ZERO if x < ZERO else min(x, top)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hypothesis import strategies as st
-from record_forms import annotated, money, rate, ratio_parts
+from record_forms import annotated, cents, money, rate, ratio_parts
 
 D = Decimal
 
@@ -27,7 +27,6 @@ CARRY_EDGES = [D(x) for x in ("0", "0.024", "0.05", "0.0501", "0.06", "0.062", "
 STOCK_CHANGES = [D(x) for x in ("-0.656", "-1", "0", "0.0001", "0.1", "0.1001", "0.2", "0.35", "5")]
 GAPS = [D(x) for x in ("0", "5", "5.01", "10", "10.01", "20", "20.01", "7.46", "40")]
 
-cents = st.integers(min_value=0, max_value=10**9).map(lambda n: D(n) / 100)
 small_count = st.one_of(st.integers(0, 3), st.integers(0, 40)).map(D)
 
 

@@ -40,6 +40,13 @@ def zhanjiang():
     return load(ROOT / "rulesets" / "zhanjiang-2021.perf")
 
 
+@pytest.fixture(scope="session")
+def meijiang():
+    from perfdsl import load
+
+    return load(ROOT / "rulesets" / "meijiang-2023.perf")
+
+
 @pytest.fixture
 def chaoan_record():
     """A fresh copy of the published Chao'an record (tests may change it)."""

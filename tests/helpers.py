@@ -23,10 +23,9 @@ def scores(program, record: dict, card: str | None = None) -> dict:
 
 
 def all_scores(program, record: dict) -> dict:
-    """{name: total, name + ":grade": grade, path: score} over every scorecard: what the spec oracles return."""
-    result = program.evaluate(record)
+    """Every scorecard's total and grade (as "<card>" and "<card>:grade") and every indicator's score by path."""
     out = {}
-    for card in result.scorecards:
+    for card in program.evaluate(record).scorecards:
         out[card.name] = card.score
         out[card.name + ":grade"] = card.grade
         out.update({"/".join(node.path): node.score for node in card.nodes})

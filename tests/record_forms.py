@@ -1,8 +1,8 @@
-"""The forms the data contract allows a value to take, as hypothesis strategies shared by the spec records.
+"""Hypothesis strategies for how a record may write a value (shared/DESIGN.md §6), shared by the spec tests.
 
-DESIGN §6: money as a number of 元 or a string with its unit ("4300元",
-"0.43万元"), a rate as a fraction or a percent string ("97.6%"), any value
-plain or annotated ({"value": …, "note": …}).
+Money as a number in 元, a 元 string or a 万元 string; a rate as a fraction or a
+percent string; any value now and then annotated with a note; and pairs of
+amounts whose ratio is exactly a stated edge.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 D = Decimal
+
+cents = st.integers(min_value=0, max_value=10**9).map(lambda n: D(n) / 100)  # an amount in 元
 
 
 @st.composite
@@ -27,7 +29,6 @@ def money(draw, amount: Decimal):
 
 @st.composite
 def rate(draw, value: Decimal):
-    """A rate as a fraction or a percent string."""
     if draw(st.booleans()):
         return value
     return f"{(value * 100).normalize():f}%"
@@ -42,10 +43,7 @@ def annotated(draw, value):
 
 @st.composite
 def ratio_parts(draw, edges):
-    """(numerator, denominator) in 元, denominator > 0, whose ratio is exactly an edge (or a random value).
-
-    Exact for edges of up to 6 decimals: the denominator is a multiple of 100.
-    """
+    """(numerator, denominator) in 元 whose ratio is exactly an edge (or a random value)."""
     denominator = draw(st.integers(1, 10**8)) * D(100)
     if draw(st.integers(0, 4)):
         target = draw(st.sampled_from(edges))
