@@ -152,11 +152,11 @@ _BEFORE = (("不低于", AT_LEAST), ("不超过", AT_MOST), ("达到", AT_LEAST)
 _AFTER = (("以内", AT_MOST), ("以上", AT_LEAST))
 _UNITS = "%|％|条|次|件|个|项"
 # a label without digits, a comparator, a number (万: × 10000; 余: "and more", i.e. at least), a unit,
-# 以内/以上, and a remark in brackets
+# 以内/以上, and a remark in brackets; an actual value may leave its unit out (it is then in the target's)
 _QUANTITY = re.compile(
     rf"^(?P<label>\D*?)(?P<before>{'|'.join(re.escape(w) for w, _ in _BEFORE)})?\s*"
-    rf"(?P<number>\d+(?:\.\d+)?)(?P<wan>万)?(?P<yu>余)?(?P<unit>{_UNITS})"
-    rf"(?P<after>{'|'.join(w for w, _ in _AFTER)})?\s*(?:[（(][^()（）]*[)）])?$")
+    rf"(?P<number>\d+(?:\.\d+)?)(?P<wan>万)?(?P<yu>余)?\s*(?P<unit>{_UNITS})?"
+    rf"(?P<after>{'|'.join(w for w, _ in _AFTER)})?\s*(?:[（(][^()（）]*[)）])?。?$")
 
 
 def _quantity(text: str):
@@ -164,7 +164,7 @@ def _quantity(text: str):
     if not match:
         return None
     number = D(match["number"]) * (WAN if match["wan"] else ONE)
-    unit = "%" if match["unit"] in "%％" else match["unit"]
+    unit = "%" if match["unit"] in ("%", "％") else match["unit"]
     if unit == "%":
         number /= 100
     return match, number, unit
@@ -181,13 +181,15 @@ def read_target(text: str):
         comparators.append(dict(_AFTER)[match["after"]])
     if match["yu"]:
         comparators.append(AT_LEAST)
-    if len(comparators) > 1:  # 「≥6%以内」 says two things
+    if len(comparators) > 1 or unit is None:  # 「≥6%以内」 says two things; 「30」 says what of
         return None
     return (comparators[0] if comparators else AT_LEAST), number, unit
 
 
-def read_actual(text: str):
-    """(number, unit) of an actual value, or None."""
+def read_actual(text):
+    """(number, unit) of an actual value, or None; a bare number (text or JSON) has unit None."""
+    if isinstance(text, (int, Decimal)) and not isinstance(text, bool):
+        return D(text), None
     read = _quantity(text)
     if read is None or read[0]["before"] or read[0]["after"] or read[0]["yu"]:
         return None
@@ -222,6 +224,8 @@ def item_score(item: dict, share: Decimal) -> Decimal:
             raise SpecError(f"{item['name']}: neither a readable target nor a 评审得分率")
         comparator, t, unit = target
         a, actual_unit = actual
+        if actual_unit is None:  # the unit is read from the target text: a bare actual is in the target's unit
+            a, actual_unit = (a / 100 if unit == "%" else a), unit
         if unit != actual_unit:
             raise SpecError(f"{item['name']}: target in {unit}, actual in {actual_unit}")
         met = {AT_LEAST: a >= t, MORE: a > t, AT_MOST: a <= t, LESS: a < t}[comparator]
@@ -230,7 +234,8 @@ def item_score(item: dict, share: Decimal) -> Decimal:
         lower_is_better = comparator in (AT_MOST, LESS)
         numerator, denominator = (t, a) if lower_is_better else (a, t)
         if denominator == 0:
-            raise SpecError(f"{item['name']}: the share attained divides by zero")
+            # the spec leaves 「>0次」 against 0, 「<0%」 against 0% open; perfdsl's reading: nothing attained
+            return ZERO
         return _round(_within(share * numerator / denominator, share))
 
 
