@@ -213,6 +213,17 @@ def shares(weight: Decimal, n: int) -> list:
     return [D(base + (1 if i < odd else 0)) * CENT for i in range(n)]
 
 
+def item_names(items: list) -> list:
+    """Each item's row name. The spec does not say how to tell apart repeated or empty 三级指标; as perfdsl
+    does: trimmed, an empty one 「第 n 项」 by its position in the kind, the k-th repeat 「name（k）」."""
+    out, seen = [], {}
+    for position, item in enumerate(items, start=1):
+        name = item["name"].strip() or f"第 {position} 项"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}（{seen[name]}）")
+    return out
+
+
 def item_score(item: dict, share: Decimal) -> Decimal:
     with localcontext() as ctx:
         ctx.prec = 60  # (share × a) / t in one division: exact whenever the true value terminates
@@ -250,8 +261,8 @@ def score_project(v: dict) -> tuple:
     total = budget
     for kind, weight in KINDS:
         items = [item for item in v["items"] if item["kind"] == kind]
-        scored = [(item["name"], item_score(item, share), share)
-                  for item, share in zip(items, shares(weight, len(items)) if items else [])]
+        scored = [(name, item_score(item, share), share)
+                  for name, item, share in zip(item_names(items), items, shares(weight, len(items)) if items else [])]
         group = sum((s for _, s, _ in scored), ZERO)  # a kind with no indicators earns nothing
         rows.append((kind, group, weight))
         rows += [(f"{kind}/{name}", s, share) for name, s, share in scored]

@@ -122,3 +122,14 @@ def test_a_zero_budget_is_an_evaluation_error(yaan_projects, root):
         spec.score_project(spec.convert_project(record))
     with pytest.raises(RecordError, match="预算数"):
         yaan_projects.evaluate(record)
+
+
+@pytest.mark.parametrize("target, actual", [("确保139个信息系统云存储服务能力", "全面完成"), ("30条", "15个"), ("30条", "约一半")])
+def test_an_item_neither_measurable_nor_rated_is_a_data_error(yaan_projects, root, target, actual):
+    # a qualitative target needs the assessor's 评审得分率; counted units must match (条 is not 个)
+    record = _example(root, "yaan-2020-projects-hotline")
+    record["绩效指标"] = [dict(record["绩效指标"][0], 目标值=target, 实际值=actual), *record["绩效指标"][1:]]
+    with pytest.raises(spec.SpecError):
+        spec.score_project(spec.convert_project(record))
+    with pytest.raises(RecordError, match="全年接电量"):
+        yaan_projects.evaluate(record)

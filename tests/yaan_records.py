@@ -179,7 +179,9 @@ def indicator_list(draw, counts: dict) -> list:
                 item = draw(quantitative_item(share))
                 if form == 3:  # a quantitative indicator the assessor rated anyway
                     item["评审得分率"] = draw(rated(draw(st.sampled_from(RATINGS))))
-            item = {"一级指标": kind, "三级指标": f"{NAMES[number % len(NAMES)]}{number}", **item}
+            naming = draw(st.integers(0, 9))  # a repeated name, none, one with spaces around it, or its own
+            name = {0: NAMES[number % 2], 1: "", 2: f" {NAMES[number % 2]} "}.get(naming, f"{NAMES[number % len(NAMES)]}{number}")
+            item = {"一级指标": kind, "三级指标": name, **item}
             if number % 2:
                 item["二级指标"] = {"产出指标": "数量指标", "效益指标": "社会效益指标"}.get(kind, "服务对象满意度指标")
             items.append(item)
