@@ -26,25 +26,18 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture(scope="session")
-def chaoan():
+def _ruleset(name: str):
     from perfdsl import load
 
-    return load(ROOT / "rulesets" / "chaoan-2022.perf")
+    return load(ROOT / "rulesets" / f"{name}.perf")
 
 
-@pytest.fixture(scope="session")
-def zhanjiang():
-    from perfdsl import load
-
-    return load(ROOT / "rulesets" / "zhanjiang-2021.perf")
-
-
-@pytest.fixture(scope="session")
-def meijiang():
-    from perfdsl import load
-
-    return load(ROOT / "rulesets" / "meijiang-2023.perf")
+# each shipped ruleset, compiled once a session
+chaoan = pytest.fixture(scope="session", name="chaoan")(lambda: _ruleset("chaoan-2022"))
+zhanjiang = pytest.fixture(scope="session", name="zhanjiang")(lambda: _ruleset("zhanjiang-2021"))
+meijiang = pytest.fixture(scope="session", name="meijiang")(lambda: _ruleset("meijiang-2023"))
+yaan = pytest.fixture(scope="session", name="yaan")(lambda: _ruleset("yaan-2020"))
+yaan_projects = pytest.fixture(scope="session", name="yaan_projects")(lambda: _ruleset("yaan-2020-projects"))
 
 
 @pytest.fixture
