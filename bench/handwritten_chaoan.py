@@ -12,8 +12,9 @@ described by `LAYOUT`; `as_dict` turns that into {path: score}.
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
+from record_forms import read
 
 D = Decimal
 ZERO, ONE, TWO, THREE, FOUR, SIX, EIGHT = (D(n) for n in (0, 1, 2, 3, 4, 6, 8))
@@ -30,26 +31,11 @@ MANUAL = {  # indicator's 扣分 input → the indicator's declared weight
     "资产管理合规性扣分": 4, "社会经济效益扣分": 14, "公众或服务对象满意度扣分": 4,
     "自评材料完整性扣分": 15, "材料报送规范性扣分": 3, "自评成果充分性扣分": 10,
 }
-_MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
-_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
 def convert(raw: dict) -> dict:
     """A raw record → plain values (money in 元, rates as fractions, 扣分 defaulting to 0)."""
-    values = {}
-    for key, value in raw.items():
-        if key.startswith("_"):
-            continue
-        if isinstance(value, dict):
-            value = value["value"]
-        if key in MONEY and isinstance(value, str):
-            match = _MONEY_RE.match(value)
-            value = D(match.group(1).replace(",", "")) * (10000 if match.group(2) == "万元" else 1)
-        elif key in RATES and isinstance(value, str):
-            value = D(_PERCENT_RE.match(value).group(1)) / 100
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = D(str(value))
-        values[key] = value
+    values = read(raw, MONEY, RATES)
     for key in MANUAL:
         values.setdefault(key, ZERO)
     for key in ("政府性基金预算财政拨款决算数", "逾期下达转移支付项数", "资产月报逾期次数", "逾期未上缴收益笔数",

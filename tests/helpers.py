@@ -22,5 +22,16 @@ def scores(program, record: dict, card: str | None = None) -> dict:
     return out
 
 
+def all_scores(program, record: dict) -> dict:
+    """{path: score} of every scorecard, with "<card>" for its total and "<card>:grade" for its grade."""
+    result = program.evaluate(record)
+    out = {}
+    for card in result.scorecards:
+        out[card.name] = card.score
+        out[card.name + ":grade"] = card.grade
+        out.update({"/".join(node.path): node.score for node in card.nodes})
+    return out
+
+
 def D(text) -> Decimal:
     return Decimal(str(text))

@@ -10,18 +10,9 @@ from decimal import Decimal
 
 import handwritten_chaoan as spec
 from chaoan_records import GAPS, chaoan_record, with_gap
+from helpers import all_scores
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-
-def _ours(program, record):
-    result = program.evaluate(record)
-    out = {}
-    for card in result.scorecards:
-        out[card.name] = card.score
-        out[card.name + ":grade"] = card.grade
-        out.update({"/".join(node.path): node.score for node in card.nodes})
-    return out
 
 
 @settings(max_examples=400)
@@ -31,7 +22,7 @@ def test_ruleset_agrees_with_the_spec(chaoan, record, gap, above):
     review_total = spec.score(spec.convert(provisional))[0]
     record = with_gap(record, review_total, gap, above)
     expected = spec.as_dict(spec.score(spec.convert(record)))
-    ours = _ours(chaoan, record)
+    ours = all_scores(chaoan, record)
     for key, value in expected.items():
         if key == "自评质量:grade":
             continue
