@@ -16,7 +16,7 @@ from hypothesis import settings
 from perfdsl.testing import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))  # the hand-written Chao'an scorer doubles as an oracle
+sys.path.insert(0, str(ROOT / "bench"))  # the hand-written Chao'an and Baoshan scorers double as oracles
 
 settings.load_profile(profiles.chosen())  # the profiles live with `perfdsl test`, which uses them too
 
@@ -31,6 +31,13 @@ def chaoan():
     from perfdsl import load
 
     return load(ROOT / "rulesets" / "chaoan-2022.perf")
+
+
+@pytest.fixture(scope="session")
+def baoshan():
+    from perfdsl import load
+
+    return load(ROOT / "rulesets" / "baoshan-2021.perf")
 
 
 @pytest.fixture
