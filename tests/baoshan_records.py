@@ -41,14 +41,18 @@ REPORTED_CHANGES = st.sampled_from([D("0.4638"), D("-0.5362"), D(0), D("1.5")])
 KEY_EDGES = st.sampled_from([D(x) for x in ("1", "0.9", "0.8999", "0.8", "0.7999", "0.7", "0.6999", "0.6",
                                             "0.5999", "0", "1.1")])
 ADJUST_EDGES = st.sampled_from([D(x) for x in ("0", "0.0278", "0.05", "0.0501", "0.1", "0.1001", "0.2", "-0.03")])
-SHARE_EDGES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "0.3333")])  # weight × min(rate, 1)
+# weight × min(rate, 1); 3 × 1.5% = 0.045 rounds half-up to 0.05
+SHARE_EDGES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "0.3333", "0.015")])
 CARRY_EDGES = st.sampled_from([D(x) for x in ("0", "0.03", "0.05", "0.0501", "0.2")])
 CARRY_BEFORE = st.sampled_from(["none", "none", "same", "more", "less", "random"])
 OVERSPEND = st.sampled_from([D(0), D("0.01"), D("-0.01"), D(-100)])  # actual − budget, in 元
-USE_SHARES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "2")])  # 在用 over 账面价值: scored
+# 在用 over 账面价值 is scored; 2 × 0.25% = 0.005 rounds half-up to 0.01
+USE_SHARES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "2", "0.0025")])
 UNBOOKED = st.sampled_from([D(0), D(100)])  # 在用固定资产 beside a 账面价值 of 0
-OUTPUT_RATES = st.sampled_from([D(x) for x in ("1", "0.95", "0", "0.3333", "1.2", "0.9999", "0.5")])
-SATISFACTION = st.sampled_from([D(x) for x in ("0.99", "0.9", "0.8999", "0.8", "0.45", "0", "1", "1.1", "0.3333")])
+OUTPUT_RATES = st.sampled_from([D(x) for x in ("1", "0.95", "0", "0.3333", "1.2", "0.9999", "0.5", "0.0075")])
+# 5 × 80.01% / 90% = 4.445 exactly: half-up 4.45
+SATISFACTION = st.sampled_from([D(x) for x in ("0.99", "0.9", "0.8999", "0.8", "0.8001", "0.45", "0", "1", "1.1",
+                                               "0.3333")])
 DEDUCTIONS = st.sampled_from([D(0), D("0.5"), D(1), D("1.37"), None])  # None: the full weight
 NAMES = st.sampled_from(["某局", "保山市政务服务管理局"])
 _FORMS = st.sampled_from(["number", "yuan", "wan"])
