@@ -19,8 +19,11 @@ _MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
 _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
-def plain_values(raw: dict, money, rates) -> dict:
-    """A raw record → plain values: money in 元, rates as fractions, numbers as Decimal, notes dropped."""
+def plain_values(raw: dict, money, rates, unit: Decimal = Decimal(1)) -> dict:
+    """A raw record → plain values: money in 元, rates as fractions, numbers as Decimal, notes dropped.
+
+    `unit` is the size in 元 of the money inputs' declared unit: a plain number is in that unit.
+    """
     values = {}
     for key, value in raw.items():
         if key.startswith("_"):
@@ -32,8 +35,8 @@ def plain_values(raw: dict, money, rates) -> dict:
             value = Decimal(match.group(1).replace(",", "")) * (10000 if match.group(2) == "万元" else 1)
         elif key in rates and isinstance(value, str):
             value = Decimal(_PERCENT_RE.match(value).group(1)) / 100
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = Decimal(str(value))
+        elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            value = Decimal(str(value)) * (unit if key in money else 1)
         values[key] = value
     return values
 
@@ -46,3 +49,6 @@ def leaf(x):
 def clip(x, top):
     """扣完为止 and no more than the weight."""
     return ZERO if x < ZERO else min(x, top)
+
+
+WAN = Decimal(10000)  # 元 in a 万元

@@ -38,6 +38,7 @@ zhanjiang = pytest.fixture(scope="session", name="zhanjiang")(lambda: _ruleset("
 meijiang = pytest.fixture(scope="session", name="meijiang")(lambda: _ruleset("meijiang-2023"))
 yaan = pytest.fixture(scope="session", name="yaan")(lambda: _ruleset("yaan-2020"))
 yaan_projects = pytest.fixture(scope="session", name="yaan_projects")(lambda: _ruleset("yaan-2020-projects"))
+baoshan = pytest.fixture(scope="session", name="baoshan")(lambda: _ruleset("baoshan-2021"))
 
 
 @pytest.fixture
