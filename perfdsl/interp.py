@@ -686,6 +686,10 @@ class Evaluation:
         if met:
             leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
             return weight
+        if targets.unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
+            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} 除数为 0，"
+                                f"不能按比例折算{CLAUSE}得 0")
+            return ZERO
         raw_score = weight * rate
         leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} = {percent(rate)}"
                             f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw_score))}")

@@ -160,6 +160,16 @@ def attainment(target: Target, actual: Quantity) -> tuple[bool, Decimal]:
     return False, max(min(rate, Decimal(1)), Decimal(0))
 
 
+def unmeasurable(target: Target, actual: Quantity) -> bool:
+    """Whether a missed target has no share to earn: the ratio would divide by 0 (``>0次`` missed with 0次)."""
+    goal, value = target.amount.value, compatible(target, actual).value
+    if target.op in (">=", ">"):
+        return goal <= 0
+    if target.op in ("<=", "<"):
+        return value <= 0
+    return goal <= 0 or value <= 0
+
+
 def ratio_text(target: Target, actual: Quantity) -> str:
     """How a shortfall was measured, in the target's unit: ``137 / 139``, ``6% / 7.5%``."""
     actual = compatible(target, actual)

@@ -108,6 +108,16 @@ def test_units_must_agree_and_kinds_are_checked():
     assert caught.value.key == "绩效指标[1]" and "未知的字段 `目标`，是否为 `目标值`？" in caught.value.message
 
 
+def test_a_missed_target_of_zero_scores_zero_and_says_why():
+    # actual / target would be 0 / 0: nothing to pro-rate, and the basis must not print it as a rate
+    result = PROJECTS.evaluate(_record(_item("产出指标", "新增故障", ">0次", "0次"), _item("产出指标", "投诉率", "<0%", "0%")))
+    nodes = {"/".join(n.path): n for n in result.scorecards[0].nodes}
+    assert nodes["产出指标/新增故障"].score == 0
+    assert nodes["产出指标/新增故障"].basis == "目标 >0次，实际 0次，未达成：0 / 0 除数为 0，不能按比例折算，得 0"
+    assert nodes["产出指标/投诉率"].basis == "目标 <0%，实际 0%，未达成：0% / 0% 除数为 0，不能按比例折算，得 0"
+    assert (nodes["产出指标"].score, result.scorecards[0].score) == (0, 10)
+
+
 def test_a_kind_without_indicators_scores_zero_and_says_so():
     result = PROJECTS.evaluate(_record(_item("产出指标", "目录", "30条", "30条")))
     nodes = {"/".join(n.path): n for n in result.scorecards[0].nodes}
