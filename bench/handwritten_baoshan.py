@@ -19,15 +19,16 @@ Every other zero divisor raises, as the ruleset's does.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
 
-from record_values import WAN, plain_values
+from record_values import WAN, ManualOutOfRange, judged, plain_values  # noqa: F401 (ManualOutOfRange: the oracle's error)
+from record_values import clip as _clip
+from record_values import leaf as _r
 
 D = Decimal
 ZERO, ONE, TWO, THREE, FOUR, FIVE = (D(n) for n in (0, 1, 2, 3, 4, 5))
 HALF = D("0.5")
 POINT = D("0.01")  # one percentage point
-CENT = D("0.01")
 SNAP = D("1e-24")
 
 MONEY = ("本年三公经费", "上年三公经费", "重点项目支出", "项目总支出", "年初预算数", "预算调整数", "调整后预算数",
@@ -47,15 +48,6 @@ def convert(raw: dict) -> dict:
     for key in (*MANUAL, "结转结余总额", "上年结转结余总额"):
         values.setdefault(key, ZERO)
     return values
-
-
-def _r(x):
-    """Half-up to the ruleset's precision; the snap first undoes the last digit of a non-terminating quotient."""
-    return x.quantize(SNAP, ROUND_HALF_EVEN).quantize(CENT, ROUND_HALF_UP)
-
-
-def _clip(x, top):
-    return ZERO if x < ZERO else min(x, top)
 
 
 def _steps(excess):
@@ -92,16 +84,8 @@ LAYOUT = (
 )
 
 
-class ManualOutOfRange(ValueError):
-    pass
-
-
 def _manual(v, key):
-    weight = D(MANUAL[key])
-    d = v[key]
-    if d < ZERO or d > weight:
-        raise ManualOutOfRange(key)
-    return _r(weight - d)
+    return judged(v[key], D(MANUAL[key]), key)
 
 
 def grade(total):

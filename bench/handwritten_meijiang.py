@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
 
+from record_values import ManualOutOfRange, judged, plain_values  # noqa: F401 (ManualOutOfRange: the oracle's error)
 from record_values import clip as _clip
 from record_values import leaf as _r
-from record_values import plain_values
 
 D = Decimal
 ZERO, ONE, THREE = D(0), D(1), D(3)
@@ -75,15 +75,8 @@ LAYOUT = (
 )
 
 
-class ManualOutOfRange(ValueError):
-    pass
-
-
 def _manual(v, name):
-    weight, d = MANUAL[name], v[name + "扣分"]
-    if d < ZERO or d > weight:
-        raise ManualOutOfRange(name + "扣分")
-    return _r(weight - d)
+    return judged(v[name + "扣分"], MANUAL[name], name + "扣分")
 
 
 def score(v: dict) -> tuple:

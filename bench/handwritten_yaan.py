@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
+from record_values import MONEY_RE, PERCENT_RE, WAN
+from record_values import clip as _within
+
 D = Decimal
 ZERO, ONE, TEN = D(0), D(1), D(10)
 CENT = D("0.01")
-WAN = D(10000)
-
-_MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
-_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 
 class SpecError(ValueError):
@@ -49,7 +48,7 @@ def _money_wan(value) -> Decimal:
     """An amount in 元 from a plain number in 万元 (the tables' unit) or a "…元" / "…万元" string."""
     value = _plain(value)
     if isinstance(value, str):
-        match = _MONEY_RE.match(value)
+        match = MONEY_RE.match(value)
         if not match:
             raise SpecError(f"not an amount: {value!r}")
         return D(match.group(1).replace(",", "")) * (WAN if match.group(2) == "万元" else ONE)
@@ -59,7 +58,7 @@ def _money_wan(value) -> Decimal:
 def _rate(value) -> Decimal:
     value = _plain(value)
     if isinstance(value, str):
-        match = _PERCENT_RE.match(value)
+        match = PERCENT_RE.match(value)
         if not match:
             raise SpecError(f"not a rate: {value!r}")
         return D(match.group(1)) / 100
@@ -70,8 +69,6 @@ def _round(x: Decimal) -> Decimal:
     return x.quantize(CENT, ROUND_HALF_UP)
 
 
-def _within(x: Decimal, top: Decimal) -> Decimal:
-    return ZERO if x < ZERO else min(x, top)
 
 
 def _grade(total: Decimal) -> str:

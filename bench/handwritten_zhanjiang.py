@@ -14,15 +14,15 @@ the spec recomputes.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_CEILING, Context, Decimal, localcontext
 
-from record_values import plain_values
+from record_values import ManualOutOfRange, judged, plain_values  # noqa: F401 (ManualOutOfRange: the oracle's error)
+from record_values import clip as _clip
+from record_values import leaf as _r
 
 D = Decimal
 ZERO, ONE, TWO, THREE, FOUR, FIVE, EIGHT, TEN = (D(n) for n in (0, 1, 2, 3, 4, 5, 8, 10))
 HALF = D("0.5")
-CENT = D("0.01")
-SNAP = D("1e-24")  # a non-terminating quotient rounds as the exact value it stands for (DESIGN §2)
 WIDE = Context(prec=60)  # wider than perfdsl's 40 digits, so the oracle is never the less exact side
 
 MONEY = ("年度实际支出", "财政下达预算数", "年度收入数", "基本支出", "项目支出", "年末财政拨款结转和结余",
@@ -55,18 +55,6 @@ class ZeroDenominator(ZeroDivisionError):
         self.path = path
 
 
-class ManualOutOfRange(ValueError):
-    pass
-
-
-def _r(x):
-    return x.quantize(SNAP, ROUND_HALF_EVEN).quantize(CENT, ROUND_HALF_UP)
-
-
-def _clip(x, top):
-    return ZERO if x < ZERO else min(x, top)
-
-
 def _ratio(num, den, path):
     if den == 0:
         raise ZeroDenominator(path)
@@ -74,11 +62,7 @@ def _ratio(num, den, path):
 
 
 def _manual(v, key):
-    weight = D(MANUAL[key])
-    d = v[key]
-    if d < ZERO or d > weight:
-        raise ManualOutOfRange(key)
-    return _r(weight - d)
+    return judged(v[key], D(MANUAL[key]), key)
 
 
 P_ZC = "预算执行情况/支出管理/支出完成率"

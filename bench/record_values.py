@@ -15,8 +15,9 @@ ZERO = Decimal(0)
 CENT = Decimal("0.01")
 SNAP = Decimal("1e-24")  # a quotient like 2/3 × 3 lands a hair off its true value: snap before rounding
 
-_MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
-_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
+MONEY_RE = re.compile(r"^\s*([+-]?[\d,]+(?:\.\d+)?)\s*(万元|元)\s*$")
+PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
+WAN = Decimal(10000)  # 元 in a 万元
 
 
 def plain_values(raw: dict, money, rates, unit: Decimal = Decimal(1)) -> dict:
@@ -31,10 +32,10 @@ def plain_values(raw: dict, money, rates, unit: Decimal = Decimal(1)) -> dict:
         if isinstance(value, dict):
             value = value["value"]
         if key in money and isinstance(value, str):
-            match = _MONEY_RE.match(value)
-            value = Decimal(match.group(1).replace(",", "")) * (10000 if match.group(2) == "万元" else 1)
+            match = MONEY_RE.match(value)
+            value = Decimal(match.group(1).replace(",", "")) * (WAN if match.group(2) == "万元" else 1)
         elif key in rates and isinstance(value, str):
-            value = Decimal(_PERCENT_RE.match(value).group(1)) / 100
+            value = Decimal(PERCENT_RE.match(value).group(1)) / 100
         elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
             value = Decimal(str(value)) * (unit if key in money else 1)
         values[key] = value
@@ -51,4 +52,12 @@ def clip(x, top):
     return ZERO if x < ZERO else min(x, top)
 
 
-WAN = Decimal(10000)  # 元 in a 万元
+class ManualOutOfRange(ValueError):
+    """An assessor's 扣分 outside [0, the indicator's weight]: the record is rejected, not clamped."""
+
+
+def judged(deduction, weight, key: str):
+    """An assessor-judged leaf: its weight less the 扣分 read from `key`, which must lie within [0, weight]."""
+    if deduction < ZERO or deduction > weight:
+        raise ManualOutOfRange(key)
+    return leaf(weight - deduction)
