@@ -143,7 +143,8 @@ def attainment(target: Target, actual: Quantity) -> tuple[bool, Decimal]:
     """Whether the target is met, and the share of the item's points it earns.
 
     Met: full.  Not met: actual / target, or target / actual when lower is
-    better (``6%以内``); for ``=`` the smaller of the two ratios.
+    better (``6%以内``); for ``=`` the smaller of the two ratios; nothing when
+    the ratio would divide by 0 (`unmeasurable`).
     """
     actual = compatible(target, actual)
     goal, value = target.amount.value, actual.value
@@ -151,17 +152,19 @@ def attainment(target: Target, actual: Quantity) -> tuple[bool, Decimal]:
     met = {">=": value >= goal, ">": value > goal, "<=": value <= goal, "<": value < goal, "==": value == goal}[op]
     if met:
         return True, Decimal(1)
+    if unmeasurable(target, actual):
+        return False, Decimal(0)
     if op in (">=", ">"):
-        rate = value / goal if goal > 0 else Decimal(0)
+        rate = value / goal
     elif op in ("<=", "<"):
-        rate = goal / value if value > 0 else Decimal(0)
+        rate = goal / value
     else:
-        rate = min(value / goal, goal / value) if goal > 0 and value > 0 else Decimal(0)
+        rate = min(value / goal, goal / value)
     return False, max(min(rate, Decimal(1)), Decimal(0))
 
 
 def unmeasurable(target: Target, actual: Quantity) -> bool:
-    """Whether a missed target has no share to earn: the ratio would divide by 0 (``>0次`` missed with 0次)."""
+    """Whether a missed target has no share to earn: its ratio would divide by 0 or less (``>0次`` missed with 0次)."""
     goal, value = target.amount.value, compatible(target, actual).value
     if target.op in (">=", ">"):
         return goal <= 0
