@@ -139,8 +139,9 @@ def test_json_lists_every_file_and_note(tmp_path):
 def test_check_of_any_ruleset_is_a_list_of_located_diagnostics(module):
     _, diagnostics = diagnose(format_module(module), "gen.perf")
     for diagnostic in diagnostics:
-        assert diagnostic.span is not None
-        assert diagnostic.render().startswith(diagnostic.span.source.path + ":")
+        assert diagnostic.code[0] == "P" and diagnostic.code[1:].isdigit()
+        span = diagnostic.span
+        assert diagnostic.render().startswith(f"{span.source.path}:{span.line}:{span.column}: ")
 
 
 # ── the intervals the checks reason with ────────────────────────────────────

@@ -96,7 +96,7 @@ def _evaluate(program, record):
         return exc
     for card in result.scorecards:
         for node in card.nodes:
-            assert node.basis is not None
+            assert isinstance(node.basis, str) and node.basis.strip(), node.path  # every indicator says why
     return result
 
 
