@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 
+import attrs
 import click
 
 from . import datafiles, loader, progress
@@ -122,19 +123,31 @@ def _evaluate(program, batch):
             yield position, raw
             continue
         try:
-            yield position, program.evaluate(raw, position, lenient=batch.lenient)
+            result = program.evaluate(raw, position, lenient=batch.lenient)
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
             yield position, _located(exc, batch, raw)
+            continue
+        if result.warnings and batch.locate is not None:
+            result.warnings = _warnings_located(result.warnings, batch, raw)
+        yield position, result
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
-    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
-    where = batch.locate(raw, error.key) if batch.locate is not None else None
-    if where:
-        error.message += f"（{where}）"
+    """Add where each bad value sits in a table (``第 7 行 AH 列``) to the message, and to its warnings."""
+    if batch.locate is not None:
+        error.locate(lambda key: batch.locate(raw, key))
+        error.warnings = _warnings_located(error.warnings, batch, raw)
     return error
+
+
+def _warnings_located(warnings, batch, raw) -> tuple:
+    out = []
+    for warning in warnings:
+        where = batch.locate(raw, warning.key)
+        out.append(attrs.evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+    return tuple(out)
 
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
@@ -150,6 +163,8 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
                 if isinstance(item, RecordError):
                     failed = True
                     bar.say(item.render())
+                for warning in item.warnings:
+                    bar.say(_record_named(warning, item.record if isinstance(item, RecordError) else item.name).render())
                 bar.advance()
                 yield position, item
 
@@ -204,8 +219,16 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
 def _as_json(item, scorecards):
     if isinstance(item, RecordError):
-        return {"record": item.record, "error": item.to_json()}
+        out = {"record": item.record, "error": item.to_json()}
+        if item.warnings:
+            out["warnings"] = [warning.to_json() for warning in item.warnings]
+        return out
     return item.to_json(scorecards)
+
+
+def _record_named(warning, record):
+    """A warning names its record as the output does (a failed record's position is known only here)."""
+    return warning if warning.record == record or record is None else attrs.evolve(warning, record=record)
 
 
 # ── template ────────────────────────────────────────────────────────────────

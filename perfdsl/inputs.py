@@ -17,8 +17,9 @@ import attrs
 
 from . import nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
-from .errors import DataValueError
+from .errors import DataValueError, MissingInput
 from .model import InputSpec, Model
+from .plausibility import Plausibility, percent_hint
 from .resolve import nearest
 from .runtime import MISSING
 from .unparse import expression
@@ -36,6 +37,7 @@ class Record:
     notes: dict  # input name → the note that came with its value
     name: object  # the record's name, or its 1-based position
     units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
+    warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
 
 
 class _Invalid(Exception):
@@ -162,6 +164,7 @@ class RecordReader:
         self.fields = tuple(_field(spec) for spec in model.inputs)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
+        self.plausibility = Plausibility(model)
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
         """Convert `record` (a dict); raise `DataValueError` naming the record and every bad key."""
@@ -180,19 +183,29 @@ class RecordReader:
         for field in self.fields:
             name = field[0]
             values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
-        if not problems and self.bounded:
-            problems.extend(_range_problems(self.model, self.bounded, values))
+        if self.bounded:
+            problems.extend(_range_problems(self.model, self.bounded, values, record))
         name = position
         own_key = self.model.record
         if own_key is not None:
             own = values.get(own_key)
             if own is not None and own is not MISSING:
                 name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
-        if problems:
-            message = "；".join(text if text.startswith("未知的键") else f"`{key}` {text}" for key, text in problems)
-            raise DataValueError(message, key=problems[0][0], record=name)
+        warnings = self.plausibility.check(record, values, name, skip=frozenset(key for key, _ in problems))
         slots = tuple([values[n] for n in self.names])
-        return Record(slots, values, notes, name, units)
+        if problems:
+            texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
+            missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
+            raise DataValueError.listing(texts, missing, record=name, warnings=warnings)
+        return Record(slots, values, notes, name, units, warnings)
+
+    def _missing(self, record: Record, reported: set) -> list[str]:
+        """The inputs the rules need that `record` leaves out, besides the keys already `reported`."""
+        from .interp import problems  # the interpreter knows which inputs the indicators that apply read
+
+        keys = [error.key for error in problems(self.model, record)
+                if isinstance(error, MissingInput) and error.key not in reported]
+        return sorted(keys, key=lambda key: self.names.index(key.split("[")[0]))
 
 
 def _field(spec: InputSpec) -> tuple:
@@ -250,6 +263,7 @@ def _read_list(spec, items, raw, key, problems, notes, units, lenient) -> tuple:
         where = f"{key}[{number}]"
         if not isinstance(item, dict):
             problems.append((where, f"应为对象（键为 {'、'.join(names)}），得到 {_show(item)[:40]}"))
+            out.append(MISSING)  # keeps the items numbered as written
             continue
         for field_key in item:
             if field_key not in names and not str(field_key).startswith("_"):
@@ -266,26 +280,35 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
     return RecordReader(model).read(record, position, lenient)
 
 
-def _range_problems(model: Model, bounded, values: dict):
+def _range_problems(model: Model, bounded, values: dict, raw: dict):
     for spec in bounded:
         value = values.get(spec.name)
         if value is MISSING or value is None:
             continue
         if spec.fields:
+            written = _unwrap(raw.get(spec.name))
             for number, item in enumerate(value, start=1):
+                if not isinstance(item, tuple):
+                    continue
                 fields = {field.name: item[field.slot] for field in spec.fields}
+                given = written[number - 1] if isinstance(written, list) and number <= len(written) else {}
                 for field in spec.fields:
-                    yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec)
+                    yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec,
+                                             given.get(field.name) if isinstance(given, dict) else None)
             continue
-        yield from _out_of_range(model, spec, values, spec.name)
+        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name))
 
 
-def _out_of_range(model, spec, values, key, within=None):
+def _unwrap(raw):
+    return raw["value"] if isinstance(raw, dict) and "value" in raw else raw
+
+
+def _out_of_range(model, spec, values, key, within=None, raw=None):
     """A problem if `spec`'s value lies outside its bounds (which may name other inputs or fields)."""
     from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
 
     value = values.get(spec.name)
-    if value is MISSING or value is None or (spec.low is None and spec.high is None):
+    if value is MISSING or value is None or isinstance(value, tuple) or (spec.low is None and spec.high is None):
         return
     scope = values if within is not None else None
     low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
@@ -294,10 +317,11 @@ def _out_of_range(model, spec, values, key, within=None):
                                        (spec.high, high, value > high if high is not None else False, "超过")):
         if not beyond:
             continue
+        hint = percent_hint(spec, raw)
         if _names_another(bound):  # say which figure the limit is: a default may have stood in for it
-            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{_shown_value(spec, limit)}）")
+            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{_shown_value(spec, limit)}）{hint}")
         else:
-            yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}")
+            yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}{hint}")
         return
 
 

@@ -251,5 +251,11 @@ def test_metadata_columns_are_ignored_and_a_data_cell_locates_its_error(chaoan, 
     result = run("eval", RULESET, data, "--format", "json")
     assert result.exit_code == 1
     out, = json.loads(result.stdout)
-    assert out == {"record": "甲", "error": {"message": '`项目总数` 应为非负整数，得到 "十四"（第 2 行 C 列）',
-                                          "key": "项目总数"}}
+    assert out["record"] == "甲" and out["error"]["key"] == "项目总数"
+    bad, missing = out["error"]["message"].split("；")
+    assert bad == '`项目总数` 应为非负整数，得到 "十四"（第 2 行 C 列）'
+    # every input the rules need that the sheet has no column for, in declaration order, in the same report
+    needed = [spec.name for spec in chaoan.model.inputs
+              if spec.default is None and spec.name not in ("单位", "项目总数", "项目完成数", "年度")
+              and not spec.name.startswith("提前下达")]
+    assert missing == "缺少输入 " + "、".join(f"`{name}`" for name in needed) + "（第 2 行）"

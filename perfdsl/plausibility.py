@@ -1,0 +1,474 @@
+"""Plausibility at the door: figures whose size says they were typed in the wrong unit.
+
+Two slips change a score and raise no error by themselves:
+
+* an amount typed in 元 where the ruleset reads 万元, or the reverse — the figure is 10⁴ times
+  too large or too small (`P520`);
+* a rate typed as a percent number, ``95`` for ``95%``, read as 9500% (`P521`).
+
+The rules are read from the model, never from input names.  For `P520` they are the
+*relations* the rules score: every division of one amount by another in a derived value or a
+rule that decides a score (``支出 / (收入 + 结转)``, ``(本年 - 上年) / 上年``, ``ratio 在用 / 总额``).
+A relation is implausible when its value is far beyond any value such a ratio takes — a part
+of its whole, an execution rate, a change from one year to the next — and the warning names
+the one amount whose ×10⁴ or ÷10⁴ brings it back to an ordinary size::
+
+    疑似 元/万元 混用：预算支出决算数 6440687.91万元 使 部门预算支出率 = 976021.23%；若为 6440687.91元 则为 97.60%
+
+Only the *high* side is judged.  A ratio far below its ordinary size is a real record as often
+as a slip (a carry-over of 0.0027% of the budget, a department that spent almost nothing), and a
+comparison of two amounts (决算 ≤ 预算) says nothing about their sizes; warning on them would
+raise false alarms on records that are simply extreme, and a warning that cries wolf is
+ignored.  docs/data.md says what is and is not caught, and why.
+
+Thresholds, in units of the relation's scale `u` (1, or the largest threshold the rules compare
+it with, if larger):
+
+* a proportion (a division whose numerator is not a difference) is implausible above 20u
+  (2000%): parts of a whole, spending against a budget and carry-over against income do not get
+  there, while an amount 10⁴ too large puts a 2.4% carry-over rate at 240;
+* a change (``(A - B) / B``, ``A / B - 1``) above 1000u: a small base makes large changes real
+  (a carry-over that grew from 100 元 to 1000 万元), but not 10⁴ times the ordinary ones;
+* the correction must bring the relation to at most 10u.
+
+For `P521` a rate written as a plain number (not ``"95%"``, not a percent-formatted cell) is
+suspect when it exceeds 5u and reads as an ordinary rate once divided by 100.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+import attrs
+
+from . import nodes
+from .decimals import CONTEXT, MONEY_UNITS, money, percent, percent_as_given, plain
+from .runtime import MISSING
+
+WAN = Decimal(10000)
+PROPORTION_LIMIT = Decimal(20)
+CHANGE_LIMIT = Decimal(1000)
+ORDINARY = Decimal(10)
+RATE_LIMIT = Decimal(5)
+
+
+@attrs.frozen
+class DataWarning:
+    """A figure of one record that looks like a slip: what it is, and the likely fix."""
+
+    code: str
+    message: str
+    key: str
+    record: object = None
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.message, "key": self.key}
+
+    def render(self) -> str:
+        where = f"记录 {self.record}" if self.record is not None else "记录"
+        return f"{where}，键 `{self.key}`: 警告[{self.code}]: {self.message}"
+
+
+class _Skip(Exception):
+    """A relation that cannot be valued for this record (a value missing, a zero divisor)."""
+
+
+class _Unsupported(Exception):
+    """An expression outside the arithmetic subset relations are valued with."""
+
+
+@attrs.frozen
+class Relation:
+    """A division of amounts that decides a score, valued by `value` (a function of the record's values)."""
+
+    name: str  # the derived value or indicator it belongs to
+    kind: str  # "proportion" | "change"
+    value: object  # values → the division's value
+    shown: object  # values → what the message shows (the derived value, or the division)
+    shown_rate: bool
+    inputs: tuple[str, ...]  # money inputs it reads, numerator first
+    scale: Decimal
+
+    @property
+    def limit(self) -> Decimal:
+        return (CHANGE_LIMIT if self.kind == "change" else PROPORTION_LIMIT) * self.scale
+
+    def evaluate(self, values):
+        try:
+            with localcontext(CONTEXT):
+                return self.value(values)
+        except (_Skip, ArithmeticError):
+            return None
+
+    def display(self, values) -> str | None:
+        try:
+            with localcontext(CONTEXT):
+                value = self.shown(values)
+        except (_Skip, ArithmeticError):
+            return None
+        return percent(value) if self.shown_rate else plain(value)
+
+
+class Plausibility:
+    """The plausibility rules of one model, decided once; `check` applies them to a record."""
+
+    def __init__(self, model):
+        self.model = model
+        self.relations = tuple(_relations(model))
+        self.by_input: dict[str, list[Relation]] = {}
+        for relation in self.relations:
+            for name in relation.inputs:
+                self.by_input.setdefault(name, []).append(relation)
+        self.rates = tuple((spec, _scale(model, spec.name)) for spec in model.inputs if spec.type.kind == "rate")
+        self.rate_fields = tuple((spec, field) for spec in model.inputs for field in spec.fields
+                                 if field.type.kind == "rate")
+
+    def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
+        """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
+        found = []
+        if self.relations:
+            found += self._amounts(raw, values, skip)
+        for spec, scale in self.rates:
+            if spec.name not in skip:
+                warning = _percent_number(spec, scale, raw.get(spec.name), spec.name)
+                if warning is not None:
+                    found.append(warning)
+        for spec, field in self.rate_fields:
+            items = _unwrap(raw.get(spec.name))
+            if not isinstance(items, list):
+                continue
+            for number, item in enumerate(items, start=1):
+                key = f"{spec.name}[{number}].{field.name}"
+                if isinstance(item, dict) and key not in skip:
+                    warning = _percent_number(field, Decimal(1), item.get(field.name), key)
+                    if warning is not None:
+                        found.append(warning)
+        return tuple(attrs.evolve(w, record=record) for w in found)
+
+    # ── 元 / 万元 ─────────────────────────────────────────────────────────────
+
+    def _amounts(self, raw, values, skip):
+        wrong = []
+        for relation in self.relations:
+            value = relation.evaluate(values)
+            if value is not None and abs(value) > relation.limit:
+                wrong.append(relation)
+        if not wrong:
+            return []
+        # every single-amount correction that brings some implausible relation back, with what it fixes
+        fixes: dict[tuple[str, Decimal], list[Relation]] = {}
+        for relation in wrong:
+            for name in relation.inputs:
+                amount = values.get(name)
+                if name in skip or type(amount) is not Decimal or amount == 0:
+                    continue
+                for factor in (Decimal("0.0001"), WAN):
+                    corrected = dict(values)
+                    corrected[name] = amount * factor
+                    value = relation.evaluate(corrected)
+                    if value is not None and abs(value) <= ORDINARY * relation.scale:
+                        fixes.setdefault((name, factor), []).append(relation)
+        ranked = sorted(fixes, key=lambda c: self._rank(c, fixes[c], raw, values))
+        explained: dict[Relation, tuple[str, Decimal]] = {}
+        for candidate in ranked:
+            for relation in fixes[candidate]:
+                explained.setdefault(relation, candidate)
+        ranks = {candidate: self._rank(candidate, fixes[candidate], raw, values)[:2] for candidate in ranked}
+        out = []
+        for candidate in ranked:
+            mine = [r for r in fixes[candidate] if explained.get(r) == candidate]
+            if mine:  # an equally likely reading of the same figures is named too
+                others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != candidate[0]
+                                 and ranks[c] == ranks[candidate]})
+                out.append(self._amount_warning(candidate, mine, others, raw, values))
+        return out
+
+    def _rank(self, candidate, fixed, raw, values):
+        """Best first: fixes the most relations, breaks none, written in a unit unlike its neighbours', in order."""
+        name, factor = candidate
+        corrected = dict(values)
+        corrected[name] = values[name] * factor
+        broken = 0
+        for relation in self.by_input.get(name, ()):
+            before, after = relation.evaluate(values), relation.evaluate(corrected)
+            if after is not None and abs(after) > relation.limit and (before is None or abs(before) <= relation.limit):
+                broken += 1
+        return (-(len(fixed) - broken), -_odd_unit(name, factor, fixed, raw, self.model),
+                self.model.input(name).slot)
+
+    def _amount_warning(self, candidate, relations, others, raw, values) -> DataWarning:
+        name, factor = candidate
+        spec = self.model.input(name)
+        written_unit = _written_unit(raw.get(name)) or spec.type.unit or "元"
+        written = money(values[name], written_unit)
+        corrected = dict(values)
+        corrected[name] = values[name] * factor
+        other_unit = "元" if written_unit == "万元" else "万元"
+        if (factor < 1) == (written_unit == "万元"):  # the digits are right, the unit is not
+            alternative = plain(values[name] / MONEY_UNITS[written_unit]) + other_unit
+        else:
+            alternative = money(corrected[name], written_unit)
+        now = "、".join(f"{r.name} = {r.display(values)}" for r in relations)
+        then = "、".join(r.display(corrected) for r in relations)
+        both = "分别" if len(relations) > 1 else ""
+        message = f"疑似 元/万元 混用：{name} {written} 使 {now}；若为 {alternative} 则{both}为 {then}"
+        if others:
+            message += f"（也可能是 {'、'.join(others)} 的单位有误）"
+        return DataWarning("P520", message, name)
+
+
+def _odd_unit(name, factor, relations, raw, model) -> int:
+    """1 if `name` is written in a unit its relations' other amounts are not, and the correction undoes it."""
+    mine = _written_unit(raw.get(name)) or model.input(name).type.unit
+    if (factor < 1) != (mine == "万元"):
+        return 0
+    neighbours = {_written_unit(raw.get(other)) or model.input(other).type.unit
+                  for relation in relations for other in relation.inputs if other != name}
+    return int(bool(neighbours) and mine not in neighbours)
+
+
+def _percent_number(spec, scale: Decimal, raw, key: str) -> DataWarning | None:
+    """`P521` for a rate written as a plain number 5× its scale or more that is an ordinary rate as a percentage."""
+    raw = _unwrap(raw)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
+        return None
+    if isinstance(raw, str):
+        text = raw.strip().replace(",", "")
+        try:
+            number = Decimal(text)
+        except ArithmeticError:
+            return None
+    else:
+        number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if not number.is_finite() or not RATE_LIMIT * scale < abs(number) <= 100 * ORDINARY * scale:
+        return None
+    if _outside_range(spec, number):
+        return None  # the range check rejects it, with the same hint
+    shown = plain(number)
+    return DataWarning("P521", f"{key} = {shown}（读作 {percent_as_given(number)}）：是否应为 {shown}%？", key)
+
+
+def percent_hint(spec, raw) -> str:
+    """``：是否应为 95%？`` when a rate out of its range was written as a plain number that fits as a percentage."""
+    raw = _unwrap(raw)
+    if spec.type.kind != "rate" or isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
+        return ""
+    if isinstance(raw, str) and raw.strip().endswith(("%", "％")):
+        return ""
+    try:
+        number = Decimal(str(raw).strip().replace(",", ""))
+    except ArithmeticError:
+        return ""
+    if number.is_finite() and number != 0 and not _outside_range(spec, number / 100):
+        return f"：是否应为 {plain(number)}%？"
+    return ""
+
+
+def _outside_range(spec, value: Decimal) -> bool:
+    """Whether `value` breaks a constant bound of `spec` (bounds naming other inputs are not judged here)."""
+    for bound, beyond in ((spec.low, lambda b: value < b), (spec.high, lambda b: value > b)):
+        if isinstance(bound, nodes.Num) and beyond(bound.value):
+            return True
+    return False
+
+
+def _unwrap(raw):
+    if isinstance(raw, dict) and "value" in raw:
+        return raw["value"]
+    return raw
+
+
+def _written_unit(raw) -> str | None:
+    raw = _unwrap(raw)
+    if isinstance(raw, str):
+        text = raw.strip()
+        for unit in ("万元", "元"):
+            if text.endswith(unit):
+                return unit
+    return None
+
+
+# ── the relations a model scores ─────────────────────────────────────────────
+
+
+def _rule_roots(indicator):
+    """The expressions that decide an indicator's score (its `show` lines do not)."""
+    roots = []
+    if indicator.applies is not None:
+        roots.append(indicator.applies.condition)
+    for guard in indicator.guards:
+        roots += [guard.condition, guard.score]
+    if indicator.rule is not None:
+        roots.append(indicator.rule)
+    return roots
+
+
+def _indicators(model):
+    for card in model.scorecards:
+        for node in card.nodes:
+            if node.indicator is not None:
+                yield node.name, node.indicator
+            if node.each is not None:
+                yield node.name, node.each.template
+
+
+def _relations(model):
+    lets_scored: list[str] = []
+    rule_roots = []
+    for name, indicator in _indicators(model):
+        for root in _rule_roots(indicator):
+            rule_roots.append((name, root))
+            _collect_lets(model, root, lets_scored)
+    seen = set()
+    for let_name in lets_scored:
+        let = model.let(let_name)
+        for relation in _divisions(model, let.expr, let_name, let.expr):
+            if relation is not None and id(relation[0]) not in seen:
+                seen.add(id(relation[0]))
+                yield relation[1]
+    for name, root in rule_roots:
+        for node in nodes.walk(root):
+            if isinstance(node, nodes.RatioRule) and _money(model, node.numerator) and _money(model, node.denominator):
+                division = nodes.Binary(op="/", left=node.numerator, right=node.denominator)
+                built = _relation(model, division, None, name, division, parent=None)
+                if built is not None:
+                    yield built
+        for relation in _divisions(model, root, None, None, label=name):
+            if relation is not None and id(relation[0]) not in seen:
+                seen.add(id(relation[0]))
+                yield relation[1]
+
+
+def _collect_lets(model, root, out: list):
+    for node in nodes.walk(root):
+        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in out:
+            out.append(node.name)
+            _collect_lets(model, model.let(node.name).expr, out)
+
+
+def _divisions(model, expr, let_name, let_expr, label=None, parent=None):
+    """(division, Relation) for every division of amounts in `expr` (a let's body or a rule)."""
+    if isinstance(expr, nodes.Binary) and expr.op == "/" and _money(model, expr.left) and _money(model, expr.right):
+        yield expr, _relation(model, expr, let_name, let_name or label, let_expr, parent)
+    for field in attrs.fields(type(expr)):
+        value = getattr(expr, field.name)
+        children = value if isinstance(value, tuple) else (value,)
+        for child in children:
+            if isinstance(child, nodes.Node):
+                yield from _divisions(model, child, let_name, let_expr, label, expr)
+
+
+def _relation(model, division, let_name, name, let_expr, parent):
+    try:
+        value = _compile(model, division)
+        shown = _compile(model, let_expr) if let_name is not None and _single_division(model, let_expr) else value
+    except _Unsupported:
+        return None
+    change = (isinstance(division.left, nodes.Binary) and division.left.op == "-") or (
+        isinstance(parent, nodes.Binary) and parent.op in "+-" and parent.left is division
+        and isinstance(parent.right, nodes.Num))
+    shown_type = model.types.get(id(let_expr)) if shown is not value else None
+    inputs = _money_inputs(model, division.left) + [n for n in _money_inputs(model, division.right)]
+    ordered = tuple(dict.fromkeys(inputs))
+    scale = _scale(model, let_name) if let_name is not None else Decimal(1)
+    shown_rate = shown is value or (shown_type is not None and shown_type.kind == "rate")  # 元 / 元 is a rate
+    return Relation(name, "change" if change else "proportion", value, shown, shown_rate, ordered, scale)
+
+
+def _single_division(model, expr) -> bool:
+    count = sum(1 for node in nodes.walk(expr) if isinstance(node, nodes.Binary) and node.op == "/"
+                and _money(model, node.left) and _money(model, node.right))
+    return count == 1
+
+
+def _money(model, expr) -> bool:
+    vtype = model.types.get(id(expr))
+    return vtype is not None and vtype.kind == "money"
+
+
+def _money_inputs(model, expr) -> list[str]:
+    out = []
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name):
+            spec = model.input(node.name)
+            if spec is not None and spec.type.kind == "money":
+                out.append(node.name)
+            elif spec is None and model.let(node.name) is not None:
+                out += _money_inputs(model, model.let(node.name).expr)
+    return out
+
+
+def _scale(model, name: str) -> Decimal:
+    """1, or the largest literal the rules compare `name` with (band thresholds, `above`, `>=`, `/ 90%`)."""
+    found = [Decimal(1)]
+
+    def literal(expr):
+        if isinstance(expr, nodes.Num):
+            found.append(abs(expr.value))
+
+    def named(expr) -> bool:
+        return isinstance(expr, nodes.Name) and expr.name == name
+
+    for _, indicator in _indicators(model):
+        for root in _rule_roots(indicator):
+            for node in nodes.walk(root):
+                if isinstance(node, nodes.BandsRule) and named(node.subject):
+                    for arm in node.arms:
+                        if arm.threshold is not None:
+                            literal(arm.threshold)
+                elif isinstance(node, nodes.PerSpec) and named(node.subject) and node.threshold is not None:
+                    literal(node.threshold)
+                elif isinstance(node, nodes.Compare) and (named(node.left) or named(node.right)):
+                    literal(node.right if named(node.left) else node.left)
+                elif isinstance(node, nodes.Binary) and node.op == "/" and named(node.left):
+                    literal(node.right)
+    return max(found)
+
+
+def _compile(model, expr):
+    """`expr` (arithmetic on inputs, derived values and literals) as a function of the values dict."""
+    if isinstance(expr, nodes.Num):
+        constant = expr.value
+        return lambda values: constant
+    if isinstance(expr, nodes.Name):
+        if model.input(expr.name) is not None:
+            name = expr.name
+
+            def read(values):
+                value = values.get(name, MISSING)
+                if type(value) is not Decimal:
+                    raise _Skip
+                return value
+
+            return read
+        let = model.let(expr.name)
+        if let is None:
+            raise _Unsupported
+        return _compile(model, let.expr)
+    if isinstance(expr, nodes.Neg):
+        inner = _compile(model, expr.operand)
+        return lambda values: -inner(values)
+    if isinstance(expr, nodes.Binary):
+        left, right = _compile(model, expr.left), _compile(model, expr.right)
+        if expr.op == "+":
+            return lambda values: left(values) + right(values)
+        if expr.op == "-":
+            return lambda values: left(values) - right(values)
+        if expr.op == "*":
+            return lambda values: left(values) * right(values)
+
+        def divide(values):
+            divisor = right(values)
+            if divisor == 0:
+                raise _Skip
+            return left(values) / divisor
+
+        return divide
+    if isinstance(expr, nodes.Call) and expr.func in ("min", "max", "abs") and expr.args \
+            and not isinstance(expr.args[0], nodes.Query):
+        parts = [_compile(model, arg) for arg in expr.args]
+        if expr.func == "abs":
+            return lambda values: abs(parts[0](values))
+        pick = min if expr.func == "min" else max
+        return lambda values: pick(part(values) for part in parts)
+    raise _Unsupported
