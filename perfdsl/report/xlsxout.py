@@ -1,7 +1,8 @@
 """Excel: a 汇总 sheet with one row per record, and a 评分表 sheet for each of the first `sheets` records.
 
 The 汇总 row holds the record's position, name, each scorecard's total and
-grade, and the error of a record that could not be scored.  A 评分表 sheet is
+grade, the error of a record that could not be scored, and the warnings of
+figures that look like a slip.  A 评分表 sheet is
 the official layout: 一级/二级/三级指标, 权重 (and the weight before
 reallocation where it changed), 得分, 依据, one block per scorecard with its
 合计.  Scores are numbers, shown with the ruleset's precision.
@@ -75,6 +76,7 @@ class _Styles:
         self.title = Font(bold=True, size=13)
         self.link = Font(color="0563C1", underline="single")
         self.error = Font(color="C00000")
+        self.warning = Font(color="C65911")
         self.fill = PatternFill("solid", fgColor="DDEBF7")
         self.group = PatternFill("solid", fgColor="F2F2F2")
         self.wrap = Alignment(wrap_text=True, vertical="top")
@@ -110,7 +112,7 @@ def _summary_layout(sheet, summary: Summary):
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "C2"
-    widths = {"position": 6, "name": 34, "grade": 8, "error": 80}
+    widths = {"position": 6, "name": 34, "grade": 8, "error": 80, "warning": 80}
     for number, (kind, text) in enumerate(zip(summary.kinds(), summary.header()), start=1):
         width = widths.get(kind, 10)
         sheet.column_dimensions[get_column_letter(number)].width = max(width, display_width(text) + 2)
@@ -130,6 +132,8 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
             cells.append(cell)
         elif kind == "error" and value:
             cells.append(styles.cell(sheet, value, font=styles.error))
+        elif kind == "warning" and value:
+            cells.append(styles.cell(sheet, value, font=styles.warning))
         else:
             cells.append(styles.cell(sheet, value))
     return cells
