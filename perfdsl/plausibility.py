@@ -44,6 +44,7 @@ import attrs
 from . import nodes
 from .decimals import CONTEXT, MONEY_UNITS, money, percent, percent_as_given, plain
 from .runtime import MISSING
+from .unparse import expression
 
 WAN = Decimal(10000)
 PROPORTION_LIMIT = Decimal(20)
@@ -109,16 +110,51 @@ class Relation:
         return percent(value) if self.shown_rate else plain(value)
 
 
+@attrs.frozen
+class Comparison:
+    """A comparison of amounts that decides a score (``决算 <= 预算``): judged only with evidence of a slip."""
+
+    text: str  # as the ruleset writes it
+    left: object
+    right: object
+    op: str
+    inputs: tuple[str, ...]
+
+    def sides(self, values):
+        try:
+            with localcontext(CONTEXT):
+                return self.left(values), self.right(values)
+        except (_Skip, ArithmeticError):
+            return None
+
+    def apart(self, values) -> Decimal | None:
+        """How many times the larger side is the smaller (None when a side is 0 or cannot be valued)."""
+        sides = self.sides(values)
+        if sides is None or sides[0] <= 0 or sides[1] <= 0:
+            return None
+        return max(sides) / min(sides)
+
+    def holds(self, values) -> bool | None:
+        sides = self.sides(values)
+        return None if sides is None else _COMPARE[self.op](*sides)
+
+
+_COMPARE = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+            ">=": lambda a, b: a >= b, "==": lambda a, b: a == b, "!=": lambda a, b: a != b}
+
+
 class Plausibility:
     """The plausibility rules of one model, decided once; `check` applies them to a record."""
 
     def __init__(self, model):
         self.model = model
         self.relations = tuple(_relations(model))
-        self.by_input: dict[str, list[Relation]] = {}
-        for relation in self.relations:
+        self.comparisons = tuple(_comparisons(model))
+        self.by_input: dict[str, list] = {}
+        for relation in self.relations + self.comparisons:
             for name in relation.inputs:
                 self.by_input.setdefault(name, []).append(relation)
+        self.amounts = tuple(spec.name for spec in model.inputs if spec.type.kind == "money")
         self.rates = tuple((spec, _scale(model, spec.name)) for spec in model.inputs if spec.type.kind == "rate")
         self.rate_fields = tuple((spec, field) for spec in model.inputs for field in spec.fields
                                  if field.type.kind == "rate")
@@ -126,8 +162,10 @@ class Plausibility:
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
         """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
         found = []
-        if self.relations:
-            found += self._amounts(raw, values, skip)
+        if self.by_input:
+            found += self._too_large(raw, values, skip)
+            warned = {w.key for w in found}
+            found += self._odd_amounts(raw, values, skip | warned)
         for spec, scale in self.rates:
             if spec.name not in skip:
                 warning = _percent_number(spec, scale, raw.get(spec.name), spec.name)
@@ -145,9 +183,9 @@ class Plausibility:
                         found.append(warning)
         return tuple(attrs.evolve(w, record=record) for w in found)
 
-    # ── 元 / 万元 ─────────────────────────────────────────────────────────────
+    # ── 元 / 万元: a relation far too large ──────────────────────────────────
 
-    def _amounts(self, raw, values, skip):
+    def _too_large(self, raw, values, skip):
         wrong = []
         for relation in self.relations:
             value = relation.evaluate(values)
@@ -162,69 +200,204 @@ class Plausibility:
                 amount = values.get(name)
                 if name in skip or type(amount) is not Decimal or amount == 0:
                     continue
-                for factor in (Decimal("0.0001"), WAN):
-                    corrected = dict(values)
-                    corrected[name] = amount * factor
-                    value = relation.evaluate(corrected)
+                for factor in (TEN_THOUSANDTH, WAN):
+                    value = relation.evaluate(_with(values, name, amount * factor))
                     if value is not None and abs(value) <= ORDINARY * relation.scale:
                         fixes.setdefault((name, factor), []).append(relation)
-        ranked = sorted(fixes, key=lambda c: self._rank(c, fixes[c], raw, values))
+        forms = _forms(raw, self.amounts, self.model)
+        ranks = {candidate: self._rank(candidate, fixes[candidate], values, forms) for candidate in fixes}
+        ranked = sorted(fixes, key=ranks.get)
         explained: dict[Relation, tuple[str, Decimal]] = {}
         for candidate in ranked:
             for relation in fixes[candidate]:
                 explained.setdefault(relation, candidate)
-        ranks = {candidate: self._rank(candidate, fixes[candidate], raw, values)[:2] for candidate in ranked}
         out = []
         for candidate in ranked:
             mine = [r for r in fixes[candidate] if explained.get(r) == candidate]
             if mine:  # an equally likely reading of the same figures is named too
                 others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != candidate[0]
-                                 and ranks[c] == ranks[candidate]})
-                out.append(self._amount_warning(candidate, mine, others, raw, values))
+                                 and ranks[c][:2] == ranks[candidate][:2]})
+                name, factor = candidate
+                out.append(self._warning(name, factor, mine, raw, values,
+                                         f"（也可能是 {'、'.join(others)} 的单位有误）" if others else ""))
         return out
 
-    def _rank(self, candidate, fixed, raw, values):
-        """Best first: fixes the most relations, breaks none, written in a unit unlike its neighbours', in order."""
+    def _rank(self, candidate, fixed, values, forms):
+        """Best first: fixes the most relations, breaks none, written unlike the record's other amounts, in order."""
         name, factor = candidate
-        corrected = dict(values)
-        corrected[name] = values[name] * factor
+        corrected = _with(values, name, values[name] * factor)
         broken = 0
         for relation in self.by_input.get(name, ()):
+            if isinstance(relation, Comparison):
+                continue
             before, after = relation.evaluate(values), relation.evaluate(corrected)
             if after is not None and abs(after) > relation.limit and (before is None or abs(before) <= relation.limit):
                 broken += 1
-        return (-(len(fixed) - broken), -_odd_unit(name, factor, fixed, raw, self.model),
-                self.model.input(name).slot)
+        odd = any(f == factor for f, _ in _evidence(name, values, forms, self.model, self))
+        return (-(len(fixed) - broken), -int(odd), self.model.input(name).slot)
 
-    def _amount_warning(self, candidate, relations, others, raw, values) -> DataWarning:
-        name, factor = candidate
+    # ── 元 / 万元: an amount written unlike the others, that moves what it is compared with ──
+
+    def _odd_amounts(self, raw, values, skip):
+        """Amounts with evidence of a slip — fractions of a 分 in 元, a unit unlike the record's other amounts —
+        that, read in the other unit, leave every relation and comparison they decide at an ordinary size."""
+        forms = None
+        out = []
+        for name in self.amounts:
+            if name in skip or name not in self.by_input or type(values.get(name)) is not Decimal \
+                    or values[name] == 0:
+                continue
+            if forms is None:
+                forms = _forms(raw, self.amounts, self.model)
+            for factor, why in _evidence(name, values, forms, self.model, self):
+                moved = _settled(self.by_input[name], values, _with(values, name, values[name] * factor))
+                if moved:
+                    out.append(self._warning(name, factor, moved, raw, values, "", why))
+                    break
+        return out
+
+    def _warning(self, name, factor, relations, raw, values, tail="", why="") -> DataWarning:
         spec = self.model.input(name)
         written_unit = _written_unit(raw.get(name)) or spec.type.unit or "元"
         written = money(values[name], written_unit)
-        corrected = dict(values)
-        corrected[name] = values[name] * factor
+        corrected = _with(values, name, values[name] * factor)
         other_unit = "元" if written_unit == "万元" else "万元"
         if (factor < 1) == (written_unit == "万元"):  # the digits are right, the unit is not
             alternative = plain(values[name] / MONEY_UNITS[written_unit]) + other_unit
         else:
             alternative = money(corrected[name], written_unit)
-        now = "、".join(f"{r.name} = {r.display(values)}" for r in relations)
-        then = "、".join(r.display(corrected) for r in relations)
+        now = "、".join(_shown(r, values) for r in relations)
+        then = "、".join(_shown(r, corrected, value_only=True) for r in relations)
         both = "分别" if len(relations) > 1 else ""
-        message = f"疑似 元/万元 混用：{name} {written} 使 {now}；若为 {alternative} 则{both}为 {then}"
-        if others:
-            message += f"（也可能是 {'、'.join(others)} 的单位有误）"
+        reason = f"（{why}）" if why else ""
+        message = f"疑似 元/万元 混用：{name} {written}{reason} 使 {now}；若为 {alternative} 则{both}为 {then}{tail}"
         return DataWarning("P520", message, name)
 
 
-def _odd_unit(name, factor, relations, raw, model) -> int:
-    """1 if `name` is written in a unit its relations' other amounts are not, and the correction undoes it."""
-    mine = _written_unit(raw.get(name)) or model.input(name).type.unit
-    if (factor < 1) != (mine == "万元"):
-        return 0
-    neighbours = {_written_unit(raw.get(other)) or model.input(other).type.unit
-                  for relation in relations for other in relation.inputs if other != name}
-    return int(bool(neighbours) and mine not in neighbours)
+TEN_THOUSANDTH = Decimal("0.0001")
+
+
+def _with(values: dict, name: str, value) -> dict:
+    out = dict(values)
+    out[name] = value
+    return out
+
+
+def _settled(relations, values, corrected) -> list | None:
+    """The relations a correction changes, if it leaves every one at an ordinary size (else None): a ratio 0
+    or between 0.1% and 10 times its scale, two compared amounts within 10 times of each other."""
+    moved = []
+    for relation in relations:
+        if isinstance(relation, Comparison):
+            before, after = relation.apart(values), relation.apart(corrected)
+            if after is not None and after > ORDINARY:
+                return None
+            if before is not None and after is not None and before >= ORDINARY ** 3:
+                moved.append(relation)
+            continue
+        before, after = relation.evaluate(values), relation.evaluate(corrected)
+        if after is None:
+            continue
+        if after != 0 and not SMALLEST <= abs(after) <= ORDINARY * relation.scale:
+            return None
+        if before != after:
+            moved.append(relation)
+    return moved or None
+
+
+SMALLEST = Decimal("0.001")
+
+
+def _shown(relation, values, value_only=False) -> str:
+    if isinstance(relation, Comparison):
+        holds = relation.holds(values)
+        outcome = "成立" if holds else "不成立"
+        return outcome if value_only else f"{relation.text} {outcome}"
+    shown = relation.display(values)
+    return shown if value_only else f"{relation.name} = {shown}"
+
+
+#: How a record writes an amount: a plain number (in the declared unit) or a string in 元 or 万元.
+PLAIN = "plain"
+#: A record keeps to one way of writing its amounts when at least this many others all share it.
+CONVENTION = 5
+#: An amount this many times the largest of (at least `CONVENTION`) others was typed in the smaller unit.
+OUTLIER = 100
+
+
+def _forms(raw: dict, amounts, model) -> dict:
+    """How `raw` writes each of its amounts (``plain``, ``元``, ``万元``)."""
+    out = {}
+    for name in amounts:
+        if name in raw:
+            out[name] = _written_unit(raw[name]) or PLAIN
+    return out
+
+
+def _evidence(name, values, forms, model, rules):
+    """(factor, why) readings of amount `name` that the way the record writes it suggests, strongest first.
+
+    * fractions of a 分 in a 元 amount: the digits are 万元 (×10⁴);
+    * 100 times the largest of the record's other amounts (at least five): the digits are 元 (÷10⁴);
+    * the record writes every other amount one way (at least five of them), this one another;
+    * every relation of the record is written in one unit throughout — each its own — except this
+      amount's, where only it differs from the rest (at least three other relations agree with themselves).
+    """
+    spec = model.input(name)
+    form = forms.get(name)
+    value = values[name]
+    if spec.type.unit == "元" and form in (PLAIN, "元") and value != value.quantize(Decimal("0.01")):
+        yield WAN, "精确到分以下，像是以万元填写"
+    rest = [abs(v) for other, v in values.items()
+            if other != name and other in forms and type(v) is Decimal and v != 0]
+    if len(rest) >= CONVENTION and abs(value) >= OUTLIER * max(rest):
+        yield TEN_THOUSANDTH, f"是其余 {len(rest)} 个金额中最大者的 {int(abs(value) / max(rest))} 倍"
+    others = [f for other, f in forms.items() if other != name]
+    if len(others) >= CONVENTION and len(set(others)) == 1 and others[0] != form:
+        said = "不带单位的数字" if others[0] == PLAIN else f"“…{others[0]}”"
+        yield from _readings(spec, form, others[0], f"其余 {len(others)} 个金额都写作{said}")
+        return
+    usual = _relation_form(name, forms, rules)
+    if usual is not None and usual != form:
+        said = "不带单位的数字" if usual == PLAIN else f"“…{usual}”"
+        yield from _readings(spec, form, usual, f"与它相比的金额都写作{said}")
+
+
+def _readings(spec, form, usual, why):
+    mine = form if form != PLAIN else spec.type.unit
+    theirs = usual if usual != PLAIN else spec.type.unit
+    if mine != theirs:
+        yield (WAN if mine == "元" else TEN_THOUSANDTH), why
+    else:  # the same unit written another way: the digits may be of either unit
+        yield WAN, why
+        yield TEN_THOUSANDTH, why
+
+
+#: At least this many other relations must each keep to one way of writing their amounts.
+CONSISTENT_RELATIONS = 3
+
+
+def _relation_form(name, forms, rules) -> str | None:
+    """How the other amounts of `name`'s relations are written, if the record is consistent everywhere else."""
+    def written(relation, without=None):
+        return {forms[n] for n in relation.inputs if n in forms and n != without}
+
+    mine = rules.by_input.get(name, ())
+    usual = set()
+    for relation in mine:
+        usual |= written(relation, name)
+    if len(usual) != 1:
+        return None
+    consistent = 0
+    for relation in rules.relations + rules.comparisons:
+        if relation in mine:
+            continue
+        seen = written(relation)
+        if len(seen) > 1:
+            return None
+        if len([n for n in relation.inputs if n in forms]) >= 2:
+            consistent += 1
+    return usual.pop() if consistent >= CONSISTENT_RELATIONS else None
 
 
 def _percent_number(spec, scale: Decimal, raw, key: str) -> DataWarning | None:
@@ -337,6 +510,28 @@ def _relations(model):
             if relation is not None and id(relation[0]) not in seen:
                 seen.add(id(relation[0]))
                 yield relation[1]
+
+
+def _comparisons(model):
+    """Every comparison of two amounts (neither a literal) in the rules, or in derived values they read."""
+    roots = [root for _, indicator in _indicators(model) for root in _rule_roots(indicator)]
+    lets: list[str] = []
+    for root in roots:
+        _collect_lets(model, root, lets)
+    roots += [model.let(name).expr for name in lets]
+    seen = set()
+    for root in roots:
+        for node in nodes.walk(root):
+            if (isinstance(node, nodes.Compare) and id(node) not in seen and _money(model, node.left)
+                    and _money(model, node.right) and not isinstance(node.left, nodes.Num)
+                    and not isinstance(node.right, nodes.Num)):
+                seen.add(id(node))
+                try:
+                    left, right = _compile(model, node.left), _compile(model, node.right)
+                except _Unsupported:
+                    continue
+                inputs = tuple(dict.fromkeys(_money_inputs(model, node.left) + _money_inputs(model, node.right)))
+                yield Comparison(expression(node), left, right, node.op, inputs)
 
 
 def _collect_lets(model, root, out: list):
