@@ -688,7 +688,8 @@ class Evaluation:
         raw = self.eval(rule.actual, weight)
         try:
             target = targets.parse_target(str(text))
-            actual = targets.parse_actual(raw)
+            declared = self.model.types.get(id(rule.actual))
+            actual = targets.parse_actual(raw, *((declared.kind, declared.unit) if declared else ()))
             met, rate = targets.attainment(target, actual)
         except targets.TargetError as exc:
             key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
