@@ -161,7 +161,8 @@ class RecordReader:
         self.model = model
         self.names = [spec.name for spec in model.inputs]
         self.known = frozenset(self.names)
-        self.fields = tuple(_field(spec) for spec in model.inputs)
+        judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
+        self.fields = tuple(_field(spec, judged) for spec in model.inputs)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
         self.plausibility = Plausibility(model)
@@ -208,18 +209,32 @@ class RecordReader:
         return sorted(keys, key=lambda key: self.names.index(key.split("[")[0]))
 
 
-def _field(spec: InputSpec) -> tuple:
-    """What converting one input (or list field) needs, decided once."""
+def _field(spec: InputSpec, judged: dict | None = None) -> tuple:
+    """What converting one input (or list field) needs, decided once; `judged` maps an assessor's input to
+    the most its indicator can be worth."""
     default = spec.default if spec.default is not None else MISSING
     if spec.type.kind == "list":
         items = tuple(_field(field) for field in spec.fields)
-        return (spec.name, spec, None, default, False, False, items)
-    return (spec.name, spec, converter(spec), default, spec.type.kind == "money", spec.manual_for is not None, None)
+        return (spec.name, spec, None, default, False, None, items)
+    most = (judged or {}).get(spec.name)
+    return (spec.name, spec, converter(spec), default, spec.type.kind == "money", most, None)
+
+
+def judged_inputs(model: Model) -> dict:
+    """Every input an indicator's `manual` rule reads → (mode, its weight, its weight with every
+    reallocation into it): a judged score or deduction lies in [0, weight]."""
+    out = {}
+    for card in model.scorecards:
+        for node in card.leaves():
+            if node.manual_input is not None and node.manual_input not in out:
+                most = node.declared + sum((move.amount for move in node.moves_in), Decimal(0))
+                out[node.manual_input] = (getattr(node.indicator.rule, "mode", "deduction"), node.declared, most)
+    return out
 
 
 def _read_value(field, raw, key: str, problems, notes, units, lenient):
     """One converted value (or MISSING); problems, notes and money units are recorded under `key`."""
-    name, spec, convert, default, is_money, is_manual, items = field
+    name, spec, convert, default, is_money, most, items = field
     if raw.__class__ is dict and items is None:
         extra = set(raw) - {"value", "note"}
         if "value" not in raw or extra:
@@ -241,8 +256,11 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
     except (_Invalid, ArithmeticError, ValueError, TypeError):
         problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}"))
         return MISSING
-    if is_manual and value < 0:
+    if most is not None and value < 0:
         problems.append((key, f"评审分不能为负，得到 {plain(value)}"))
+        return MISSING
+    if most is not None and value > most:  # above the weight whatever moves into it (else evaluation decides)
+        problems.append((key, f"为 {plain(value)}，超过指标的分值 {plain(most)}"))
         return MISSING
     if spec.choices and value not in spec.choices:
         problems.append((key, f"应为 {'、'.join(spec.choices)} 之一，得到 {_show(raw)}"))

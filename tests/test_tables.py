@@ -42,7 +42,8 @@ def test_template_columns_and_chinese_hints():
     assert hint["项目总数"] == "计数" and hint["表彰次数"] == "计数（默认 0）" and hint["自评得分"] == "数值"
     # every judgement (manual) input is followed by its note column
     at = header.index("绩效目标合理性扣分")
-    assert header[at + 1] == "绩效目标合理性扣分备注" and hint["绩效目标合理性扣分"] == "扣分（默认 0）"
+    assert header[at + 1] == "绩效目标合理性扣分备注" and hint["绩效目标合理性扣分"] == "扣分（0–5，分值调入后最多 6，默认 0）"
+    assert hint["材料报送规范性扣分"] == "扣分（0–3，默认 0）" and hint["材料报送规范性扣分备注"] == "备注（扣分理由）"
     assert sum(name.endswith("扣分备注") for name in header) == 11 and len(header) == 54 + 11
 
 
@@ -56,7 +57,7 @@ def test_xlsx_template_has_dropdowns_formats_and_frozen_headers(tmp_path):
     letter = {name: cell.column_letter for name, cell in zip(header, sheet[1])}
     assert sheet.freeze_panes == "B3"
     assert sheet[f"{letter['预算收入决算数']}2"].value == "金额（元）"
-    validation, = sheet.data_validations.dataValidation
+    validation, = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert validation.formula1 == '"是,否"'
     covered = {str(ref).split(":")[0].rstrip("0123456789") for ref in validation.sqref.ranges}
     assert covered == {letter[name] for name in header if name in (
