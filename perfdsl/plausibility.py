@@ -191,8 +191,8 @@ class Plausibility:
             value = relation.evaluate(values)
             if value is not None and abs(value) > relation.limit:
                 wrong.append(relation)
-        if not wrong:
-            return []
+        if not any(relation.kind == "proportion" for relation in wrong):
+            return []  # a change alone can be that large: from a base of 100 元 to 1000 万元
         # every single-amount correction that brings some implausible relation back, with what it fixes
         fixes: dict[tuple[str, Decimal], list[Relation]] = {}
         for relation in wrong:
@@ -214,9 +214,9 @@ class Plausibility:
         out = []
         for candidate in ranked:
             mine = [r for r in fixes[candidate] if explained.get(r) == candidate]
-            if mine:  # an equally likely reading of the same figures is named too
+            if any(r.kind == "proportion" for r in mine):  # an equally likely reading of the same figures is named too
                 others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != candidate[0]
-                                 and ranks[c][:2] == ranks[candidate][:2]})
+                                 and ranks[c][:3] == ranks[candidate][:3]})
                 name, factor = candidate
                 out.append(self._warning(name, factor, mine, raw, values,
                                          f"（也可能是 {'、'.join(others)} 的单位有误）" if others else ""))
@@ -233,27 +233,42 @@ class Plausibility:
             before, after = relation.evaluate(values), relation.evaluate(corrected)
             if after is not None and abs(after) > relation.limit and (before is None or abs(before) <= relation.limit):
                 broken += 1
-        odd = any(f == factor for f, _ in _evidence(name, values, forms, self.model, self))
-        return (-(len(fixed) - broken), -int(odd), self.model.input(name).slot)
+        odd = any(f == factor for f, _, _ in _evidence(name, values, forms, self.model, self))
+        return (-(len(fixed) - broken), -int(odd), -_odd_unit(name, factor, fixed, forms, self.model),
+                self.model.input(name).slot)
 
     # ── 元 / 万元: an amount written unlike the others, that moves what it is compared with ──
 
     def _odd_amounts(self, raw, values, skip):
-        """Amounts with evidence of a slip — fractions of a 分 in 元, a unit unlike the record's other amounts —
-        that, read in the other unit, leave every relation and comparison they decide at an ordinary size."""
+        """Amounts written unlike the record's other amounts that, read in the other unit, leave every relation
+        and comparison they decide at an ordinary size.
+
+        Of two amounts that explain the same relations (the two sides of one ratio, each written its own
+        way), the one whose way of writing is rarer in the record is named, and the other mentioned."""
         forms = None
-        out = []
+        found = []  # (strength, rarity, slot, name, factor, why, moved)
         for name in self.amounts:
             if name in skip or name not in self.by_input or type(values.get(name)) is not Decimal \
                     or values[name] == 0:
                 continue
             if forms is None:
                 forms = _forms(raw, self.amounts, self.model)
-            for factor, why in _evidence(name, values, forms, self.model, self):
+            for factor, why, strength in _evidence(name, values, forms, self.model, self):
                 moved = _settled(self.by_input[name], values, _with(values, name, values[name] * factor))
                 if moved:
-                    out.append(self._warning(name, factor, moved, raw, values, "", why))
+                    rarity = list(forms.values()).count(forms.get(name))
+                    found.append((-strength, rarity, self.model.input(name).slot, name, factor, why, moved))
                     break
+        found.sort(key=lambda entry: entry[:3])
+        out, explained = [], []
+        for strength, _, _, name, factor, why, moved in found:
+            if all(relation in explained for relation in moved):
+                continue
+            explained += moved
+            others = [] if -strength > 1 else [entry[3] for entry in found
+                                               if entry[3] != name and set(map(id, entry[6])) == set(map(id, moved))]
+            tail = f"（也可能是 {'、'.join(others)} 的单位有误）" if others else ""
+            out.append(self._warning(name, factor, moved, raw, values, tail, why))
         return out
 
     def _warning(self, name, factor, relations, raw, values, tail="", why="") -> DataWarning:
@@ -321,8 +336,6 @@ def _shown(relation, values, value_only=False) -> str:
 PLAIN = "plain"
 #: A record keeps to one way of writing its amounts when at least this many others all share it.
 CONVENTION = 5
-#: An amount this many times the largest of (at least `CONVENTION`) others was typed in the smaller unit.
-OUTLIER = 100
 
 
 def _forms(raw: dict, amounts, model) -> dict:
@@ -335,69 +348,47 @@ def _forms(raw: dict, amounts, model) -> dict:
 
 
 def _evidence(name, values, forms, model, rules):
-    """(factor, why) readings of amount `name` that the way the record writes it suggests, strongest first.
+    """(factor, why) readings of amount `name` that the way the record writes it suggests.
 
-    * fractions of a 分 in a 元 amount: the digits are 万元 (×10⁴);
-    * 100 times the largest of the record's other amounts (at least five): the digits are 元 (÷10⁴);
     * the record writes every other amount one way (at least five of them), this one another;
     * every relation of the record is written in one unit throughout — each its own — except this
       amount's, where only it differs from the rest (at least three other relations agree with themselves).
+
+    Neither the size of an amount nor its digits are evidence: records generated at the specs'
+    boundaries have amounts hundreds of times the record's others and shares with fractions of a
+    分 (a carry-over of 0.0027%), so a warning on them would be a false alarm.
     """
     spec = model.input(name)
     form = forms.get(name)
-    value = values[name]
-    if spec.type.unit == "元" and form in (PLAIN, "元") and value != value.quantize(Decimal("0.01")):
-        yield WAN, "精确到分以下，像是以万元填写"
-    rest = [abs(v) for other, v in values.items()
-            if other != name and other in forms and type(v) is Decimal and v != 0]
-    if len(rest) >= CONVENTION and abs(value) >= OUTLIER * max(rest):
-        yield TEN_THOUSANDTH, f"是其余 {len(rest)} 个金额中最大者的 {int(abs(value) / max(rest))} 倍"
     others = [f for other, f in forms.items() if other != name]
     if len(others) >= CONVENTION and len(set(others)) == 1 and others[0] != form:
         said = "不带单位的数字" if others[0] == PLAIN else f"“…{others[0]}”"
-        yield from _readings(spec, form, others[0], f"其余 {len(others)} 个金额都写作{said}")
+        yield from _readings(spec, form, others[0], f"其余 {len(others)} 个金额都写作{said}", 2)
         return
-    usual = _relation_form(name, forms, rules)
-    if usual is not None and usual != form:
-        said = "不带单位的数字" if usual == PLAIN else f"“…{usual}”"
-        yield from _readings(spec, form, usual, f"与它相比的金额都写作{said}")
 
 
-def _readings(spec, form, usual, why):
+def _readings(spec, form, usual, why, strength):
     mine = form if form != PLAIN else spec.type.unit
     theirs = usual if usual != PLAIN else spec.type.unit
     if mine != theirs:
-        yield (WAN if mine == "元" else TEN_THOUSANDTH), why
+        yield (WAN if mine == "元" else TEN_THOUSANDTH), why, strength
     else:  # the same unit written another way: the digits may be of either unit
-        yield WAN, why
-        yield TEN_THOUSANDTH, why
+        yield WAN, why, strength
+        yield TEN_THOUSANDTH, why, strength
 
 
-#: At least this many other relations must each keep to one way of writing their amounts.
-CONSISTENT_RELATIONS = 3
+def _odd_unit(name, factor, relations, forms, model) -> int:
+    """1 if `name` is written in a unit its relations' other amounts are not, and `factor` undoes it (for
+    ranking readings only: the relations of a record generated at random are written every which way)."""
+    def unit(other):
+        form = forms.get(other, PLAIN)
+        return model.input(other).type.unit if form == PLAIN else form
 
-
-def _relation_form(name, forms, rules) -> str | None:
-    """How the other amounts of `name`'s relations are written, if the record is consistent everywhere else."""
-    def written(relation, without=None):
-        return {forms[n] for n in relation.inputs if n in forms and n != without}
-
-    mine = rules.by_input.get(name, ())
-    usual = set()
-    for relation in mine:
-        usual |= written(relation, name)
-    if len(usual) != 1:
-        return None
-    consistent = 0
-    for relation in rules.relations + rules.comparisons:
-        if relation in mine:
-            continue
-        seen = written(relation)
-        if len(seen) > 1:
-            return None
-        if len([n for n in relation.inputs if n in forms]) >= 2:
-            consistent += 1
-    return usual.pop() if consistent >= CONSISTENT_RELATIONS else None
+    mine = unit(name)
+    if (factor < 1) != (mine == "万元"):
+        return 0
+    neighbours = {unit(other) for relation in relations for other in relation.inputs if other != name}
+    return int(bool(neighbours) and mine not in neighbours)
 
 
 def _percent_number(spec, scale: Decimal, raw, key: str) -> DataWarning | None:
