@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import UsageError
+
+#: How standard input (``-`` in place of a file) is named in messages.
+STDIN = "<标准输入>"
 
 
 def open_text(path, what: str, encoding: str = "utf-8-sig", newline: str | None = None):
@@ -43,6 +47,16 @@ def read_text(path, what: str, error=UsageError) -> str:
             return handle.read()
     except UnicodeDecodeError as exc:
         raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+
+
+def read_stdin(what: str, error=UsageError) -> str:
+    """The whole of standard input as UTF-8 text (BOM tolerated), for ``-`` in place of a `what` file."""
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{STDIN}: {what}不是 UTF-8 文本（第 {exc.start} 字节）") from None
 
 
 @contextlib.contextmanager
