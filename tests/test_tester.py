@@ -204,7 +204,7 @@ def test_declared_errors_are_counted_and_shown_not_hidden(tmp_path):
     assert outcome.summary.endswith(f"条生成记录满足全部不变式，{tests.errors.total} 条无法计分")
     assert outcome.notes == (
         f"{tests.errors.total} 条生成记录无法计分（声明的错误，不算失败；规则集可用 when 说明这些情形）：\n"
-        f"  {tests.errors.total} 条 EvaluationError：指标 组/完成: 比率的分母 `总数` 为 0，规则没有说明此时如何计分")
+        f"  {tests.errors.total} 条无法求值：指标 组/完成: 比率的分母 `总数` 为 0，规则没有说明此时如何计分")
 
 
 def test_a_ruleset_no_record_can_be_scored_with_fails(tmp_path):

@@ -8,6 +8,7 @@ at random, deeper; ``nightly`` deeper still.  ``PERFDSL_PROFILE`` picks one.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
@@ -21,6 +22,22 @@ DEFAULT = "ci"
 #: Generated records per ruleset case (examples, invariants, each property), where it differs from the
 #: profile: a ruleset has a dozen cases, each scoring several records per example, so CI gives each fewer.
 RULESET_EXAMPLES = {"ci": 100}
+
+
+def storage() -> Path:
+    """Where hypothesis keeps its files for `perfdsl test`: the user's cache, never the working folder."""
+    from ..userdirs import cache_dir
+
+    return cache_dir() / "hypothesis"
+
+
+def use_user_cache():
+    """Point hypothesis' storage (its examples, the constants it collects) at `storage()`, unless the user
+    chose a place with ``HYPOTHESIS_STORAGE_DIRECTORY``."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        set_hypothesis_home_dir(storage())
 
 
 def register():
