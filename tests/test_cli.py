@@ -93,7 +93,7 @@ def test_scorecard_filter_and_unknown_name():
     (["eval", RULESET, "nope.json"], 2, "nope.json: 文件不存在"),
     (["eval", RULESET, RULESET], 2, "不支持的数据文件格式 `.perf`"),
     (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
-    (["eval"], 2, "Missing argument"),
+    (["eval"], 2, "缺少参数 '规则集'"),
 ])
 def test_usage_errors_exit_2(args, code, needle):
     result = CliRunner().invoke(main, args)
