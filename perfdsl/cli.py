@@ -117,14 +117,16 @@ def _load(ruleset, data=None):
     return loader.compile_text(read_stdin("规则集"), STDIN)
 
 
-def _ruleset_text(path, read: set) -> tuple[str, str]:
-    """(text, name in messages) of a ruleset named on the command line; ``-`` is standard input, read once."""
+def _ruleset_text(path) -> tuple[str, str]:
+    """(text, name in messages) of a ruleset named on the command line; ``-`` is standard input."""
     if path != "-":
         return loader.read_ruleset(path), path
-    if "-" in read:
-        raise UsageError("标准输入只能读一次：`-` 在命令行上出现了不止一次")
-    read.add("-")
     return read_stdin("规则集"), STDIN
+
+
+def _stdin_once(paths):
+    if list(paths).count("-") > 1:
+        raise UsageError("标准输入只能读一次：`-` 在命令行上出现了不止一次")
 
 
 def _named(path) -> str:
@@ -277,7 +279,7 @@ def template_command(ruleset, output):
 
 
 @main.command("explain", examples=(
-    "perfdsl explain rulesets/chaoan-2022.perf examples/chaoan-2022.json --indicator 项目完成率",
+    "perfdsl explain rulesets/chaoan-2022.perf 数据.json --indicator 项目完成率",
     "perfdsl explain rulesets/chaoan-2022.perf 数据.xlsx --record 3",
 ))
 @click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
@@ -324,11 +326,11 @@ def check_command(rulesets, fmt):
     """
     from .report import jsonout
 
+    _stdin_once(rulesets)
     everything = []
     status = 0
-    read = set()
     for path in rulesets:
-        text, path = _ruleset_text(path, read)
+        text, path = _ruleset_text(path)
         _, diagnostics = loader.diagnose(text, path)
         everything += diagnostics
         errors = sum(d.is_error for d in diagnostics)
@@ -371,6 +373,7 @@ def test_command(rulesets, profile, max_examples, seed, failures, verbose):
     from .testing import console, profiles
     from .testing.suite import Options
 
+    _stdin_once(rulesets)
     options = Options(profiles.chosen(profile), max_examples, seed, failures, database=True)
     sys.exit(console.run(rulesets, options, click.echo, verbose))
 
@@ -392,10 +395,10 @@ def fmt_command(rulesets, check):
     """
     from .formatter import format_text
 
+    _stdin_once(rulesets)
     status = 0
-    read = set()
     for path in rulesets:
-        text, name = _ruleset_text(path, read)
+        text, name = _ruleset_text(path)
         try:
             formatted = format_text(text, name)
         except PerfSyntaxError as exc:

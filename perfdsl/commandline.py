@@ -66,8 +66,8 @@ CATALOG = {
     "Did you mean {possibility}?": "是否为 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是否为其中之一：{possibilities}？）",
     "(Possible options: {possibilities})": "（可能是：{possibilities}）",  # click 8.1
-    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
-    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Got unexpected extra argument ({args})": "多余的参数 `{args}`",
+    "Got unexpected extra arguments ({args})": "多余的参数 `{args}`",
     "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
     "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
     "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
@@ -343,6 +343,7 @@ class Group(Command, click.Group):
         """click's `main`, with its usage errors rendered in Chinese and a closed pipe ending quietly."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
+        text_streams()
         try:
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.exceptions.Abort:
@@ -356,6 +357,29 @@ class Group(Command, click.Group):
 
 
 # ── errors and exit statuses ────────────────────────────────────────────────
+
+
+def text_streams(streams=None):
+    """Make standard output and error able to carry every character perfdsl prints.
+
+    On Windows output redirected to a file or pipe is written in the ANSI code page — cp936 on Chinese
+    Windows, which has no ``✓`` — so it becomes GB18030, the superset that writes everything cp936 has
+    byte for byte the same; an encoding that cannot hold Chinese at all becomes UTF-8.
+    """
+    for stream in streams or (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if encoding in ("cp936", "gbk", "gb2312", "ms936"):
+                stream.reconfigure(encoding="gb18030")
+            elif not encoding.startswith(("utf", "gb18030")):
+                "中✓".encode(stream.encoding)
+        except UnicodeEncodeError:
+            stream.reconfigure(encoding="utf-8")
+        except (LookupError, ValueError, OSError):  # an odd stream: leave it as it is
+            pass
+
 
 
 def show_usage_error(exc: click.ClickException):
