@@ -212,10 +212,11 @@ def _jsonl_records(lines, path, handle=None):
             if not line.strip():
                 continue
             position += 1
+            line = line.rstrip("\r\n")
             try:
                 yield position, _DECODER.decode(line)
             except json.JSONDecodeError as exc:
-                near, _ = window(line.rstrip("\r\n"), exc.colno, 40)
+                near, _ = window(line, exc.colno, 40)
                 yield position, DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
                                                f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
             except _Duplicate as exc:
