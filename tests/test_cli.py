@@ -66,7 +66,7 @@ def test_batch_reports_a_bad_record_in_place(tmp_path):
     result = CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "json"])
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    assert [item.get("record") for item in out] == ["潮州市潮安区政务服务数据管理局"] * 2 + [3]
+    assert [item.get("record") for item in out] == ["潮州市潮安区政务服务数据管理局"] * 2 + ["（第 3 条）"]
     assert out[0]["scorecards"][0]["score"] == 89.04
     assert out[1]["error"]["key"] == "项目总数" and "非负整数" in out[1]["error"]["message"]
     assert out[2]["scorecards"][0]["score"] == 91.9  # 14/14 projects: 89.04 - 5.14 + 8

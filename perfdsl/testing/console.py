@@ -2,7 +2,7 @@
 the closing ``通过 N 项，失败 M 项``.
 
 A ruleset with no example file fails (its invariants may all hold, but nothing shows that it reproduces
-a published score); hypothesis keeps its files in the user's cache (`profiles.use_user_cache`).
+a published score); hypothesis keeps its files in the user's cache (`profiles.user_cache`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ def run(paths, options: Options, echo, verbose: bool = False) -> int:
 
     A path ``-`` is a ruleset read from standard input.
     """
-    profiles.use_user_cache()
+    with profiles.user_cache():
+        return _run(paths, options, echo, verbose)
+
+
+def _run(paths, options: Options, echo, verbose: bool) -> int:
     passed = failed = 0
     status = 0
     for path in paths:

@@ -7,6 +7,7 @@ at random, deeper; ``nightly`` deeper still.  ``PERFDSL_PROFILE`` picks one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -31,13 +32,21 @@ def storage() -> Path:
     return cache_dir() / "hypothesis"
 
 
-def use_user_cache():
-    """Point hypothesis' storage (its examples, the constants it collects) at `storage()`, unless the user
-    chose a place with ``HYPOTHESIS_STORAGE_DIRECTORY``."""
-    from hypothesis.configuration import set_hypothesis_home_dir
+@contextlib.contextmanager
+def user_cache():
+    """While it lasts, hypothesis keeps its storage (its examples, the constants it collects) in `storage()`,
+    not in ``.hypothesis/`` of the working folder — unless ``HYPOTHESIS_STORAGE_DIRECTORY`` says where."""
+    from hypothesis import configuration
 
-    if not os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-        set_hypothesis_home_dir(storage())
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    before = getattr(configuration, "__hypothesis_home_directory", None)  # to restore it in a test process
+    configuration.set_hypothesis_home_dir(storage())
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(before)
 
 
 def register():
