@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from functools import lru_cache
 
 from ..decimals import plain
 from ..textwidth import pad, width, wrap
@@ -33,10 +34,14 @@ _MIN_BASIS = 24
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+#: `plain` for the few figures a 评分表 repeats (weights, full marks, 0): it depends on the value alone.
+_figure = lru_cache(maxsize=4096)(plain)
+
+
 def weight_text(node) -> str:
     if node.weight != node.declared:
-        return f"{plain(node.weight)}（原 {plain(node.declared)}）"
-    return plain(node.weight)
+        return f"{_figure(node.weight)}（原 {_figure(node.declared)}）"
+    return _figure(node.weight)
 
 
 def shown(text: str) -> str:
@@ -52,6 +57,11 @@ def _escape(match) -> str:
     return " " if ch in "\t\n\r" else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
+def _right(text: str, columns: int) -> str:
+    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``)."""
+    return text.rjust(columns) if text.isascii() else pad(text, columns, True)
+
+
 class _Columns:
     """The widths of one scorecard's columns, from the ruleset (the same for every record)."""
 
@@ -64,6 +74,7 @@ class _Columns:
         self.weight = max(width("分值"), total, 2 * digits + 7 if moved else digits)  # 7（原 9）
         signed = any(node.bonus for node in spec.nodes)
         self.score = max(width("得分"), total + (precision + 1 if precision else 0) + signed)
+        self.cells: dict[int, dict] = {}  # name column's width → (name, depth) → the name cell's lines
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
 
@@ -110,13 +121,18 @@ class Writer:
     def _card(self, lines, card, columns: _Columns):
         name_width, basis_width, under = columns.fitted(self.columns)
 
+        cells = columns.cells.setdefault(name_width, {})  # name → its cell's lines, made once a run
+
         def row(name: str, weight: str, score: str, depth: int = 0) -> list[str]:
             """The row's lines: a name wider than its column (on a narrow terminal) continues below."""
-            lead = _INDENT * depth
-            parts = wrap(name, name_width - len(lead)) if width(lead + name) > name_width else [name]
-            first = (f"{_INDENT}{pad(lead + parts[0], name_width)}{_GAP}{pad(weight, columns.weight, True)}"
-                     f"{_GAP}{pad(score, columns.score, True)}")
-            return [first] + [f"{_INDENT}{lead}{part}" for part in parts[1:]]
+            key = (name, depth)
+            parts = cells.get(key)
+            if parts is None:
+                lead = _INDENT * depth
+                parts = wrap(name, name_width - len(lead)) if width(lead + name) > name_width else [name]
+                parts = cells[key] = [pad(lead + parts[0], name_width)] + [f"{_INDENT}{lead}{p}" for p in parts[1:]]
+            first = f"{_INDENT}{parts[0]}{_GAP}{_right(weight, columns.weight)}{_GAP}{_right(score, columns.score)}"
+            return [first, *parts[1:]] if len(parts) > 1 else [first]
 
         start = width(_INDENT) + name_width + columns.others - width(_INDENT)  # where the basis column begins
         header = row("指标", "分值", "得分")[0] + ("" if under else _GAP + "依据")
@@ -129,7 +145,7 @@ class Writer:
             name = names.get(node.path)
             if name is None:  # an item of an `each` group: its name comes from the record
                 name = shown(node.name)
-            head, *more = row(name, weight_text(node), plain(node.score), depth)
+            head, *more = row(name, weight_text(node), _figure(node.score), depth)
             basis = shown(node.basis) if node.is_leaf else ""
             if depth == 0:
                 head = self._bold(head)
