@@ -74,7 +74,7 @@ class Diagnostic:
 
 def _excerpt(span: Span, hint: str | None) -> list[str]:
     """The source line (a window of it when long: a 5 KB line of JSON is never echoed) and a caret."""
-    line, column = window(span.source.line(span.line), span.column)
+    line, column = window(span.source.line(span.line), span.column, 160)
     shift = span.column - column
     gutter = str(span.line)
     pad = " " * len(gutter)
