@@ -53,7 +53,7 @@ def _writers_alone(program, records, rounds):
     results = [(position, program.evaluate(raw, position)) for position, raw in enumerate(records, start=1)]
     for _, result in results:
         result.trace()  # the basis, made once: from here on only the writing is timed
-        result.scorecards
+        _ = result.scorecards
     writers = {
         "csv": lambda: csvout.write(io.StringIO(), iter(results), program.model, None),
         "jsonl": lambda: [jsonout.dumps(r.to_json(), indent=None) for _, r in results],

@@ -10,7 +10,6 @@ included; a command's ``examples=`` are its help page's 示例.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import os
 import sys
@@ -83,7 +82,8 @@ def main():
 @click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EVAL_FORMATS),
               help="输出格式（默认由 -o 的扩展名决定，否则 table：终端上的评分表）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入这个文件（先写临时文件再改名，不会留下半个文件）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="写入这个文件（先写临时文件再改名，不会留下半个文件）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
 @click.option("--sheets", type=click.IntRange(min=0), default=100, show_default=True,
               help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
@@ -100,7 +100,8 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
         raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
     program = _load(ruleset, data)
     if not program.model.scorecards:
-        raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；请用 include 它的规则集")
+        raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
+                         "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model, input_format)
     results = _evaluate(program, batch)

@@ -95,7 +95,8 @@ CATALOG = {
     "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
     "unknown error": "未知错误",
     "Aborted!": "已中断。",
-    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": "提示：命令 {name!r} 已弃用。{extra_message}",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}":
+        "提示：命令 {name!r} 已弃用。{extra_message}",
     "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}":
         "提示：{param_type} {name!r} 已弃用。{extra_message}",
     # prompts and the terminal
@@ -117,7 +118,8 @@ CATALOG = {
     "Could not determine name for option with declarations {decls!r}": "无法从声明 {decls!r} 确定选项名",
     "No options defined but a name was passed ({name}). Did you mean to declare an argument instead? "
     "Did you mean to pass '--{name}'?": "给了名称（{name}）却没有选项；是要声明参数，还是写 '--{name}'？",
-    "Arguments take exactly one parameter declaration, got {length}: {decls}.": "参数只能有一个声明，得到 {length} 个：{decls}。",
+    "Arguments take exactly one parameter declaration, got {length}: {decls}.":
+        "参数只能有一个声明，得到 {length} 个：{decls}。",
     "Unknown color {colour!r}": "未知的颜色 {colour!r}",
     "Unknown standard stream '{name}'": "未知的标准流 '{name}'",
 }
@@ -133,7 +135,8 @@ WORDS = {
 ARGUMENTS = {
     "ruleset": ("规则集", "规则集文件（.perf）；- 读标准输入。"),
     "rulesets": ("规则集", "一个或多个规则集文件（.perf）；- 读标准输入。"),
-    "data": ("数据", "数据文件：.json（一条或一批记录）、.jsonl、.csv 或 .xlsx；- 读标准输入（自动识别 JSON、JSONL、CSV）。"),
+    "data": ("数据", "数据文件：.json（一条或一批记录）、.jsonl、.csv 或 .xlsx；"
+                     "- 读标准输入（自动识别 JSON、JSONL、CSV）。"),
     "dir": ("目录", ""),
     "directory": ("目录", ""),
     "file": ("文件", ""),

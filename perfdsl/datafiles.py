@@ -205,7 +205,10 @@ def _json_values(text: str, path: str) -> list:
 
 
 def _jsonl_records(lines, path, handle=None):
-    """A record per non-blank line of `lines`; a bad line is an error for its record only. `handle` is closed at the end."""
+    """A record per non-blank line of `lines`; a bad line is an error for its record only.
+
+    `handle` (by default `lines` itself) is closed at the end.
+    """
     position = 0
     try:
         for number, line in enumerate(lines, start=1):

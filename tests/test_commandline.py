@@ -98,7 +98,7 @@ def test_help_fits_80_columns_and_breaks_no_line_before_punctuation():
         page = CliRunner().invoke(main, [*path, "-h"], prog_name="perfdsl", terminal_width=80).output
         for line in page.splitlines():
             assert width(line) <= 80 or line.startswith("  perfdsl ") and len(line) < 90, line
-            assert not line.strip()[:1] in tuple("，。；：）、"), line
+            assert line.strip()[:1] not in tuple("，。；：）、"), line
 
 
 def test_version_names_the_language_version():

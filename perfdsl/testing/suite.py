@@ -16,8 +16,8 @@ from pathlib import Path
 
 import attrs
 from hypothesis import Verbosity, given, reject, seed, settings
-from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from .. import loader
