@@ -177,3 +177,14 @@ def test_internal_texts_in_json_and_csv_messages_are_chinese(tmp_path):
         result = run("eval", RULESET, data)
         assert result.exit_code in (1, 2), (name, result.output)
         assert not english(result.stderr.replace(str(data), "")), (name, result.stderr)
+
+
+def test_the_reasons_a_file_cannot_be_used_are_chinese(tmp_path):
+    import errno
+
+    from perfdsl.files import os_reason
+
+    for code, reason in ((errno.EACCES, "没有权限"), (errno.ENOSPC, "磁盘已满"), (errno.EROFS, "只读的磁盘或文件夹")):
+        assert os_reason(OSError(code, "English text from the system")).startswith(reason)
+    result = run("eval", RULESET, EXAMPLE, "-o", tmp_path / "没有的文件夹" / "out.json")
+    assert result.exit_code == 2 and result.stderr == f"{tmp_path / '没有的文件夹' / 'out.json'}: 无法写入（文件夹不存在）\n"
