@@ -104,7 +104,8 @@ def of_input(value, kind: str, unit: str | None = None) -> Printed:
     if kind == "money":
         unit = unit or "元"
         factor = MONEY_UNITS[unit]
-        return Printed(value, "money", unit, _step(value) * factor, show_money(value, unit))
+        figure = Printed(value, "money", unit, _step(value) * factor)
+        return attrs.evolve(figure, text=show(value, figure))
     if kind == "rate":
         return Printed(value, "rate", None, _step(value), _percent_text(value))
     if kind == "count":
@@ -198,7 +199,7 @@ def _digits(amount: Decimal, places: int) -> str:
     exact_places = max(-amount.normalize().as_tuple().exponent, 0) if amount.is_finite() else 0
     if exact_places <= max(places, 2) + 2:
         return fixed(amount, max(places, exact_places))
-    return fixed(amount, places)
+    return fixed(amount, max(places, 2))
 
 
 def _places(step: Decimal) -> int:
