@@ -30,7 +30,7 @@ def boundary(claim: printed.Printed, computed: Decimal) -> str | None:
 
 
 def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: frozenset,
-         exclude: frozenset = frozenset()) -> tuple[str, str] | None:
+         exclude: frozenset = frozenset(), base: str | None = None) -> tuple[str, str] | None:
     """Why a printed rate differs from the recomputed one: another figure, a ratio of two, a sign or complement."""
     if claim.kind != "rate" or not isinstance(claim.value, Decimal) or claim.boundary:
         return None
@@ -39,7 +39,7 @@ def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: fr
         if figure.printed.kind == "rate" and figure.source == "let" and printed.agrees(figure.printed.value, claim):
             working = figure.working or figure.named()
             return "A302", f"公布的 {claim.text} 正是 {working}，与此处的算法不同"
-    found = _pair(claim, pool, prefer)
+    found = _pair(claim, pool, prefer, base)
     if found:
         return "A302", found
     for value, reading in ((-computed, "符号相反"), (ONE - computed, "是 1 减重算值（互补的比率）"),
@@ -50,27 +50,32 @@ def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: fr
     return None
 
 
-def _pair(claim: printed.Printed, pool: list[Figure], prefer: frozenset) -> str | None:
-    """``公布的 46.38% 等于 本年三公经费 / 上年三公经费 = 1.41万元 / 3.04万元``."""
+def _pair(claim: printed.Printed, pool: list[Figure], prefer: frozenset, base: str | None) -> str | None:
+    """``公布的 46.38% 等于 本年三公经费 / 上年三公经费 = 1.41万元 / 3.04万元``.
+
+    Pairs are tried closest first: both figures among the claim's own, then any figure over the claim's own
+    denominator (a sibling share, or its complement), then one of the claim's figures with any other — the
+    last only for a figure of three digits or more, which a chance pair rarely matches."""
     digits = len(claim.value.normalize().as_tuple().digits)
-    for both in (True, False):
-        if not both and digits < 3:  # a two-digit figure is too easily met by chance among many pairs
-            return None
+    tiers = [lambda a, b: a.label in prefer and b.label in prefer]
+    if base is not None:
+        tiers.append(lambda a, b: b.label == base)
+    if digits >= 3:
+        tiers.append(lambda a, b: a.label in prefer or b.label in prefer)
+    for chosen in tiers:
         for a in pool:
             for b in pool:
-                if a is b or a.label == b.label or not _comparable(a, b):
-                    continue
-                chosen = (a.label in prefer and b.label in prefer) if both else (a.label in prefer or b.label in prefer)
-                if not chosen or b.printed.value == 0:
+                if a is b or a.label == b.label or not _comparable(a, b) or not chosen(a, b) \
+                        or b.printed.value == 0:
                     continue
                 try:
                     ratio = a.printed.value / b.printed.value
                 except (InvalidOperation, DivisionByZero):
                     continue
-                for value, what in ((ratio, ""), (ratio - ONE, " − 1"), (ONE - ratio, "（1 减去它）")):
+                for value, form in ((ratio, f"{a.label} / {b.label}"), (ratio - ONE, f"{a.label} / {b.label} − 1"),
+                                    (ONE - ratio, f"1 − {a.label} / {b.label}")):
                     if printed.agrees(value, claim):
-                        form = f"{a.label} / {b.label}{what}" if what != "（1 减去它）" else f"1 − {a.label} / {b.label}"
-                        return f"公布的 {claim.text} 等于 {form} = {a.text} / {b.text}，是另一种算法的结果"
+                        return f"公布的 {claim.text} 等于 {form}（{a.text} / {b.text}），是另一种算法的结果"
     return None
 
 

@@ -56,6 +56,30 @@ class Figures:
         self.evaluation.totals = {name: total for name, total, _ in result.totals()}
         self.printed = {claim.where[1]: claim for claim in claims if claim.where[0] == "figures"}
         self._cache: dict[str, Figure | None] = {}
+        self.written = self._written(claims)
+
+    def _written(self, claims) -> list[Figure]:
+        """The labelled figures written into identities: the document's figures too, for the hints' searches."""
+        out, seen = [], set()
+
+        def visit(raw):
+            if isinstance(raw, list):
+                for item in raw:
+                    visit(item)
+            elif isinstance(raw, dict) and "label" in raw and "value" in raw:
+                try:
+                    figure = self.operand(raw)
+                except OperandError:
+                    return
+                if figure.printed.numeric and (figure.label, figure.text) not in seen:
+                    seen.add((figure.label, figure.text))
+                    out.append(figure)
+
+        for claim in claims:
+            if claim.where[0] == "identities" and claim.kind != "bands":
+                for key in (claim.kind, "less", "equals"):
+                    visit(claim.value.get(key))
+        return out
 
     # ── by name ─────────────────────────────────────────────────────────────
 
@@ -171,4 +195,4 @@ class Figures:
             figure = self.recomputed(name)
             if figure is not None and figure.printed.numeric and isinstance(figure.printed.value, Decimal):
                 out.append(figure)
-        return out
+        return out + self.written

@@ -145,6 +145,8 @@ def _sum(audit, claim) -> list[Finding]:
     shown = printed.show(value, total.printed)
     working = f"{terms} = {shown}"
     code, hint = ("A211" if relation == "=" else "A216"), "核对各分项与合计，找出抄错或漏列的一项"
+    if relation != "=":
+        hint = f"分项之和 {shown} {'超过' if relation == '<=' else '不足'} {total.text}：这几个数字不可能都对"
     slip = diagnose.money_slip(parts + less + [total], lambda amounts: _holds(
         computed_from(amounts[:-1]), attrs.evolve(total, printed=attrs.evolve(total.printed, value=amounts[-1])),
         relation, parts + less))
@@ -170,7 +172,8 @@ def _sum(audit, claim) -> list[Finding]:
     return findings
 
 
-def _rate_check(audit, claim, value: Decimal, operands: list[Figure], working: str, code: str) -> list[Finding]:
+def _rate_check(audit, claim, value: Decimal, operands: list[Figure], working: str, code: str,
+                base: str | None = None) -> list[Finding]:
     target = audit.figures.operand(claim.value["equals"])
     relation = _relation(claim)
     if _holds(value, target, relation, operands):
@@ -182,7 +185,7 @@ def _rate_check(audit, claim, value: Decimal, operands: list[Figure], working: s
         code, hint = "A304", found
     else:
         prefer = frozenset().union(*(f.reads or {f.label} for f in operands))
-        diagnosis = diagnose.rate(target.printed, value, audit.figures, prefer, frozenset({target.label}))
+        diagnosis = diagnose.rate(target.printed, value, audit.figures, prefer, frozenset({target.label}), base)
         if diagnosis:
             code, hint = diagnosis
     return [Finding(code, claim, f"{target.named()}{_at([target])}", shown, f"{working} = {shown}", hint)]
@@ -193,7 +196,8 @@ def _ratio(audit, claim) -> list[Finding]:
     if denominator.printed.value == 0:
         raise OperandError(f"分母 {denominator.named()} 为 0")
     value = numerator.printed.value / denominator.printed.value
-    return _rate_check(audit, claim, value, [numerator, denominator], f"{numerator.text} / {denominator.text}", "A212")
+    return _rate_check(audit, claim, value, [numerator, denominator], f"{numerator.text} / {denominator.text}", "A212",
+                       denominator.label)
 
 
 def _change(audit, claim) -> list[Finding]:
