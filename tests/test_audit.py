@@ -23,7 +23,9 @@ from perfdsl.testing import examples, strategies
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = sorted(p for p in (ROOT / "rulesets").glob("*.perf"))
-ERRATA = Path("/work/shared/research/errata.md")
+#: shared/research/errata.md beside this checkout (or beside the folder of worktrees it is in), if there is one.
+ERRATA = next((place / "shared" / "research" / "errata.md" for place in (ROOT.parent, ROOT.parent.parent)
+               if (place / "shared" / "research" / "errata.md").exists()), Path("errata.md"))
 
 
 @pytest.fixture(scope="module")
