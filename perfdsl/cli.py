@@ -340,7 +340,7 @@ def audit_command(ruleset, data, fmt):
                 raw.record = raw.record if raw.record is not None else position
                 audits.append(_unreadable(raw, position, path))
                 continue
-            audits.append(audit_record(program, raw, position, path))
+            audits.append(audit_record(program, raw, position, path, batch.lenient))
     if fmt == "json":
         click.echo(jsonout.dumps(render.to_json(program.model.title, audits)))
     else:

@@ -371,3 +371,8 @@ def test_a_record_that_cannot_be_scored_is_reported_in_its_place(tmp_path):
     first, second = json.loads(result.output)["records"]
     assert first["findings"] == [] and "编制数" in first["problems"][0]
     assert second["flagged"] == 12
+
+
+def test_a_rate_printed_as_a_plain_number_is_named():
+    finding = _audit({"figures": {"执行率": 90}}).flagged[("figures", "执行率")][0]
+    assert (finding.code, finding.hint) == ("A106", "公布的 90 应是百分数 90%：比率须写百分号")

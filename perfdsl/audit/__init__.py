@@ -25,12 +25,12 @@ __all__ = ["CODES", "Claim", "Finding", "RecordAudit", "audit_record"]
 class Audit:
     """The audit of one record: its claims, its scores, and what was found."""
 
-    def __init__(self, program, raw: dict, position: int | None, claims: list[Claim]):
+    def __init__(self, program, raw: dict, position: int | None, claims: list[Claim], lenient: bool = False):
         self.program = program
         self.raw = raw
         self.position = position
         self.claims = claims
-        self.result = program.evaluate(raw, position)
+        self.result = program.evaluate(raw, position, lenient=lenient)
         self.figures = Figures(program, self.result, claims)
         self.used = identities.used_names(claims)
         self.problems: list[ClaimProblem] = []
@@ -44,8 +44,9 @@ class Audit:
         return sorted(findings, key=lambda finding: order[finding.claim.where])
 
 
-def audit_record(program, raw, position: int | None = None, source: str = "") -> RecordAudit:
-    """Audit one raw record (a dict with ``_reported``); a record that cannot be scored is one problem."""
+def audit_record(program, raw, position: int | None = None, source: str = "", lenient: bool = False) -> RecordAudit:
+    """Audit one raw record (a dict with ``_reported``); a record that cannot be scored is one problem.
+    `lenient` as for `Program.evaluate` (a row of a sheet)."""
     name = position
     if not isinstance(raw, dict):
         return RecordAudit(name, position, (), (), ("记录须是 JSON 对象",), source)
@@ -54,7 +55,7 @@ def audit_record(program, raw, position: int | None = None, source: str = "") ->
     if "_reported" not in raw:
         problems.append(ClaimProblem((), "记录没有 `_reported`（原文公布的数字），无可核对"))
     try:
-        audit = Audit(program, raw, position, found)
+        audit = Audit(program, raw, position, found, lenient)
     except RecordError as exc:
         if exc.record is None:
             exc.record = position

@@ -43,8 +43,7 @@ def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: fr
     if found:
         return "A302", found
     for value, reading in ((-computed, "符号相反"), (ONE - computed, "是 1 减重算值（互补的比率）"),
-                           (ONE + computed, "是 1 加重算值：本期与上期之比，而不是变动率"),
-                           (computed * 100, "是重算值乘以 100")):
+                           (ONE + computed, "是 1 加重算值：本期与上期之比，而不是变动率")):
         if printed.agrees(value, claim):
             return "A302", f"公布的 {claim.text} {reading}（重算为 {printed.show(computed, claim)}）"
     return None

@@ -161,6 +161,9 @@ def _figure(audit, claim, says: printed.Printed, figure) -> Finding | None:
         return _unitless(claim, says, figure)
     if printed.agrees(value, says):
         return None
+    if says.kind == "number" and figure.printed.kind == "rate" and printed.agrees(value * 100, says):
+        return Finding("A106", claim, says.text, figure.text, figure.working or f"记录中 {figure.label} = {figure.text}",
+                       f"公布的 {says.text} 应是百分数 {says.text}%：比率须写百分号")
     computed = printed.show(value, says)
     working = figure.working or f"记录中 {figure.label} = {figure.text}"
     code, hint = "A106", ("核对原文的算法与数字" if figure.source == "let"
