@@ -34,12 +34,13 @@ def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: fr
     """Why a printed rate differs from the recomputed one: another figure, a ratio of two, a sign or complement."""
     if claim.kind != "rate" or not isinstance(claim.value, Decimal) or claim.boundary:
         return None
-    pool = [f for f in figures.pool() if f.label not in exclude]
-    for figure in pool:  # the value of another rate of the record
-        if figure.printed.kind == "rate" and figure.source == "let" and printed.agrees(figure.printed.value, claim):
-            working = figure.working or figure.named()
-            return "A302", f"公布的 {claim.text} 正是 {working}，与此处的算法不同"
-    found = _pair(claim, pool, prefer, base)
+    pool = figures.pool()
+    for let in figures.model.lets:  # the value of another derived rate of the record
+        figure = figures.recomputed(let.name)
+        if figure is not None and figure.label not in exclude and figure.printed.kind == "rate" \
+                and printed.agrees(figure.printed.value, claim):
+            return "A302", f"公布的 {claim.text} 正是 {figure.working or figure.named()}，与此处的算法不同"
+    found = _pair(claim, pool, prefer, base, figures, exclude)
     if found:
         return "A302", found
     for value, reading in ((-computed, "符号相反"), (ONE - computed, "是 1 减重算值（互补的比率）"),
@@ -49,33 +50,65 @@ def rate(claim: printed.Printed, computed: Decimal, figures: Figures, prefer: fr
     return None
 
 
-def _pair(claim: printed.Printed, pool: list[Figure], prefer: frozenset, base: str | None) -> str | None:
-    """``公布的 46.38% 等于 本年三公经费 / 上年三公经费 = 1.41万元 / 3.04万元``.
+def _pair(claim: printed.Printed, pool: list[Figure], prefer: frozenset, base: str | None,
+          figures: Figures, exclude: frozenset) -> str | None:
+    """``公布的 46.38% 等于 本年三公经费 / 上年三公经费（1.41万元 / 3.04万元）``.
 
     Pairs are tried closest first: both figures among the claim's own, then any figure over the claim's own
     denominator (a sibling share, or its complement), then one of the claim's figures with any other — the
-    last only for a figure of three digits or more, which a chance pair rarely matches."""
+    last only for a figure of three digits or more, which a chance pair rarely matches.  Every pair has one
+    of the claim's own figures in it, and the other is looked up by the value it must have, so the search
+    grows with the log of the record's size."""
     digits = len(claim.value.normalize().as_tuple().digits)
-    tiers = [lambda a, b: a.label in prefer and b.label in prefer]
+    position = figures.position
+    own = [f for f in pool if f.label in prefer and f.label not in exclude]
+    half = claim.quantum / 2
+    readings = ((claim.value, "{a} / {b}", lambda r: r), (claim.value + ONE, "{a} / {b} − 1", lambda r: r - ONE),
+                (ONE - claim.value, "1 − {a} / {b}", lambda r: ONE - r))
+    tiers = [("own", own)]
     if base is not None:
-        tiers.append(lambda a, b: b.label == base)
+        tiers.append(("over", [f for f in pool if f.label == base and f.label not in exclude]))
     if digits >= 3:
-        tiers.append(lambda a, b: a.label in prefer or b.label in prefer)
-    for chosen in tiers:
-        for a in pool:
-            for b in pool:
-                if a is b or a.label == b.label or not _comparable(a, b) or not chosen(a, b) \
-                        or b.printed.value == 0:
-                    continue
-                try:
-                    ratio = a.printed.value / b.printed.value
-                except (InvalidOperation, DivisionByZero):
-                    continue
-                for value, form in ((ratio, f"{a.label} / {b.label}"), (ratio - ONE, f"{a.label} / {b.label} − 1"),
-                                    (ONE - ratio, f"1 − {a.label} / {b.label}")):
-                    if printed.agrees(value, claim):
-                        return f"公布的 {claim.text} 等于 {form}（{a.text} / {b.text}），是另一种算法的结果"
+        tiers += [("over", own), ("under", own)]
+    for side, fixed in tiers:
+        found = []
+        for known in fixed:
+            for target, form, reading in readings:
+                for a, b in _partners(side, known, target, half, own, figures):
+                    if a.label not in exclude and b.label not in exclude and _fits(a, b, reading, claim):
+                        found.append((position[id(a)], position[id(b)], form))
+        if found:
+            first, second, form = min(found)
+            a, b = pool[first], pool[second]
+            return (f"公布的 {claim.text} 等于 {form.format(a=a.label, b=b.label)}（{a.text} / {b.text}），"
+                    f"是另一种算法的结果")
     return None
+
+
+def _partners(side: str, known: Figure, target: Decimal, half: Decimal, own, figures: Figures):
+    """Pairs (numerator, denominator) with `known` on one side whose ratio may be `target` ± `half`."""
+    value = known.printed.value
+    if side == "own":
+        return [(known, b) for b in own]
+    low, high = target - half, target + half
+    if side == "over":  # known is the denominator: the numerator lies in [low, high] × known
+        if value == 0:
+            return []
+        ends = sorted((low * value, high * value))
+        return [(a, known) for _, a in figures.between(*ends)]
+    if low <= 0 <= high or value == 0:  # known is the numerator: the denominator is known / ratio
+        return []
+    ends = sorted((value / low, value / high))
+    return [(known, b) for _, b in figures.between(*ends)]
+
+
+def _fits(a: Figure, b: Figure, reading, claim: printed.Printed) -> bool:
+    if a is b or a.label == b.label or not _comparable(a, b) or b.printed.value == 0:
+        return False
+    try:
+        return printed.agrees(reading(a.printed.value / b.printed.value), claim)
+    except (InvalidOperation, DivisionByZero):
+        return False
 
 
 def _comparable(a: Figure, b: Figure) -> bool:
@@ -114,7 +147,9 @@ def equal_figure(value: Decimal, like: printed.Printed, figures: Figures, exclud
     value made of the figures `made_of` (that one equals them by construction)."""
     if not isinstance(value, Decimal) or value == 0:
         return None
-    for figure in figures.pool():
+    # a figure of two digits or more is within a twentieth of its value of anything it agrees with
+    window = abs(value) * Decimal("0.06")
+    for _, figure in figures.between(value - window, value + window):
         step = figure.printed.quantum
         if figure.label in exclude or figure.printed.kind != like.kind or figure.printed.value == 0 \
                 or (step is not None and abs(figure.printed.value) < 10 * step) \

@@ -12,6 +12,7 @@ read as a printed value itself (``"11辆"``, ``"282.74元"``, ``"2020年"``).  A
 
 from __future__ import annotations
 
+import bisect
 from decimal import Decimal, localcontext
 
 import attrs
@@ -57,15 +58,16 @@ class Figures:
         self.printed = {claim.where[1]: claim for claim in claims if claim.where[0] == "figures"}
         self._cache: dict[str, Figure | None] = {}
         self.written = self._written(claims)
+        self._pool: list[Figure] | None = None
 
     def _written(self, claims) -> list[Figure]:
         """The labelled figures written into identities: the document's figures too, for the hints' searches."""
         out, seen = [], set()
 
-        def visit(raw):
-            if isinstance(raw, list):
+        def visit(raw, depth=0):
+            if isinstance(raw, list) and depth < 2:  # operands, and the summed parts of one
                 for item in raw:
-                    visit(item)
+                    visit(item, depth + 1)
             elif isinstance(raw, dict) and "label" in raw and "value" in raw:
                 try:
                     figure = self.operand(raw)
@@ -177,22 +179,30 @@ class Figures:
     # ── everything, for the searches behind a hint ──────────────────────────
 
     def pool(self) -> list[Figure]:
-        """Every numeric figure of the record: printed ones, inputs, derived values that compute."""
-        out, seen = [], set()
-        for name in self.printed:
-            if self.is_ruleset_name(name):
-                continue
-            try:
-                figure = self.named(name)
-            except OperandError:
-                continue
-            if figure is not None and figure.printed.numeric:
-                out.append(figure)
-                seen.add(name)
-        for name in [s.name for s in self.model.inputs] + [let.name for let in self.model.lets]:
-            if name in seen:
-                continue
-            figure = self.recomputed(name)
-            if figure is not None and figure.printed.numeric and isinstance(figure.printed.value, Decimal):
-                out.append(figure)
-        return out + self.written
+        """Every numeric figure of the record: printed ones, inputs, derived values that compute (worked out once)."""
+        if self._pool is None:
+            out = []
+            for name in self.printed:
+                if self.is_ruleset_name(name):
+                    continue
+                try:
+                    figure = self.named(name)
+                except OperandError:
+                    continue
+                if figure is not None and figure.printed.numeric and isinstance(figure.printed.value, Decimal):
+                    out.append(figure)
+            for name in [s.name for s in self.model.inputs] + [let.name for let in self.model.lets]:
+                figure = self.recomputed(name)
+                if figure is not None and figure.printed.numeric and isinstance(figure.printed.value, Decimal):
+                    out.append(figure)
+            self._pool = out + self.written
+            self.position = {id(figure): n for n, figure in enumerate(self._pool)}
+            self._sorted = sorted(range(len(self._pool)), key=lambda i: self._pool[i].printed.value)
+            self._values = [self._pool[i].printed.value for i in self._sorted]
+        return self._pool
+
+    def between(self, low: Decimal, high: Decimal) -> list[tuple[int, Figure]]:
+        """(position in `pool`, figure) of every figure with low ≤ value ≤ high, by position."""
+        self.pool()
+        start, stop = bisect.bisect_left(self._values, low), bisect.bisect_right(self._values, high)
+        return sorted((self._sorted[k], self._pool[self._sorted[k]]) for k in range(start, stop))

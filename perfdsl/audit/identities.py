@@ -41,14 +41,12 @@ def used_names(claims) -> set[str]:
     """Every name an identity mentions (so that a figure only identities use is not reported as unknown)."""
     names: set[str] = set()
 
-    def visit(raw):
+    def visit(raw, depth=0):
         if isinstance(raw, str):
             names.add(raw.strip())
-        elif isinstance(raw, list):
+        elif isinstance(raw, list) and depth < 2:  # operands, and the summed parts of one
             for item in raw:
-                visit(item)
-        elif isinstance(raw, dict) and "value" in raw:
-            visit(raw["value"])
+                visit(item, depth + 1)
 
     for claim in claims:
         if claim.where[0] == "identities" and claim.kind != "bands":
