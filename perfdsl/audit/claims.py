@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import attrs
 
+from .. import printed
 from ..resolve import nearest
 
 #: Per-scorecard claims: key → kind (``indicators`` etc. map an indicator's path to a value).
@@ -81,6 +82,22 @@ class ClaimProblem:
 
     def render(self) -> str:
         return f"`_reported` {' '.join(self.where)}：{self.message}" if self.where else f"`_reported`：{self.message}"
+
+
+def number(value) -> Decimal | None:
+    """A published score or weight: a JSON number, or text such as ``"6.4"``, ``"6.4分"``; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, str):
+        try:
+            figure = printed.parse(value)
+        except ValueError:
+            return None
+        if figure.kind == "number" and figure.unit in (None, "分"):
+            return figure.value
+    return None
 
 
 def read(reported, scorecards: list[str]) -> tuple[list[Claim], list[ClaimProblem]]:
@@ -195,7 +212,7 @@ def _identities(block, claims, problems):
     for number, raw in enumerate(block, start=1):
         where = ("identities", str(number))
         if not isinstance(raw, dict):
-            problems.append(ClaimProblem(where, "须是对象，如 {\"sum\": [\"基本支出\", \"项目支出\"], \"equals\": \"支出合计\"}"))
+            problems.append(ClaimProblem(where, '须是对象，如 {"sum": ["基本支出", "项目支出"], "equals": "支出合计"}'))
             continue
         kinds = [key for key in IDENTITIES if key in raw]
         extra = set(raw) - _IDENTITY_KEYS

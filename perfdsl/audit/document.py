@@ -8,9 +8,10 @@ finding is on the group's claim.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..decimals import ZERO, plain
+from .claims import number
 from .findings import Finding
 
 
@@ -54,7 +55,7 @@ def _published(audit, card: str):
     for claim in audit.claims:
         if claim.where[0] != card:
             continue
-        value = _decimal(claim.value)
+        value = number(claim.value)
         if value is None:
             continue
         if claim.kind == "indicator":
@@ -64,15 +65,6 @@ def _published(audit, card: str):
         elif claim.kind in ("score", "max"):
             totals[claim.kind] = (claim, value)
     return scores, weights, totals
-
-
-def _decimal(value) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    try:
-        return Decimal(value) if isinstance(value, (int, Decimal, str)) else None
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def _sum_text(parts, published) -> tuple[Decimal, str]:

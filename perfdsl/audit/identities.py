@@ -277,7 +277,8 @@ class _Band:
     high_in: bool
 
     def has(self, x: Decimal) -> bool:
-        return (x > self.low or (self.low_in and x == self.low)) and (x < self.high or (self.high_in and x == self.high))
+        above = x > self.low or (self.low_in and x == self.low)
+        return above and (x < self.high or (self.high_in and x == self.high))
 
 
 def _band(name: str, text: str) -> _Band:

@@ -9,6 +9,7 @@ from ..decimals import plain
 from ..errors import RecordError
 from ..resolve import nearest
 from . import diagnose
+from .claims import number
 from .figures import OperandError
 from .findings import Finding
 
@@ -33,14 +34,10 @@ def scorecards(audit) -> list[Finding]:
 
 
 def _number(claim) -> Decimal:
-    value = claim.value
-    if isinstance(value, str):
-        figure = printed.parse(value)
-        if figure.kind == "number" and figure.unit in (None, "分"):
-            return figure.value
-    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return Decimal(value)
-    raise OperandError(f"须是数字，得到 {value!r}")
+    value = number(claim.value)
+    if value is None:
+        raise OperandError(f"须是数字，得到 {claim.value!r}")
+    return value
 
 
 def _node(audit, card, claim):
@@ -59,7 +56,7 @@ def _score(audit, card, claim):
         return None
     return Finding("A102", claim, plain(published), plain(card.score),
                    f"下级指标合计 {card.basis}" if not card.basis.startswith("下级") else card.basis,
-                   f"逐项核对各指标得分（perfdsl explain）；总分是各指标得分之和")
+                   "逐项核对各指标得分（perfdsl explain）；总分是各指标得分之和")
 
 
 def _grade(audit, card, claim):
@@ -169,7 +166,8 @@ def _figure(audit, claim, says: printed.Printed, figure) -> Finding | None:
     if printed.agrees(value, says):
         return None
     if says.kind == "number" and figure.printed.kind == "rate" and printed.agrees(value * 100, says):
-        return Finding("A106", claim, says.text, figure.text, figure.working or f"记录中 {figure.label} = {figure.text}",
+        working = figure.working or f"记录中 {figure.label} = {figure.text}"
+        return Finding("A106", claim, says.text, figure.text, working,
                        f"公布的 {says.text} 应是百分数 {says.text}%：比率须写百分号")
     computed = printed.show(value, says)
     working = figure.working or f"记录中 {figure.label} = {figure.text}"
@@ -179,11 +177,9 @@ def _figure(audit, claim, says: printed.Printed, figure) -> Finding | None:
         if says.kind == "money" else None
     if slip is not None:
         code = "A301"
-        right = printed.show(value, says)
-        hint = (f"公布为 {says.text}，而按其余数字是 {right}：单位有误"
-                if figure.source == "let" else
-                f"公布为 {says.text}，记录中为 {figure.text}（= {printed.show(value, says)}）：单位应为"
-                f" {figure.printed.unit}，与报告的其余数字相符")
+        hint = (f"公布为 {says.text}，而按其余数字是 {computed}：单位有误" if figure.source == "let" else
+                f"公布为 {says.text}，记录中为 {figure.text}（= {computed}）：单位应为 {figure.printed.unit}，"
+                f"与报告的其余数字相符")
     else:
         found = diagnose.boundary(says, value)
         if found:

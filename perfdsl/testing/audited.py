@@ -22,12 +22,13 @@ def check(program, raw: dict, position, text: str = "", path: str = "") -> tuple
         findings = flagged.get(claim.where)
         if findings and not claim.known:
             first = findings[0]
-            problems.append(f"{where(claim)}审核发现 {claim.label} 不成立（{first.code} {first.title}：公布 {first.says}，"
-                            f"重算 {first.computed}；{first.working}），它却没有标为 known：原文的勘误请标上 "
-                            f"\"known\": true，否则核对记录与规则集")
+            problems.append(f"{where(claim)}审核发现 {claim.label} 不成立（{first.code} {first.title}："
+                            f"公布 {first.says}，重算 {first.computed}；{first.working}），它却没有标为 known："
+                            f"原文的勘误请标上 \"known\": true，否则核对记录与规则集")
         elif claim.known and not findings:
             errata = f"（勘误 {'、'.join(map(str, claim.errata))}）" if claim.errata else ""
-            problems.append(f"{where(claim)}{claim.label} 标为已知勘误{errata}，审核却认为它成立：核对 _reported 中的数字")
+            problems.append(f"{where(claim)}{claim.label} 标为已知勘误{errata}，审核却认为它成立："
+                            "核对 _reported 中的数字")
     known = sum(1 for claim in audit.claims if claim.known and claim.where in flagged)
     return len(audit.claims), known, problems
 
