@@ -353,6 +353,11 @@ def test_cli_exit_status_and_formats(tmp_path):
     assert (finding["code"], finding["claim"], finding["at"], finding["erratum"]) == \
         ("A301", ["figures", "预算支出决算数"], ["001:11"], [4])
 
+    bare = tmp_path / "bare.json"  # a record that claims nothing: nothing disagrees
+    bare.write_text(json.dumps({k: v for k, v in raw.items() if k != "_reported"}, ensure_ascii=False), "utf-8")
+    result = runner.invoke(main, ["audit", ruleset, str(bare)])
+    assert result.exit_code == 0 and "没有公布的数字（`_reported`），无可核对" in result.output
+
     assert runner.invoke(main, ["audit", ruleset, str(tmp_path / "missing.json")]).exit_code == 2
     broken = tmp_path / "broken.perf"
     broken.write_text("scorecard 卡 max {", "utf-8")

@@ -18,7 +18,9 @@ def _record(audit: RecordAudit) -> list[str]:
     known = sum(1 for where in flagged if flagged[where][0].claim.known)
     head = f"{audit.source}: " if audit.source else ""
     tally = f"{len(audit.claims)} 项公布数字"
-    if flagged:
+    if not audit.claims and not audit.problems:
+        tally = "没有公布的数字（`_reported`），无可核对"
+    elif flagged:
         tally += f"，{len(flagged)} 项不成立" + (f"（其中 {known} 项为已知勘误）" if known else "")
     else:
         tally += "，全部成立" if not audit.problems else ""
