@@ -315,6 +315,8 @@ def test_identities(identity, code):
     ({"identities": [{"sum": ["实跡"], "equals": "预算"}]}, "是否为 `实际`"),
     ({"identities": [{"ratio": ["实际", {"value": "0元"}], "equals": "执行率"}]}, "分母"),
     ({"identities": [{"bands": {"好": "八十以上", "差": "<60"}}]}, "读不懂"),
+    ({"identities": [{"same": [{"value": "甲局"}, {"value": "乙局"}], "relation": "<="}]}, "文本不能比较大小"),
+    ({"identities": [{"same": [{"value": "2022-05-18"}, {"value": "5个"}]}]}, "不是同一类数字"),
     ([], "须是对象"),
 ])
 def test_claims_that_cannot_be_read_are_reported_each_with_its_place(reported, fragment):

@@ -231,6 +231,8 @@ def _same(audit, claim) -> list[Finding]:
         if relation == "=":
             agree = printed.same(first.printed, other.printed) if first.printed.numeric or \
                 first.printed.kind == "date" else str(first.printed.value) == str(other.printed.value)
+        elif "text" in (first.printed.kind, other.printed.kind):
+            raise OperandError(f"文本不能比较大小：{first.named()}、{other.named()}")
         else:
             agree = isinstance(first.printed.value, Decimal) and isinstance(other.printed.value, Decimal) \
                 and _HOLDS[relation](first.printed.value, other.printed.value)
