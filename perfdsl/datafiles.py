@@ -137,8 +137,20 @@ def _read(form: str, handle, path: str, model) -> Batch:
     if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
         first = handle.readline()
         if _is_object(first):
-            return Batch(_jsonl_records(itertools.chain([first], handle), path, handle), single=False)
-        return _json_batch(first + handle.read(), path, several=True)
+            second = next((line for line in handle if line.strip()), "")
+            if second:  # more lines follow: JSON Lines, streamed (a bad line is its record's error)
+                lines = itertools.chain([first, second], handle)
+                return Batch(_jsonl_records(lines, path, handle), single=False)
+            handle.close()
+            return _json_batch(first, path)  # one object on one line: one record, as from a .json file
+        text = first + handle.read()
+        try:
+            return _json_batch(text, path, several=True)
+        except DataFileError:
+            lines = [line for line in text.splitlines() if line.strip()]
+            if len(lines) > 1 and all(line.strip()[:1] == "{" and line.strip()[-1:] == "}" for line in lines):
+                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)  # a bad first line
+            raise
     if form in ("csv", "xlsx"):
         if form == "xlsx":
             rows = tabular.xlsx_rows(path, handle)

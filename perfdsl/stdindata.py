@@ -3,8 +3,9 @@
 ``perfdsl eval R - < 数据.csv`` or ``cat *.jsonl | perfdsl eval R -``: standard input
 has no name to go by, so its first bytes decide (``--input-format`` overrides
 them): ``PK`` is a workbook (a zip file); ``[`` a JSON array; ``{`` JSON Lines
-when the first line is a whole object by itself, else JSON — one object, or
-several one after another, as ``cat a.json b.json`` gives; anything else CSV.
+when its lines are whole objects by themselves (one such line alone is one
+record, as in a ``.json`` file), else JSON — one object, or several one after
+another, as ``cat a.json b.json`` gives; anything else CSV.
 JSON is UTF-8 (a BOM is tolerated); CSV is UTF-8 or else GB18030, the way Excel
 saves it on Chinese Windows.  CSV and JSON Lines stream, as from a file.
 """

@@ -83,6 +83,8 @@ def test_one_object_on_stdin_is_one_record_and_objects_in_a_row_are_a_batch():
     assert single.exit_code == 0
     assert json.loads(single.stdout)["scorecards"][0]["score"] == 89.04  # an object, as from the file
     assert single.stdout == run("eval", RULESET, EXAMPLE, "--format", "json").stdout
+    compact = json.dumps(json.loads(text), ensure_ascii=False)  # one record on one line, as `jq -c` writes it
+    assert run("eval", RULESET, "-", "--format", "json", input=compact + "\n").stdout == single.stdout
     several = run("eval", RULESET, "-", "--format", "csv", input=text + text)  # cat a.json b.json
     rows = several.stdout.splitlines()
     assert several.exit_code == 0 and len(rows) == 3 and rows[1].split(",")[2] == rows[2].split(",")[2] == "89.04"
@@ -102,6 +104,8 @@ def test_a_bad_line_is_quoted_in_a_bounded_excerpt(tmp_path):
     record["_source"] = "很长的说明" * 1000  # a 5 000-character line
     line = json.dumps(record, ensure_ascii=False)
     bad = line[:-1] + ', "项目总数" 14}'
+    result = run("eval", RULESET, "-", "--format", "jsonl", input=bad + "\n" + line + "\n")  # JSON Lines all the same
+    assert result.exit_code == 1 and result.stderr.startswith("记录 1: 第 1 行第 ")
     result = run("eval", RULESET, "-", "--format", "jsonl", input=line + "\n" + bad + "\n")
     assert result.exit_code == 1
     message = result.stderr.strip()
