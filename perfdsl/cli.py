@@ -329,6 +329,9 @@ def explain_command(ruleset, data, indicator, record, input_format):
         if exc.record is None:
             exc.record = converted.name if converted is not None else position
         raise _located(exc, batch, raw) from None
+    located = _warnings_located(converted.warnings, batch, raw) if batch.locate is not None else converted.warnings
+    for warning in located:
+        click.echo(warning.render(), err=True)
     click.echo(text, nl=False)
 
 

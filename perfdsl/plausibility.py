@@ -256,7 +256,7 @@ def _forms(raw: dict, amounts) -> dict:
 
 def _evidence(name, forms, model):
     """(factor, why) readings of amount `name` when the record writes every other amount (at least
-    `CONVENTION` of them) one way and this one another: the digits are in the others' unit."""
+    `CONVENTION` of them) in one unit and this one in the other: the digits are in the others' unit."""
     spec = model.input(name)
     form = forms.get(name)
     others = [f for other, f in forms.items() if other != name]
@@ -266,11 +266,8 @@ def _evidence(name, forms, model):
     why = "其余 {} 个金额都写作{}".format(len(others), "不带单位的数字" if usual == PLAIN else f"“…{usual}”")
     mine = form if form != PLAIN else spec.type.unit
     theirs = usual if usual != PLAIN else spec.type.unit
-    if mine != theirs:
+    if mine != theirs:  # the same unit written another way ("510元" among plain 元 numbers) is no evidence
         yield (WAN if mine == "元" else TEN_THOUSANDTH), why
-    else:  # the same unit written another way: the digits may be of either unit
-        yield WAN, why
-        yield TEN_THOUSANDTH, why
 
 
 def _odd_unit(name, factor, relations, forms, model) -> int:
