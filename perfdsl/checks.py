@@ -152,7 +152,7 @@ def check_bands(model: Model):
             region = _region(arm.op, value.interval.lo)
             reached = region.intersect(domain).minus(covered)
             if known and reached.empty:
-                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{_why_unreached(rule, arm, region, domain)}",
+                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{_why_unreached(rule, arm, region, domain, shown)}",
                             arm.span)
             covered = covered.union(region)
         else:
@@ -168,9 +168,9 @@ def _region(op: str, value) -> Ranges:
     return Ranges.of(intervals.region(op, value))
 
 
-def _why_unreached(rule, arm, region: Ranges, domain: Interval) -> str:
-    if region.intersect(domain).empty:
-        return f"`{expression(rule.subject)}` 只在 {_text(domain)} 内取值"
+def _why_unreached(rule, arm, region: Ranges, domain: Interval, shown=plain) -> str:
+    if region.intersect(domain).empty:  # said in the subject's own terms: a rate in percent, [0%, 100%]
+        return f"`{expression(rule.subject)}` 只在 {_text(domain, shown)} 内取值"
     before = rule.arms[: rule.arms.index(arm)]
     for previous in before:
         threshold = _literal(previous.threshold)
