@@ -158,8 +158,9 @@ class Layout:
         self.has_moves = any(node.moves_out or node.moves_in for node in specs)
         columns = []
         for level in range(self.levels):
-            names = [node.name for node in specs if len(node.path) == level + 1]
             leaf_level = level == self.levels - 1
+            # a group level fits its groups' names; the leaf level its leaves' (a shallower leaf spans further)
+            names = [node.name for node in specs if len(node.path) == level + 1 and node.is_leaf == leaf_level]
             widest = max((display_width(name) for name in names), default=8)
             width = min(max(widest + 2, 9), 15 if leaf_level else 12)
             columns.append(Column("name", level, "名称", width))
