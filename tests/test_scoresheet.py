@@ -427,3 +427,22 @@ def test_json_criteria_only_where_the_ruleset_gives_one():
     leaf = next(node for node in indicators if node["path"][-1] == "项目完成率")
     assert list(leaf) == ["path", "weight", "declared", "score", "basis", "criteria"]
     assert leaf["criteria"] == "项目完成率 = 项目实际完成数 / 开展项目总数 × 100%，按比例计分"
+
+
+# ── the template ────────────────────────────────────────────────────────────
+
+
+def test_template_prints_a_few_pages_wide_with_its_header_rows_and_a_readable_instructions_sheet(tmp_path):
+    target = tmp_path / "模板.xlsx"
+    assert run("template", RULESET, "-o", target).exit_code == 0
+    book = openpyxl.load_workbook(target)
+    data, notes = book["数据"], book["说明"]
+    widths = [data.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, data.max_column + 1)]
+    assert (data.page_setup.orientation, str(data.page_setup.paperSize), data.page_setup.fitToHeight) == (
+        "landscape", "9", 0)
+    assert data.page_setup.fitToWidth == math.ceil(sum(widths) / 180) and data.page_setup.fitToWidth <= 6
+    assert data.print_title_rows == "$1:$2" and data.print_title_cols == "$A:$A"
+    assert data["A1"].alignment.wrap_text and max(widths) <= 16  # headers wrap instead of widening the sheet
+    assert (notes.page_setup.orientation, notes.page_setup.fitToWidth) == ("portrait", 1)
+    assert notes["A2"].alignment.wrap_text and notes["A2"].font.size == 12
+    assert data.oddFooter.center.text == notes.oddFooter.center.text == "第 &P 页 共 &N 页"
