@@ -69,7 +69,7 @@ svg text { font-size: 13px; }
   h3 { margin: 3pt 0 2pt; break-after: avoid; }
   table.closing td { height: 1.7em; }
   p.signatures { margin-top: 9pt; }
-  table.closing, p.signatures { break-inside: avoid; }
+  div.closing { break-inside: avoid; }
 }
 """
 
@@ -231,4 +231,4 @@ def _closing(result) -> str:
     rows = "".join(f"<tr><th>{text(field)}</th><td>{text(value)}</td></tr>"
                    for field, value in scoresheet.closing(result))
     signed = "".join(f"<span>{text(field)}：{text(value)}</span>" for field, value in scoresheet.signatures(result))
-    return f'<table class="closing">{rows}</table>\n<p class="signatures">{signed}</p>\n'
+    return f'<div class="closing"><table class="closing">{rows}</table>\n<p class="signatures">{signed}</p></div>\n'

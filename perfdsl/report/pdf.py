@@ -203,7 +203,7 @@ def _table(styles: _Styles, layout, card, spec, widths, block, continued, total)
         for column, value in zip(columns, values):
             if column.kind == "name" and column.level < line.level:
                 group = line.groups[column.level]
-                label = value + _CONTINUED if group.path in continued else value
+                label = f"{value}\n{_CONTINUED}" if group.path in continued else value
                 row.append(styles.para(label, styles.group))
             elif column.numeric:
                 row.append(styles.para(value, styles.centre))
