@@ -51,6 +51,8 @@ p.signatures { margin: 1.6em 0 0; display: flex; gap: 5em; }
 p.error { color: #c00000; }
 figure.chart { margin: .5em 0 1em; }
 figure.chart figcaption { font-size: .9em; color: #444; }
+div.bars { display: inline-block; vertical-align: top; margin-right: 2em; }
+div.bars p { margin: 0 0 .2em; font-weight: bold; }
 ul.legend { list-style: none; padding: 0; margin: .3em 0 0; display: flex; flex-wrap: wrap; gap: 1.5em;
             font-size: .9em; }
 ul.legend i { display: inline-block; width: 1.6em; height: .8em; margin-right: .35em; vertical-align: -.05em; }
@@ -147,7 +149,8 @@ def _bars(card, groups) -> str:
     label = max(_INDENT * (len(n.path) - 1) + _PER_COLUMN * display_width(n.name) for n in groups) + 10
     height = _ROW * len(groups) + 8
     width = label + _BAR + 90
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_px(width)}" height="{height}" '
+    parts = [f'<div class="bars"><p>{text(card.name)}</p>'
+             f'<svg xmlns="http://www.w3.org/2000/svg" width="{_px(width)}" height="{height}" '
              f'role="img" aria-label="{text(card.name)}各分组得分与分值">']
     for row, node in enumerate(groups):
         top = row * _ROW + 4
@@ -162,7 +165,7 @@ def _bars(card, groups) -> str:
             f'<rect x="{_px(label)}" y="{top + 3}" width="{_px(track)}" height="16" fill="{_TRACK}"/>'
             f'<rect x="{_px(label)}" y="{top + 3}" width="{_px(filled)}" height="16" fill="{colour}"/>'
             f'<text x="{_px(label + track + 6)}" y="{top + 15}">{plain(node.score)} / {plain(node.weight)}</text>')
-    parts.append("</svg>")
+    parts.append("</svg></div>")
     return "".join(parts)
 
 
