@@ -73,8 +73,8 @@ def main() -> int:
         if route.startswith("template"):
             continue
         for index, (name, numbers) in enumerate(_by_department(pages, names).items()):
-            # every page but a last one holding only the closing block shows the table's last column
-            cut = [n + 1 for n in numbers if LAST_COLUMN not in "".join(pages[n].split()) and "评价结论" not in pages[n]]
+            # a page with the table (its 评分标准 header) shows the last column's header too
+            cut = [n + 1 for n in numbers if "评分标准" in pages[n] and LAST_COLUMN not in "".join(pages[n].split())]
             print(f"  {name}: {len(numbers)} 页（第 {numbers[0] + 1}–{numbers[-1] + 1} 页）"
                   + (f"；第 {cut} 页缺少最后一列的表头" if cut else "；每页都有全部列"))
             if index == 0:  # the published record: the acceptance
@@ -111,7 +111,7 @@ def _libreoffice(source: Path, target: Path) -> Path:
     with tempfile.TemporaryDirectory() as profile, tempfile.TemporaryDirectory() as outdir:
         # a profile of its own, so that other LibreOffice runs on the machine do not get in the way
         _run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-              "--outdir", outdir, str(source)], env=dict(os.environ, LANG="C.UTF-8"))  # a UTF-8 locale: the file names are Chinese
+              "--outdir", outdir, str(source)], env=dict(os.environ, LANG="C.UTF-8"))  # Chinese file names
         shutil.move(Path(outdir) / f"{source.stem}.pdf", target)
     return target
 

@@ -31,14 +31,14 @@ _BODY_CANDIDATES = [
     (_WINDOWS / "simhei.ttf", 0),
     (Path("/System/Library/Fonts/Supplemental/Songti.ttc"), 0), (Path("/Library/Fonts/Songti.ttc"), 0),
     (Path("/System/Library/Fonts/STHeiti Light.ttc"), 0), (Path("/Library/Fonts/Arial Unicode.ttf"), 0),
-    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0), (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
-    (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0), (Path("/usr/share/fonts/truetype/arphic/uming.ttc"), 0),
     (Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"), 0),
 ]
 _HEADING_CANDIDATES = [
     (_WINDOWS / "simhei.ttf", 0), (_WINDOWS / "msyhbd.ttc", 0), (_WINDOWS / "msyh.ttc", 0),
-    (Path("/System/Library/Fonts/STHeiti Medium.ttc"), 0),
-    (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0), (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
+    (Path("/System/Library/Fonts/STHeiti Medium.ttc"), 0), (Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"), 0),
+    (Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"), 0),
 ]
 #: Stand-ins for symbols a Chinese font may lack (every one has √ and ×, from GB 2312).
 _STAND_INS = {"✓": "√", "✔": "√", "✗": "×", "✘": "×"}
@@ -62,7 +62,7 @@ class Fonts:
         return value
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load() -> Fonts:
     """Register the body and heading fonts (once per process); a `UsageError` when there is none."""
     from reportlab.lib.fonts import addMapping

@@ -280,7 +280,8 @@ class _Grid:
             if height is not None:
                 sheet.row_dimensions[number].height = round(height, 1)
         for row, first, last_row, last in self.merges:
-            sheet.merged_cells.add(f"{get_column_letter(first + 1)}{row + 1}:{get_column_letter(last + 1)}{last_row + 1}")
+            start, end = f"{get_column_letter(first + 1)}{row + 1}", f"{get_column_letter(last + 1)}{last_row + 1}"
+            sheet.merged_cells.add(f"{start}:{end}")
         for cells in self.rows:
             sheet.append([None if cell is None else styles.cell(sheet, cell[0], cell[1]) for cell in cells])
 
