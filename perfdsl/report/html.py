@@ -44,6 +44,7 @@ table.sheet th { background: #f2f2f2; font-weight: bold; text-align: center; }
 table.sheet td.group { font-weight: bold; text-align: center; }
 table.sheet td.num { text-align: center; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.sheet tr.sum td { font-weight: bold; background: #f2f2f2; }
+table.sheet tr.sum td:first-child { text-align: center; }
 table.closing { margin-top: .8em; }
 table.closing th { width: 8em; text-align: center; }
 table.closing td { height: 2.4em; vertical-align: top; white-space: pre-wrap; }

@@ -65,7 +65,8 @@ def write(handle, results, model, scorecards=None):
     frame = Frame(margin, 11 * mm, width - 2 * margin, height - 20 * mm, id="sheet",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc = BaseDocTemplate(handle, pagesize=(width, height), title=f"{model.title} · 评分表",
-                          author="perfdsl", creator="perfdsl", leftMargin=margin, rightMargin=margin)
+                          author="perfdsl", creator="perfdsl", leftMargin=margin, rightMargin=margin,
+                          initialFontName=fonts.body)  # no page starts in an unembedded Helvetica
     doc.addPageTemplates([PageTemplate("sheet", frames=[frame])])
     story = []
     for position, item in results:
@@ -290,7 +291,6 @@ def _canvas_class(styles: _Styles, title: str):
     """A canvas that holds its pages back until the end, to write ``第 N 页 共 M 页`` per department."""
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
-            kwargs.setdefault("initialFontName", styles.fonts.body)  # no unembedded Helvetica on any page
             super().__init__(*args, **kwargs)
             self._perfdsl_record = None
             self._perfdsl_pages = []
