@@ -180,15 +180,18 @@ def test_xlsx_closing_block_takes_the_records_texts_and_leaves_room_to_sign(chao
 def test_xlsx_text_from_the_record_stays_text(tmp_path):
     record = json.loads(EXAMPLE.read_text("utf-8"))
     record["项目监管扣分"] = {"value": 1, "note": "=HYPERLINK(\"x\")"}
-    record["_存在问题"] = "@SUM(1)"
+    record["_存在问题"] = "=1+1"
+    record["单位"] = "=SUM(1)"
     data = tmp_path / "r.json"
     data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     target = tmp_path / "out.xlsx"
     assert run("eval", RULESET, data, "-o", target).exit_code == 0
-    sheet = openpyxl.load_workbook(target)[NAME]
-    texts = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    book = openpyxl.load_workbook(target)
+    texts = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+             if isinstance(cell.value, str)]
     assert all(cell.data_type == "s" for cell in texts)  # written as strings, never as formulas
-    assert any("=HYPERLINK" in cell.value for cell in texts) and any(cell.value == "@SUM(1)" for cell in texts)
+    assert "=1+1" in [cell.value for cell in texts] and "=SUM(1)" in [cell.value for cell in texts]
+    assert any("=HYPERLINK" in cell.value for cell in texts)
 
 
 # ── PDF ─────────────────────────────────────────────────────────────────────

@@ -135,6 +135,7 @@ class _Styles:
             cell.data_type = "n"  # the exact decimal text goes into the file as a number
         elif isinstance(value, str):
             cell = WriteOnlyCell(sheet, text(value))
+            cell.data_type = "s"  # text, even when it starts with = (openpyxl would make that a formula)
         else:
             cell = WriteOnlyCell(sheet, value)
         style_font, border, alignment, fill = self.styles[style]
