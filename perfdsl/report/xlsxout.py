@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+from copy import copy
 from decimal import Decimal
 
 from ..decimals import plain
@@ -126,6 +127,7 @@ class _Styles:
                      Alignment(horizontal="left", vertical="bottom"), None),
             "plain": (body, None, None, None),
         }
+        self._arrays: dict = {}
 
     def cell(self, sheet, value, style: str = "plain", font=None):
         from openpyxl.cell import WriteOnlyCell
@@ -138,15 +140,27 @@ class _Styles:
             cell.data_type = "s"  # text, even when it starts with = (openpyxl would make that a formula)
         else:
             cell = WriteOnlyCell(sheet, value)
-        style_font, border, alignment, fill = self.styles[style]
-        cell.font = font or style_font
-        if border is not None:
-            cell.border = border
-        if alignment is not None:
-            cell.alignment = alignment
-        if fill is not None:
-            cell.fill = fill
+        cell._style = copy(self._array(sheet, style, font))
         return cell
+
+    def _array(self, sheet, style: str, font):
+        """The workbook's style indices for a named style, found once: assigning fonts and borders cell by
+        cell makes openpyxl hash them every time, which took most of the time of a large workbook."""
+        key = (style, id(font))
+        if key not in self._arrays:
+            from openpyxl.cell import WriteOnlyCell
+
+            prototype = WriteOnlyCell(sheet)
+            style_font, border, alignment, fill = self.styles[style]
+            prototype.font = font or style_font
+            if border is not None:
+                prototype.border = border
+            if alignment is not None:
+                prototype.alignment = alignment
+            if fill is not None:
+                prototype.fill = fill
+            self._arrays[key] = prototype._style
+        return self._arrays[key]
 
 
 def _print_setup(sheet, title_rows: str | None, landscape: bool = True):
