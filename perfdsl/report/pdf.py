@@ -107,7 +107,18 @@ class _Styles:
         if value is None:
             return ""
         shown = plain(value) if isinstance(value, Decimal) else self.fonts.text(str(value))
-        return Paragraph(text(shown), style or self.cell)
+        return _Cell(text(shown), style or self.cell)
+
+
+class _Cell(Paragraph):
+    """A paragraph that remembers how it wrapped: a table is measured again for each part it splits into."""
+
+    _memo = None
+
+    def wrap(self, available_width, available_height):
+        if self._memo is None or self._memo[0] != available_width:
+            self._memo = (available_width, super().wrap(available_width, available_height))
+        return self._memo[1]
 
 
 def _record(styles: _Styles, layout, model, result, width, page_height) -> list:
@@ -142,38 +153,50 @@ class _ScoreTable(Flowable):
     reportlab cannot break a table inside a cell merged down several rows;
     this builds a `Table` of the lines that fit and carries the rest to the
     next page, under the header rows again, the cut groups' names marked （续）.
+    Every cell is made (and measured) once; the parts share them.
     """
 
-    def __init__(self, styles, layout, card, spec, widths, page_height, block=None, continued=frozenset(),
-                 total=True):
+    def __init__(self, styles, layout, card, spec, widths, page_height, part=None):
         super().__init__()
         self.styles, self.layout, self.card, self.spec, self.widths = styles, layout, card, spec, widths
         self.page_height = page_height
-        self.block = scoresheet.lines(card) if block is None else block
-        self.continued = continued  # paths of the groups that began on an earlier page
-        self.total = total  # whether the 合计 line is in this part (the last)
+        if part is None:
+            block = scoresheet.lines(card)
+            part = (block, [_line_cells(styles, layout, line) for line in block], frozenset(), True)
+        # the lines, their cells, the paths of the groups begun on an earlier page, whether 合计 comes last
+        self.block, self.cells, self.continued, self.total = part
         self._table = None
-
-    def _part(self, block, continued, total):
-        return _ScoreTable(self.styles, self.layout, self.card, self.spec, self.widths, self.page_height,
-                           block, continued, total)
+        self._wrapped = None
 
     def _built(self):
         if self._table is None:
             self._table = _table(self.styles, self.layout, self.card, self.spec, self.widths, self.block,
-                                 self.continued, self.total)
+                                 self._rows(), self.total)
         return self._table
 
+    def _rows(self) -> list[list]:
+        """The cells of the lines; on the first, a group begun on an earlier page says （续）."""
+        rows = [list(row) for row in self.cells]
+        if self.continued and rows:
+            line = self.block[0]
+            for level, group in enumerate(line.groups):
+                if group.path in self.continued:
+                    label = f"{scoresheet.group_label(group)}\n{_CONTINUED}"
+                    rows[0][self.layout.index("name", level)] = self.styles.para(label, self.styles.group)
+        return rows
+
     def wrap(self, available_width, available_height):
-        self.width, self.height = self._built().wrap(available_width, available_height)
-        return self.width, self.height
+        if self._wrapped is None or self._wrapped[0] != available_width:
+            self._wrapped = (available_width, self._built().wrap(available_width, available_height))
+        self.width, self.height = self._wrapped[1]
+        return self._wrapped[1]
 
     def draw(self):
         self._table.drawOn(self.canv, 0, 0)
 
     def split(self, available_width, available_height):
         table = self._built()
-        table.wrap(available_width, available_height)
+        self.wrap(available_width, available_height)
         heights = table._rowHeights
         used = heights[0] + heights[1]
         fits = 0
@@ -192,10 +215,27 @@ class _ScoreTable(Flowable):
         head, rest = self.block[:fits], self.block[fits:]
         carried = frozenset(group.path for group in rest[0].groups
                             if any(group.path == other.path for other in head[-1].groups))
-        return [self._part(head, self.continued, False), self._part(rest, carried, self.total)]
+        return [self._part((head, self.cells[:fits], self.continued, False)),
+                self._part((rest, self.cells[fits:], carried, self.total))]
+
+    def _part(self, part):
+        return _ScoreTable(self.styles, self.layout, self.card, self.spec, self.widths, self.page_height, part)
 
 
-def _table(styles: _Styles, layout, card, spec, widths, block, continued, total):
+def _line_cells(styles: _Styles, layout, line) -> list:
+    """The cells of one line: group names, numbers centred, text wrapped."""
+    row = []
+    for column, value in zip(layout.columns, layout.line_cells(line)):
+        if column.kind == "name" and column.level < line.level:
+            row.append(styles.para(value, styles.group))
+        elif column.numeric:
+            row.append(styles.para(value, styles.centre))
+        else:
+            row.append(styles.para(value))
+    return row
+
+
+def _table(styles: _Styles, layout, card, spec, widths, block, rows, total):
     """A reportlab `Table`: the two header rows, `block`'s lines with their groups spanning, and 合计."""
     columns = layout.columns
     first, second = layout.header_rows()
@@ -206,21 +246,9 @@ def _table(styles: _Styles, layout, card, spec, widths, block, continued, total)
         top[start] = styles.para(heading, styles.head)
     for column, heading in second:
         below[column] = styles.para(heading, styles.head)
-    data = [top, below]
+    data = [top, below] + rows
     spans = [scoresheet.spans(block, level) for level in range(layout.levels - 1)]
     for number, line in enumerate(block):
-        values = layout.line_cells(line)
-        row = []
-        for column, value in zip(columns, values):
-            if column.kind == "name" and column.level < line.level:
-                group = line.groups[column.level]
-                label = f"{value}\n{_CONTINUED}" if group.path in continued else value
-                row.append(styles.para(label, styles.group))
-            elif column.numeric:
-                row.append(styles.para(value, styles.centre))
-            else:
-                row.append(styles.para(value))
-        data.append(row)
         at = 2 + number
         if line.leaf is not None:
             names = layout.leaf_name_columns(line)
