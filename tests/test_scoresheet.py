@@ -448,3 +448,21 @@ def test_template_prints_a_few_pages_wide_with_its_header_rows_and_a_readable_in
     assert (notes.page_setup.orientation, notes.page_setup.fitToWidth) == ("portrait", 1)
     assert notes["A2"].alignment.wrap_text and notes["A2"].font.size == 12
     assert data.oddFooter.center.text == notes.oddFooter.center.text == "第 &P 页 共 &N 页"
+
+
+def test_pdf_cuts_a_line_taller_than_a_page_and_carries_on(tmp_path):
+    _pdf_fonts_or_skip()
+    record = json.loads(EXAMPLE.read_text("utf-8"))
+    record["项目监管扣分"] = {"value": 1, "note": "很长的备注，" * 900 + "ZZ9"}  # about 3½ pages of text
+    record["_存在问题"] = "问题。" * 800
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    target = tmp_path / "out.pdf"
+    result = run("eval", RULESET, data, "-o", target)
+    assert result.exit_code == 0, result.output
+    pages = _pdf_pages(target)
+    text = _squeezed("".join(pages))
+    # the text runs on from page to page under the repeated header, 项目监管（续）, to its very end
+    assert len(pages) == 7 and "ZZ9" in text and "自评结论同复核结论偏差" in text and "问题。问题。" in text
+    assert all("扣分原因/依据" in _squeezed(page) for page in pages[:6]) and "项目监管（续）" in _squeezed(pages[2])
+    assert f"第 {len(pages)} 页 共 {len(pages)} 页" in pages[-1]

@@ -47,6 +47,8 @@ _SIZE = 8  # points, table text
 _LEADING = 9.6
 _GREY = "#F2F2F2"
 _CONTINUED = "（续）"
+#: A table cell's padding in points: top, bottom, left, right.
+_PADDING = (1.5, 2, 2.5, 2.5)
 
 
 def text(value) -> str:
@@ -107,7 +109,9 @@ class _Styles:
         if value is None:
             return ""
         shown = plain(value) if isinstance(value, Decimal) else self.fonts.text(str(value))
-        return _Cell(text(shown), style or self.cell)
+        cell = _Cell(text(shown), style or self.cell)
+        cell.raw = shown  # for cutting a text taller than a page (`_ScoreTable._cut`)
+        return cell
 
 
 class _Cell(Paragraph):
@@ -116,8 +120,9 @@ class _Cell(Paragraph):
     _memo = None
 
     def wrap(self, available_width, available_height):
-        if self._memo is None or self._memo[0] != available_width:
-            self._memo = (available_width, super().wrap(available_width, available_height))
+        key = (id(self), available_width)  # the parts a split paragraph becomes are measured afresh
+        if self._memo is None or self._memo[0] != key or not hasattr(self, "blPara"):
+            self._memo = (key, super().wrap(available_width, available_height))
         return self._memo[1]
 
 
@@ -208,15 +213,55 @@ class _ScoreTable(Flowable):
         if fits == len(self.block):  # the lines fit but 合计 does not: the last line goes over with it
             fits -= 1
         if fits <= 0:
-            if available_height >= self.page_height - 1:  # a line taller than a page: let reportlab cut it
-                table.splitInRow = 1
-                return table.split(available_width, available_height)
-            return []  # start on the next page
+            if available_height < self.page_height - 1:
+                return []  # start on the next page
+            # the first line alone is taller than a page: its text goes on in a line of its own below
+            room = available_height - heights[0] - heights[1] - _PADDING[0] - _PADDING[1] - 1
+            first, carried = self._cut(self.cells[0], room)
+            line = self.block[0]
+            return [self._part(([line], [first], self.continued, False)),
+                    self._part(([line, *self.block[1:]], [carried, *self.cells[1:]],
+                                frozenset(group.path for group in line.groups), self.total))]
+        return list(self._parts(fits))
+
+    def _cut(self, cells: list, room: float) -> tuple[list, list]:
+        """A line's cells as what fits in `room` points and what goes on below (the leaf's name again,（续）)."""
+        first, rest = list(cells), [""] * len(cells)
+        for column, cell in enumerate(cells):
+            if not isinstance(cell, _Cell):
+                continue
+            width = self._cell_width(column) - _PADDING[2] - _PADDING[3]
+            if cell.wrap(width, room)[1] <= room:
+                continue
+            # the longest beginning of its text that fits (reportlab's own paragraph split can lose a line)
+            fits, beyond = 0, len(cell.raw)
+            while beyond - fits > 1:
+                middle = (fits + beyond) // 2
+                if self.styles.para(cell.raw[:middle], cell.style).wrap(width, room)[1] <= room:
+                    fits = middle
+                else:
+                    beyond = middle
+            first[column] = self.styles.para(cell.raw[:fits], cell.style)
+            rest[column] = self.styles.para(cell.raw[fits:], cell.style)
+        line = self.block[0]
+        if line.leaf is not None:
+            name = self.layout.index("name", line.level)
+            rest[name] = self.styles.para(f"{line.leaf.name}\n{_CONTINUED}")
+        return first, rest
+
+    def _cell_width(self, column: int) -> float:
+        line = self.block[0]
+        if line.leaf is not None and column == self.layout.index("name", line.level):
+            return sum(self.widths[i] for i in self.layout.leaf_name_columns(line))
+        return self.widths[column]
+
+    def _parts(self, fits: int):
+        """This table as two: its first `fits` lines, and the rest with the groups they continue."""
         head, rest = self.block[:fits], self.block[fits:]
         carried = frozenset(group.path for group in rest[0].groups
                             if any(group.path == other.path for other in head[-1].groups))
-        return [self._part((head, self.cells[:fits], self.continued, False)),
-                self._part((rest, self.cells[fits:], carried, self.total))]
+        return (self._part((head, self.cells[:fits], self.continued, False)),
+                self._part((rest, self.cells[fits:], carried, self.total)))
 
     def _part(self, part):
         return _ScoreTable(self.styles, self.layout, self.card, self.spec, self.widths, self.page_height, part)
@@ -279,8 +324,8 @@ def _table(styles: _Styles, layout, card, spec, widths, block, rows, total):
         ("GRID", (0, 0), (-1, -1), 0.5, "#000000"),
         ("BACKGROUND", (0, 0), (-1, 1), _GREY),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), _PADDING[0]), ("BOTTOMPADDING", (0, 0), (-1, -1), _PADDING[1]),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PADDING[2]), ("RIGHTPADDING", (0, 0), (-1, -1), _PADDING[3]),
     ]
     return Table(data, colWidths=widths, repeatRows=2, style=TableStyle(commands), splitByRow=1,
                  longTableOptimize=False)  # every row measured: `split` chooses the lines that fit
