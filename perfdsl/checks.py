@@ -152,7 +152,8 @@ def check_bands(model: Model):
             region = _region(arm.op, value.interval.lo)
             reached = region.intersect(domain).minus(covered)
             if known and reached.empty:
-                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{_why_unreached(rule, arm, region, domain, shown)}",
+                why = _why_unreached(rule, arm, region, domain, shown)
+                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{why}",
                             arm.span)
             covered = covered.union(region)
         else:

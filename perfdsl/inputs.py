@@ -43,6 +43,7 @@ class Record:
     name: object  # the record's name, or its 1-based position
     units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
     warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
+    meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
 class _Invalid(Exception):
@@ -209,11 +210,13 @@ class RecordReader:
                 name = unnamed(position)
         warnings = self.plausibility.check(record, values, name, skip=frozenset(key for key, _ in problems))
         slots = tuple([values[n] for n in self.names])
+        meta = {key: value for key, value in record.items()
+                if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
         if problems:
             texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
             missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
             raise DataValueError.listing(texts, missing, record=name, warnings=warnings)
-        return Record(slots, values, notes, name, units, warnings)
+        return Record(slots, values, notes, name, units, warnings=warnings, meta=meta)
 
     def _missing(self, record: Record, reported: set) -> list[str]:
         """The inputs the rules need that `record` leaves out, besides the keys already `reported`."""
@@ -372,7 +375,8 @@ def _out_of_range(model, spec, values, key, within=None, raw=None):
             continue
         hint = percent_hint(spec, raw)
         if _names_another(bound):  # say which figure the limit is: a default may have stood in for it
-            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{_shown_value(spec, limit)}）{hint}")
+            limit_text = _shown_value(spec, limit)
+            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{limit_text}）{hint}")
         else:
             yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}{hint}")
         return

@@ -61,7 +61,8 @@ class Columns:
         self.values: list[tuple[int, str]] = []  # (column, input)
         self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
         self.items: list[tuple[int, str, str, bool]] = []  # (column, list input, field, holds the field's note)
-        self.ignored: set[int] = set()  # metadata columns (``_…``)
+        self.ignored: set[int] = set()  # metadata columns (``_…``): never inputs
+        self.meta: list[tuple[int, str]] = []  # (column, key): their text rides along (``_存在问题`` for the 评分表)
         self.width = len(names)
         self.name_key = model.record if model is not None else None
         self.delimited = delimited  # CSV, where a stray cell is usually a stray comma
@@ -79,6 +80,7 @@ class Columns:
             item = _item_column(model, name)
             if name.startswith("_"):
                 self.ignored.add(index)
+                self.meta.append((index, name))
             elif item is not None:
                 self.items.append((index, *item))
                 self.letters[name] = column_letter(index)
@@ -118,6 +120,9 @@ class Columns:
         for name, item in items.items():
             raw[name] = [item]
             raw.setdefault(ITEM_ROWS, {})[name] = [number]
+        for index, name in self.meta:
+            if index < width and not _blank(row[index]) and name != ROW_KEY:
+                raw[name] = _note(row[index])
         stray = [column_letter(i) for i, cell in enumerate(row) if i not in self.used and not _blank(cell)]
         if stray:
             more = len(row) - self.width

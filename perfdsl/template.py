@@ -46,7 +46,8 @@ _KIND_NOTES = {
     "扣分": ("评审扣除的分数（不是得分），在第 2 行所示范围内；旁边“备注”列写扣分理由", "3"),
     "得分": ("评审给出的得分（不是扣分），在第 2 行所示范围内；旁边“备注”列写评分理由", "9"),
     "备注": ("文字，写进该项评分的依据", "未提供项目实施过程中的检查、督促佐证资料"),
-    "列表": ("列名为“列表名.字段名”：每行填一项；同一单位的后续各项，单位的其他列留空", "产出指标 / 发布目录总数 / 30条 / 178条"),
+    "列表": ("列名为“列表名.字段名”：每行填一项；同一单位的后续各项，单位的其他列留空",
+             "产出指标 / 发布目录总数 / 30条 / 178条"),
 }
 
 
@@ -93,7 +94,8 @@ def columns(model: Model) -> list[Column]:
 
 
 def hint(spec: InputSpec, model: Model) -> str:
-    """``金额（元）``, ``比率（如 97.6%）``, ``扣分（0–5，默认 0）``, ``得分（0–10）``: what a cell of this input takes."""
+    """What a cell of this input takes: ``金额（元）``, ``比率（如 97.6%）``, ``扣分（0–5，默认 0）``,
+    ``得分（0–10）``."""
     judged = judgement(model, spec.name)
     details = []
     if judged is not None:
@@ -128,7 +130,8 @@ def _target_roles(model: Model) -> dict:
     out = {}
     for node in nodes.walk(model.module):
         if isinstance(node, nodes.TargetRule):
-            for expr, said in ((node.target, "目标值，如 30条、≥95%、6%以内"), (node.actual, "实际值，如 178条、0.295%")):
+            roles = ((node.target, "目标值，如 30条、≥95%、6%以内"), (node.actual, "实际值，如 178条、0.295%"))
+            for expr, said in roles:
                 if isinstance(expr, nodes.Name):
                     out.setdefault(expr.name, said)
     return out
@@ -154,9 +157,9 @@ def _kinds(layout) -> list[str]:
 def instructions(model: Model) -> list[list[str]]:
     """The rows of the 说明 sheet: how to fill the sheet, then every kind of column it has."""
     rows = [[line] for line in _INSTRUCTIONS]
-    rows.append([])
-    rows.append(["列的类型", "怎么填", "例子"])
-    rows += [[kind, *_KIND_NOTES[kind]] for kind in _kinds(columns(model))]
+    rows.append(["各类列怎么填："])
+    rows += [[f"【{kind}】{how}。例：{example}"] for kind, (how, example) in
+             ((kind, _KIND_NOTES[kind]) for kind in _kinds(columns(model)))]
     return rows
 
 
@@ -203,12 +206,54 @@ def write_xlsx(handle, model: Model):
     for row in instructions(model):
         notes.append(row)
     notes["A1"].font = Font(bold=True)
-    for cell in notes[len(_INSTRUCTIONS) + 2]:
-        cell.font = Font(bold=True)
-    notes.column_dimensions["A"].width = 16
-    notes.column_dimensions["B"].width = 90
-    notes.column_dimensions["C"].width = 40
+    notes.column_dimensions["A"].width = 100
+    _print_setup(sheet, notes, layout)
     book.save(handle)
+
+
+#: About how many units of column width an A4 landscape page shows at a readable scale (about 75%).
+_PAGE_WIDTH = 180
+
+
+def _print_setup(sheet, notes, layout):
+    """Print setup: the data sheet landscape, its header and hint rows wrapped into narrower columns, a few
+    pages wide with those rows and the name column on every page; 说明 portrait, one page wide, wrapped."""
+    import math
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    for target, orientation in ((sheet, "landscape"), (notes, "portrait")):
+        target.page_setup.paperSize = "9"  # A4
+        target.page_setup.orientation = orientation
+        target.page_setup.fitToHeight = 0
+        target.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        target.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.print_options.horizontalCentered = True
+    total = 0
+    lines = {1: 1, 2: 1}
+    for index, column in enumerate(layout):
+        dimension = sheet.column_dimensions[column_letter(index)]
+        widest = max(display_width(column.header), display_width(column.hint))
+        dimension.width = min(dimension.width, max(10, math.ceil(widest / 2) + 2))
+        total += dimension.width
+        for row, text in ((1, column.header), (2, column.hint)):
+            lines[row] = max(lines[row], math.ceil(display_width(text) / (dimension.width - 1)))
+    for row in (1, 2):
+        sheet.row_dimensions[row].height = 14 * lines[row] + 4
+        for cell in sheet[row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.fitToWidth = max(1, math.ceil(total / _PAGE_WIDTH))
+    sheet.print_title_rows = "1:2"
+    sheet.print_title_cols = "A:A"  # the record's name
+    notes.page_setup.fitToWidth = 1
+    notes.column_dimensions["A"].width = 80  # about 38 characters of 12-point text a line
+    for row in notes.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(bold=cell.row == 1, size=14 if cell.row == 1 else 12)
+            lines = math.ceil(display_width(str(cell.value or "")) / 76)
+            notes.row_dimensions[cell.row].height = 18 * lines + 6
 
 
 def _validations(sheet, layout):

@@ -131,13 +131,17 @@ def test_a_judged_score_and_a_judged_deduction_say_which_with_their_range():
     assert hints["本年三公经费"] == "金额（万元）"
 
 
+def _explained(ruleset: str) -> dict:
+    rows = instructions(load(ROOT / "rulesets" / ruleset).model)
+    lines = [row[0] for row in rows[rows.index(["各类列怎么填："]) + 1:]]
+    return {line[1:line.index("】")]: line[line.index("】") + 1:] for line in lines}
+
+
 def test_the_explanation_sheet_explains_every_kind_of_column_the_template_has():
-    rows = instructions(load(ROOT / "rulesets" / "yaan-2020-projects.perf").model)
-    kinds = [row[0] for row in rows[rows.index(["列的类型", "怎么填", "例子"]) + 1:]]
-    assert kinds == ["文本", "比率", "金额（万元）", "列表"]
-    rows = instructions(load(ROOT / "rulesets" / "yaan-2020.perf").model)
-    explained = {row[0]: row[1] for row in rows if len(row) == 3}
+    assert list(_explained("yaan-2020-projects.perf")) == ["文本", "比率", "金额（万元）", "列表"]
+    explained = _explained("yaan-2020.perf")
     assert "得分" in explained and "扣分" not in explained and "不是扣分" in explained["得分"]
+    assert explained["比率"] == "百分数（如 97.6%），或小数（如 0.976）；不要只写 97.6。例：97.6%"
 
 
 def test_a_value_outside_its_hinted_range_is_an_error_naming_row_and_column(tmp_path):
