@@ -213,6 +213,8 @@ def write_xlsx(handle, model: Model):
 
 #: About how many units of column width an A4 landscape page shows at a readable scale (about 75%).
 _PAGE_WIDTH = 180
+#: The widest a data column prints: a longer hint (``扣分（0–5，分值调入后最多 6，默认 0）``) wraps.
+_COLUMN_WIDTH = 16
 
 
 def _print_setup(sheet, notes, layout):
@@ -235,7 +237,7 @@ def _print_setup(sheet, notes, layout):
     for index, column in enumerate(layout):
         dimension = sheet.column_dimensions[column_letter(index)]
         widest = max(display_width(column.header), display_width(column.hint))
-        dimension.width = min(dimension.width, max(10, math.ceil(widest / 2) + 2))
+        dimension.width = min(dimension.width, _COLUMN_WIDTH, max(10, math.ceil(widest / 2) + 2))
         total += dimension.width
         for row, text in ((1, column.header), (2, column.hint)):
             lines[row] = max(lines[row], math.ceil(display_width(text) / (dimension.width - 1)))
