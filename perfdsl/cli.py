@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 
+import attrs
 import click
 
 from . import LANGUAGE_VERSION, datafiles, loader, progress, stdindata
@@ -164,19 +165,31 @@ def _evaluate(program, batch):
             yield position, raw
             continue
         try:
-            yield position, program.evaluate(raw, position, lenient=batch.lenient)
+            result = program.evaluate(raw, position, lenient=batch.lenient)
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
             yield position, _located(exc, batch, raw)
+            continue
+        if result.warnings and batch.locate is not None:
+            result.warnings = _warnings_located(result.warnings, batch, raw)
+        yield position, result
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
-    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
-    where = batch.locate(raw, error.key) if batch.locate is not None else None
-    if where:
-        error.message += f"（{where}）"
+    """Add where each bad value sits in a table (``第 7 行 AH 列``) to the message, and to its warnings."""
+    if batch.locate is not None:
+        error.locate(lambda key: batch.locate(raw, key))
+        error.warnings = _warnings_located(error.warnings, batch, raw)
     return error
+
+
+def _warnings_located(warnings, batch, raw) -> tuple:
+    out = []
+    for warning in warnings:
+        where = batch.locate(raw, warning.key)
+        out.append(attrs.evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+    return tuple(out)
 
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
@@ -196,6 +209,9 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
                     failed += 1
                     if not in_place:
                         bar.say(item.render())
+                for warning in item.warnings:  # said on stderr in every format: a warning changes no figure
+                    named = item.record if isinstance(item, RecordError) else item.name
+                    bar.say(_record_named(warning, named).render())
                 bar.advance()
                 yield position, item
 
@@ -245,8 +261,16 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
 def _as_json(item, scorecards):
     if isinstance(item, RecordError):
-        return {"record": item.record, "error": item.to_json()}
+        out = {"record": item.record, "error": item.to_json()}
+        if item.warnings:
+            out["warnings"] = [warning.to_json() for warning in item.warnings]
+        return out
     return item.to_json(scorecards)
+
+
+def _record_named(warning, record):
+    """A warning names its record as the output does (a failed record's position is known only here)."""
+    return warning if warning.record == record or record is None else attrs.evolve(warning, record=record)
 
 
 # ── template ────────────────────────────────────────────────────────────────
@@ -308,6 +332,9 @@ def explain_command(ruleset, data, indicator, record, input_format):
         if exc.record is None:
             exc.record = converted.name if converted is not None else position
         raise _located(exc, batch, raw) from None
+    located = _warnings_located(converted.warnings, batch, raw) if batch.locate is not None else converted.warnings
+    for warning in located:
+        click.echo(warning.render(), err=True)
     click.echo(text, nl=False)
 
 
