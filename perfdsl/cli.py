@@ -185,27 +185,7 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
             else:
                 table.print_result(console, item, scorecards)
         return
-    if fmt == "jsonl":
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards), indent=None) + "\n")
-        return
-    if single:
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards)) + "\n")
-        return
-    handle.write("[")
-    first = True
-    for _, item in results:
-        handle.write("\n" if first else ",\n")
-        first = False
-        handle.write(jsonout.dumps(_as_json(item, scorecards)))
-    handle.write("\n]\n" if not first else "]\n")
-
-
-def _as_json(item, scorecards):
-    if isinstance(item, RecordError):
-        return {"record": item.record, "error": item.to_json()}
-    return item.to_json(scorecards)
+    jsonout.write(handle, results, single, scorecards, lines=fmt == "jsonl")
 
 
 # ── template ────────────────────────────────────────────────────────────────
