@@ -6,6 +6,9 @@ declared unit or a string with its unit (``"0.43万元"``); a rate a fraction or
 a percent string (``"97.6%"``); keys starting with ``_`` are metadata.  Constant
 ranges become ``minimum``/``maximum`` in the JSON number's own unit; a bound
 that names another input is stated in ``x-perfdsl-minimum``/``-maximum``.
+There is no ``required``: whether a value without a default is needed depends on
+the record (an indicator that does not apply reads nothing, e.g. Chao'an's
+提前下达…比例 without 有转移支付); each such input says ``"x-perfdsl-default": false``.
 Numbers in these documents are exact decimals (written by `jsonout`).
 """
 
@@ -102,7 +105,6 @@ def record_schema(model, ruleset_id: str | None = None) -> dict:
     properties = {spec.name: annotated(value_schema(model, spec), spec, model) for spec in model.inputs}
     out = {"$schema": DIALECT, "title": f"{model.title}：一条记录", "type": "object",
            "properties": properties,
-           "required": [spec.name for spec in model.inputs if spec.default is None],
            "patternProperties": {"^_": {"description": "元数据（如 _expected、_reported），不参与计分"}},
            "additionalProperties": False}
     if ruleset_id is not None:
@@ -134,6 +136,8 @@ def annotated(plain_schema: dict, spec, model) -> dict:
         out["x-perfdsl-judgement-of"] = spec.manual_for
     if spec.default is not None:
         out["default"] = _json_value(spec, spec.default)
+    else:
+        out["x-perfdsl-default"] = False
     out["anyOf"] = [plain_schema, note]
     return out
 
@@ -144,8 +148,7 @@ def value_schema(model, spec) -> dict:
     if kind == "list":
         fields = {field.name: annotated(value_schema(model, field), field, model) for field in spec.fields}
         return {"type": "array", "items": {
-            "type": "object", "properties": fields, "additionalProperties": False,
-            "required": [field.name for field in spec.fields if field.default is None]}}
+            "type": "object", "properties": fields, "additionalProperties": False}}
     if kind == "text":
         out = {"type": "string"}
         if spec.choices:
