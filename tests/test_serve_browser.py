@@ -152,7 +152,9 @@ def test_upload_summary_scoresheet_explain_and_downloads_agree_with_the_command_
     assert trace.inner_text().rstrip("\n") == explained.rstrip("\n")
     assert page.locator("#trace mark").all_inner_texts() == ["        → ratio 项目完成数 / 项目总数"]
     assert completion.get_attribute("class") == "leaf selected"
-    shot(page, "05-explain")
+    page.screenshot(path=SCREENSHOTS / "05-explain.png")  # the drawer is fixed to the window: shoot the window
+    page.keyboard.press("Escape")
+    assert page.locator("#trace").is_hidden()
 
     # the failed record's page says why, in its place
     page.goto(page.url.rsplit("/", 1)[0] + "/3")
@@ -271,9 +273,10 @@ def test_check_lists_the_diagnostics_and_marks_them_at_their_lines(page, server)
     marked = page.locator(f"#L{line}")
     assert marked.get_attribute("class") == "marked error"
     assert marked.locator("mark").inner_text() == "项目完成树"
+    page.screenshot(path=SCREENSHOTS / "11-check-diagnostics.png")
     first.locator("a").click()
     assert page.url.endswith(f"#L{line}")
-    shot(page, "11-check")
+    page.screenshot(path=SCREENSHOTS / "12-check-marked-line.png")
 
     page.goto(server + "/check?ruleset=chaoan-2022")  # a served ruleset, prefilled: no errors
     page.click("form.checker button")

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from .. import template as templates_of_data
+from ..basis import comparison
 from ..decimals import plain
 from ..errors import PerfError, RecordError
 from ..report import explain as explaining
@@ -36,8 +37,8 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda value: "" if value is None else plain(value) if not isinstance(value, str) else value
     env.filters["q"] = lambda value: quote(str(value), safe="")
-    env.globals.update(features=features, weight_text=weight_text, warnings_of=warnings_of, tabular=schema.tabular,
-                       is_error=lambda item: isinstance(item, RecordError))
+    env.globals.update(comparison=comparison, features=features, weight_text=weight_text, warnings_of=warnings_of,
+                       tabular=schema.tabular, is_error=lambda item: isinstance(item, RecordError))
     return env
 
 

@@ -72,11 +72,21 @@ function enhanceSheet(trace) {
       fetch(link.href + "&fragment=1").then((r) => r.text().then((html) => {
         const page = new DOMParser().parseFromString(html, "text/html");
         const part = page.querySelector(".explanation") || page.querySelector("main");
-        trace.replaceChildren(...(part ? [document.importNode(part, true)] : []));
+        const close = document.createElement("button");
+        close.className = "close";
+        close.type = "button";
+        close.textContent = "关闭";
+        close.addEventListener("click", () => { trace.hidden = true; });
+        trace.replaceChildren(close, ...(part ? [document.importNode(part, true)] : []));
       })).catch(() => { trace.textContent = "无法载入计算过程"; });
     });
   });
 }
+
+document.addEventListener("keydown", (event) => {
+  const trace = document.getElementById("trace");
+  if (event.key === "Escape" && trace) trace.hidden = true;
+});
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form.uploader").forEach(enhanceUpload);
