@@ -331,3 +331,29 @@ def test_audit_goes_through_the_audit_module(monkeypatch):
         assert calls == [("潮安区2022年部门整体支出绩效自评复核", 1)]
     finally:
         features._module.cache_clear()
+
+
+# ── the command ─────────────────────────────────────────────────────────────
+
+
+def test_the_command_says_clearly_when_it_cannot_serve(tmp_path):
+    import socket
+
+    missing = cli("serve", tmp_path / "没有这个目录", "--port", "0")
+    assert missing.returncode == 1 and missing.stderr.decode().strip().endswith(
+        "不是目录（perfdsl serve 需要一个存放 .perf 规则集的目录）")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        taken = cli("serve", "rulesets", "--port", port)
+    assert taken.returncode == 2
+    assert f"无法在 127.0.0.1:{port} 上监听" in taken.stderr.decode() and "Traceback" not in taken.stderr.decode()
+
+
+def test_the_command_lists_what_it_serves_and_where(client):
+    with served() as (url, lines):
+        assert url.startswith("http://127.0.0.1:")
+    text = "".join(lines)
+    assert "  chaoan-2022: 潮安区2022年部门整体支出绩效自评复核 — 可用\n" in text
+    assert "guangdong" not in text  # a library is not offered
