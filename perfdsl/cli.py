@@ -295,6 +295,45 @@ def test_command(rulesets, profile, max_examples, seed, failures, verbose):
     sys.exit(console.run(rulesets, options, click.echo, verbose))
 
 
+# ── audit ───────────────────────────────────────────────────────────────────
+
+
+@main.command("audit")
+@click.argument("ruleset", type=click.Path(dir_okay=False))
+@click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@_guarded
+def audit_command(ruleset, data, fmt):
+    """核对 DATA 中每条记录的 _reported（原文公布的得分、权重、数字与算式）：按规则重算，并检查原文自身的加总与比率。
+
+    全部成立时退出状态为 0，有不成立或无法核对的为 1。
+    """
+    from .audit import audit_record, render
+    from .report import jsonout
+
+    program = loader.load(ruleset)
+    audits = []
+    for path in data:
+        batch = datafiles.read(path, program.model)
+        for position, raw in batch.records:
+            if isinstance(raw, RecordError):
+                raw.record = raw.record if raw.record is not None else position
+                audits.append(_unreadable(raw, position, path))
+                continue
+            audits.append(audit_record(program, raw, position, path, batch.lenient))
+    if fmt == "json":
+        click.echo(jsonout.dumps(render.to_json(program.model.title, audits)))
+    else:
+        click.echo(render.text(audits), nl=False)
+    sys.exit(0 if all(a.ok for a in audits) else 1)
+
+
+def _unreadable(error, position, path):
+    from .audit import RecordAudit
+
+    return RecordAudit(error.record, position, (), (), (error.render(),), path)
+
+
 # ── fmt ─────────────────────────────────────────────────────────────────────
 
 

@@ -23,7 +23,7 @@ from .. import loader
 from ..errors import DataValueError, PerfError, RecordError
 from ..files import atomic_output, read_text
 from ..report import jsonout
-from . import examples, profiles, strategies
+from . import audited, examples, profiles, strategies
 from .claims import Claim
 from .coverage import Coverage
 from .invariants import violations
@@ -133,6 +133,7 @@ class RulesetTests:
         except PerfError as exc:
             return Outcome(False, "无法读取", exc.render())
         compared, published, problems = 0, 0, []
+        claims = known = 0
         for position, raw in batch:
             try:
                 if isinstance(raw, RecordError):
@@ -149,11 +150,15 @@ class RulesetTests:
             if "_expected" in raw:
                 count, wrong = examples.compare(scored.result, raw["_expected"], text, _shown(path), published)
                 compared, published, problems = compared + count, published + 1, problems + wrong
+            if "_reported" in raw:  # the document's own claims: audit flags exactly the errata marked known
+                count, flagged, wrong = audited.check(self.program, raw, position, text, _shown(path))
+                claims, known, problems = claims + count, known + flagged, problems + wrong
         if problems:
             return Outcome(False, f"{len(problems)} 处不符", "\n".join(problems))
+        audit = f"；原文 {claims} 项公布数字核对完毕，{known} 项已知勘误如期发现" if claims else ""
         if not published:
-            return Outcome(True, f"{len(batch)} 条记录可以计分（没有 _expected）")
-        return Outcome(True, f"{len(batch)} 条记录，{compared} 个公布数字全部一致")
+            return Outcome(True, f"{len(batch)} 条记录可以计分（没有 _expected）{audit}")
+        return Outcome(True, f"{len(batch)} 条记录，{compared} 个公布数字全部一致{audit}")
 
     # ── generated records ───────────────────────────────────────────────────
 
