@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from decimal import Decimal as D
 
 import httpx
@@ -296,41 +294,28 @@ def test_a_served_result_validates_against_the_documented_result_schema(client):
 # ── features other issues add: absent now, one call when they land ──────────
 
 
-def test_audit_and_pdf_answer_501_while_their_modules_are_absent(client):
+def test_audit_answers_the_json_of_perfdsl_audit(client):
     from perfdsl.serve import features
 
-    if features.audit_available():
-        pytest.skip("perfdsl audit is present: tested by test_audit_goes_through_the_audit_module")
+    if not features.audit_available():
+        answer = client.post("/api/rulesets/chaoan-2022/audit", content=EXAMPLE.read_bytes(), headers=JSON)
+        assert answer.status_code == 501 and answer.json()["error"]["code"] == "audit_unavailable"
+        return
+    expected = json.loads(cli("audit", RULESET, EXAMPLE, "--format", "json").stdout)
     response = client.post("/api/rulesets/chaoan-2022/audit", content=EXAMPLE.read_bytes(), headers=JSON)
-    assert response.status_code == 501 and response.json()["error"]["code"] == "audit_unavailable"
-
-
-def test_audit_goes_through_the_audit_module(monkeypatch):
-    """With a stand-in for issue 11a's module, the endpoint returns what `findings` says for each record."""
-    from perfdsl.serve import features
-
-    fake = types.ModuleType("perfdsl.audit")
-    calls = []
-
-    def findings(program, raw, position):
-        calls.append((program.model.title, position))
-        reported = raw.get("_reported", {})
-        return [{"code": "A101", "message": f"{key} 与重算不一致"} for key in reported]
-
-    fake.findings = findings
-    monkeypatch.setitem(sys.modules, "perfdsl.audit", fake)
-    features._module.cache_clear()
-    try:
-        record = json.loads(EXAMPLE.read_text("utf-8"))
-        record["_reported"] = {"复核得分": {"score": 90.64}}
-        with serving(create_app(ROOT / "rulesets")) as url:
-            response = httpx.post(f"{url}/api/rulesets/chaoan-2022/audit", json=record, timeout=60)
-        assert response.status_code == 200
-        assert response.json() == {"record": "潮州市潮安区政务服务数据管理局",
-                                   "findings": [{"code": "A101", "message": "复核得分 与重算不一致"}]}
-        assert calls == [("潮安区2022年部门整体支出绩效自评复核", 1)]
-    finally:
-        features._module.cache_clear()
+    assert response.status_code == 200
+    answer = response.json()
+    assert [record.pop("file") for record in answer["records"]] == ["请求正文"]
+    for record in expected["records"]:
+        record.pop("file")
+    assert answer == expected
+    assert (answer["flagged"], answer["records"][0]["findings"][0]["code"]) == (7, "A301")
+    assert answer["records"][0]["findings"][0]["at"] == ["001:11"]
+    unclaimed = json.loads(EXAMPLE.read_text("utf-8"))
+    del unclaimed["_reported"]
+    quiet = client.post("/api/rulesets/chaoan-2022/audit", json=[unclaimed, {"项目总数": "十四"}]).json()
+    assert [r["findings"] for r in quiet["records"]] == [[], []] and quiet["records"][0]["problems"] == []
+    assert "项目总数" in quiet["records"][1]["problems"][0]  # a record that cannot be scored is one problem
 
 
 # ── the command ─────────────────────────────────────────────────────────────

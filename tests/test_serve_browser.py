@@ -282,3 +282,21 @@ def test_check_lists_the_diagnostics_and_marks_them_at_their_lines(page, server)
     page.click("form.checker button")
     page.locator("#check-report").wait_for()
     assert page.locator("#check-report").get_attribute("data-errors") == "0"
+
+
+def test_the_published_claims_of_a_record_are_audited_on_its_scoresheet(page, server):
+    from perfdsl.serve import features
+
+    if not features.audit_available():
+        pytest.skip("perfdsl audit is not installed")
+    page.goto(server + "/rulesets/chaoan-2022")
+    page.set_input_files("#data", str(ROOT / "examples" / "chaoan-2022.json"))
+    page.click("form.uploader button")
+    page.wait_for_selector("#summary")
+    assert page.locator("#summary td.audit").inner_text() == "7 项不成立"
+    page.locator("#summary td.name a").click()
+    findings = page.locator("#findings li")
+    assert findings.count() == 7
+    assert findings.first.get_attribute("data-code") == "A301"
+    assert "公布：6440687.91万元；重算：644.07万元" in findings.first.inner_text()
+    page.locator("#audit").screenshot(path=SCREENSHOTS / "13-audit.png")

@@ -4,7 +4,7 @@
     GET  /api/rulesets/{id}             its scorecards' trees with weights, and its inputs as a JSON Schema
     POST /api/rulesets/{id}/evaluate    one record (object) or a batch (array) → the §5 JSON of `perfdsl eval`
     POST /api/rulesets/{id}/explain     how one record was scored (the text of `perfdsl explain`)
-    POST /api/rulesets/{id}/audit       published claims (`_reported`) checked (perfdsl audit, when present)
+    POST /api/rulesets/{id}/audit       published claims (`_reported`) checked: the JSON of `perfdsl audit`
     POST /api/check                     diagnostics of a ruleset's text (as `perfdsl check --format json`)
     GET  /api/openapi.json              this table as OpenAPI 3.1
 
@@ -29,7 +29,7 @@ from ..report import explain as explaining
 from ..report import jsonout
 from . import checking, features, schema
 from .problems import Problem
-from .runs import scored
+from .runs import limited, scored
 
 JSON = "application/json"
 
@@ -154,16 +154,14 @@ async def explain(request):
 async def audit(request):
     program = _entry(request).need_program()
     if not features.audit_available():
-        features.audit_findings(program, None, None)  # raises the 501 that says so
+        features.audit_record(program, None, None)  # raises the 501 that says so
     batch = await read_batch(request)
     limit = _state(request).limits.records
 
     def work():
-        out = []
-        for position, raw, item in scored(program, batch, limit):
-            name = item.record if isinstance(item, RecordError) else item.name
-            out.append({"record": name, "findings": features.audit_findings(program, raw, position)})
-        return out[0] if batch.single else out
+        audits = [features.audit_record(program, raw, position, "请求正文")
+                  for position, raw in limited(batch.records, limit)]
+        return features.audit_json(program.model.title, audits)
 
     return json_response(await run_in_threadpool(work))
 
@@ -231,8 +229,10 @@ ENDPOINTS = (
              responses={200: ("说明文本（text）与所涉指标的结果（indicators）", {"type": "object"}),
                         **_errors(400, 404, 409, 413, 415, 422)}),
     Endpoint("POST", "/api/rulesets/{id}/audit", "audit", audit, "核对记录中的已公布数字（_reported）",
-             "与 perfdsl audit 相同：逐条给出与重新计算不一致的已公布数字。", parameters=(_ID,), body=_RECORDS,
-             responses={200: ("每条记录的审计发现", {"type": ["object", "array"]}),
+             "与 perfdsl audit --format json 相同：逐条记录给出不成立的已公布数字"
+             "（代码、公布值、重算值、算法、原文位置、提示）。",
+             parameters=(_ID,), body=_RECORDS,
+             responses={200: ("审计报告：ruleset、records（每条的 findings 与 problems）、合计", {"type": "object"}),
                         **_errors(400, 404, 409, 413, 415, 501)}),
     Endpoint("POST", "/api/check", "check", check, "检查规则集文本",
              "正文为规则集文本（text/plain，文件名可用查询参数 name 给出），或 {\"text\": …, \"name\": …}（JSON）。"

@@ -3,15 +3,13 @@
 * PDF (issue 14): ``perfdsl/report/pdf.py`` with ``write(handle, results, model, scorecards)`` on a
   binary handle, as every report module of ``perfdsl eval``.  While it is absent (or its library is
   not installed) the pages show no PDF link and the download answers 501.
-* Audit of published claims (issue 11a): a module ``perfdsl/audit``.  The server needs one call,
-  ``findings(program, raw_record, position)`` → a list of findings, each JSON-able
-  (``to_json()`` or a dict with at least ``code``, ``message``); while it is absent, records that
-  carry ``_reported`` say that audit is not available and ``/api/…/audit`` answers 501.
+* Audit of published claims (issue 11a, landed): ``perfdsl.audit.audit_record(program, raw, position,
+  source, lenient)`` → a `RecordAudit`, and ``perfdsl.audit.render.to_json(title, audits)``, the JSON of
+  ``perfdsl audit --format json``.  Where the module cannot be imported, records that carry
+  ``_reported`` say that audit is not available and ``/api/…/audit`` answers 501.
 
-TODO(lead): when issue 11a lands, point `audit_findings` at its real entry point (the one line
-marked below) if it is not `perfdsl.audit.findings`; when issue 14 lands, check that
-`perfdsl.report.pdf.write` has the signature above.  Both are covered by tests that skip while
-the module is absent (tests/test_serve_api.py).
+TODO(lead): when issue 14 lands, check that `perfdsl.report.pdf.write` has the signature above
+(tests/test_serve_pages.py drives this hook with a stand-in module until then).
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from __future__ import annotations
 import functools
 import importlib
 
+from ..errors import RecordError
 from .problems import Problem
 
 
@@ -36,20 +35,33 @@ def pdf_writer():
     return module if module is not None and hasattr(module, "write") else None
 
 
-def _auditor():
+def _audit():
     module = _module("perfdsl.audit")
-    return getattr(module, "findings", None) if module is not None else None  # TODO(lead): issue 11a's entry point
+    return module if module is not None and hasattr(module, "audit_record") else None
 
 
 def audit_available() -> bool:
-    return _auditor() is not None
+    return _audit() is not None
 
 
-def audit_findings(program, raw, position) -> list[dict]:
-    """The findings of auditing one record's published claims (``_reported``), as JSON objects."""
-    auditor = _auditor()
-    if auditor is None:
+def _need_audit():
+    module = _audit()
+    if module is None:
         raise Problem(501, "audit_unavailable", "此版本的 perfdsl 还没有审计功能（perfdsl audit）；"
                                                 "已公布数字（_reported）暂不核对")
-    return [finding.to_json() if hasattr(finding, "to_json") else dict(finding)
-            for finding in auditor(program, raw, position)]
+    return module
+
+
+def audit_record(program, raw, position, source: str = "", lenient: bool = False):
+    """The audit of one raw record's published claims (``_reported``), as `perfdsl audit` makes it;
+    a record that could not be read at all (a `RecordError` in its place) is one problem."""
+    module = _need_audit()
+    if isinstance(raw, RecordError):
+        return module.RecordAudit(raw.record if raw.record is not None else position, position, (), (),
+                                  (raw.render(),), source)
+    return module.audit_record(program, raw, position, source, lenient)
+
+
+def audit_json(title: str, audits: list) -> dict:
+    """The JSON of ``perfdsl audit --format json`` for these audits."""
+    return _module("perfdsl.audit.render").to_json(title, audits)

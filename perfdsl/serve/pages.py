@@ -119,12 +119,13 @@ async def upload(request):
 
 
 def _claims(run):
-    """Audit findings of each record that carries published claims, computed once."""
+    """position → the audit (`RecordAudit`) of each record that carries published claims, worked out once."""
     if not run.claims or not features.audit_available():
         return {}
-    if getattr(run, "audit", None) is None:
+    if run.audit is None:
         program = run.entry.program
-        run.audit = {position: features.audit_findings(program, raw, position) for position, raw in run.claims.items()}
+        run.audit = {position: features.audit_record(program, raw, position, run.filename, run.lenient)
+                     for position, raw in run.claims.items()}
     return run.audit
 
 
@@ -168,7 +169,7 @@ async def record_page(request):
         cards = await run_in_threadpool(build)
     audit = await run_in_threadpool(_claims, run)
     return render(request, "record.html", run=run, position=position, item=item, cards=cards,
-                  findings=audit.get(position), claims=position in run.claims,
+                  audit=audit.get(position), claims=position in run.claims,
                   levels=scoresheet.level_headers)
 
 

@@ -20,15 +20,19 @@ from ..errors import PerfError, RecordError
 from .problems import Problem
 
 
-def scored(program, batch, limit: int):
-    """(position, raw record, Result or RecordError) for every record of `batch`, in order.
-
-    More than `limit` records is a `Problem`: the batch is refused, not cut short."""
-    for position, raw in batch.records:
+def limited(records, limit: int):
+    """`records` as they come; more than `limit` is a `Problem`: the batch is refused, not cut short."""
+    for position, raw in records:
         if position > limit:
             raise Problem(413, "too_many_records",
                           f"记录超过上限 {limit} 条；请分批上传，或在命令行用 perfdsl eval 计分"
                           "（perfdsl serve --max-records 可调整上限）")
+        yield position, raw
+
+
+def scored(program, batch, limit: int):
+    """(position, raw record, Result or RecordError) for every record of `batch`, in order (at most `limit`)."""
+    for position, raw in limited(batch.records, limit):
         if isinstance(raw, RecordError):
             yield position, raw, raw
             continue
@@ -59,7 +63,8 @@ class Run:
         self.total = total  # how many records the file holds, where that is cheap to know
         self.items: list = []  # (position, Result or RecordError)
         self.claims: dict = {}  # position → raw record, for records that carry published claims (_reported)
-        self.audit: dict | None = None  # position → audit findings, worked out when first shown
+        self.lenient = False  # the records came from a table (as `Program.evaluate` takes it)
+        self.audit: dict | None = None  # position → `RecordAudit`, worked out when first shown
         self.started: float | None = None
         self.finished: float | None = None
         self.failure: str | None = None
@@ -105,6 +110,7 @@ class RunStore:
             upload.close()
             raise
         run = Run(entry, upload.filename, batch.single, upload.total())
+        run.lenient = batch.lenient
         with self._lock:
             self._runs[run.token] = run
             while len(self._runs) > self.limits.runs:
