@@ -8,6 +8,8 @@ Tables are read by `tabular`.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import sys
 from decimal import Decimal
@@ -15,10 +17,11 @@ from pathlib import Path
 
 import attrs
 
-from . import tabular
+from . import stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
-from .files import open_text, read_text
+from .files import STDIN, open_text, read_text
 from .source import SourceFile, Span
+from .textwidth import excerpt, window
 
 #: Formats a data file may have, by extension.
 FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
@@ -49,15 +52,25 @@ class _Duplicate(ValueError):
         self.key = key
 
 
-def loads(text: str, path: str = "<string>"):
-    """Parse JSON with exact decimals; a syntax error becomes a located `DataFileError`."""
+_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
+
+
+@contextlib.contextmanager
+def _json_errors(text: str, path: str):
+    """A JSON syntax error or a repeated key in `text` as a located `DataFileError`."""
     try:
-        return json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
+        yield
     except json.JSONDecodeError as exc:
         message = f"不是有效的 JSON：{_json_reason(exc.msg)}"
         raise DataFileError(_located(path, text, exc.lineno, exc.colno, message)) from None
     except _Duplicate as exc:
-        raise DataFileError(f"{path}: 键 `{exc.key}` 在同一条记录中出现了两次") from None
+        raise DataFileError(f"{path}: 键 `{excerpt(str(exc.key))}` 在同一条记录中出现了两次") from None
+
+
+def loads(text: str, path: str = "<string>"):
+    """Parse JSON with exact decimals; a syntax error becomes a located `DataFileError`."""
+    with _json_errors(text, path):
+        return _DECODER.decode(text)
 
 
 _JSON_REASONS = {
@@ -68,11 +81,17 @@ _JSON_REASONS = {
     "Unterminated string starting at": "字符串没有结尾的引号",
     "Extra data": "数据之后还有多余内容",
     "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义符 `\\`（反斜杠须写成 `\\\\`）",
+    "Invalid \\uXXXX escape": "无效的 `\\u` 转义（须是 4 位十六进制数）",
+    "Illegal trailing comma before end of object": "对象的最后多了一个逗号",
+    "Illegal trailing comma before end of array": "数组的最后多了一个逗号",
 }
 
 
 def _json_reason(message: str) -> str:
-    return _JSON_REASONS.get(message, message)
+    if message.startswith("Invalid control character"):
+        message = "Invalid control character at"
+    return _JSON_REASONS.get(message, "格式错误")
 
 
 def _located(path: str, text: str, line: int, column: int, message: str) -> str:
@@ -83,29 +102,100 @@ def _located(path: str, text: str, line: int, column: int, message: str) -> str:
     return error("D101", message, span).render().replace("error[D101]: ", "error: ")
 
 
-def read(path: str, model=None) -> Batch:
-    """Open a data file (``-`` is standard input, as JSON) and return its records.
+def read(path: str, model=None, form: str | None = None) -> Batch:
+    """Open a data file (``-`` is standard input) and return its records.
 
-    With the ruleset's `model`, a table's header is checked against its inputs at once.
+    `form` (``json``, ``jsonl``, ``csv``, ``xlsx``) overrides the extension, or what
+    standard input is sniffed to hold (`stdindata`).  With the ruleset's `model`,
+    a table's header is checked against its inputs at once.  A file that holds
+    no record at all is a `DataFileError`, like an empty file.
     """
     if path == "-":
-        return _json_batch(sys.stdin.read(), "<stdin>")
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`（可用：{'、'.join(FORMATS)}）")
-    if suffix == ".jsonl":
-        return Batch(_jsonl_records(open_text(path, "数据文件"), path), single=False)
-    if suffix in (".csv", ".xlsx"):
-        rows = tabular.csv_rows(path) if suffix == ".csv" else tabular.xlsx_rows(path)
-        columns, records = tabular.records(rows, path, model, delimited=suffix == ".csv")
+        form, handle = stdindata.open_stream(sys.stdin.buffer, form)
+        if form is None:
+            raise DataFileError(f"{STDIN}: 没有数据（标准输入是空的）")
+        return _nonempty(_read(form, handle, STDIN, model), STDIN, form)
+    if form is None:
+        suffix = Path(path).suffix.lower()
+        if suffix not in FORMATS:
+            raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`{_OTHER_FORMATS.get(suffix, '')}"
+                             f"（可用：{'、'.join(FORMATS)}；或用 --input-format 指定）")
+        form = suffix[1:]
+    return _nonempty(_read(form, None, path, model), path, form)
+
+
+#: Formats a user may have in hand instead, and what to do about them.
+_OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
+                  ".txt": "：若是 CSV，请改扩展名为 .csv"}
+
+
+def _read(form: str, handle, path: str, model) -> Batch:
+    """The records in `form` of `handle` (open text; binary for a workbook), or of the file at `path`."""
+    if form == "jsonl":
+        handle = handle if handle is not None else open_text(path, "数据文件")
+        return Batch(_jsonl_records(handle, path), single=False)
+    if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
+        first = handle.readline()
+        if _is_object(first):
+            second = next((line for line in handle if line.strip()), "")
+            if second:  # more lines follow: JSON Lines, streamed (a bad line is its record's error)
+                lines = itertools.chain([first, second], handle)
+                return Batch(_jsonl_records(lines, path, handle), single=False)
+            handle.close()
+            return _json_batch(first, path)  # one object on one line: one record, as from a .json file
+        text = first + handle.read()
+        try:
+            return _json_batch(text, path, several=True)
+        except DataFileError:
+            lines = [line for line in text.splitlines() if line.strip()]
+            if len(lines) > 1 and all(line.strip()[:1] == "{" and line.strip()[-1:] == "}" for line in lines):
+                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)  # a bad first line
+            raise
+    if form in ("csv", "xlsx"):
+        if form == "xlsx":
+            rows = tabular.xlsx_rows(path, handle)
+        elif handle is None:
+            rows = tabular.csv_rows(path)
+        else:
+            try:
+                rows = tabular.csv_stream_rows(handle, path)
+            except UnicodeDecodeError:
+                raise DataFileError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本") from None
+        columns, records = tabular.records(rows, path, model, delimited=form == "csv")
         return Batch(records, single=False, lenient=True, locate=columns.locate)
-    return _json_batch(read_text(path, "数据文件", DataFileError), path)
+    text = handle.read() if handle is not None else read_text(path, "数据文件", DataFileError)
+    return _json_batch(text, path)
 
 
-def _json_batch(text: str, path: str) -> Batch:
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(loads(line), dict)
+    except DataFileError:
+        return False
+
+
+def _nonempty(batch: Batch, path: str, form: str) -> Batch:
+    """`batch` as it was, unless it holds no record: that is an error (exit 2), said before any output."""
+    records = iter(batch.records)
+    first = next(records, None)
+    if first is None:
+        why = "表头之后没有数据行（模板还没有填写？）" if form in ("csv", "xlsx") else \
+            "JSON 数组是空的" if form == "json" else "没有一行记录"
+        raise DataFileError(f"{path}: 没有可以计分的记录：{why}")
+    return attrs.evolve(batch, records=itertools.chain([first], records))
+
+
+def _json_batch(text: str, path: str, several: bool = False) -> Batch:
+    """One record (an object) or a batch (an array); with `several`, also objects one after another."""
     if not text.strip():
         raise DataFileError(f"{path}: 文件是空的")
-    data = loads(text, path)
+    if several:
+        values = _json_values(text, path)
+        if len(values) > 1:
+            return Batch(iter(enumerate(values, start=1)), single=False)
+        data = values[0]
+    else:
+        data = loads(text, path)
     if isinstance(data, dict):
         return Batch(iter([(1, data)]), single=True)
     if isinstance(data, list):
@@ -113,17 +203,41 @@ def _json_batch(text: str, path: str) -> Batch:
     raise DataFileError(f"{path}: 须是一条记录（JSON 对象）或一批记录（JSON 数组）")
 
 
-def _jsonl_records(handle, path):
+def _json_values(text: str, path: str) -> list:
+    """The JSON values in `text` one after another (``cat a.json b.json``), each a record."""
+    values, at = [], 0
+    with _json_errors(text, path):
+        while True:
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+            if at == len(text):
+                return values
+            value, at = _DECODER.raw_decode(text, at)
+            values.append(value)
+
+
+def _jsonl_records(lines, path, handle=None):
+    """A record per non-blank line of `lines`; a bad line is an error for its record only.
+
+    `handle` (by default `lines` itself) is closed at the end.
+    """
     position = 0
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                position += 1
-                try:
-                    yield position, loads(line, f"{path}:{number}")
-                except DataFileError as exc:
-                    yield position, DataValueError(f"第 {number} 行不是有效的 JSON：{exc}", record=position)
-        except UnicodeDecodeError as exc:
-            raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            position += 1
+            line = line.rstrip("\r\n")
+            try:
+                yield position, _DECODER.decode(line)
+            except json.JSONDecodeError as exc:
+                near, _ = window(line, exc.colno, 40)
+                yield position, DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
+                                               f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
+            except _Duplicate as exc:
+                yield position, DataValueError(f"第 {number} 行：键 `{excerpt(str(exc.key))}` 出现了两次",
+                                               record=position)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）") from None
+    finally:
+        (handle or lines).close()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import UsageError
+
+#: How standard input (``-`` in place of a file) is named in messages.
+STDIN = "<标准输入>"
 
 
 def open_text(path, what: str, encoding: str = "utf-8-sig", newline: str | None = None):
@@ -32,7 +37,25 @@ def _open(path, what: str, mode: str, **options):
     except IsADirectoryError:
         raise UsageError(f"{path}: 是目录，不是{what}") from None
     except OSError as exc:
-        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
+        raise UsageError(f"{path}: 无法读取（{os_reason(exc)}）") from None
+
+
+#: The operating system's reasons a user meets, in Chinese (its own text is English, or the locale's).
+_OS_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENAMETOOLONG: "文件名太长", errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "是目录", errno.EBUSY: "文件正被占用", errno.EMFILE: "打开的文件太多",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operation on a file failed, for a message: in Chinese where the reason is a common one."""
+    reason = _OS_REASONS.get(exc.errno)
+    if reason is None:
+        return exc.strerror or "未知原因"
+    if exc.errno in (errno.EACCES, errno.EPERM) and os.name == "nt":
+        reason += "：文件是否正在 Excel 或 WPS 中打开？"
+    return reason
 
 
 def read_text(path, what: str, error=UsageError) -> str:
@@ -43,6 +66,16 @@ def read_text(path, what: str, error=UsageError) -> str:
             return handle.read()
     except UnicodeDecodeError as exc:
         raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+
+
+def read_stdin(what: str, error=UsageError) -> str:
+    """The whole of standard input as UTF-8 text (BOM tolerated), for ``-`` in place of a `what` file."""
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{STDIN}: {what}不是 UTF-8 文本（第 {exc.start} 字节）") from None
 
 
 @contextlib.contextmanager
@@ -58,7 +91,7 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise UsageError(f"{path}: 无法写入（{exc.strerror}）") from None
+        raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
     try:
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
                        newline="" if "b" not in mode else None) as handle:
@@ -66,7 +99,10 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:  # on Windows: the file is open in Excel
+            raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
