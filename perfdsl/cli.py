@@ -445,7 +445,10 @@ def fmt_command(rulesets, check):
 # ── serve ───────────────────────────────────────────────────────────────────
 
 
-@main.command("serve")
+@main.command("serve", examples=(
+    "perfdsl serve rulesets",
+    "perfdsl serve rulesets --port 8080 --open",
+))
 @click.argument("directory", default="rulesets", type=click.Path(file_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；默认只有本机可以访问（0.0.0.0 对局域网开放）。")
@@ -453,12 +456,11 @@ def fmt_command(rulesets, check):
               help="端口（0：任选一个空闲端口）。")
 @click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开。")
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(min=1),
-              help="一次上传（或一个请求）的大小上限，MB。")
+              help="一次上传（或一个请求）的大小上限，单位兆字节。")
 @click.option("--max-records", default=10000, show_default=True, type=click.IntRange(min=1),
               help="一次上传（或一个请求）的记录数上限。")
-@_guarded
 def serve_command(directory, host, port, open_browser, max_upload_mb, max_records):
-    """网页与 JSON 接口：选择 DIRECTORY（默认 rulesets）中的规则集，上传数据，查看汇总、评分表与计算过程。"""
+    """网页与 JSON 接口：选择目录（默认 `rulesets`）中的规则集，上传数据，查看汇总、评分表与计算过程。"""
     try:
         from .serve import app
         from .serve.limits import MB, Limits
