@@ -242,30 +242,7 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
         table.write(handle, results, model, scorecards, terminal=terminal, errors=errors_in_place)
         return
-    if fmt == "jsonl":
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards), indent=None) + "\n")
-        return
-    if single:
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards)) + "\n")
-        return
-    handle.write("[")
-    first = True
-    for _, item in results:
-        handle.write("\n" if first else ",\n")
-        first = False
-        handle.write(jsonout.dumps(_as_json(item, scorecards)))
-    handle.write("\n]\n" if not first else "]\n")
-
-
-def _as_json(item, scorecards):
-    if isinstance(item, RecordError):
-        out = {"record": item.record, "error": item.to_json()}
-        if item.warnings:
-            out["warnings"] = [warning.to_json() for warning in item.warnings]
-        return out
-    return item.to_json(scorecards)
+    jsonout.write(handle, results, single, scorecards, lines=fmt == "jsonl")
 
 
 def _record_named(warning, record):
@@ -489,6 +466,35 @@ def fmt_command(rulesets, check):
                     handle.write(formatted)
                 click.echo(f"{path}: 已格式化", err=True)
     sys.exit(status)
+
+
+# ── serve ───────────────────────────────────────────────────────────────────
+
+
+@main.command("serve", examples=(
+    "perfdsl serve rulesets",
+    "perfdsl serve rulesets --port 8080 --open",
+))
+@click.argument("directory", default="rulesets", type=click.Path(file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；默认只有本机可以访问（0.0.0.0 对局域网开放）。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="端口（0：任选一个空闲端口）。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开。")
+@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(min=1),
+              help="一次上传（或一个请求）的大小上限，单位兆字节。")
+@click.option("--max-records", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="一次上传（或一个请求）的记录数上限。")
+def serve_command(directory, host, port, open_browser, max_upload_mb, max_records):
+    """网页与 JSON 接口：选择目录（默认 `rulesets`）中的规则集，上传数据，查看汇总、评分表与计算过程。"""
+    try:
+        from .serve import app
+        from .serve.limits import MB, Limits
+    except ImportError as exc:
+        raise UsageError(f"perfdsl serve 需要网页组件（缺少 {exc.name}）；"
+                         "请安装：pip install 'perfdsl[serve]'") from None
+    limits = Limits(upload_bytes=max_upload_mb * MB, records=max_records)
+    app.run(directory, host, port, limits, open_browser, echo=lambda text: click.echo(text, err=True))
 
 
 if __name__ == "__main__":  # pragma: no cover
