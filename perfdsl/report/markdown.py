@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..decimals import plain
 from ..errors import RecordError
 from . import scoresheet
+from .summary import WARNINGS_HEADING, warning_lines
 from .table import weight_text
 
 
@@ -19,12 +20,21 @@ def write(handle, results, model, scorecards=None):
     for _, item in results:
         if isinstance(item, RecordError):
             handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n")
+            _warnings(handle, item.warnings)
             continue
         handle.write(f"\n## {_cell(str(item.name))}\n")
+        _warnings(handle, item.warnings)
         for card in item.scorecards:
             if scorecards is None or card.name in scorecards:
                 handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
                 _table(handle, card, criteria)
+
+
+def _warnings(handle, warnings):
+    """A record's warnings, under its heading: figures that look like a slip, scored as written."""
+    if warnings:
+        handle.write(f"\n> **{WARNINGS_HEADING}**\n>\n")
+        handle.writelines(f"> - {_cell(line)}\n" for line in warning_lines(warnings))
 
 
 def _table(handle, card, criteria: bool):
