@@ -18,8 +18,9 @@ amounts hundreds of times their record's others:
 * a relation far off the size its rules are about, that one amount's ×10⁴ or ÷10⁴ brings back:
   a *proportion* beyond 20 times its scale (2000%, or 20 times the largest threshold its rules
   compare it with), a *change* beyond a thousandfold, a proportion 50 times below the smallest
-  threshold its rules compare it with (0.0098% spent where the bands start at 80%) whose corrected
-  reading scores more, two amounts compared (``决算 <= 预算``) a thousand times apart::
+  threshold its rules compare it with (0.0098% spent where the bands start at 80%) or 10 times past
+  the largest (a carry-over of 79.68% where the rule deducts from 5%) whose corrected reading scores
+  more, two amounts compared (``决算 <= 预算``) a thousand times apart::
 
     疑似 元/万元 混用：预算支出决算数 6440687.91万元 使 部门预算支出率 = 976021.23%；若为 6440687.91元 则为 97.60%
 
@@ -29,9 +30,9 @@ amounts hundreds of times their record's others:
   size and changes one.
 
 Far below is no evidence where less is better — a carry-over of 0.0027% is as ordinary as 0 —, nor
-a summand too small beside a larger one, nor the size of an amount alone: each is a real record as
-often as a slip, and a warning that cries wolf is ignored.  docs/data.md lists what the corpus of
-typing slips shows is caught and what is not.
+a summand too small beside a larger one that leaves its ratio among real sizes, nor the size of an
+amount alone: each is a real record as often as a slip, and a warning that cries wolf is ignored.
+docs/data.md lists what the corpus of typing slips shows is caught and what is not.
 
 For `P521` a rate written as a plain number (not ``"95%"``, not a percent-formatted cell) is
 suspect when it exceeds 5 times its scale and reads as an ordinary rate once divided by 100; for
@@ -76,6 +77,7 @@ class Plausibility:
 
     def __init__(self, model):
         self.model = model
+        self.scorer = None  # values → scores by (scorecard, node index), or None: set by the compiled program
         self.relations = tuple(relations(model))
         self.comparisons = tuple(comparisons(model))
         self.by_input: dict[str, list] = {}
@@ -93,7 +95,7 @@ class Plausibility:
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
         """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
         found = []
-        scores = _Scores(self.model, values)
+        scores = _Scores(self.model, values, self.scorer)
         if self.by_input:
             found += self._off_scale(raw, values, skip, scores)
             warned = {w.key for w in found}
@@ -149,17 +151,16 @@ class Plausibility:
 
         * a proportion beyond 20 times its scale, a change beyond 1000 times (a growth of ×1000);
         * a proportion 50 times below the smallest threshold its rules compare it with (0.0098% spent
-          where the bands start at 80%) — when the corrected reading also scores more: far below is
-          ordinary where less is better (a carry-over of 0.0027%), never where more is;
+          where the bands start at 80%), or 10 times past the largest (a carry-over of 79.68% where the
+          rule deducts from 5%) — when the corrected reading also scores more: far below is ordinary where
+          less is better (a carry-over of 0.0027%), never where more is;
         * two amounts compared (``决算 <= 预算``) 1000 times apart.
         """
         off = []
         for relation in self.relations:
             value = relation.evaluate(values)
-            if value is None:
-                continue
-            if abs(value) > relation.limit or (relation.kind == "proportion" and value != 0
-                                               and abs(value) * FAR <= relation.low):
+            if value is not None and (abs(value) > relation.limit or _far_below(relation, value)
+                                      or _far_past(relation, value)):
                 off.append(relation)
         off += [c for c in self.comparisons if (c.apart(values) or 0) >= APART]
         if not off:
@@ -273,12 +274,13 @@ class _Rate:
 
 
 class _Scores:
-    """The scores of one record's indicators as read and with one value corrected (reference interpreter),
-    computed only when a reading needs them."""
+    """The scores of one record's indicators as read and with one value corrected, computed only when a
+    reading needs them: by the compiled program when it can score them, else by the reference interpreter."""
 
-    def __init__(self, model, values):
+    def __init__(self, model, values, scorer=None):
         self.model = model
         self.values = values
+        self.scorer = scorer
         self._read = None
 
     def gain(self, readers, corrected) -> Decimal:
@@ -289,6 +291,9 @@ class _Scores:
         return sum((after[r] - self._read[r] for r in readers), Decimal(0))
 
     def _scores(self, values) -> dict:
+        scores = self.scorer(values) if self.scorer is not None else None
+        if scores is not None:
+            return scores
         from .inputs import Record
         from .interp import Evaluation
 
@@ -297,6 +302,17 @@ class _Scores:
         trace = evaluation.run()
         return {(card.index, node.index): trace.cards[card.name].nodes[node.index].score
                 for card in self.model.scorecards for node in card.nodes}
+
+
+def _far_below(relation, value) -> bool:
+    """A proportion 50 times below the smallest threshold its rules compare it with (0 is no size)."""
+    return relation.kind == "proportion" and value != 0 and abs(value) * FAR <= relation.low
+
+
+def _far_past(relation, value) -> bool:
+    """A proportion more than 10 times past the largest threshold its rules compare it with (a carry-over of
+    79.68% where the rules start deducting at 5% and have nothing left to deduct at 11%)."""
+    return relation.kind == "proportion" and relation.top is not None and abs(value) > ORDINARY * relation.top
 
 
 def _restored(problem, values, corrected, scores) -> bool:
@@ -308,11 +324,15 @@ def _restored(problem, values, corrected, scores) -> bool:
     if after is None:
         return False
     if abs(before) > problem.limit:  # far above: back within 10 times its scale (and not far below instead)
-        return abs(after) <= ORDINARY * problem.scale and not (
-            problem.kind == "proportion" and after != 0 and abs(after) * FAR <= problem.low)
-    # far below: back among its thresholds, and scoring more there (where less is better, far below is ordinary)
-    return (problem.low / ORDINARY <= abs(after) <= ORDINARY * problem.scale
-            and scores.gain(problem.readers, corrected) > 0)
+        return abs(after) <= ORDINARY * problem.scale and not _far_below(problem, after)
+    # Far below, or far past: back among its thresholds, and scoring more there. Which way a rule pays
+    # decides: far below is ordinary where less is better (a carry-over of 0.0027%), never where more is;
+    # far past is ordinary where more is better (spending at 10 times a band's edge is rare, but it pays).
+    if _far_below(problem, before):
+        among = problem.low / ORDINARY <= abs(after) <= ORDINARY * problem.scale
+    else:
+        among = problem.low / ORDINARY <= abs(after) <= problem.top
+    return among and scores.gain(problem.readers, corrected) > 0
 
 
 def _with(values: dict, name: str, value) -> dict:

@@ -41,6 +41,7 @@ class Relation:
     inputs: tuple[str, ...]  # money inputs it reads, numerator first
     scale: Decimal
     low: Decimal = Decimal(1)  # the smallest threshold its rules compare it with (its scale when none)
+    top: Decimal | None = None  # the largest threshold its rules compare it with (None when none)
     readers: tuple[tuple[int, int], ...] = ()  # (scorecard, node index) of the indicators it decides
 
     @property
@@ -227,8 +228,9 @@ def _relation(model, division, let_name, name, let_expr, parent):
     inputs = _money_inputs(model, division.left) + [n for n in _money_inputs(model, division.right)]
     ordered = tuple(dict.fromkeys(inputs))
     factor, low = (scale(model, let_name), lowest(model, let_name)) if let_name is not None else (Decimal(1),) * 2
+    top = max(thresholds(model, let_name), default=None) if let_name is not None else None
     shown_rate = shown is value or (shown_type is not None and shown_type.kind == "rate")  # 元 / 元 is a rate
-    return Relation(name, "change" if change else "proportion", value, shown, shown_rate, ordered, factor, low)
+    return Relation(name, "change" if change else "proportion", value, shown, shown_rate, ordered, factor, low, top)
 
 
 def _single_division(model, expr) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hypothesis import strategies as st
-from record_forms import Writing, amounts, annotated, rate, ratio_parts
+from record_forms import RANDOM_CARRY, Writing, amounts, annotated, rate, ratio_parts
 
 D = Decimal
 
@@ -53,7 +53,7 @@ def chaoan_record(draw) -> dict:
     record["预算支出决算数"] = money(spent, "支出率")
     record["上年结转数"] = money(min(carried, available), "支出率")
     record["预算收入决算数"] = money(available - min(carried, available), "支出率")
-    closing, base = draw(ratio_parts(CARRY_EDGES))
+    closing, base = draw(ratio_parts(CARRY_EDGES, RANDOM_CARRY))
     opening = draw(st.integers(0, 10**6)) * D(1)
     fund = draw(st.sampled_from([D(0), D(100)]))
     opening = min(opening, base - fund) if base > fund else D(0)

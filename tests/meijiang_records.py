@@ -16,13 +16,14 @@ from decimal import Decimal
 
 from handwritten_meijiang import MANUAL  # indicator → weight, the leaves judged by 扣分
 from hypothesis import strategies as st
-from record_forms import Writing, amounts, annotated, rate, ratio_parts
+from record_forms import RANDOM_CARRY, Writing, amounts, annotated, rate, ratio_parts
 
 D = Decimal
 
 # 5% is full; each started point above it costs 0.5 (5.01% and 6% → 2.5, 6.01% → 2, 10% → 0.5, 10.01% → 0)
+# (past the floor, 30% stands for every carry-over the rule gives 0: one of 50% or 120% is no record)
 CARRY_EDGES = [D(x) for x in ("0", "0.0366", "0.0499", "0.05", "0.050001", "0.0501", "0.06", "0.0601", "0.07",
-                              "0.08", "0.0801", "0.09", "0.0999", "0.1", "0.1001", "0.11", "0.5", "1.2")]
+                              "0.08", "0.0801", "0.09", "0.0999", "0.1", "0.1001", "0.11", "0.3")]
 # 1 × 利用率: at and above the whole, and shares that land on a half cent (0.125 → 0.13, 0.505 → 0.51)
 USE_SHARES = [D(x) for x in ("1", "0.9999", "0.995", "0.5", "0.125", "0.505", "0", "1.0001", "1.2", "3")]
 # 15 × 完成率: 100%, just under/over it, half cents after an even digit (99.5% → 14.925 → 14.93; 99.1% → 14.865
@@ -65,7 +66,7 @@ def meijiang_record(draw) -> dict:
     money = Writing(draw)
     lenient = draw(st.booleans())
 
-    closing, base = draw(ratio_parts(CARRY_EDGES))
+    closing, base = draw(ratio_parts(CARRY_EDGES, RANDOM_CARRY))
     if draw(st.integers(0, 15)) == 9:  # a zero base: the spec gives 结转结余率 no score, so both must refuse
         base = D(0)
     fund = draw(st.sampled_from([D(0), D(0), D(100)])) if base else D(0)

@@ -12,8 +12,9 @@ show that plausibility (docs/data.md) raises no false alarm:
 * a record writes its amounts one way (`Writing`): all plain numbers, all "…元", all "…万元", or —
   as the Chao'an seed does — each table its own way, the amounts of one relation alike;
 * a ratio the rules reward is an edge the spec states (0, 80%, 100%, 120% …) or anything from 5% to
-  150%, never 0.01%: no department spends a ten-thousandth of its budget (`ratio_parts`);
-  rounding edges are hit at ordinary sizes (8 × 75.0625% = 6.005).
+  150%, never 0.01%: no department spends a ten-thousandth of its budget (`ratio_parts`); a
+  carry-over rate is an edge or anything up to 30%, never 150%: a carry-over is what was left of what
+  there was; rounding edges are hit at ordinary sizes (8 × 75.0625% = 6.005).
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ WAN = D(10000)
 amounts = st.integers(min_value=10**7, max_value=10**11).map(lambda n: D(n) / 100)
 #: A denominator in whole 万元 (10万 to 10亿 元): an edge with up to 6 decimals of it is a whole number of 分.
 _WHOLE_WAN = st.integers(10, 10**5).map(lambda n: D(n) * WAN)
-#: A ratio drawn at random: 5% to 150% in steps of 0.01%.
-_RANDOM_RATIO = st.integers(500, 15000).map(lambda n: D(n) / 10000)
+#: A ratio the rules reward, drawn at random: 5% to 150% in steps of 0.01%.
+RANDOM_SHARE = st.integers(500, 15000).map(lambda n: D(n) / 10000)
+#: A carry-over rate drawn at random: 0 to 30% (what is left of what there was; past the deduction floor the
+#: rules give 0 alike, and a department that carries most of its money over has spent next to nothing).
+RANDOM_CARRY = st.integers(0, 3000).map(lambda n: D(n) / 10000)
 _CONVENTIONS = st.sampled_from(["number", "yuan", "wan", "tables"])
 _FORMS = st.sampled_from(["number", "yuan", "wan"])
 
@@ -87,8 +91,8 @@ def annotated(draw, value):
 
 
 @st.composite
-def ratio_parts(draw, edges):
-    """(numerator, denominator) in 元, whole 分, whose ratio is exactly an edge (or a random 5%–150%)."""
+def ratio_parts(draw, edges, random=RANDOM_SHARE):
+    """(numerator, denominator) in 元, whole 分, whose ratio is exactly an edge (or drawn from `random`)."""
     denominator = draw(_WHOLE_WAN)
-    target = draw(st.sampled_from(edges)) if draw(st.integers(0, 4)) else draw(_RANDOM_RATIO)
+    target = draw(st.sampled_from(edges)) if draw(st.integers(0, 4)) else draw(random)
     return target * denominator, denominator

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import handwritten_zhanjiang as spec
 from hypothesis import strategies as st
-from record_forms import Writing, amounts, annotated, rate, ratio_parts
+from record_forms import RANDOM_CARRY, Writing, amounts, annotated, rate, ratio_parts
 
 D = Decimal
 
@@ -29,8 +29,9 @@ MANUAL = spec.MANUAL  # each 扣分 input and its indicator's weight
 # 8 × r: 100%, a hair under and over, the published 100.0027%, and 6.005 (an exact half cent)
 SPENDING_EDGES = [D(x) for x in ("1", "0.9999", "1.0001", "1.000027", "0.750625", "0.5", "0", "1.2", "0.123456")]
 # ≤ 5% full; every started point above costs 0.5: 5.01% and 6% → 3.5, 6.01% → 3, 12% → 0.5, 12.01% → 0
+# (past the floor, 30% stands for every carry-over the rule gives 0: one of 50% to 150% is no record)
 CARRY_EDGES = [D(x) for x in ("0", "0.000027", "0.0499", "0.05", "0.0501", "0.055", "0.06", "0.0601", "0.07",
-                              "0.1", "0.11", "0.12", "0.1201", "0.13", "0.5", "1", "1.5")]
+                              "0.1", "0.11", "0.12", "0.1201", "0.13", "0.3")]
 # 4 × r: 100%, just under, over, 3.205 (half cent), 0
 PURCHASE_EDGES = [D(x) for x in ("1", "0.9999", "1.05", "0.80125", "0.5", "0", "2")]
 # 2 × r: 100%, 105% (full 2), 1.605 (half cent), just under
@@ -62,7 +63,7 @@ def zhanjiang_record(draw) -> dict:
         if draw(st.booleans()):
             put(key, draw(rate(draw(st.sampled_from([D("1"), D("0.000027"), D("0.976"), D("0")])))))
 
-    closing, base = draw(ratio_parts(CARRY_EDGES))
+    closing, base = draw(ratio_parts(CARRY_EDGES, RANDOM_CARRY))
     fund = draw(st.sampled_from([D(0), D(0), D(100)]))
     opening = min(draw(st.integers(0, 10**6)) * D(1), base - fund)
     put("年末财政拨款结转和结余", money(closing, "结转"))
