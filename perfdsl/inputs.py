@@ -15,9 +15,10 @@ from decimal import Decimal
 
 import attrs
 
-from . import nodes
+from . import limits, nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
 from .errors import DataValueError
+from .limits import shown_number
 from .model import InputSpec, Model
 from .resolve import nearest
 from .runtime import MISSING
@@ -43,14 +44,16 @@ class _Invalid(Exception):
 
 
 def _show(raw) -> str:
+    """A raw value for a message: bounded in length however long or large the value (limits)."""
     if isinstance(raw, Decimal):
-        return plain(raw)
+        return shown_number(raw)
     if isinstance(raw, float):
         return repr(raw)
     try:
-        return json.dumps(raw, ensure_ascii=False)
-    except TypeError:
-        return repr(raw)
+        text = json.dumps(raw, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(raw)
+    return text if len(text) <= 80 else text[:60] + f"…（共 {len(text)} 个字符）"
 
 
 def _number(raw, lenient: bool) -> Decimal:
@@ -217,6 +220,9 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
             if not isinstance(note, str):
                 problems.append((key, "note 须是文本"))
                 return MISSING
+            if limits.value_problem(note):
+                problems.append((key, f"note {limits.value_problem(note)}"))
+                return MISSING
             notes[key] = note
         raw = raw["value"]
     if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
@@ -227,6 +233,10 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
         value = convert(raw, lenient)
     except (_Invalid, ArithmeticError, ValueError, TypeError):
         problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}"))
+        return MISSING
+    bounded = limits.value_problem(value)  # 1e9999999, 30 digits, a text of a million characters
+    if bounded:
+        problems.append((key, bounded))
         return MISSING
     if is_manual and value < 0:
         problems.append((key, f"评审分不能为负，得到 {plain(value)}"))
