@@ -16,11 +16,11 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lark import PostLex
 
-from . import nodes
+from . import limits, nodes
 from .comments import Layout
 from .decimals import MONEY_UNITS, ROUNDING_MODES
 from .errors import PerfSyntaxError, error
@@ -709,6 +709,95 @@ def _unclosed_brace(source: SourceFile):
     return stack[0] if stack else None
 
 
+# ── limits ──────────────────────────────────────────────────────────────────
+
+#: Parse-tree nodes that nest an expression one level deeper (parentheses alone do not).
+_EXPRESSION_NODES = frozenset("add sub mul div neg compare and_expr or_expr not_expr if_expr call query "
+                              "query_all".split())
+#: Nodes that are one level of the indicator tree.
+_LEVEL_NODES = frozenset(("group", "bonus", "indicator", "each"))
+#: Nodes whose children are a list the author may make long: what the items are, which children count, the bound.
+_CHILD_NODES = frozenset(("group", "bonus", "indicator", "each"))
+_LISTS = {"call": ("个参数", None, limits.ARGUMENTS),
+          "bands_rule": ("个分档", frozenset(("band_arm", "band_else")), limits.ITEMS),
+          "checklist_rule": ("个检查项", frozenset(("check_item",)), limits.ITEMS),
+          "otherwise_move": ("个调整去向", frozenset(("move_target",)), limits.ITEMS),
+          "group": ("个下级指标", _CHILD_NODES, limits.ITEMS), "bonus": ("个下级指标", _CHILD_NODES, limits.ITEMS),
+          "scorecard": ("个一级指标", _CHILD_NODES, limits.ITEMS), "range_one_of": ("个可选值", None, limits.ITEMS)}
+_NUMBER_TOKENS = frozenset(("NUMBER", "PERCENT", "MONEY", "INT"))
+
+
+def _beyond_limits(tree, source: SourceFile):
+    """The first place where the parse tree exceeds one of perfdsl's limits, as a P115 diagnostic, or None.
+
+    Checked on Lark's tree, iteratively, before anything recursive (the tree
+    builder, the checks, the generated evaluator) sees it: those then never
+    meet Python's recursion or nesting limits (see `limits`).
+    """
+    indicators = 0
+    stack = [(tree, 0, 0, None)]
+    while stack:
+        node, depth, level, outermost = stack.pop()
+        data = node.data
+        if data in _EXPRESSION_NODES:
+            depth += 1
+            outermost = outermost or node
+            if depth > limits.EXPRESSION_DEPTH:  # reported where the whole expression starts
+                return _limit(outermost, source, f"表达式嵌套过深：超过 {limits.EXPRESSION_DEPTH} 层运算（连续的"
+                              "加减乘除、if 和函数调用各算一层）", "把一部分写成 let 派生值")
+        elif data in _LEVEL_NODES:
+            level += 1
+            indicators += 1
+            if level > limits.INDICATOR_DEPTH:
+                return _limit(node, source, f"指标层级过深：超过 {limits.INDICATOR_DEPTH} 级（一级 … 十级指标）")
+            if indicators > limits.INDICATORS:
+                return _limit(node, source, f"指标过多：一个规则集最多 {limits.INDICATORS} 个指标和分组")
+        listed = _LISTS.get(data)
+        if listed is not None:
+            what, kinds, most = listed
+            if kinds is None:  # every child (a call's after its name)
+                count = sum(1 for child in node.children[data == "call":] if child is not None)
+            else:
+                count = sum(1 for child in node.children if getattr(child, "data", None) in kinds)
+            if count > most:
+                return _limit(node, source, f"列举过多：最多 {most} {what}，这里有 {count} {what}")
+        for child in node.children:
+            if child is None:
+                continue
+            if _is_token(child):
+                if child.type in _NUMBER_TOKENS:
+                    problem = _number_beyond(child, source, data)
+                    if problem is not None:
+                        return problem
+                continue
+            stack.append((child, depth, level, outermost))
+    return None
+
+
+def _is_token(child) -> bool:
+    return isinstance(child, Token)
+
+
+def _number_beyond(token, source: SourceFile, data: str):
+    digits = sum(char.isdigit() for char in str(token))
+    if digits > limits.NUMBER_DIGITS:
+        return error("P115", f"数字过长：最多 {limits.NUMBER_DIGITS} 位数字，这里有 {digits} 位",
+                     Span.of_token(source, token))
+    if data == "h_precision" and int(str(token)) > limits.PRECISION:
+        return error("P115", f"precision 最多为 {limits.PRECISION}（小数位数），这里是 {token}",
+                     Span.of_token(source, token))
+    return None
+
+
+def _limit(node, source: SourceFile, message: str, hint: str | None = None):
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        span = Span(source, 1, 1, 1, 2)
+    else:
+        span = Span(source, meta.line, meta.column, meta.line, meta.column + 1)
+    return error("P115", message, span, hint=hint)
+
+
 # ── entry point ─────────────────────────────────────────────────────────────
 
 
@@ -727,6 +816,9 @@ def parse(text: str, path: str = "<string>", layout: Layout | None = None) -> no
         raise _syntax_error(exc, source) from None
     finally:
         lark.options.postlex.text("")
+    problem = _beyond_limits(tree, source)
+    if problem is not None:
+        raise PerfSyntaxError([problem])
     if layout is not None:
         layout.finish(comments, text)
     try:
