@@ -74,7 +74,7 @@ def _number(raw, lenient: bool) -> Decimal:
             raise _Invalid
         return Decimal(repr(raw))
     if lenient and isinstance(raw, str):
-        value = parse_number_string(raw.replace(",", ""))
+        value = parse_number_string(raw, grouped=True)  # 1,234.5 yes; 1,5 and 1,2,3,4 no
         if value is not None:
             return value
     raise _Invalid
@@ -229,10 +229,15 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
         return default
     if items is not None:
         return _read_list(spec, items, raw, key, problems, notes, units, lenient)
+    bounded = limits.value_problem(raw) if raw.__class__ is Decimal else None  # before any arithmetic on it
+    if bounded:
+        problems.append((key, bounded))
+        return MISSING
     try:
         value = convert(raw, lenient)
     except (_Invalid, ArithmeticError, ValueError, TypeError):
-        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}"))
+        comma = "（千位分隔只能写成 1,234.5 的形式，小数点用 .）" if isinstance(raw, str) and "," in raw else ""
+        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}{comma}"))
         return MISSING
     bounded = limits.value_problem(value)  # 1e9999999, 30 digits, a text of a million characters
     if bounded:

@@ -136,3 +136,110 @@ def test_check_dev_zero_on_the_command_line():
                           timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "/dev/zero: 不是普通文件（设备、管道或套接字），不能作为规则集文件"
+
+
+# ── workbooks ───────────────────────────────────────────────────────────────
+
+CHAOAN = str(ROOT / "rulesets" / "chaoan-2022.perf")
+
+
+def _workbook(path: Path, sheet_xml: str | None = None, extra: dict | None = None) -> Path:
+    """A real two-row workbook, with its sheet's XML replaced (or parts added)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["单位", "项目总数"])
+    book.active.append(["甲", 14])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(buffer)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and sheet_xml is not None:
+                content = sheet_xml.encode("utf-8")
+            archive.writestr(info.filename, content)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return path
+
+
+_SHEET = ('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{dimension}<sheetData>'
+          '{rows}</sheetData></worksheet>')
+_HEADER_ROW = ('<row r="1"><c r="A1" t="inlineStr"><is><t>单位</t></is></c>'
+               '<c r="B1" t="inlineStr"><is><t>项目总数</t></is></c></row>')
+
+
+def _eval(data: Path, *more):
+    from click.testing import CliRunner
+
+    from perfdsl.cli import main
+
+    return CliRunner().invoke(main, ["eval", CHAOAN, str(data), "--format", "csv", *more])
+
+
+def test_a_billion_laughs_workbook_is_refused(tmp_path):
+    laughs = "".join(f'<!ENTITY l{n} "{"&l%d;" % (n - 1) * 10 if n else "哈"}">' for n in range(10))
+    sheet = f'<?xml version="1.0"?><!DOCTYPE w [{laughs}]>' + _SHEET.format(
+        dimension="", rows=_HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>&l9;</t></is></c></row>')
+    done = _eval(_workbook(tmp_path / "laughs.xlsx", sheet))
+    assert done.exit_code == 2
+    assert "XML 含有 DTD 或实体声明" in done.stderr and "内部错误" not in done.stderr
+
+
+def test_an_external_entity_is_never_resolved(tmp_path):
+    sheet = '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + _SHEET.format(
+        dimension="", rows=_HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>&xxe;</t></is></c></row>')
+    done = _eval(_workbook(tmp_path / "xxe.xlsx", sheet))
+    assert done.exit_code == 2
+    assert "root:" not in done.output + done.stderr
+    assert "XML 含有 DTD 或实体声明" in done.stderr
+
+
+def test_a_cell_bomb_is_refused_by_its_declared_width(tmp_path):
+    sheet = _SHEET.format(dimension='<dimension ref="A1:XFD1048576"/>',
+                          rows=_HEADER_ROW + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    done = _eval(_workbook(tmp_path / "bomb.xlsx", sheet))
+    assert done.exit_code == 2
+    assert "工作表声明了 16384 列，超过上限 2000 列" in done.stderr
+
+
+def test_a_far_cell_without_a_dimension_costs_one_row(tmp_path):
+    rows = _HEADER_ROW + '<row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c><c r="B2"><v>14</v></c></row>'
+    rows += '<row r="3"><c r="A3" t="inlineStr"><is><t>乙</t></is></c><c r="XFD3"><v>1</v></c></row>'
+    done = _eval(_workbook(tmp_path / "far.xlsx", _SHEET.format(dimension="", rows=rows)))
+    assert done.exit_code == 1  # 甲 lacks most inputs: an error in its place, as 乙 (its far cell is cut off)
+    assert done.stdout.count("\n") == 3  # header + both records
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    from perfdsl import limits
+
+    monkeypatch.setattr(limits, "WORKBOOK_BYTES", 2 * 1024 * 1024)
+    padding = " " * (3 * 1024 * 1024)  # 3 MB that deflate to a few KB
+    sheet = _SHEET.format(dimension="", rows=_HEADER_ROW).replace("<sheetData>", padding + "<sheetData>")
+    done = _eval(_workbook(tmp_path / "zip.xlsx", sheet))
+    assert done.exit_code == 2
+    assert "超过上限 2097152 字节（可能是压缩炸弹）" in done.stderr
+
+
+def test_a_shared_strings_bomb_is_refused(tmp_path, monkeypatch):
+    from perfdsl import limits
+
+    monkeypatch.setattr(limits, "SHARED_STRINGS_BYTES", 1024 * 1024)
+    strings = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + "<si><t>a</t></si>" * 100_000
+    done = _eval(_workbook(tmp_path / "sst.xlsx", extra={"xl/sharedStrings.xml": strings + "</sst>"}))
+    assert done.exit_code == 2
+    assert "共享字符串表解压后有" in done.stderr
+
+
+def test_a_broken_workbook_is_one_message(tmp_path):
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    done = _eval(tmp_path / "broken.xlsx")
+    assert done.exit_code == 2 and "不是有效的 .xlsx 工作簿" in done.stderr
+    sheet = _SHEET.format(dimension="", rows=_HEADER_ROW + "<row r=\"2\"><c r=\"A2\"><v>1</v></row>")
+    done = _eval(_workbook(tmp_path / "bad-xml.xlsx", sheet))
+    assert done.exit_code == 2 and "工作簿的 XML 已损坏" in done.stderr
