@@ -9,6 +9,7 @@ Python traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
@@ -16,7 +17,7 @@ import sys
 
 import click
 
-from . import datafiles, loader, progress
+from . import datafiles, files, loader, neutralise, progress
 from .errors import PerfError, PerfSyntaxError, RecordError, UsageError
 from .files import atomic_output
 from .resolve import nearest
@@ -31,25 +32,44 @@ _FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
 _REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html"}
 
 
+def _say(message: str):
+    """A message on stderr: data text in it is shown, never interpreted by the terminal (neutralise)."""
+    click.echo(neutralise.terminal(message), err=True)
+
+
 def _fail(message: str, code: int):
-    click.echo(message, err=True)
+    _say(message)
     sys.exit(code)
 
 
 def _guarded(command):
-    """Render perfdsl's errors; turn anything unexpected into a one-line defect report."""
+    """Render perfdsl's errors; turn anything unexpected into a one-line defect report.
+
+    SIGTERM and SIGHUP unwind like Ctrl-C, so temporaries (ours and openpyxl's)
+    are removed and an output file is left as it was; a closed pipe or a full
+    disk is one message.
+    """
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        _safe_streams()
         try:
-            return command(*args, **kwargs)
+            with files.signals_unwind():
+                return command(*args, **kwargs)
         except PerfError as exc:
             _fail(exc.render(), exc.exit_code)
+        except files.Terminated as exc:
+            _fail(f"已中断（{exc.name}）；未写完的输出已删除", 128 + exc.signum)
         except KeyboardInterrupt:
             _fail("已中断", 130)
         except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(1)
+            _quiet_stdout()
+            _fail("输出管道已关闭（读取结果的程序提前退出），输出不完整", 1)
+        except OSError as exc:  # a full disk writing to stdout, an unreadable device …
+            _quiet_stdout()
+            where = f"{exc.filename}: " if exc.filename else ""
+            full = "，磁盘已满？" if exc.errno in files.FULL else ""
+            _fail(f"{where}读写失败（{exc.strerror or type(exc).__name__}{full}）", 2)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a defect in perfdsl: say so briefly, exit non-zero
@@ -58,6 +78,22 @@ def _guarded(command):
             _fail(f"perfdsl 内部错误：{type(exc).__name__}: {exc}（设置 PERFDSL_DEBUG=1 可查看详情，请报告此问题）", 1)
 
     return run
+
+
+def _safe_streams():
+    """An unpaired surrogate or an unencodable character reaching stdout or stderr is shown escaped, not fatal."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
+def _quiet_stdout():
+    """After a broken pipe or a full disk, point stdout at /dev/null so the exit flush cannot fail again."""
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,6 +118,7 @@ def main():
 def eval_command(ruleset, data, fmt, output, scorecards, sheets):
     """用 RULESET 为 DATA（.json/.jsonl/.csv/.xlsx）中的一条或一批记录计分。"""
     fmt = fmt or _format_for(output)
+    files.refuse_overwriting(output, [ruleset, data])
     if fmt == "xlsx" and output is None:
         raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
     program = loader.load(ruleset)
@@ -149,7 +186,7 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
             for position, item in results:
                 if isinstance(item, RecordError):
                     failed = True
-                    bar.say(item.render())
+                    bar.say(neutralise.terminal(item.render()))
                 bar.advance()
                 yield position, item
 
@@ -283,8 +320,8 @@ def check_command(rulesets, fmt):
         warnings = len(diagnostics) - errors
         if fmt == "text":
             for diagnostic in diagnostics:
-                click.echo(diagnostic.render(), err=True)
-            click.echo(f"{path}: {errors} 个错误，{warnings} 个警告", err=True)
+                _say(diagnostic.render())
+            _say(f"{path}: {errors} 个错误，{warnings} 个警告")
         if any(d.code.startswith("P1") for d in diagnostics):
             status = max(status, 2)
         elif errors:

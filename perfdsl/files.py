@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import UsageError
@@ -82,12 +85,19 @@ def read_text(path, what: str, error=UsageError) -> str:
         raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
 
 
+#: errno values that mean the output could not be written (rather than an input not read).
+FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
 @contextlib.contextmanager
 def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     """Yield a file object; on success it replaces `path` in one step, on failure it vanishes.
 
     The temporary file, ``.<name>.<pid>.<random>.tmp`` next to `path`, survives
     only a process that is killed outright; the next write of `path` removes it.
+    A full disk (or quota, or file size limit) is a `UsageError` saying the old
+    file is untouched.  Text that cannot be encoded (an unpaired surrogate) is
+    written escaped rather than failing the batch.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -96,18 +106,94 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise UsageError(f"{path}: 无法写入（{exc.strerror}）") from None
+    text = "b" not in mode
     try:
-        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
-                       newline="" if "b" not in mode else None) as handle:
+        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None,
+                       errors="backslashreplace" if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(path))
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.errno in FULL:
+            kept = "原文件未改动" if path.exists() else "未生成文件"
+            raise UsageError(f"{path}: 写入失败（{exc.strerror}，磁盘已满？）；{kept}") from None
         raise
+
+
+def save_workbook(book, handle):
+    """`book.save(handle)`, except that a failure (a full disk, a signal) leaves no zip half-open behind.
+
+    openpyxl would leave its `ZipFile` to be closed when collected — after our
+    handle is gone — which prints an "Exception ignored" traceback.  Saving
+    through our own archive lets a failed save abandon it quietly; the
+    temporary file it was writing is removed by `atomic_output`.
+    """
+    import datetime
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only and not book.worksheets:
+        book.create_sheet()
+    archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        book.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        archive.fp = None  # abandoned: nothing more is written to (or closed on) the handle
+        raise
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so that it unwinds (and cleans up) like Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def signals_unwind():
+    """While the block runs, SIGTERM and SIGHUP raise `Terminated` (the default would exit on the spot,
+    leaving temporaries behind); the previous handlers come back afterwards."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():  # signals can only be set there
+        yield
+        return
+
+    def raise_terminated(signum, frame):
+        raise Terminated(signum)
+
+    previous = {}
+    for number in wanted:
+        with contextlib.suppress(OSError, ValueError):
+            previous[number] = signal.signal(number, raise_terminated)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(number, handler)
+
+
+def refuse_overwriting(output, inputs):
+    """A `UsageError` when the output file is one of the inputs (``eval r.perf data.csv -o data.csv``)."""
+    if output is None:
+        return
+    for source in inputs:
+        if source in (None, "-"):
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            raise UsageError(f"-o {output} 就是输入文件 {source}：写入会覆盖它；请换一个输出文件名")
 
 
 def _mode_for(path: Path) -> int:

@@ -14,6 +14,7 @@ import csv
 import attrs
 
 from .basis import show_value
+from .files import save_workbook
 from .model import InputSpec, Model
 from .source import display_width
 from .tabular import NOTE_SUFFIX, column_letter
@@ -112,4 +113,4 @@ def write_xlsx(handle, model: Model):
         notes.append([line])
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 100
-    book.save(handle)
+    save_workbook(book, handle)

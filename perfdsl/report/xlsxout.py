@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..files import save_workbook
 from ..source import display_width
 from . import scoresheet
 from .summary import Summary
@@ -39,10 +40,11 @@ def write(handle, results, model, scorecards=None, sheets: int = 100):
         # openpyxl writes each sheet from a generator; left open, it complains with a traceback when
         # collected.  Close them quietly: the error itself is reported by the caller.
         for sheet in book.worksheets:
-            rows = getattr(sheet, "_rows", None)
-            if rows is not None:
-                with contextlib.suppress(Exception):
-                    rows.close()
+            writer = getattr(sheet, "_writer", None)
+            for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+                if stream is not None:
+                    with contextlib.suppress(Exception):
+                        stream.close()
         raise
 
 
@@ -62,7 +64,7 @@ def _write(book, handle, results, model, scorecards, sheets):
         index.append(_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
             _record_sheet(book.create_sheet(target), styles, model, item, scorecards)
-    book.save(handle)
+    save_workbook(book, handle)
 
 
 class _Styles:
