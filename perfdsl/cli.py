@@ -126,7 +126,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets):
         raise UsageError(f"{ruleset}: 这是共用定义的函数库（没有计分卡），不能用来计分；请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model)
-    results = _evaluate(program, batch)
+    results = _evaluate(program, batch, fmt, sheets)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
     sys.exit(1 if failed else 0)
 
@@ -152,26 +152,18 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _evaluate(program, batch):
-    """Yield (position, Result or RecordError) for every record, in order."""
-    for position, raw in batch.records:
-        if isinstance(raw, RecordError):
-            yield position, raw
-            continue
-        try:
-            yield position, program.evaluate(raw, position, lenient=batch.lenient)
-        except RecordError as exc:
-            if exc.record is None:
-                exc.record = position
-            yield position, _located(exc, batch, raw)
+def _evaluate(program, batch, fmt=None, sheets=100):
+    """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure."""
+    from . import isolation
+
+    basis_for = {"csv": 0, "xlsx": sheets}.get(fmt)
+    return isolation.scored(program, batch, basis_for)
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
-    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
-    where = batch.locate(raw, error.key) if batch.locate is not None else None
-    if where:
-        error.message += f"（{where}）"
-    return error
+    from . import isolation
+
+    return isolation.located(error, batch, raw)
 
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
@@ -296,7 +288,7 @@ def explain_command(ruleset, data, indicator, record):
         if exc.record is None:
             exc.record = converted.name if converted is not None else position
         raise _located(exc, batch, raw) from None
-    click.echo(text, nl=False)
+    click.echo(neutralise.terminal(text), nl=False)
 
 
 # ── check ───────────────────────────────────────────────────────────────────

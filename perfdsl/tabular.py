@@ -24,6 +24,7 @@ from . import limits
 from .decimals import plain
 from .errors import DataFileError, DataValueError
 from .files import open_binary, open_text
+from .neutralise import unprefixed
 from .resolve import nearest
 
 #: A column ``<input>备注`` holds the note of that input's value.
@@ -123,7 +124,8 @@ class Columns:
 def _header_text(cell) -> str:
     if cell is None:
         return ""
-    return (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
+    text = (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
+    return unprefixed(text)  # a template's `'=…` header is the input `=…` (neutralise.spreadsheet)
 
 
 def _blank(cell) -> bool:

@@ -15,6 +15,7 @@ import attrs
 
 from .basis import show_value
 from .files import save_workbook
+from .neutralise import spreadsheet
 from .model import InputSpec, Model
 from .source import display_width
 from .tabular import NOTE_SUFFIX, column_letter
@@ -73,8 +74,8 @@ def hint(spec: InputSpec, model: Model) -> str:
 def write_csv(handle, model: Model):
     writer = csv.writer(handle)
     layout = columns(model)
-    writer.writerow([column.header for column in layout])
-    writer.writerow([column.hint for column in layout])
+    writer.writerow([spreadsheet(column.header) for column in layout])  # input names: never a formula
+    writer.writerow([spreadsheet(column.hint) for column in layout])
 
 
 def write_xlsx(handle, model: Model):
@@ -86,8 +87,8 @@ def write_xlsx(handle, model: Model):
     book = Workbook()
     sheet = book.active
     sheet.title = "数据"
-    sheet.append([column.header for column in layout])
-    sheet.append([column.hint for column in layout])
+    sheet.append([spreadsheet(column.header) for column in layout])  # input names: never a formula
+    sheet.append([spreadsheet(column.hint) for column in layout])
     head = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font = Font(bold=True)

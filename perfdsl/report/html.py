@@ -9,10 +9,10 @@ streams.  The page prints one record per sheet of paper.
 from __future__ import annotations
 
 from decimal import Decimal
-from html import escape
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
 from ..source import display_width
 from . import scoresheet
 from .table import weight_text

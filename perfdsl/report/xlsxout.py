@@ -20,6 +20,7 @@ from decimal import Decimal
 from ..decimals import plain
 from ..errors import RecordError
 from ..files import save_workbook
+from ..neutralise import spreadsheet, visible
 from ..source import display_width
 from . import scoresheet
 from .summary import Summary
@@ -90,6 +91,9 @@ class _Styles:
             cell = WriteOnlyCell(sheet, plain(value))
             cell.data_type = "n"  # the exact decimal text goes into the file as a number
             cell.number_format = number_format or "General"
+        elif isinstance(value, str):
+            cell = WriteOnlyCell(sheet, spreadsheet(value))  # data and ruleset text: never a formula (neutralise)
+            cell.data_type = "s"
         else:
             cell = WriteOnlyCell(sheet, value)
         if font is not None:
@@ -128,7 +132,7 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
         elif kind == "name" and target is not None:
             cell = styles.cell(sheet, value, font=styles.link)
             quoted = target.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=str(value))
+            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=spreadsheet(str(value)))
             cells.append(cell)
         elif kind == "error" and value:
             cells.append(styles.cell(sheet, value, font=styles.error))
@@ -139,7 +143,7 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
 
 def _sheet_name(name, position, taken: set) -> str:
     """A valid, unique sheet name for a record: its name cleaned and cut to 31 characters."""
-    base = _NOT_IN_SHEET_NAMES.sub("_", str(name)).strip("'").strip() or f"记录{position}"
+    base = _NOT_IN_SHEET_NAMES.sub("_", visible(str(name))).strip("'").strip() or f"记录{position}"
     candidate = base[:_SHEET_NAME_LENGTH]
     number = 1
     while candidate.casefold() in taken:  # Excel compares sheet names without case
