@@ -13,6 +13,9 @@ defect *for that record*, never as the end of the batch.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from .decimals import plain
 from .errors import EvaluationError, PerfError, RecordError
 
 
@@ -72,7 +75,7 @@ def _disagreement(result, card: str, what: str, compiled, reference) -> Evaluati
 
 
 def _pair(pair) -> str:
-    return "、".join(str(part) for part in pair if part is not None)
+    return "、".join(plain(part) if isinstance(part, Decimal) else str(part) for part in pair if part is not None)
 
 
 def _name(raw, program, position):
