@@ -14,6 +14,7 @@ import csv
 import attrs
 
 from .basis import show_value
+from .errors import UsageError
 from .files import save_workbook
 from .neutralise import spreadsheet
 from .model import InputSpec, Model
@@ -44,6 +45,10 @@ class Column:
 def columns(model: Model) -> list[Column]:
     """The template's columns: the record's name first, then every input, a note column after each judgement."""
     specs = sorted(model.inputs, key=lambda spec: spec.name != model.record)
+    lists = [spec.name for spec in specs if spec.type.kind == "list"]
+    if lists:  # a list of items has no cell to go in
+        raise UsageError(f"输入 {'、'.join(f'`{n}`' for n in lists)} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供"
+                         "（每条记录一个对象，列表写成数组）")
     out = []
     for spec in specs:
         out.append(Column(spec.name, hint(spec, model), spec))
