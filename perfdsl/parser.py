@@ -101,10 +101,14 @@ def _continues(token) -> bool:
 
 
 def _cache_file() -> str | bool:
-    """Where Lark may keep the analysed grammar (it checks the grammar's hash on load).
+    """Where the analysed grammar is kept between runs: a per-user directory, as JSON data.
 
-    A per-user directory, not the shared temporary folder: the cache is a
-    pickle.  Building the LALR tables takes ~10× longer than loading them.
+    Building the LALR tables takes ~10× longer than loading them.  Lark's own
+    cache is a pickle that it unpickles *before* checking its hash, so whoever
+    can write the cache file runs code in every perfdsl process; this one is
+    plain JSON, decoded into Lark's documented serialised form only when its
+    key (grammar, options, Lark and Python versions) matches, and anything else
+    in the file is ignored and rebuilt.
     """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     directory = os.path.join(base, "perfdsl")
@@ -114,7 +118,91 @@ def _cache_file() -> str | bool:
         return False
     if not os.access(directory, os.W_OK):
         return False
-    return os.path.join(directory, "grammar.lark-cache")
+    return os.path.join(directory, "grammar.json")
+
+
+#: The options that are code, not data: given again when the tables are loaded, never stored.
+_LIVE_OPTIONS = ("postlex", "lexer_callbacks", "transformer", "_plugins", "tree_class", "edit_terminals")
+
+
+def _encode(value):
+    """Lark's serialised tables as JSON: tuples, non-text keys and tokens tagged so they come back as they were."""
+    if isinstance(value, Token):
+        return {"t": [value.type, str(value)]}
+    if isinstance(value, tuple):
+        return {"(": [_encode(item) for item in value]}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"{": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"not data: {type(value).__name__}")
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        ((tag, body),) = value.items()
+        if tag == "t":
+            return Token(body[0], body[1])
+        if tag == "(":
+            return tuple(_decode(item) for item in body)
+        if tag == "{":
+            return {_hashable(_decode(key)): _decode(item) for key, item in body}
+        raise ValueError(tag)
+    return value
+
+
+def _hashable(key):
+    if isinstance(key, (list, dict)):
+        raise ValueError("a key that is not hashable")
+    return key
+
+
+def _cache_key(text: str, options: dict) -> str:
+    import hashlib
+    import sys
+
+    import lark
+
+    stable = sorted((k, repr(v)) for k, v in options.items() if k not in _LIVE_OPTIONS)
+    return hashlib.sha256(repr((text, stable, lark.__version__, sys.version_info[:2])).encode()).hexdigest()
+
+
+def _load_cached(path: str, key: str, live: dict):
+    """The parser kept at `path`, if the file is this grammar's, whole and only data; else None."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        if not isinstance(stored, dict) or stored.get("key") != key:
+            return None
+        data, memo = _decode(stored["data"]), _decode(stored["memo"])
+        return Lark._load_from_dict(data, memo, **live)
+    except Exception:  # unreadable, foreign, truncated or forged: build the tables instead
+        return None
+
+
+def _store(path: str, key: str, parser: Lark):
+    import json
+    import tempfile
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    try:
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        data = dict(data, options={k: v for k, v in data["options"].items() if k not in _LIVE_OPTIONS})
+        text = json.dumps({"key": key, "data": _encode(data), "memo": _encode(memo)}, ensure_ascii=False)
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".grammar.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except (OSError, TypeError, ValueError):  # a cache is an optimisation: never a reason to fail
+        pass
 
 
 @functools.cache
@@ -124,12 +212,16 @@ def _lark() -> Lark:
                    maybe_placeholders=True, lexer_callbacks={"COMMENT": newlines.comment})
     text = grammar_path().read_text(encoding="utf-8")
     cache = _cache_file()
+    key = _cache_key(text, options)
     if cache:
-        try:
-            return Lark(text, cache=cache, **options)
-        except Exception:  # an unreadable or foreign cache file: build without it
-            pass
-    return Lark(text, **options)
+        live = {name: options[name] for name in ("postlex", "lexer_callbacks") if name in options}
+        cached = _load_cached(cache, key, live)
+        if cached is not None:
+            return cached
+    parser = Lark(text, **options)
+    if cache:
+        _store(cache, key, parser)
+    return parser
 
 
 @functools.cache

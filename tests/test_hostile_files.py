@@ -243,3 +243,39 @@ def test_a_broken_workbook_is_one_message(tmp_path):
     sheet = _SHEET.format(dimension="", rows=_HEADER_ROW + "<row r=\"2\"><c r=\"A2\"><v>1</v></row>")
     done = _eval(_workbook(tmp_path / "bad-xml.xlsx", sheet))
     assert done.exit_code == 2 and "工作簿的 XML 已损坏" in done.stderr
+
+
+# ── the grammar cache: data, never code ─────────────────────────────────────
+
+_PAYLOAD = """
+import os, pickle
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch {marker}",))
+data = pickle.dumps(Boom())
+"""
+
+
+@pytest.mark.parametrize("content", ["pickle", "garbage", "forged", "truncated"])
+def test_a_hostile_grammar_cache_is_ignored_and_never_run(tmp_path, content):
+    marker = tmp_path / "pwned"
+    namespace: dict = {}
+    exec(_PAYLOAD.format(marker=marker), namespace)  # a pickle that would run a command when loaded
+    cache = tmp_path / "cache" / "perfdsl"
+    cache.mkdir(parents=True)
+    good = None
+    if content in ("forged", "truncated"):  # build a real cache first, then spoil it
+        subprocess.run([sys.executable, "-m", "perfdsl", "check", CHAOAN], capture_output=True,
+                       env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache")), check=False)
+        good = (cache / "grammar.json").read_text("utf-8")
+    spoilt = {"pickle": namespace["data"], "garbage": b"\x00\xff not json at all",
+              "forged": (good or "").replace('"key": "', '"key": "0', 1).encode("utf-8"),
+              "truncated": (good or "")[: len(good or "") // 2].encode("utf-8")}[content]
+    (cache / "grammar.json").write_bytes(spoilt)
+    (cache / "grammar.lark-cache").write_bytes(b"0" * 64 + b"\n" + namespace["data"])  # Lark's own cache name
+    done = subprocess.run([sys.executable, "-m", "perfdsl", "check", CHAOAN], capture_output=True, text=True,
+                          env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache")), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith("0 个错误，3 个警告")
+    assert not marker.exists()  # the pickle was never loaded
+    assert (cache / "grammar.json").read_text("utf-8").startswith('{"key": "')  # rebuilt as data
