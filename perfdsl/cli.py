@@ -360,7 +360,7 @@ def fmt_command(rulesets, check):
 
     status = 0
     for path in rulesets:
-        text = sys.stdin.read() if path == "-" else loader.read_ruleset(path)
+        text = _stdin_ruleset() if path == "-" else loader.read_ruleset(path)
         try:
             formatted = format_text(text, "<stdin>" if path == "-" else path)
         except PerfSyntaxError as exc:
@@ -378,6 +378,15 @@ def fmt_command(rulesets, check):
                     handle.write(formatted)
                 click.echo(f"{path}: 已格式化", err=True)
     sys.exit(status)
+
+
+def _stdin_ruleset() -> str:
+    from . import limits
+
+    text = sys.stdin.read(limits.RULESET_BYTES + 1)
+    if len(text.encode("utf-8", "surrogatepass")) > limits.RULESET_BYTES:
+        raise UsageError(f"<stdin>: 规则集过大（上限 {limits.RULESET_BYTES} 字节）")
+    return text
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,7 @@ FORMATS = ("json", "jsonl", "csv", "md", "html", "table", "xlsx")
 
 #: Cases a test runs: few in CI (the suite stays quick), the profile's own number elsewhere;
 #: ``PERFDSL_FUZZ_EXAMPLES=N`` sets it outright (with a random search, for a campaign).
-_SCALE = int(os.environ.get("PERFDSL_FUZZ_EXAMPLES", 0)) or {"ci": 10}.get(profiles.chosen())
+_SCALE = int(os.environ.get("PERFDSL_FUZZ_EXAMPLES", 0)) or {"ci": 5}.get(profiles.chosen())
 FUZZ = settings(max_examples=_SCALE, deadline=None, suppress_health_check=list(HealthCheck)) if _SCALE else settings(
     deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -125,7 +125,7 @@ def _located(name: str, text: str):
         _write_all(program, [record], check_counts=True)
 
 
-@settings(FUZZ, max_examples=(_SCALE or 100) * 4)
+@settings(FUZZ, max_examples=(_SCALE or 100) * 6)
 @given(mutated_rulesets())
 def test_mutated_rulesets_check_and_score_with_located_messages(mutant):
     _located(*mutant)
