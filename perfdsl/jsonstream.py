@@ -149,8 +149,9 @@ def values(handle, path: str):
     if not first:
         raise DataFileError(f"{path}: 文件是空的")
     if first == "{":
-        record = reader.value()
-        _only_space_after(reader)
+        with handle:
+            record = reader.value()
+            _only_space_after(reader)
         return True, iter([(1, record)])
     if first != "[":
         raise reader.error(reader.pos, "须是一条记录（JSON 对象）或一批记录（JSON 数组）")
