@@ -16,8 +16,8 @@ import attrs
 from .basis import show_value
 from .errors import UsageError
 from .files import save_workbook
-from .neutralise import spreadsheet
 from .model import InputSpec, Model
+from .neutralise import spreadsheet
 from .source import display_width
 from .tabular import NOTE_SUFFIX, column_letter
 from .unparse import expression
@@ -47,8 +47,8 @@ def columns(model: Model) -> list[Column]:
     specs = sorted(model.inputs, key=lambda spec: spec.name != model.record)
     lists = [spec.name for spec in specs if spec.type.kind == "list"]
     if lists:  # a list of items has no cell to go in
-        raise UsageError(f"输入 {'、'.join(f'`{n}`' for n in lists)} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供"
-                         "（每条记录一个对象，列表写成数组）")
+        names = "、".join(f"`{name}`" for name in lists)
+        raise UsageError(f"输入 {names} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供（每条记录一个对象，列表写成数组）")
     out = []
     for spec in specs:
         out.append(Column(spec.name, hint(spec, model), spec))
