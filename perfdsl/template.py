@@ -48,7 +48,8 @@ def columns(model: Model) -> list[Column]:
     lists = [spec.name for spec in specs if spec.type.kind == "list"]
     if lists:  # a list of items has no cell to go in
         names = "、".join(f"`{name}`" for name in lists)
-        raise UsageError(f"输入 {names} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供（每条记录一个对象，列表写成数组）")
+        raise UsageError(f"输入 {names} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供"
+                         "（每条记录一个对象，列表写成数组）")
     out = []
     for spec in specs:
         out.append(Column(spec.name, hint(spec, model), spec))
