@@ -14,6 +14,7 @@ Derandomised in CI (the ``ci`` profile, a few dozen cases a test); deeper with
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -215,10 +216,10 @@ def _count(fmt: str, target: Path) -> int | None:
     if fmt == "json":
         value = json.loads(text)
         return len(value) if isinstance(value, list) else 1
-    if fmt == "jsonl":
-        return len(text.splitlines())
+    if fmt == "jsonl":  # only "\n" ends a line: str.splitlines would also split at U+0085, U+2028 …
+        return text.count("\n")
     if fmt == "csv":
-        return sum(1 for _ in csv.reader(text.splitlines())) - 1
+        return sum(1 for _ in csv.reader(io.StringIO(text, newline=""))) - 1
     if fmt == "md":
         return text.count("\n## ")
     if fmt == "html":
