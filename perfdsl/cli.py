@@ -305,7 +305,12 @@ def check_command(rulesets, fmt):
     everything = []
     status = 0
     for path in rulesets:
-        text = loader.read_ruleset(path)
+        try:
+            text = loader.read_ruleset(path)
+        except UsageError as exc:  # one unreadable file (a device, a directory) does not stop the others
+            _say(exc.render())
+            status = 2
+            continue
         _, diagnostics = loader.diagnose(text, path)
         everything += diagnostics
         errors = sum(d.is_error for d in diagnostics)
