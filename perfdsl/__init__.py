@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import importlib
 
+#: The version of the ruleset language (docs/language.md) this perfdsl reads; ``perfdsl --version`` shows it.
+LANGUAGE_VERSION = "1.0"
+
 _EXPORTS = {
     "PerfError": "errors", "RecordError": "errors", "RulesetError": "errors",
     "compile_text": "loader", "diagnose": "loader", "load": "loader",
     "Program": "program", "Result": "result",
 }
 
-__all__ = sorted([*_EXPORTS, "read_record"])
+__all__ = sorted([*_EXPORTS, "LANGUAGE_VERSION", "read_record"])
 
 
 def __getattr__(name):

@@ -2,24 +2,24 @@
 
 Exit status (DESIGN §4): 0 success; 1 a record, check or test failed;
 2 usage or syntax error.  Messages go to stderr, results to stdout or ``-o``.
-No library code prints or exits; every `PerfError` is rendered here, and
-anything else is reported as a perfdsl defect in one line, never as a
-Python traceback.
+No library code prints or exits.  Every command is a `commandline.Command`,
+which renders every `PerfError`, reports anything else as a perfdsl defect in
+one line (never a Python traceback), and speaks Chinese, click's own texts
+included; a command's ``examples=`` are its help page's 示例.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import importlib
 import os
 import sys
 
 import click
 
-from . import datafiles, files, loader, neutralise, progress
-from .errors import PerfError, PerfSyntaxError, RecordError, UsageError
-from .files import atomic_output
+from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, stdindata
+from .commandline import Group, guarded
+from .errors import PerfSyntaxError, RecordError, UsageError
+from .files import STDIN, atomic_output, read_stdin
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
@@ -32,103 +32,112 @@ _FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
 _REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html"}
 
 
-def _say(message: str):
-    """A message on stderr: data text in it is shown, never interpreted by the terminal (neutralise)."""
-    click.echo(neutralise.terminal(message), err=True)
+#: Kept for commands that still decorate themselves: every `commandline.Command` is guarded already.
+_guarded = guarded
 
 
-def _fail(message: str, code: int):
-    _say(message)
-    sys.exit(code)
+def _show_version(ctx, _param, value):
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("perfdsl")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        installed = "（未安装）"
+    click.echo(f"perfdsl {installed}（规则集语言 {LANGUAGE_VERSION}）")
+    ctx.exit()
 
 
-def _guarded(command):
-    """Render perfdsl's errors; turn anything unexpected into a one-line defect report.
-
-    SIGTERM and SIGHUP unwind like Ctrl-C, so temporaries (ours and openpyxl's)
-    are removed and an output file is left as it was; a closed pipe or a full
-    disk is one message.
-    """
-
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        _safe_streams()
-        try:
-            with files.signals_unwind():
-                return command(*args, **kwargs)
-        except PerfError as exc:
-            _fail(exc.render(), exc.exit_code)
-        except files.Terminated as exc:
-            _fail(f"已中断（{exc.name}）；未写完的输出已删除", 128 + exc.signum)
-        except KeyboardInterrupt:
-            _fail("已中断", 130)
-        except BrokenPipeError:
-            _quiet_stdout()
-            _fail("输出管道已关闭（读取结果的程序提前退出），输出不完整", 1)
-        except OSError as exc:  # a full disk writing to stdout, an unreadable device …
-            _quiet_stdout()
-            where = f"{exc.filename}: " if exc.filename else ""
-            full = "，磁盘已满？" if exc.errno in files.FULL else ""
-            _fail(f"{where}读写失败（{exc.strerror or type(exc).__name__}{full}）", 2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as exc:  # a defect in perfdsl: say so briefly, exit non-zero
-            if os.environ.get("PERFDSL_DEBUG"):
-                raise
-            _fail(f"perfdsl 内部错误：{type(exc).__name__}: {exc}（设置 PERFDSL_DEBUG=1 可查看详情，请报告此问题）", 1)
-
-    return run
+def _input_format(command):
+    """The ``--input-format`` option of a command that reads data."""
+    return click.option("--input-format", type=click.Choice(stdindata.FORMS),
+                        help="数据的格式：json、jsonl、csv 或 xlsx（默认由扩展名决定；标准输入自动识别）。")(command)
 
 
-def _safe_streams():
-    """An unpaired surrogate or an unencodable character reaching stdout or stderr is shown escaped, not fatal."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(Exception):
-                reconfigure(errors="backslashreplace")
-
-
-def _quiet_stdout():
-    """After a broken pipe or a full disk, point stdout at /dev/null so the exit flush cannot fail again."""
-    with contextlib.suppress(Exception):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="perfdsl")
+@click.group(cls=Group, examples=(
+    "perfdsl eval rulesets/chaoan-2022.perf examples/chaoan-2022.json",
+    "perfdsl template rulesets/chaoan-2022.perf -o 数据.xlsx",
+    "perfdsl check rulesets/*.perf",
+))
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="显示 perfdsl 的版本和它读的规则集语言的版本，然后退出。")
 def main():
-    """perfdsl：部门整体支出绩效评价规则集的检查与计分。"""
+    """perfdsl：部门整体支出绩效评价规则集的检查与计分。
+
+    各命令的用法：perfdsl 命令 -h。
+    """
 
 
 # ── eval ────────────────────────────────────────────────────────────────────
 
 
-@main.command("eval")
-@click.argument("ruleset", type=click.Path(dir_okay=False))
+@main.command("eval", examples=(
+    "perfdsl eval rulesets/chaoan-2022.perf examples/chaoan-2022.json",
+    "perfdsl eval rulesets/chaoan-2022.perf 数据.xlsx -o 评分表.xlsx",
+    "perfdsl eval rulesets/chaoan-2022.perf 数据.csv --format json -o 结果.json",
+    "cat 数据.csv | perfdsl eval rulesets/chaoan-2022.perf - --format csv",
+))
+@click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EVAL_FORMATS),
-              help="输出格式（默认由 -o 的扩展名决定，否则 table）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="写入文件（先写临时文件再改名）。")
+              help="输出格式（默认由 -o 的扩展名决定，否则 table：终端上的评分表）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="写入这个文件（先写临时文件再改名，不会留下半个文件）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
 @click.option("--sheets", type=click.IntRange(min=0), default=100, show_default=True,
               help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
-@_guarded
-def eval_command(ruleset, data, fmt, output, scorecards, sheets):
-    """用 RULESET 为 DATA（.json/.jsonl/.csv/.xlsx）中的一条或一批记录计分。"""
+@_input_format
+def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
+    """用规则集为数据中的一条或一批记录计分，输出每个指标的分值、得分和依据。
+
+    数据可以是 .json（一条记录或一批）、.jsonl、.csv 或 .xlsx；- 读标准输入。
+
+    退出状态：0 全部计分；1 有记录无法计分（错误写在它的位置上）；2 用法、文件或语法错误。
+    """
     fmt = fmt or _format_for(output)
     files.refuse_overwriting(output, [ruleset, data])
     if fmt == "xlsx" and output is None:
         raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
-    program = loader.load(ruleset)
+    program = _load(ruleset, data)
     if not program.model.scorecards:
-        raise UsageError(f"{ruleset}: 这是共用定义的函数库（没有计分卡），不能用来计分；请用 include 它的规则集")
+        raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
+                         "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
-    batch = datafiles.read(data, program.model)
+    batch = datafiles.read(data, program.model, input_format)
     results = _evaluate(program, batch, fmt, sheets)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
     sys.exit(1 if failed else 0)
+
+
+def _load(ruleset, data=None):
+    """The compiled ruleset at path `ruleset`, or read from standard input for ``-``."""
+    if ruleset != "-":
+        return loader.load(ruleset)
+    if data == "-":
+        raise UsageError("规则集和数据不能都从标准输入读取：请把其中一个写成文件名")
+    return loader.compile_text(read_stdin("规则集"), STDIN)
+
+
+def _say(message: str):
+    """A message on stderr: data and ruleset text in it is shown, never interpreted by the terminal."""
+    click.echo(neutralise.terminal(message), err=True)
+
+
+def _ruleset_text(path) -> tuple[str, str]:
+    """(text, name in messages) of a ruleset named on the command line; ``-`` is standard input."""
+    if path != "-":
+        return loader.read_ruleset(path), path
+    return read_stdin("规则集"), STDIN
+
+
+def _stdin_once(paths):
+    if list(paths).count("-") > 1:
+        raise UsageError("标准输入只能读一次：`-` 在命令行上出现了不止一次")
+
+
+def _named(path) -> str:
+    return STDIN if path == "-" else str(path)
 
 
 def _format_for(output) -> str:
@@ -168,31 +177,39 @@ def _located(error: RecordError, batch, raw) -> RecordError:
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
     """Write every result in `fmt`; return whether any record failed."""
-    failed = False
+    failed = 0
     # A batch on a terminal shows its progress on stderr, unless the results are printed there too.
     shown = not single and sys.stderr.isatty() and (output is not None or not sys.stdout.isatty())
+    # A batch's table printed to standard output shows each record's error in its place, and stderr only
+    # how many failed: each error is said once.  A single record's error is a message, on stderr alone.
+    in_place = fmt == "table" and output is None and not single
     with progress.shown(shown) as bar:
 
         def note_failures():
             nonlocal failed
             for position, item in results:
                 if isinstance(item, RecordError):
-                    failed = True
-                    bar.say(neutralise.terminal(item.render()))
+                    failed += 1
+                    if not in_place:
+                        bar.say(neutralise.terminal(item.render()))
                 bar.advance()
                 yield position, item
 
         stream = note_failures()
         if output is None:
-            _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty(), model=model)
+            _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty(), model=model,
+                  errors_in_place=not single)
         else:
             mode, encoding = _FILE_MODES.get(fmt, ("w", "utf-8"))
             with atomic_output(output, mode, encoding) as handle:
                 _emit(fmt, handle, stream, single, scorecards, terminal=False, model=model, sheets=sheets)
-    return failed
+    if failed and in_place:
+        sys.stdout.flush()
+        click.echo(f"{failed} 条记录无法计分（错误见各自的位置）", err=True)
+    return bool(failed)
 
 
-def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100):
+def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100, errors_in_place=True):
     from .report import jsonout
 
     if fmt in _REPORTS:
@@ -201,18 +218,9 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
         report.write(handle, results, model, scorecards, **options)
         return
     if fmt == "table":
-        from rich.console import Console
-
         from .report import table
 
-        width = None if terminal else int(os.environ.get("COLUMNS", 0)) or 160
-        console = Console(file=handle, width=width, force_terminal=terminal, highlight=False,
-                          color_system="auto" if terminal else None)
-        for _, item in results:
-            if isinstance(item, RecordError):
-                table.print_error(console, item)
-            else:
-                table.print_result(console, item, scorecards)
+        table.write(handle, results, model, scorecards, terminal=terminal, errors=errors_in_place)
         return
     if fmt == "jsonl":
         for _, item in results:
@@ -240,16 +248,21 @@ def _as_json(item, scorecards):
 # ── template ────────────────────────────────────────────────────────────────
 
 
-@main.command("template")
-@click.argument("ruleset", type=click.Path(dir_okay=False))
+@main.command("template", examples=(
+    "perfdsl template rulesets/chaoan-2022.perf -o 数据.xlsx",
+    "perfdsl template rulesets/chaoan-2022.perf -o 数据.csv",
+))
+@click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="写入 .xlsx 或 .csv 文件（默认把 CSV 打印到标准输出）。")
-@_guarded
 def template_command(ruleset, output):
-    """为 RULESET 生成空白数据表：每个输入一列，第 2 行是类型说明，评审扣分旁有备注列。"""
+    """为规则集生成空白数据表：每个输入一列，第 2 行是类型说明，评审扣分旁有备注列。
+
+    各单位每行填一条记录，再用 perfdsl eval 计分。
+    """
     from . import template
 
-    program = loader.load(ruleset)
+    program = _load(ruleset)
     if output is None:
         template.write_csv(sys.stdout, program.model)
         return
@@ -264,19 +277,22 @@ def template_command(ruleset, output):
 # ── explain ─────────────────────────────────────────────────────────────────
 
 
-@main.command("explain")
-@click.argument("ruleset", type=click.Path(dir_okay=False))
+@main.command("explain", examples=(
+    "perfdsl explain rulesets/chaoan-2022.perf 数据.json --indicator 项目完成率",
+    "perfdsl explain rulesets/chaoan-2022.perf 数据.xlsx --record 3",
+))
+@click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--indicator", help="只解释这个指标（各级名称用 / 连接，如 预算使用效益/效率性/项目完成率）。")
 @click.option("--record", help="解释哪条记录：序号（从 1 起）或记录名称；默认第一条。")
-@_guarded
-def explain_command(ruleset, data, indicator, record):
+@_input_format
+def explain_command(ruleset, data, indicator, record, input_format):
     """逐项说明一条记录如何得分：读取的输入、派生值、命中的规则分支、权重、得分与依据。"""
     from .report import explain
 
-    program = loader.load(ruleset)
+    program = _load(ruleset, data)
     target = explain.find_indicator(program.model, indicator) if indicator else None
-    batch = datafiles.read(data, program.model)
+    batch = datafiles.read(data, program.model, input_format)
     position, raw = explain.pick_record(batch, program.model, record)
     if isinstance(raw, RecordError):
         raise raw
@@ -294,19 +310,27 @@ def explain_command(ruleset, data, indicator, record):
 # ── check ───────────────────────────────────────────────────────────────────
 
 
-@main.command("check")
-@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="诊断的输出格式。")
-@_guarded
+@main.command("check", examples=(
+    "perfdsl check rulesets/chaoan-2022.perf",
+    "perfdsl check rulesets/*.perf --format json",
+    "cat 新规则.perf | perfdsl check -",
+))
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="诊断的输出格式：text（默认，写到标准错误）或 json（写到标准输出）。")
 def check_command(rulesets, fmt):
-    """检查规则集：语法、名称、类型与单位、权重合计、调整分值、分档与等级。"""
+    """检查规则集：语法、名称、类型与单位、权重合计、调整分值、分档与等级。
+
+    退出状态：0 没有错误（可以有警告）；1 有错误；2 语法错误或文件无法读取。
+    """
     from .report import jsonout
 
+    _stdin_once(rulesets)
     everything = []
     status = 0
     for path in rulesets:
         try:
-            text = loader.read_ruleset(path)
+            text, path = _ruleset_text(path)
         except UsageError as exc:  # one unreadable file (a device, a directory) does not stop the others
             _say(exc.render())
             status = 2
@@ -331,43 +355,99 @@ def check_command(rulesets, fmt):
 # ── test ────────────────────────────────────────────────────────────────────
 
 
-@main.command("test")
-@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@main.command("test", examples=(
+    "perfdsl test rulesets/chaoan-2022.perf",
+    "perfdsl test rulesets/*.perf --profile nightly",
+    "perfdsl test rulesets/chaoan-2022.perf --seed 7 --failures 反例",
+))
+@click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--profile", type=click.Choice(["ci", "dev", "nightly"]),
               help="搜索深度：ci（默认，固定种子，快）、dev（随机，更多记录）、nightly（深）；也可设 PERFDSL_PROFILE。")
 @click.option("--max-examples", type=click.IntRange(min=1), help="每项性质生成多少条记录（覆盖 --profile 的设定）。")
 @click.option("--seed", type=int, help="随机种子：用它代替 ci 的固定种子，可重现一次随机搜索。")
 @click.option("--failures", type=click.Path(file_okay=False), help="反例数据文件写入的目录（默认在临时目录下）。")
 @click.option("-v", "--verbose", is_flag=True, help="同时打印反例的 JSON。")
-@_guarded
 def test_command(rulesets, profile, max_examples, seed, failures, verbose):
-    """测试规则集：示例记录的公布数字、生成记录上的不变式、规则集中声明的 property，并报告规则分支覆盖。"""
+    """测试规则集：示例记录的公布数字、生成记录上的不变式、规则集中声明的性质（property），并报告规则分支覆盖。
+
+    示例记录是 examples/ 目录中以规则集文件名开头的 .json/.jsonl 文件（与规则集同目录或在其上一级）。
+
+    退出状态：0 全部通过；1 有测试失败，或规则集没有示例记录；2 规则集无法载入。
+    """
     from .testing import console, profiles
     from .testing.suite import Options
 
-    options = Options(profiles.chosen(profile), max_examples, seed, failures)
+    _stdin_once(rulesets)
+    options = Options(profiles.chosen(profile), max_examples, seed, failures, database=True)
     sys.exit(console.run(rulesets, options, click.echo, verbose))
+
+
+# ── audit ───────────────────────────────────────────────────────────────────
+
+
+@main.command("audit", examples=(
+    "perfdsl audit rulesets/chaoan-2022.perf examples/chaoan-2022.json",
+    "perfdsl audit rulesets/chaoan-2022.perf 数据.xlsx --format json",
+))
+@click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@_input_format
+def audit_command(ruleset, data, fmt, input_format):
+    """核对数据中每条记录的 `_reported`（原文公布的得分、权重、数字与算式）：按规则重算，并检查原文自身的加总与比率。
+
+    全部成立时退出状态为 0，有不成立或无法核对的为 1。
+    """
+    from .audit import audit_record, render
+    from .report import jsonout
+
+    _stdin_once((ruleset, *data))
+    program = _load(ruleset)
+    audits = []
+    for path in data:
+        batch = datafiles.read(path, program.model, input_format)
+        for position, raw in batch.records:
+            if isinstance(raw, RecordError):
+                raw.record = raw.record if raw.record is not None else position
+                audits.append(_unreadable(raw, position, path))
+                continue
+            audits.append(audit_record(program, raw, position, path, batch.lenient))
+    if fmt == "json":
+        click.echo(jsonout.dumps(render.to_json(program.model.title, audits)))
+    else:
+        click.echo(render.text(audits), nl=False)
+    sys.exit(0 if all(a.ok for a in audits) else 1)
+
+
+def _unreadable(error, position, path):
+    from .audit import RecordAudit
+
+    return RecordAudit(error.record, position, (), (), (error.render(),), path)
 
 
 # ── fmt ─────────────────────────────────────────────────────────────────────
 
 
-@main.command("fmt")
+@main.command("fmt", examples=(
+    "perfdsl fmt rulesets/chaoan-2022.perf",
+    "perfdsl fmt --check rulesets/*.perf",
+    "cat 新规则.perf | perfdsl fmt - > 新规则（已格式化）.perf",
+))
 @click.argument("rulesets", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--check", is_flag=True, help="只检查：列出需要重新格式化的文件并以 1 退出，不改写。")
-@_guarded
 def fmt_command(rulesets, check):
     """把规则集改写为统一格式（缩进、空格、换行、对齐；注释保留，顺序不变）。
 
-    `-` 读标准输入，结果写到标准输出。
+    - 读标准输入，结果写到标准输出。
     """
     from .formatter import format_text
 
+    _stdin_once(rulesets)
     status = 0
     for path in rulesets:
-        text = _stdin_ruleset() if path == "-" else loader.read_ruleset(path)
+        text, name = _ruleset_text(path)
         try:
-            formatted = format_text(text, "<stdin>" if path == "-" else path)
+            formatted = format_text(text, name)
         except PerfSyntaxError as exc:
             click.echo(exc.render(), err=True)
             status = 2
@@ -383,15 +463,6 @@ def fmt_command(rulesets, check):
                     handle.write(formatted)
                 click.echo(f"{path}: 已格式化", err=True)
     sys.exit(status)
-
-
-def _stdin_ruleset() -> str:
-    from . import limits
-
-    text = sys.stdin.read(limits.RULESET_BYTES + 1)
-    if len(text.encode("utf-8", "surrogatepass")) > limits.RULESET_BYTES:
-        raise UsageError(f"<stdin>: 规则集过大（上限 {limits.RULESET_BYTES} 字节）")
-    return text
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,15 +8,19 @@ Tables are read by `tabular`.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import sys
 from pathlib import Path
 
 import attrs
 
-from . import jsonstream, limits, tabular
+from . import jsonstream, limits, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
-from .files import open_text
+from .files import STDIN, open_text
+from .source import SourceFile, Span
+from .textwidth import excerpt, window
 
 #: Formats a data file may have, by extension.
 FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
@@ -32,41 +36,142 @@ class Batch:
     locate: object = None  # (raw record, key) → where the value sits in the file, e.g. "第 7 行 AH 列"
 
 
-def loads(text: str, path: str = "<string>"):
-    """Parse JSON with exact decimals; a syntax error becomes a located `DataFileError`."""
+_DECODER = jsonstream.DECODER
+_Duplicate = jsonstream.Duplicate
+_json_reason = jsonstream.reason
+
+
+@contextlib.contextmanager
+def _json_errors(text: str, path: str):
+    """A JSON syntax error or a repeated key in `text` as a located `DataFileError`."""
     try:
-        return jsonstream.DECODER.decode(text)
+        yield
     except json.JSONDecodeError as exc:
-        line_text = text.split("\n")[exc.lineno - 1] if text else ""
-        raise DataFileError(jsonstream.located(path, line_text, exc.lineno, exc.colno,
-                                               f"不是有效的 JSON：{jsonstream.reason(exc.msg)}")) from None
-    except jsonstream.Duplicate as exc:
-        raise DataFileError(f"{path}: 键 `{exc.key}` 在同一条记录中出现了两次") from None
+        message = f"不是有效的 JSON：{_json_reason(exc.msg)}"
+        raise DataFileError(_located(path, text, exc.lineno, exc.colno, message)) from None
+    except _Duplicate as exc:
+        raise DataFileError(f"{path}: 键 `{excerpt(str(exc.key))}` 在同一条记录中出现了两次") from None
     except RecursionError:
         raise DataFileError(f"{path}: JSON 嵌套过深（一条记录最多 {limits.JSON_DEPTH} 层）") from None
 
 
-def read(path: str, model=None) -> Batch:
-    """Open a data file (``-`` is standard input, as JSON) and return its records.
+def loads(text: str, path: str = "<string>"):
+    """Parse JSON with exact decimals; a syntax error becomes a located `DataFileError`."""
+    with _json_errors(text, path):
+        return _DECODER.decode(text)
 
-    With the ruleset's `model`, a table's header is checked against its inputs at once.
+
+def _located(path: str, text: str, line: int, column: int, message: str) -> str:
+    source = SourceFile(path, text)
+    span = Span(source, line, column, line, column + 1)
+    from .errors import error
+
+    return error("D101", message, span).render().replace("error[D101]: ", "error: ")
+
+
+def read(path: str, model=None, form: str | None = None) -> Batch:
+    """Open a data file (``-`` is standard input) and return its records.
+
+    `form` (``json``, ``jsonl``, ``csv``, ``xlsx``) overrides the extension, or what
+    standard input is sniffed to hold (`stdindata`).  With the ruleset's `model`,
+    a table's header is checked against its inputs at once.  A file that holds
+    no record at all is a `DataFileError`, like an empty file.
     """
     if path == "-":
-        return _json_batch(sys.stdin, "<stdin>")
-    suffix = Path(path).suffix.lower()
-    if suffix not in FORMATS:
-        raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`（可用：{'、'.join(FORMATS)}）")
-    if suffix == ".jsonl":
-        return Batch(_jsonl_records(open_text(path, "数据文件"), path), single=False)
-    if suffix in (".csv", ".xlsx"):
-        rows = tabular.csv_rows(path) if suffix == ".csv" else tabular.xlsx_rows(path)
-        columns, records = tabular.records(rows, path, model, delimited=suffix == ".csv")
+        form, handle = stdindata.open_stream(sys.stdin.buffer, form)
+        if form is None:
+            raise DataFileError(f"{STDIN}: 没有数据（标准输入是空的）")
+        return _nonempty(_read(form, handle, STDIN, model), STDIN, form)
+    if form is None:
+        suffix = Path(path).suffix.lower()
+        if suffix not in FORMATS:
+            raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`{_OTHER_FORMATS.get(suffix, '')}"
+                             f"（可用：{'、'.join(FORMATS)}；或用 --input-format 指定）")
+        form = suffix[1:]
+    return _nonempty(_read(form, None, path, model), path, form)
+
+
+#: Formats a user may have in hand instead, and what to do about them.
+_OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
+                  ".txt": "：若是 CSV，请改扩展名为 .csv"}
+
+
+def _read(form: str, handle, path: str, model) -> Batch:
+    """The records in `form` of `handle` (open text; binary for a workbook), or of the file at `path`."""
+    if form == "jsonl":
+        handle = handle if handle is not None else open_text(path, "数据文件")
+        return Batch(_jsonl_records(_lines(handle), path, handle), single=False)
+    if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
+        first = handle.readline()
+        if _is_object(first):
+            second = next((line for line in handle if line.strip()), "")
+            if second:  # more lines follow: JSON Lines, streamed (a bad line is its record's error)
+                lines = itertools.chain([first, second], _lines(handle))
+                return Batch(_jsonl_records(lines, path, handle), single=False)
+            handle.close()
+            return _json_batch(first, path)  # one object on one line: one record, as from a .json file
+        text = first + handle.read()
+        try:
+            return _json_batch(text, path, several=True)
+        except DataFileError:
+            lines = [line for line in text.splitlines() if line.strip()]
+            if len(lines) > 1 and all(line.strip()[:1] == "{" and line.strip()[-1:] == "}" for line in lines):
+                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)  # a bad first line
+            raise
+    if form in ("csv", "xlsx"):
+        if form == "xlsx":
+            rows = tabular.xlsx_rows(path, handle)
+        elif handle is None:
+            rows = tabular.csv_rows(path)
+        else:
+            try:
+                rows = tabular.csv_stream_rows(handle, path)
+            except UnicodeDecodeError:
+                raise DataFileError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本") from None
+        columns, records = tabular.records(rows, path, model, delimited=form == "csv")
         return Batch(records, single=False, lenient=True, locate=columns.locate)
-    return _json_batch(open_text(path, "数据文件"), path)
+    return _json_stream(handle if handle is not None else open_text(path, "数据文件"), path)
 
 
-def _json_batch(handle, path: str) -> Batch:
-    """A JSON file's records, streamed: an array is decoded element by element (jsonstream)."""
+def _is_object(line: str) -> bool:
+    try:
+        return isinstance(loads(line), dict)
+    except DataFileError:
+        return False
+
+
+def _nonempty(batch: Batch, path: str, form: str) -> Batch:
+    """`batch` as it was, unless it holds no record: that is an error (exit 2), said before any output."""
+    records = iter(batch.records)
+    first = next(records, None)
+    if first is None:
+        why = "表头之后没有数据行（模板还没有填写？）" if form in ("csv", "xlsx") else \
+            "JSON 数组是空的" if form == "json" else "没有一行记录"
+        raise DataFileError(f"{path}: 没有可以计分的记录：{why}")
+    return attrs.evolve(batch, records=itertools.chain([first], records))
+
+
+def _json_batch(text: str, path: str, several: bool = False) -> Batch:
+    """One record (an object) or a batch (an array); with `several`, also objects one after another."""
+    if not text.strip():
+        raise DataFileError(f"{path}: 文件是空的")
+    if several:
+        values = _json_values(text, path)
+        if len(values) > 1:
+            return Batch(iter(enumerate(values, start=1)), single=False)
+        data = values[0]
+    else:
+        data = loads(text, path)
+    if isinstance(data, dict):
+        return Batch(iter([(1, data)]), single=True)
+    if isinstance(data, list):
+        return Batch(iter(enumerate(data, start=1)), single=False)
+    raise DataFileError(f"{path}: 须是一条记录（JSON 对象）或一批记录（JSON 数组）")
+
+
+def _json_stream(handle, path: str) -> Batch:
+    """A JSON file's records, streamed: an array is decoded element by element (jsonstream), so memory
+    holds one record however large the file."""
     try:
         single, values = jsonstream.values(handle, path)
     except BaseException:
@@ -83,33 +188,69 @@ def _bounded(values):
         yield position, value
 
 
-def _jsonl_records(handle, path):
-    """One record per line; a bad line (invalid, too long, too deep) is that record's error in its place."""
+class _TooLong(str):
+    """A line of JSON Lines longer than `limits.RECORD_CHARS`, read no further than that."""
+
+
+def _lines(handle):
+    """The lines of `handle`, none read past `limits.RECORD_CHARS` (a longer one is a `_TooLong`)."""
+    while True:
+        line = handle.readline(limits.RECORD_CHARS + 1)
+        if not line:
+            return
+        if len(line) > limits.RECORD_CHARS and not line.endswith("\n"):
+            while line and not line.endswith("\n"):  # skip the rest of the line, a chunk at a time
+                line = handle.readline(jsonstream.CHUNK)
+            yield _TooLong("x")
+            continue
+        yield line
+
+
+def _json_values(text: str, path: str) -> list:
+    """The JSON values in `text` one after another (``cat a.json b.json``), each a record."""
+    values, at = [], 0
+    with _json_errors(text, path):
+        while True:
+            while at < len(text) and text[at] in " \t\r\n":
+                at += 1
+            if at == len(text):
+                return values
+            value, at = _DECODER.raw_decode(text, at)
+            values.append(value)
+
+
+def _jsonl_records(lines, path, handle=None):
+    """A record per non-blank line of `lines`; a bad line is an error for its record only.
+
+    `handle` (by default `lines` itself) is closed at the end.
+    """
     position = 0
-    number = 0
-    with handle:
-        try:
-            while True:
-                line = handle.readline(limits.RECORD_CHARS + 1)
-                if not line:
-                    return
-                number += 1
-                if not line.strip():
-                    continue
-                position += 1
-                if len(line) > limits.RECORD_CHARS and not line.endswith("\n"):
-                    while line and not line.endswith("\n"):  # skip the rest of the line, a chunk at a time
-                        line = handle.readline(jsonstream.CHUNK)
-                    yield position, DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
-                    continue
-                try:
-                    value = loads(line, f"{path}:{number}")
-                except DataFileError as exc:
-                    yield position, DataValueError(f"第 {number} 行不是有效的 JSON：{exc}", record=position)
-                    continue
+    try:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            position += 1
+            if isinstance(line, _TooLong):
+                yield position, DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
+                continue
+            line = line.rstrip("\r\n")
+            try:
+                value = _DECODER.decode(line)
                 if jsonstream.depth(value) > limits.JSON_DEPTH:
                     value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
                                            record=position)
                 yield position, value
-        except UnicodeDecodeError as exc:
-            raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {number + 1} 行附近，{exc.reason}）") from None
+            except json.JSONDecodeError as exc:
+                near, _ = window(line, exc.colno, 40)
+                yield position, DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
+                                               f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
+            except _Duplicate as exc:
+                yield position, DataValueError(f"第 {number} 行：键 `{excerpt(str(exc.key))}` 出现了两次",
+                                               record=position)
+            except RecursionError:
+                yield position, DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
+                                               record=position)
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）") from None
+    finally:
+        (handle or lines).close()

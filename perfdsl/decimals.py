@@ -60,11 +60,11 @@ def money_unit(text: str) -> str | None:
 
 
 def parse_percent_string(text: str) -> Decimal | None:
-    """``"97.6%"`` → 0.976; None if the text is not a percentage."""
+    """``"97.6%"`` → 0.976, ``"100%"`` → 1.00: the digits as printed are kept (they say its precision)."""
     match = _PERCENT_RE.match(text)
     if not match:
         return None
-    return Decimal(match.group(1)) / HUNDRED
+    return Decimal(match.group(1)).scaleb(-2)
 
 
 def parse_number_string(text: str, grouped: bool = False) -> Decimal | None:

@@ -16,6 +16,7 @@ import enum
 import attrs
 
 from .source import Span, display_width
+from .textwidth import window
 
 
 class Severity(enum.Enum):
@@ -72,12 +73,14 @@ class Diagnostic:
 
 
 def _excerpt(span: Span, hint: str | None) -> list[str]:
-    line = span.source.line(span.line)
+    """The source line (a window of it when long: a 5 KB line of JSON is never echoed) and a caret."""
+    line, column = window(span.source.line(span.line), span.column, 160)
+    shift = span.column - column
     gutter = str(span.line)
     pad = " " * len(gutter)
-    lead = display_width(line[: span.column - 1])
+    lead = display_width(line[: column - 1])
     if span.end_line == span.line and span.end_column > span.column:
-        width = display_width(line[span.column - 1 : span.end_column - 1])
+        width = max(min(display_width(line[column - 1 : span.end_column - 1 - shift]), display_width(line) - lead), 1)
     else:
         width = 1
     caret = " " * lead + "^" * max(width, 1)
@@ -156,7 +159,8 @@ class RecordError(PerfError):
         return self
 
     def render(self) -> str:
-        where = f"记录 {self.record}" if self.record is not None else "记录"
+        record = "" if self.record is None else str(self.record)
+        where = "记录" + (record if record.startswith("（") else f" {record}" if record else "")  # 记录（第 3 条）
         key = f"，键 `{self.key}`" if self.key else ""
         return f"{where}{key}: {self.message}"
 

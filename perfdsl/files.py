@@ -8,11 +8,15 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from pathlib import Path
 
 from .errors import UsageError
+
+#: How standard input (``-`` in place of a file) is named in messages.
+STDIN = "<标准输入>"
 
 
 def open_text(path, what: str, encoding: str = "utf-8-sig", newline: str | None = None):
@@ -36,7 +40,25 @@ def _open(path, what: str, mode: str, **options):
     except IsADirectoryError:
         raise UsageError(f"{path}: 是目录，不是{what}") from None
     except OSError as exc:
-        raise UsageError(f"{path}: 无法读取（{exc.strerror}）") from None
+        raise UsageError(f"{path}: 无法读取（{os_reason(exc)}）") from None
+
+
+#: The operating system's reasons a user meets, in Chinese (its own text is English, or the locale's).
+_OS_REASONS = {
+    errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读的磁盘或文件夹",
+    errno.ENAMETOOLONG: "文件名太长", errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EISDIR: "是目录", errno.EBUSY: "文件正被占用", errno.EMFILE: "打开的文件太多",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operation on a file failed, for a message: in Chinese where the reason is a common one."""
+    reason = _OS_REASONS.get(exc.errno)
+    if reason is None:
+        return exc.strerror or "未知原因"
+    if exc.errno in (errno.EACCES, errno.EPERM) and os.name == "nt":
+        reason += "：文件是否正在 Excel 或 WPS 中打开？"
+    return reason
 
 
 def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
@@ -54,7 +76,7 @@ def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
     except IsADirectoryError:
         raise error(f"{path}: 是目录，不是{what}") from None
     except OSError as exc:
-        raise error(f"{path}: 无法读取（{exc.strerror}）") from None
+        raise error(f"{path}: 无法读取（{os_reason(exc)}）") from None
     with os.fdopen(fd, "rb") as handle:
         status = os.fstat(handle.fileno())
         if stat.S_ISDIR(status.st_mode):
@@ -66,7 +88,7 @@ def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
         try:
             data = handle.read(limit + 1)
         except OSError as exc:
-            raise error(f"{path}: 无法读取（{exc.strerror}）") from None
+            raise error(f"{path}: 无法读取（{os_reason(exc)}）") from None
     if len(data) > limit:  # it grew while we looked
         raise error(f"{path}: {what}过大（上限 {limit} 字节）")
     try:
@@ -89,6 +111,27 @@ def read_text(path, what: str, error=UsageError) -> str:
 FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+def full_reason(exc: OSError) -> str:
+    """Why a write failed, for one of `FULL`: ``磁盘已满``, or the system's reason with the likely cause."""
+    reason = os_reason(exc)
+    return reason if "磁盘已满" in reason else f"{reason}，磁盘已满？"
+
+
+def read_stdin(what: str, error=UsageError) -> str:
+    """Standard input as UTF-8 text (BOM tolerated), for ``-`` in place of a `what` file (a ruleset):
+    at most `limits.RULESET_BYTES`, like a ruleset file."""
+    from . import limits
+
+    stream = getattr(sys.stdin, "buffer", None)
+    data = stream.read(limits.RULESET_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8")
+    if len(data) > limits.RULESET_BYTES:
+        raise error(f"{STDIN}: {what}过大（上限 {limits.RULESET_BYTES} 字节）")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{STDIN}: {what}不是 UTF-8 文本（第 {exc.start} 字节）") from None
+
+
 @contextlib.contextmanager
 def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     """Yield a file object; on success it replaces `path` in one step, on failure it vanishes.
@@ -105,7 +148,7 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise UsageError(f"{path}: 无法写入（{exc.strerror}）") from None
+        raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
     text = "b" not in mode
     try:
         with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None,
@@ -114,13 +157,16 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
+        try:
+            os.replace(temporary, path)
+        except OSError as exc:  # on Windows: the file is open in Excel
+            raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         if isinstance(exc, OSError) and exc.errno in FULL:
             kept = "原文件未改动" if path.exists() else "未生成文件"
-            raise UsageError(f"{path}: 写入失败（{exc.strerror}，磁盘已满？）；{kept}") from None
+            raise UsageError(f"{path}: 写入失败（{full_reason(exc)}）；{kept}") from None
         raise
 
 

@@ -4,8 +4,11 @@ The data contract (DESIGN §6): keys are the ruleset's input names; keys that
 start with ``_`` are metadata; a value is plain or annotated
 (``{"value": 3, "note": "…"}``); money also takes ``"0.43万元"``/``"4300元"``,
 rates ``"97.6%"``.  An unknown key is an error naming the nearest input.
-Values from spreadsheets and CSV (`lenient`) may also be numeric text,
-是/否, TRUE/FALSE and empty cells.
+JSON takes the value forms a sheet does (numeric text, 是/否, TRUE/FALSE,
+1/0 for a bool) and a key ``<input>备注`` for the note of that input's value,
+as a sheet's note column; only a sheet's empty cell (`lenient`) is a missing
+value, where JSON writes ``null`` or leaves the key out.  A record whose name
+input is blank is named ``（第 N 条）``: visible, never a bare number.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .limits import shown_number
 from .model import InputSpec, Model
 from .resolve import nearest
 from .runtime import MISSING
+from .tabular import NOTE_SUFFIX
+from .textwidth import excerpt
 from .unparse import expression
 
 _TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
@@ -44,16 +49,15 @@ class _Invalid(Exception):
 
 
 def _show(raw) -> str:
-    """A raw value for a message: bounded in length however long or large the value (limits)."""
+    """A raw value as a message quotes it: JSON-like, cut to a bounded excerpt (a figure however large)."""
     if isinstance(raw, Decimal):
         return shown_number(raw)
     if isinstance(raw, float):
         return repr(raw)
     try:
-        text = json.dumps(raw, ensure_ascii=False)
+        return excerpt(json.dumps(raw, ensure_ascii=False))
     except (TypeError, ValueError, RecursionError):
-        text = repr(raw)
-    return text if len(text) <= 80 else text[:60] + f"…（共 {len(text)} 个字符）"
+        return excerpt(repr(raw))
 
 
 def _number(raw, lenient: bool) -> Decimal:
@@ -73,8 +77,8 @@ def _number(raw, lenient: bool) -> Decimal:
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise _Invalid
         return Decimal(repr(raw))
-    if lenient and isinstance(raw, str):
-        value = parse_number_string(raw, grouped=True)  # 1,234.5 yes; 1,5 and 1,2,3,4 no
+    if isinstance(raw, str):  # numeric text, in JSON as in a sheet: 1,234.5 yes; 1,5 and 1,2,3,4 no
+        value = parse_number_string(raw, grouped=True)
         if value is not None:
             return value
     raise _Invalid
@@ -109,7 +113,7 @@ def _rate(raw, lenient: bool) -> Decimal:
 def _bool(raw, lenient: bool) -> bool:
     if raw is True or raw is False:
         return raw
-    if lenient and isinstance(raw, (str, int, Decimal)):
+    if isinstance(raw, (str, int, Decimal)):  # 是/否, TRUE/FALSE, 1/0: in JSON as in a sheet
         text = str(raw).strip().lower()
         if text in _TRUE:
             return True
@@ -142,7 +146,7 @@ _EXPECTED = {
     "number": "数字",
     "count": "非负整数",
     "rate": '比率：小数（如 0.976）或百分数字符串（如 "97.6%"）',
-    "bool": "true 或 false",
+    "bool": "是 或 否（也可写 true/false、1/0）",
     "text": "文本",
 }
 
@@ -172,11 +176,18 @@ class RecordReader:
             raise DataValueError(f"记录须是 JSON 对象（键为输入名），得到 {_show(record)[:60]}", record=position)
         problems: list[tuple[str, str]] = []
         known = self.known
+        notes_apart = None
         for key in record:
             if key not in known and not (isinstance(key, str) and key.startswith("_")):
+                if isinstance(key, str) and key.endswith(NOTE_SUFFIX) and key[: -len(NOTE_SUFFIX)] in known:
+                    notes_apart = notes_apart or {}
+                    notes_apart[key[: -len(NOTE_SUFFIX)]] = record[key]
+                    continue
                 close = nearest(str(key), self.names)
                 hint = f"，是否为 `{close}`？" if close else ""
-                problems.append((key, f"未知的键 `{key}`（规则集没有这个输入）{hint}"))
+                problems.append((key, f"未知的键 `{excerpt(str(key))}`（规则集没有这个输入）{hint}"))
+        if notes_apart:
+            record = _with_notes(record, notes_apart, problems)
         values: dict = {}
         notes: dict = {}
         units: dict = {}
@@ -191,11 +202,33 @@ class RecordReader:
             own = values.get(own_key)
             if own is not None and own is not MISSING:
                 name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
+            if (name is position or not str(name).strip()) and position is not None:
+                name = unnamed(position)
         if problems:
             message = "；".join(text if text.startswith("未知的键") else f"`{key}` {text}" for key, text in problems)
             raise DataValueError(message, key=problems[0][0], record=name)
         slots = tuple([values[n] for n in self.names])
         return Record(slots, values, notes, name, units)
+
+
+def unnamed(position: int) -> str:
+    """The name of a record whose name input is blank: its position, marked as not being a name."""
+    return f"（第 {position} 条）"
+
+
+def _with_notes(record: dict, notes: dict, problems) -> dict:
+    """`record` with each ``<input>备注`` key's text as the note of that input's value (a sheet's note column)."""
+    record = dict(record)
+    for name, note in notes.items():
+        key = name + NOTE_SUFFIX
+        value = record.get(name)
+        if value.__class__ is dict:
+            problems.append((key, f"`{name}` 已带注释（note），不能再写 `{key}`"))
+        elif note is not None and not isinstance(note, str):
+            problems.append((key, f"备注须是文本，得到 {_show(note)}"))
+        elif note is not None and note.strip():
+            record[name] = {"value": value, "note": note}
+    return record
 
 
 def _field(spec: InputSpec) -> tuple:

@@ -9,11 +9,11 @@ the figures.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
 import attrs
 
-from . import basis, nodes, targets
+from . import basis, nodes, printed, targets
 from .basis import CLAUSE, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, RecordError
@@ -564,12 +564,20 @@ class Evaluation:
         shown = self._value_text(show.reported, reported)
         if self.model.types.get(id(show.reported)) == RATE and isinstance(reported, Decimal):
             shown = percent_as_given(reported)
-        if isinstance(reported, Decimal) and isinstance(computed, Decimal) and reported.is_finite():
-            places = Decimal(1).scaleb(reported.as_tuple().exponent)
-            agrees = computed.quantize(places, rounding=ROUND_HALF_UP) == reported
-        else:
-            agrees = computed == reported
+        agrees = printed.agrees(computed, self._as_printed(show.reported, reported))
         return f"{text}（报告为 {shown}{'' if agrees else '，与重算不一致'}）"
+
+    def _as_printed(self, expr, value) -> printed.Printed:
+        """The reported side of ``show … vs``: at the digits and in the unit the record (or ruleset) wrote it."""
+        if isinstance(expr, nodes.Num) and expr.text:
+            return printed.parse(expr.text)
+        if isinstance(expr, nodes.Name) and not any(expr.name in scope for scope in self.scopes):
+            spec = self.model.input(expr.name)
+            if spec is not None:
+                return printed.of_input(value, spec.type.kind, self.units.get(expr.name, spec.type.unit))
+        vtype = self.model.types.get(id(expr))
+        return printed.of_input(value, vtype.kind if vtype is not None else "number",
+                                vtype.unit if vtype is not None else None)
 
     # one method per rule form; each returns the raw score and adds its clauses
 

@@ -52,11 +52,18 @@ _REASONS = {
     "Unterminated string starting at": "字符串没有结尾的引号",
     "Extra data": "数据之后还有多余内容",
     "Invalid control character at": "字符串中有控制字符",
+    "Invalid \\escape": "无效的转义符 `\\`（反斜杠须写成 `\\\\`）",
+    "Invalid \\uXXXX escape": "无效的 `\\u` 转义（须是 4 位十六进制数）",
+    "Illegal trailing comma before end of object": "对象的最后多了一个逗号",
+    "Illegal trailing comma before end of array": "数组的最后多了一个逗号",
 }
 
 
 def reason(message: str) -> str:
-    return _REASONS.get(message, message)
+    """The decoder's reason for a syntax error, in Chinese."""
+    if message.startswith("Invalid control character"):
+        message = "Invalid control character at"
+    return _REASONS.get(message, "格式错误")
 
 
 def located(path: str, line_text: str | None, line: int, column: int, message: str) -> str:

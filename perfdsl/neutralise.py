@@ -16,10 +16,11 @@ medium, at one clearly named point:
   hyperlink, title, cursor movement) and no bidirectional override reaches it.
   Writers that use rich pass the result as a `rich.text.Text`, never as markup.
 
-All of them first apply `visible`: control characters become visible
-(``\x0b`` → ``␋``, ESC → ``␛``, C1 and format characters → ``<U+202E>``), and a
-lone surrogate (``"\ud800"`` in JSON) becomes ``�`` — so no writer can fail on a
-character, whatever the data holds.  Line breaks and tabs are kept.
+All of them first apply `visible`: a control character becomes its escape as
+text (``\x0b`` from Word, ESC → ``\x1b``), and so do a bidirectional override
+or zero-width character (``\u202e``) and a lone surrogate (``"\ud800"`` in
+JSON) — so no writer can fail on a character, whatever the data holds.  Line
+breaks and tabs are kept (a writer that lays out columns turns them into spaces).
 """
 
 from __future__ import annotations
@@ -38,15 +39,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def _shown(match: re.Match) -> str:
-    char = match.group()
-    code = ord(char)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␟, the Unicode control pictures
-    if code == 0x7F:
-        return "\u2421"  # ␡
-    if 0xD800 <= code <= 0xDFFF:
-        return "\ufffd"
-    return f"<U+{code:04X}>"
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text) -> str:

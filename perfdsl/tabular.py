@@ -185,17 +185,37 @@ def csv_rows(path: str):
     """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV)."""
     for encoding in ("utf-8-sig", "gb18030"):
         handle = open_text(path, "数据文件", encoding=encoding, newline="")
-        reader = csv.reader(handle)
         try:
-            header = next(reader, None)
+            return csv_stream_rows(handle, path)
         except UnicodeDecodeError:
             handle.close()
-            continue
-        except csv.Error as exc:
-            handle.close()
-            raise DataFileError(f"{path}: 第 1 行不是有效的 CSV（{exc}）") from None
-        return _csv_rest(handle, reader, header, path, encoding)
     raise DataFileError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本")
+
+
+def csv_stream_rows(handle, path: str):
+    """Rows of CSV text already open (a file, standard input); its header is read now.
+
+    A header that is not text in the handle's encoding raises `UnicodeDecodeError` (try another encoding).
+    """
+    reader = csv.reader(handle)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        handle.close()
+        raise DataFileError(f"{path}: 第 1 行不是有效的 CSV（{_csv_reason(exc)}）") from None
+    return _csv_rest(handle, reader, header, path, handle.encoding)
+
+
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's complaint in Chinese (it has few: a NUL byte, an unclosed quote, a huge field)."""
+    text = str(exc)
+    if "NUL" in text:
+        return "含有 NUL 字节：这可能不是文本文件"
+    if "field larger than field limit" in text:
+        return "单元格太长"
+    if "EOF" in text or "quot" in text or "new-line" in text:
+        return "引号没有成对"
+    return "格式错误"
 
 
 def _csv_rest(handle, reader, header, path, encoding):
@@ -209,13 +229,18 @@ def _csv_rest(handle, reader, header, path, encoding):
                 number += 1
                 yield number, row
         except UnicodeDecodeError:
-            raise DataFileError(f"{path}: 第 {number + 1} 行附近不是 {encoding} 编码的文本") from None
+            raise DataFileError(f"{path}: 第 {number + 1} 行附近不是 {_ENCODINGS.get(encoding, encoding)} 编码的文本") \
+                from None
         except csv.Error as exc:
-            raise DataFileError(f"{path}: 第 {number + 1} 行不是有效的 CSV（{exc}）") from None
+            raise DataFileError(f"{path}: 第 {number + 1} 行不是有效的 CSV（{_csv_reason(exc)}）") from None
 
 
-def xlsx_rows(path: str):
-    """Rows of the first sheet of a workbook, numbered as Excel numbers them (cached values of formulas).
+_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030"}
+
+
+def xlsx_rows(path: str, handle=None):
+    """Rows of the first sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
+    as Excel numbers them (cached values of formulas).
 
     A workbook is a zip of XML parts from outside: it is opened only when its
     parts are within `limits` (number, uncompressed size, shared strings — a
@@ -227,7 +252,9 @@ def xlsx_rows(path: str):
     from openpyxl.utils.exceptions import InvalidFileException
 
     _require_defused_xml()
-    handle = open_binary(path, "数据文件")
+    handle = handle if handle is not None else open_binary(path, "数据文件")
+    magic = handle.read(4)
+    handle.seek(0)
     try:
         _check_parts(handle, path)
         handle.seek(0)
@@ -238,7 +265,7 @@ def xlsx_rows(path: str):
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError,
             AttributeError, IndexError, EOFError, zlib.error) as exc:
         handle.close()
-        raise DataFileError(f"{path}: {_unreadable(exc)}") from None
+        raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
     return _sheet_rows(workbook, handle, path)
 
 
@@ -268,7 +295,7 @@ def _check_parts(handle, path: str):
                                     f"{limits.SHARED_STRINGS_BYTES} 字节")
 
 
-def _unreadable(exc: BaseException) -> str:
+def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
     try:
         from defusedxml import DefusedXmlException
     except ImportError:  # pragma: no cover - a declared dependency
@@ -281,7 +308,9 @@ def _unreadable(exc: BaseException) -> str:
         return "工作簿的 XML 含有 DTD 或实体声明（XML 炸弹或外部实体的手法），为安全起见不予读取"
     if any(isinstance(cause, SyntaxError) for cause in causes):  # xml.etree's ParseError
         return "工作簿的 XML 已损坏，无法读取"
-    return f"不是有效的 .xlsx 工作簿（{type(causes[0]).__name__}）"
+    why = "文件是空的" if not magic else "工作簿已损坏或不完整" if magic == b"PK\x03\x04" else \
+        "它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？"
+    return f"不是有效的 xlsx 文件（{why}）"
 
 
 def _sheet_rows(workbook, handle, path: str):

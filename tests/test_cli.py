@@ -66,7 +66,7 @@ def test_batch_reports_a_bad_record_in_place(tmp_path):
     result = CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "json"])
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    assert [item.get("record") for item in out] == ["潮州市潮安区政务服务数据管理局"] * 2 + [3]
+    assert [item.get("record") for item in out] == ["潮州市潮安区政务服务数据管理局"] * 2 + ["（第 3 条）"]
     assert out[0]["scorecards"][0]["score"] == 89.04
     assert out[1]["error"]["key"] == "项目总数" and "非负整数" in out[1]["error"]["message"]
     assert out[2]["scorecards"][0]["score"] == 91.9  # 14/14 projects: 89.04 - 5.14 + 8
@@ -93,7 +93,7 @@ def test_scorecard_filter_and_unknown_name():
     (["eval", RULESET, "nope.json"], 2, "nope.json: 文件不存在"),
     (["eval", RULESET, RULESET], 2, "不支持的数据文件格式 `.perf`"),
     (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
-    (["eval"], 2, "Missing argument"),
+    (["eval"], 2, "缺少参数 '规则集'"),
 ])
 def test_usage_errors_exit_2(args, code, needle):
     result = CliRunner().invoke(main, args)
@@ -150,3 +150,53 @@ def test_console_script_runs_without_traceback(tmp_path):
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "记录 x，键 `项目总数`" in done.stderr
+
+
+def test_json_takes_the_value_forms_and_note_keys_a_sheet_takes(tmp_path):
+    record = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    assert record["已完成资产盘点"] is True and record["有转移支付"] is False
+    forms = dict(record, 已完成资产盘点="是", 有转移支付="否", 项目总数="14", 项目监管扣分=1,
+                 项目监管扣分备注="未提供项目实施过程中的检查、督促佐证资料")
+    data = tmp_path / "forms.json"
+    data.write_text(json.dumps(forms, ensure_ascii=False), "utf-8")
+    result = run("eval", RULESET, str(data), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == run("eval", RULESET, EXAMPLE, "--format", "json").stdout  # 89.04, every basis alike
+    twice = dict(record, 项目监管扣分备注="又一条")  # the value is annotated already: its note is written once
+    data.write_text(json.dumps(twice, ensure_ascii=False), "utf-8")
+    result = run("eval", RULESET, str(data))
+    assert result.exit_code == 1 and "`项目监管扣分` 已带注释（note），不能再写 `项目监管扣分备注`" in result.stderr
+
+
+def test_a_record_with_a_blank_name_is_named_by_its_position(tmp_path):
+    record = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    data = tmp_path / "batch.json"
+    data.write_text(json.dumps([record, dict(record, 单位="  "), dict(record, 单位=None)], ensure_ascii=False), "utf-8")
+    out = json.loads(run("eval", RULESET, str(data), "--format", "json").stdout)
+    assert [item["record"] for item in out] == ["潮州市潮安区政务服务数据管理局", "（第 2 条）", "（第 3 条）"]
+    table = run("eval", RULESET, str(data)).stdout
+    assert "潮安区2022年部门整体支出绩效自评复核 · （第 2 条）\n" in table
+    bad = dict(record, 单位="", 项目总数="十四")
+    data.write_text(json.dumps([record, bad], ensure_ascii=False), "utf-8")
+    assert '记录（第 2 条），键 `项目总数`: `项目总数` 应为非负整数，得到 "十四"' in run("eval", RULESET, str(data)).stdout
+
+
+def test_perfdsl_test_names_its_examples_fails_without_and_keeps_hypothesis_out_of_the_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)
+    monkeypatch.delenv("PERFDSL_CACHE_DIR", raising=False)
+    shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "rulesets" / "common")
+    shutil.copy(RULESET, tmp_path / "rulesets" / "chaoan-2022.perf")
+    lonely = run("test", "rulesets/chaoan-2022.perf", "--max-examples", "5", "--profile", "dev")
+    assert lonely.exit_code == 1
+    assert "  ✗ 示例记录 — 没有示例记录，无法证明规则集能重现公布的分数" in lonely.stdout
+    assert "在 examples/、rulesets/examples/ 中放入 chaoan-2022.json" in lonely.stdout
+    (tmp_path / "examples").mkdir()
+    shutil.copy(EXAMPLE, tmp_path / "examples")
+    done = run("test", "rulesets/chaoan-2022.perf", "--max-examples", "30", "--seed", "1")
+    assert done.exit_code == 0, done.stdout
+    assert done.stdout.startswith("rulesets/chaoan-2022.perf\n  示例记录：examples/chaoan-2022.json\n")
+    assert done.stdout.rstrip().endswith("通过 14 项，失败 0 项")
+    assert not (tmp_path / ".hypothesis").exists()
+    assert (tmp_path / "cache" / "perfdsl" / "hypothesis").is_dir()  # hypothesis' files went to the user's cache

@@ -96,7 +96,7 @@ def test_choosing_the_record_by_position_or_name(chaoan_batch):
     assert by_name.exit_code == 0 and by_name.stdout == by_position.stdout
     assert by_name.stdout.startswith("潮安区2022年部门整体支出绩效自评复核 · 单位7\n")
     missing = run("explain", RULESET, chaoan_batch["csv"], "--record", "单位199x")
-    assert missing.exit_code == 2 and missing.stderr == "数据文件中没有记录 `单位199x`，是否为 `单位199`？\n"
+    assert missing.exit_code == 2 and missing.stderr == "数据文件中没有名为 `单位199x` 的记录，是否为 `单位199`？\n"
     bad = run("explain", RULESET, chaoan_batch["csv"], "--record", "坏行11")
     assert bad.exit_code == 1
     assert bad.stderr == '记录 坏行11，键 `项目总数`: `项目总数` 应为非负整数，得到 "十四"（第 13 行 AH 列）\n'

@@ -239,7 +239,7 @@ def test_a_shared_strings_bomb_is_refused(tmp_path, monkeypatch):
 def test_a_broken_workbook_is_one_message(tmp_path):
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     done = _eval(tmp_path / "broken.xlsx")
-    assert done.exit_code == 2 and "不是有效的 .xlsx 工作簿" in done.stderr
+    assert done.exit_code == 2 and "不是有效的 xlsx 文件（工作簿已损坏或不完整）" in done.stderr
     sheet = _SHEET.format(dimension="", rows=_HEADER_ROW + "<row r=\"2\"><c r=\"A2\"><v>1</v></row>")
     done = _eval(_workbook(tmp_path / "bad-xml.xlsx", sheet))
     assert done.exit_code == 2 and "工作簿的 XML 已损坏" in done.stderr

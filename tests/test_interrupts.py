@@ -75,10 +75,11 @@ def test_a_full_disk_on_stdout_is_one_message(tmp_path):
     done = subprocess.run(COMMAND + [str(ROOT / "examples" / "chaoan-2022.json"), "--format", "json"], cwd=ROOT,
                           stdout=open("/dev/full", "w"), stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 2
-    assert done.stderr.strip() == "读写失败（No space left on device，磁盘已满？）"
+    assert done.stderr.strip() == "读写失败（磁盘已满）"
 
 
-def test_a_closed_pipe_is_one_message(chaoan, tmp_path):
+def test_a_closed_pipe_mid_batch_ends_quietly(chaoan, tmp_path):
+    """The reader stopped reading (``| head``): no traceback, no internal error, status 0 (README)."""
     data = tmp_path / "rows.csv"
     _write_rows(data, chaoan.model, 300)
     reader = subprocess.Popen(["head", "-c", "100"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL)
@@ -86,8 +87,7 @@ def test_a_closed_pipe_is_one_message(chaoan, tmp_path):
                           stderr=subprocess.PIPE, text=True, timeout=300)
     reader.stdin.close()
     reader.wait()
-    assert done.returncode == 1
-    assert done.stderr.strip() == "输出管道已关闭（读取结果的程序提前退出），输出不完整"
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_output_equal_to_an_input_is_refused(tmp_path):

@@ -273,4 +273,4 @@ def test_progress_shows_on_a_terminal_and_nowhere_else(chaoan_batch, tmp_path):
 def test_an_unwritable_target_is_a_usage_error(tmp_path):
     target = tmp_path / "missing" / "out.xlsx"
     result = run("eval", RULESET, EXAMPLE, "-o", target)
-    assert result.exit_code == 2 and result.stderr == f"{target}: 无法写入（No such file or directory）\n"
+    assert result.exit_code == 2 and result.stderr == f"{target}: 无法写入（文件夹不存在）\n"

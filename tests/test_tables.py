@@ -231,18 +231,24 @@ def test_a_misspelt_column_is_one_error_naming_the_column_and_the_nearest_input(
     ("empty.csv", b"", 2, "文件是空的"),
     ("twice.csv", "单位,项目总数,项目总数\n甲,1,2\n".encode(), 2, "表头 `项目总数` 出现了两次（B 列和 C 列）"),
     ("numbers.csv", b"1,2,3\n4,5,6\n", 2, "第 1 行应为表头（输入名），但没有一个单元格是输入名"),
-    ("broken.xlsx", b"PK\x03\x04 not really a workbook", 2, "不是有效的 .xlsx 工作簿"),
-    ("header-only.csv", "单位,项目总数\n文本,计数\n".encode(), 0, ""),
+    ("broken.xlsx", b"PK\x03\x04 not really a workbook", 2, "不是有效的 xlsx 文件（工作簿已损坏或不完整）"),
+    ("empty.xlsx", b"", 2, "不是有效的 xlsx 文件（文件是空的）"),
+    ("renamed.xlsx", "单位,项目总数\n甲,1\n".encode(), 2,
+     "不是有效的 xlsx 文件（它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？）"),
+    ("old.xls", b"\xd0\xcf\x11\xe0", 2, "不支持的数据文件格式 `.xls`：请在 Excel 或 WPS 中另存为 .xlsx"),
+    # a batch with no record is an error, like an empty file: nothing is written, exit 2 (README, Data)
+    ("header-only.csv", "单位,项目总数\n文本,计数\n".encode(), 2,
+     "没有可以计分的记录：表头之后没有数据行（模板还没有填写？）"),
+    ("none.json", b"[]", 2, "没有可以计分的记录：JSON 数组是空的"),
+    ("blank.jsonl", b"\n\n", 2, "没有可以计分的记录：没有一行记录"),
 ])
 def test_unreadable_tables_are_one_clear_message(tmp_path, name, content, code, message):
     data = tmp_path / name
     data.write_bytes(content)
-    result = run("eval", RULESET, data, "--format", "json")
-    assert result.exit_code == code
-    if code:
-        assert result.stderr.startswith(f"{data}: {message}") and len(result.stderr.splitlines()) == 1
-    else:
-        assert result.stdout == "[]\n"
+    out = tmp_path / "out.json"
+    result = run("eval", RULESET, data, "-o", out)
+    assert result.exit_code == code and not out.exists()
+    assert result.stderr.startswith(f"{data}: {message}") and len(result.stderr.splitlines()) == 1
 
 
 def test_metadata_columns_are_ignored_and_a_data_cell_locates_its_error(chaoan, tmp_path):

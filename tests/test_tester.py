@@ -66,7 +66,7 @@ def test_shipped_rulesets_pass():
     assert result.exit_code == 0, result.output
     # one case per example file, one for each ruleset's invariants, one per property (only Chao'an has them):
     # 8 examples (the Ya'an projects have 3) + 6 rulesets + 12 properties
-    assert result.output.rstrip().endswith("26 passed, 0 failed")
+    assert result.output.rstrip().endswith("通过 26 项，失败 0 项")
     assert "✓ 示例 examples/chaoan-2022.json — 1 条记录，52 个公布数字全部一致" in result.output
 
 
@@ -92,15 +92,15 @@ def test_a_tampered_published_figure_fails_naming_it(chaoan_copy, monkeypatch):
     assert "✗ 示例 examples/chaoan-2022.json — 1 处不符" in result.output
     assert (f"examples/chaoan-2022.json:{line}: 复核得分/预算使用效益/效率性/项目完成率：公布 5.15，得到 5.14\n"
             "        依据：项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14") in result.output
-    assert result.output.rstrip().endswith("13 passed, 1 failed")
+    assert result.output.rstrip().endswith("通过 13 项，失败 1 项")
 
 
 def test_a_tampered_total_grade_and_unknown_path(chaoan_copy):
     example = chaoan_copy / "examples" / "chaoan-2022.json"
-    text = example.read_text("utf-8")
+    text, reported = example.read_text("utf-8").split('\n  "_reported"')  # tamper with _expected only
     text = text.replace('"score": 89.04', '"score": 89.4').replace('"grade": "良好"', '"grade": "优秀"')
     text = text.replace('"预算使用效益/效率性/项目完成率"', '"预算使用效益/效率性/项目完成律"')
-    example.write_text(text, "utf-8")
+    example.write_text(text + '\n  "_reported"' + reported, "utf-8")
     outcome = run(RulesetTests(chaoan_copy / "rulesets" / "chaoan-2022.perf"), "example")
     assert not outcome.ok and outcome.summary == "3 处不符"
     problems = outcome.detail.split("\n")
@@ -204,7 +204,7 @@ def test_declared_errors_are_counted_and_shown_not_hidden(tmp_path):
     assert outcome.summary.endswith(f"条生成记录满足全部不变式，{tests.errors.total} 条无法计分")
     assert outcome.notes == (
         f"{tests.errors.total} 条生成记录无法计分（声明的错误，不算失败；规则集可用 when 说明这些情形）：\n"
-        f"  {tests.errors.total} 条 EvaluationError：指标 组/完成: 比率的分母 `总数` 为 0，规则没有说明此时如何计分")
+        f"  {tests.errors.total} 条无法求值：指标 组/完成: 比率的分母 `总数` 为 0，规则没有说明此时如何计分")
 
 
 def test_a_ruleset_no_record_can_be_scored_with_fails(tmp_path):
@@ -245,7 +245,7 @@ def test_evaluators_that_disagree_are_a_failure(tmp_path):
 def test_usage_and_syntax_errors_exit_2(tmp_path):
     result = cli("test", tmp_path / "nope.perf")
     assert result.exit_code == 2
-    assert "nope.perf: 文件不存在" in result.output and result.output.rstrip().endswith("0 passed, 1 failed")
+    assert "nope.perf: 文件不存在" in result.output and result.output.rstrip().endswith("通过 0 项，失败 1 项")
     broken = tmp_path / "broken.perf"
     broken.write_text(HEADER + "input 甲： count\n", "utf-8")
     result = cli("test", broken)
@@ -257,4 +257,5 @@ def test_verbose_prints_the_counterexample_json(tmp_path):
     path.write_text(SPENDING, "utf-8")
     result = cli("test", path, "-v", "--failures", tmp_path)
     assert result.exit_code == 1
-    assert '"预算数": ' in result.output and result.output.rstrip().endswith("1 passed, 1 failed")
+    assert '"预算数": ' in result.output and result.output.rstrip().endswith("通过 1 项，失败 2 项")
+    assert "  ✗ 示例记录 — 没有示例记录，无法证明规则集能重现公布的分数" in result.output  # it has none beside it

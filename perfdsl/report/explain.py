@@ -47,8 +47,9 @@ def find_indicator(model, text: str):
 
 def pick_record(batch, model, wanted: str | None):
     """(position, raw record) of the record `wanted` names (its 1-based position or its name), or the first."""
-    names = []
+    names, count = [], 0
     for position, raw in batch.records:
+        count += 1
         name = _record_name(raw, model)
         if wanted is None or wanted == str(position) or wanted == name:
             return position, raw
@@ -56,9 +57,11 @@ def pick_record(batch, model, wanted: str | None):
             names.append(name)
     if wanted is None:
         raise UsageError("数据文件中没有记录")
+    if wanted.strip().isdigit():
+        raise UsageError(f"数据文件只有 {count} 条记录，没有第 {wanted.strip()} 条（序号从 1 起）")
     close = nearest(wanted, names)
-    hint = f"，是否为 `{close}`？" if close else f"（共 {len(names)} 条有名称的记录；也可写序号，从 1 起）"
-    raise UsageError(f"数据文件中没有记录 `{wanted}`{hint}")
+    hint = f"，是否为 `{close}`？" if close else f"（共 {count} 条记录，{len(names)} 条有名称；也可写序号，从 1 起）"
+    raise UsageError(f"数据文件中没有名为 `{wanted}` 的记录{hint}")
 
 
 def _record_name(raw, model) -> str | None:

@@ -1,59 +1,186 @@
-"""The terminal 评分表: an indented indicator tree with weight, score and basis, then total and grade.
+"""The 评分表 as text: fitted to the terminal's width on a terminal; plain lines into a file or a pipe.
 
-Rich lays it out because it measures CJK characters as two columns wide —
-hand-padded tables of Chinese text do not line up.
+One layout for both: the record's title, then for each scorecard its total,
+a header, one row per indicator — the name indented by depth, 分值, 得分,
+依据 — and a 合计 row.  Widths are terminal columns (a CJK character takes
+two) and are decided once per scorecard from the ruleset, so every record of
+a batch lines up alike.  On a terminal the basis column takes the width that
+is left and wraps where Chinese text may break (`textwidth.wrap`), or goes
+under its row when the terminal is too narrow for a column; into a file each
+indicator is one line, with nothing after its last character.
+
+No library lays this out: it is string joins per row, so that writing a
+batch's table into a file costs little more than writing its CSV.  Every text
+that comes from a ruleset or a record passes through `shown`, the one place
+where what could steer a terminal is made visible instead.
 """
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+import os
+import shutil
+from functools import lru_cache
 
 from ..decimals import plain
 from ..neutralise import terminal
+from ..textwidth import pad, width, wrap
+
+#: Spaces between columns, and the indent of each level of the indicator tree.
+_GAP = "  "
+_INDENT = "  "
+#: The narrowest basis column worth having beside the others; narrower, the basis goes under its row.
+_MIN_BASIS = 24
 
 
-def _text(text, style: str = "") -> Text:
-    """Data and ruleset text for rich: plain text, never markup; escapes made visible (neutralise)."""
-    return Text(terminal(text), style=style)
+#: `plain` for the few figures a 评分表 repeats (weights, full marks, 0): it depends on the value alone.
+_figure = lru_cache(maxsize=4096)(plain)
 
 
 def weight_text(node) -> str:
     if node.weight != node.declared:
-        return f"{plain(node.weight)}（原 {plain(node.declared)}）"
-    return plain(node.weight)
+        return f"{_figure(node.weight)}（原 {_figure(node.declared)}）"
+    return _figure(node.weight)
 
 
-def print_result(console: Console, result, scorecards=None):
-    head = _text(result.title, style="bold")
-    head.append(_text(f" · {result.name}"))
-    console.print(head)
-    for card in result.scorecards:
-        if scorecards is not None and card.name not in scorecards:
-            continue
-        grade = f"  {card.grade}" if card.grade else ""
-        table = Table(
-            title=_text(f"{card.name}：{plain(card.score)} / {plain(card.max)}{grade}"),
-            title_justify="left",
-            title_style="bold",
-            box=box.SIMPLE_HEAD,
-            show_footer=True,
-            expand=False,
-        )
-        table.add_column("指标", footer="合计", no_wrap=True)
-        table.add_column("分值", justify="right", footer=plain(card.max), no_wrap=True)
-        table.add_column("得分", justify="right", footer=plain(card.score), no_wrap=True)
-        table.add_column("依据", footer=_text(f"等级：{card.grade}" if card.grade else ""), overflow="fold")
+def shown(text: str) -> str:
+    """Text from a ruleset or a record as the terminal may show it (`neutralise.terminal`, the one hook):
+    any control character (ESC …) an escape such as ``\\x1b``; tabs and line breaks become spaces."""
+    if text.isprintable():
+        return text
+    return terminal(text).replace("\t", " ").replace("\n", " ")
+
+
+def _right(text: str, columns: int) -> str:
+    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``)."""
+    return text.rjust(columns) if text.isascii() else pad(text, columns, True)
+
+
+class _Columns:
+    """The widths of one scorecard's columns, from the ruleset (the same for every record)."""
+
+    def __init__(self, spec, precision: int):
+        self.names = {node.path: shown(node.name) for node in spec.nodes}
+        self.name = max([width(_INDENT * node.depth + self.names[node.path]) for node in spec.nodes] + [width("合计")])
+        digits = max(width(plain(node.declared)) for node in spec.nodes) if spec.nodes else 1
+        total = width(plain(spec.max))
+        moved = any(node.moves_in or node.moves_out for node in spec.nodes)
+        self.weight = max(width("分值"), total, 2 * digits + 7 if moved else digits)  # 7（原 9）
+        signed = any(node.bonus for node in spec.nodes)
+        self.score = max(width("得分"), total + (precision + 1 if precision else 0) + signed)
+        self.cells: dict[int, dict] = {}  # name column's width → (name, depth) → the name cell's lines
+        # everything before the basis column, but the name column
+        self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
+
+    def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
+        """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
+        if columns is None:
+            return self.name, None, False
+        if columns - self.others - self.name >= _MIN_BASIS:
+            return self.name, columns - self.others - self.name, False
+        return max(min(self.name, columns - self.others + len(_GAP)), 8), columns, True
+
+
+class Writer:
+    """Writes results to `handle` as 评分表 text; `columns` is the terminal's width, None for plain lines."""
+
+    def __init__(self, handle, model, scorecards=None, columns: int | None = None, styled: bool = False):
+        self.handle = handle
+        self.model = model
+        self.scorecards = scorecards
+        self.columns = columns
+        self.styled = styled
+        self.layouts: dict[int, _Columns] = {}
+
+    def _bold(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[0m" if self.styled else text
+
+    def result(self, result):
+        title = f"{shown(result.title)} · {shown(str(result.name))}"
+        lines = [self._bold(line) for line in (wrap(title, self.columns) if self.columns else [title])]
+        for number, card in enumerate(result.scorecards):
+            if self.scorecards is not None and card.name not in self.scorecards:
+                continue
+            spec = self.model.scorecards[number]
+            columns = self.layouts.get(number)
+            if columns is None:
+                columns = self.layouts[number] = _Columns(spec, self.model.precision)
+            grade = f"  {shown(card.grade)}" if card.grade else ""
+            lines.append(self._bold(f"{shown(card.name)}：{plain(card.score)} / {plain(card.max)}{grade}"))
+            lines.append("")
+            self._card(lines, card, columns)
+            lines.append("")
+        self.handle.write("\n".join(lines) + "\n")
+
+    def _card(self, lines, card, columns: _Columns):
+        name_width, basis_width, under = columns.fitted(self.columns)
+
+        cells = columns.cells.setdefault(name_width, {})  # name → its cell's lines, made once a run
+
+        def row(name: str, weight: str, score: str, depth: int = 0) -> list[str]:
+            """The row's lines: a name wider than its column (on a narrow terminal) continues below."""
+            key = (name, depth)
+            parts = cells.get(key)
+            if parts is None:
+                lead = _INDENT * depth
+                parts = wrap(name, name_width - len(lead)) if width(lead + name) > name_width else [name]
+                parts = cells[key] = [pad(lead + parts[0], name_width)] + [f"{_INDENT}{lead}{p}" for p in parts[1:]]
+            first = f"{_INDENT}{parts[0]}{_GAP}{_right(weight, columns.weight)}{_GAP}{_right(score, columns.score)}"
+            return [first, *parts[1:]] if len(parts) > 1 else [first]
+
+        start = width(_INDENT) + name_width + columns.others - width(_INDENT)  # where the basis column begins
+        header = row("指标", "分值", "得分")[0] + ("" if under else _GAP + "依据")
+        rule = _INDENT + "-" * (width(header) - len(_INDENT))
+        lines.append(header)
+        lines.append(rule)
+        names = columns.names
         for node in card.nodes:
-            indent = "  " * (len(node.path) - 1)
-            style = "bold" if not node.is_leaf and len(node.path) == 1 else None
-            name = _text(indent + node.name, style=style or "")
-            table.add_row(name, weight_text(node), plain(node.score), _text(node.basis if node.is_leaf else ""),
-                          style=None)
-        console.print(table)
+            depth = len(node.path) - 1
+            name = names.get(node.path)
+            if name is None:  # an item of an `each` group: its name comes from the record
+                name = shown(node.name)
+            head, *more = row(name, weight_text(node), _figure(node.score), depth)
+            basis = shown(node.basis) if node.is_leaf else ""
+            if depth == 0:
+                head = self._bold(head)
+            if not basis:
+                lines.append(head.rstrip())
+                lines.extend(more)
+            elif basis_width is None:
+                lines.append(f"{head}{_GAP}{basis}")
+            elif under:  # the basis goes below the row, indented under the name
+                lines.append(head.rstrip())
+                lines.extend(more)
+                lead = _INDENT * (depth + 2)
+                lines.extend(lead + line for line in wrap(basis, max(basis_width - len(lead), 16)))
+            else:  # names fit their column here: only the basis continues on the lines below
+                first, *rest = wrap(basis, basis_width)
+                lines.append(f"{head}{_GAP}{first}")
+                lines.extend(" " * start + line for line in rest)
+        lines.append(rule)
+        total = row("合计", plain(card.max), plain(card.score))[0]
+        if card.grade:
+            total += "\n" + _INDENT * 3 if under else _GAP  # the narrow layout: below the 合计 row
+            total += f"等级：{shown(card.grade)}"
+        lines.append(total)
+
+    def error(self, error):
+        text = "\n".join(wrap(shown(error.render()), self.columns)) if self.columns else shown(error.render())
+        self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n\n")
 
 
-def print_error(console: Console, error):
-    console.print(_text(error.render(), style="red"))
+def write(handle, results, model, scorecards=None, terminal: bool = False, errors: bool = True):
+    """Write each (position, Result or RecordError) of `results`: fitted to the terminal, or as plain lines.
+
+    A record's error is written in its place, unless `errors` is false (it is said elsewhere).
+    """
+    columns = max(shutil.get_terminal_size().columns, 40) if terminal else None
+    styled = terminal and os.name != "nt" and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    writer = Writer(handle, model, scorecards, columns, styled)
+    from ..errors import RecordError
+
+    for _, item in results:
+        if isinstance(item, RecordError):
+            if errors:
+                writer.error(item)
+        else:
+            writer.result(item)

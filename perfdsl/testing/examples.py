@@ -27,14 +27,19 @@ def discover(ruleset: Path) -> list[Path]:
     """
     ruleset = ruleset.resolve()
     stems = sorted({p.stem for p in ruleset.parent.glob("*.perf")} | {ruleset.stem}, key=len, reverse=True)
-    places = (ruleset.parent.parent / "examples", ruleset.parent / "examples")
     found: dict[Path, None] = {}
-    for place in places:
+    for place in places(ruleset):
         for path in sorted(place.glob(f"{ruleset.stem}*")) if place.is_dir() else ():
             owner = next(stem for stem in stems if path.name.startswith(stem))
             if path.suffix in SUFFIXES and owner == ruleset.stem:
                 found.setdefault(path.resolve(), None)
     return list(found)
+
+
+def places(ruleset: Path) -> tuple[Path, Path]:
+    """The folders example files of `ruleset` are looked for in."""
+    ruleset = ruleset.resolve()
+    return ruleset.parent.parent / "examples", ruleset.parent / "examples"
 
 
 def records(path: Path):

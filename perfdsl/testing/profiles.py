@@ -7,7 +7,9 @@ at random, deeper; ``nightly`` deeper still.  ``PERFDSL_PROFILE`` picks one.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
@@ -21,6 +23,30 @@ DEFAULT = "ci"
 #: Generated records per ruleset case (examples, invariants, each property), where it differs from the
 #: profile: a ruleset has a dozen cases, each scoring several records per example, so CI gives each fewer.
 RULESET_EXAMPLES = {"ci": 100}
+
+
+def storage() -> Path:
+    """Where hypothesis keeps its files for `perfdsl test`: the user's cache, never the working folder."""
+    from ..userdirs import cache_dir
+
+    return cache_dir() / "hypothesis"
+
+
+@contextlib.contextmanager
+def user_cache():
+    """While it lasts, hypothesis keeps its storage (its examples, the constants it collects) in `storage()`,
+    not in ``.hypothesis/`` of the working folder — unless ``HYPOTHESIS_STORAGE_DIRECTORY`` says where."""
+    from hypothesis import configuration
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    before = getattr(configuration, "__hypothesis_home_directory", None)  # to restore it in a test process
+    configuration.set_hypothesis_home_dir(storage())
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(before)
 
 
 def register():

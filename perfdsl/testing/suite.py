@@ -17,13 +17,14 @@ from pathlib import Path
 import attrs
 from hypothesis import Verbosity, given, reject, seed, settings
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.errors import FailedHealthCheck, Unsatisfiable
 
 from .. import loader
 from ..errors import DataValueError, PerfError, RecordError
 from ..files import atomic_output, read_text
 from ..report import jsonout
-from . import examples, profiles, strategies
+from . import audited, examples, profiles, strategies
 from .claims import Claim
 from .coverage import Coverage
 from .invariants import violations
@@ -36,13 +37,15 @@ class Options:
     max_examples: int | None = None
     seed: int | None = None
     failures: Path | None = None  # where counterexamples are written
+    database: bool = False  # keep hypothesis' examples (in the user's cache), so a failure is tried first next time
 
     def settings(self) -> settings:
         examples = self.max_examples or profiles.RULESET_EXAMPLES.get(self.profile)
         chosen = {"max_examples": examples} if examples else {}
         if self.seed is not None:
             chosen["derandomize"] = False
-        return settings(settings.get_profile(self.profile), database=None, verbosity=Verbosity.quiet,
+        database = DirectoryBasedExampleDatabase(profiles.storage() / "examples") if self.database else None
+        return settings(settings.get_profile(self.profile), database=database, verbosity=Verbosity.quiet,
                         report_multiple_bugs=False, print_blob=False, **chosen)
 
     def folder(self) -> Path:
@@ -70,6 +73,10 @@ class Case:
     run: Callable[[], Outcome] = attrs.field(repr=False)
 
 
+#: How each kind of record error is named in a report.
+_KINDS = {"EvaluationError": "无法求值", "DataValueError": "数据有误", "RecordError": "无法计分"}
+
+
 class DeclaredErrors:
     """Generated records that could not be scored, by kind (class, indicator, key)."""
 
@@ -85,18 +92,21 @@ class DeclaredErrors:
     def describe(self) -> str:
         lines = [f"{self.total} 条生成记录无法计分（声明的错误，不算失败；规则集可用 when 说明这些情形）："]
         for (kind, _, _), (count, message) in sorted(self.kinds.items(), key=lambda item: -item[1][0]):
-            lines.append(f"  {count} 条 {kind}：{message}")
+            lines.append(f"  {count} 条{_KINDS.get(kind, '错误')}：{message}")
         return "\n".join(lines)
 
 
 class RulesetTests:
     """The cases of one ruleset, sharing its program, its rule coverage and its declared-error log."""
 
-    def __init__(self, path, options: Options = Options()):
+    def __init__(self, path, options: Options = Options(), text: str | None = None):
+        """The ruleset at `path`, or given as `text` (read from standard input: no example files to find)."""
         self.path = Path(path)
         self.options = options
-        self.program = loader.load(_shown(self.path))
+        self.program = loader.load(_shown(self.path)) if text is None else loader.compile_text(text, str(path))
         self.model = self.program.model
+        self.example_files = examples.discover(self.path) if text is None else []
+        self.from_stdin = text is not None
         self.coverage = Coverage(self.model)
         self.errors = DeclaredErrors()
         self.rejected = ""  # why the last generated record was not even readable
@@ -108,7 +118,9 @@ class RulesetTests:
             return []  # a library of shared definitions (common/*.perf): nothing to score
         found = [Case("example", f"example[{path.name}]", f"示例 {_shown(path)}", None,
                       self._timed(lambda path=path: self._example(path)))
-                 for path in examples.discover(self.path)]
+                 for path in self.example_files]
+        if not found:
+            found.append(Case("examples", "examples", "示例记录", None, self._timed(self._no_examples)))
         found.append(Case("invariants", "invariants", "不变式（生成的记录）", None, self._timed(self._invariants)))
         for claim in self.model.properties:
             line = claim.span.line if claim.span else None
@@ -126,6 +138,16 @@ class RulesetTests:
 
     # ── examples ────────────────────────────────────────────────────────────
 
+    def _no_examples(self) -> Outcome:
+        """No example file: nothing shows that the ruleset reproduces a published score — a failure,
+        unless the ruleset came from standard input, which has no folder to look in."""
+        if self.from_stdin:
+            return Outcome(True, "从标准输入读取的规则集没有示例记录：未比对公布的数字")
+        places = "、".join(_shown(place) + "/" for place in examples.places(self.path))
+        return Outcome(False, "没有示例记录，无法证明规则集能重现公布的分数",
+                       f"在 {places} 中放入 {self.path.stem}.json（一条记录，_expected 写公布的分数），"
+                       f"或以 {self.path.stem} 开头的其他 .json/.jsonl 文件")
+
     def _example(self, path: Path) -> Outcome:
         try:
             text = read_text(path, "数据文件")
@@ -133,6 +155,7 @@ class RulesetTests:
         except PerfError as exc:
             return Outcome(False, "无法读取", exc.render())
         compared, published, problems = 0, 0, []
+        claims = known = 0
         for position, raw in batch:
             try:
                 if isinstance(raw, RecordError):
@@ -149,11 +172,15 @@ class RulesetTests:
             if "_expected" in raw:
                 count, wrong = examples.compare(scored.result, raw["_expected"], text, _shown(path), published)
                 compared, published, problems = compared + count, published + 1, problems + wrong
+            if "_reported" in raw:  # the document's own claims: audit flags exactly the errata marked known
+                count, flagged, wrong = audited.check(self.program, raw, position, text, _shown(path))
+                claims, known, problems = claims + count, known + flagged, problems + wrong
         if problems:
             return Outcome(False, f"{len(problems)} 处不符", "\n".join(problems))
+        audit = f"；原文 {claims} 项公布数字核对完毕，{known} 项已知勘误如期发现" if claims else ""
         if not published:
-            return Outcome(True, f"{len(batch)} 条记录可以计分（没有 _expected）")
-        return Outcome(True, f"{len(batch)} 条记录，{compared} 个公布数字全部一致")
+            return Outcome(True, f"{len(batch)} 条记录可以计分（没有 _expected）{audit}")
+        return Outcome(True, f"{len(batch)} 条记录，{compared} 个公布数字全部一致{audit}")
 
     # ── generated records ───────────────────────────────────────────────────
 
@@ -196,7 +223,7 @@ class RulesetTests:
             if problems:
                 raise Violation("\n".join(problems), [raw])
 
-        failed = self._hypothesis(strategies.records(self.model), check)
+        failed = self._hypothesis(strategies.records(self.model), check, "invariants")
         notes = self.errors.describe() if self.errors.total else ""
         if failed is not None:
             return self._failure(failed, "invariants", notes)
@@ -228,7 +255,7 @@ class RulesetTests:
                     before = after
 
             strategy = st.data()
-        failed = self._hypothesis(strategy, check)
+        failed = self._hypothesis(strategy, check, f"property:{spec.text}")
         if failed is not None:
             return self._failure(failed, f"property-{spec.span.line if spec.span else 0}")
         what = "条记录" if spec.kind == "always" else "对记录（增大前后）"
@@ -239,11 +266,18 @@ class RulesetTests:
             return Outcome(False, "从未被检验", f"{claim.tried} {what}中没有一条检验了这个性质：{why}")
         return Outcome(True, f"{claim.checked} {what}成立")
 
-    def _hypothesis(self, strategy, check) -> Violation | None:
-        @self.options.settings()
+    def _hypothesis(self, strategy, check, case: str) -> Violation | None:
+        chosen = self.options.settings()
+
+        @chosen
         @given(strategy)
         def run(example):
             check(example)
+
+        if chosen.database is not None and not chosen.derandomize:
+            # Every case runs this same function: its saved examples are told apart by ruleset and case.
+            # (Not when derandomised: the digest is the seed then, and the ci profile's must stay fixed.)
+            run.hypothesis.inner_test._hypothesis_internal_add_digest = f"{self.path.resolve()}|{case}".encode()
 
         if self.options.seed is not None:
             run = seed(self.options.seed)(run)
