@@ -254,7 +254,7 @@ def _write_all(program, records, check_counts: bool, tmp=None, input_format: str
                 if isinstance(item, RecordError):
                     rendered = item.render()
                     assert "内部错误" not in rendered, rendered
-                    assert rendered.startswith("记录 "), rendered
+                    assert rendered.startswith("记录"), rendered  # 记录 名称 or 记录（第 n 条）
                 seen.append(position)
                 yield position, item
 
