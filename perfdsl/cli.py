@@ -23,13 +23,15 @@ from .files import STDIN, atomic_output, read_stdin
 from .resolve import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
-EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html")
+EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html", "pdf")
 _BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table", ".csv": "csv", ".md": "md",
-                 ".xlsx": "xlsx", ".html": "html", ".htm": "html"}
+                 ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 #: How an output file is opened, where not as UTF-8 text: CSV with a BOM, so that Excel reads it as UTF-8.
-_FILE_MODES = {"xlsx": ("wb", None), "csv": ("w", "utf-8-sig")}
+_FILE_MODES = {"xlsx": ("wb", None), "pdf": ("wb", None), "csv": ("w", "utf-8-sig")}
 #: The report modules (perfdsl/report/…) of the formats written by a `write(handle, results, model, …)`.
-_REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html"}
+_REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html", "pdf": "pdf"}
+#: Binary formats: written to a file only.
+_BINARY = {"xlsx": "评分表.xlsx", "pdf": "评分表.pdf"}
 
 
 #: Kept for commands that still decorate themselves: every `commandline.Command` is guarded already.
@@ -97,8 +99,8 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
     """
     fmt = fmt or _format_for(output)
     files.refuse_overwriting(output, [ruleset, data])
-    if fmt == "xlsx" and output is None:
-        raise UsageError("xlsx 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o 评分表.xlsx")
+    if fmt in _BINARY and output is None:
+        raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
     program = _load(ruleset, data)
     if not program.model.scorecards:
         raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"

@@ -42,6 +42,7 @@ class Record:
     notes: dict  # input name → the note that came with its value
     name: object  # the record's name, or its 1-based position
     units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
+    meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
 class _Invalid(Exception):
@@ -208,7 +209,9 @@ class RecordReader:
             message = "；".join(text if text.startswith("未知的键") else f"`{key}` {text}" for key, text in problems)
             raise DataValueError(message, key=problems[0][0], record=name)
         slots = tuple([values[n] for n in self.names])
-        return Record(slots, values, notes, name, units)
+        meta = {key: value for key, value in record.items()
+                if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
+        return Record(slots, values, notes, name, units, meta)
 
 
 def unnamed(position: int) -> str:

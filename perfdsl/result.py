@@ -36,9 +36,26 @@ class NodeResult:
     def name(self) -> str:
         return self.path[-1]
 
+    @property
+    def criteria(self) -> str | None:
+        """The ruleset's 评分标准 text (``criteria "…"``) for this indicator, or None (groups, none given)."""
+        node = self._result.program.model.scorecards[self._card].nodes[self._index]
+        if self._item is not None:  # an item of an `each` group: the group's template indicator says it
+            return node.each.template.criteria
+        return criteria_of(node)
+
     def to_json(self) -> dict:
-        return {"path": list(self.path), "weight": self.weight, "declared": self.declared,
-                "score": self.score, "basis": self.basis}
+        out = {"path": list(self.path), "weight": self.weight, "declared": self.declared,
+               "score": self.score, "basis": self.basis}
+        criteria = self.criteria
+        if criteria is not None:  # present only when the ruleset gives one (TEAM: shared decision)
+            out["criteria"] = criteria
+        return out
+
+
+def criteria_of(node) -> str | None:
+    """The criteria of a `NodeSpec` (a leaf's ``criteria "…"``); a group has none."""
+    return node.indicator.criteria if node.indicator is not None else None
 
 
 @attrs.frozen

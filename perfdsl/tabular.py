@@ -56,7 +56,8 @@ class Columns:
         present = set(names)
         self.values: list[tuple[int, str]] = []  # (column, input)
         self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
-        self.ignored: set[int] = set()  # metadata columns (``_…``)
+        self.ignored: set[int] = set()  # metadata columns (``_…``): never inputs
+        self.meta: list[tuple[int, str]] = []  # (column, key): their text rides along (``_存在问题`` for the 评分表)
         self.width = len(names)
         self.name_key = model.record if model is not None else None
         self.delimited = delimited  # CSV, where a stray cell is usually a stray comma
@@ -73,6 +74,7 @@ class Columns:
             stem = name[: -len(NOTE_SUFFIX)]
             if name.startswith("_"):
                 self.ignored.add(index)
+                self.meta.append((index, name))
             elif known is None and name.endswith(NOTE_SUFFIX) and stem in present:
                 self.notes.append((index, stem))
             elif known is None or name in known:
@@ -101,6 +103,9 @@ class Columns:
         for index, name in self.notes:
             if index < width and not _blank(row[index]):
                 raw[name] = {"value": raw.get(name), "note": _note(row[index])}
+        for index, name in self.meta:
+            if index < width and not _blank(row[index]) and name != ROW_KEY:
+                raw[name] = _note(row[index])
         stray = [column_letter(i) for i, cell in enumerate(row) if i not in self.used and not _blank(cell)]
         if stray:
             more = len(row) - self.width

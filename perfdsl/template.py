@@ -120,4 +120,50 @@ def write_xlsx(handle, model: Model):
         notes.append([line])
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 100
+    _print_setup(sheet, notes, layout)
     save_workbook(book, handle)
+
+
+#: About how many units of column width an A4 landscape page shows at a readable scale (about 75%).
+_PAGE_WIDTH = 180
+
+
+def _print_setup(sheet, notes, layout):
+    """Print setup: the data sheet landscape, its header and hint rows wrapped into narrower columns, a few
+    pages wide with those rows and the name column on every page; 说明 portrait, one page wide, wrapped."""
+    import math
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    for target, orientation in ((sheet, "landscape"), (notes, "portrait")):
+        target.page_setup.paperSize = "9"  # A4
+        target.page_setup.orientation = orientation
+        target.page_setup.fitToHeight = 0
+        target.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        target.oddFooter.center.text = "第 &P 页 共 &N 页"
+    sheet.print_options.horizontalCentered = True
+    total = 0
+    lines = {1: 1, 2: 1}
+    for index, column in enumerate(layout):
+        dimension = sheet.column_dimensions[column_letter(index)]
+        widest = max(display_width(column.header), display_width(column.hint))
+        dimension.width = min(dimension.width, max(10, math.ceil(widest / 2) + 2))
+        total += dimension.width
+        for row, text in ((1, column.header), (2, column.hint)):
+            lines[row] = max(lines[row], math.ceil(display_width(text) / (dimension.width - 1)))
+    for row in (1, 2):
+        sheet.row_dimensions[row].height = 14 * lines[row] + 4
+        for cell in sheet[row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.page_setup.fitToWidth = max(1, math.ceil(total / _PAGE_WIDTH))
+    sheet.print_title_rows = "1:2"
+    sheet.print_title_cols = "A:A"  # the record's name
+    notes.page_setup.fitToWidth = 1
+    notes.column_dimensions["A"].width = 80  # about 38 characters of 12-point text a line
+    for row in notes.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.font = Font(bold=cell.row == 1, size=14 if cell.row == 1 else 12)
+            lines = math.ceil(display_width(str(cell.value or "")) / 76)
+            notes.row_dimensions[cell.row].height = 18 * lines + 6

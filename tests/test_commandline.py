@@ -112,7 +112,7 @@ BAD = [
     (["eval"], 2, "错误：缺少参数 '规则集'。"),
     (["eval", RULESET], 2, "错误：缺少参数 '数据'。"),
     (["eval", RULESET, str(ROOT / "examples")], 2, "是目录，这里要的是文件。"),
-    (["eval", RULESET, EXAMPLE, "--format", "pdf"], 2, "'--format' 的值无效：'pdf' 不是可选的值（可选：'table'"),
+    (["eval", RULESET, EXAMPLE, "--format", "docx"], 2, "'--format' 的值无效：'docx' 不是可选的值（可选：'table'"),
     (["eval", RULESET, EXAMPLE, "--sheets", "-1"], 2, "'--sheets' 的值无效：-1 超出允许的范围"),
     (["eval", RULESET, EXAMPLE, "--sheets", "many"], 2, "'--sheets' 的值无效：'many' 不是整数。"),
     (["eval", RULESET, EXAMPLE, "--bogus"], 2, "错误：没有选项 '--bogus'。"),

@@ -18,7 +18,7 @@ from perfdsl.program import Program
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
 EXAMPLE = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text("utf-8"))
-FORMATS = ("json", "jsonl", "csv", "md", "html", "table", "xlsx")
+FORMATS = ("json", "jsonl", "csv", "md", "html", "table", "xlsx", "pdf")
 VICTIM = "受害单位"
 
 
@@ -41,6 +41,11 @@ def _outputs(batch, tmp_path, formats=FORMATS):
 
 
 def _records_written(fmt, target) -> int:
+    if fmt == "pdf":  # the victim in its place (its error) and the others scored: both names are on the pages
+        from pypdf import PdfReader
+
+        pages = "".join(page.extract_text() for page in PdfReader(target).pages).replace("\n", "")
+        return 3 if VICTIM in pages and "潮州市潮安区政务服务数据管理局" in pages and "89.04" in pages else 0
     if fmt == "xlsx":
         return sum(1 for _ in openpyxl.load_workbook(target, read_only=True)["汇总"].iter_rows()) - 1
     text = target.read_text("utf-8-sig")

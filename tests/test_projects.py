@@ -203,8 +203,10 @@ def test_items_appear_in_every_report(tmp_path):
     assert CliRunner().invoke(main, ["eval", ruleset, data, "-o", str(target)]).exit_code == 0
     sheet = load_workbook(target)["雅安市政务云平台服务经费项目"]
     rows = [row for row in sheet.iter_rows(values_only=True)]
-    assert rows[1] == ("一级指标", "二级指标", "权重", "调整前权重", "得分", "依据")
+    assert rows[3] == ("一级指标", None, None, "二级指标", None, "得分", "扣分原因 / 依据")
+    # 预算执行率 stands at the top level, its name across both 名称 columns; the items of 产出指标 under it
+    assert rows[6][:6] == ("预算执行率", None, None, None, 10, 5.93)
     # openpyxl reads a number cell back as a float; the file holds the exact text 16.43
-    assert rows[5][:5] == (None, "10月底,完成全市非涉密信息系统迁移工作", 16.67, None, 16.43)
+    assert rows[7][:6] == ("产出指标", 50, 49.76, "10月底,完成全市非涉密信息系统迁移工作", 16.67, 16.43)
     markdown = CliRunner().invoke(main, ["eval", ruleset, data, "--format", "md"]).stdout
     assert "|  | 迁移部门满意度 | 10 | 10 | 目标 95%，实际 100%，达成，得满分 10 |" in markdown

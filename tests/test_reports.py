@@ -82,14 +82,16 @@ def test_markdown_is_the_scoresheet_as_tables(good_and_bad):
     assert f"## {NAME}" in lines and "### 复核得分：89.04 / 100（良好）" in lines and "### 自评质量：29 / 40" in lines
     at = lines.index("### 复核得分：89.04 / 100（良好）")
     assert lines[at + 2:at + 6] == [
-        "| 一级指标 | 二级指标 | 三级指标 | 权重 | 得分 | 依据 |",
-        "|---|---|---|---:|---:|---|",
-        "| **预算编制情况** |  |  | 19 | 12 |  |",
-        "|  | **预算编制** |  | 7（原 9） | 7 |  |",
+        "| 一级指标 | 二级指标 | 三级指标 | 权重 | 评分标准 | 得分 | 依据 |",
+        "|---|---|---|---:|---|---:|---|",
+        "| **预算编制情况** |  |  | 19 |  | 12 |  |",
+        "|  | **预算编制** |  | 7（原 9） |  | 7 |  |",
     ]
-    assert "|  |  | 项目完成率 | 8 | 5.14 | 项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14 |" in lines
-    assert "| **合计** |  |  | 100 | **89.04** | 等级：良好 |" in lines
-    assert "|  | 工作表现 |  | 3 | 3 | 表彰次数 = 3，每次加 1，加 3；问责次数 = 0，每次扣 1，不扣，得 3 分 |" in lines
+    assert ("|  |  | 项目完成率 | 8 | 项目完成率 = 项目实际完成数 / 开展项目总数 × 100%，按比例计分 | 5.14 | "
+            "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14 |") in lines
+    assert "| **合计** |  |  | 100 |  | **89.04** | 等级：良好 |" in lines
+    assert ("|  | 工作表现 |  | 3 | 表彰一次加 1 分，累计加分最多 3 分，加分后总分不能超过 100 分 | 3 | "
+            "表彰次数 = 3，每次加 1，加 3；问责次数 = 0，每次扣 1，不扣，得 3 分 |") in lines
     assert "## 坏记录" in lines and '> **未能计分**：\\`项目总数\\` 应为非负整数，得到 "十四"' in lines  # data text escaped
     assert "### 复核得分：91.9 / 100（优秀）" in lines
 
@@ -101,7 +103,8 @@ def test_markdown_cells_cannot_break_the_table(tmp_path):
     data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
     lines = run("eval", RULESET, data, "--format", "md").stdout.splitlines()
     row, = [line for line in lines if "| 项目监管 |" in line]
-    assert row == "|  |  | 项目监管 | 4 | 3 | 评审扣 1 分：资料 \\| 不全<br>见附件，4 - 1 = 3 |"
+    assert row == ("|  |  | 项目监管 | 4 | 已制定财务、专项资金等管理制度并有效执行，对项目开展检查、监控、督促；不足的由评审酌情扣分 | "
+                   "3 | 评审扣 1 分：资料 \\| 不全<br>见附件，4 - 1 = 3 |")
 
 
 # ── HTML ────────────────────────────────────────────────────────────────────
@@ -158,8 +161,10 @@ def test_html_report_is_self_contained_with_totals_scoresheet_and_chart(good_and
     assert page.totals == ["89.04", "29", "91.9", "31"]  # 分差 |96.5 - 91.9| = 4.6 ≤ 5: 偏差 6 points, not 4
     assert page.grades == ["良好", "优秀"]
     assert page.errors == ['未能计分：`项目总数` 应为非负整数，得到 "十四"']
-    assert ["", "", "项目完成率", "8", "5.14", "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"] in page.rows
-    assert ["合计", "100", "89.04", "等级：良好"] in page.rows
+    # the official layout: a leaf's line holds its name, 分值, 调整前分值 (none here), 评分标准, 得分 and 依据
+    assert ["项目完成率", "8", "", "项目完成率 = 项目实际完成数 / 开展项目总数 × 100%，按比例计分", "5.14",
+            "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"] in page.rows
+    assert ["合计", "100", "", "89.04", "等级：良好（优秀 ≥ 90；良好 ≥ 80；中 ≥ 70；低 ≥ 60；差 < 60）"] in page.rows
     # the first group, 预算编制情况: weight 19 and score 12 against the heaviest group (44) drawn 360 px long
     assert page.bars[:2] == [("155.5", "#e4e4e4"), ("98.2", "#2f5597")]
     groups = 14 + 3  # the groups of 复核得分 and of 自评质量, drawn for each of the two scored records
@@ -182,26 +187,31 @@ def test_xlsx_summary_and_scoresheets_in_the_official_layout(good_and_bad, tmp_p
     assert rows[1] == [1, NAME, 89.04, "良好", 29, None]
     assert rows[2] == [2, "坏记录", None, None, None, '`项目总数` 应为非负整数，得到 "十四"']
     assert rows[3] == [3, "全部完成", 91.9, "优秀", 31, None]
-    assert summary["C2"].number_format == "0.00" and summary["B2"].hyperlink.location == f"'{NAME}'!A1"
+    # scores show as the documents print them (89.04, 29) and link to their 评分表
+    assert summary["C2"].number_format == "General" and summary["B2"].hyperlink.location == f"'{NAME}'!A1"
     # numbers are written as exact decimal text, never through a float (89.04000000000001)
     with zipfile.ZipFile(target) as archive:
         xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<v>89.04</v>" in xml and "<v>91.9</v>" in xml
 
     sheet = book[NAME]
-    assert sheet.freeze_panes == "A3"
     cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert cells[0][0] == f"潮安区2022年部门整体支出绩效自评复核 · {NAME}"
-    assert cells[1] == ["一级指标", "二级指标", "三级指标", "权重", "调整前权重", "得分", "依据"]
-    assert cells[2][0] == "复核得分：89.04 / 100（良好）"
-    assert cells[3][:6] == ["预算编制情况", None, None, 19, None, 12]
-    assert cells[5][:6] == [None, None, "预算编制合理性", 7, 5, 7]  # reallocated: effective and declared
-    row, = [r for r in cells if r[2] == "项目完成率"]
-    assert row == [None, None, "项目完成率", 8, None, 5.14, "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"]
-    assert ["合计", None, None, 100, None, 89.04, "等级：良好"] in cells
-    assert ["合计", None, None, 40, None, 29, None] in cells
-    score_cell = sheet.cell(row=cells.index(row) + 1, column=6)
-    assert score_cell.number_format == "0.00"  # the ruleset's precision
+    assert cells[0][0] == "潮安区2022年部门整体支出绩效自评复核评分表"
+    assert cells[1][0] == f"单位：{NAME}　　年度：2022"
+    assert cells[2][0] == "复核得分 89.04（满分 100，良好）；自评质量 29（满分 40）"
+    assert cells[3] == ["一级指标", None, None, "二级指标", None, None, "三级指标", None, "调整前\n分值", "评分标准",
+                        "得分", "扣分原因 / 依据"]
+    assert cells[4][:8] == ["名称", "分值", "得分"] * 2 + ["名称", "分值"]
+    assert cells[5][0] == "一、复核得分（满分 100）"
+    # a line per leaf: its groups (name, 分值, 得分) first, then the leaf's name, 分值, 调整前分值, 评分标准, 得分, 依据
+    assert cells[6][:9] == ["预算编制情况", 19, 12, "预算编制\n（调整前 9）", 7, 7, "预算编制合理性", 7, 5]
+    row, = [r for r in cells if r[6] == "项目完成率"]
+    assert row[6:] == ["项目完成率", 8, None, "项目完成率 = 项目实际完成数 / 开展项目总数 × 100%，按比例计分", 5.14,
+                       "项目完成率 = 9 / 14 = 64.29%，8 × 64.29% = 5.14"]
+    total, = [r for r in cells if r[0] == "合计" and r[7] == 100]
+    assert total[10:] == [89.04, "等级：良好（优秀 ≥ 90；良好 ≥ 80；中 ≥ 70；低 ≥ 60；差 < 60）"]
+    score_cell = sheet.cell(row=cells.index(row) + 1, column=11)
+    assert score_cell.number_format == "General" and score_cell.value == 5.14  # shown as 5.14, 6.4, 7
 
 
 def test_xlsx_sheets_option_limits_the_scoresheets_not_the_summary(good_and_bad, tmp_path):

@@ -1,10 +1,11 @@
 """`perfdsl explain`: how one record was scored, from the reference evaluator's trace.
 
-For every indicator (or the one asked for): its effective weight, the
-inputs it read with their values and notes, each derived value with its
-formula and figures, the rule as the ruleset writes it with the arm that
-decided marked ``→``, the basis and the score.  Groups show how their
-children add up; each scorecard, its total and grade.
+For every indicator (or the one asked for): its effective weight, its
+评分标准 (the ruleset's ``criteria``), the inputs it read with their values
+and notes, each derived value with its formula and figures, the rule as the
+ruleset writes it with the arm that decided marked ``→``, the basis and the
+score.  Groups show how their children add up; each scorecard, its total and
+grade.
 """
 
 from __future__ import annotations
@@ -103,10 +104,14 @@ def _node(evaluation, card, node, trace) -> list[str]:
     if trace.weight != node.declared:
         weight += f"（原 {points(node.declared)}）"
     if not node.is_leaf:
+        criteria = node.each.template.criteria if node.each is not None else None
         return [f"■ {' / '.join(node.path)}（分组）",
                 _LABEL.format("权重") + weight + "　得分：" + points(trace.score),
+                *([_LABEL.format("各项评分标准") + criteria] if criteria is not None else []),
                 _LABEL.format("依据") + trace.basis]
     lines = [f"■ {' / '.join(node.path)}", _LABEL.format("权重") + weight]
+    if node.indicator.criteria is not None:  # the 评分标准 as the ruleset states it
+        lines.append(_LABEL.format("评分标准") + node.indicator.criteria)
     lines += _block("输入", _inputs(evaluation, trace))
     lines += _block("派生值", _lets(evaluation, trace))
     lines += _block("规则", _rule(node, trace))

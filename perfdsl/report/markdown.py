@@ -1,4 +1,9 @@
-"""Markdown: each record's 评分表 as tables (一级/二级/三级指标, 权重, 得分, 依据), for reports and wikis."""
+"""Markdown: each record's 评分表 as tables (一级/二级/三级指标, 权重, 评分标准, 得分, 依据), for reports and wikis.
+
+The 评分标准 column (the ruleset's ``criteria``) is there when the ruleset
+states any.  Data text goes through `_cell`, which keeps it from breaking a
+table.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from .table import weight_text
 
 
 def write(handle, results, model, scorecards=None):
+    criteria = scoresheet.Layout(model, scorecards).has_criteria
     handle.write(f"# {_cell(model.title)}\n")
     for _, item in results:
         if isinstance(item, RecordError):
@@ -19,21 +25,22 @@ def write(handle, results, model, scorecards=None):
         for card in item.scorecards:
             if scorecards is None or card.name in scorecards:
                 handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
-                _table(handle, card)
+                _table(handle, card, criteria)
 
 
-def _table(handle, card):
+def _table(handle, card, criteria: bool):
     levels = scoresheet.depth(card)
-    headers = scoresheet.level_headers(levels) + ["权重", "得分", "依据"]
+    headers = scoresheet.level_headers(levels) + ["权重"] + ["评分标准"] * criteria + ["得分", "依据"]
     handle.write("| " + " | ".join(headers) + " |\n")
-    handle.write("|" + "---|" * levels + "---:|---:|---|\n")
+    handle.write("|" + "---|" * levels + "---:|" + "---|" * criteria + "---:|---|\n")
     for row in scoresheet.rows(card):
         names = [""] * levels
         names[row.level] = _cell(row.name) if row.is_leaf else f"**{_cell(row.name)}**"
-        cells = names + [_cell(weight_text(row)), plain(row.score), _cell(row.basis)]
+        cells = names + [_cell(weight_text(row))] + [_cell(row.criteria or "")] * criteria
+        cells += [plain(row.score), _cell(row.basis)]
         handle.write("| " + " | ".join(cells) + " |\n")
-    total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max), f"**{plain(card.score)}**",
-                                                    scoresheet.grade_text(card)]
+    total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max)] + [""] * criteria
+    total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
     handle.write("| " + " | ".join(total) + " |\n")
 
 

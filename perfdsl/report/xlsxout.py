@@ -2,19 +2,28 @@
 
 The 汇总 row holds the record's position, name, each scorecard's total and
 grade, and the error of a record that could not be scored.  A 评分表 sheet is
-the official layout: 一级/二级/三级指标, 权重 (and the weight before
-reallocation where it changed), 得分, 依据, one block per scorecard with its
-合计.  Scores are numbers, shown with the ruleset's precision.
+the official layout of seed 001 (see `scoresheet.Layout`): a title, the
+record's 单位 and 年度, its totals and grades; per scorecard the table with a
+column block per level, every group merged down its leaves, 调整前分值,
+评分标准, 得分 and 扣分原因/依据, its 合计 and grade rule; then 评价结论,
+存在问题, 改进建议 and the 评价人 / 复核人 / 日期 lines.  Both sheets print
+on A4 landscape, one page wide, the header rows repeated on every page and
+``第 N 页 共 M 页`` at the foot.
 
-openpyxl's write-only mode streams rows to disk, so a batch of any size
-keeps memory flat.  Numbers are written as their exact decimal text: openpyxl
+Scores are numbers in the General format, so they show as the documents
+print them (7, 6.4, 5.14), written as their exact decimal text: openpyxl
 itself would print a Decimal through a float (``89.04000000000001``).
+openpyxl's write-only mode streams rows to disk, so a batch of any size
+keeps memory flat; a 评分表 is laid out whole (row heights and merged
+ranges) before its first row is written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import re
+from copy import copy
 from decimal import Decimal
 
 from ..decimals import plain
@@ -29,6 +38,23 @@ SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 _SHEET_NAME_LENGTH = 31
+#: The fonts every Chinese Windows, Excel and WPS have (LibreOffice substitutes a CJK font of its own).
+BODY_FONT = "宋体"
+TITLE_FONT = "黑体"
+_SIZE = 9  # points, body text
+_LINE = 12  # points a wrapped line of 9-point text takes in a row
+_PAD = 6  # points above and below the text of a row, together
+#: A column of width w (Excel's units, 7 pixels each) holds about 1.16 w display columns (a CJK character
+#: is two, 12 pixels at 9 points) of 9-point text; a little less, so that Excel's, WPS's and LibreOffice's
+#: line breaking (no line may start with ，。；) fit in the height set.
+_FILL = 1.08
+PAGE_FOOTER = "第 &P 页 共 &N 页"
+
+
+def text(value) -> str:
+    """The one door for data text (names, basis, criteria, notes) into a cell: never a formula, control
+    characters shown (`neutralise.spreadsheet`)."""
+    return spreadsheet(str(value))
 
 
 def write(handle, results, model, scorecards=None, sheets: int = 100):
@@ -50,11 +76,12 @@ def write(handle, results, model, scorecards=None, sheets: int = 100):
 
 
 def _write(book, handle, results, model, scorecards, sheets):
-    styles = _Styles(model.precision)
+    styles = _Styles()
     summary = Summary(model, scorecards)
+    layout = scoresheet.Layout(model, scorecards)
     index = book.create_sheet(SUMMARY_SHEET)
-    _summary_layout(index, summary)
-    index.append([styles.header(index, text) for text in summary.header()])
+    _summary_layout(index, summary, model)
+    index.append([styles.cell(index, value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
     for position, item in results:
@@ -64,62 +91,120 @@ def _write(book, handle, results, model, scorecards, sheets):
             written += 1
         index.append(_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
-            _record_sheet(book.create_sheet(target), styles, model, item, scorecards)
+            _record_sheet(book.create_sheet(target), styles, layout, model, item)
     save_workbook(book, handle)
 
 
 class _Styles:
-    """The few cell styles of the workbook, made once."""
+    """The cell styles of the workbook by name, made once: fonts, borders, alignment."""
 
-    def __init__(self, precision: int):
-        from openpyxl.styles import Alignment, Font, PatternFill
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self.bold = Font(bold=True)
-        self.title = Font(bold=True, size=13)
-        self.link = Font(color="0563C1", underline="single")
-        self.error = Font(color="C00000")
-        self.fill = PatternFill("solid", fgColor="DDEBF7")
-        self.group = PatternFill("solid", fgColor="F2F2F2")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.centre = Alignment(horizontal="center", vertical="center")
-        self.score_format = scoresheet.score_format(precision)
+        thin = Side(style="thin", color="000000")
+        box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        body = Font(name=BODY_FONT, size=_SIZE, charset=134)
+        bold = Font(name=BODY_FONT, size=_SIZE, bold=True, charset=134)
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        top = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        grey = PatternFill("solid", fgColor="F2F2F2")
+        self.link = Font(name=BODY_FONT, size=_SIZE, color="0563C1", underline="single", charset=134)
+        self.error = Font(name=BODY_FONT, size=_SIZE, color="C00000", charset=134)
+        self.styles = {  # name → (font, border, alignment, fill)
+            "title": (Font(name=TITLE_FONT, size=16, bold=True, charset=134), None,
+                      Alignment(horizontal="center", vertical="center"), None),
+            "info": (Font(name=BODY_FONT, size=11, charset=134), None,
+                     Alignment(horizontal="left", vertical="center"), None),
+            "heading": (Font(name=BODY_FONT, size=11, bold=True, charset=134), None,
+                        Alignment(horizontal="left", vertical="center"), None),
+            "head": (bold, box, centre, grey),
+            "group": (bold, box, centre, None),
+            "leaf": (body, box, left, None),
+            "number": (body, box, centre, None),
+            "text": (body, box, left, None),
+            "total": (bold, box, centre, grey),
+            "total_text": (bold, box, left, grey),
+            "label": (bold, box, centre, None),
+            "long": (body, box, top, None),
+            "sign": (Font(name=BODY_FONT, size=11, charset=134), None,
+                     Alignment(horizontal="left", vertical="bottom"), None),
+            "plain": (body, None, None, None),
+        }
+        self._arrays: dict = {}
 
-    def cell(self, sheet, value, font=None, fill=None, alignment=None, number_format=None):
+    def cell(self, sheet, value, style: str = "plain", font=None):
         from openpyxl.cell import WriteOnlyCell
 
         if isinstance(value, Decimal):
             cell = WriteOnlyCell(sheet, plain(value))
             cell.data_type = "n"  # the exact decimal text goes into the file as a number
-            cell.number_format = number_format or "General"
         elif isinstance(value, str):
-            cell = WriteOnlyCell(sheet, spreadsheet(value))  # data and ruleset text: never a formula (neutralise)
-            cell.data_type = "s"
+            cell = WriteOnlyCell(sheet, text(value))
+            cell.data_type = "s"  # text, even when it starts with = (openpyxl would make that a formula)
         else:
             cell = WriteOnlyCell(sheet, value)
-        if font is not None:
-            cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if alignment is not None:
-            cell.alignment = alignment
+        cell._style = copy(self._array(sheet, style, font))
         return cell
 
-    def header(self, sheet, text):
-        return self.cell(sheet, text, font=self.bold, fill=self.fill, alignment=self.centre)
+    def _array(self, sheet, style: str, font):
+        """The workbook's style indices for a named style, found once: assigning fonts and borders cell by
+        cell makes openpyxl hash them every time, which took most of the time of a large workbook."""
+        key = (style, id(font))
+        if key not in self._arrays:
+            from openpyxl.cell import WriteOnlyCell
 
-    def score(self, sheet, value, font=None, fill=None):
-        return self.cell(sheet, value, font=font, fill=fill, number_format=self.score_format)
+            prototype = WriteOnlyCell(sheet)
+            style_font, border, alignment, fill = self.styles[style]
+            prototype.font = font or style_font
+            if border is not None:
+                prototype.border = border
+            if alignment is not None:
+                prototype.alignment = alignment
+            if fill is not None:
+                prototype.fill = fill
+            self._arrays[key] = prototype._style
+        return self._arrays[key]
 
 
-def _summary_layout(sheet, summary: Summary):
-    """Widths and the frozen header row; in write-only mode they must precede the first row."""
+def _print_setup(sheet, title_rows: str | None, landscape: bool = True):
+    """A4, one page wide (as many pages down as it takes), header rows on every page, page numbers."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.55, bottom=0.55, header=0.25, footer=0.25)
+    sheet.print_options.horizontalCentered = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.oddFooter.center.text = PAGE_FOOTER
+    sheet.oddFooter.center.size = 9
+
+
+def _header_text(value: str) -> str:
+    """Text for a page header: ``&`` starts a code there, so it is doubled."""
+    return text(value).replace("&", "&&")
+
+
+# ── 汇总 ────────────────────────────────────────────────────────────────────
+
+
+def _summary_layout(sheet, summary: Summary, model):
+    """Widths, the frozen header row and print setup; in write-only mode they must precede the first row."""
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "C2"
-    widths = {"position": 6, "name": 34, "grade": 8, "error": 80}
-    for number, (kind, text) in enumerate(zip(summary.kinds(), summary.header()), start=1):
+    widths = {"position": 6, "name": 34, "grade": 8, "error": 60}
+    for number, (kind, heading) in enumerate(zip(summary.kinds(), summary.header()), start=1):
         width = widths.get(kind, 10)
-        sheet.column_dimensions[get_column_letter(number)].width = max(width, display_width(text) + 2)
+        sheet.column_dimensions[get_column_letter(number)].width = max(width, display_width(heading) + 2)
+    _print_setup(sheet, "1:1")
+    sheet.oddHeader.center.text = _header_text(f"{model.title} · 汇总")
+    sheet.oddHeader.center.size = 10
 
 
 def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: str | None):
@@ -127,17 +212,17 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
 
     cells = []
     for kind, value in zip(summary.kinds(), row):
-        if kind == "score":
-            cells.append(styles.score(sheet, value))
+        if kind in ("score", "position", "grade"):
+            cells.append(styles.cell(sheet, value, "number"))
         elif kind == "name" and target is not None:
-            cell = styles.cell(sheet, value, font=styles.link)
+            cell = styles.cell(sheet, value, "text", font=styles.link)
             quoted = target.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=spreadsheet(str(value)))
+            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))
             cells.append(cell)
         elif kind == "error" and value:
-            cells.append(styles.cell(sheet, value, font=styles.error))
+            cells.append(styles.cell(sheet, value, "text", font=styles.error))
         else:
-            cells.append(styles.cell(sheet, value))
+            cells.append(styles.cell(sheet, value, "text"))
     return cells
 
 
@@ -154,41 +239,179 @@ def _sheet_name(name, position, taken: set) -> str:
     return candidate
 
 
-def _record_sheet(sheet, styles: _Styles, model, result, scorecards):
-    """The 评分表 of one record: every scorecard in one block under one frozen header row."""
-    from openpyxl.utils import get_column_letter
+# ── 评分表 ──────────────────────────────────────────────────────────────────
 
-    cards = [card for card in model.scorecards if scorecards is None or card.name in scorecards]
-    levels = max(scoresheet.depth(card) for card in cards)
-    headers = scoresheet.level_headers(levels) + ["权重", "调整前权重", "得分", "依据"]
-    for level in range(levels):
-        names = [node.name for card in cards for node in card.nodes if len(node.path) == level + 1]
-        width = max((display_width(name) for name in names), default=8) + 2
-        sheet.column_dimensions[get_column_letter(level + 1)].width = min(max(width, 10), 30)
-    for offset, width in enumerate((8, 11, 9, 90)):
-        sheet.column_dimensions[get_column_letter(levels + offset + 1)].width = width
-    sheet.freeze_panes = "A3"
 
-    sheet.append([styles.cell(sheet, f"{model.title} · {result.name}", font=styles.title)])
-    sheet.append([styles.header(sheet, text) for text in headers])
-    for card in result.scorecards:
-        if scorecards is not None and card.name not in scorecards:
-            continue
-        sheet.append([styles.cell(sheet, scoresheet.title(card), font=styles.bold)])
-        for row in scoresheet.rows(card):
-            font = None if row.is_leaf else styles.bold
-            fill = None if row.is_leaf else styles.group
-            names = [styles.cell(sheet, None, fill=fill) for _ in range(levels)]
-            names[row.level] = styles.cell(sheet, row.name, font=font, fill=fill, alignment=styles.wrap)
-            declared = row.declared if row.reallocated else None
-            sheet.append(names + [
-                styles.cell(sheet, row.weight, font=font, fill=fill),
-                styles.cell(sheet, declared, fill=fill),
-                styles.score(sheet, row.score, font=font, fill=fill),
-                styles.cell(sheet, row.basis or None, fill=fill, alignment=styles.wrap),
-            ])
-        sheet.append([styles.cell(sheet, "合计", font=styles.bold), *[None] * (levels - 1),
-                      styles.cell(sheet, card.max, font=styles.bold), None,
-                      styles.score(sheet, card.score, font=styles.bold),
-                      styles.cell(sheet, scoresheet.grade_text(card) or None, font=styles.bold)])
-        sheet.append([])
+class _Grid:
+    """A sheet laid out before it is written: rows of (value, style) cells, their heights, merged ranges."""
+
+    def __init__(self, widths: list[int]):
+        self.widths = widths
+        self.rows: list[list[tuple]] = []
+        self.heights: list[float] = []
+        self.merges: list[tuple[int, int, int, int]] = []  # 0-based first row, first column, last row, last column
+
+    @property
+    def width(self) -> int:
+        return len(self.widths)
+
+    def add(self, cells: list[tuple], height: float | None = None) -> int:
+        """Append a row of (value, style) cells (None for an empty one); returns its 0-based number."""
+        self.rows.append(cells + [None] * (self.width - len(cells)))
+        self.heights.append(height)
+        return len(self.rows) - 1
+
+    def merge(self, row: int, first: int, last: int, last_row: int | None = None):
+        last_row = row if last_row is None else last_row
+        if last > first or last_row > row:
+            self.merges.append((row, first, last_row, last))
+
+    def fit_heights(self, minimum: float = _LINE + _PAD):
+        """Each row tall enough for its wrapped text; a range merged down spreads what it needs over its rows."""
+        covered = set()  # cells inside a merged range other than its first
+        across = {}  # first cell of a one-row range → its width
+        down = []
+        for row, first, last_row, last in self.merges:
+            covered |= {(r, c) for r in range(row, last_row + 1) for c in range(first, last + 1)} - {(row, first)}
+            if last_row == row:
+                across[(row, first)] = sum(self.widths[first:last + 1])
+            else:
+                down.append((row, first, last_row, last))
+                covered.add((row, first))
+        for number, cells in enumerate(self.rows):
+            if self.heights[number] is None:
+                self.heights[number] = max([minimum] + [
+                    _height(cell[0], across.get((number, column), self.widths[column]))
+                    for column, cell in enumerate(cells) if cell is not None and (number, column) not in covered])
+        for row, first, last_row, last in down:
+            cell = self.rows[row][first]
+            need = _height(cell[0], sum(self.widths[first:last + 1])) if cell is not None else 0
+            have = sum(self.heights[row:last_row + 1])
+            if need > have:
+                self.heights[last_row] += need - have
+
+    def emit(self, sheet, styles: _Styles):
+        from openpyxl.utils import get_column_letter
+
+        for number, width in enumerate(self.widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        for number, height in enumerate(self.heights, start=1):
+            if height is not None:
+                sheet.row_dimensions[number].height = round(height, 1)
+        for row, first, last_row, last in self.merges:
+            start, end = f"{get_column_letter(first + 1)}{row + 1}", f"{get_column_letter(last + 1)}{last_row + 1}"
+            sheet.merged_cells.add(f"{start}:{end}")
+        for cells in self.rows:
+            sheet.append([None if cell is None else styles.cell(sheet, cell[0], cell[1]) for cell in cells])
+
+
+def _height(value, width: float) -> float:
+    """The points a cell of `width` needs for `value` wrapped at 9 points."""
+    if value is None:
+        return 0
+    shown = plain(value) if isinstance(value, Decimal) else str(value)
+    capacity = max(width * _FILL, 2)
+    lines = sum(max(1, math.ceil(display_width(part) / capacity)) for part in shown.split("\n"))
+    return lines * _LINE + _PAD
+
+
+def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result):
+    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup."""
+    grid = _Grid([column.width for column in layout.columns])
+    last = grid.width - 1
+    cards = [card for card in result.scorecards if any(card.name == spec.name for spec in layout.cards)]
+    specs = {spec.name: spec for spec in layout.cards}
+
+    grid.merge(grid.add([(scoresheet.sheet_title(model), "title")], 30), 0, last)
+    facts = "　　".join(f"{label}：{value}" for label, value in scoresheet.identity(model, result))
+    grid.merge(grid.add([(facts, "info")], 20), 0, last)
+    grid.merge(grid.add([(scoresheet.totals_text(result, cards), "info")], 20), 0, last)
+
+    first, second = layout.header_rows()
+    top = grid.add([None] * grid.width, 20)
+    below = grid.add([None] * grid.width, 20)
+    for heading, start, end in first:
+        grid.rows[top][start] = (heading, "head")
+        for column in range(start + 1, end + 1):
+            grid.rows[top][column] = ("", "head")
+        if start == end:  # a lone column: its name stands over both header rows
+            grid.rows[below][start] = ("", "head")
+            grid.merge(top, start, end, below)
+        else:
+            grid.merge(top, start, end)
+    for column, heading in second:
+        grid.rows[below][column] = (heading, "head")
+    header_rows = f"{top + 1}:{below + 1}"
+
+    for number, card in enumerate(cards):
+        grid.merge(grid.add([(scoresheet.card_heading(number, card), "heading")], 20), 0, last)
+        _card_lines(grid, layout, card)
+        _total_lines(grid, layout, card, specs[card.name])
+    _closing(grid, result)
+    grid.fit_heights()
+
+    sheet.freeze_panes = f"A{below + 2}"
+    _print_setup(sheet, header_rows)
+    sheet.oddHeader.left.text = _header_text(f"{model.title} · {result.name}")
+    sheet.oddHeader.left.size = 9
+    grid.emit(sheet, styles)
+
+
+def _card_lines(grid: _Grid, layout: scoresheet.Layout, card):
+    """The table lines of one scorecard: values by column, groups merged down, a short leaf's name across."""
+    block = scoresheet.lines(card)
+    rows = []
+    for line in block:
+        values = layout.line_cells(line)
+        cells = []
+        for column, value in zip(layout.columns, values):
+            if column.kind == "name":
+                style = "group" if column.level < line.level else "leaf"
+            elif column.numeric:
+                style = "number"
+            else:
+                style = "text"
+            cells.append((value if value is not None else "", style))
+        rows.append(grid.add(cells))
+        if line.leaf is not None:
+            names = layout.leaf_name_columns(line)
+            grid.merge(rows[-1], names.start, names.stop - 1)
+            for column in names[1:]:
+                grid.rows[rows[-1]][column] = ("", "leaf")
+    for level in range(layout.levels - 1):
+        for offset, count in enumerate(scoresheet.spans(block, level)):
+            if count:
+                for column in layout.level_columns(level):
+                    grid.merge(rows[offset], column, column, rows[offset + count - 1])
+
+
+def _total_lines(grid: _Grid, layout: scoresheet.Layout, card, spec):
+    """合计: the scorecard's maximum and total, and its grade with the grade rule."""
+    names_end = layout.index("name", layout.levels - 1)
+    weight = layout.index("weight", layout.levels - 1)
+    score = layout.index("score")
+    row = [("", "total")] * grid.width
+    row[0] = ("合计", "total")
+    row[weight] = (card.max, "total")
+    row[score] = (card.score, "total")
+    row[score + 1] = (scoresheet.grade_line(card, spec), "total_text")
+    number = grid.add(row)
+    grid.merge(number, 0, names_end)
+    if score - weight > 1:
+        grid.merge(number, weight + 1, score - 1)
+    grid.merge(number, score + 1, grid.width - 1)
+
+
+def _closing(grid: _Grid, result):
+    """评价结论 / 存在问题 / 改进建议 (the record's text, or room to write it), then the signature line."""
+    label_end = 1
+    for field, value in scoresheet.closing(result):
+        row = [("", "long")] * grid.width
+        row[0] = (field, "label")
+        row[1] = ("", "label")
+        row[label_end + 1] = (value, "long")
+        number = grid.add(row, None if value else 2 * _LINE + _PAD)
+        grid.merge(number, 0, label_end)
+        grid.merge(number, label_end + 1, grid.width - 1)
+    signed = "　　　　".join(f"{field}：{value}" for field, value in scoresheet.signatures(result))
+    grid.merge(grid.add([(signed, "sign")], 30), 0, grid.width - 1)
