@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import intervals, nodes, reach
-from .decimals import money, percent_as_given, plain
+from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
+from .targets import TargetError, aligned, parse_actual, parse_target
 from .unparse import expression
 
 
@@ -151,7 +152,8 @@ def check_bands(model: Model):
             region = _region(arm.op, value.interval.lo)
             reached = region.intersect(domain).minus(covered)
             if known and reached.empty:
-                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{_why_unreached(rule, arm, region, domain)}",
+                why = _why_unreached(rule, arm, region, domain, shown)
+                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{why}",
                             arm.span)
             covered = covered.union(region)
         else:
@@ -167,9 +169,9 @@ def _region(op: str, value) -> Ranges:
     return Ranges.of(intervals.region(op, value))
 
 
-def _why_unreached(rule, arm, region: Ranges, domain: Interval) -> str:
-    if region.intersect(domain).empty:
-        return f"`{expression(rule.subject)}` 只在 {_text(domain)} 内取值"
+def _why_unreached(rule, arm, region: Ranges, domain: Interval, shown=plain) -> str:
+    if region.intersect(domain).empty:  # said in the subject's own terms: a rate in percent, [0%, 100%]
+        return f"`{expression(rule.subject)}` 只在 {_text(domain, shown)} 内取值"
     before = rule.arms[: rule.arms.index(arm)]
     for previous in before:
         threshold = _literal(previous.threshold)
@@ -567,7 +569,103 @@ def _literal(expr):
     return None
 
 
+#: The precisions a ruleset may name: whole points to a millionth of one.
+PRECISIONS = range(0, 7)
+
+
+def check_precision(model: Model):
+    """Every weight, moved amount, scorecard maximum and cap is a multiple of the rounding step.
+
+    A leaf's score is kept within its weight and then rounded; at ``precision 0`` a weight of 50.5
+    rounds (half-up) to 51, so 50.5 + 49.5 totals 101 of 100 — or (``down``) to 50, so full marks
+    are out of reach.  A precision beyond what any scheme writes (or than exact decimals hold)
+    fails every record: it is refused here.
+    """
+    header = model.module.header
+    span = header.field_span("precision") if header is not None else None
+    if model.precision not in PRECISIONS:
+        yield error("P316", f"precision {model.precision} 不合理：得分的小数位数须在 {PRECISIONS.start} 到 "
+                            f"{PRECISIONS.stop - 1} 之间", span, hint="评分表通常保留 2 位小数：precision 2")
+        return
+    step = quantum(model.precision)
+    places = f" {model.precision} 位小数" if model.precision else "整数"
+    for card in model.scorecards:
+        figures = [(node.declared, f"{'分组' if node.group is not None else '指标'} {node.name} 的分值", node.span)
+                   for node in card.nodes]
+        figures.append((card.max, f"计分卡 {card.name} 的满分", card.span))
+        for node in card.leaves():
+            applies = node.indicator.applies
+            for move in applies.moves if applies is not None else ():
+                figures.append((move.amount, f"指标 {node.name} 调出给 {move.target} 的分值", move.span))
+        if card.cap is not None:
+            figures += [(bound, f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
+        for value, what, where in figures:
+            if value % step:
+                rounded = round_score(value, step, ROUNDING_MODES[model.rounding])
+                effect = (f"得满分时四舍五入为 {plain(rounded)}，超过分值" if rounded > value
+                          else f"最高只能得 {plain(rounded)}，得不到满分")
+                yield error("P317", f"精度为{places}（precision {model.precision}）时，{what} {plain(value)} 无法表示："
+                                    f"{effect}", where or span, hint=f"分值须是 {plain(step)} 的整数倍")
+        leaves = [node.declared for node in card.leaves() if not node.bonus]
+        reach = _rounded_top(card, step, ROUNDING_MODES[model.rounding])
+        if reach > card.max and reach != sum(leaves, Decimal(0)):  # the excess is rounding's (P310/P311 the rest)
+            yield error("P317", f"精度为{places}时，计分卡 {card.name} 各指标得满分后合计 {plain(reach)}，"
+                                f"超过满分 {plain(card.max)}", span or card.span,
+                        hint="改用能表示全部分值的精度（如 precision 2），或调整分值")
+
+
+def _rounded_top(card, step, mode) -> Decimal:
+    """The total of a scorecard whose every leaf (not a bonus) scores its declared weight, rounded."""
+    return sum((round_score(node.declared, step, mode) for node in card.leaves() if not node.bonus), Decimal(0))
+
+
+def check_targets(model: Model):
+    """Every target (and actual) the ruleset writes as text is read now, not first when a record needs it;
+    an actual declared as a rate or an amount must meet a target in percent or in 元/万元."""
+    for card in model.scorecards:
+        for node in card.nodes:
+            indicator = node.indicator if node.indicator is not None else (node.each.template if node.each else None)
+            rule = indicator.rule if indicator is not None else None
+            if not isinstance(rule, nodes.TargetRule):
+                continue
+            target = _written_target(model, rule.target)
+            if target is None:
+                continue
+            text, where = target
+            try:
+                parsed = parse_target(text)
+            except TargetError as exc:
+                yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
+                continue
+            actual = model.types.get(id(rule.actual))
+            family = parsed.amount.family
+            wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
+            if wanted is not None and family not in (wanted, None):
+                said = {"ratio": "百分数（如 95%）", "money": "金额（如 30万元）"}[wanted]
+                yield error("P421", f"指标 {node.name} 的实际值是{actual.describe()}，目标 `{text}` 却不是{said}",
+                            where, hint=f"目标须写成{said}")
+            if isinstance(rule.actual, nodes.Str):
+                try:
+                    aligned(parsed, parse_actual(rule.actual.value))
+                except TargetError as exc:
+                    yield error("P420", f"指标 {node.name} 的实际值无法与目标比较：{exc}", rule.actual.span)
+
+
+def _written_target(model: Model, expr):
+    """(text, span) of a target the ruleset itself writes: a string, or the text default of the input it names."""
+    if isinstance(expr, nodes.Str):
+        return expr.value, expr.span
+    if isinstance(expr, nodes.Name):
+        for spec in model.inputs:
+            for candidate in (spec, *spec.fields):
+                if candidate.name == expr.name and isinstance(candidate.default, str) and candidate.default.strip():
+                    return candidate.default, candidate.span
+    return None
+
+
 CHECKS = (
+    check_precision,
+    check_targets,
     check_group_weights,
     check_empty_groups,
     check_reallocation,

@@ -14,6 +14,7 @@ import importlib
 import os
 import sys
 
+import attrs
 import click
 
 from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, stdindata
@@ -164,17 +165,35 @@ def _scorecards(program, names):
 
 
 def _evaluate(program, batch, fmt=None, sheets=100):
-    """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure."""
+    """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure
+    (`isolation`): its basis is built before a writer starts on it."""
     from . import isolation
 
+    def finish(item, raw):
+        if isinstance(item, RecordError):
+            return _located(item, batch, raw)
+        if item.warnings and batch.locate is not None:
+            item.warnings = _warnings_located(item.warnings, batch, raw)
+        return item
+
     basis_for = {"csv": 0, "xlsx": sheets}.get(fmt)
-    return isolation.scored(program, batch, basis_for)
+    return isolation.scored(program, batch, basis_for, finish)
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
-    from . import isolation
+    """Add where each bad value sits in a table (``第 7 行 AH 列``) to the message, and to its warnings."""
+    if batch.locate is not None:
+        error.locate(lambda key: batch.locate(raw, key))
+        error.warnings = _warnings_located(error.warnings, batch, raw)
+    return error
 
-    return isolation.located(error, batch, raw)
+
+def _warnings_located(warnings, batch, raw) -> tuple:
+    out = []
+    for warning in warnings:
+        where = batch.locate(raw, warning.key)
+        out.append(attrs.evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+    return tuple(out)
 
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
@@ -194,6 +213,9 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
                     failed += 1
                     if not in_place:
                         bar.say(neutralise.terminal(item.render()))
+                for warning in item.warnings:  # said on stderr in every format: a warning changes no figure
+                    named = item.record if isinstance(item, RecordError) else item.name
+                    bar.say(neutralise.terminal(_record_named(warning, named).render()))
                 bar.advance()
                 yield position, item
 
@@ -224,27 +246,12 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
         table.write(handle, results, model, scorecards, terminal=terminal, errors=errors_in_place)
         return
-    if fmt == "jsonl":
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards), indent=None) + "\n")
-        return
-    if single:
-        for _, item in results:
-            handle.write(jsonout.dumps(_as_json(item, scorecards)) + "\n")
-        return
-    handle.write("[")
-    first = True
-    for _, item in results:
-        handle.write("\n" if first else ",\n")
-        first = False
-        handle.write(jsonout.dumps(_as_json(item, scorecards)))
-    handle.write("\n]\n" if not first else "]\n")
+    jsonout.write(handle, results, single, scorecards, lines=fmt == "jsonl")
 
 
-def _as_json(item, scorecards):
-    if isinstance(item, RecordError):
-        return {"record": item.record, "error": item.to_json()}
-    return item.to_json(scorecards)
+def _record_named(warning, record):
+    """A warning names its record as the output does (a failed record's position is known only here)."""
+    return warning if warning.record == record or record is None else attrs.evolve(warning, record=record)
 
 
 # ── template ────────────────────────────────────────────────────────────────
@@ -306,6 +313,9 @@ def explain_command(ruleset, data, indicator, record, input_format):
         if exc.record is None:
             exc.record = converted.name if converted is not None else position
         raise _located(exc, batch, raw) from None
+    located = _warnings_located(converted.warnings, batch, raw) if batch.locate is not None else converted.warnings
+    for warning in located:
+        click.echo(neutralise.terminal(warning.render()), err=True)
     click.echo(neutralise.terminal(text), nl=False)
 
 
@@ -465,6 +475,35 @@ def fmt_command(rulesets, check):
                     handle.write(formatted)
                 click.echo(f"{path}: 已格式化", err=True)
     sys.exit(status)
+
+
+# ── serve ───────────────────────────────────────────────────────────────────
+
+
+@main.command("serve", examples=(
+    "perfdsl serve rulesets",
+    "perfdsl serve rulesets --port 8080 --open",
+))
+@click.argument("directory", default="rulesets", type=click.Path(file_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；默认只有本机可以访问（0.0.0.0 对局域网开放）。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="端口（0：任选一个空闲端口）。")
+@click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开。")
+@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(min=1),
+              help="一次上传（或一个请求）的大小上限，单位兆字节。")
+@click.option("--max-records", default=10000, show_default=True, type=click.IntRange(min=1),
+              help="一次上传（或一个请求）的记录数上限。")
+def serve_command(directory, host, port, open_browser, max_upload_mb, max_records):
+    """网页与 JSON 接口：选择目录（默认 `rulesets`）中的规则集，上传数据，查看汇总、评分表与计算过程。"""
+    try:
+        from .serve import app
+        from .serve.limits import MB, Limits
+    except ImportError as exc:
+        raise UsageError(f"perfdsl serve 需要网页组件（缺少 {exc.name}）；"
+                         "请安装：pip install 'perfdsl[serve]'") from None
+    limits = Limits(upload_bytes=max_upload_mb * MB, records=max_records)
+    app.run(directory, host, port, limits, open_browser, echo=lambda text: click.echo(text, err=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -354,7 +354,10 @@ class Generator:
         self.out.line(f"{s} = {m}" if rule.mode == "score" else f"{s} = {w} - {m}")
 
     def _rule_TargetRule(self, rule, node, w, s):
-        self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)})")
+        actual = self.model.types.get(id(rule.actual))
+        kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
+        self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
+                      f"{self.const(kind)}, {self.const(unit)})")
 
     def _rule_DeductionRule(self, rule, node, w, s):
         out = self.out

@@ -148,11 +148,28 @@ class RecordError(PerfError):
     the batch runner (the record's name, or its 1-based position).
     """
 
-    def __init__(self, message: str, key: str | None = None, record=None):
+    def __init__(self, message: str, key: str | None = None, record=None, warnings=()):
         self.message = message
         self.key = key
         self.record = record
+        self.warnings = tuple(warnings)  # a record that fails may still have figures that look like slips
+        self.problems: tuple[tuple[str | None, str], ...] = ((key, message),)  # (key, text naming it)
         super().__init__(message)
+
+    @classmethod
+    def listing(cls, problems, missing=(), record=None, warnings=()) -> RecordError:
+        """One error for every problem of a record: `problems` are (key, text that names the key),
+        `missing` the inputs the rules need that the record leaves out (listed together, last)."""
+        problems, missing = tuple(problems), tuple(missing)
+        first = problems[0][0] if problems else missing[0]
+        error = cls(_listed(problems, missing, lambda key: None), key=first, record=record, warnings=warnings)
+        error.problems, error.missing = problems, missing
+        return error
+
+    def locate(self, where) -> RecordError:
+        """Add to each problem where its key sits in a table (`where(key)` → ``第 7 行 AH 列`` or None)."""
+        self.message = _listed(self.problems, getattr(self, "missing", ()), where)
+        return self
 
     def with_record(self, record) -> RecordError:
         self.record = record
@@ -168,13 +185,32 @@ class RecordError(PerfError):
         return {"message": self.message, "key": self.key}
 
 
+def _listed(problems, missing, where) -> str:
+    def placed(key, text):
+        place = where(key) if key is not None else None
+        return f"{text}（{place}）" if place else text
+
+    texts = [placed(key, text) for key, text in problems]
+    if missing:
+        places = {where(key) for key in missing}
+        if len(places) == 1:  # one place for all (a row of a sheet without these columns): said once
+            texts.append(placed(missing[0], "缺少输入 " + "、".join(f"`{key}`" for key in missing)))
+        else:
+            texts.append("缺少输入 " + "、".join(placed(key, f"`{key}`") for key in missing))
+    return "；".join(texts)
+
+
 class DataValueError(RecordError):
     """A value in the record is missing, malformed or out of range."""
+
+
+class MissingInput(DataValueError):
+    """An input the rules need that the record leaves out (and that has no default)."""
 
 
 class EvaluationError(RecordError):
     """A rule could not be applied to the record (e.g. a division by zero)."""
 
-    def __init__(self, message: str, key: str | None = None, record=None, indicator=None):
-        super().__init__(message, key, record)
+    def __init__(self, message: str, key: str | None = None, record=None, indicator=None, warnings=()):
+        super().__init__(message, key, record, warnings)
         self.indicator = indicator

@@ -20,9 +20,10 @@ import attrs
 
 from . import limits, nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
-from .errors import DataValueError
+from .errors import DataValueError, MissingInput
 from .limits import shown_number
 from .model import InputSpec, Model
+from .plausibility import Plausibility, percent_hint
 from .resolve import nearest
 from .runtime import MISSING
 from .tabular import NOTE_SUFFIX
@@ -42,6 +43,7 @@ class Record:
     notes: dict  # input name → the note that came with its value
     name: object  # the record's name, or its 1-based position
     units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
+    warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
     meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
@@ -167,9 +169,11 @@ class RecordReader:
         self.model = model
         self.names = [spec.name for spec in model.inputs]
         self.known = frozenset(self.names)
-        self.fields = tuple(_field(spec) for spec in model.inputs)
+        judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
+        self.fields = tuple(_field(spec, judged) for spec in model.inputs)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
+        self.plausibility = Plausibility(model)
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
         """Convert `record` (a dict); raise `DataValueError` naming the record and every bad key."""
@@ -195,8 +199,8 @@ class RecordReader:
         for field in self.fields:
             name = field[0]
             values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
-        if not problems and self.bounded:
-            problems.extend(_range_problems(self.model, self.bounded, values))
+        if self.bounded:
+            problems.extend(_range_problems(self.model, self.bounded, values, record))
         name = position
         own_key = self.model.record
         if own_key is not None:
@@ -205,13 +209,23 @@ class RecordReader:
                 name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
             if (name is position or not str(name).strip()) and position is not None:
                 name = unnamed(position)
-        if problems:
-            message = "；".join(text if text.startswith("未知的键") else f"`{key}` {text}" for key, text in problems)
-            raise DataValueError(message, key=problems[0][0], record=name)
+        warnings = self.plausibility.check(record, values, name, skip=frozenset(key for key, _ in problems))
         slots = tuple([values[n] for n in self.names])
         meta = {key: value for key, value in record.items()
                 if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
-        return Record(slots, values, notes, name, units, meta)
+        if problems:
+            texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
+            missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
+            raise DataValueError.listing(texts, missing, record=name, warnings=warnings)
+        return Record(slots, values, notes, name, units, warnings=warnings, meta=meta)
+
+    def _missing(self, record: Record, reported: set) -> list[str]:
+        """The inputs the rules need that `record` leaves out, besides the keys already `reported`."""
+        from .interp import problems  # the interpreter knows which inputs the indicators that apply read
+
+        keys = [error.key for error in problems(self.model, record)
+                if isinstance(error, MissingInput) and error.key not in reported]
+        return sorted(keys, key=lambda key: self.names.index(key.split("[")[0]))
 
 
 def unnamed(position: int) -> str:
@@ -234,18 +248,32 @@ def _with_notes(record: dict, notes: dict, problems) -> dict:
     return record
 
 
-def _field(spec: InputSpec) -> tuple:
-    """What converting one input (or list field) needs, decided once."""
+def _field(spec: InputSpec, judged: dict | None = None) -> tuple:
+    """What converting one input (or list field) needs, decided once; `judged` maps an assessor's input to
+    the most its indicator can be worth."""
     default = spec.default if spec.default is not None else MISSING
     if spec.type.kind == "list":
         items = tuple(_field(field) for field in spec.fields)
-        return (spec.name, spec, None, default, False, False, items)
-    return (spec.name, spec, converter(spec), default, spec.type.kind == "money", spec.manual_for is not None, None)
+        return (spec.name, spec, None, default, False, None, items)
+    most = (judged or {}).get(spec.name)
+    return (spec.name, spec, converter(spec), default, spec.type.kind == "money", most, None)
+
+
+def judged_inputs(model: Model) -> dict:
+    """Every input an indicator's `manual` rule reads → (mode, its weight, its weight with every
+    reallocation into it): a judged score or deduction lies in [0, weight]."""
+    out = {}
+    for card in model.scorecards:
+        for node in card.leaves():
+            if node.manual_input is not None and node.manual_input not in out:
+                most = node.declared + sum((move.amount for move in node.moves_in), Decimal(0))
+                out[node.manual_input] = (getattr(node.indicator.rule, "mode", "deduction"), node.declared, most)
+    return out
 
 
 def _read_value(field, raw, key: str, problems, notes, units, lenient):
     """One converted value (or MISSING); problems, notes and money units are recorded under `key`."""
-    name, spec, convert, default, is_money, is_manual, items = field
+    name, spec, convert, default, is_money, most, items = field
     if raw.__class__ is dict and items is None:
         extra = set(raw) - {"value", "note"}
         if "value" not in raw or extra:
@@ -279,8 +307,11 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
     if bounded:
         problems.append((key, bounded))
         return MISSING
-    if is_manual and value < 0:
+    if most is not None and value < 0:
         problems.append((key, f"评审分不能为负，得到 {plain(value)}"))
+        return MISSING
+    if most is not None and value > most:  # above the weight whatever moves into it (else evaluation decides)
+        problems.append((key, f"为 {plain(value)}，超过指标的分值 {plain(most)}"))
         return MISSING
     if spec.choices and value not in spec.choices:
         problems.append((key, f"应为 {'、'.join(spec.choices)} 之一，得到 {_show(raw)}"))
@@ -301,6 +332,7 @@ def _read_list(spec, items, raw, key, problems, notes, units, lenient) -> tuple:
         where = f"{key}[{number}]"
         if not isinstance(item, dict):
             problems.append((where, f"应为对象（键为 {'、'.join(names)}），得到 {_show(item)[:40]}"))
+            out.append(MISSING)  # keeps the items numbered as written
             continue
         for field_key in item:
             if field_key not in names and not str(field_key).startswith("_"):
@@ -317,26 +349,35 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
     return RecordReader(model).read(record, position, lenient)
 
 
-def _range_problems(model: Model, bounded, values: dict):
+def _range_problems(model: Model, bounded, values: dict, raw: dict):
     for spec in bounded:
         value = values.get(spec.name)
         if value is MISSING or value is None:
             continue
         if spec.fields:
+            written = _unwrap(raw.get(spec.name))
             for number, item in enumerate(value, start=1):
+                if not isinstance(item, tuple):
+                    continue
                 fields = {field.name: item[field.slot] for field in spec.fields}
+                given = written[number - 1] if isinstance(written, list) and number <= len(written) else {}
                 for field in spec.fields:
-                    yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec)
+                    yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec,
+                                             given.get(field.name) if isinstance(given, dict) else None)
             continue
-        yield from _out_of_range(model, spec, values, spec.name)
+        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name))
 
 
-def _out_of_range(model, spec, values, key, within=None):
+def _unwrap(raw):
+    return raw["value"] if isinstance(raw, dict) and "value" in raw else raw
+
+
+def _out_of_range(model, spec, values, key, within=None, raw=None):
     """A problem if `spec`'s value lies outside its bounds (which may name other inputs or fields)."""
     from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
 
     value = values.get(spec.name)
-    if value is MISSING or value is None or (spec.low is None and spec.high is None):
+    if value is MISSING or value is None or isinstance(value, tuple) or (spec.low is None and spec.high is None):
         return
     scope = values if within is not None else None
     low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
@@ -345,10 +386,12 @@ def _out_of_range(model, spec, values, key, within=None):
                                        (spec.high, high, value > high if high is not None else False, "超过")):
         if not beyond:
             continue
+        hint = percent_hint(spec, raw)
         if _names_another(bound):  # say which figure the limit is: a default may have stood in for it
-            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{_shown_value(spec, limit)}）")
+            limit_text = _shown_value(spec, limit)
+            yield (key, f"取值 {_shown_value(spec, value)} {word} {expression(bound)}（{limit_text}）{hint}")
         else:
-            yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}")
+            yield (key, f"取值 {_shown_value(spec, value)} 超出范围 {_shown_bound(spec, low, high)}{hint}")
         return
 
 

@@ -16,7 +16,7 @@ import attrs
 from . import basis, nodes, printed, targets
 from .basis import CLAUSE, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
-from .errors import DataValueError, EvaluationError, RecordError
+from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .inputs import Record
 from .model import Model, NodeSpec, ScorecardSpec
 from .runtime import MISSING
@@ -93,6 +93,8 @@ class Evaluation:
         self._computing: list[str] = []
         # list items in scope: field name → (value, field spec, data key), innermost last
         self.scopes: list[dict[str, tuple]] = []
+        # when a list, every indicator's error is kept here and scoring goes on (see `problems`)
+        self.collected: list[RecordError] | None = None
 
     # ── values ──────────────────────────────────────────────────────────────
 
@@ -103,7 +105,7 @@ class Evaluation:
                 if self.leaf is not None and key not in self.leaf.inputs:
                     self.leaf.inputs.append(key)
                 if value is MISSING:
-                    raise DataValueError(f"缺少 `{key}`", key=key)
+                    raise MissingInput(f"缺少 `{key}`", key=key)
                 return value
         if name in self.totals:
             return self.totals[name]
@@ -113,7 +115,7 @@ class Evaluation:
             if self.leaf is not None and name not in self.leaf.inputs:
                 self.leaf.inputs.append(name)
             if value is MISSING:
-                raise DataValueError(f"缺少输入 `{name}`", key=name)
+                raise MissingInput(f"缺少输入 `{name}`", key=name)
             return value
         let = self.model.let(name)
         if let is not None:
@@ -365,7 +367,7 @@ class Evaluation:
         for node in card.leaves():
             applies = node.indicator.applies
             if applies is not None:
-                applicable[node.index] = self._guarded(node, lambda: self._truth(applies.condition))
+                applicable[node.index] = self._guarded(node, lambda: self._truth(applies.condition), True)
         weights: list[Decimal] = [node.declared for node in card.nodes]
         for node in card.leaves():
             if not applicable.get(node.index, True) and not node.indicator.applies.full:
@@ -376,12 +378,14 @@ class Evaluation:
         traces: list[NodeTrace | None] = [None] * len(card.nodes)
         for node in card.leaves():
             traces[node.index] = self._guarded(
-                node, lambda: self.score_leaf(card, node, weights[node.index], applicable.get(node.index, True))
+                node, lambda: self.score_leaf(card, node, weights[node.index], applicable.get(node.index, True)),
+                NodeTrace(weights[node.index], ZERO, ""),
             )
         items: dict[int, tuple[NodeTrace, ...]] = {}
         for node in card.nodes:
             if node.each is not None:
-                traces[node.index], items[node.index] = self._guarded(node, lambda: self.score_each(node))
+                traces[node.index], items[node.index] = self._guarded(
+                    node, lambda: self.score_each(node), (NodeTrace(node.declared, ZERO, ""), ()))
         for node in reversed(card.nodes):
             if node.is_leaf or node.each is not None:
                 continue
@@ -426,7 +430,7 @@ class Evaluation:
             share = share_of[number]
             name = next(names)
             node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, each.template, None)
-            trace = self._guarded(node, lambda: self.score_leaf(None, node, share, True))
+            trace = self._guarded(node, lambda: self.score_leaf(None, node, share, True), NodeTrace(share, ZERO, ""))
             traces.append(attrs.evolve(trace, name=name))
         score = sum((t.score for t in traces), ZERO)
         if not traces:
@@ -450,23 +454,32 @@ class Evaluation:
                 return arm.name
         return None
 
-    def _guarded(self, node: NodeSpec, work):
-        """Run `work` for `node`, naming the indicator in any error it raises."""
+    def _guarded(self, node: NodeSpec, work, fallback=None):
+        """Run `work` for `node`, naming the indicator in any error it raises.
+
+        When collecting (`problems`), the error is kept and `fallback` stands in for the result.
+        """
         try:
             return work()
         except RecordError as exc:
             if getattr(exc, "indicator", None) is None:
                 prefix = f"指标 {'/'.join(node.path)}: "
                 if isinstance(exc, DataValueError):
-                    new = DataValueError(prefix + exc.message, key=exc.key)
+                    new = type(exc)(prefix + exc.message, key=exc.key)
                 else:
                     new = EvaluationError(prefix + exc.message, key=exc.key, indicator=node.path)
                 new.indicator = node.path
-                raise new from None
-            raise
+                exc = new
+            if self.collected is None:
+                raise exc from None
+            self.collected.append(exc)
+            return fallback
         except (InvalidOperation, ArithmeticError) as exc:
-            raise EvaluationError(f"指标 {'/'.join(node.path)}: 无法计算（{type(exc).__name__}）",
-                                  indicator=node.path) from None
+            new = EvaluationError(f"指标 {'/'.join(node.path)}: 无法计算（{type(exc).__name__}）", indicator=node.path)
+            if self.collected is None:
+                raise new from None
+            self.collected.append(new)
+            return fallback
         finally:
             self.leaf = None
 
@@ -683,7 +696,8 @@ class Evaluation:
         raw = self.eval(rule.actual, weight)
         try:
             target = targets.parse_target(str(text))
-            actual = targets.parse_actual(raw)
+            declared = self.model.types.get(id(rule.actual))
+            actual = targets.parse_actual(raw, *((declared.kind, declared.unit) if declared else ()))
             met, rate = targets.attainment(target, actual)
         except targets.TargetError as exc:
             key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
@@ -846,6 +860,45 @@ _COMPARE = {
 def evaluate(model: Model, record: Record) -> Trace:
     """Score `record` with the reference evaluator."""
     return Evaluation(model, record).run()
+
+
+def problems(model: Model, record: Record) -> list[RecordError]:
+    """Every indicator's error for `record`, one per key: what a failed record must fix, all at once.
+
+    An indicator stops at the first input it lacks; so each input found missing is given a stand-in
+    value and the record is scored again, until no indicator asks for another one (at most once per
+    input).  Only missing inputs are taken from those later rounds: other errors there could be the
+    stand-ins' doing.
+    """
+    out, keys = [], set()
+    values = dict(record.values)
+    for round_ in range(len(model.inputs) + 1):
+        evaluation = Evaluation(model, attrs.evolve(record, values=values))
+        evaluation.collected = []
+        evaluation.run()
+        missing = []
+        for exc in evaluation.collected:
+            lacking = _lacking(model, values, exc)
+            if (exc.key is not None and exc.key in keys) or (round_ and not lacking):
+                continue
+            keys.add(exc.key)
+            out.append(exc)
+            if lacking:
+                missing.append(exc.key)
+        if not missing:
+            break
+        for key in missing:
+            values[key] = _STAND_IN.get(model.input(key).type.kind, Decimal(1))
+    return out
+
+
+#: What a missing input is taken to be while looking for the next one that is missing.
+_STAND_IN = {"bool": True, "text": "", "list": ()}
+
+
+def _lacking(model: Model, values: dict, exc: RecordError) -> bool:
+    """Whether `exc` is a top-level input left out (a list item's field gets no stand-in)."""
+    return isinstance(exc, MissingInput) and model.input(exc.key) is not None and values.get(exc.key) is MISSING
 
 
 def constant_bound(model: Model, expr, values: dict, item: dict | None = None):

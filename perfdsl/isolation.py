@@ -19,11 +19,12 @@ from .decimals import plain
 from .errors import EvaluationError, PerfError, RecordError
 
 
-def scored(program, batch, basis_for=None):
+def scored(program, batch, basis_for=None, finish=lambda item, raw: item):
     """Yield (position, Result or RecordError) for every record of `batch`, in order.
 
     `basis_for` is how many scored records will be shown with their basis (None: all; 0: none — CSV and
-    the 汇总 sheet need the compiled figures only).
+    the 汇总 sheet need the compiled figures only); `finish(item, raw)` completes each (the caller adds
+    where a value sits in a table, say).
     """
     shown = 0
     for position, raw in batch.records:
@@ -38,13 +39,13 @@ def scored(program, batch, basis_for=None):
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
-            yield position, located(exc, batch, raw)
+            yield position, finish(exc, raw)
             continue
         except (PerfError, ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
                 RecursionError, MemoryError, OverflowError, ZeroDivisionError, AssertionError) as exc:
-            yield position, defect(exc, _name(raw, program, position))
+            yield position, finish(defect(exc, _name(raw, program, position)), raw)
             continue
-        yield position, result
+        yield position, finish(result, raw)
 
 
 def materialise(result):
@@ -84,11 +85,3 @@ def _name(raw, program, position):
     if isinstance(value, dict):
         value = value.get("value")
     return value if isinstance(value, str) and value.strip() else position
-
-
-def located(error: RecordError, batch, raw) -> RecordError:
-    """Add where the bad value sits in a table (``第 7 行 AH 列``) to the message."""
-    where = batch.locate(raw, error.key) if batch.locate is not None else None
-    if where:
-        error.message += f"（{where}）"
-    return error

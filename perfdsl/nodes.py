@@ -399,6 +399,11 @@ class Header(Node):
     precision: int | None = None
     rounding: str | None = None
     record: str | None = None
+    #: (field, span) of each line of the header, so that checks can point at ``precision 40``
+    field_spans: tuple = attrs.field(default=(), eq=False, repr=False)
+
+    def field_span(self, key: str):
+        return next((span for name, span in self.field_spans if name == key), self.span)
 
 
 @attrs.frozen
@@ -457,7 +462,7 @@ def dump(node, level: int = 0) -> str:
     scalars = []
     children = []
     for field in fields:
-        if field.name == "span":
+        if field.name in ("span", "field_spans"):  # where things are is not part of the tree
             continue
         value = getattr(node, field.name)
         if isinstance(value, Node) or (isinstance(value, tuple) and value and isinstance(value[0], Node)):

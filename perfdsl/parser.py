@@ -390,7 +390,8 @@ class _Builder(Transformer):
             if key in fields:
                 raise _BuildError("P105", f"ruleset 头部重复设置 {key}", span)
             fields[key] = value
-        header = nodes.Header(str(title)[1:-1], span=self._span(meta), **fields)
+        header = nodes.Header(str(title)[1:-1], span=self._span(meta),
+                              field_spans=tuple((key, span) for key, _, span in items), **fields)
         if self.layout is not None:
             for key, _, span in items:
                 self.layout.mark_field(header, key, span)

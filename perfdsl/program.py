@@ -12,7 +12,7 @@ from decimal import localcontext
 
 from . import codegen, interp
 from .decimals import CONTEXT
-from .errors import PerfError, RecordError
+from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import Record, RecordReader
 from .model import Model
 from .result import Result
@@ -43,7 +43,9 @@ class Program:
             with localcontext(CONTEXT):
                 return self._evaluate(record.slots)
         except Exception as exc:
-            interp.evaluate(self.model, record)  # raises the precise RecordError
+            found = interp.problems(self.model, record)  # the precise errors, every indicator's
+            if found:
+                raise combined(found, self.model) from None
             raise InternalError(f"编译求值失败而参考求值成功（{type(exc).__name__}: {exc}）；"
                                 "这是 perfdsl 的缺陷") from exc
 
@@ -55,11 +57,27 @@ class Program:
         except RecordError as exc:
             if exc.record is None:
                 exc.record = record.name
+            exc.warnings = exc.warnings or record.warnings
             raise
         return Result(self, record, flat)
 
     def trace(self, record: Record) -> interp.Trace:
         return interp.evaluate(self.model, record)
+
+
+def combined(errors, model: Model) -> RecordError:
+    """One error for a record's several: a data error if any is one (the data must be fixed first)."""
+    if len(errors) == 1:
+        return errors[0]
+    data = any(isinstance(e, DataValueError) for e in errors)
+    kind = DataValueError if data else EvaluationError
+    missing = sorted((e.key for e in errors if isinstance(e, MissingInput)), key=lambda key: _slot(model, key))
+    return kind.listing([(e.key, e.message) for e in errors if not isinstance(e, MissingInput)], missing)
+
+
+def _slot(model: Model, key: str) -> int:
+    spec = model.input(key.split("[")[0])
+    return spec.slot if spec is not None else len(model.inputs)
 
 
 def _layout(model: Model) -> list[tuple[int, int]]:

@@ -93,6 +93,7 @@ class Result:
         self.program = program
         self.record = record
         self.flat = flat
+        self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
         self._cards = None
 
@@ -161,4 +162,7 @@ class Result:
 
     def to_json(self, scorecards=None) -> dict:
         cards = [c for c in self.scorecards if scorecards is None or c.name in scorecards]
-        return {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}
+        out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}
+        if self.warnings:  # only when there are some: outputs without warnings stay as they were
+            out["warnings"] = [warning.to_json() for warning in self.warnings]
+        return out

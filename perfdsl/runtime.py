@@ -70,11 +70,12 @@ def _fold(better):
     return pick
 
 
-def _attain(target, actual) -> Decimal:
-    """The share of an item's points a target-vs-actual pair earns (see `targets.attainment`)."""
+def _attain(target, actual, kind=None, unit=None) -> Decimal:
+    """The share of an item's points a target-vs-actual pair earns (see `targets.attainment`); the actual is
+    read in its declared type (`kind`, money's `unit`)."""
     from .targets import attainment, parse_actual, parse_target
 
-    return attainment(parse_target(str(target)), parse_actual(actual))[1]
+    return attainment(parse_target(str(target)), parse_actual(actual, kind, unit))[1]
 
 
 def _split(total, count, step):

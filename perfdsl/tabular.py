@@ -6,6 +6,9 @@ skipped; a column ``<input>备注`` holds the note of that input's value (an
 annotated value, DESIGN §6); a column whose header starts with ``_`` is
 metadata.  Every later row that is not blank is one record.
 
+A list input's items go in ``列表名.字段名`` columns, one item a row; a row
+whose other cells are blank adds its item to the record above it.
+
 The header is read when the file is opened, so a misspelt column is one
 error naming the column and the nearest input, before anything is scored.
 A bad row becomes an error in its place; the rows stream (the csv module,
@@ -31,10 +34,14 @@ from .resolve import nearest
 NOTE_SUFFIX = "备注"
 
 #: The first word of every hint `perfdsl template` writes in row 2 (see `template.hint`).
-HINT_WORDS = ("文本", "计数", "数值", "比率", "金额", "是/否", "扣分", "备注")
+HINT_WORDS = ("文本", "计数", "数值", "比率", "金额", "是/否", "扣分", "得分", "备注")
 
 #: The metadata key of a raw record that holds its row number (for messages; never an input).
 ROW_KEY = "_row"
+#: A column ``列表名.字段名`` holds one field of a list input's items, one item a row.
+ITEM_SEPARATOR = "."
+#: The metadata key of the rows each list's items came from: {list name: [row numbers]}.
+ITEM_ROWS = "_item_rows"
 
 
 def column_letter(index: int) -> str:
@@ -56,6 +63,7 @@ class Columns:
         present = set(names)
         self.values: list[tuple[int, str]] = []  # (column, input)
         self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
+        self.items: list[tuple[int, str, str, bool]] = []  # (column, list input, field, holds the field's note)
         self.ignored: set[int] = set()  # metadata columns (``_…``): never inputs
         self.meta: list[tuple[int, str]] = []  # (column, key): their text rides along (``_存在问题`` for the 评分表)
         self.width = len(names)
@@ -72,9 +80,13 @@ class Columns:
                                     f"{column_letter(index)} 列）")
             seen[name] = index
             stem = name[: -len(NOTE_SUFFIX)]
+            item = _item_column(model, name)
             if name.startswith("_"):
                 self.ignored.add(index)
                 self.meta.append((index, name))
+            elif item is not None:
+                self.items.append((index, *item))
+                self.letters[name] = column_letter(index)
             elif known is None and name.endswith(NOTE_SUFFIX) and stem in present:
                 self.notes.append((index, stem))
             elif known is None or name in known:
@@ -91,7 +103,7 @@ class Columns:
         if unknown:
             raise DataFileError(f"{path}: 表头有未知的列：" + "；".join(unknown)
                                 + "（以 _ 开头的列视为备用信息，不参与计分）")
-        self.used = {index for index, _ in self.values + self.notes} | self.ignored
+        self.used = {index for index, _ in self.values + self.notes} | self.ignored | {i[0] for i in self.items}
 
     def record(self, row, number: int) -> dict | DataValueError:
         """The raw record of one row (`number` is its row in the sheet), or the error that spoils it."""
@@ -103,6 +115,14 @@ class Columns:
         for index, name in self.notes:
             if index < width and not _blank(row[index]):
                 raw[name] = {"value": raw.get(name), "note": _note(row[index])}
+        items: dict[str, dict] = {}
+        for index, name, field, note in sorted(self.items, key=lambda entry: entry[3]):
+            if index < width and not _blank(row[index]):
+                item = items.setdefault(name, {})
+                item[field] = {"value": item.get(field), "note": _note(row[index])} if note else _cell(row[index])
+        for name, item in items.items():
+            raw[name] = [item]
+            raw.setdefault(ITEM_ROWS, {})[name] = [number]
         for index, name in self.meta:
             if index < width and not _blank(row[index]) and name != ROW_KEY:
                 raw[name] = _note(row[index])
@@ -118,12 +138,46 @@ class Columns:
         return raw
 
     def locate(self, raw, key) -> str | None:
-        """Where a record's value sits: ``第 7 行 AH 列`` (for messages)."""
+        """Where a record's value sits: ``第 7 行 AH 列``, a list item's field on the item's row (for messages)."""
         number = raw.get(ROW_KEY) if isinstance(raw, dict) else None
         if number is None:
             return None
+        name, position, field = _item_key(key) if key else (None, None, None)
+        rows = (raw.get(ITEM_ROWS) or {}).get(name) if name is not None else None
+        if rows and 0 < position <= len(rows):
+            number = rows[position - 1]
+            key = f"{name}{ITEM_SEPARATOR}{field}" if field else None
         letter = self.letters.get(key)
         return f"第 {number} 行 {letter} 列" if letter else f"第 {number} 行"
+
+    def continues(self, raw) -> bool:
+        """Whether a row only adds list items to the record above it (every other cell blank)."""
+        return isinstance(raw, dict) and ITEM_ROWS in raw and all(
+            key in (ROW_KEY, ITEM_ROWS) or key in raw[ITEM_ROWS] for key in raw)
+
+
+def _item_column(model, header: str):
+    """(list input, field, is a note column) for a ``列表名.字段名[备注]`` header, else None."""
+    if model is None or ITEM_SEPARATOR not in header:
+        return None
+    name, _, field = header.partition(ITEM_SEPARATOR)
+    spec = model.input(name)
+    if spec is None or spec.type.kind != "list":
+        return None
+    if spec.field(field) is not None:
+        return name, field, False
+    if field.endswith(NOTE_SUFFIX) and spec.field(field[: -len(NOTE_SUFFIX)]) is not None:
+        return name, field[: -len(NOTE_SUFFIX)], True
+    return None
+
+
+def _item_key(key: str):
+    """``绩效指标[3].目标值`` → (``绩效指标``, 3, ``目标值``); anything else → (None, None, None)."""
+    head, bracket, rest = str(key).partition("[")
+    number, close, tail = rest.partition("]")
+    if not bracket or not close or not number.isdigit():
+        return None, None, None
+    return head, int(number), tail[len(ITEM_SEPARATOR):] if tail.startswith(ITEM_SEPARATOR) else None
 
 
 def _header_text(cell) -> str:
@@ -170,17 +224,33 @@ def records(rows, path: str, model=None, delimited: bool = False):
 
 
 def _rows_to_records(rows, columns: Columns):
+    """Records in order; a row that only holds list items belongs to the record above it, which is
+    therefore held back until the next record starts (one record of lookahead)."""
     position = 0
+    pending = None
     for number, row in rows:
         if number == 2 and is_hint_row(row):
             continue
         if all(_blank(cell) for cell in row):
             continue
-        position += 1
         raw = columns.record(row, number)
+        if pending is not None and isinstance(pending[1], dict) and columns.continues(raw):
+            _add_items(pending[1], raw)
+            continue
+        if pending is not None:
+            yield pending
+        position += 1
         if isinstance(raw, DataValueError) and raw.record is None:
             raw.record = position
-        yield position, raw
+        pending = (position, raw)
+    if pending is not None:
+        yield pending
+
+
+def _add_items(record: dict, row: dict):
+    for name, rows in row[ITEM_ROWS].items():
+        record.setdefault(name, []).extend(row[name])
+        record.setdefault(ITEM_ROWS, {}).setdefault(name, []).extend(rows)
 
 
 # ── the two kinds of table ──────────────────────────────────────────────────

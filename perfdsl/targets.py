@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import attrs
 
-from .decimals import HUNDRED, plain
+from .decimals import HUNDRED, money, percent_as_given, plain
 
 #: Comparator words → the comparison they mean (达到 and a bare number: at least).
 _BEFORE = {
@@ -113,12 +113,28 @@ def parse_target(text: str) -> Target:
     return Target(op or ">=", quantity)
 
 
-def parse_actual(raw) -> Quantity:
-    """An actual value: text such as ``0.295%`` or ``137个（…）``, or a number (in the target's unit)."""
+def parse_actual(raw, kind: str | None = None, unit: str | None = None) -> Quantity:
+    """An actual value: text such as ``0.295%`` or ``137个（…）``, or a value read in its declared type —
+    a `rate` is a ratio (1 is 100%), `money` an amount in 元 (shown in `unit`), a `count` or `number`
+    a bare number, in the target's unit."""
     if isinstance(raw, Decimal):
+        if kind == "rate":
+            return Quantity(raw, "ratio", "%", percent_as_given(raw))
+        if kind == "money":
+            return Quantity(raw, "money", "元", money(raw, unit or "元"))
         return Quantity(raw, None, None, plain(raw))
     quantity, _ = _quantity(str(raw), "实际值")
     return quantity
+
+
+def aligned(target: Target, actual: Quantity) -> tuple[Target, Quantity]:
+    """The pair in one unit: a bare actual is in the target's unit, a bare target in the actual's (``95``
+    beside ``98.77%`` is 95%, ``<10`` beside ``8分钟`` is 10 minutes)."""
+    goal = target.amount
+    if goal.family is None and actual.family in ("ratio", "time") and actual.unit in UNITS:
+        factor = UNITS[actual.unit][1]
+        target = Target(target.op, Quantity(goal.value * factor, actual.family, actual.unit, goal.text))
+    return target, compatible(target, actual)
 
 
 def compatible(target: Target, actual: Quantity) -> Quantity:
@@ -146,7 +162,7 @@ def attainment(target: Target, actual: Quantity) -> tuple[bool, Decimal]:
     better (``6%以内``); for ``=`` the smaller of the two ratios; nothing when
     the ratio would divide by 0 (`unmeasurable`).
     """
-    actual = compatible(target, actual)
+    target, actual = aligned(target, actual)
     goal, value = target.amount.value, actual.value
     op = target.op
     met = {">=": value >= goal, ">": value > goal, "<=": value <= goal, "<": value < goal, "==": value == goal}[op]
@@ -165,7 +181,8 @@ def attainment(target: Target, actual: Quantity) -> tuple[bool, Decimal]:
 
 def unmeasurable(target: Target, actual: Quantity) -> bool:
     """Whether a missed target has no share to earn: its ratio would divide by 0 or less (``>0次`` missed with 0次)."""
-    goal, value = target.amount.value, compatible(target, actual).value
+    target, actual = aligned(target, actual)
+    goal, value = target.amount.value, actual.value
     if target.op in (">=", ">"):
         return goal <= 0
     if target.op in ("<=", "<"):
@@ -175,7 +192,7 @@ def unmeasurable(target: Target, actual: Quantity) -> bool:
 
 def ratio_text(target: Target, actual: Quantity) -> str:
     """How a shortfall was measured, in the target's unit: ``137 / 139``, ``6% / 7.5%``."""
-    actual = compatible(target, actual)
+    target, actual = aligned(target, actual)
     numbers = (actual, target.amount) if not target.lower_is_better else (target.amount, actual)
     unit = target.amount.unit
     return " / ".join(_bare(q, unit) for q in numbers)

@@ -125,3 +125,10 @@ def write_batch(directory, model, count: int = 200) -> dict:
             spoil(rows, head, position)
         write(paths[kind], head, hint_row, rows)
     return paths
+
+
+def letter(head: list, name: str) -> str:
+    """The column letter of header `name`."""
+    from perfdsl.tabular import column_letter
+
+    return column_letter(head.index(name))

@@ -59,9 +59,56 @@ def test_csv_has_a_row_per_record_with_totals_grades_every_indicator_and_errors_
     assert first["复核得分/预算使用效益/效率性/项目完成率"] == "5.14"
     assert first["复核得分/预算执行情况/资金管理/部门预算资金支出率"] == "6.4"
     assert first["自评质量/结论客观性/自评结论同复核结论偏差"] == "4"
-    assert len(first) == 5 + 39 + 9 + 1  # 复核得分 has 39 indicators, 自评质量 9
+    assert len(first) == 5 + 39 + 9 + 2 and first["警告"] == ""  # 复核得分 has 39 indicators, 自评质量 9
     assert bad["错误"] == '`项目总数` 应为非负整数，得到 "十四"' and bad["复核得分"] == ""
     assert (done["复核得分"], done["复核得分/预算使用效益/效率性/项目完成率"]) == ("91.9", "8")
+
+
+SLIP = "疑似 元/万元 混用：预算支出决算数 6440687.91万元 使 部门预算支出率 = 976021.23%；若为 6440687.91元 则为 97.60%"
+
+
+@pytest.fixture
+def slipped(tmp_path):
+    """The published record as the seed prints it (6440687.91万元), one with 95 for 95%, one that fails too."""
+    good = json.loads(Path(EXAMPLE).read_text("utf-8"))
+    data = tmp_path / "slips.json"
+    records = [dict(good, 预算支出决算数="6440687.91万元"), dict(good, 单位="百分", 采购意向公开率=95),
+               dict(good, 单位="坏记录", 项目总数="十四", 采购意向公开率=95)]
+    data.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    return data
+
+
+PERCENT = "采购意向公开率 = 95（读作 9500%）：是否应为 95%？"
+
+
+def test_warnings_reach_stderr_json_csv_and_the_xlsx_summary(slipped, tmp_path):
+    result = run("eval", RULESET, slipped, "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"记录 {NAME}，键 `预算支出决算数`: 警告[P520]: {SLIP}"
+    assert f"记录 百分，键 `采购意向公开率`: 警告[P521]: {PERCENT}" in result.stderr
+    assert f"记录 坏记录，键 `采购意向公开率`: 警告[P521]: {PERCENT}" in result.stderr
+    first, second, bad = json.loads(result.stdout)
+    assert first["warnings"] == [{"code": "P520", "message": SLIP, "key": "预算支出决算数"}]
+    assert first["scorecards"][0]["score"] == 90.64  # a warning, not an error: the figures are what was written
+    assert second["warnings"] == [{"code": "P521", "message": PERCENT, "key": "采购意向公开率"}]
+    assert bad["warnings"] == second["warnings"] and bad["error"]["key"] == "项目总数"
+
+    target = tmp_path / "out.csv"
+    run("eval", RULESET, slipped, "-o", target)
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert [row["警告"] for row in rows] == [f"[P520] {SLIP}", f"[P521] {PERCENT}", f"[P521] {PERCENT}"]
+    assert list(rows[0])[-2:] == ["错误", "警告"]
+
+    target = tmp_path / "out.xlsx"
+    run("eval", RULESET, slipped, "-o", target)
+    summary = [[cell.value for cell in row] for row in openpyxl.load_workbook(target)["汇总"].iter_rows()]
+    assert [row[-1] for row in summary] == ["警告", f"[P520] {SLIP}", f"[P521] {PERCENT}", f"[P521] {PERCENT}"]
+    assert summary[1][2] == 90.64 and summary[3][-2].startswith("`项目总数`")
+
+
+def test_no_warnings_member_without_warnings():
+    result = run("eval", RULESET, EXAMPLE, "--format", "json")
+    assert result.exit_code == 0 and result.stderr == "" and "warnings" not in json.loads(result.stdout)
 
 
 def test_scorecard_filter_applies_to_csv():
@@ -183,10 +230,10 @@ def test_xlsx_summary_and_scoresheets_in_the_official_layout(good_and_bad, tmp_p
     summary = book["汇总"]
     assert summary.freeze_panes == "C2"
     rows = [[cell.value for cell in row] for row in summary.iter_rows()]
-    assert rows[0] == ["序号", "单位", "复核得分", "复核得分等级", "自评质量", "错误"]
-    assert rows[1] == [1, NAME, 89.04, "良好", 29, None]
-    assert rows[2] == [2, "坏记录", None, None, None, '`项目总数` 应为非负整数，得到 "十四"']
-    assert rows[3] == [3, "全部完成", 91.9, "优秀", 31, None]
+    assert rows[0] == ["序号", "单位", "复核得分", "复核得分等级", "自评质量", "错误", "警告"]
+    assert rows[1] == [1, NAME, 89.04, "良好", 29, None, None]
+    assert rows[2] == [2, "坏记录", None, None, None, '`项目总数` 应为非负整数，得到 "十四"', None]
+    assert rows[3] == [3, "全部完成", 91.9, "优秀", 31, None, None]
     # scores show as the documents print them (89.04, 29) and link to their 评分表
     assert summary["C2"].number_format == "General" and summary["B2"].hyperlink.location == f"'{NAME}'!A1"
     # numbers are written as exact decimal text, never through a float (89.04000000000001)

@@ -42,7 +42,8 @@ def test_template_columns_and_chinese_hints():
     assert hint["项目总数"] == "计数" and hint["表彰次数"] == "计数（默认 0）" and hint["自评得分"] == "数值"
     # every judgement (manual) input is followed by its note column
     at = header.index("绩效目标合理性扣分")
-    assert header[at + 1] == "绩效目标合理性扣分备注" and hint["绩效目标合理性扣分"] == "扣分（默认 0）"
+    assert header[at + 1] == "绩效目标合理性扣分备注" and hint["绩效目标合理性扣分"] == "扣分（0–5，分值调入后最多 6，默认 0）"
+    assert hint["材料报送规范性扣分"] == "扣分（0–3，默认 0）" and hint["材料报送规范性扣分备注"] == "备注（扣分理由）"
     assert sum(name.endswith("扣分备注") for name in header) == 11 and len(header) == 54 + 11
 
 
@@ -56,7 +57,7 @@ def test_xlsx_template_has_dropdowns_formats_and_frozen_headers(tmp_path):
     letter = {name: cell.column_letter for name, cell in zip(header, sheet[1])}
     assert sheet.freeze_panes == "B3"
     assert sheet[f"{letter['预算收入决算数']}2"].value == "金额（元）"
-    validation, = sheet.data_validations.dataValidation
+    validation, = [v for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert validation.formula1 == '"是,否"'
     covered = {str(ref).split(":")[0].rstrip("0123456789") for ref in validation.sqref.ranges}
     assert covered == {letter[name] for name in header if name in (
@@ -257,5 +258,11 @@ def test_metadata_columns_are_ignored_and_a_data_cell_locates_its_error(chaoan, 
     result = run("eval", RULESET, data, "--format", "json")
     assert result.exit_code == 1
     out, = json.loads(result.stdout)
-    assert out == {"record": "甲", "error": {"message": '`项目总数` 应为非负整数，得到 "十四"（第 2 行 C 列）',
-                                          "key": "项目总数"}}
+    assert out["record"] == "甲" and out["error"]["key"] == "项目总数"
+    bad, missing = out["error"]["message"].split("；")
+    assert bad == '`项目总数` 应为非负整数，得到 "十四"（第 2 行 C 列）'
+    # every input the rules need that the sheet has no column for, in declaration order, in the same report
+    needed = [spec.name for spec in chaoan.model.inputs
+              if spec.default is None and spec.name not in ("单位", "项目总数", "项目完成数", "年度")
+              and not spec.name.startswith("提前下达")]
+    assert missing == "缺少输入 " + "、".join(f"`{name}`" for name in needed) + "（第 2 行）"

@@ -6,6 +6,38 @@ import json
 from decimal import Decimal
 
 from ..decimals import plain
+from ..errors import RecordError
+
+
+def write(handle, results, single: bool, scorecards=None, lines: bool = False):
+    """The §5 document of (position, Result or RecordError) pairs: one object for a `single` record,
+    else an array in input order, or one object per line (`lines`, JSON Lines).  `perfdsl eval` and
+    `perfdsl serve`'s API both write through here, so their JSON is the same text."""
+    if lines:
+        for _, item in results:
+            handle.write(dumps(result_json(item, scorecards), indent=None) + "\n")
+        return
+    if single:
+        for _, item in results:
+            handle.write(dumps(result_json(item, scorecards)) + "\n")
+        return
+    handle.write("[")
+    first = True
+    for _, item in results:
+        handle.write("\n" if first else ",\n")
+        first = False
+        handle.write(dumps(result_json(item, scorecards)))
+    handle.write("\n]\n" if not first else "]\n")
+
+
+def result_json(item, scorecards=None) -> dict:
+    """One record's object: its scores, or ``{"record": …, "error": {…}}`` in its place."""
+    if isinstance(item, RecordError):
+        out = {"record": item.record, "error": item.to_json()}
+        if item.warnings:  # a record that failed may still have been warned about (only when there are some)
+            out["warnings"] = [warning.to_json() for warning in item.warnings]
+        return out
+    return item.to_json(scorecards)
 
 
 def dumps(value, indent: int | None = 2) -> str:

@@ -1,7 +1,9 @@
-"""One line per record — position, name, each scorecard's total and grade, error — for CSV and the Excel 汇总.
+"""One line per record — position, name, each scorecard's total and grade, error, warnings — for CSV and the
+Excel 汇总.
 
 A record that could not be scored keeps its line, in its place, with the
-error in the last column (DESIGN §5: a batch never loses a record).
+error in its column (DESIGN §5: a batch never loses a record); the last
+column holds the figures that look like a slip (`plausibility`), scored or not.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class Summary:
         if self.indicators:
             for card in self.cards:
                 out += [f"{card.name}/{'/'.join(node.path)}" for node in card.nodes]
-        out.append("错误")
+        out += ["错误", "警告"]
         return out
 
     def kinds(self) -> list[str]:
@@ -37,13 +39,13 @@ class Summary:
             out += ["score", "grade"] if card.grades else ["score"]
         if self.indicators:
             out += ["score"] * sum(len(card.nodes) for card in self.cards)
-        out.append("error")
+        out += ["error", "warning"]
         return out
 
     def row(self, position, item) -> list:
         """The cells of one record: Decimals for scores, text for names, grades and the error."""
         if isinstance(item, RecordError):
-            return [position, item.record, *([None] * (self.width - 3)), item.message]
+            return [position, item.record, *([None] * (self.width - 4)), item.message, warnings_text(item.warnings)]
         out = [position, item.name]
         totals = {name: (total, grade) for name, total, grade in item.totals()}
         for card in self.cards:
@@ -52,5 +54,10 @@ class Summary:
         if self.indicators:
             for card in self.cards:
                 out += item.node_scores(card.name)
-        out.append(None)
+        out += [None, warnings_text(item.warnings)]
         return out
+
+
+def warnings_text(warnings) -> str | None:
+    """A record's warnings in one cell: ``[P520] 疑似 元/万元 混用：…；[P521] …``."""
+    return "；".join(f"[{w.code}] {w.message}" for w in warnings) or None

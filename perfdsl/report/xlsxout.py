@@ -1,7 +1,8 @@
 """Excel: a 汇总 sheet with one row per record, and a 评分表 sheet for each of the first `sheets` records.
 
 The 汇总 row holds the record's position, name, each scorecard's total and
-grade, and the error of a record that could not be scored.  A 评分表 sheet is
+grade, the error of a record that could not be scored, and the warnings of
+figures that look like a slip.  A 评分表 sheet is
 the official layout of seed 001 (see `scoresheet.Layout`): a title, the
 record's 单位 and 年度, its totals and grades; per scorecard the table with a
 column block per level, every group merged down its leaves, 调整前分值,
@@ -111,6 +112,7 @@ class _Styles:
         grey = PatternFill("solid", fgColor="F2F2F2")
         self.link = Font(name=BODY_FONT, size=_SIZE, color="0563C1", underline="single", charset=134)
         self.error = Font(name=BODY_FONT, size=_SIZE, color="C00000", charset=134)
+        self.warning = Font(name=BODY_FONT, size=_SIZE, color="C65911", charset=134)
         self.styles = {  # name → (font, border, alignment, fill)
             "title": (Font(name=TITLE_FONT, size=16, bold=True, charset=134), None,
                       Alignment(horizontal="center", vertical="center"), None),
@@ -198,7 +200,7 @@ def _summary_layout(sheet, summary: Summary, model):
     from openpyxl.utils import get_column_letter
 
     sheet.freeze_panes = "C2"
-    widths = {"position": 6, "name": 34, "grade": 8, "error": 60}
+    widths = {"position": 6, "name": 34, "grade": 8, "error": 60, "warning": 60}
     for number, (kind, heading) in enumerate(zip(summary.kinds(), summary.header()), start=1):
         width = widths.get(kind, 10)
         sheet.column_dimensions[get_column_letter(number)].width = max(width, display_width(heading) + 2)
@@ -221,6 +223,8 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
             cells.append(cell)
         elif kind == "error" and value:
             cells.append(styles.cell(sheet, value, "text", font=styles.error))
+        elif kind == "warning" and value:
+            cells.append(styles.cell(sheet, value, "text", font=styles.warning))
         else:
             cells.append(styles.cell(sheet, value, "text"))
     return cells

@@ -198,6 +198,13 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
     if kind == "bool":
         return slot.below(2) == 1
     if kind == "text":
+        targets, actuals, _ = _list_roles(model)
+        if spec.name in targets or spec.name in actuals:  # a target or actual text, in the unit of its pair
+            unit = _actual_units(model).get(spec.name, "%")
+            goal = Decimal(slot.below(2001)) / (100 if unit == "%" else 1)
+            if spec.name in targets:
+                return TARGET_FORMS[slot.below(len(TARGET_FORMS))][0].format(f"{plain(goal)}{unit}")
+            return f"{plain(goal)}{unit}"
         choices = plan(model).texts.get(spec.name, ()) + TEXTS
         return choices[slot.below(len(choices))]
     step = Decimal("0.5") if spec.name in plan(model).caps else STEPS[kind]
@@ -296,6 +303,23 @@ def _list_roles(model: Model) -> tuple[frozenset, frozenset, frozenset]:
         elif isinstance(node, nodes.Call) and node.func == "given" and isinstance(node.args[0], nodes.Name):
             optional.add(node.args[0].name)
     return frozenset(targets), frozenset(actuals), frozenset(optional)
+
+
+@functools.lru_cache(maxsize=32)
+def _actual_units(model: Model) -> dict:
+    """Actual inputs whose target is written in the ruleset → the unit of that target (``"≥95%"`` → ``%``)."""
+    from ..targets import TargetError, parse_target
+
+    out = {}
+    for node in nodes.walk(model.module):
+        if isinstance(node, nodes.TargetRule) and isinstance(node.target, nodes.Str) \
+                and isinstance(node.actual, nodes.Name):
+            try:
+                amount = parse_target(node.target.value).amount
+            except TargetError:
+                continue
+            out[node.actual.name] = "%" if amount.family == "ratio" else (amount.unit or "")
+    return out
 
 
 def items(model: Model, spec: InputSpec, max_size: int = 12):

@@ -1,0 +1,123 @@
+"""`perfdsl serve`'s pages over HTTP (httpx): escaping, the audit and PDF hooks, uploads by form, downloads."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+
+import httpx
+import pytest
+from serve_support import EXAMPLE, ROOT, serving
+
+from perfdsl.report import jsonout
+from perfdsl.serve import features
+from perfdsl.serve.app import create_app
+
+
+def _upload(http, name: str, content: bytes) -> str:
+    """Upload a data file through the page's form; the URL of its 汇总 once scored."""
+    response = http.post("/rulesets/chaoan-2022/runs", files={"data": (name, content)})
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    for _ in range(300):
+        if http.get(location + "/progress").json()["done"]:
+            return location
+        time.sleep(0.05)
+    raise AssertionError("the upload was not scored")
+
+
+def test_records_carrying_published_claims_show_their_audit():
+    if not features.audit_available():
+        pytest.skip("perfdsl audit is not installed")
+    record = json.loads(EXAMPLE.read_text("utf-8"))  # with the seed's claims, its 7 errata among them
+    plain = json.loads(EXAMPLE.read_text("utf-8"))
+    plain["单位"] = "没有公布数字的单位"
+    del plain["_reported"]
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        summary = _upload(http, "两条.json", json.dumps([record, plain], ensure_ascii=False).encode())
+        page = http.get(summary).text
+        assert "<th>审计</th>" in page and '<span class="error">7 项不成立</span>' in page
+        sheet = http.get(summary + "/records/1").text
+        assert "7 项不成立</span>（其中 7 项为已知勘误）" in sheet
+        first = re.search(r'<li data-code="A301">(.*?)</li>', sheet, re.S).group(1)
+        assert "疑似元与万元混用" in first and "[001:11]" in first and "公布：6440687.91万元；重算：644.07万元" in first
+        assert 'id="audit"' not in http.get(summary + "/records/2").text  # nothing claimed, nothing audited
+
+
+def test_the_pdf_download_is_the_evaluators_pdf():
+    """The 评分表 as PDF, written by the same module as `perfdsl eval … -o 评分表.pdf`."""
+    from pypdf import PdfReader
+
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=120) as http:
+        summary = _upload(http, "一条.json", EXAMPLE.read_bytes())
+        assert 'id="download-pdf"' in http.get(summary).text
+        pdf = http.get(summary + "/download.pdf")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for figure in ("潮州市潮安区政务服务数据管理局", "项目完成率", "5.14", "89.04", "良好"):
+        assert figure in text
+
+
+HOSTILE = '<script>alert("单位")</script>'
+
+
+def test_every_text_from_a_record_or_a_ruleset_is_escaped_on_every_page(tmp_path):
+    from perfdsl import read_record
+
+    record = read_record(EXAMPLE)
+    record["单位"] = HOSTILE
+    record["项目监管扣分"] = {"value": 1, "note": '<img src=x onerror="alert(1)">'}
+    directory = tmp_path / "rulesets"
+    (directory / "common").mkdir(parents=True)
+    for path in (ROOT / "rulesets" / "common").glob("*.perf"):
+        (directory / "common" / path.name).write_text(path.read_text("utf-8"), "utf-8")
+    text = (ROOT / "rulesets" / "chaoan-2022.perf").read_text("utf-8")
+    (directory / "hostile.perf").write_text(text.replace('"潮安区2022年部门整体支出绩效自评复核"', '"<b onclick=x>标题</b>"'),
+                                            "utf-8")
+    with serving(create_app(directory)) as url, httpx.Client(base_url=url, timeout=60) as http:
+        pages = [http.get("/").text, http.get("/rulesets/hostile").text]
+        response = http.post("/rulesets/hostile/runs", files={"data": ("x.json", jsonout.dumps(record).encode())})
+        summary = response.headers["location"]
+        for _ in range(200):
+            if http.get(summary + "/progress").json()["done"]:
+                break
+            time.sleep(0.05)
+        pages += [http.get(summary).text, http.get(summary + "/records/1").text,
+                  http.get(summary + "/records/1/explain", params={"card": "复核得分",
+                                                                   "path": "预算执行情况/项目管理/项目监管"}).text]
+        pages.append(http.post("/check", files={"text": (None, 'ruleset "<i>x</i>" {}\ninput <a: bool')}).text)
+    for page in pages:
+        assert "<script>alert" not in page and "<img src=x" not in page and "<b onclick" not in page
+        assert "<i>x</i>" not in page
+    assert "&lt;script&gt;alert(&#34;单位&#34;)&lt;/script&gt;" in pages[2]
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in pages[3]
+    assert "&lt;b onclick=x&gt;标题&lt;/b&gt;" in pages[1]
+
+
+def test_pages_send_a_content_security_policy_and_refuse_framing():
+    with serving(create_app(ROOT / "rulesets")) as url:
+        headers = httpx.get(url + "/").headers
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_upload_names_no_file_of_the_server_and_a_template_with_a_list_input_is_refused_clearly():
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        bad = http.post("/rulesets/chaoan-2022/runs", files={"data": ("..\\..\\数据.csv", "单位,项目总树\n某局,14\n".encode())})
+        assert bad.status_code == 400
+        message = re.search(r'<pre class="message">(.*?)</pre>', bad.text, re.S).group(1)
+        assert message.startswith("数据.csv: 表头有未知的列：B 列 `项目总树` 不是规则集的输入，是否为 `项目总数`？")
+        assert "/tmp" not in bad.text and "perfdsl-serve-" not in bad.text
+        empty = http.post("/rulesets/chaoan-2022/runs", files={"data": ("空.xlsx", b"")})
+        assert empty.status_code == 400 and "文件是空的" in empty.text
+        broken = http.post("/rulesets/chaoan-2022/runs", files={"data": ("坏.xlsx", b"PK\x03\x04 not a zip")})
+        said = re.search(r'<pre class="message">(.*?)</pre>', broken.text, re.S).group(1)
+        assert broken.status_code == 400 and said.startswith("坏.xlsx: 不是有效的") and "xlsx" in said[8:]
+        listed = http.get("/rulesets/yaan-2020-projects/template.xlsx")
+        assert listed.status_code == 409 and "输入含列表（绩效指标）" in listed.text
+        assert "template.xlsx" not in http.get("/rulesets/yaan-2020-projects").text
+        gone = http.get("/runs/not-a-run")
+        assert gone.status_code == 404 and "找不到这批结果" in gone.text
