@@ -31,8 +31,6 @@ INDICATOR_DEPTH = 10
 INDICATORS = 10_000
 #: Digits of a number written in a ruleset.
 NUMBER_DIGITS = 20
-#: The largest `precision` a ruleset may ask for.
-PRECISION = 10
 
 # ── data ────────────────────────────────────────────────────────────────────
 

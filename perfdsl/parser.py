@@ -876,9 +876,6 @@ def _number_beyond(token, source: SourceFile, data: str):
     if digits > limits.NUMBER_DIGITS:
         return error("P115", f"数字过长：最多 {limits.NUMBER_DIGITS} 位数字，这里有 {digits} 位",
                      Span.of_token(source, token))
-    if data == "h_precision" and int(str(token)) > limits.PRECISION:
-        return error("P115", f"precision 最多为 {limits.PRECISION}（小数位数），这里是 {token}",
-                     Span.of_token(source, token))
     return None
 
 

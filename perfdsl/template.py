@@ -20,7 +20,6 @@ import attrs
 
 from . import nodes
 from .basis import points, show_value
-from .errors import UsageError
 from .files import save_workbook
 from .inputs import judged_inputs
 from .model import InputSpec, Model
@@ -82,11 +81,6 @@ def columns(model: Model) -> list[Column]:
     """The template's columns: the record's name first, then every input, a note column after each judgement;
     a list input's fields as ``列表名.字段名`` columns, one item a row."""
     specs = sorted(model.inputs, key=lambda spec: spec.name != model.record)
-    lists = [spec.name for spec in specs if spec.type.kind == "list"]
-    if lists:  # a list of items has no cell to go in
-        names = "、".join(f"`{name}`" for name in lists)
-        raise UsageError(f"输入 {names} 是列表，表格放不下；这个规则集的数据请用 JSON 文件提供"
-                         "（每条记录一个对象，列表写成数组）")
     out = []
     for spec in specs:
         if spec.type.kind == "list":
