@@ -17,7 +17,7 @@ import sys
 import attrs
 import click
 
-from . import LANGUAGE_VERSION, datafiles, loader, progress, stdindata
+from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, stdindata
 from .commandline import Group, guarded
 from .errors import PerfSyntaxError, RecordError, UsageError
 from .files import STDIN, atomic_output, read_stdin
@@ -99,6 +99,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
     退出状态：0 全部计分；1 有记录无法计分（错误写在它的位置上）；2 用法、文件或语法错误。
     """
     fmt = fmt or _format_for(output)
+    files.refuse_overwriting(output, [ruleset, data])
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
     program = _load(ruleset, data)
@@ -107,7 +108,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
                          "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model, input_format)
-    results = _evaluate(program, batch)
+    results = _evaluate(program, batch, fmt, sheets)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
     sys.exit(1 if failed else 0)
 
@@ -119,6 +120,11 @@ def _load(ruleset, data=None):
     if data == "-":
         raise UsageError("规则集和数据不能都从标准输入读取：请把其中一个写成文件名")
     return loader.compile_text(read_stdin("规则集"), STDIN)
+
+
+def _say(message: str):
+    """A message on stderr: data and ruleset text in it is shown, never interpreted by the terminal."""
+    click.echo(neutralise.terminal(message), err=True)
 
 
 def _ruleset_text(path) -> tuple[str, str]:
@@ -158,22 +164,20 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _evaluate(program, batch):
-    """Yield (position, Result or RecordError) for every record, in order."""
-    for position, raw in batch.records:
-        if isinstance(raw, RecordError):
-            yield position, raw
-            continue
-        try:
-            result = program.evaluate(raw, position, lenient=batch.lenient)
-        except RecordError as exc:
-            if exc.record is None:
-                exc.record = position
-            yield position, _located(exc, batch, raw)
-            continue
-        if result.warnings and batch.locate is not None:
-            result.warnings = _warnings_located(result.warnings, batch, raw)
-        yield position, result
+def _evaluate(program, batch, fmt=None, sheets=100):
+    """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure
+    (`isolation`): its basis is built before a writer starts on it."""
+    from . import isolation
+
+    def finish(item, raw):
+        if isinstance(item, RecordError):
+            return _located(item, batch, raw)
+        if item.warnings and batch.locate is not None:
+            item.warnings = _warnings_located(item.warnings, batch, raw)
+        return item
+
+    basis_for = {"csv": 0, "xlsx": sheets}.get(fmt)
+    return isolation.scored(program, batch, basis_for, finish)
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
@@ -210,14 +214,15 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
                 if failure:
                     failed += 1
                     if not in_place:
-                        bar.say(item.render())
+                        bar.say(neutralise.terminal(item.render()))
                 # a warning is said once: in the table printed to standard output, with its record; else on
                 # stderr (in every other format, and beside the file written)
                 if item.warnings and fmt == "table" and output is None and (in_place or not failure):
                     warned += 1
                 else:
                     for warning in item.warnings:
-                        bar.say(_record_named(warning, item.record if failure else item.name).render())
+                        named = item.record if failure else item.name
+                        bar.say(neutralise.terminal(_record_named(warning, named).render()))
                 bar.advance()
                 yield position, item
 
@@ -320,8 +325,8 @@ def explain_command(ruleset, data, indicator, record, input_format):
         raise _located(exc, batch, raw) from None
     located = _warnings_located(converted.warnings, batch, raw) if batch.locate is not None else converted.warnings
     for warning in located:
-        click.echo(warning.render(), err=True)
-    click.echo(text, nl=False)
+        click.echo(neutralise.terminal(warning.render()), err=True)
+    click.echo(neutralise.terminal(text), nl=False)
 
 
 # ── check ───────────────────────────────────────────────────────────────────
@@ -346,15 +351,20 @@ def check_command(rulesets, fmt):
     everything = []
     status = 0
     for path in rulesets:
-        text, path = _ruleset_text(path)
+        try:
+            text, path = _ruleset_text(path)
+        except UsageError as exc:  # one unreadable file (a device, a directory) does not stop the others
+            _say(exc.render())
+            status = 2
+            continue
         _, diagnostics = loader.diagnose(text, path)
         everything += diagnostics
         errors = sum(d.is_error for d in diagnostics)
         warnings = len(diagnostics) - errors
         if fmt == "text":
             for diagnostic in diagnostics:
-                click.echo(diagnostic.render(), err=True)
-            click.echo(f"{path}: {errors} 个错误，{warnings} 个警告", err=True)
+                _say(diagnostic.render())
+            _say(f"{path}: {errors} 个错误，{warnings} 个警告")
         if any(d.code.startswith("P1") for d in diagnostics):
             status = max(status, 2)
         elif errors:

@@ -24,7 +24,7 @@ import sys
 
 import click
 
-from . import textwidth
+from . import files, neutralise, textwidth
 from .errors import PerfError
 
 #: click's texts (its gettext message ids, as written in its source) → what perfdsl prints instead.
@@ -410,16 +410,27 @@ def _message(exc: click.ClickException) -> str:
 
 
 def _fail(message: str, code: int):
-    click.echo(message, err=True)
+    click.echo(neutralise.terminal(message), err=True)  # data text in a message is shown, never interpreted
     sys.exit(code)
+
+
+def _quiet_stdout():
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush cannot fail
 
 
 def _quiet_after_broken_pipe():
     """The reader of our output went away (``| head``): stop at once, say nothing, exit 0."""
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush cannot fail
+    _quiet_stdout()
     sys.exit(0)
+
+
+def _safe_streams():
+    """An unpaired surrogate or an unencodable character reaching stdout or stderr is written escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def guarded(command):
@@ -427,17 +438,26 @@ def guarded(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        _safe_streams()
         try:
             try:
-                return command(*args, **kwargs)
+                with files.signals_unwind():  # SIGTERM, SIGHUP: unwind like Ctrl-C, temporaries removed
+                    return command(*args, **kwargs)
             finally:
                 sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
         except PerfError as exc:
             _fail(exc.render(), exc.exit_code)
+        except files.Terminated as exc:
+            _fail(f"已中断（{exc.name}）；未写完的输出已删除", 128 + exc.signum)
         except KeyboardInterrupt:
             _fail("已中断", 130)
         except BrokenPipeError:
             _quiet_after_broken_pipe()
+        except OSError as exc:  # a full disk writing to stdout, an unreadable device …
+            _quiet_stdout()
+            where = f"{exc.filename}: " if exc.filename else ""
+            reason = files.full_reason(exc) if exc.errno in files.FULL else files.os_reason(exc)
+            _fail(f"{where}读写失败（{reason}）", 2)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception as exc:  # a defect in perfdsl: say so briefly, exit non-zero

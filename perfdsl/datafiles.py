@@ -12,14 +12,13 @@ import contextlib
 import itertools
 import json
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import attrs
 
-from . import stdindata, tabular
+from . import jsonstream, limits, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
-from .files import STDIN, open_text, read_text
+from .files import STDIN, open_text
 from .source import SourceFile, Span
 from .textwidth import excerpt, window
 
@@ -37,22 +36,9 @@ class Batch:
     locate: object = None  # (raw record, key) → where the value sits in the file, e.g. "第 7 行 AH 列"
 
 
-def _no_duplicates(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise _Duplicate(key)
-        seen[key] = value
-    return seen
-
-
-class _Duplicate(ValueError):
-    def __init__(self, key):
-        super().__init__(key)
-        self.key = key
-
-
-_DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, object_pairs_hook=_no_duplicates)
+_DECODER = jsonstream.DECODER
+_Duplicate = jsonstream.Duplicate
+_json_reason = jsonstream.reason
 
 
 @contextlib.contextmanager
@@ -65,33 +51,14 @@ def _json_errors(text: str, path: str):
         raise DataFileError(_located(path, text, exc.lineno, exc.colno, message)) from None
     except _Duplicate as exc:
         raise DataFileError(f"{path}: 键 `{excerpt(str(exc.key))}` 在同一条记录中出现了两次") from None
+    except RecursionError:
+        raise DataFileError(f"{path}: JSON 嵌套过深（一条记录最多 {limits.JSON_DEPTH} 层）") from None
 
 
 def loads(text: str, path: str = "<string>"):
     """Parse JSON with exact decimals; a syntax error becomes a located `DataFileError`."""
     with _json_errors(text, path):
         return _DECODER.decode(text)
-
-
-_JSON_REASONS = {
-    "Expecting value": "此处缺少值",
-    "Expecting ',' delimiter": "缺少逗号 `,`",
-    "Expecting ':' delimiter": "缺少冒号 `:`",
-    "Expecting property name enclosed in double quotes": "键须用双引号括起（或多了一个逗号）",
-    "Unterminated string starting at": "字符串没有结尾的引号",
-    "Extra data": "数据之后还有多余内容",
-    "Invalid control character at": "字符串中有控制字符",
-    "Invalid \\escape": "无效的转义符 `\\`（反斜杠须写成 `\\\\`）",
-    "Invalid \\uXXXX escape": "无效的 `\\u` 转义（须是 4 位十六进制数）",
-    "Illegal trailing comma before end of object": "对象的最后多了一个逗号",
-    "Illegal trailing comma before end of array": "数组的最后多了一个逗号",
-}
-
-
-def _json_reason(message: str) -> str:
-    if message.startswith("Invalid control character"):
-        message = "Invalid control character at"
-    return _JSON_REASONS.get(message, "格式错误")
 
 
 def _located(path: str, text: str, line: int, column: int, message: str) -> str:
@@ -133,13 +100,13 @@ def _read(form: str, handle, path: str, model) -> Batch:
     """The records in `form` of `handle` (open text; binary for a workbook), or of the file at `path`."""
     if form == "jsonl":
         handle = handle if handle is not None else open_text(path, "数据文件")
-        return Batch(_jsonl_records(handle, path), single=False)
+        return Batch(_jsonl_records(_lines(handle), path, handle), single=False)
     if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
         first = handle.readline()
         if _is_object(first):
             second = next((line for line in handle if line.strip()), "")
             if second:  # more lines follow: JSON Lines, streamed (a bad line is its record's error)
-                lines = itertools.chain([first, second], handle)
+                lines = itertools.chain([first, second], _lines(handle))
                 return Batch(_jsonl_records(lines, path, handle), single=False)
             handle.close()
             return _json_batch(first, path)  # one object on one line: one record, as from a .json file
@@ -163,8 +130,7 @@ def _read(form: str, handle, path: str, model) -> Batch:
                 raise DataFileError(f"{path}: 既不是 UTF-8 也不是 GB18030 编码的文本") from None
         columns, records = tabular.records(rows, path, model, delimited=form == "csv")
         return Batch(records, single=False, lenient=True, locate=columns.locate)
-    text = handle.read() if handle is not None else read_text(path, "数据文件", DataFileError)
-    return _json_batch(text, path)
+    return _json_stream(handle if handle is not None else open_text(path, "数据文件"), path)
 
 
 def _is_object(line: str) -> bool:
@@ -203,6 +169,43 @@ def _json_batch(text: str, path: str, several: bool = False) -> Batch:
     raise DataFileError(f"{path}: 须是一条记录（JSON 对象）或一批记录（JSON 数组）")
 
 
+def _json_stream(handle, path: str) -> Batch:
+    """A JSON file's records, streamed: an array is decoded element by element (jsonstream), so memory
+    holds one record however large the file."""
+    try:
+        single, values = jsonstream.values(handle, path)
+    except BaseException:
+        handle.close()
+        raise
+    return Batch(_bounded(values), single=single)
+
+
+def _bounded(values):
+    """Each record, or its error in its place when it nests deeper than `limits.JSON_DEPTH`."""
+    for position, value in values:
+        if jsonstream.depth(value) > limits.JSON_DEPTH:
+            value = DataValueError(f"记录嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）", record=position)
+        yield position, value
+
+
+class _TooLong(str):
+    """A line of JSON Lines longer than `limits.RECORD_CHARS`, read no further than that."""
+
+
+def _lines(handle):
+    """The lines of `handle`, none read past `limits.RECORD_CHARS` (a longer one is a `_TooLong`)."""
+    while True:
+        line = handle.readline(limits.RECORD_CHARS + 1)
+        if not line:
+            return
+        if len(line) > limits.RECORD_CHARS and not line.endswith("\n"):
+            while line and not line.endswith("\n"):  # skip the rest of the line, a chunk at a time
+                line = handle.readline(jsonstream.CHUNK)
+            yield _TooLong("x")
+            continue
+        yield line
+
+
 def _json_values(text: str, path: str) -> list:
     """The JSON values in `text` one after another (``cat a.json b.json``), each a record."""
     values, at = [], 0
@@ -227,15 +230,25 @@ def _jsonl_records(lines, path, handle=None):
             if not line.strip():
                 continue
             position += 1
+            if isinstance(line, _TooLong):
+                yield position, DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
+                continue
             line = line.rstrip("\r\n")
             try:
-                yield position, _DECODER.decode(line)
+                value = _DECODER.decode(line)
+                if jsonstream.depth(value) > limits.JSON_DEPTH:
+                    value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
+                                           record=position)
+                yield position, value
             except json.JSONDecodeError as exc:
                 near, _ = window(line, exc.colno, 40)
                 yield position, DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
                                                f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
             except _Duplicate as exc:
                 yield position, DataValueError(f"第 {number} 行：键 `{excerpt(str(exc.key))}` 出现了两次",
+                                               record=position)
+            except RecursionError:
+                yield position, DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
                                                record=position)
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）") from None

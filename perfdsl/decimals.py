@@ -30,6 +30,8 @@ HUNDRED = Decimal(100)
 _MONEY_RE = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)\s*$")
 _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _NUMBER_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*$")
+#: The one grouping a number in a table may use: commas between groups of three digits before the point.
+_GROUPED_RE = re.compile(r"^\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")
 
 
 def quantum(places: int) -> Decimal:
@@ -65,10 +67,18 @@ def parse_percent_string(text: str) -> Decimal | None:
     return Decimal(match.group(1)).scaleb(-2)
 
 
-def parse_number_string(text: str) -> Decimal | None:
-    """``"14"`` → 14; None for anything but a plain decimal number."""
+def parse_number_string(text: str, grouped: bool = False) -> Decimal | None:
+    """``"14"`` → 14; None for anything but a plain decimal number.
+
+    With `grouped` (table cells), thousands may be separated by commas in the one
+    unambiguous way — ``"1,234.5"``, ``"6,400,981.42"`` — while ``"1,5"`` (a decimal
+    comma?) and ``"1,2,3,4"`` are not numbers: they must not be read as 15 and 1234.
+    """
     match = _NUMBER_RE.match(text)
-    return Decimal(match.group(1)) if match else None
+    if match:
+        return Decimal(match.group(1))
+    match = _GROUPED_RE.match(text) if grouped and "," in text else None
+    return Decimal(match.group(1).replace(",", "")) if match else None
 
 
 def plain(value: Decimal) -> str:

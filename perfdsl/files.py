@@ -6,8 +6,11 @@ import contextlib
 import errno
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import UsageError
@@ -58,6 +61,42 @@ def os_reason(exc: OSError) -> str:
     return reason
 
 
+def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
+    """The UTF-8 text of a regular file of at most `limit` bytes (a ruleset), else `error`.
+
+    A device (``/dev/zero``), a FIFO or a directory is refused before anything
+    is read, and no more than `limit` + 1 bytes are ever read, so a hostile
+    path costs neither memory nor a hang.  Nothing of a refused file's content
+    appears in the message.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error(f"{path}: 文件不存在") from None
+    except IsADirectoryError:
+        raise error(f"{path}: 是目录，不是{what}") from None
+    except OSError as exc:
+        raise error(f"{path}: 无法读取（{os_reason(exc)}）") from None
+    with os.fdopen(fd, "rb") as handle:
+        status = os.fstat(handle.fileno())
+        if stat.S_ISDIR(status.st_mode):
+            raise error(f"{path}: 是目录，不是{what}")
+        if not stat.S_ISREG(status.st_mode):
+            raise error(f"{path}: 不是普通文件（设备、管道或套接字），不能作为{what}")
+        if status.st_size > limit:
+            raise error(f"{path}: {what}过大（{status.st_size} 字节，上限 {limit} 字节）")
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise error(f"{path}: 无法读取（{os_reason(exc)}）") from None
+    if len(data) > limit:  # it grew while we looked
+        raise error(f"{path}: {what}过大（上限 {limit} 字节）")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+
+
 def read_text(path, what: str, error=UsageError) -> str:
     """The whole text of a user's file; text that is not UTF-8 raises `error`."""
     handle = open_text(path, what)
@@ -68,10 +107,25 @@ def read_text(path, what: str, error=UsageError) -> str:
         raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
 
 
+#: errno values that mean the output could not be written (rather than an input not read).
+FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def full_reason(exc: OSError) -> str:
+    """Why a write failed, for one of `FULL`: ``磁盘已满``, or the system's reason with the likely cause."""
+    reason = os_reason(exc)
+    return reason if "磁盘已满" in reason else f"{reason}，磁盘已满？"
+
+
 def read_stdin(what: str, error=UsageError) -> str:
-    """The whole of standard input as UTF-8 text (BOM tolerated), for ``-`` in place of a `what` file."""
+    """Standard input as UTF-8 text (BOM tolerated), for ``-`` in place of a `what` file (a ruleset):
+    at most `limits.RULESET_BYTES`, like a ruleset file."""
+    from . import limits
+
     stream = getattr(sys.stdin, "buffer", None)
-    data = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+    data = stream.read(limits.RULESET_BYTES + 1) if stream is not None else sys.stdin.read().encode("utf-8")
+    if len(data) > limits.RULESET_BYTES:
+        raise error(f"{STDIN}: {what}过大（上限 {limits.RULESET_BYTES} 字节）")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -84,6 +138,9 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
 
     The temporary file, ``.<name>.<pid>.<random>.tmp`` next to `path`, survives
     only a process that is killed outright; the next write of `path` removes it.
+    A full disk (or quota, or file size limit) is a `UsageError` saying the old
+    file is untouched.  Text that cannot be encoded (an unpaired surrogate) is
+    written escaped rather than failing the batch.
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -92,9 +149,10 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
+    text = "b" not in mode
     try:
-        with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
-                       newline="" if "b" not in mode else None) as handle:
+        with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None,
+                       errors="backslashreplace" if text else None) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -103,10 +161,85 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
             os.replace(temporary, path)
         except OSError as exc:  # on Windows: the file is open in Excel
             raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
+        if isinstance(exc, OSError) and exc.errno in FULL:
+            kept = "原文件未改动" if path.exists() else "未生成文件"
+            raise UsageError(f"{path}: 写入失败（{full_reason(exc)}）；{kept}") from None
         raise
+
+
+def save_workbook(book, handle):
+    """`book.save(handle)`, except that a failure (a full disk, a signal) leaves no zip half-open behind.
+
+    openpyxl would leave its `ZipFile` to be closed when collected — after our
+    handle is gone — which prints an "Exception ignored" traceback.  Saving
+    through our own archive lets a failed save abandon it quietly; the
+    temporary file it was writing is removed by `atomic_output`.
+    """
+    import datetime
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    if book.write_only and not book.worksheets:
+        book.create_sheet()
+    archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    try:
+        book.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
+        ExcelWriter(book, archive).save()
+    except BaseException:
+        archive.fp = None  # abandoned: nothing more is written to (or closed on) the handle
+        raise
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is, so that it unwinds (and cleans up) like Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+@contextlib.contextmanager
+def signals_unwind():
+    """While the block runs, SIGTERM and SIGHUP raise `Terminated` (the default would exit on the spot,
+    leaving temporaries behind); the previous handlers come back afterwards."""
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():  # signals can only be set there
+        yield
+        return
+
+    def raise_terminated(signum, frame):
+        raise Terminated(signum)
+
+    previous = {}
+    for number in wanted:
+        with contextlib.suppress(OSError, ValueError):
+            previous[number] = signal.signal(number, raise_terminated)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(number, handler)
+
+
+def refuse_overwriting(output, inputs):
+    """A `UsageError` when the output file is one of the inputs (``eval r.perf data.csv -o data.csv``)."""
+    if output is None:
+        return
+    for source in inputs:
+        if source in (None, "-"):
+            continue
+        try:
+            same = os.path.samefile(output, source)
+        except OSError:
+            same = os.path.realpath(output) == os.path.realpath(source)
+        if same:
+            raise UsageError(f"-o {output} 就是输入文件 {source}：写入会覆盖它；请换一个输出文件名")
 
 
 def _mode_for(path: Path) -> int:

@@ -3,28 +3,64 @@
 A library holds what several schemes share word for word — the inputs and
 formula of 结转结余率, the Guangdong grade bands — so each region's ruleset
 names it instead of copying it (see docs/reuse.md).  A library has no
-`ruleset` header and no scorecards; paths are relative to the including
-file; a file included twice is spliced once; a cycle is an error.
+`ruleset` header and no scorecards; a file included twice is spliced once;
+a cycle is an error.
+
+Which files an include may read (docs/language.md, "include"):
+
+* the path is relative and names a ``.perf`` file; it is looked up next to
+  the including file, then among the libraries perfdsl ships
+  (``common/guangdong.perf`` works from any folder);
+* the file it resolves to — symbolic links followed — lies inside the folder
+  tree of the ruleset being loaded (the folder of the file given to perfdsl,
+  with its subfolders) or inside the shipped libraries; ``..`` may move
+  within that tree but never out of it;
+* it is a regular file of at most `limits.RULESET_BYTES`, in UTF-8.
+
+An error about a file that does not parse names its location only: no line
+of a file that is not a ruleset is ever printed (``include "/etc/passwd"``
+must not show the password file).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import attrs
 
-from . import nodes
-from .errors import Diagnostic, PerfError, error
+from . import limits, nodes
+from .errors import Diagnostic, PerfError, PerfSyntaxError, error
+from .files import read_bounded
+
+_HERE = Path(__file__).resolve().parent
+#: Where the shipped libraries are: inside an installed package, or the checkout's ``rulesets/``.
+_SHIPPED_PLACES = (_HERE / "_rulesets", _HERE.parent / "rulesets")
 
 
-def expand(module: nodes.Module, path: str, parse, read) -> tuple[nodes.Module, list[Diagnostic]]:
+def shipped_libraries() -> str | None:
+    """The folder of the libraries perfdsl ships (it holds ``common/``), if there is one."""
+    for place in _SHIPPED_PLACES:
+        if (place / "common").is_dir():
+            return os.path.realpath(place)
+    return None
+
+
+class _Refused(PerfError):
+    pass
+
+
+def expand(module: nodes.Module, path: str, parse, read=None) -> tuple[nodes.Module, list[Diagnostic]]:
     """`module` with every include replaced by the library's declarations, and the problems found.
 
-    `parse(text, path)` and `read(path)` are the loader's, so that errors in a
-    library carry the library's own file:line:col.
+    `parse(text, path)` is the loader's, so that errors in a library carry the
+    library's own file:line:col.  (`read` is accepted for the loader's call;
+    libraries are always read through the bounded reader here.)
     """
     problems: list[Diagnostic] = []
     seen: set[str] = set()
+    top = os.path.realpath(os.path.dirname(path) if path and not path.startswith("<") else ".")
+    trees = [top] + [root for root in [shipped_libraries()] if root is not None]
 
     def splice(current: nodes.Module, current_path: str, chain: tuple[str, ...]):
         decls = []
@@ -32,8 +68,11 @@ def expand(module: nodes.Module, path: str, parse, read) -> tuple[nodes.Module, 
             if not isinstance(decl, nodes.Include):
                 decls.append(decl)
                 continue
-            target = _target(current_path, decl.path)
-            key = os.path.realpath(target)
+            try:
+                target, key = _resolve(current_path, decl.path, trees)
+            except _Refused as exc:
+                problems.append(error("P108", str(exc), decl.span))
+                continue
             if key in chain:
                 cycle = " → ".join(os.path.relpath(p) for p in chain[chain.index(key):] + (key,))
                 problems.append(error("P108", f"include 循环：{cycle}", decl.span))
@@ -41,13 +80,15 @@ def expand(module: nodes.Module, path: str, parse, read) -> tuple[nodes.Module, 
             if key in seen:
                 continue
             seen.add(key)
-            if not os.path.isfile(target):
-                problems.append(error("P108", f"找不到被包含的文件 `{decl.path}`（查找位置：{target}）", decl.span))
+            try:
+                text = read_bounded(key, "被包含的文件", limits.RULESET_BYTES, error=_Refused)
+            except _Refused as exc:
+                problems.append(error("P108", f"无法包含 `{decl.path}`：{exc}", decl.span))
                 continue
             try:
-                library = parse(read(target), target)
-            except PerfError as exc:
-                problems.extend(getattr(exc, "diagnostics", ()) or [error("P108", exc.render(), decl.span)])
+                library = parse(text, target)
+            except PerfSyntaxError as exc:
+                problems.append(_unparsable(decl, target, exc))
                 continue
             if library.header is not None:
                 problems.append(error("P109", "被包含的文件是函数库，不能有 ruleset 头部", library.header.span,
@@ -65,8 +106,38 @@ def expand(module: nodes.Module, path: str, parse, read) -> tuple[nodes.Module, 
     return attrs.evolve(module, decls=tuple(decls)), problems
 
 
-def _target(including: str, relative: str) -> str:
-    if os.path.isabs(relative):
-        return relative
+def _resolve(including: str, written: str, trees: list[str]) -> tuple[str, str]:
+    """(the path to report, the real path to read) of an include, or `_Refused` saying why not."""
+    if os.path.isabs(written) or written.startswith(("~", "\\")) or (len(written) > 1 and written[1] == ":"):
+        raise _Refused(f"include 只能写相对路径（相对于包含它的文件），`{written}` 是绝对路径")
+    if not written.endswith(".perf"):
+        raise _Refused(f"include 只能包含 .perf 规则集文件，`{written}` 不是")
     base = os.path.dirname(including) if including and not including.startswith("<") else ""
-    return os.path.normpath(os.path.join(base, relative))
+    beside = os.path.normpath(os.path.join(base, written))
+    candidates = [beside] + [os.path.join(tree, written) for tree in trees[1:]]
+    found = next((c for c in candidates if os.path.lexists(c)), None)
+    if found is None:
+        places = "、".join([beside] + (["perfdsl 自带的函数库"] if len(trees) > 1 else []))
+        raise _Refused(f"找不到被包含的文件 `{written}`（查找位置：{places}）")
+    real = os.path.realpath(found)
+    if not any(_within(real, tree) for tree in trees):
+        raise _Refused(f"不能包含 `{written}`：它在规则集所在的文件夹（{trees[0]}）及 perfdsl 自带的函数库之外"
+                       f"{'（符号链接指向外部）' if os.path.islink(found) or real != os.path.abspath(found) else ''}")
+    return (found if found == beside else real), real
+
+
+def _within(path: str, tree: str) -> bool:
+    try:
+        return os.path.commonpath([path, tree]) == tree
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _unparsable(decl: nodes.Include, target: str, exc: PerfSyntaxError) -> Diagnostic:
+    """A library that does not parse: where, but not what it says (it may not be a ruleset at all)."""
+    first = exc.diagnostics[0] if exc.diagnostics else None
+    where = (f"第 {first.span.line} 行第 {first.span.column} 列" if first is not None and first.span is not None
+             else "某处")
+    code = f"（{first.code}）" if first is not None else ""
+    return error("P108", f"被包含的文件 `{decl.path}` 不是有效的规则集：{where}有语法错误{code}", decl.span,
+                 hint=f"单独检查它：perfdsl check {target}")

@@ -18,9 +18,10 @@ from decimal import Decimal
 
 import attrs
 
-from . import nodes
+from . import limits, nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
 from .errors import DataValueError, MissingInput
+from .limits import shown_number
 from .model import InputSpec, Model
 from .plausibility import Plausibility, percent_hint
 from .resolve import nearest
@@ -51,14 +52,14 @@ class _Invalid(Exception):
 
 
 def _show(raw) -> str:
-    """A raw value as a message quotes it: JSON-like, cut to a bounded excerpt."""
+    """A raw value as a message quotes it: JSON-like, cut to a bounded excerpt (a figure however large)."""
     if isinstance(raw, Decimal):
-        return plain(raw)
+        return shown_number(raw)
     if isinstance(raw, float):
         return repr(raw)
     try:
         return excerpt(json.dumps(raw, ensure_ascii=False))
-    except TypeError:
+    except (TypeError, ValueError, RecursionError):
         return excerpt(repr(raw))
 
 
@@ -79,8 +80,8 @@ def _number(raw, lenient: bool) -> Decimal:
         if raw != raw or raw in (float("inf"), float("-inf")):
             raise _Invalid
         return Decimal(repr(raw))
-    if isinstance(raw, str):  # numeric text, in JSON as in a sheet
-        value = parse_number_string(raw.replace(",", ""))
+    if isinstance(raw, str):  # numeric text, in JSON as in a sheet: 1,234.5 yes; 1,5 and 1,2,3,4 no
+        value = parse_number_string(raw, grouped=True)
         if value is not None:
             return value
     raise _Invalid
@@ -283,16 +284,28 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
             if not isinstance(note, str):
                 problems.append((key, "note 须是文本"))
                 return MISSING
+            if limits.value_problem(note):
+                problems.append((key, f"note {limits.value_problem(note)}"))
+                return MISSING
             notes[key] = note
         raw = raw["value"]
     if raw is None or (lenient and isinstance(raw, str) and not raw.strip()):
         return default
     if items is not None:
         return _read_list(spec, items, raw, key, problems, notes, units, lenient)
+    bounded = limits.value_problem(raw) if raw.__class__ is Decimal else None  # before any arithmetic on it
+    if bounded:
+        problems.append((key, bounded))
+        return MISSING
     try:
         value = convert(raw, lenient)
     except (_Invalid, ArithmeticError, ValueError, TypeError):
-        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}"))
+        comma = "（千位分隔只能写成 1,234.5 的形式，小数点用 .）" if isinstance(raw, str) and "," in raw else ""
+        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}{comma}"))
+        return MISSING
+    bounded = limits.value_problem(value)  # 1e9999999, 30 digits, a text of a million characters
+    if bounded:
+        problems.append((key, bounded))
         return MISSING
     if most is not None and value < 0:
         problems.append((key, f"评审分不能为负，得到 {plain(value)}"))

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from . import checks, include, parser, resolve
+from . import checks, include, limits, parser, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
-from .files import read_text
+from .files import read_bounded
 from .model import Model
 from .program import Program
 
 
 def read_ruleset(path) -> str:
-    return read_text(path, "规则集文件")
+    """A ruleset's text: a regular UTF-8 file of bounded size (limits.RULESET_BYTES)."""
+    return read_bounded(path, "规则集文件", limits.RULESET_BYTES)
 
 
 def _parse(text: str, path: str):

@@ -16,11 +16,11 @@ import threading
 from decimal import Decimal
 from pathlib import Path
 
-from lark import Lark, Transformer, v_args
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lark import PostLex
 
-from . import nodes
+from . import limits, nodes
 from .comments import Layout
 from .decimals import MONEY_UNITS, ROUNDING_MODES
 from .errors import PerfSyntaxError, error
@@ -101,10 +101,14 @@ def _continues(token) -> bool:
 
 
 def _cache_file() -> str | bool:
-    """Where Lark may keep the analysed grammar (it checks the grammar's hash on load).
+    """Where the analysed grammar is kept between runs: a per-user directory, as JSON data.
 
-    A per-user directory, not the shared temporary folder: the cache is a
-    pickle.  Building the LALR tables takes ~10× longer than loading them.
+    Building the LALR tables takes ~10× longer than loading them.  Lark's own
+    cache is a pickle that it unpickles *before* checking its hash, so whoever
+    can write the cache file runs code in every perfdsl process; this one is
+    plain JSON, decoded into Lark's documented serialised form only when its
+    key (grammar, options, Lark and Python versions) matches, and anything else
+    in the file is ignored and rebuilt.
     """
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     directory = os.path.join(base, "perfdsl")
@@ -114,7 +118,91 @@ def _cache_file() -> str | bool:
         return False
     if not os.access(directory, os.W_OK):
         return False
-    return os.path.join(directory, "grammar.lark-cache")
+    return os.path.join(directory, "grammar.json")
+
+
+#: The options that are code, not data: given again when the tables are loaded, never stored.
+_LIVE_OPTIONS = ("postlex", "lexer_callbacks", "transformer", "_plugins", "tree_class", "edit_terminals")
+
+
+def _encode(value):
+    """Lark's serialised tables as JSON: tuples, non-text keys and tokens tagged so they come back as they were."""
+    if isinstance(value, Token):
+        return {"t": [value.type, str(value)]}
+    if isinstance(value, tuple):
+        return {"(": [_encode(item) for item in value]}
+    if isinstance(value, list):
+        return [_encode(item) for item in value]
+    if isinstance(value, dict):
+        return {"{": [[_encode(key), _encode(item)] for key, item in value.items()]}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"not data: {type(value).__name__}")
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(item) for item in value]
+    if isinstance(value, dict):
+        ((tag, body),) = value.items()
+        if tag == "t":
+            return Token(body[0], body[1])
+        if tag == "(":
+            return tuple(_decode(item) for item in body)
+        if tag == "{":
+            return {_hashable(_decode(key)): _decode(item) for key, item in body}
+        raise ValueError(tag)
+    return value
+
+
+def _hashable(key):
+    if isinstance(key, (list, dict)):
+        raise ValueError("a key that is not hashable")
+    return key
+
+
+def _cache_key(text: str, options: dict) -> str:
+    import hashlib
+    import sys
+
+    import lark
+
+    stable = sorted((k, repr(v)) for k, v in options.items() if k not in _LIVE_OPTIONS)
+    return hashlib.sha256(repr((text, stable, lark.__version__, sys.version_info[:2])).encode()).hexdigest()
+
+
+def _load_cached(path: str, key: str, live: dict):
+    """The parser kept at `path`, if the file is this grammar's, whole and only data; else None."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            stored = json.load(handle)
+        if not isinstance(stored, dict) or stored.get("key") != key:
+            return None
+        data, memo = _decode(stored["data"]), _decode(stored["memo"])
+        return Lark._load_from_dict(data, memo, **live)
+    except Exception:  # unreadable, foreign, truncated or forged: build the tables instead
+        return None
+
+
+def _store(path: str, key: str, parser: Lark):
+    import json
+    import tempfile
+
+    from lark.grammar import Rule
+    from lark.lexer import TerminalDef
+
+    try:
+        data, memo = parser.memo_serialize([TerminalDef, Rule])
+        data = dict(data, options={k: v for k, v in data["options"].items() if k not in _LIVE_OPTIONS})
+        text = json.dumps({"key": key, "data": _encode(data), "memo": _encode(memo)}, ensure_ascii=False)
+        fd, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".grammar.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except (OSError, TypeError, ValueError):  # a cache is an optimisation: never a reason to fail
+        pass
 
 
 @functools.cache
@@ -124,12 +212,16 @@ def _lark() -> Lark:
                    maybe_placeholders=True, lexer_callbacks={"COMMENT": newlines.comment})
     text = grammar_path().read_text(encoding="utf-8")
     cache = _cache_file()
+    key = _cache_key(text, options)
     if cache:
-        try:
-            return Lark(text, cache=cache, **options)
-        except Exception:  # an unreadable or foreign cache file: build without it
-            pass
-    return Lark(text, **options)
+        live = {name: options[name] for name in ("postlex", "lexer_callbacks") if name in options}
+        cached = _load_cached(cache, key, live)
+        if cached is not None:
+            return cached
+    parser = Lark(text, **options)
+    if cache:
+        _store(cache, key, parser)
+    return parser
 
 
 @functools.cache
@@ -710,6 +802,92 @@ def _unclosed_brace(source: SourceFile):
     return stack[0] if stack else None
 
 
+# ── limits ──────────────────────────────────────────────────────────────────
+
+#: Parse-tree nodes that nest an expression one level deeper (parentheses alone do not).
+_EXPRESSION_NODES = frozenset("add sub mul div neg compare and_expr or_expr not_expr if_expr call query "
+                              "query_all".split())
+#: Nodes that are one level of the indicator tree.
+_LEVEL_NODES = frozenset(("group", "bonus", "indicator", "each"))
+#: Nodes whose children are a list the author may make long: what the items are, which children count, the bound.
+_CHILD_NODES = frozenset(("group", "bonus", "indicator", "each"))
+_LISTS = {"call": ("个参数", None, limits.ARGUMENTS),
+          "bands_rule": ("个分档", frozenset(("band_arm", "band_else")), limits.ITEMS),
+          "checklist_rule": ("个检查项", frozenset(("check_item",)), limits.ITEMS),
+          "otherwise_move": ("个调整去向", frozenset(("move_target",)), limits.ITEMS),
+          "group": ("个下级指标", _CHILD_NODES, limits.ITEMS), "bonus": ("个下级指标", _CHILD_NODES, limits.ITEMS),
+          "scorecard": ("个一级指标", _CHILD_NODES, limits.ITEMS), "range_one_of": ("个可选值", None, limits.ITEMS)}
+_NUMBER_TOKENS = frozenset(("NUMBER", "PERCENT", "MONEY", "INT"))
+
+
+def _beyond_limits(tree, source: SourceFile):
+    """The first place where the parse tree exceeds one of perfdsl's limits, as a P115 diagnostic, or None.
+
+    Checked on Lark's tree, iteratively, before anything recursive (the tree
+    builder, the checks, the generated evaluator) sees it: those then never
+    meet Python's recursion or nesting limits (see `limits`).
+    """
+    indicators = 0
+    stack = [(tree, 0, 0, None)]
+    while stack:
+        node, depth, level, outermost = stack.pop()
+        data = node.data
+        if data in _EXPRESSION_NODES:
+            depth += 1
+            outermost = outermost or node
+            if depth > limits.EXPRESSION_DEPTH:  # reported where the whole expression starts
+                return _limit(outermost, source, f"表达式嵌套过深：超过 {limits.EXPRESSION_DEPTH} 层运算（连续的"
+                              "加减乘除、if 和函数调用各算一层）", "把一部分写成 let 派生值")
+        elif data in _LEVEL_NODES:
+            level += 1
+            indicators += 1
+            if level > limits.INDICATOR_DEPTH:
+                return _limit(node, source, f"指标层级过深：超过 {limits.INDICATOR_DEPTH} 级（一级 … 十级指标）")
+            if indicators > limits.INDICATORS:
+                return _limit(node, source, f"指标过多：一个规则集最多 {limits.INDICATORS} 个指标和分组")
+        listed = _LISTS.get(data)
+        if listed is not None:
+            what, kinds, most = listed
+            if kinds is None:  # every child (a call's after its name)
+                count = sum(1 for child in node.children[data == "call":] if child is not None)
+            else:
+                count = sum(1 for child in node.children if getattr(child, "data", None) in kinds)
+            if count > most:
+                return _limit(node, source, f"列举过多：最多 {most} {what}，这里有 {count} {what}")
+        for child in node.children:
+            if child is None:
+                continue
+            if _is_token(child):
+                if child.type in _NUMBER_TOKENS:
+                    problem = _number_beyond(child, source, data)
+                    if problem is not None:
+                        return problem
+                continue
+            stack.append((child, depth, level, outermost))
+    return None
+
+
+def _is_token(child) -> bool:
+    return isinstance(child, Token)
+
+
+def _number_beyond(token, source: SourceFile, data: str):
+    digits = sum(char.isdigit() for char in str(token))
+    if digits > limits.NUMBER_DIGITS:
+        return error("P115", f"数字过长：最多 {limits.NUMBER_DIGITS} 位数字，这里有 {digits} 位",
+                     Span.of_token(source, token))
+    return None
+
+
+def _limit(node, source: SourceFile, message: str, hint: str | None = None):
+    meta = node.meta
+    if getattr(meta, "empty", True):
+        span = Span(source, 1, 1, 1, 2)
+    else:
+        span = Span(source, meta.line, meta.column, meta.line, meta.column + 1)
+    return error("P115", message, span, hint=hint)
+
+
 # ── entry point ─────────────────────────────────────────────────────────────
 
 
@@ -728,6 +906,9 @@ def parse(text: str, path: str = "<string>", layout: Layout | None = None) -> no
         raise _syntax_error(exc, source) from None
     finally:
         lark.options.postlex.text("")
+    problem = _beyond_limits(tree, source)
+    if problem is not None:
+        raise PerfSyntaxError([problem])
     if layout is not None:
         layout.finish(comments, text)
     try:

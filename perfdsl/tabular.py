@@ -20,11 +20,14 @@ from __future__ import annotations
 import csv
 import datetime
 import zipfile
+import zlib
 from decimal import Decimal
 
+from . import limits
 from .decimals import plain
 from .errors import DataFileError, DataValueError
 from .files import open_binary, open_text
+from .neutralise import unprefixed
 from .resolve import nearest
 
 #: A column ``<input>备注`` holds the note of that input's value.
@@ -180,7 +183,8 @@ def _item_key(key: str):
 def _header_text(cell) -> str:
     if cell is None:
         return ""
-    return (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
+    text = (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
+    return unprefixed(text)  # a template's `'=…` header is the input `=…` (neutralise.spreadsheet)
 
 
 def _blank(cell) -> bool:
@@ -311,27 +315,94 @@ _ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030"}
 
 def xlsx_rows(path: str, handle=None):
     """Rows of the first sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
-    as Excel numbers them (cached values of formulas)."""
+    as Excel numbers them (cached values of formulas).
+
+    A workbook is a zip of XML parts from outside: it is opened only when its
+    parts are within `limits` (number, uncompressed size, shared strings — a
+    zip or cell bomb is refused before it is inflated), and its XML is parsed by
+    defusedxml, which refuses entity declarations (billion laughs) and external
+    entities (XXE).  Rows are cut to the sheet's width (at most `limits.COLUMNS`).
+    """
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _require_defused_xml()
     handle = handle if handle is not None else open_binary(path, "数据文件")
     magic = handle.read(4)
     handle.seek(0)
     try:
+        _check_parts(handle, path)
+        handle.seek(0)
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+    except DataFileError:
         handle.close()
-        why = "文件是空的" if not magic else "工作簿已损坏或不完整" if magic == b"PK\x03\x04" else \
-            "它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？"
-        raise DataFileError(f"{path}: 不是有效的 xlsx 文件（{why}）") from None
-    return _sheet_rows(workbook, handle)
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError,
+            AttributeError, IndexError, EOFError, zlib.error) as exc:
+        handle.close()
+        raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
+    return _sheet_rows(workbook, handle, path)
 
 
-def _sheet_rows(workbook, handle):
+def _require_defused_xml():
+    from openpyxl.xml import functions
+
+    if not (functions.iterparse.__module__.startswith("defusedxml")
+            and functions.fromstring.__module__.startswith("defusedxml")):
+        raise DataFileError("读取工作簿须经 defusedxml 解析 XML（以防 XML 炸弹和外部实体），但它未被启用："
+                            "请安装 defusedxml，且不要设置 OPENPYXL_DEFUSEDXML=False")
+
+
+def _check_parts(handle, path: str):
+    """Refuse a workbook whose parts would inflate beyond `limits` (the sizes its zip directory declares,
+    which is also as far as the zip module will ever inflate them)."""
+    with zipfile.ZipFile(handle) as archive:
+        parts = archive.infolist()
+        if len(parts) > limits.WORKBOOK_PARTS:
+            raise DataFileError(f"{path}: 工作簿有 {len(parts)} 个部件，超过上限 {limits.WORKBOOK_PARTS}")
+        total = sum(part.file_size for part in parts)
+        if total > limits.WORKBOOK_BYTES:
+            raise DataFileError(f"{path}: 工作簿解压后有 {total} 字节，超过上限 {limits.WORKBOOK_BYTES} 字节"
+                                "（可能是压缩炸弹）")
+        for part in parts:
+            if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > limits.SHARED_STRINGS_BYTES:
+                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {part.file_size} 字节，超过上限 "
+                                    f"{limits.SHARED_STRINGS_BYTES} 字节")
+
+
+def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
+    try:
+        from defusedxml import DefusedXmlException
+    except ImportError:  # pragma: no cover - a declared dependency
+        DefusedXmlException = ()  # noqa: N806
+    causes = []
+    while exc is not None and len(causes) < 10:  # openpyxl wraps the parser's error in a ValueError of its own
+        causes.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    if any(isinstance(cause, DefusedXmlException) for cause in causes):
+        return "工作簿的 XML 含有 DTD 或实体声明（XML 炸弹或外部实体的手法），为安全起见不予读取"
+    if any(isinstance(cause, SyntaxError) for cause in causes):  # xml.etree's ParseError
+        return "工作簿的 XML 已损坏，无法读取"
+    why = "文件是空的" if not magic else "工作簿已损坏或不完整" if magic == b"PK\x03\x04" else \
+        "它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？"
+    return f"不是有效的 xlsx 文件（{why}）"
+
+
+def _sheet_rows(workbook, handle, path: str):
+    number = 0
     try:
         sheet = workbook.worksheets[0]
-        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+        declared = sheet.max_column if isinstance(sheet.max_column, int) else None
+        if declared is not None and declared > limits.COLUMNS:
+            raise DataFileError(f"{path}: 工作表声明了 {declared} 列，超过上限 {limits.COLUMNS} 列")
+        width = declared or limits.COLUMNS
+        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+            yield number, row
+    except DataFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, TypeError, AttributeError, IndexError,
+            EOFError, zlib.error) as exc:
+        raise DataFileError(f"{path}: 第 {number + 1} 行附近：{_unreadable(exc)}") from None
     finally:
         workbook.close()
         handle.close()

@@ -20,8 +20,10 @@ import attrs
 
 from . import nodes
 from .basis import points, show_value
+from .files import save_workbook
 from .inputs import judged_inputs
 from .model import InputSpec, Model
+from .neutralise import spreadsheet
 from .source import display_width
 from .tabular import ITEM_SEPARATOR, NOTE_SUFFIX, column_letter
 from .unparse import expression
@@ -166,8 +168,8 @@ def instructions(model: Model) -> list[list[str]]:
 def write_csv(handle, model: Model):
     writer = csv.writer(handle)
     layout = columns(model)
-    writer.writerow([column.header for column in layout])
-    writer.writerow([column.hint for column in layout])
+    writer.writerow([spreadsheet(column.header) for column in layout])  # input names: never a formula
+    writer.writerow([spreadsheet(column.hint) for column in layout])
 
 
 def write_xlsx(handle, model: Model):
@@ -179,8 +181,8 @@ def write_xlsx(handle, model: Model):
     book = Workbook()
     sheet = book.active
     sheet.title = "数据"
-    sheet.append([column.header for column in layout])
-    sheet.append([column.hint for column in layout])
+    sheet.append([spreadsheet(column.header) for column in layout])  # input names: never a formula
+    sheet.append([spreadsheet(column.hint) for column in layout])
     head = PatternFill("solid", fgColor="DDEBF7")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -208,7 +210,7 @@ def write_xlsx(handle, model: Model):
     notes["A1"].font = Font(bold=True)
     notes.column_dimensions["A"].width = 100
     _print_setup(sheet, notes, layout)
-    book.save(handle)
+    save_workbook(book, handle)
 
 
 #: About how many units of column width an A4 landscape page shows at a readable scale (about 75%).

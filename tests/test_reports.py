@@ -177,7 +177,7 @@ def test_markdown_is_the_scoresheet_as_tables(good_and_bad):
     assert "| **合计** |  |  | 100 |  | **89.04** | 等级：良好 |" in lines
     assert ("|  | 工作表现 |  | 3 | 表彰一次加 1 分，累计加分最多 3 分，加分后总分不能超过 100 分 | 3 | "
             "表彰次数 = 3，每次加 1，加 3；问责次数 = 0，每次扣 1，不扣，得 3 分 |") in lines
-    assert "## 坏记录" in lines and '> **未能计分**：`项目总数` 应为非负整数，得到 "十四"' in lines
+    assert "## 坏记录" in lines and '> **未能计分**：\\`项目总数\\` 应为非负整数，得到 "十四"' in lines  # data text escaped
     assert "### 复核得分：91.9 / 100（优秀）" in lines
 
 

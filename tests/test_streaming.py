@@ -17,19 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 import tables
+from memory_large import PEAK as _PEAK  # bench/ is on the path (conftest): one peak-RSS wrapper
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
-
-_PEAK = """
-import resource, runpy, sys
-sys.argv = ["perfdsl"] + sys.argv[1:]
-try:
-    runpy.run_module("perfdsl", run_name="__main__")
-except SystemExit as exit:
-    code = exit.code
-print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
 
 
 def _write_rows(path: Path, model, count: int):

@@ -10,13 +10,14 @@ import csv
 from decimal import Decimal
 
 from ..decimals import plain
+from ..neutralise import spreadsheet
 from .summary import Summary
 
 
 def write(handle, results, model, scorecards=None):
     summary = Summary(model, scorecards, indicators=True)
     writer = csv.writer(handle)
-    writer.writerow(summary.header())
+    writer.writerow([spreadsheet(text) for text in summary.header()])
     for position, item in results:
         writer.writerow([_text(cell) for cell in summary.row(position, item)])
 
@@ -26,4 +27,6 @@ def _text(cell) -> str:
         return ""
     if isinstance(cell, Decimal):
         return plain(cell)
-    return str(cell)
+    if isinstance(cell, int):
+        return str(cell)
+    return spreadsheet(cell)  # data and ruleset text: never a formula (neutralise)

@@ -17,10 +17,10 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
-from html import escape
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
 from ..source import display_width
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines

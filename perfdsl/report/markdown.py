@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..neutralise import markdown
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
 from .table import weight_text
@@ -54,5 +55,5 @@ def _table(handle, card, criteria: bool):
 
 
 def _cell(text: str) -> str:
-    """Text that cannot break a Markdown table: pipes escaped, line breaks as <br>."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+    """Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise)."""
+    return markdown(text)

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..neutralise import visible  # control characters and lone surrogates shown, never fatal
 from . import fonts as font_files
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
@@ -56,7 +57,7 @@ def text(value) -> str:
     """The one door for data text (names, basis, criteria, notes) into a paragraph: markup escaped.
 
     A paragraph collapses spaces, the full-width one too: that one is kept as two that do not collapse."""
-    return escape(str(value)).replace("\n", "<br/>").replace("\u3000", "&nbsp;&nbsp;")
+    return escape(visible(str(value))).replace("\n", "<br/>").replace("\u3000", "&nbsp;&nbsp;")
 
 
 def write(handle, results, model, scorecards=None):

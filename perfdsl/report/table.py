@@ -18,11 +18,11 @@ where what could steer a terminal is made visible instead.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from functools import lru_cache
 
 from ..decimals import plain
+from ..neutralise import terminal
 from ..textwidth import pad, width, wrap
 
 #: Spaces between columns, and the indent of each level of the indicator tree.
@@ -30,8 +30,6 @@ _GAP = "  "
 _INDENT = "  "
 #: The narrowest basis column worth having beside the others; narrower, the basis goes under its row.
 _MIN_BASIS = 24
-#: Control characters (C0, DEL, C1) and lone surrogates: shown as escapes, never sent to a terminal.
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 #: `plain` for the few figures a 评分表 repeats (weights, full marks, 0): it depends on the value alone.
@@ -45,16 +43,11 @@ def weight_text(node) -> str:
 
 
 def shown(text: str) -> str:
-    """Text from a ruleset or a record as the terminal may show it: tabs and line breaks become spaces,
-    any other control character (ESC …) an escape such as ``\\x1b``."""
+    """Text from a ruleset or a record as the terminal may show it (`neutralise.terminal`, the one hook):
+    any control character (ESC …) an escape such as ``\\x1b``; tabs and line breaks become spaces."""
     if text.isprintable():
         return text
-    return _UNSAFE.sub(_escape, text)
-
-
-def _escape(match) -> str:
-    ch = match.group()
-    return " " if ch in "\t\n\r" else f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+    return terminal(text).replace("\t", " ").replace("\n", " ")
 
 
 def _right(text: str, columns: int) -> str:

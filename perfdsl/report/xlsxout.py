@@ -29,6 +29,8 @@ from decimal import Decimal
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..files import save_workbook
+from ..neutralise import spreadsheet, visible
 from ..source import display_width
 from . import scoresheet
 from .summary import Summary
@@ -51,8 +53,9 @@ PAGE_FOOTER = "第 &P 页 共 &N 页"
 
 
 def text(value) -> str:
-    """The one door for data text (names, basis, criteria, notes) into a cell: issue 12 neutralises here."""
-    return str(value)
+    """The one door for data text (names, basis, criteria, notes) into a cell: never a formula, control
+    characters shown (`neutralise.spreadsheet`)."""
+    return spreadsheet(str(value))
 
 
 def write(handle, results, model, scorecards=None, sheets: int = 100):
@@ -65,10 +68,11 @@ def write(handle, results, model, scorecards=None, sheets: int = 100):
         # openpyxl writes each sheet from a generator; left open, it complains with a traceback when
         # collected.  Close them quietly: the error itself is reported by the caller.
         for sheet in book.worksheets:
-            rows = getattr(sheet, "_rows", None)
-            if rows is not None:
-                with contextlib.suppress(Exception):
-                    rows.close()
+            writer = getattr(sheet, "_writer", None)
+            for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+                if stream is not None:
+                    with contextlib.suppress(Exception):
+                        stream.close()
         raise
 
 
@@ -89,7 +93,7 @@ def _write(book, handle, results, model, scorecards, sheets):
         index.append(_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
             _record_sheet(book.create_sheet(target), styles, layout, model, item)
-    book.save(handle)
+    save_workbook(book, handle)
 
 
 class _Styles:
@@ -228,7 +232,7 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
 
 def _sheet_name(name, position, taken: set) -> str:
     """A valid, unique sheet name for a record: its name cleaned and cut to 31 characters."""
-    base = _NOT_IN_SHEET_NAMES.sub("_", str(name)).strip("'").strip() or f"记录{position}"
+    base = _NOT_IN_SHEET_NAMES.sub("_", visible(str(name))).strip("'").strip() or f"记录{position}"
     candidate = base[:_SHEET_NAME_LENGTH]
     number = 1
     while candidate.casefold() in taken:  # Excel compares sheet names without case

@@ -1,0 +1,87 @@
+"""A record is the unit of failure: whatever goes wrong for one record becomes that record's error, in its place.
+
+`scored` turns a batch into (position, `Result` or `RecordError`) pairs for
+the writers.  Each result a writer will show with its 依据 is *materialised*
+here first — its basis built, and the reference evaluator's figures compared
+with the compiled evaluator's — so that nothing can fail once a writer has
+started on a record: a basis that cannot be built (a figure too large for
+the arithmetic, say) or evaluators that disagree make the record an error
+naming it and the key, and the other records are written as usual.  An
+unexpected exception while scoring one record is reported as a perfdsl
+defect *for that record*, never as the end of the batch.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .decimals import plain
+from .errors import EvaluationError, PerfError, RecordError
+
+
+def scored(program, batch, basis_for=None, finish=lambda item, raw: item):
+    """Yield (position, Result or RecordError) for every record of `batch`, in order.
+
+    `basis_for` is how many scored records will be shown with their basis (None: all; 0: none — CSV and
+    the 汇总 sheet need the compiled figures only); `finish(item, raw)` completes each (the caller adds
+    where a value sits in a table, say).
+    """
+    shown = 0
+    for position, raw in batch.records:
+        if isinstance(raw, RecordError):
+            yield position, raw
+            continue
+        try:
+            result = program.evaluate(raw, position, lenient=batch.lenient)
+            if basis_for is None or shown < basis_for:
+                materialise(result)
+                shown += 1
+        except RecordError as exc:
+            if exc.record is None:
+                exc.record = position
+            yield position, finish(exc, raw)
+            continue
+        except (PerfError, ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                RecursionError, MemoryError, OverflowError, ZeroDivisionError, AssertionError) as exc:
+            yield position, finish(defect(exc, _name(raw, program, position)), raw)
+            continue
+        yield position, finish(result, raw)
+
+
+def materialise(result):
+    """Build every basis line of `result` now, and check the two evaluators agree on every figure."""
+    trace = result.trace()
+    for card in result.scorecards:
+        traced = trace.cards[card.name]
+        if (traced.total, traced.grade) != (card.score, card.grade):
+            raise _disagreement(result, card.name, "总分", (card.score, card.grade), (traced.total, traced.grade))
+        for node, step in zip(card.fixed, traced.nodes):
+            if (node.weight, node.score) != (step.weight, step.score):
+                raise _disagreement(result, card.name, "/".join(node.path), (node.weight, node.score),
+                                    (step.weight, step.score))
+        for node in card.nodes:
+            node.basis  # noqa: B018 - built here, where a failure is this record's
+        card.basis  # noqa: B018
+
+
+def defect(exc: BaseException, record) -> EvaluationError:
+    """A failure that is perfdsl's fault, confined to one record."""
+    return EvaluationError(f"perfdsl 内部错误（{type(exc).__name__}: {str(exc)[:200]}），此记录未能计分；"
+                           "请报告此问题", record=record)
+
+
+def _disagreement(result, card: str, what: str, compiled, reference) -> EvaluationError:
+    return EvaluationError(f"计分卡 {card} 的 {what}：编译求值为 {_pair(compiled)}，参考求值为 {_pair(reference)}，"
+                           "两者不一致；这是 perfdsl 的缺陷，请报告此问题", record=result.name)
+
+
+def _pair(pair) -> str:
+    return "、".join(plain(part) if isinstance(part, Decimal) else str(part) for part in pair if part is not None)
+
+
+def _name(raw, program, position):
+    key = program.model.record
+    value = raw.get(key) if isinstance(raw, dict) and key else None
+    if isinstance(value, dict):
+        value = value.get("value")
+    return value if isinstance(value, str) and value.strip() else position
