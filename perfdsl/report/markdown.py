@@ -11,7 +11,7 @@ from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import markdown
 from . import scoresheet
-from .summary import WARNINGS_HEADING, warning_lines
+from .summary import WARNINGS_HEADING
 from .table import weight_text
 
 
@@ -35,7 +35,8 @@ def _warnings(handle, warnings):
     """A record's warnings, under its heading: figures that look like a slip, scored as written."""
     if warnings:
         handle.write(f"\n> **{WARNINGS_HEADING}**\n>\n")
-        handle.writelines(f"> - {_cell(line)}\n" for line in warning_lines(warnings))
+        # the code is perfdsl's own (P520), the message holds data: only the message is escaped
+        handle.writelines(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
 
 
 def _table(handle, card, criteria: bool):
