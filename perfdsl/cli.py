@@ -204,18 +204,25 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
     # A batch's table printed to standard output shows each record's error in its place, and stderr only
     # how many failed: each error is said once.  A single record's error is a message, on stderr alone.
     in_place = fmt == "table" and output is None and not single
+    warned = 0
     with progress.shown(shown) as bar:
 
         def note_failures():
-            nonlocal failed
+            nonlocal failed, warned
             for position, item in results:
-                if isinstance(item, RecordError):
+                failure = isinstance(item, RecordError)
+                if failure:
                     failed += 1
                     if not in_place:
                         bar.say(neutralise.terminal(item.render()))
-                for warning in item.warnings:  # said on stderr in every format: a warning changes no figure
-                    named = item.record if isinstance(item, RecordError) else item.name
-                    bar.say(neutralise.terminal(_record_named(warning, named).render()))
+                # a warning is said once: in the table printed to standard output, with its record; else on
+                # stderr (in every other format, and beside the file written)
+                if item.warnings and fmt == "table" and output is None and (in_place or not failure):
+                    warned += 1
+                else:
+                    for warning in item.warnings:
+                        named = item.record if failure else item.name
+                        bar.say(neutralise.terminal(_record_named(warning, named).render()))
                 bar.advance()
                 yield position, item
 
@@ -230,6 +237,9 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
     if failed and in_place:
         sys.stdout.flush()
         click.echo(f"{failed} 条记录无法计分（错误见各自的位置）", err=True)
+    if warned:
+        sys.stdout.flush()
+        click.echo(f"{warned} 条记录有数据警告（见各自的位置）", err=True)
     return bool(failed)
 
 

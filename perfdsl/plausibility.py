@@ -1,35 +1,43 @@
 """Plausibility at the door: figures whose size says they were typed in the wrong unit.
 
-Two slips change a score and raise no error by themselves:
+Three slips change a score and raise no error by themselves:
 
 * an amount typed in 元 where the ruleset reads 万元, or the reverse — 10⁴ times too large or
   too small (`P520`);
-* a rate typed as a percent number, ``95`` for ``95%``, read as 9500% (`P521`).
+* a rate typed as a percent number, ``95`` for ``95%``, read as 9500% (`P521`);
+* a fraction typed with a percent sign, ``"1%"`` for 100% (`P522`).
 
 The rules read the model, never input names: the *relations* of amounts the rules score
-(`relations`: ``支出 / (收入 + 结转)``, ``(本年 - 上年) / 上年``, ``ratio 在用 / 总额``, ``决算 <= 预算``).
-A warning needs evidence that no real record has — not even the records the spec oracles
-generate at every boundary, which have rates over 100%, parts over wholes, zero totals, ratios
-of 0.01%, changes of 200000% and amounts hundreds of times their record's others:
+(`relations`: ``支出 / (收入 + 结转)``, ``(本年 - 上年) / 上年``, ``ratio 在用 / 总额``, ``决算 <= 预算``),
+the thresholds the rules compare each with (bands at 80%–100%, ``above 5%``, ``/ 90%``), and — to tell
+which way a rule pays — the scores themselves, as read and as corrected (reference interpreter).
+A warning needs evidence that no real record has — not the records the spec oracles generate at
+every boundary, which have rates over 100%, parts over wholes, zero totals, a carry-over of 0.0027%,
+amounts hundreds of times their record's others:
 
-* a *proportion* (a division whose numerator is not a difference) beyond 20 times its scale
-  (2000%, or 20 times the largest threshold its rules compare it with) that one amount's ×10⁴ or
-  ÷10⁴ brings within 10 times — spending against a budget, a part of its whole, carry-over against
-  income never get there, while 10⁴ too much puts a 2.4% carry-over rate at 240::
+* a relation far off the size its rules are about, that one amount's ×10⁴ or ÷10⁴ brings back:
+  a *proportion* beyond 20 times its scale (2000%, or 20 times the largest threshold its rules
+  compare it with), a *change* beyond a thousandfold, a proportion 50 times below the smallest
+  threshold its rules compare it with (0.0098% spent where the bands start at 80%) or 10 times past
+  the largest (a carry-over of 79.68% where the rule deducts from 5%) whose corrected reading scores
+  more, two amounts compared (``决算 <= 预算``) a thousand times apart::
 
     疑似 元/万元 混用：预算支出决算数 6440687.91万元 使 部门预算支出率 = 976021.23%；若为 6440687.91元 则为 97.60%
 
-* or an amount written unlike every other amount of its record (at least five, all one way:
-  all ``"…万元"``, all plain numbers …) whose reading in the other unit leaves each relation it
-  decides at an ordinary size and changes one.
+* or an amount written unlike every other amount of its record (at least five, all one way: all
+  ``"…万元"``, all plain numbers …), or with digits below a 分 that are whole 分 as 万元
+  (``640.098119``), whose reading in the other unit leaves each relation it decides at an ordinary
+  size and changes one.
 
-A change alone (``(本年 - 上年) / 上年``) is no evidence — a base of 100 元 makes any change
-real —, nor is a ratio far below its ordinary size, nor the digits of an amount: each is a real
-record as often as a slip, and a warning that cries wolf is ignored.  docs/data.md lists what
-the corpus of typing slips shows is caught and what is not.
+Far below is no evidence where less is better — a carry-over of 0.0027% is as ordinary as 0 —, nor
+a summand too small beside a larger one that leaves its ratio among real sizes, nor the size of an
+amount alone: each is a real record as often as a slip, and a warning that cries wolf is ignored.
+docs/data.md lists what the corpus of typing slips shows is caught and what is not.
 
 For `P521` a rate written as a plain number (not ``"95%"``, not a percent-formatted cell) is
-suspect when it exceeds 5 times its scale and reads as an ordinary rate once divided by 100.
+suspect when it exceeds 5 times its scale and reads as an ordinary rate once divided by 100; for
+`P522` a rate written ``"x%"`` with x at most 1.5, 50 times below where its rules start to pay,
+whose reading as the fraction x is an ordinary rate there and scores more.
 """
 
 from __future__ import annotations
@@ -39,8 +47,8 @@ from decimal import Decimal
 import attrs
 
 from . import nodes
-from .decimals import MONEY_UNITS, money, percent_as_given, plain
-from .relations import Comparison, Relation, comparisons, relations, scale
+from .decimals import CONTEXT, MONEY_UNITS, money, percent_as_given, plain
+from .relations import Comparison, comparisons, lowest, readers, relations, scale
 
 WAN = Decimal(10000)
 ORDINARY = Decimal(10)
@@ -69,6 +77,7 @@ class Plausibility:
 
     def __init__(self, model):
         self.model = model
+        self.scorer = None  # values → scores by (scorecard, node index), or None: set by the compiled program
         self.relations = tuple(relations(model))
         self.comparisons = tuple(comparisons(model))
         self.by_input: dict[str, list] = {}
@@ -76,71 +85,115 @@ class Plausibility:
             for name in relation.inputs:
                 self.by_input.setdefault(name, []).append(relation)
         self.amounts = tuple(spec.name for spec in model.inputs if spec.type.kind == "money")
-        self.rates = tuple((spec, scale(model, spec.name)) for spec in model.inputs if spec.type.kind == "rate")
-        self.rate_fields = tuple((spec, field) for spec in model.inputs for field in spec.fields
-                                 if field.type.kind == "rate")
+        self.rates = tuple(_Rate(spec, None, scale(model, spec.name), lowest(model, spec.name),
+                                 readers(model, [spec.name]))
+                           for spec in model.inputs if spec.type.kind == "rate")
+        self.rate_fields = tuple(_Rate(field, spec, scale(model, field.name), lowest(model, field.name),
+                                       readers(model, [field.name]))
+                                 for spec in model.inputs for field in spec.fields if field.type.kind == "rate")
 
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
         """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
         found = []
+        scores = _Scores(self.model, values, self.scorer)
         if self.by_input:
-            found += self._too_large(raw, values, skip)
+            found += self._off_scale(raw, values, skip, scores)
             warned = {w.key for w in found}
             found += self._odd_amounts(raw, values, skip | warned)
-        for spec, size in self.rates:
-            if spec.name not in skip:
-                warning = _percent_number(spec, size, raw.get(spec.name), spec.name)
-                if warning is not None:
-                    found.append(warning)
-        for spec, field in self.rate_fields:
-            items = _unwrap(raw.get(spec.name))
-            if not isinstance(items, list):
+        for rate in self.rates:
+            name = rate.spec.name
+            if name not in skip:
+                found += self._rate(rate, raw.get(name), name, scores, lambda fraction: _with(values, name, fraction))
+        for rate in self.rate_fields:
+            spec, field = rate.within, rate.spec
+            items, read = _unwrap(raw.get(spec.name)), values.get(spec.name)
+            if not isinstance(items, list) or not isinstance(read, tuple):
                 continue
-            for number, item in enumerate(items, start=1):
+            for number, item in enumerate(items[: len(read)], start=1):
                 key = f"{spec.name}[{number}].{field.name}"
                 if isinstance(item, dict) and key not in skip:
-                    warning = _percent_number(field, Decimal(1), item.get(field.name), key)
-                    if warning is not None:
-                        found.append(warning)
+                    found += self._rate(rate, item.get(field.name), key, scores, lambda fraction, n=number: _with(
+                        values, spec.name, _with_item(read, n, field.slot, fraction)))
         return tuple(attrs.evolve(w, record=record) for w in found)
 
-    # ── 元 / 万元: a relation far too large ──────────────────────────────────
+    # ── rates: 95 for 95%, "1%" for 100% ─────────────────────────────────────
 
-    def _too_large(self, raw, values, skip):
-        wrong = []
+    def _rate(self, rate, raw, key, scores, corrected) -> list:
+        warning = _percent_number(rate.spec, rate.scale if rate.within is None else Decimal(1), raw, key)
+        if warning is None and rate.readers:
+            warning = self._fraction_percent(rate, raw, key, scores, corrected)
+        return [] if warning is None else [warning]
+
+    def _fraction_percent(self, rate, raw, key, scores, corrected) -> DataWarning | None:
+        """`P522` for a rate written ``"x%"`` with x a fraction (0 < x ≤ 1.5) — 50 times below where its rules
+        start to pay — whose reading as that fraction is an ordinary rate of its rules and scores more."""
+        raw = _unwrap(raw)
+        if not isinstance(raw, str) or not raw.strip().endswith(("%", "％")):
+            return None
+        try:
+            number = Decimal(raw.strip()[:-1].strip())
+        except ArithmeticError:
+            return None
+        if not number.is_finite() or not 0 < number <= FRACTION_MOST:
+            return None
+        read = number / 100
+        if read * FAR > rate.low or not rate.low / ORDINARY <= number <= ORDINARY * rate.scale:
+            return None
+        if _outside_range(rate.spec, number) or scores.gain(rate.readers, corrected(number)) <= 0:
+            return None
+        shown = plain(number)
+        return DataWarning("P522", f"{key} = {shown}%：是否应为 {plain(number * 100)}%（小数 {shown} 多写了 %）？", key)
+
+    # ── 元 / 万元: a relation far off the size its rules are about ───────────
+
+    def _off_scale(self, raw, values, skip, scores):
+        """Relations no real record has, and the one amount whose ×10⁴ or ÷10⁴ brings each back:
+
+        * a proportion beyond 20 times its scale, a change beyond 1000 times (a growth of ×1000);
+        * a proportion 50 times below the smallest threshold its rules compare it with (0.0098% spent
+          where the bands start at 80%), or 10 times past the largest (a carry-over of 79.68% where the
+          rule deducts from 5%) — when the corrected reading also scores more: far below is ordinary where
+          less is better (a carry-over of 0.0027%), never where more is;
+        * two amounts compared (``决算 <= 预算``) 1000 times apart.
+        """
+        off = []
         for relation in self.relations:
             value = relation.evaluate(values)
-            if value is not None and abs(value) > relation.limit:
-                wrong.append(relation)
-        if not any(relation.kind == "proportion" for relation in wrong):
-            return []  # a change alone can be that large: from a base of 100 元 to 1000 万元
-        # every single-amount correction that brings some implausible relation back, with what it fixes
-        fixes: dict[tuple[str, Decimal], list[Relation]] = {}
-        for relation in wrong:
-            for name in relation.inputs:
+            if value is not None and (abs(value) > relation.limit or _far_below(relation, value)
+                                      or _far_past(relation, value)):
+                off.append(relation)
+        off += [c for c in self.comparisons if (c.apart(values) or 0) >= APART]
+        if not off:
+            return []
+        # every single-amount correction that brings some relation back, with what it fixes
+        fixes: dict[tuple[str, Decimal], list] = {}
+        for problem in off:
+            for name in problem.inputs:
                 amount = values.get(name)
                 if name in skip or type(amount) is not Decimal or amount == 0:
                     continue
                 for factor in (TEN_THOUSANDTH, WAN):
-                    value = relation.evaluate(_with(values, name, amount * factor))
-                    if value is not None and abs(value) <= ORDINARY * relation.scale:
-                        fixes.setdefault((name, factor), []).append(relation)
+                    corrected = _with(values, name, amount * factor)
+                    if _restored(problem, values, corrected, scores):
+                        fixes.setdefault((name, factor), []).append(problem)
         forms = _forms(raw, self.amounts)
         ranks = {candidate: self._rank(candidate, fixes[candidate], values, forms) for candidate in fixes}
         ranked = sorted(fixes, key=ranks.get)
-        explained: dict[Relation, tuple[str, Decimal]] = {}
+        explained: dict = {}
         for candidate in ranked:
-            for relation in fixes[candidate]:
-                explained.setdefault(relation, candidate)
+            for problem in fixes[candidate]:
+                explained.setdefault(problem, candidate)
         out = []
         for candidate in ranked:
             mine = [r for r in fixes[candidate] if explained.get(r) == candidate]
-            if any(r.kind == "proportion" for r in mine):  # an equally likely reading of the same figures is named too
+            if mine:  # an equally likely reading of the same figures is named too
                 others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != candidate[0]
                                  and ranks[c][:3] == ranks[candidate][:3]})
                 name, factor = candidate
+                why = next((why for f, why in (*_evidence(name, forms, self.model),
+                                               *_digits(name, raw, values, self.model)) if f == factor), "")
                 out.append(self._warning(name, factor, mine, raw, values,
-                                         f"（也可能是 {'、'.join(others)} 的单位有误）" if others else ""))
+                                         f"（也可能是 {'、'.join(others)} 的单位有误）" if others else "", why))
         return out
 
     def _rank(self, candidate, fixed, values, forms):
@@ -150,19 +203,23 @@ class Plausibility:
         broken = 0
         for relation in self.by_input.get(name, ()):
             if isinstance(relation, Comparison):
+                before, after = relation.apart(values), relation.apart(corrected)
+                broken += after is not None and after >= APART and (before is None or before < APART)
                 continue
             before, after = relation.evaluate(values), relation.evaluate(corrected)
             if after is not None and abs(after) > relation.limit and (before is None or abs(before) <= relation.limit):
                 broken += 1
         odd = any(f == factor for f, _ in _evidence(name, forms, self.model))
         return (-(len(fixed) - broken), -int(odd), -_odd_unit(name, factor, fixed, forms, self.model),
+                -_undeclared(name, factor, forms, self.model), -_closer(name, factor, values, self.amounts),
                 self.model.input(name).slot)
 
     # ── 元 / 万元: an amount written unlike the others, that moves what it is compared with ──
 
     def _odd_amounts(self, raw, values, skip):
-        """Amounts written unlike every other amount of the record that, read in the other unit, leave each
-        relation and comparison they decide at an ordinary size (and change one)."""
+        """Amounts written unlike every other amount of the record, or read in 元 with digits below a 分 that are
+        whole 分 as 万元 (``640.098119``), that, read in the other unit, leave each relation and comparison they
+        decide at an ordinary size (and change one)."""
         forms = None
         out = []
         for name in self.amounts:
@@ -171,7 +228,7 @@ class Plausibility:
                 continue
             if forms is None:
                 forms = _forms(raw, self.amounts)
-            for factor, why in _evidence(name, forms, self.model):
+            for factor, why in (*_evidence(name, forms, self.model), *_digits(name, raw, values, self.model)):
                 moved = _settled(self.by_input[name], values, _with(values, name, values[name] * factor))
                 if moved:
                     out.append(self._warning(name, factor, moved, raw, values, why=why))
@@ -197,12 +254,98 @@ class Plausibility:
 
 
 TEN_THOUSANDTH = Decimal("0.0001")
+#: A proportion this many times below the smallest threshold its rules compare it with is far below them.
+FAR = Decimal(50)
+#: Two amounts compared this many times apart are not of one size.
+APART = Decimal(1000)
+#: A rate written "x%" whose x is at most this reads as a fraction with a percent sign ("1%" for 100%).
+FRACTION_MOST = Decimal("1.5")
+
+
+@attrs.frozen
+class _Rate:
+    """A rate input (or a list's rate field, `within` that list) with what its rules compare it with."""
+
+    spec: object
+    within: object
+    scale: Decimal
+    low: Decimal
+    readers: tuple
+
+
+class _Scores:
+    """The scores of one record's indicators as read and with one value corrected, computed only when a
+    reading needs them: by the compiled program when it can score them, else by the reference interpreter."""
+
+    def __init__(self, model, values, scorer=None):
+        self.model = model
+        self.values = values
+        self.scorer = scorer
+        self._read = None
+
+    def gain(self, readers, corrected) -> Decimal:
+        """How much more the indicators `readers` score with `corrected` values than as read."""
+        if self._read is None:
+            self._read = self._scores(self.values)
+        after = self._scores(corrected)
+        return sum((after[r] - self._read[r] for r in readers), Decimal(0))
+
+    def _scores(self, values) -> dict:
+        scores = self.scorer(values) if self.scorer is not None else None
+        if scores is not None:
+            return scores
+        from .inputs import Record
+        from .interp import Evaluation
+
+        evaluation = Evaluation(self.model, Record((), values, {}, None))
+        evaluation.collected = []  # an indicator that cannot be scored scores 0 here; the record says why
+        trace = evaluation.run()
+        return {(card.index, node.index): trace.cards[card.name].nodes[node.index].score
+                for card in self.model.scorecards for node in card.nodes}
+
+
+def _far_below(relation, value) -> bool:
+    """A proportion 50 times below the smallest threshold its rules compare it with (0 is no size)."""
+    return relation.kind == "proportion" and value != 0 and abs(value) * FAR <= relation.low
+
+
+def _far_past(relation, value) -> bool:
+    """A proportion more than 10 times past the largest threshold its rules compare it with (a carry-over of
+    79.68% where the rules start deducting at 5% and have nothing left to deduct at 11%)."""
+    return relation.kind == "proportion" and relation.top is not None and abs(value) > ORDINARY * relation.top
+
+
+def _restored(problem, values, corrected, scores) -> bool:
+    """Whether `corrected` brings `problem` (an off-scale relation or comparison) back to an ordinary size."""
+    if isinstance(problem, Comparison):
+        after = problem.apart(corrected)
+        return after is not None and after <= ORDINARY
+    before, after = problem.evaluate(values), problem.evaluate(corrected)
+    if after is None:
+        return False
+    if abs(before) > problem.limit:  # far above: back within 10 times its scale (and not far below instead)
+        return abs(after) <= ORDINARY * problem.scale and not _far_below(problem, after)
+    # Far below, or far past: back among its thresholds, and scoring more there. Which way a rule pays
+    # decides: far below is ordinary where less is better (a carry-over of 0.0027%), never where more is;
+    # far past is ordinary where more is better (spending at 10 times a band's edge is rare, but it pays).
+    if _far_below(problem, before):
+        among = problem.low / ORDINARY <= abs(after) <= ORDINARY * problem.scale
+    else:
+        among = problem.low / ORDINARY <= abs(after) <= problem.top
+    return among and scores.gain(problem.readers, corrected) > 0
 
 
 def _with(values: dict, name: str, value) -> dict:
     out = dict(values)
     out[name] = value
     return out
+
+
+def _with_item(items: tuple, number: int, slot: int, value) -> tuple:
+    """A list input's items with field `slot` of item `number` (1-based) replaced."""
+    item = list(items[number - 1])
+    item[slot] = value
+    return items[: number - 1] + (tuple(item),) + items[number:]
 
 
 def _settled(relations, values, corrected) -> list | None:
@@ -232,8 +375,10 @@ SMALLEST = Decimal("0.001")
 
 def _shown(relation, values, value_only=False) -> str:
     if isinstance(relation, Comparison):
-        holds = relation.holds(values)
-        outcome = "成立" if holds else "不成立"
+        outcome = "成立" if relation.holds(values) else "不成立"
+        apart = relation.apart(values)
+        if apart is not None and apart >= ORDINARY:  # the sides are not of one size: say how far apart
+            outcome += f"（两边相差 {plain(apart.quantize(Decimal(1)))} 倍）"
         return outcome if value_only else f"{relation.text} {outcome}"
     shown = relation.display(values)
     return shown if value_only else f"{relation.name} = {shown}"
@@ -268,6 +413,33 @@ def _evidence(name, forms, model):
     theirs = usual if usual != PLAIN else spec.type.unit
     if mine != theirs:  # the same unit written another way ("510元" among plain 元 numbers) is no evidence
         yield (WAN if mine == "元" else TEN_THOUSANDTH), why
+
+
+def _digits(name, raw, values, model):
+    """(×10⁴, why) when amount `name` has digits below a 分 (no account has them) that are a whole number of 分
+    once multiplied by 10⁴: ``640.098119`` (元) is 6400981.19 元 typed in 万元, and so is ``0.0640098119万元``."""
+    amount = values[name]
+    if (amount * 100) % 1 and not (amount * WAN * 100) % 1:
+        yield WAN, "金额不会有不足一分的位数"
+
+
+def _undeclared(name, factor, forms, model) -> int:
+    """1 if `name` is written in a unit other than its declared one and `factor` undoes it (ranking only: of
+    ``"592.62元"`` beside ``"1000万元"`` in a table declared in 万元, the 元 is the odd one)."""
+    written = forms.get(name, PLAIN)
+    declared = model.input(name).type.unit or "元"
+    return int(written not in (PLAIN, declared) and (factor > 1) == (written == "元"))
+
+
+def _closer(name, factor, values, amounts) -> Decimal:
+    """How many orders of magnitude nearer the record's middle amount `name` comes once corrected (for ranking
+    equal readings only: of 25.2万元 beside 230000万元, the one far from the record's other figures is the slip)."""
+    others = sorted(abs(values[n]) for n in amounts if n != name and type(values.get(n)) is Decimal and values[n])
+    if not others:
+        return Decimal(0)
+    middle = others[len(others) // 2]
+    amount = abs(values[name])
+    return abs((amount / middle).log10(CONTEXT)) - abs((amount * factor / middle).log10(CONTEXT))
 
 
 def _odd_unit(name, factor, relations, forms, model) -> int:

@@ -16,6 +16,7 @@ from .errors import DataValueError, EvaluationError, MissingInput, PerfError, Re
 from .inputs import Record, RecordReader
 from .model import Model
 from .result import Result
+from .runtime import MISSING
 
 
 class InternalError(PerfError):
@@ -33,6 +34,7 @@ class Program:
         self._evaluate = namespace["evaluate"]
         self.layout = _layout(model)
         self.reader = RecordReader(model)
+        self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
 
     def convert(self, record, position: int | None = None, lenient: bool = False) -> Record:
         return self.reader.read(record, position, lenient)
@@ -48,6 +50,18 @@ class Program:
                 raise combined(found, self.model) from None
             raise InternalError(f"编译求值失败而参考求值成功（{type(exc).__name__}: {exc}）；"
                                 "这是 perfdsl 的缺陷") from exc
+
+    def _node_scores(self, values: dict) -> dict | None:
+        """Every indicator's score by (scorecard, node index) for a record's converted `values`, compiled; None
+        when the compiled evaluator cannot score them (the reference interpreter then says what it can)."""
+        slots = tuple([values.get(name, MISSING) for name in self.reader.names])
+        try:
+            with localcontext(CONTEXT):
+                flat = self._evaluate(slots)
+        except Exception:  # a missing input, a zero divisor …: the caller falls back on the interpreter
+            return None
+        return {(card.index, i): flat[offset + 2 * i + 1]
+                for card, (offset, _) in zip(self.model.scorecards, self.layout) for i in range(len(card.nodes))}
 
     def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
         """Score one raw record (a dict from JSON or a spreadsheet row)."""

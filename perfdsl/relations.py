@@ -40,6 +40,9 @@ class Relation:
     shown_rate: bool
     inputs: tuple[str, ...]  # money inputs it reads, numerator first
     scale: Decimal
+    low: Decimal = Decimal(1)  # the smallest threshold its rules compare it with (its scale when none)
+    top: Decimal | None = None  # the largest threshold its rules compare it with (None when none)
+    readers: tuple[tuple[int, int], ...] = ()  # (scorecard, node index) of the indicators it decides
 
     @property
     def limit(self) -> Decimal:
@@ -110,40 +113,65 @@ def rule_roots(indicator):
 
 
 def indicators(model):
+    for _, node, indicator in deciding(model):
+        yield node.name, indicator
+
+
+def deciding(model):
+    """(scorecard index, node, indicator) for every leaf and every `each` group's template."""
     for card in model.scorecards:
         for node in card.nodes:
             if node.indicator is not None:
-                yield node.name, node.indicator
+                yield card.index, node, node.indicator
             if node.each is not None:
-                yield node.name, node.each.template
+                yield card.index, node, node.each.template
+
+
+def readers(model, names) -> tuple[tuple[int, int], ...]:
+    """(scorecard, node index) of the indicators whose rules read any of `names` (directly or through a
+    derived value); a list field's name is read by the `each` groups whose template names it."""
+    wanted = set(names)
+    out = []
+    for card, node, indicator in deciding(model):
+        lets: list[str] = []
+        found = False
+        for root in rule_roots(indicator):
+            _collect_lets(model, root, lets)
+            found = found or any(isinstance(n, nodes.Name) and n.name in wanted for n in nodes.walk(root))
+        found = found or bool(wanted.intersection(lets)) or any(
+            isinstance(n, nodes.Name) and n.name in wanted for let in lets for n in nodes.walk(model.let(let).expr))
+        if found:
+            out.append((card, node.index))
+    return tuple(out)
 
 
 def relations(model):
     """Every division of amounts that decides a score, once each: in derived values the rules read, in rules."""
     lets_scored: list[str] = []
     roots = []
-    for name, indicator in indicators(model):
+    for card, node, indicator in deciding(model):
         for root in rule_roots(indicator):
-            roots.append((name, root))
+            roots.append((node.name, (card, node.index), root))
             _collect_lets(model, root, lets_scored)
     seen = set()
     for let_name in lets_scored:
         let = model.let(let_name)
+        deciders = readers(model, [let_name])
         for relation in _divisions(model, let.expr, let_name, let.expr):
             if relation is not None and id(relation[0]) not in seen:
                 seen.add(id(relation[0]))
-                yield relation[1]
-    for name, root in roots:
+                yield attrs.evolve(relation[1], readers=deciders)
+    for name, where, root in roots:
         for node in nodes.walk(root):
             if isinstance(node, nodes.RatioRule) and _money(model, node.numerator) and _money(model, node.denominator):
                 division = nodes.Binary(op="/", left=node.numerator, right=node.denominator)
                 built = _relation(model, division, None, name, division, parent=None)
                 if built is not None:
-                    yield built
+                    yield attrs.evolve(built, readers=(where,))
         for relation in _divisions(model, root, None, None, label=name):
             if relation is not None and id(relation[0]) not in seen:
                 seen.add(id(relation[0]))
-                yield relation[1]
+                yield attrs.evolve(relation[1], readers=(where,))
 
 
 def comparisons(model):
@@ -199,9 +227,10 @@ def _relation(model, division, let_name, name, let_expr, parent):
     shown_type = model.types.get(id(let_expr)) if shown is not value else None
     inputs = _money_inputs(model, division.left) + [n for n in _money_inputs(model, division.right)]
     ordered = tuple(dict.fromkeys(inputs))
-    factor = scale(model, let_name) if let_name is not None else Decimal(1)
+    factor, low = (scale(model, let_name), lowest(model, let_name)) if let_name is not None else (Decimal(1),) * 2
+    top = max(thresholds(model, let_name), default=None) if let_name is not None else None
     shown_rate = shown is value or (shown_type is not None and shown_type.kind == "rate")  # 元 / 元 is a rate
-    return Relation(name, "change" if change else "proportion", value, shown, shown_rate, ordered, factor)
+    return Relation(name, "change" if change else "proportion", value, shown, shown_rate, ordered, factor, low, top)
 
 
 def _single_division(model, expr) -> bool:
@@ -229,7 +258,18 @@ def _money_inputs(model, expr) -> list[str]:
 
 def scale(model, name: str) -> Decimal:
     """1, or the largest literal the rules compare `name` with (band thresholds, `above`, `>=`, `/ 90%`)."""
-    found = [Decimal(1)]
+    return max([Decimal(1), *thresholds(model, name)])
+
+
+def lowest(model, name: str) -> Decimal:
+    """The smallest nonzero literal the rules compare `name` with — where they start to pay — else its scale."""
+    found = [value for value in thresholds(model, name) if value]
+    return min(found) if found else scale(model, name)
+
+
+def thresholds(model, name: str) -> list[Decimal]:
+    """Every literal the rules compare `name` with (band thresholds, `above`, `>=`, `/ 90%`), as sizes."""
+    found: list[Decimal] = []
 
     def literal(expr):
         if isinstance(expr, nodes.Num):
@@ -251,7 +291,7 @@ def scale(model, name: str) -> Decimal:
                     literal(node.right if named(node.left) else node.left)
                 elif isinstance(node, nodes.Binary) and node.op == "/" and named(node.left):
                     literal(node.right)
-    return max(found)
+    return found
 
 
 def _compile(model, expr):

@@ -7,8 +7,11 @@ at 5%/10%, 结转结余率 at 5%, control rates at exactly 100%, rates over 100%
 where the score is weight × min(rate, 1), 在用固定资产 above 账面价值, 满意度 at
 90%, no carry-over in either year, manual 扣分 at 0 and at the full weight)
 and writes values in every form the data contract allows (money as plain
-numbers in the declared 万元, "…元" and "…万元" strings; rates as fractions
-or percent strings; annotated values; defaults left out).  Divisors the spec
+numbers in the declared 万元, "…元" and "…万元" strings — one way per record
+or per table, as a department writes them —; rates as fractions or percent
+strings; annotated values; defaults left out).  Amounts are of a department's
+size and in whole 分, ratios the rules reward are edges or 5%–150%, rounding
+edges sit at ordinary sizes (tests/record_forms.py says why).  Divisors the spec
 gives no rule for at zero are generated nonzero (test_baoshan_spec.py tests
 the zero separately); two zeros the ruleset gives a reading for are
 generated too: 上年结转结余总额 0 beside a carry-over this year, and
@@ -20,6 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from hypothesis import strategies as st
+from record_forms import Writing
 
 D = Decimal
 WAN = D(10000)
@@ -41,37 +45,30 @@ REPORTED_CHANGES = st.sampled_from([D("0.4638"), D("-0.5362"), D(0), D("1.5")])
 KEY_EDGES = st.sampled_from([D(x) for x in ("1", "0.9", "0.8999", "0.8", "0.7999", "0.7", "0.6999", "0.6",
                                             "0.5999", "0", "1.1")])
 ADJUST_EDGES = st.sampled_from([D(x) for x in ("0", "0.0278", "0.05", "0.0501", "0.1", "0.1001", "0.2", "-0.03")])
-# weight × min(rate, 1); 3 × 1.5% = 0.045 rounds half-up to 0.05
-SHARE_EDGES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "0.3333", "0.015")])
+# weight × min(rate, 1); 3 × 33.5% = 1.005 rounds half-up to 1.01
+SHARE_EDGES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "0.3333", "0.335")])
 CARRY_EDGES = st.sampled_from([D(x) for x in ("0", "0.03", "0.05", "0.0501", "0.2")])
 CARRY_BEFORE = st.sampled_from(["none", "none", "same", "more", "less", "random"])
+# 上年结转结余总额 against this year's, drawn at random: from a fifth of it to five times it
+CARRY_CHANGES = st.integers(20, 500).map(lambda n: D(n) / 100)
 OVERSPEND = st.sampled_from([D(0), D("0.01"), D("-0.01"), D(-100)])  # actual − budget, in 元
-# 在用 over 账面价值 is scored; 2 × 0.25% = 0.005 rounds half-up to 0.01
-USE_SHARES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "2", "0.0025")])
+# 在用 over 账面价值 is scored; 2 × 25.25% = 0.505 rounds half-up to 0.51
+USE_SHARES = st.sampled_from([D(x) for x in ("1", "0.9999", "0.5", "0", "1.2", "2", "0.2525")])
 UNBOOKED = st.sampled_from([D(0), D(100)])  # 在用固定资产 beside a 账面价值 of 0
-OUTPUT_RATES = st.sampled_from([D(x) for x in ("1", "0.95", "0", "0.3333", "1.2", "0.9999", "0.5", "0.0075")])
+# 6 × 98.75% = 5.925 rounds half-up to 5.93 (half-even would give 5.92)
+OUTPUT_RATES = st.sampled_from([D(x) for x in ("1", "0.95", "0", "0.3333", "1.2", "0.9999", "0.5", "0.9875")])
 # 5 × 80.01% / 90% = 4.445 exactly: half-up 4.45
 SATISFACTION = st.sampled_from([D(x) for x in ("0.99", "0.9", "0.8999", "0.8", "0.8001", "0.45", "0", "1", "1.1",
                                                "0.3333")])
 DEDUCTIONS = st.sampled_from([D(0), D("0.5"), D(1), D("1.37"), None])  # None: the full weight
 NAMES = st.sampled_from(["某局", "保山市政务服务管理局"])
-_FORMS = st.sampled_from(["number", "yuan", "wan"])
 _NOTES = st.sampled_from([None, None, None, None, None, "依据材料第3页", "结转结余情况：无", "备注"])
 _WRITTEN = st.integers(0, 3)
-_RANDOM_RATE = st.integers(0, 15000)
+_RANDOM_RATE = st.integers(500, 15000)  # 5% to 150%: no department spends a ten-thousandth of a budget
 _COUNTS = st.integers(0, 30000)
-# whole hundreds of 元, so that an edge share of it (4 decimals) is a whole number of 分
-hundreds = st.integers(1, 10**7).map(lambda n: D(n) * 100)
-
-
-def money(draw, amount: Decimal):
-    """An amount in 元, written as a plain number (in 万元, the declared unit), a 元 string or a 万元 string."""
-    form = draw(_FORMS)
-    if form == "number":
-        return (amount / WAN).normalize()
-    if form == "yuan":
-        return f"{amount}元"
-    return f"{(amount / WAN).normalize():f}万元"
+# whole hundreds of 元 (万元 to 2 places, as the report prints them), 1万 to 10亿 元: an edge share of it
+# (4 decimals) is a whole number of 分
+hundreds = st.integers(100, 10**7).map(lambda n: D(n) * 100)
 
 
 def rate(draw, value: Decimal):
@@ -97,6 +94,7 @@ def ratio_parts(draw, edges):
 def baoshan_record(draw) -> dict:
     """A valid Baoshan 2021 record."""
     record: dict = {"单位": draw(NAMES)}
+    money = Writing(draw, "万元")
 
     posts = draw(POSTS)
     # a step the establishment cannot show exactly (30 posts, 0.5 points) becomes the nearest head count
@@ -106,33 +104,33 @@ def baoshan_record(draw) -> dict:
 
     prior = draw(hundreds)
     current = prior * (1 + draw(SANGONG_CHANGES))
-    record["上年三公经费"] = annotated(draw, money(draw, prior))
-    record["本年三公经费"] = money(draw, current)
+    record["上年三公经费"] = annotated(draw, money(prior, "三公"))
+    record["本年三公经费"] = money(current, "三公")
     record["报告三公经费变动率"] = rate(draw, draw(REPORTED_CHANGES))
     wholes = {}
     for edges, part, whole in ((KEY_EDGES, "重点项目支出", "项目总支出"), (ADJUST_EDGES, "预算调整数", "年初预算数"),
                                (SHARE_EDGES, "预算完成数", "调整后预算数"), (SHARE_EDGES, "实际支付数", "支付预算数"),
                                (SHARE_EDGES, "政府采购实际数", "政府采购预算数")):
         numerator, wholes[whole] = ratio_parts(draw, edges)
-        record[part], record[whole] = money(draw, numerator), money(draw, wholes[whole])
+        record[part], record[whole] = money(numerator, whole), money(wholes[whole], whole)
 
     carry = wholes["调整后预算数"] * draw(CARRY_EDGES)  # 结转结余率's denominator
     before = draw(CARRY_BEFORE)
     before = {"none": D(0), "same": carry, "more": carry + D("0.01"), "less": max(carry - D("0.01"), D(0)),
-              "random": draw(hundreds)}[before]
+              "random": (carry * draw(CARRY_CHANGES)).quantize(D("0.01")) if carry else draw(hundreds)}[before]
     for name, amount in (("结转结余总额", carry), ("上年结转结余总额", before)):
         if amount or draw(st.booleans()):  # no carry-over: the default 0, or written out
-            record[name] = annotated(draw, money(draw, amount))
+            record[name] = annotated(draw, money(amount, "调整后预算数"))
 
     budget = draw(hundreds)
-    record["公用经费预算数"] = money(draw, budget)
-    record["公用经费决算数"] = money(draw, budget + draw(OVERSPEND))
+    record["公用经费预算数"] = money(budget, "公用经费")
+    record["公用经费决算数"] = money(budget + draw(OVERSPEND), "公用经费")
     ceiling = current - draw(OVERSPEND)
-    record["三公经费预算数"] = money(draw, ceiling if ceiling > 0 else D(100))
+    record["三公经费预算数"] = money(ceiling if ceiling > 0 else D(100), "三公")
 
     book = draw(hundreds) if draw(_WRITTEN) else D(0)  # no fixed assets: full marks, the ruleset's reading
-    record["固定资产账面价值"] = money(draw, book)
-    record["在用固定资产"] = money(draw, book * draw(USE_SHARES) if book else draw(UNBOOKED))
+    record["固定资产账面价值"] = money(book, "资产")
+    record["在用固定资产"] = money(book * draw(USE_SHARES) if book else draw(UNBOOKED), "资产")
 
     for name in ("实际完成率", "完成及时率", "质量达标率", "重点工作办结率"):
         record[name] = annotated(draw, rate(draw, draw(OUTPUT_RATES)))

@@ -45,3 +45,18 @@ def test_perf_files_outside_the_configured_globs_are_not_collected(tmp_path):
     named = _pytest(tmp_path, "golden/broken.perf")  # named on the command line: collected, and fails cleanly
     assert named.returncode == 1
     assert "golden/broken.perf::load FAILED" in named.stdout and "规则集无法载入" in named.stdout
+
+
+def test_an_example_whose_record_warns_fails(tmp_path):
+    (tmp_path / "rulesets").mkdir()
+    (tmp_path / "examples").mkdir()
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = rulesets\n", "utf-8")
+    shutil.copy(ROOT / "rulesets" / "yaan-2020.perf", tmp_path / "rulesets")
+    shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "rulesets" / "common")
+    text = (ROOT / "examples" / "yaan-2020.json").read_text("utf-8")
+    (tmp_path / "examples" / "yaan-2020.json").write_text(text.replace('"73.20%"', "73.2", 1), "utf-8")
+    done = _pytest(tmp_path, "-k", "example")
+    assert done.returncode == 1
+    assert "rulesets/yaan-2020.perf::example[yaan-2020.json] FAILED" in done.stdout
+    assert ("examples/yaan-2020.json: 记录 雅安市政务服务和大数据局，键 `报告预算完成率`: 警告[P521]: 报告预算完成率 = 73.2"
+            "（读作 7320%）：是否应为 73.2%？") in done.stdout

@@ -106,6 +106,44 @@ def test_warnings_reach_stderr_json_csv_and_the_xlsx_summary(slipped, tmp_path):
     assert summary[1][2] == 90.64 and summary[3][-2].startswith("`项目总数`")
 
 
+def test_warnings_are_shown_in_every_scoresheet(slipped, tmp_path):
+    """The table, Markdown, HTML and PDF say a record's warnings under its title, a failed record's under its
+    error: the 评分表 an evaluator reads or signs never hides a figure that looks like a slip."""
+    heading = "数据警告（得分按所填数字计算，请核对）"
+    lines = [f"[P520] {SLIP}", f"[P521] {PERCENT}"]
+
+    result = run("eval", RULESET, slipped)  # the table on standard output: each warning in its place, once
+    out = result.stdout.splitlines()
+    at = out.index(f"潮安区2022年部门整体支出绩效自评复核 · {NAME}")
+    assert out[at + 1:at + 3] == [heading, f"  [P520] {SLIP}"]
+    at = out.index('记录 坏记录，键 `项目总数`: `项目总数` 应为非负整数，得到 "十四"')
+    assert out[at + 1:at + 3] == [heading, f"  [P521] {PERCENT}"]
+    assert "警告[P52" not in result.stderr and result.stderr.endswith("3 条记录有数据警告（见各自的位置）\n")
+
+    result = run("eval", RULESET, slipped, "--format", "md")
+    out = result.stdout.splitlines()
+    at = out.index(f"## {NAME}")
+    assert out[at + 1:at + 6] == ["", f"> **{heading}**", ">", f"> - {lines[0]}", ""]
+    at = out.index("## 坏记录")
+    assert out[at + 4:at + 7] == [f"> **{heading}**", ">", f"> - {lines[1]}"]
+
+    page = tmp_path / "out.html"
+    run("eval", RULESET, slipped, "-o", page)
+    html = page.read_text("utf-8")
+    assert html.count(f'<div class="warnings" role="note"><p>{heading}</p>') == 3
+    assert f"<ul><li>{lines[0]}</li></ul>" in html and f"<ul><li>{lines[1]}</li></ul>" in html
+    assert html.index(lines[0]) < html.index('<table class="sheet">')  # above the tables
+
+    from test_scoresheet import _pdf_fonts_or_skip, _pdf_pages
+
+    _pdf_fonts_or_skip()
+    target = tmp_path / "out.pdf"
+    run("eval", RULESET, slipped, "-o", target)
+    pages = [page for page in _pdf_pages(target) if heading in page]
+    assert len(pages) == 3  # the first page of each record: two scored, one failed
+    assert f"• {lines[0]}" in pages[0] and f"• {lines[1]}" in pages[1] and f"• {lines[1]}" in pages[2]
+
+
 def test_no_warnings_member_without_warnings():
     result = run("eval", RULESET, EXAMPLE, "--format", "json")
     assert result.exit_code == 0 and result.stderr == "" and "warnings" not in json.loads(result.stdout)

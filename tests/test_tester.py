@@ -110,6 +110,19 @@ def test_a_tampered_total_grade_and_unknown_path(chaoan_copy):
     assert problems[3].endswith("复核得分 没有指标 `预算使用效益/效率性/项目完成律`，是否为 `预算使用效益/效率性/项目完成率`？")
 
 
+def test_an_example_whose_record_warns_fails_naming_the_key(chaoan_copy, monkeypatch):
+    """An example is a published record, read right: a figure that looks like a slip fails it, even where the
+    slip changes no published figure (95 for 95% under a cap)."""
+    example = chaoan_copy / "examples" / "chaoan-2022.json"
+    example.write_text(example.read_text("utf-8").replace('"采购意向公开率": "100%"', '"采购意向公开率": 100', 1), "utf-8")
+    monkeypatch.chdir(chaoan_copy)
+    outcome = run(RulesetTests(Path("rulesets/chaoan-2022.perf")), "example")
+    assert not outcome.ok
+    assert ("examples/chaoan-2022.json: 记录 潮州市潮安区政务服务数据管理局，键 `采购意向公开率`: 警告[P521]: "
+            "采购意向公开率 = 100（读作 10000%）：是否应为 100%？（示例记录不应有数据警告：请核对这个数字）"
+            ) in outcome.detail.split("\n")
+
+
 # ── planted bugs ────────────────────────────────────────────────────────────
 
 

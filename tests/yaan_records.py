@@ -23,8 +23,10 @@ from hypothesis import strategies as st
 D = Decimal
 CENT = D("0.01")
 GRADE_EDGES = [D(x) for x in ("100", "90", "89.99", "80", "79.99", "60", "59.99", "0")]
+# 预算执行率 (10 × r): 100%, a hair either side, the seed's 59.262%, half cents (5.9265 → 5.93, 5.005 → 5.01,
+# 5.0049 → 5.00), nothing spent — a project that executes a ten-thousandth of its budget is no edge the spec has
 BUDGET_RATES = [D(x) for x in ("1", "0.9999", "0.99995", "0.99994", "1.0001", "1.5", "0.59262", "0.59265",
-                               "0.5", "0.00049", "0.0005", "0")]
+                               "0.5", "0.50049", "0.5005", "0")]
 NOTES = ["依据材料第3页", "评审组意见", "正文写作 0.30%"]
 RATE_FORMS = [(False, None), (True, None), (False, NOTES[1]), (True, NOTES[0])]  # (as a percent string?, note)
 
@@ -35,7 +37,9 @@ COUNTED = ["条", "次", "件", "个", "项"]
 QUALITATIVE_TARGETS = ["确保139个信息系统云存储服务能力", "达成预期", "2021年1月份,割接率100%",
                        "第一批次2019年底完成28个;第二批次2020年4月完成33个。"]
 QUALITATIVE_ACTUALS = ["四批次迁移工作全面完成。", "政务云资源完全符合上云信息系统所需资源承载能力要求。", "基本达成"]
-RATINGS = [D(x) for x in ("1", "0", "0.9998", "0.5", "0.333", "0.8", "0.0001")]
+RATINGS = [D(x) for x in ("1", "0", "0.9998", "0.5", "0.333", "0.8", "0.05")]
+#: An assessor's rating drawn at random: 0, or 5% to 100% in steps of 0.01% (no assessor rates 0.01%).
+RANDOM_RATINGS = st.one_of(st.just(D(0)), st.integers(500, 10000).map(lambda n: D(n) / 10000))
 NAMES = ["发布目录总数", "呼损率", "解决群众诉求", "10月底, 完成全市非涉密信息系统迁移工作。", "达到群众满意度",
          "API访问次数", "迁移部门满意度"]
 
@@ -52,9 +56,9 @@ def annotated(draw, value):
 
 
 @st.composite
-def money(draw, yuan: Decimal):
+def money(draw, yuan: Decimal, form: str | None = None):
     """An amount given in 元, written as a plain number (the tables' 万元), a 万元 string or a 元 string."""
-    form = draw(st.sampled_from(["number", "wan", "yuan"]))
+    form = form or draw(st.sampled_from(["number", "wan", "yuan"]))
     wan = yuan / 10000
     if form == "number":
         return draw(annotated(wan))
@@ -104,8 +108,11 @@ def department_record(draw) -> dict:
 # ---------------------------------------------------------------- part B
 @st.composite
 def budget_figures(draw, execution: Decimal) -> dict:
-    budget = draw(st.integers(1, 10**9)) * CENT  # 元
-    return {"预算数": draw(money(budget)), "执行数": draw(money(budget * execution))}
+    """The two amounts of a project table, written alike: a budget of 1万 to 10亿 元 in whole 千元, so that
+    every execution rate of 5 decimals leaves a whole number of 分."""
+    budget = draw(st.integers(10, 10**6)) * D(1000)  # 元
+    form = draw(st.sampled_from(["number", "wan", "yuan"]))
+    return {"预算数": draw(money(budget, form)), "执行数": draw(money(budget * execution, form))}
 
 
 # One draw per decoration of a text (kept to few draws: a project has up to 27 items): prefix, suffix, note.
@@ -160,7 +167,7 @@ def quantitative_item(draw, share: Decimal) -> dict:
 
 @st.composite
 def qualitative_item(draw) -> dict:
-    rating = draw(st.one_of(st.sampled_from(RATINGS), st.integers(0, 10000).map(lambda n: D(n) / 10000)))
+    rating = draw(st.one_of(st.sampled_from(RATINGS), RANDOM_RATINGS))
     target, actual = draw(st.sampled_from([(t, a) for t in QUALITATIVE_TARGETS for a in QUALITATIVE_ACTUALS]))
     return {"目标值": target, "实际值": actual, "评审得分率": draw(rated(rating))}
 
@@ -194,7 +201,7 @@ item_count = st.one_of(st.sampled_from([1, 2, 3, 6, 7, 9]), st.integers(0, 9))
 @st.composite
 def project_record(draw) -> dict:
     execution = draw(st.one_of(st.just(D(1)), st.sampled_from(BUDGET_RATES),
-                               st.integers(0, 150000).map(lambda n: D(n) / 100000)))
+                               st.integers(5000, 150000).map(lambda n: D(n) / 100000)))
     counts = {kind: draw(item_count) for kind, _ in KINDS}
     return {"项目名称": draw(st.sampled_from(["雅安市政务云平台服务经费项目", "“12345”政务服务热线服务经费项目"])),
             **draw(budget_figures(execution)), "绩效指标": draw(indicator_list(counts))}
@@ -205,6 +212,8 @@ def graded_project_record(draw) -> dict:
     """A record whose total is exactly a grade edge: 预算执行率 b, one rated 产出 item, every other target met."""
     total = draw(st.sampled_from(GRADE_EDGES[:-1] + [D(40)]))
     low, high = max(D(0), total - 90), min(D(10), total - 40)
+    if high >= D("0.5"):  # executed at least 5% of the budget (or nothing at all, at 40)
+        low = max(low, D("0.5"))
     budget_score = draw(st.integers(int(low / CENT), int(high / CENT))) * CENT
     rating = (total - 40 - budget_score) / 50
     items = [{"一级指标": "产出指标", "三级指标": "迁移工作", "目标值": "达成预期", "实际值": "基本达成",

@@ -23,6 +23,7 @@ from ..errors import RecordError
 from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
 from ..source import display_width
 from . import scoresheet
+from .summary import WARNINGS_HEADING, warning_lines
 
 _CSS = """
 body { font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
@@ -50,6 +51,10 @@ table.closing th { width: 8em; text-align: center; }
 table.closing td { height: 2.4em; vertical-align: top; white-space: pre-wrap; }
 p.signatures { margin: 1.6em 0 0; display: flex; gap: 5em; }
 p.error { color: #c00000; }
+div.warnings { border: 1px solid #c65911; border-left-width: 4px; padding: .3em .6em; margin: .4em 0 .6em;
+               color: #843c0c; background: #fff8f0; break-inside: avoid; }
+div.warnings p { margin: 0; font-weight: bold; }
+div.warnings ul { margin: .2em 0 0; padding-left: 1.4em; }
 figure.chart { margin: .5em 0 1em; }
 figure.chart figcaption { font-size: .9em; color: #444; }
 div.bars { display: inline-block; vertical-align: top; margin-right: 2em; }
@@ -103,7 +108,7 @@ def write(handle, results, model, scorecards=None):
         if isinstance(item, RecordError):
             handle.write(f'<section class="record error" id="record-{position}">\n'
                          f"<h2>{text(item.record)}</h2>\n"
-                         f'<p class="error">未能计分：{text(item.message)}</p>\n</section>\n')
+                         f'<p class="error">未能计分：{text(item.message)}</p>\n{_warnings(item.warnings)}</section>\n')
             continue
         handle.write(_record(layout, model, item, position))
     handle.write("</body>\n</html>\n")
@@ -121,6 +126,7 @@ def _record(layout: scoresheet.Layout, model, result, position) -> str:
         parts.append(f'<li>{text(card.name)} <b class="total">{plain(card.score)}</b> / '
                      f"{plain(card.max)}{grade}</li>\n")
     parts.append("</ul>\n")
+    parts.append(_warnings(result.warnings))
     parts.append(_chart(cards))
     for number, card in enumerate(cards):
         parts.append(f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n")
@@ -128,6 +134,14 @@ def _record(layout: scoresheet.Layout, model, result, position) -> str:
     parts.append(_closing(result))
     parts.append("</section>\n")
     return "".join(parts)
+
+
+def _warnings(warnings) -> str:
+    """A record's warnings above its tables, on screen and on paper: figures that look like a slip."""
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{text(line)}</li>" for line in warning_lines(warnings))
+    return f'<div class="warnings" role="note"><p>{text(WARNINGS_HEADING)}</p><ul>{items}</ul></div>\n'
 
 
 def _chart(cards) -> str:

@@ -11,6 +11,7 @@ from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import markdown
 from . import scoresheet
+from .summary import WARNINGS_HEADING
 from .table import weight_text
 
 
@@ -20,12 +21,22 @@ def write(handle, results, model, scorecards=None):
     for _, item in results:
         if isinstance(item, RecordError):
             handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n")
+            _warnings(handle, item.warnings)
             continue
         handle.write(f"\n## {_cell(str(item.name))}\n")
+        _warnings(handle, item.warnings)
         for card in item.scorecards:
             if scorecards is None or card.name in scorecards:
                 handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
                 _table(handle, card, criteria)
+
+
+def _warnings(handle, warnings):
+    """A record's warnings, under its heading: figures that look like a slip, scored as written."""
+    if warnings:
+        handle.write(f"\n> **{WARNINGS_HEADING}**\n>\n")
+        # the code is perfdsl's own (P520), the message holds data: only the message is escaped
+        handle.writelines(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
 
 
 def _table(handle, card, criteria: bool):

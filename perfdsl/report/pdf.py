@@ -43,6 +43,7 @@ from ..errors import RecordError
 from ..neutralise import visible  # control characters and lone surrogates shown, never fatal
 from . import fonts as font_files
 from . import scoresheet
+from .summary import WARNINGS_HEADING, warning_lines
 
 _SIZE = 8  # points, table text
 _LEADING = 9.6
@@ -101,6 +102,8 @@ class _Styles:
                                       spaceBefore=3, spaceAfter=2)
         self.sign = ParagraphStyle("sign", parent=base, fontSize=10, leading=14)
         self.error = ParagraphStyle("error", parent=base, fontSize=10, leading=14, textColor="#C00000")
+        self.warning = ParagraphStyle("warning", parent=base, fontSize=9, leading=12, textColor="#843C0C",
+                                      leftIndent=8, spaceBefore=1)
 
     def paras(self, values, style):
         """Several texts on one line, an em apart (a paragraph collapses spaces)."""
@@ -132,7 +135,7 @@ def _record(styles: _Styles, layout, model, result, width, page_height) -> list:
     cards = [card for card in result.scorecards if card.name in wanted]
     facts = [f"{label}：{value}" for label, value in scoresheet.identity(model, result)]
     story = [styles.para(scoresheet.sheet_title(model), styles.title), styles.paras(facts, styles.info),
-             styles.para(scoresheet.totals_text(result, cards), styles.info)]
+             styles.para(scoresheet.totals_text(result, cards), styles.info), *_warnings(styles, result.warnings)]
     widths = _widths(layout, width)
     for number, card in enumerate(cards):
         heading = styles.para(scoresheet.card_heading(number, card), styles.heading)
@@ -145,7 +148,17 @@ def _record(styles: _Styles, layout, model, result, width, page_height) -> list:
 def _failed(styles: _Styles, model, error: RecordError) -> list:
     return [styles.para(scoresheet.sheet_title(model), styles.title),
             styles.para(f"{model.record or '记录'}：{error.record}", styles.info),
-            styles.para(f"未能计分：{error.message}", styles.error)]
+            styles.para(f"未能计分：{error.message}", styles.error), *_warnings(styles, error.warnings)]
+
+
+def _warnings(styles: _Styles, warnings) -> list:
+    """A record's warnings under its totals, kept together: figures that look like a slip, scored as written."""
+    if not warnings:
+        return []
+    lines = [styles.para(WARNINGS_HEADING, styles.warning.clone("warning-heading", fontName=styles.fonts.heading,
+                                                                  leftIndent=0, spaceBefore=3))]
+    lines += [styles.para(f"• {line}", styles.warning) for line in warning_lines(warnings)]
+    return [KeepTogether(lines)]
 
 
 def _widths(layout, width) -> list[float]:

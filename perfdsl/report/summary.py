@@ -58,6 +58,15 @@ class Summary:
         return out
 
 
+#: What the 评分表 outputs (table, Markdown, HTML, PDF) say above a record's warnings.
+WARNINGS_HEADING = "数据警告（得分按所填数字计算，请核对）"
+
+
+def warning_lines(warnings) -> list[str]:
+    """A record's warnings, one a line: ``[P520] 疑似 元/万元 混用：…``."""
+    return [f"[{w.code}] {w.message}" for w in warnings]
+
+
 def warnings_text(warnings) -> str | None:
     """A record's warnings in one cell: ``[P520] 疑似 元/万元 混用：…；[P521] …``."""
-    return "；".join(f"[{w.code}] {w.message}" for w in warnings) or None
+    return "；".join(warning_lines(warnings)) or None

@@ -94,9 +94,21 @@ class Writer:
     def _bold(self, text: str) -> str:
         return f"\x1b[1m{text}\x1b[0m" if self.styled else text
 
+    def _warnings(self, lines: list, warnings):
+        """A record's warnings under its title (or its error), one a line, wrapped on a terminal."""
+        if not warnings:
+            return
+        from .summary import WARNINGS_HEADING, warning_lines
+
+        texts = [WARNINGS_HEADING] + [f"{_INDENT}{shown(line)}" for line in warning_lines(warnings)]
+        for text in texts:
+            for part in wrap(text, self.columns) if self.columns else [text]:
+                lines.append(f"\x1b[33m{part}\x1b[0m" if self.styled else part)
+
     def result(self, result):
         title = f"{shown(result.title)} · {shown(str(result.name))}"
         lines = [self._bold(line) for line in (wrap(title, self.columns) if self.columns else [title])]
+        self._warnings(lines, result.warnings)
         for number, card in enumerate(result.scorecards):
             if self.scorecards is not None and card.name not in self.scorecards:
                 continue
@@ -165,7 +177,10 @@ class Writer:
 
     def error(self, error):
         text = "\n".join(wrap(shown(error.render()), self.columns)) if self.columns else shown(error.render())
-        self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n\n")
+        warned: list[str] = []
+        self._warnings(warned, error.warnings)
+        self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n"
+                          + "".join(line + "\n" for line in warned) + "\n")
 
 
 def write(handle, results, model, scorecards=None, terminal: bool = False, errors: bool = True):

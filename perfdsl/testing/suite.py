@@ -160,9 +160,11 @@ class RulesetTests:
             try:
                 if isinstance(raw, RecordError):
                     raise raw
-                scored = score(self.program, raw, self.program.convert(raw, position))
+                converted = self.program.convert(raw, position)
+                problems += _warned(converted.warnings, path)
+                scored = score(self.program, raw, converted)
             except RecordError as exc:
-                problems.append(exc.render())
+                problems += [exc.render(), *_warned(exc.warnings, path)]
                 continue
             except Violation as exc:
                 problems.append(exc.message)
@@ -307,6 +309,11 @@ class RulesetTests:
         else:
             where = f"反例（已化简）：{target}\n重现：perfdsl eval {_shown(self.path)} {target}"
         return Outcome(False, "失败", f"{failed.message}\n{where}", notes, data)
+
+
+def _warned(warnings, path: Path) -> list[str]:
+    """An example's record must be clean: each plausibility warning of it is a failure of the example."""
+    return [f"{_shown(path)}: {warning.render()}（示例记录不应有数据警告：请核对这个数字）" for warning in warnings]
 
 
 def _shown(path: Path) -> str:
