@@ -28,23 +28,41 @@ def check_group_weights(model: Model):
             total = sum(parts, Decimal(0))
             if total != node.declared:
                 terms = " + ".join(plain(p) for p in parts)
+                span, notes, after = _edited_at(node.group, node.span)
                 yield error("P310", f"分组 {node.name} 的分值为 {plain(node.declared)}，"
-                                    f"但下级指标合计 {terms} = {plain(total)}", node.span,
-                            hint=f"声明 {plain(node.declared)}，下级合计 {plain(total)}")
+                                    f"但{after}下级指标合计 {terms} = {plain(total)}", span,
+                            hint=f"声明 {plain(node.declared)}，下级合计 {plain(total)}", notes=notes)
         top = [card.nodes[i] for i in card.top if not card.nodes[i].bonus]
         total = sum((n.declared for n in top), Decimal(0))
         if total != card.max:
             terms = " + ".join(plain(n.declared) for n in top)
-            yield error("P311", f"计分卡 {card.name} 满分为 {plain(card.max)}，但一级指标合计 {terms} = {plain(total)}",
-                        card.span, hint=f"max {plain(card.max)}，一级合计 {plain(total)}")
+            declared = model.module_card(card.name)
+            span, notes, after = _edited_at(declared, card.span)
+            yield error("P311", f"计分卡 {card.name} 满分为 {plain(card.max)}，但{after}一级指标合计 {terms} = "
+                                f"{plain(total)}", span, hint=f"max {plain(card.max)}，一级合计 {plain(total)}",
+                        notes=notes)
+
+
+def _edited_at(declared, span):
+    """Where to report a sum that does not add up: the last `override` edit that changed it, if any.
+
+    A group of a base ruleset that an edit changed is the edit's doing, so the
+    message points there and notes the base's declaration.
+    """
+    edited = getattr(declared, "edited", ()) if declared is not None else ()
+    if not edited:
+        return span, (), ""
+    return edited[-1], (("基础规则集中的声明", span),), "覆盖（override）后"
 
 
 def check_empty_groups(model: Model):
     """A group with no indicators in it scores nothing and hides a mistake."""
     for card in model.scorecards:
         for node in card.nodes:
-            if node.group is not None and not node.children and node.each is None:
-                yield error("P310", f"分组 {node.name} 没有下级指标", node.span)
+            if node.group is not None and not node.children and node.each is None and node.declared != 0:
+                # an empty group as published (weight 0) is a placeholder and scores 0 (language.md §3)
+                yield error("P310", f"分组 {node.name} 没有下级指标，但分值为 {plain(node.declared)}", node.span,
+                            hint="没有指标的占位分组分值须为 0")
 
 
 def check_reallocation(model: Model):

@@ -168,5 +168,9 @@ class Model:
                 return card
         return None
 
+    def module_card(self, name: str) -> nodes.Scorecard | None:
+        """The syntax of the scorecard `name` (after any `extends` merge)."""
+        return next((d for d in self.module.decls if isinstance(d, nodes.Scorecard) and d.name == name), None)
+
     def type_of(self, expr: nodes.Expr) -> Type:
         return self.types[id(expr)]

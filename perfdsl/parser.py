@@ -440,6 +440,15 @@ class _Builder(Transformer):
     def range_max(self, meta, high):
         return ("range", None, high)
 
+    def range_above(self, meta, low):
+        return ("range", low, None, "low_open")
+
+    def range_below(self, meta, high):
+        return ("range", None, high, "high_open")
+
+    def informational(self, meta, token):
+        return ("informational",)
+
     def range_one_of(self, meta, *choices):
         return ("choices", tuple(choices))
 
@@ -449,16 +458,21 @@ class _Builder(Transformer):
     def input_decl(self, meta, ident, type_ref, *rest):
         low = high = default = None
         choices = ()
+        flags = {}
         for item in rest:
             if item is None:
                 continue
             if item[0] == "range":
-                _, low, high = item
+                low, high = item[1], item[2]
+                if len(item) > 3:
+                    flags[item[3]] = True
             elif item[0] == "choices":
                 choices = item[1]
+            elif item[0] == "informational":
+                flags["informational"] = True
             else:
                 default = item[1]
-        return nodes.InputDecl(str(ident), type_ref, low, high, default, choices, span=ident.span)
+        return nodes.InputDecl(str(ident), type_ref, low, high, default, choices, span=ident.span, **flags)
 
     field_decl = input_decl
 
@@ -501,6 +515,56 @@ class _Builder(Transformer):
 
     def include(self, meta, token):
         return nodes.Include(str(token)[1:-1], span=self._span(meta))
+
+    def extends(self, meta, token):
+        return nodes.Extends(str(token)[1:-1], span=self._span(meta))
+
+    def override(self, meta, ident, weight, *items):
+        grades = cap = None
+        grades_span = None
+        edits = []
+        for item in items:
+            if isinstance(item, tuple) and item[0] == "grades":
+                if grades is not None:
+                    raise _BuildError("P105", f"override scorecard {ident} 重复设置 grades", item[2])
+                grades, grades_span = item[1], item[2]
+            elif isinstance(item, nodes.Cap):
+                if cap is not None:
+                    raise _BuildError("P105", f"override scorecard {ident} 重复设置 cap", item.span)
+                cap = item
+            else:
+                edits.append(item)
+        span = ident.span.to(weight[1]) if weight is not None else ident.span
+        override = nodes.Override(str(ident), weight[0] if weight is not None else None, grades, cap,
+                                  tuple(edits), span=span)
+        if self.layout is not None:
+            self.layout.mark_field(override, "grades", grades_span)
+        return override
+
+    def edit_weight(self, meta, ident, weight):
+        return nodes.Edit("weight", str(ident), weight[0], span=self._span(meta))
+
+    def edit_drop(self, meta, ident):
+        return nodes.Edit("drop", str(ident), span=self._span(meta))
+
+    def edit_add(self, meta, node, into, place):
+        return nodes.Edit("add", node=node, into=None if into is None else str(into), place=place,
+                          span=self._span(meta))
+
+    def edit_move(self, meta, ident, into, place):
+        return nodes.Edit("move", str(ident), into=str(into), place=place, span=self._span(meta))
+
+    def edit_replace(self, meta, node):
+        return nodes.Edit("replace", node=node, span=self._span(meta))
+
+    def place_first(self, meta):
+        return nodes.Place("first", None, span=self._span(meta))
+
+    def place_before(self, meta, ident):
+        return nodes.Place("before", str(ident), span=self._span(meta))
+
+    def place_after(self, meta, ident):
+        return nodes.Place("after", str(ident), span=self._span(meta))
 
     def grade_at_least(self, meta, ident, threshold):
         return nodes.GradeArm(str(ident), ">=", threshold, span=ident.span)
