@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from . import intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
@@ -483,6 +485,8 @@ def check_unused(model: Model):
                 if model.let(name) is not None:
                     todo.append(name)
     for decl in module.decls:
+        if isinstance(decl, nodes.InputDecl) and decl.informational:
+            continue  # kept for the record on purpose (check_informational: no rule reads it)
         if not isinstance(decl, (nodes.InputDecl, nodes.LetDecl)) or decl.name in read:
             continue
         if decl.span is None or decl.span.source.path != model.path:
@@ -490,6 +494,61 @@ def check_unused(model: Model):
         kind = "输入" if isinstance(decl, nodes.InputDecl) else "派生值"
         yield warning("P210", f"{kind} {decl.name} 没有被使用", decl.span,
                       hint="删除它，或在规则、show 中用到它")
+
+
+def check_informational(model: Model):
+    """An input declared ``informational`` is shown, never scored: a rule that reads it is an error.
+
+    Reading means what the score depends on — a rule, a case, ``applies``, a
+    bound of another input, a derived value those read; ``show`` and
+    properties may name it (they do not score).  Declared so, a changed 年度
+    cannot silently change a score.
+    """
+    informational = {spec.name for spec in model.inputs if spec.informational}
+    if not informational:
+        return
+    lets = {spec.name: spec for spec in model.lets}
+
+    def through(name, trail=()):
+        if name in informational:
+            return trail + (name,)
+        spec = lets.get(name)
+        if spec is None or name in trail:
+            return None
+        for dep in sorted(spec.deps):
+            found = through(dep, trail + (name,))
+            if found:
+                return found
+        return None
+
+    reported = set()
+    for decl in model.module.decls:
+        roots = []
+        if isinstance(decl, nodes.Scorecard):
+            roots = [decl]
+        elif isinstance(decl, nodes.InputDecl):
+            roots = [b for b in (decl.low, decl.high) if b is not None]
+        for root in roots:
+            todo = [root]
+            while todo:
+                node = todo.pop()
+                if isinstance(node, nodes.Show):
+                    continue
+                if isinstance(node, nodes.Name):
+                    chain = through(node.name)
+                    if chain and (chain[-1], id(node)) not in reported:
+                        reported.add((chain[-1], id(node)))
+                        via = f"（经由 {' → '.join(chain[:-1])}）" if len(chain) > 1 else ""
+                        yield error("P211", f"输入 {chain[-1]} 声明为 informational（仅供参考、不计分），"
+                                            f"但这里的评分用到了它{via}", node.span,
+                                    hint=f"要计分就去掉 {chain[-1]} 的 informational；只想显示就写 show {chain[-1]}")
+                    continue
+                for field in attrs.fields(type(node)):
+                    value = getattr(node, field.name)
+                    if isinstance(value, nodes.Node):
+                        todo.append(value)
+                    elif isinstance(value, tuple):
+                        todo.extend(item for item in value if isinstance(item, nodes.Node))
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────
@@ -694,6 +753,7 @@ CHECKS = (
     check_score_range,
     check_divisions,
     check_unused,
+    check_informational,
 )
 
 

@@ -85,7 +85,7 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
         problems += [d for d in found if d.is_error]
         return bare, problems
     if not any(isinstance(d, nodes.Scorecard) for d in base.decls):
-        problems.append(error("P117", f"`{mark.path}` 没有计分卡，不是基础规则集（函数库请用 include）", mark.span))
+        problems.append(error("P116", f"`{mark.path}` 没有计分卡，不是基础规则集（函数库请用 include）", mark.span))
         return bare, problems
     merged, more = _merge(base, module, decls, mark)
     sources = tuple(dict.fromkeys(module.sources + (real,) + base.sources))
