@@ -766,9 +766,20 @@ def _syntax_error(exc: UnexpectedInput, source: SourceFile) -> PerfSyntaxError:
 
 
 def _diagnose(exc: UnexpectedInput, source: SourceFile):
+    line_number = getattr(exc, "line", None)
+    if isinstance(line_number, int) and line_number > 0:
+        written = _weight_as_printed(source, line_number)
+        if written is not None:
+            return written
     if isinstance(exc, UnexpectedCharacters):
         span = Span(source, exc.line, exc.column, exc.line, exc.column + 1)
         char = exc.char
+        if char in _CURLY_QUOTES:
+            quoted = _quoted_name(source, exc.line, exc.column)
+            if quoted is not None:
+                return quoted
+        if char == "、":
+            return _enumeration_comma(source, exc.line, exc.column, span)
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
                          hint=f"改为 {_FULL_WIDTH[char]}")
@@ -822,10 +833,132 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
     if value == "where" and token.type != "NAME":
         return error("P114", "列表查询（where / of）只能写在 sum、mean、count、all、any、min、max 的括号里", span,
                      hint="例如 count(绩效指标 where 一级指标 == \"产出指标\")")
+    if token.type in ("NAME", "QUOTED_NAME") or value in _BLOCK_KEYWORDS:
+        unclosed = _unclosed_before(source, token)
+        if value in _BLOCK_KEYWORDS and unclosed is not None:
+            line, column, head = unclosed
+            return error("P104", f"代码块未闭合：`{head}` 的 `{{` 没有对应的 `}}`",
+                         Span(source, line, column, line, column + 1),
+                         hint=f"在 `{value}` 之前补上 `}}`",
+                         notes=((f"在此处发现：`{value}` 不能写在这个块里", span),))
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
     return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
+
+
+#: Words that start a block or a declaration: met where the block they would end is still open,
+#: the block before them is missing its `}`.
+_BLOCK_KEYWORDS = frozenset("indicator group bonus each scorecard input let property ruleset include extends "
+                            "override".split())
+_CURLY_QUOTES = "“”‘’"
+#: ``indicator 预算执行率（10分）``, ``indicator 预算执行率 10分 {``: a weight as a table prints it.
+_PRINTED_WEIGHT = re.compile(r"^(?P<lead>\s*(?P<kw>indicator|group|bonus)\s+)(?P<name>[^\s（(]+?)\s*"
+                             r"(?:[（(]\s*(?P<w1>\d+(?:\.\d+)?)\s*分?\s*[）)]|\s(?P<w2>\d+(?:\.\d+)?)\s*分)"
+                             r"\s*(?P<rest>.*)$")
+
+
+def _weight_as_printed(source: SourceFile, line: int):
+    """P119 for a weight written as the 评分表 prints it, with the line as it must be written."""
+    text = source.line(line)
+    match = _PRINTED_WEIGHT.match(text.split("#")[0].rstrip())
+    if match is None:
+        return None
+    weight = match.group("w1") or match.group("w2")
+    rest = match.group("rest").strip()
+    name = match.group("name")
+    rewrite = f"{match.group('kw')} {name} {weight}" + (f" {rest}" if rest else " {")
+    start = match.end("name")
+    while text[start].isspace():
+        start += 1
+    end = len(text[: match.start("rest")].rstrip())
+    span = Span(source, line, start + 1, line, end + 1)
+    return error("P119", f"分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
+                 span, hint=f"改为：{rewrite.strip()}")
+
+
+def _quoted_name(source: SourceFile, line: int, column: int):
+    """P118 for full-width quotes in a name (`indicator “三公经费”变动率`): the fix is backticks, not ``"``.
+
+    ``"…"`` would make a string where a name belongs (a second, stranger error);
+    a name that is not a plain identifier is written in backticks.  Quotes
+    where a string belongs (``criteria “…”``) are left to P102's ``"``.
+    """
+    text = source.line(line)
+    start = column - 1
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "{}(),;:=":
+        start -= 1
+    end = column - 1
+    while end < len(text) and not text[end].isspace() and text[end] not in "{}(),;:=":
+        end += 1
+    word = text[start:end]
+    before = text[:start].split()
+    if before and before[-1] in ("criteria", "source", "ruleset", "include", "extends", "==", "!=", "one", "of"):
+        return None
+    if not any(c.isalnum() for c in word):  # a quote on its own: not a name
+        return None
+    span = Span(source, line, start + 1, line, end + 1)
+    return error("P118", f"名称 {word} 含全角引号：含引号等符号的名称要整个写在反引号里", span,
+                 hint=f"改为：{(text[:start].strip() + ' ') if text[:start].strip() else ''}`{word}`"
+                      f"{text[end:].rstrip()}",
+                 notes=(('不要改成半角 "：那样它成了字符串，不是名称', None),))
+
+
+def _enumeration_comma(source: SourceFile, line: int, column: int, span):
+    """P120 for ``、`` as a separator: a checklist's items are one a line; elsewhere, ``,``."""
+    block = _innermost_block(source, line, column)
+    text = source.line(line)
+    if block is not None and block[2].split()[-1:] == ["checklist"]:
+        inside = text[text.rfind("{", 0, column) + 1:]
+        inside = inside[: inside.find("}")] if "}" in inside else inside
+        items = [item.strip() for item in inside.split("、") if item.strip()]
+        rewrite = "checklist { " + "; ".join(items) + " }" if items else "checklist { 甲; 乙 }"
+        return error("P120", "`、` 不是分隔符：清单（checklist）的每一项单独一行，或用 `;` 隔开", span,
+                     hint=f"改为：{rewrite}")
+    return error("P120", "`、` 不是分隔符：列举请用半角逗号 `,`", span, hint="改为 ,")
+
+
+def _innermost_block(source: SourceFile, line: int, column: int):
+    """(line, column, text before it on its line) of the innermost ``{`` still open at (line, column)."""
+    stack = []
+    for number, text in enumerate(source.lines, start=1):
+        if number > line:
+            break
+        quote = None
+        for index, char in enumerate(text):
+            if number == line and index >= column - 1:
+                break
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"`":
+                quote = char
+            elif char == "#":
+                break
+            elif char == "{":
+                stack.append((number, index + 1, text[:index].strip()))
+            elif char == "}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def _unclosed_before(source: SourceFile, token):
+    """The innermost block open where `token` stands, if a block keyword cannot stand there: it lacks its `}`.
+
+    Only a block a keyword cannot open inside is taken as unclosed: a leaf
+    (``indicator … {``, its rule's ``{``) or any block when the keyword is a
+    top-level one (``input``, ``scorecard`` …).
+    """
+    block = _innermost_block(source, token.line, token.column)
+    if block is None:
+        return None
+    head = block[2].split()
+    keyword = head[0] if head else "{"
+    top_level = str(token) in ("scorecard", "input", "let", "property", "ruleset", "include", "extends", "override")
+    if keyword in ("indicator", "each", "bands", "checklist", "grades") or head[-1:] in (["checklist"], ["share"]) \
+            or top_level:
+        return block[0], block[1], " ".join(head[:2]) if head else "{"
+    return None
 
 
 _STATEMENT_KEYWORDS = frozenset(
