@@ -60,16 +60,24 @@ def compare(a: Model, b: Model) -> list[Change]:
     changes = _header(a, b) + _definitions(a, b, printer)
     cards_a = {card.name: card for card in a.scorecards}
     cards_b = {card.name: card for card in b.scorecards}
+    # a scorecard is the same one by name; those left over are paired in order (自评得分 → 复核得分)
+    left_a = [card for card in a.scorecards if card.name not in cards_b]
+    renamed = {}
     for card in b.scorecards:
-        old = cards_a.get(card.name)
+        if card.name not in cards_a and left_a:
+            renamed[card.name] = left_a.pop(0)
+    for card in b.scorecards:
+        old = cards_a.get(card.name) or renamed.get(card.name)
         if old is None:
             changes.append(Change("scorecard", f"+ 计分卡 {card.name} 满分 {plain(card.max)}", True, card.name,
                                   card.name, new=card.max))
             continue
+        if old.name != card.name:
+            changes.append(Change("scorecard", f"计分卡 {old.name} → {card.name}", False, card.name, card.name,
+                                  old.name, card.name))
         changes += _scorecard(a, b, old, card, printer)
-    for card in a.scorecards:
-        if card.name not in cards_b:
-            changes.append(Change("scorecard", f"- 计分卡 {card.name}", True, card.name, card.name, old=card.max))
+    for card in left_a:
+        changes.append(Change("scorecard", f"- 计分卡 {card.name}", True, card.name, card.name, old=card.max))
     return changes
 
 
