@@ -160,7 +160,8 @@ class _Printer:
             text += f" {arm.op} {self.expr(arm.threshold)}"
         return self.unit(arm, text)
 
-    def scorecard(self, card: nodes.Scorecard) -> Unit:
+    def _grades_and_cap(self, card) -> list[Unit]:
+        """The `grades` and `cap` lines of a scorecard or an override."""
         items = []
         if isinstance(card.grades, nodes.GradesRef):
             items.append(self.unit(card, f"grades {self.name(card.grades.name)}", "grades"))
@@ -168,17 +169,15 @@ class _Printer:
             items.append(self.unit(card, "grades", "grades", [self.grade(arm) for arm in card.grades]))
         if card.cap is not None:
             items.append(self.unit(card.cap, f"cap {self.expr(card.cap.low)} .. {self.expr(card.cap.high)}"))
+        return items
+
+    def scorecard(self, card: nodes.Scorecard) -> Unit:
+        items = self._grades_and_cap(card)
         items += [self.node(child) for child in card.children]
         return self.unit(card, f"scorecard {self.name(card.name)} max {_decimal(card.max)}", children=_in_order(items))
 
     def override(self, override: nodes.Override) -> Unit:
-        items = []
-        if isinstance(override.grades, nodes.GradesRef):
-            items.append(self.unit(override, f"grades {self.name(override.grades.name)}", "grades"))
-        elif override.grades is not None:
-            items.append(self.unit(override, "grades", "grades", [self.grade(arm) for arm in override.grades]))
-        if override.cap is not None:
-            items.append(self.unit(override.cap, f"cap {self.expr(override.cap.low)} .. {self.expr(override.cap.high)}"))
+        items = self._grades_and_cap(override)
         items += [self.edit(edit) for edit in override.edits]
         head = f"override scorecard {self.name(override.name)}"
         if override.max is not None:

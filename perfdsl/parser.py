@@ -484,21 +484,26 @@ class _Builder(Transformer):
 
     # scorecards
 
-    def scorecard(self, meta, ident, weight, *items):
-        grades = cap = None
-        grades_span = None
-        children = []
+    @staticmethod
+    def _card_items(what: str, items):
+        """(grades, its span, cap, the rest) of a scorecard's or an override's items; each of grades, cap once."""
+        grades = cap = grades_span = None
+        rest = []
         for item in items:
             if isinstance(item, tuple) and item[0] == "grades":
                 if grades is not None:
-                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 grades", item[2])
+                    raise _BuildError("P105", f"{what} 重复设置 grades", item[2])
                 grades, grades_span = item[1], item[2]
             elif isinstance(item, nodes.Cap):
                 if cap is not None:
-                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 cap", item.span)
+                    raise _BuildError("P105", f"{what} 重复设置 cap", item.span)
                 cap = item
             else:
-                children.append(item)
+                rest.append(item)
+        return grades, grades_span, cap, rest
+
+    def scorecard(self, meta, ident, weight, *items):
+        grades, grades_span, cap, children = self._card_items(f"计分卡 {ident}", items)
         card = nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children), span=ident.span.to(weight[1]))
         if self.layout is not None:
             self.layout.mark_field(card, "grades", grades_span)
@@ -520,20 +525,7 @@ class _Builder(Transformer):
         return nodes.Extends(str(token)[1:-1], span=self._span(meta))
 
     def override(self, meta, ident, weight, *items):
-        grades = cap = None
-        grades_span = None
-        edits = []
-        for item in items:
-            if isinstance(item, tuple) and item[0] == "grades":
-                if grades is not None:
-                    raise _BuildError("P105", f"override scorecard {ident} 重复设置 grades", item[2])
-                grades, grades_span = item[1], item[2]
-            elif isinstance(item, nodes.Cap):
-                if cap is not None:
-                    raise _BuildError("P105", f"override scorecard {ident} 重复设置 cap", item.span)
-                cap = item
-            else:
-                edits.append(item)
+        grades, grades_span, cap, edits = self._card_items(f"override scorecard {ident}", items)
         span = ident.span.to(weight[1]) if weight is not None else ident.span
         override = nodes.Override(str(ident), weight[0] if weight is not None else None, grades, cap,
                                   tuple(edits), span=span)
@@ -920,13 +912,22 @@ def _enumeration_comma(source: SourceFile, line: int, column: int, span):
 
 def _innermost_block(source: SourceFile, line: int, column: int):
     """(line, column, text before it on its line) of the innermost ``{`` still open at (line, column)."""
+    stack = _open_blocks(source, (line, column))
+    return stack[-1] if stack else None
+
+
+def _open_blocks(source: SourceFile, until=None) -> list:
+    """The ``{`` still open at (line, column) `until` (or the end), outermost first, skipping strings and comments.
+
+    Each is (line, column, the text before it on its line).
+    """
     stack = []
     for number, text in enumerate(source.lines, start=1):
-        if number > line:
+        if until is not None and number > until[0]:
             break
         quote = None
         for index, char in enumerate(text):
-            if number == line and index >= column - 1:
+            if until is not None and number == until[0] and index >= until[1] - 1:
                 break
             if quote:
                 if char == quote:
@@ -939,7 +940,7 @@ def _innermost_block(source: SourceFile, line: int, column: int):
                 stack.append((number, index + 1, text[:index].strip()))
             elif char == "}" and stack:
                 stack.pop()
-    return stack[-1] if stack else None
+    return stack
 
 
 def _unclosed_before(source: SourceFile, token):
@@ -981,22 +982,8 @@ def _expects(expected, literal: str) -> bool:
 
 def _unclosed_brace(source: SourceFile):
     """The position of the first ``{`` never closed, skipping strings and comments."""
-    stack = []
-    for number, line in enumerate(source.lines, start=1):
-        quote = None
-        for index, char in enumerate(line):
-            if quote:
-                if char == quote:
-                    quote = None
-            elif char in "\"`":
-                quote = char
-            elif char == "#":
-                break
-            elif char == "{":
-                stack.append((number, index + 1))
-            elif char == "}" and stack:
-                stack.pop()
-    return stack[0] if stack else None
+    stack = _open_blocks(source)
+    return stack[0][:2] if stack else None
 
 
 # ── limits ──────────────────────────────────────────────────────────────────
