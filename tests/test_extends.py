@@ -253,3 +253,20 @@ def test_strict_bounds_are_open_for_check_and_for_the_data():
     with pytest.raises(RecordError) as caught:
         program.evaluate({"预算数": "0万元", "支出数": "1万元"})
     assert "取值 0万元 超出范围 (0万元, +∞)" in str(caught.value)
+
+
+def test_informational_inputs_are_shown_in_the_table_markdown_and_the_printed_scoresheet(tmp_path):
+    ruleset = tmp_path / "i.perf"
+    ruleset.write_text(INFO.replace("input 甲", "input 填报人: text informational\ninput 甲"), "utf-8")
+    data = tmp_path / "r.json"
+    data.write_text('{"年度": 2022, "填报人": "张三", "甲": 4}', "utf-8")
+    table = CliRunner().invoke(main, ["eval", str(ruleset), str(data)])
+    assert table.stdout.splitlines()[1] == "信息（不计分）：年度 2022，填报人 张三"
+    markdown = CliRunner().invoke(main, ["eval", str(ruleset), str(data), "--format", "md"])
+    assert "\n信息（不计分）：年度 2022，填报人 张三\n" in markdown.stdout
+    page = tmp_path / "r.html"
+    assert CliRunner().invoke(main, ["eval", str(ruleset), str(data), "-o", str(page)]).exit_code == 0
+    assert '<span>年度：2022</span><span>填报人：张三</span>' in page.read_text("utf-8")
+    template = CliRunner().invoke(main, ["template", str(ruleset)])  # CSV on standard output
+    assert template.exit_code == 0
+    assert template.stdout.splitlines()[1].startswith("计数（仅供参考，不计分）,文本（仅供参考，不计分）,")
