@@ -15,6 +15,8 @@ from .types import Type
 from .unparse import expression
 
 CLAUSE = "，"
+#: The basis of a placeholder group (weight 0, no indicators), as published.
+PLACEHOLDER = "占位分组：没有下级指标，分值 0，得 0 分"
 SENTENCE = "；"
 
 

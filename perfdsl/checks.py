@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import attrs
+
 from . import intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
@@ -28,23 +30,41 @@ def check_group_weights(model: Model):
             total = sum(parts, Decimal(0))
             if total != node.declared:
                 terms = " + ".join(plain(p) for p in parts)
+                span, notes, after = _edited_at(node.group, node.span)
                 yield error("P310", f"分组 {node.name} 的分值为 {plain(node.declared)}，"
-                                    f"但下级指标合计 {terms} = {plain(total)}", node.span,
-                            hint=f"声明 {plain(node.declared)}，下级合计 {plain(total)}")
+                                    f"但{after}下级指标合计 {terms} = {plain(total)}", span,
+                            hint=f"声明 {plain(node.declared)}，下级合计 {plain(total)}", notes=notes)
         top = [card.nodes[i] for i in card.top if not card.nodes[i].bonus]
         total = sum((n.declared for n in top), Decimal(0))
         if total != card.max:
             terms = " + ".join(plain(n.declared) for n in top)
-            yield error("P311", f"计分卡 {card.name} 满分为 {plain(card.max)}，但一级指标合计 {terms} = {plain(total)}",
-                        card.span, hint=f"max {plain(card.max)}，一级合计 {plain(total)}")
+            declared = model.module_card(card.name)
+            span, notes, after = _edited_at(declared, card.span)
+            yield error("P311", f"计分卡 {card.name} 满分为 {plain(card.max)}，但{after}一级指标合计 {terms} = "
+                                f"{plain(total)}", span, hint=f"max {plain(card.max)}，一级合计 {plain(total)}",
+                        notes=notes)
+
+
+def _edited_at(declared, span):
+    """Where to report a sum that does not add up: the last `override` edit that changed it, if any.
+
+    A group of a base ruleset that an edit changed is the edit's doing, so the
+    message points there and notes the base's declaration.
+    """
+    edited = getattr(declared, "edited", ()) if declared is not None else ()
+    if not edited:
+        return span, (), ""
+    return edited[-1], (("基础规则集中的声明", span),), "覆盖（override）后"
 
 
 def check_empty_groups(model: Model):
     """A group with no indicators in it scores nothing and hides a mistake."""
     for card in model.scorecards:
         for node in card.nodes:
-            if node.group is not None and not node.children and node.each is None:
-                yield error("P310", f"分组 {node.name} 没有下级指标", node.span)
+            if node.group is not None and not node.children and node.each is None and node.declared != 0:
+                # an empty group as published (weight 0) is a placeholder and scores 0 (language.md §3)
+                yield error("P310", f"分组 {node.name} 没有下级指标，但分值为 {plain(node.declared)}", node.span,
+                            hint="没有指标的占位分组分值须为 0")
 
 
 def check_reallocation(model: Model):
@@ -465,6 +485,8 @@ def check_unused(model: Model):
                 if model.let(name) is not None:
                     todo.append(name)
     for decl in module.decls:
+        if isinstance(decl, nodes.InputDecl) and decl.informational:
+            continue  # kept for the record on purpose (check_informational: no rule reads it)
         if not isinstance(decl, (nodes.InputDecl, nodes.LetDecl)) or decl.name in read:
             continue
         if decl.span is None or decl.span.source.path != model.path:
@@ -472,6 +494,61 @@ def check_unused(model: Model):
         kind = "输入" if isinstance(decl, nodes.InputDecl) else "派生值"
         yield warning("P210", f"{kind} {decl.name} 没有被使用", decl.span,
                       hint="删除它，或在规则、show 中用到它")
+
+
+def check_informational(model: Model):
+    """An input declared ``informational`` is shown, never scored: a rule that reads it is an error.
+
+    Reading means what the score depends on — a rule, a case, ``applies``, a
+    bound of another input, a derived value those read; ``show`` and
+    properties may name it (they do not score).  Declared so, a changed 年度
+    cannot silently change a score.
+    """
+    informational = {spec.name for spec in model.inputs if spec.informational}
+    if not informational:
+        return
+    lets = {spec.name: spec for spec in model.lets}
+
+    def through(name, trail=()):
+        if name in informational:
+            return trail + (name,)
+        spec = lets.get(name)
+        if spec is None or name in trail:
+            return None
+        for dep in sorted(spec.deps):
+            found = through(dep, trail + (name,))
+            if found:
+                return found
+        return None
+
+    reported = set()
+    for decl in model.module.decls:
+        roots = []
+        if isinstance(decl, nodes.Scorecard):
+            roots = [decl]
+        elif isinstance(decl, nodes.InputDecl):
+            roots = [b for b in (decl.low, decl.high) if b is not None]
+        for root in roots:
+            todo = [root]
+            while todo:
+                node = todo.pop()
+                if isinstance(node, nodes.Show):
+                    continue
+                if isinstance(node, nodes.Name):
+                    chain = through(node.name)
+                    if chain and (chain[-1], id(node)) not in reported:
+                        reported.add((chain[-1], id(node)))
+                        via = f"（经由 {' → '.join(chain[:-1])}）" if len(chain) > 1 else ""
+                        yield error("P211", f"输入 {chain[-1]} 声明为 informational（仅供参考、不计分），"
+                                            f"但这里的评分用到了它{via}", node.span,
+                                    hint=f"要计分就去掉 {chain[-1]} 的 informational；只想显示就写 show {chain[-1]}")
+                    continue
+                for field in attrs.fields(type(node)):
+                    value = getattr(node, field.name)
+                    if isinstance(value, nodes.Node):
+                        todo.append(value)
+                    elif isinstance(value, tuple):
+                        todo.extend(item for item in value if isinstance(item, nodes.Node))
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────
@@ -676,6 +753,7 @@ CHECKS = (
     check_score_range,
     check_divisions,
     check_unused,
+    check_informational,
 )
 
 

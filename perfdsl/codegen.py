@@ -208,7 +208,7 @@ class Generator:
         for node in reversed(card.nodes):
             if node.is_leaf or node.each is not None:
                 continue
-            score = " + ".join(s(i) for i in node.children)
+            score = " + ".join(s(i) for i in node.children) or self.zero  # a placeholder group scores 0
             if node.bonus:
                 bound = self.const(node.declared)
                 neg = self.const(-node.declared)
@@ -218,7 +218,7 @@ class Generator:
                 out.line(f"{w(node.index)} = {bound}")
             else:
                 out.line(f"{s(node.index)} = {self.zero} + {score}")
-                out.line(f"{w(node.index)} = {self.zero} + " + " + ".join(w(i) for i in node.children))
+                out.line(f"{w(node.index)} = {self.zero} + " + (" + ".join(w(i) for i in node.children) or self.zero))
         total = f"t{c}"
         out.line(f"{total} = {self.zero} + " + " + ".join(s(i) for i in card.top))
         if card.cap is not None:

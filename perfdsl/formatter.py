@@ -103,6 +103,10 @@ class _Printer:
     def declaration(self, decl) -> Unit:
         if isinstance(decl, nodes.Include):
             return self.unit(decl, f'include "{decl.path}"')
+        if isinstance(decl, nodes.Extends):
+            return self.unit(decl, f'extends "{decl.path}"')
+        if isinstance(decl, nodes.Override):
+            return self.override(decl)
         if isinstance(decl, nodes.InputDecl):
             return self.field(decl, "input ")
         if isinstance(decl, nodes.LetDecl):
@@ -137,13 +141,15 @@ class _Printer:
         if decl.low is not None and decl.high is not None:
             tail += f" in {self.expr(decl.low)} .. {self.expr(decl.high)}"
         elif decl.low is not None:
-            tail += f" >= {self.expr(decl.low)}"
+            tail += f" {'>' if decl.low_open else '>='} {self.expr(decl.low)}"
         elif decl.high is not None:
-            tail += f" <= {self.expr(decl.high)}"
+            tail += f" {'<' if decl.high_open else '<='} {self.expr(decl.high)}"
         if decl.choices:
             tail += " one of " + ", ".join(self.expr(choice) for choice in decl.choices)
         if decl.default is not None:
             tail += f" = {self.expr(decl.default)}"
+        if decl.informational:
+            tail += " informational"
         if decl.type.kind == "list":
             return self.unit(decl, head, children=[self.field(f) for f in decl.type.fields], suffix=tail)
         return self.unit(decl, head + tail)
@@ -154,7 +160,8 @@ class _Printer:
             text += f" {arm.op} {self.expr(arm.threshold)}"
         return self.unit(arm, text)
 
-    def scorecard(self, card: nodes.Scorecard) -> Unit:
+    def _grades_and_cap(self, card) -> list[Unit]:
+        """The `grades` and `cap` lines of a scorecard or an override."""
         items = []
         if isinstance(card.grades, nodes.GradesRef):
             items.append(self.unit(card, f"grades {self.name(card.grades.name)}", "grades"))
@@ -162,8 +169,37 @@ class _Printer:
             items.append(self.unit(card, "grades", "grades", [self.grade(arm) for arm in card.grades]))
         if card.cap is not None:
             items.append(self.unit(card.cap, f"cap {self.expr(card.cap.low)} .. {self.expr(card.cap.high)}"))
+        return items
+
+    def scorecard(self, card: nodes.Scorecard) -> Unit:
+        items = self._grades_and_cap(card)
         items += [self.node(child) for child in card.children]
         return self.unit(card, f"scorecard {self.name(card.name)} max {_decimal(card.max)}", children=_in_order(items))
+
+    def override(self, override: nodes.Override) -> Unit:
+        items = self._grades_and_cap(override)
+        items += [self.edit(edit) for edit in override.edits]
+        head = f"override scorecard {self.name(override.name)}"
+        if override.max is not None:
+            head += f" max {_decimal(override.max)}"
+        return self.unit(override, head, children=_in_order(items))
+
+    def edit(self, edit: nodes.Edit) -> Unit:
+        place = ""
+        if edit.place is not None:
+            place = " first" if edit.place.how == "first" else f" {edit.place.how} {self.name(edit.place.anchor)}"
+        if edit.kind == "weight":
+            return self.unit(edit, f"weight {self.name(edit.target)} {_decimal(edit.weight)}")
+        if edit.kind == "drop":
+            return self.unit(edit, f"drop {self.name(edit.target)}")
+        if edit.kind == "move":
+            return self.unit(edit, f"move {self.name(edit.target)} to {self.name(edit.into)}{place}")
+        inner = self.node(edit.node)
+        inner.lines[0] = f"{edit.kind} {inner.lines[0]}"
+        if edit.kind == "add":
+            into = f" in {self.name(edit.into)}" if edit.into is not None else ""
+            inner.suffix = (inner.suffix or "") + into + place
+        return inner
 
     def node(self, node) -> Unit:
         if isinstance(node, nodes.Group):

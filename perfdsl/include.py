@@ -46,11 +46,25 @@ def shipped_libraries() -> str | None:
     return None
 
 
-class _Refused(PerfError):
-    pass
+class Refused(PerfError):
+    """A file `include` or `extends` may not read, and why."""
 
 
-def expand(module: nodes.Module, path: str, parse, read=None) -> tuple[nodes.Module, list[Diagnostic]]:
+_Refused = Refused
+
+
+def trees_of(path: str) -> list[str]:
+    """The folders a ruleset at `path` may read other files from: its own tree and the shipped libraries."""
+    top = os.path.realpath(os.path.dirname(path) if path and not path.startswith("<") else ".")
+    return [top] + [root for root in [shipped_libraries()] if root is not None]
+
+
+def locate(including: str, written: str, trees: list[str], keyword: str = "include") -> tuple[str, str]:
+    """(the path to report, the real path to read) of a file `keyword` names, or `Refused` saying why not."""
+    return _resolve(including, written, trees, keyword)
+
+
+def expand(module: nodes.Module, path: str, parse, read=None, trees=None) -> tuple[nodes.Module, list[Diagnostic]]:
     """`module` with every include replaced by the library's declarations, and the problems found.
 
     `parse(text, path)` is the loader's, so that errors in a library carry the
@@ -58,9 +72,8 @@ def expand(module: nodes.Module, path: str, parse, read=None) -> tuple[nodes.Mod
     libraries are always read through the bounded reader here.)
     """
     problems: list[Diagnostic] = []
-    seen: set[str] = set()
-    top = os.path.realpath(os.path.dirname(path) if path and not path.startswith("<") else ".")
-    trees = [top] + [root for root in [shipped_libraries()] if root is not None]
+    seen: dict[str, None] = {}  # ordered: the files read, reported as the module's sources
+    trees = trees or trees_of(path)  # a base's libraries: where its extending ruleset may read
 
     def splice(current: nodes.Module, current_path: str, chain: tuple[str, ...]):
         decls = []
@@ -79,7 +92,7 @@ def expand(module: nodes.Module, path: str, parse, read=None) -> tuple[nodes.Mod
                 continue
             if key in seen:
                 continue
-            seen.add(key)
+            seen[key] = None
             try:
                 text = read_bounded(key, "被包含的文件", limits.RULESET_BYTES, error=_Refused)
             except _Refused as exc:
@@ -94,34 +107,39 @@ def expand(module: nodes.Module, path: str, parse, read=None) -> tuple[nodes.Mod
                 problems.append(error("P109", "被包含的文件是函数库，不能有 ruleset 头部", library.header.span,
                                       notes=(("由此包含", decl.span),)))
             for item in library.decls:
+                if isinstance(item, (nodes.Extends, nodes.Override)):
+                    problems.append(error("P109", "被包含的文件是函数库，不能 extends 或 override", item.span,
+                                          notes=(("由此包含", decl.span),)))
                 if isinstance(item, nodes.Scorecard):
                     problems.append(error("P109", "被包含的文件只能定义 input、let 和 grades，不能有计分卡",
                                           item.span, notes=(("由此包含", decl.span),)))
             inner = splice(library, target, chain + (key,))
-            decls.extend(d for d in inner if not isinstance(d, (nodes.Header, nodes.Scorecard)))
+            decls.extend(d for d in inner
+                         if not isinstance(d, (nodes.Header, nodes.Scorecard, nodes.Extends, nodes.Override)))
         return decls
 
     root = os.path.realpath(path) if os.path.exists(path) else path
     decls = splice(module, path, (root,))
-    return attrs.evolve(module, decls=tuple(decls)), problems
+    return attrs.evolve(module, decls=tuple(decls), sources=module.sources + tuple(seen)), problems
 
 
-def _resolve(including: str, written: str, trees: list[str]) -> tuple[str, str]:
+def _resolve(including: str, written: str, trees: list[str], keyword: str = "include") -> tuple[str, str]:
     """(the path to report, the real path to read) of an include, or `_Refused` saying why not."""
+    verb = "包含" if keyword == "include" else "继承"  # extends: 继承它的文件
     if os.path.isabs(written) or written.startswith(("~", "\\")) or (len(written) > 1 and written[1] == ":"):
-        raise _Refused(f"include 只能写相对路径（相对于包含它的文件），`{written}` 是绝对路径")
+        raise _Refused(f"{keyword} 只能写相对路径（相对于{verb}它的文件），`{written}` 是绝对路径")
     if not written.endswith(".perf"):
-        raise _Refused(f"include 只能包含 .perf 规则集文件，`{written}` 不是")
+        raise _Refused(f"{keyword} 只能{verb} .perf 规则集文件，`{written}` 不是")
     base = os.path.dirname(including) if including and not including.startswith("<") else ""
     beside = os.path.normpath(os.path.join(base, written))
     candidates = [beside] + [os.path.join(tree, written) for tree in trees[1:]]
     found = next((c for c in candidates if os.path.lexists(c)), None)
     if found is None:
         places = "、".join([beside] + (["perfdsl 自带的函数库"] if len(trees) > 1 else []))
-        raise _Refused(f"找不到被包含的文件 `{written}`（查找位置：{places}）")
+        raise _Refused(f"找不到被{verb}的文件 `{written}`（查找位置：{places}）")
     real = os.path.realpath(found)
     if not any(_within(real, tree) for tree in trees):
-        raise _Refused(f"不能包含 `{written}`：它在规则集所在的文件夹（{trees[0]}）及 perfdsl 自带的函数库之外"
+        raise _Refused(f"不能{verb} `{written}`：它在规则集所在的文件夹（{trees[0]}）及 perfdsl 自带的函数库之外"
                        f"{'（符号链接指向外部）' if os.path.islink(found) or real != os.path.abspath(found) else ''}")
     return (found if found == beside else real), real
 
@@ -134,10 +152,14 @@ def _within(path: str, tree: str) -> bool:
 
 
 def _unparsable(decl: nodes.Include, target: str, exc: PerfSyntaxError) -> Diagnostic:
-    """A library that does not parse: where, but not what it says (it may not be a ruleset at all)."""
+    return unparsable(decl.path, target, exc, "被包含的文件", "P108", decl.span)
+
+
+def unparsable(written: str, target: str, exc: PerfSyntaxError, what: str, code: str, span) -> Diagnostic:
+    """A file that does not parse: where, but not what it says (it may not be a ruleset at all)."""
     first = exc.diagnostics[0] if exc.diagnostics else None
     where = (f"第 {first.span.line} 行第 {first.span.column} 列" if first is not None and first.span is not None
              else "某处")
-    code = f"（{first.code}）" if first is not None else ""
-    return error("P108", f"被包含的文件 `{decl.path}` 不是有效的规则集：{where}有语法错误{code}", decl.span,
+    code_ = f"（{first.code}）" if first is not None else ""
+    return error(code, f"{what} `{written}` 不是有效的规则集：{where}有语法错误{code_}", span,
                  hint=f"单独检查它：perfdsl check {target}")

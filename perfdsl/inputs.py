@@ -382,8 +382,10 @@ def _out_of_range(model, spec, values, key, within=None, raw=None):
     scope = values if within is not None else None
     low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
     high = constant_bound(model, spec.high, values, scope) if spec.high is not None else None
-    for bound, limit, beyond, word in ((spec.low, low, value < low if low is not None else False, "低于"),
-                                       (spec.high, high, value > high if high is not None else False, "超过")):
+    below = low is not None and (value < low or (spec.low_open and value == low))
+    over = high is not None and (value > high or (spec.high_open and value == high))
+    for bound, limit, beyond, word in ((spec.low, low, below, "不高于" if spec.low_open else "低于"),
+                                       (spec.high, high, over, "不低于" if spec.high_open else "超过")):
         if not beyond:
             continue
         hint = percent_hint(spec, raw)
@@ -408,4 +410,6 @@ def _shown_value(spec, value):
 def _shown_bound(spec, low, high) -> str:
     lo = _shown_value(spec, low) if low is not None else "-∞"
     hi = _shown_value(spec, high) if high is not None else "+∞"
-    return f"[{lo}, {hi}]"
+    opening = "(" if spec.low_open or low is None else "["
+    closing = ")" if spec.high_open or high is None else "]"
+    return f"{opening}{lo}, {hi}{closing}"

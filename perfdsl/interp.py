@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal, InvalidOper
 import attrs
 
 from . import basis, nodes, printed, targets
-from .basis import CLAUSE, SENTENCE, points, show_value
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .inputs import Record
@@ -400,6 +400,9 @@ class Evaluation:
                 score = bounded
             if len(parts) == 1:
                 text = f"= {points(score)}"
+            if not parts:  # a placeholder group as published (weight 0, no indicators): language.md §3
+                traces[node.index] = NodeTrace(ZERO, ZERO, PLACEHOLDER)
+                continue
             traces[node.index] = NodeTrace(weight, score, f"下级指标合计 {text}")
         top = [traces[i] for i in card.top]
         raw = sum((t.score for t in top), ZERO)

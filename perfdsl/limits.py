@@ -31,6 +31,8 @@ INDICATOR_DEPTH = 10
 INDICATORS = 10_000
 #: Digits of a number written in a ruleset.
 NUMBER_DIGITS = 20
+#: Rulesets in one chain of `extends` (a region's scheme on a province's on a nation's is 3).
+EXTENDS_DEPTH = 8
 
 # ── data ────────────────────────────────────────────────────────────────────
 

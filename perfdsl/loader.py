@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checks, include, limits, parser, resolve
+from . import checks, extends, include, limits, parser, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_bounded
 from .model import Model
@@ -14,10 +14,29 @@ def read_ruleset(path) -> str:
     return read_bounded(path, "规则集文件", limits.RULESET_BYTES)
 
 
-def _parse(text: str, path: str):
-    """Parse a ruleset and splice in the libraries it includes; include problems are diagnostics."""
+def _parse(text: str, path: str, trees=None, chain=()):
+    """Parse a ruleset, splice in the libraries it includes and merge it onto the base it extends.
+
+    Include and extends problems are diagnostics; the module's `sources` are
+    every other file read (libraries and bases), for a cache to key on.
+    `trees` are the folders the outermost ruleset may read from: a base's own
+    includes and bases are confined to the same places.
+    """
     module = parser.parse(text, path)
-    return include.expand(module, path, parser.parse, read_ruleset)
+    trees = trees or include.trees_of(path)
+    module, diagnostics = include.expand(module, path, parser.parse, read_ruleset, trees)
+
+    def load_base(shown: str, real: str, trail):
+        text = read_bounded(real, "基础规则集", limits.RULESET_BYTES, error=include.Refused)
+        return _parse(text, shown, trees, trail)
+
+    module, more = extends.expand(module, path, load_base, trees, chain)
+    return module, diagnostics + more
+
+
+def sources(model: Model) -> tuple[str, ...]:
+    """Every file a model was read from: the ruleset, then its libraries and bases."""
+    return (model.path,) + model.module.sources
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
@@ -30,6 +49,8 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
         module, diagnostics = _parse(text, path)
     except PerfSyntaxError as exc:
         return None, list(exc.diagnostics)
+    if any(d.code == "P116" for d in diagnostics):  # without its base a ruleset says too little to judge
+        return None, diagnostics
     model, found = resolve.resolve(module, path)
     diagnostics += found
     diagnostics += list(checks.run_checks(model))

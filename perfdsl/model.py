@@ -31,6 +31,9 @@ class InputSpec:
     manual_for: str | None = None
     choices: tuple[str, ...] = ()  # allowed texts (``one of``)
     fields: tuple[InputSpec, ...] = ()  # a list input's item fields; `slot` is the field's position
+    low_open: bool = False  # ``> 0万元``: the bound itself is outside the range
+    high_open: bool = False
+    informational: bool = False  # kept for the record; no rule may read it (P211)
 
     def field(self, name: str) -> InputSpec | None:
         for spec in self.fields:
@@ -167,6 +170,10 @@ class Model:
             if card.name == name:
                 return card
         return None
+
+    def module_card(self, name: str) -> nodes.Scorecard | None:
+        """The syntax of the scorecard `name` (after any `extends` merge)."""
+        return next((d for d in self.module.decls if isinstance(d, nodes.Scorecard) and d.name == name), None)
 
     def type_of(self, expr: nodes.Expr) -> Type:
         return self.types[id(expr)]

@@ -308,12 +308,18 @@ class Each(Node):
     template: Indicator
 
 
+#: Where an `override` changed a group or scorecard's weight or children (no part of equality):
+#: a sum that no longer adds up is reported there, with the base's declaration as a note.
+_edited = attrs.field(kw_only=True, eq=False, repr=False, default=())
+
+
 @attrs.frozen
 class Group(Node):
     name: str
     weight: Decimal
     children: tuple[Group | Indicator, ...]
     bonus: bool = False
+    edited: tuple = _edited
 
 
 @attrs.frozen
@@ -345,6 +351,7 @@ class Scorecard(Node):
     grades: tuple[GradeArm, ...] | GradesRef | None
     cap: Cap | None
     children: tuple[Group | Indicator, ...]
+    edited: tuple = _edited
 
 
 @attrs.frozen
@@ -360,6 +367,49 @@ class Include(Node):
     """``include "common/guangdong.perf"``: the library's declarations, in place."""
 
     path: str
+
+
+@attrs.frozen
+class Extends(Node):
+    """``extends "common/guangdong-base.perf"``: this ruleset is the base with the changes below."""
+
+    path: str
+
+
+@attrs.frozen
+class Place(Node):
+    """Where `add`/`move` puts an indicator among its new siblings: ``first``, ``before X``, ``after X``."""
+
+    how: str  # "first" | "before" | "after"
+    anchor: str | None
+
+
+@attrs.frozen
+class Edit(Node):
+    """One change of an `override scorecard` block.
+
+    ``weight X 8`` (kind "weight", `target` X, `weight` 8); ``drop X``;
+    ``add indicator … in G after Y`` (`node`, `into` G or None for the top,
+    `place`); ``move X to G first``; ``replace indicator X 5 { … }`` (`node`).
+    """
+
+    kind: str  # "weight" | "drop" | "add" | "move" | "replace"
+    target: str | None = None
+    weight: Decimal | None = None
+    node: Node | None = None
+    into: str | None = None
+    place: Place | None = None
+
+
+@attrs.frozen
+class Override(Node):
+    """``override scorecard NAME [max N] { edits, grades, cap }``: changes to a base's scorecard."""
+
+    name: str
+    max: Decimal | None
+    grades: tuple[GradeArm, ...] | GradesRef | None
+    cap: Cap | None
+    edits: tuple[Edit, ...]
 
 
 # ── declarations ────────────────────────────────────────────────────────────
@@ -384,6 +434,9 @@ class InputDecl(Node):
     high: Expr | None
     default: Expr | None
     choices: tuple[Expr, ...] = ()  # ``one of "产出指标", "效益指标"``
+    low_open: bool = False  # ``> 0万元``: the bound itself is outside the range
+    high_open: bool = False
+    informational: bool = False  # ``informational``: kept for the record, read by no rule
 
 
 @attrs.frozen
@@ -412,6 +465,8 @@ class Module(Node):
 
     header: Header | None
     decls: tuple[Node, ...]
+    #: every file read besides this one: included libraries and `extends` bases (what a cache keys on)
+    sources: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 # ── properties (checked by `perfdsl test`) ──────────────────────────────────
@@ -462,7 +517,7 @@ def dump(node, level: int = 0) -> str:
     scalars = []
     children = []
     for field in fields:
-        if field.name in ("span", "field_spans"):  # where things are is not part of the tree
+        if field.name in ("span", "field_spans", "edited", "sources"):  # where things are is not part of the tree
             continue
         value = getattr(node, field.name)
         if isinstance(value, Node) or (isinstance(value, tuple) and value and isinstance(value[0], Node)):

@@ -440,6 +440,15 @@ class _Builder(Transformer):
     def range_max(self, meta, high):
         return ("range", None, high)
 
+    def range_above(self, meta, low):
+        return ("range", low, None, "low_open")
+
+    def range_below(self, meta, high):
+        return ("range", None, high, "high_open")
+
+    def informational(self, meta, token):
+        return ("informational",)
+
     def range_one_of(self, meta, *choices):
         return ("choices", tuple(choices))
 
@@ -449,16 +458,21 @@ class _Builder(Transformer):
     def input_decl(self, meta, ident, type_ref, *rest):
         low = high = default = None
         choices = ()
+        flags = {}
         for item in rest:
             if item is None:
                 continue
             if item[0] == "range":
-                _, low, high = item
+                low, high = item[1], item[2]
+                if len(item) > 3:
+                    flags[item[3]] = True
             elif item[0] == "choices":
                 choices = item[1]
+            elif item[0] == "informational":
+                flags["informational"] = True
             else:
                 default = item[1]
-        return nodes.InputDecl(str(ident), type_ref, low, high, default, choices, span=ident.span)
+        return nodes.InputDecl(str(ident), type_ref, low, high, default, choices, span=ident.span, **flags)
 
     field_decl = input_decl
 
@@ -470,21 +484,26 @@ class _Builder(Transformer):
 
     # scorecards
 
-    def scorecard(self, meta, ident, weight, *items):
-        grades = cap = None
-        grades_span = None
-        children = []
+    @staticmethod
+    def _card_items(what: str, items):
+        """(grades, its span, cap, the rest) of a scorecard's or an override's items; each of grades, cap once."""
+        grades = cap = grades_span = None
+        rest = []
         for item in items:
             if isinstance(item, tuple) and item[0] == "grades":
                 if grades is not None:
-                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 grades", item[2])
+                    raise _BuildError("P105", f"{what} 重复设置 grades", item[2])
                 grades, grades_span = item[1], item[2]
             elif isinstance(item, nodes.Cap):
                 if cap is not None:
-                    raise _BuildError("P105", f"计分卡 {ident} 重复设置 cap", item.span)
+                    raise _BuildError("P105", f"{what} 重复设置 cap", item.span)
                 cap = item
             else:
-                children.append(item)
+                rest.append(item)
+        return grades, grades_span, cap, rest
+
+    def scorecard(self, meta, ident, weight, *items):
+        grades, grades_span, cap, children = self._card_items(f"计分卡 {ident}", items)
         card = nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children), span=ident.span.to(weight[1]))
         if self.layout is not None:
             self.layout.mark_field(card, "grades", grades_span)
@@ -501,6 +520,43 @@ class _Builder(Transformer):
 
     def include(self, meta, token):
         return nodes.Include(str(token)[1:-1], span=self._span(meta))
+
+    def extends(self, meta, token):
+        return nodes.Extends(str(token)[1:-1], span=self._span(meta))
+
+    def override(self, meta, ident, weight, *items):
+        grades, grades_span, cap, edits = self._card_items(f"override scorecard {ident}", items)
+        span = ident.span.to(weight[1]) if weight is not None else ident.span
+        override = nodes.Override(str(ident), weight[0] if weight is not None else None, grades, cap,
+                                  tuple(edits), span=span)
+        if self.layout is not None:
+            self.layout.mark_field(override, "grades", grades_span)
+        return override
+
+    def edit_weight(self, meta, ident, weight):
+        return nodes.Edit("weight", str(ident), weight[0], span=self._span(meta))
+
+    def edit_drop(self, meta, ident):
+        return nodes.Edit("drop", str(ident), span=self._span(meta))
+
+    def edit_add(self, meta, node, into, place):
+        return nodes.Edit("add", node=node, into=None if into is None else str(into), place=place,
+                          span=self._span(meta))
+
+    def edit_move(self, meta, ident, into, place):
+        return nodes.Edit("move", str(ident), into=str(into), place=place, span=self._span(meta))
+
+    def edit_replace(self, meta, node):
+        return nodes.Edit("replace", node=node, span=self._span(meta))
+
+    def place_first(self, meta):
+        return nodes.Place("first", None, span=self._span(meta))
+
+    def place_before(self, meta, ident):
+        return nodes.Place("before", str(ident), span=self._span(meta))
+
+    def place_after(self, meta, ident):
+        return nodes.Place("after", str(ident), span=self._span(meta))
 
     def grade_at_least(self, meta, ident, threshold):
         return nodes.GradeArm(str(ident), ">=", threshold, span=ident.span)
@@ -702,9 +758,20 @@ def _syntax_error(exc: UnexpectedInput, source: SourceFile) -> PerfSyntaxError:
 
 
 def _diagnose(exc: UnexpectedInput, source: SourceFile):
+    line_number = getattr(exc, "line", None)
+    if isinstance(line_number, int) and line_number > 0:
+        written = _weight_as_printed(source, line_number)
+        if written is not None:
+            return written
     if isinstance(exc, UnexpectedCharacters):
         span = Span(source, exc.line, exc.column, exc.line, exc.column + 1)
         char = exc.char
+        if char in _CURLY_QUOTES:
+            quoted = _quoted_name(source, exc.line, exc.column)
+            if quoted is not None:
+                return quoted
+        if char == "、":
+            return _enumeration_comma(source, exc.line, exc.column, span)
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
                          hint=f"改为 {_FULL_WIDTH[char]}")
@@ -758,10 +825,141 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
     if value == "where" and token.type != "NAME":
         return error("P114", "列表查询（where / of）只能写在 sum、mean、count、all、any、min、max 的括号里", span,
                      hint="例如 count(绩效指标 where 一级指标 == \"产出指标\")")
+    if token.type in ("NAME", "QUOTED_NAME") or value in _BLOCK_KEYWORDS:
+        unclosed = _unclosed_before(source, token)
+        if value in _BLOCK_KEYWORDS and unclosed is not None:
+            line, column, head = unclosed
+            return error("P104", f"代码块未闭合：`{head}` 的 `{{` 没有对应的 `}}`",
+                         Span(source, line, column, line, column + 1),
+                         hint=f"在 `{value}` 之前补上 `}}`",
+                         notes=((f"在此处发现：`{value}` 不能写在这个块里", span),))
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
     return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
+
+
+#: Words that start a block or a declaration: met where the block they would end is still open,
+#: the block before them is missing its `}`.
+_BLOCK_KEYWORDS = frozenset("indicator group bonus each scorecard input let property ruleset include extends "
+                            "override".split())
+_CURLY_QUOTES = "“”‘’"
+#: ``indicator 预算执行率（10分）``, ``indicator 预算执行率 10分 {``: a weight as a table prints it.
+_PRINTED_WEIGHT = re.compile(r"^(?P<lead>\s*(?P<kw>indicator|group|bonus)\s+)(?P<name>[^\s（(]+?)\s*"
+                             r"(?:[（(]\s*(?P<w1>\d+(?:\.\d+)?)\s*分?\s*[）)]|\s(?P<w2>\d+(?:\.\d+)?)\s*分)"
+                             r"\s*(?P<rest>.*)$")
+
+
+def _weight_as_printed(source: SourceFile, line: int):
+    """P119 for a weight written as the 评分表 prints it, with the line as it must be written."""
+    text = source.line(line)
+    match = _PRINTED_WEIGHT.match(text.split("#")[0].rstrip())
+    if match is None:
+        return None
+    weight = match.group("w1") or match.group("w2")
+    rest = match.group("rest").strip()
+    name = match.group("name")
+    rewrite = f"{match.group('kw')} {name} {weight}" + (f" {rest}" if rest else " {")
+    start = match.end("name")
+    while text[start].isspace():
+        start += 1
+    end = len(text[: match.start("rest")].rstrip())
+    span = Span(source, line, start + 1, line, end + 1)
+    return error("P119", f"分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
+                 span, hint=f"改为：{rewrite.strip()}")
+
+
+def _quoted_name(source: SourceFile, line: int, column: int):
+    """P118 for full-width quotes in a name (`indicator “三公经费”变动率`): the fix is backticks, not ``"``.
+
+    ``"…"`` would make a string where a name belongs (a second, stranger error);
+    a name that is not a plain identifier is written in backticks.  Quotes
+    where a string belongs (``criteria “…”``) are left to P102's ``"``.
+    """
+    text = source.line(line)
+    start = column - 1
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "{}(),;:=":
+        start -= 1
+    end = column - 1
+    while end < len(text) and not text[end].isspace() and text[end] not in "{}(),;:=":
+        end += 1
+    word = text[start:end]
+    before = text[:start].split()
+    if before and before[-1] in ("criteria", "source", "ruleset", "include", "extends", "==", "!=", "one", "of"):
+        return None
+    if not any(c.isalnum() for c in word):  # a quote on its own: not a name
+        return None
+    span = Span(source, line, start + 1, line, end + 1)
+    return error("P118", f"名称 {word} 含全角引号：含引号等符号的名称要整个写在反引号里", span,
+                 hint=f"改为：{(text[:start].strip() + ' ') if text[:start].strip() else ''}`{word}`"
+                      f"{text[end:].rstrip()}",
+                 notes=(('不要改成半角 "：那样它成了字符串，不是名称', None),))
+
+
+def _enumeration_comma(source: SourceFile, line: int, column: int, span):
+    """P120 for ``、`` as a separator: a checklist's items are one a line; elsewhere, ``,``."""
+    block = _innermost_block(source, line, column)
+    text = source.line(line)
+    if block is not None and block[2].split()[-1:] == ["checklist"]:
+        inside = text[text.rfind("{", 0, column) + 1:]
+        inside = inside[: inside.find("}")] if "}" in inside else inside
+        items = [item.strip() for item in inside.split("、") if item.strip()]
+        rewrite = "checklist { " + "; ".join(items) + " }" if items else "checklist { 甲; 乙 }"
+        return error("P120", "`、` 不是分隔符：清单（checklist）的每一项单独一行，或用 `;` 隔开", span,
+                     hint=f"改为：{rewrite}")
+    return error("P120", "`、` 不是分隔符：列举请用半角逗号 `,`", span, hint="改为 ,")
+
+
+def _innermost_block(source: SourceFile, line: int, column: int):
+    """(line, column, text before it on its line) of the innermost ``{`` still open at (line, column)."""
+    stack = _open_blocks(source, (line, column))
+    return stack[-1] if stack else None
+
+
+def _open_blocks(source: SourceFile, until=None) -> list:
+    """The ``{`` still open at (line, column) `until` (or the end), outermost first, skipping strings and comments.
+
+    Each is (line, column, the text before it on its line).
+    """
+    stack = []
+    for number, text in enumerate(source.lines, start=1):
+        if until is not None and number > until[0]:
+            break
+        quote = None
+        for index, char in enumerate(text):
+            if until is not None and number == until[0] and index >= until[1] - 1:
+                break
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"`":
+                quote = char
+            elif char == "#":
+                break
+            elif char == "{":
+                stack.append((number, index + 1, text[:index].strip()))
+            elif char == "}" and stack:
+                stack.pop()
+    return stack
+
+
+def _unclosed_before(source: SourceFile, token):
+    """The innermost block open where `token` stands, if a block keyword cannot stand there: it lacks its `}`.
+
+    Only a block a keyword cannot open inside is taken as unclosed: a leaf
+    (``indicator … {``, its rule's ``{``) or any block when the keyword is a
+    top-level one (``input``, ``scorecard`` …).
+    """
+    block = _innermost_block(source, token.line, token.column)
+    if block is None:
+        return None
+    head = block[2].split()
+    keyword = head[0] if head else "{"
+    top_level = str(token) in ("scorecard", "input", "let", "property", "ruleset", "include", "extends", "override")
+    if keyword in ("indicator", "each", "bands", "checklist", "grades") or head[-1:] in (["checklist"], ["share"]) \
+            or top_level:
+        return block[0], block[1], " ".join(head[:2]) if head else "{"
+    return None
 
 
 _STATEMENT_KEYWORDS = frozenset(
@@ -784,22 +982,8 @@ def _expects(expected, literal: str) -> bool:
 
 def _unclosed_brace(source: SourceFile):
     """The position of the first ``{`` never closed, skipping strings and comments."""
-    stack = []
-    for number, line in enumerate(source.lines, start=1):
-        quote = None
-        for index, char in enumerate(line):
-            if quote:
-                if char == quote:
-                    quote = None
-            elif char in "\"`":
-                quote = char
-            elif char == "#":
-                break
-            elif char == "{":
-                stack.append((number, index + 1))
-            elif char == "}" and stack:
-                stack.pop()
-    return stack[0] if stack else None
+    stack = _open_blocks(source)
+    return stack[0][:2] if stack else None
 
 
 # ── limits ──────────────────────────────────────────────────────────────────

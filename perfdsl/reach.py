@@ -97,7 +97,10 @@ class Analysis:
                 value = self.value(bound, scope) if bound is not None else None
                 if value is not None:
                     limit = value.interval.lo if lower else value.interval.hi
-                    interval = interval.intersect(Interval(limit, INF) if lower else Interval(-INF, limit))
+                    # ``> 0万元`` is open at its bound: a division by it is never by zero
+                    closed = not (getattr(spec, "low_open" if lower else "high_open", False))
+                    interval = interval.intersect(Interval(limit, INF, lo_closed=closed) if lower
+                                                  else Interval(-INF, limit, hi_closed=closed))
             self._declared[key] = interval
         return self._declared[key]
 

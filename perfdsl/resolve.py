@@ -200,7 +200,8 @@ class _Resolver:
         default = None
         if decl.default is not None:
             default = self._default(decl, itype)
-        return InputSpec(decl.name, slot, itype, default, decl.low, decl.high, decl.span, None, choices, fields)
+        return InputSpec(decl.name, slot, itype, default, decl.low, decl.high, decl.span, None, choices, fields,
+                         low_open=decl.low_open, high_open=decl.high_open, informational=decl.informational)
 
     def _fields(self, decl) -> tuple[InputSpec, ...]:
         specs: list[InputSpec] = []

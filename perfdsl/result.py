@@ -11,6 +11,7 @@ from decimal import Decimal
 import attrs
 
 from .interp import item_names
+from .runtime import Undefined
 
 
 @attrs.frozen
@@ -165,4 +166,20 @@ class Result:
         out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}
         if self.warnings:  # only when there are some: outputs without warnings stay as they were
             out["warnings"] = [warning.to_json() for warning in self.warnings]
+        information = self.information
+        if information:  # the ``informational`` inputs the record gave (年度): shown, never scored
+            out["information"] = information
+        return out
+
+    @property
+    def information(self) -> dict:
+        """Each ``informational`` input the record gave, as text (``{"年度": "2022"}``), in declaration order."""
+        from .basis import show_value
+
+        out = {}
+        for spec in self.program.model.inputs:
+            if spec.informational:
+                value = self.record.values.get(spec.name)
+                if value is not None and not isinstance(value, (tuple, Undefined)):
+                    out[spec.name] = show_value(value, spec.type)
         return out

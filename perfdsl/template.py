@@ -119,9 +119,11 @@ def hint(spec: InputSpec, model: Model) -> str:
     if spec.choices:
         details.append("、".join(spec.choices) + " 之一")
     if spec.low is not None:
-        details.append(f"≥ {expression(spec.low)}")
+        details.append(f"{'>' if spec.low_open else '≥'} {expression(spec.low)}")
     if spec.high is not None:
-        details.append(f"≤ {expression(spec.high)}")
+        details.append(f"{'<' if spec.high_open else '≤'} {expression(spec.high)}")
+    if spec.informational:
+        details.append("仅供参考，不计分")
     if spec.default is not None and not (isinstance(spec.default, str) and not spec.default):
         details.append(f"默认 {show_value(spec.default, spec.type)}")
     return f"{kind}（{'，'.join(details)}）" if details else kind

@@ -82,16 +82,20 @@ def _type(fields=True):
 def input_decls(draw, fields=True):
     low = high = default = None
     choices = ()
-    bound = draw(st.sampled_from(["none", "none", "between", "min", "max", "choices"]))
-    if bound in ("between", "min"):
+    bound = draw(st.sampled_from(["none", "none", "between", "min", "max", "above", "below", "choices"]))
+    if bound in ("between", "min", "above"):
         low = draw(EXPRS)
-    if bound in ("between", "max"):
+    if bound in ("between", "max", "below"):
         high = draw(EXPRS)
     if bound == "choices":
         choices = tuple(draw(st.lists(TEXTS.map(nodes.Str), min_size=1, max_size=3)))
     if draw(st.booleans()):
         default = draw(EXPRS)
-    return nodes.InputDecl(draw(NAMES), draw(_type(fields)), low, high, default, choices)
+    if not fields:  # a list item's field may have strict bounds but is never informational (field_decl)
+        return nodes.InputDecl(draw(NAMES), draw(_type(fields)), low, high, default, choices,
+                               low_open=bound == "above", high_open=bound == "below")
+    return nodes.InputDecl(draw(NAMES), draw(_type(fields)), low, high, default, choices,
+                           low_open=bound == "above", high_open=bound == "below", informational=draw(st.booleans()))
 
 
 GRADE_ARMS = st.one_of(st.builds(nodes.GradeArm, NAMES, st.sampled_from([">=", ">"]), EXPRS),
@@ -174,6 +178,20 @@ def scorecards(draw):
     )
 
 
+PLACES = st.none() | st.builds(nodes.Place, st.just("first"), st.none()) | st.builds(
+    nodes.Place, st.sampled_from(["before", "after"]), NAMES)
+EDITS = st.one_of(
+    st.builds(nodes.Edit, st.just("weight"), NAMES, WEIGHTS),
+    st.builds(nodes.Edit, st.just("drop"), NAMES),
+    st.builds(nodes.Edit, st.just("add"), st.none(), st.none(), indicators() | _tree(indicators()),
+              st.none() | NAMES, PLACES),
+    st.builds(nodes.Edit, st.just("move"), NAMES, st.none(), st.none(), NAMES, PLACES),
+    st.builds(nodes.Edit, st.just("replace"), st.none(), st.none(), indicators() | _tree(indicators())),
+)
+OVERRIDES = st.builds(nodes.Override, NAMES, st.none() | WEIGHTS,
+                      st.none() | GRADES.filter(bool) | NAMES.map(nodes.GradesRef),
+                      st.none() | st.builds(nodes.Cap, EXPRS, EXPRS), st.lists(EDITS, max_size=4).map(tuple))
+
 HEADERS = st.builds(nodes.Header, TEXTS, st.none() | TEXTS, st.none() | st.integers(0, 6),
                     st.none() | st.sampled_from(["half-up", "half-even", "down"]), st.none() | NAMES)
 DECLARATIONS = st.one_of(
@@ -181,6 +199,8 @@ DECLARATIONS = st.one_of(
     st.builds(nodes.LetDecl, NAMES, EXPRS),
     st.builds(nodes.GradesDecl, NAMES, GRADES),
     st.builds(nodes.Include, st.sampled_from(["common/guangdong.perf", "lib/a b.perf"])),
+    st.builds(nodes.Extends, st.sampled_from(["common/guangdong-base.perf", "lib/base.perf"])),
+    OVERRIDES,
     scorecards(),
     st.builds(nodes.PropertyDecl, st.just("always"), EXPRS, st.none(), st.none(), st.none() | EXPRS),
     st.builds(nodes.PropertyDecl, st.just("monotone"), EXPRS, NAMES.map(nodes.Name),

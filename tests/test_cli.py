@@ -130,10 +130,10 @@ def test_ruleset_syntax_error_exit_2_and_check_error_exit_1(tmp_path):
 def test_check_clean_ruleset_and_json_diagnostics(tmp_path):
     result = CliRunner().invoke(main, ["check", RULESET])
     assert result.exit_code == 0
-    assert result.stderr.startswith(f"{RULESET}:21:7: warning[P210]: 输入 年度 没有被使用\n"
-                                    "21 | input 年度: count\n"
-                                    "   |       ^^^^ 删除它，或在规则、show 中用到它\n")
-    assert result.stderr.endswith(f"{RULESET}: 0 个错误，3 个警告\n")  # and two P410, tests/test_checks.py
+    # 年度 is declared informational: kept for the record, not reported unused (P210)
+    assert "P210" not in result.stderr
+    assert result.stderr.startswith(f"{RULESET}:217:9: warning[P410]: 指标 年度重点工作完成率 的比率")
+    assert result.stderr.endswith(f"{RULESET}: 0 个错误，2 个警告\n")  # two P410, tests/test_checks.py
     broken = tmp_path / "b.perf"
     broken.write_text('ruleset "t" {}\nscorecard 卡 max 2 { group 组 2 { indicator 甲 1 { score 未知 } } }\n', "utf-8")
     result = CliRunner().invoke(main, ["check", "--format", "json", str(broken)])

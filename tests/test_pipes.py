@@ -119,7 +119,7 @@ def test_a_ruleset_on_stdin_for_check_eval_and_test(tmp_path):
     done = subprocess.run([sys.executable, "-m", "perfdsl", "check", "-"], input=text.encode(), cwd=tmp_path,
                           capture_output=True)
     assert done.returncode == 0
-    assert done.stderr.decode().endswith("<标准输入>: 0 个错误，3 个警告\n")
+    assert done.stderr.decode().endswith("<标准输入>: 0 个错误，2 个警告\n")
     done = subprocess.run([sys.executable, "-m", "perfdsl", "eval", "-", str(EXAMPLE), "--format", "csv"],
                           input=text.encode(), cwd=tmp_path, capture_output=True)
     assert done.returncode == 0 and done.stdout.decode("utf-8-sig").splitlines()[1].split(",")[2] == "89.04"

@@ -25,6 +25,9 @@ def write(handle, results, model, scorecards=None):
             continue
         handle.write(f"\n## {_cell(str(item.name))}\n")
         _warnings(handle, item.warnings)
+        if item.information:  # ``informational`` inputs: what the record says about itself, not scored
+            handle.write("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in item.information.items())
+                         + "\n")
         for card in item.scorecards:
             if scorecards is None or card.name in scorecards:
                 handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")

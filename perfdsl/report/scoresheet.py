@@ -251,6 +251,9 @@ def identity(model, result) -> list[tuple[str, str]]:
     year = result.record.values.get("年度") if hasattr(result.record, "values") else None
     if isinstance(year, (Decimal, int, str)) and str(year).strip():
         out.append(("年度", plain(year) if isinstance(year, Decimal) else str(year)))
+    shown = {label for label, _ in out}
+    information = getattr(result, "information", None) or {}
+    out += [(name, value) for name, value in information.items() if name not in shown]  # ``informational`` inputs
     return out
 
 

@@ -108,7 +108,11 @@ class Writer:
     def result(self, result):
         title = f"{shown(result.title)} · {shown(str(result.name))}"
         lines = [self._bold(line) for line in (wrap(title, self.columns) if self.columns else [title])]
-        self._warnings(lines, result.warnings)
+        self._warnings(lines, result.warnings)  # right under the title (the shared decision)
+        information = result.information
+        if information:  # ``informational`` inputs: what the record says about itself, not scored
+            text = "信息（不计分）：" + "，".join(f"{shown(k)} {shown(v)}" for k, v in information.items())
+            lines.extend(wrap(text, self.columns) if self.columns else [text])
         for number, card in enumerate(result.scorecards):
             if self.scorecards is not None and card.name not in self.scorecards:
                 continue

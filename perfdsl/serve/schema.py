@@ -167,6 +167,8 @@ def value_schema(model, spec) -> dict:
             value = _json_value(spec, value)
             if word not in number or (value > number[word] if word == "minimum" else value < number[word]):
                 number[word] = value
+                if spec.low_open if word == "minimum" else spec.high_open:  # ``> 0万元``
+                    number["exclusiveM" + word[1:]] = number.pop(word)
     if kind == "money":
         return {"anyOf": [number, {"type": "string", "pattern": _MONEY_STRING}]}
     if kind == "rate":
