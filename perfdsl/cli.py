@@ -516,5 +516,20 @@ def serve_command(directory, host, port, open_browser, max_upload_mb, max_record
     app.run(directory, host, port, limits, open_browser, echo=lambda text: click.echo(text, err=True))
 
 
+# ── lsp ─────────────────────────────────────────────────────────────────────
+
+
+@main.command("lsp", examples=("perfdsl lsp",))
+def lsp_command():
+    """语言服务器（Language Server Protocol），经标准输入/输出与编辑器通信：诊断、格式化、悬停提示、
+    跳转定义、查找引用、补全、大纲和快速修复。编辑器的配置见 docs/editors.md。
+    """
+    try:
+        from .lsp import server
+    except ImportError as exc:
+        raise UsageError(f"perfdsl lsp 需要 pygls（缺少 {exc.name}）；请安装：pip install perfdsl") from None
+    server.run()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
