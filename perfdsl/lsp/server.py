@@ -10,6 +10,8 @@ nothing to say: a hostile document never stops the server.
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import time
 import traceback
 
@@ -190,5 +192,15 @@ def code_actions(ls: PerfServer, params: types.CodeActionParams):
 
 
 def run() -> None:
-    """Serve over standard input/output until the client says exit."""
-    server.start_io()
+    """Serve over standard input/output until the client says exit.
+
+    The protocol gets its own copies of the two descriptors: pygls closes them
+    on exit, and Python's standard streams must stay open for the CLI to close
+    (else "I/O operation on closed file" and exit status 1 after a clean
+    shutdown).  Anything printed by mistake goes to stderr, never into the
+    protocol's stream.
+    """
+    reader = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    writer = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdout = sys.stderr
+    server.start_io(reader, writer)
