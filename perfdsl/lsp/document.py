@@ -10,14 +10,16 @@ included files are read from disk, as `perfdsl check` reads them.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlparse
 
 from pygls import uris
 
-from .. import include, limits, loader, nodes, parser
-from ..errors import Diagnostic, PerfSyntaxError, error
+from .. import include, limits, loader
+from ..errors import Diagnostic, error
 from ..model import Model
+from ..source import SourceFile, Span
 from .index import Index, build_index
 from .positions import lines_of
 
@@ -39,13 +41,8 @@ class Analysis:
     lines: list[str]
     model: Model | None
     diagnostics: list[Diagnostic]
-    module: nodes.Module | None = None  # the document as written (its includes not spliced in)
     includes: list[IncludeRef] = field(default_factory=list)
     index: Index | None = None
-
-    @property
-    def parses(self) -> bool:
-        return self.module is not None
 
 
 def path_of(uri: str) -> str:
@@ -71,15 +68,28 @@ def analyse(text: str, uri: str) -> Analysis:
         return Analysis(uri, path, text, lines_of(text), None, [error("P115", message, None)])
     model, diagnostics = loader.diagnose(text, path)
     analysis = Analysis(uri, path, text, lines_of(text), model, diagnostics)
-    try:
-        analysis.module = parser.parse(text, path)
-    except PerfSyntaxError:
-        return analysis
-    analysis.includes = [IncludeRef(d.path, d.span, include_target(path, d.path))
-                         for d in analysis.module.decls if isinstance(d, nodes.Include)]
+    analysis.includes = _includes(text, path)
     if model is not None:
         analysis.index = build_index(model)
     return analysis
+
+
+#: An include statement: what the grammar allows at the start of a line (or after a `;`), outside strings.
+_INCLUDE = re.compile(r'(?:^|;)[ \t\f\u3000]*(include[ \t\f\u3000]+"([^"\n]*)")')
+
+
+def _includes(text: str, path: str) -> list[IncludeRef]:
+    """The document's include lines, found in its text: the loader's own parse is not asked for them,
+    and parsing again would double the time of every keystroke."""
+    source = SourceFile(path, text)
+    found = []
+    for number, line in enumerate(source.lines, start=1):
+        if "include" not in line:
+            continue
+        for match in _INCLUDE.finditer(line):
+            span = Span(source, number, match.start(1) + 1, number, match.end(1) + 1)
+            found.append(IncludeRef(match.group(2), span, include_target(path, match.group(2))))
+    return found
 
 
 def include_target(including: str, written: str) -> str | None:
