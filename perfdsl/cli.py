@@ -521,8 +521,8 @@ def serve_command(directory, host, port, open_browser, max_upload_mb, max_record
 
 @main.command("lsp", examples=("perfdsl lsp",))
 def lsp_command():
-    """语言服务器（Language Server Protocol），经标准输入/输出与编辑器通信：诊断、格式化、悬停提示、
-    跳转定义、查找引用、补全、大纲和快速修复。编辑器的配置见 docs/editors.md。
+    """编辑器的语言服务器，经标准输入与标准输出通信：随输入给出诊断，格式化、悬停提示、跳转定义、
+    查找引用、补全、大纲和快速修复。各编辑器的配置见 docs/editors.md。
     """
     try:
         from .lsp import server
