@@ -382,3 +382,60 @@ def test_a_client_offering_utf8_first_still_gets_utf16(tmp_path):
         assert [(d.code, *_start(d)) for d in found] == [("P102", 1, 9)]  # 9 UTF-16 units, 15 UTF-8 bytes
     finally:
         assert session.shutdown() == 0
+
+
+# ── names in properties and moves; documents that include each other ────────
+
+
+def test_score_of_in_a_property_and_move_targets_lead_to_the_indicator(lsp):
+    lsp.open(CHAOAN)
+    line_of = lambda needle: TEXT[:TEXT.index(needle)].count("\n")
+    found = lsp.definition(CHAOAN, position(TEXT, "property score of 项目完成率", offset=20))
+    assert [(f.range.start.line, f.range.start.character) for f in found] == [(line_of("indicator 项目完成率 8"), 16)]
+    hovered = lsp.hover(CHAOAN, position(TEXT, "property score of 项目完成率", offset=20)).contents.value
+    assert hovered.splitlines()[2] == "- 分值：8"
+    moved = lsp.definition(CHAOAN, position(TEXT, "move 2 to 部门预算资金支出率", offset=11))
+    assert [f.range.start.line for f in moved] == [line_of("indicator 部门预算资金支出率 ")]
+    receives = lsp.hover(CHAOAN, position(TEXT, "indicator 部门预算资金支出率 ", offset=12)).contents.value
+    assert "- 分值：6\n- 实际分值：6 至 8（不适用时调入：资金下达 +2）" in receives
+    uses = lsp.references(CHAOAN, position(TEXT, "indicator 项目完成率 8", offset=12), declaration=False)
+    assert [f.range.start.line for f in uses] == [line_of("property score of 项目完成率")]
+
+
+def test_an_open_library_keeps_its_own_diagnostics(lsp, tmp_path):
+    library = tmp_path / "lib.perf"
+    library.write_text("input 甲: rate\nlet 乙 = 甲 * 丁\n", encoding="utf-8")
+    main = tmp_path / "main.perf"
+    text = 'ruleset "主" { precision 2 }\ninclude "lib.perf"\nscorecard 卡 max 10 {\n  indicator 丙 10 { score 乙 }\n}\n'
+    own = lsp.open(library)
+    assert [(d.code, *_start(d)) for d in own] == [("P201", 1, 12)]
+    lsp.open(main, text)
+    lsp.close_document(main)  # closing the includer does not wipe what the open library says
+    assert [d.code for d in lsp.change(library, library.read_text(encoding="utf-8") + "\n")] == ["P201"]
+    lsp.close_document(library)
+
+
+def test_a_library_changed_on_disk_is_seen_by_the_open_includer(lsp, tmp_path):
+    library = tmp_path / "lib.perf"
+    library.write_text("input 甲: rate\nlet 乙 = 甲 * 2\n", encoding="utf-8")
+    main = tmp_path / "main.perf"
+    text = 'ruleset "主" { precision 2 }\ninclude "lib.perf"\nscorecard 卡 max 10 {\n  indicator 丙 10 { score 乙 }\n}\n'
+    assert "P201" not in [d.code for d in lsp.open(main, text)]
+    library.write_text("input 甲: rate\nlet 乙 = 甲 * 丁\n", encoding="utf-8")
+    waiting = lsp.expect(uri(library))
+    lsp.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=uri(library), type=types.FileChangeType.Changed)]))
+    assert [(d.code, *_start(d)) for d in lsp.run(waiting)] == [("P201", 1, 12)]
+    lsp.close_document(main)
+
+
+def test_a_did_you_mean_that_needs_backticks_is_written_with_them(lsp, tmp_path):
+    path = tmp_path / "quoted.perf"
+    good = ('ruleset "引号" { precision 2 }\ninput `“三公”经费控制率`: rate\n'
+            "scorecard 卡 max 10 {\n  indicator 甲 10 { score full * `“三公”经费控制率` }\n}\n")
+    typo = good.replace("full * `“三公”经费控制率`", "full * `“三公”经费控制`")
+    found = [d for d in lsp.open(path, typo) if d.code == "P201"]
+    (action,) = lsp.code_actions(path, found)
+    assert action.edit.changes[uri(path)][0].new_text == "`“三公”经费控制率`"
+    assert _apply(typo, action.edit.changes[uri(path)][0]) == good
+    lsp.close_document(path)

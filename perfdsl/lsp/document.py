@@ -76,6 +76,8 @@ def analyse(text: str, uri: str) -> Analysis:
 
 #: An include statement: what the grammar allows at the start of a line (or after a `;`), outside strings.
 _INCLUDE = re.compile(r'(?:^|;)[ \t\f\u3000]*(include[ \t\f\u3000]+"([^"\n]*)")')
+#: A string or a comment: what a line's code ends before (a `#` inside a string is not a comment).
+_STRING_OR_COMMENT = re.compile(r'"[^"\n]*"|#')
 
 
 def _includes(text: str, path: str) -> list[IncludeRef]:
@@ -86,7 +88,8 @@ def _includes(text: str, path: str) -> list[IncludeRef]:
     for number, line in enumerate(source.lines, start=1):
         if "include" not in line:
             continue
-        for match in _INCLUDE.finditer(line):
+        comment = next((m.start() for m in _STRING_OR_COMMENT.finditer(line) if m.group() == "#"), len(line))
+        for match in _INCLUDE.finditer(line[:comment]):
             span = Span(source, number, match.start(1) + 1, number, match.end(1) + 1)
             found.append(IncludeRef(match.group(2), span, include_target(path, match.group(2))))
     return found

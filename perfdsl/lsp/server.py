@@ -40,6 +40,7 @@ class PerfServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.last_good: dict[str, Analysis] = {}  # the last analysis that resolved, for completion while typing
         self.published: dict[str, set[str]] = {}  # document → the uris its diagnostics went to
+        self.open: set[str] = set()
 
     def analysis(self, uri: str) -> Analysis:
         text = self.workspace.get_text_document(uri).source
@@ -61,9 +62,14 @@ class PerfServer(LanguageServer):
         found = diagnostics.by_uri(self.analysis(uri))
         for stale in self.published.get(uri, set()) - set(found):
             found[stale] = []  # an included file whose problems are gone
+        sent = set()
         for target, items in found.items():
+            if target != uri and target in self.open:
+                continue  # an included file open in the editor: its own analysis speaks for it
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=target, diagnostics=items))
-        self.published[uri] = {target for target, items in found.items() if items}
+            if items and target != uri:
+                sent.add(target)
+        self.published[uri] = sent
 
 
 def _version() -> str:
@@ -116,6 +122,7 @@ def initialized(ls: PerfServer, params: types.InitializedParams):
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
 @_guarded(lambda: None)
 def did_open(ls: PerfServer, params: types.DidOpenTextDocumentParams):
+    ls.open.add(params.text_document.uri)
     ls.publish(params.text_document.uri)
 
 
@@ -132,11 +139,21 @@ def did_save(ls: PerfServer, params: types.DidSaveTextDocumentParams):
     ls.publish(params.text_document.uri)
 
 
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+@_guarded(lambda: None)
+def watched_files_changed(ls: PerfServer, params: types.DidChangeWatchedFilesParams):
+    """A .perf file changed on disk (the client watches them): it may be included, so look at every document again."""
+    ls.analyses.clear()
+    for uri in sorted(ls.open):
+        ls.publish(uri)
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 @_guarded(lambda: None)
 def did_close(ls: PerfServer, params: types.DidCloseTextDocumentParams):
     uri = params.text_document.uri
-    for target in ls.published.pop(uri, set()) | {uri}:
+    ls.open.discard(uri)
+    for target in (ls.published.pop(uri, set()) - ls.open) | {uri}:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=target, diagnostics=[]))
     ls.analyses.pop(uri, None)
     ls.last_good.pop(uri, None)
