@@ -173,6 +173,9 @@ def test_definition_on_an_include_path_opens_the_file(lsp):
     lsp.open(CHAOAN)
     found = lsp.definition(CHAOAN, position(TEXT, 'include "common/guangdong.perf"', offset=12))
     assert found == [types.Location(uri=uri(GUANGDONG), range=types.Range(types.Position(0, 0), types.Position(0, 0)))]
+    shown = lsp.hover(CHAOAN, position(TEXT, 'include "common/guangdong.perf"', offset=12)).contents.value
+    assert shown.splitlines()[:3] == ["**包含** `common/guangdong.perf`", "", f"文件：{GUANGDONG}"]
+    assert "- 派生值：结转结余率" in shown and "- 等级表：广东五档" in shown
 
 
 def test_definition_of_an_input_and_of_a_move_target(lsp):
@@ -438,4 +441,30 @@ def test_a_did_you_mean_that_needs_backticks_is_written_with_them(lsp, tmp_path)
     (action,) = lsp.code_actions(path, found)
     assert action.edit.changes[uri(path)][0].new_text == "`“三公”经费控制率`"
     assert _apply(typo, action.edit.changes[uri(path)][0]) == good
+    lsp.close_document(path)
+
+
+def test_notes_become_related_information_in_the_file_they_name(lsp, tmp_path):
+    path = tmp_path / "shadow.perf"
+    text = ('ruleset "遮蔽" { precision 2 }\ninclude "common/guangdong.perf"\nlet 结转结余率 = 1\n'
+            "scorecard 卡 max 10 {\n  indicator 甲 10 { score full * 结转结余率 }\n}\n")
+    found = [d for d in lsp.open(path, text) if d.code == "P209"]
+    assert [_start(d) for d in found] == [(2, 4)]
+    library = GUANGDONG.read_text(encoding="utf-8")
+    (related,) = found[0].related_information
+    assert related.message == "库中的定义在此"
+    assert related.location == types.Location(uri=uri(GUANGDONG), range=types.Range(
+        position(library, "结转结余率 ="), position(library, "结转结余率 =", offset=5)))
+    lsp.close_document(path)
+
+
+def test_quick_fix_for_a_single_equals_sign(lsp, tmp_path):
+    path = tmp_path / "equals.perf"
+    good = ('ruleset "等号" { precision 2 }\ninput 甲: count\n'
+            "scorecard 卡 max 10 {\n  indicator 乙 10 {\n    when 甲 == 0 => 0\n    score full\n  }\n}\n")
+    single = good.replace("甲 == 0", "甲 = 0")
+    found = lsp.open(path, single)
+    assert [(d.code, *_start(d)) for d in found] == [("P111", 4, 11)]
+    (action,) = lsp.code_actions(path, found)
+    assert _apply(single, action.edit.changes[uri(path)][0]) == good
     lsp.close_document(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from lsprotocol import types
 
 from .. import nodes, unparse
@@ -9,10 +11,14 @@ from ..decimals import plain
 from ..model import NodeSpec, ScorecardSpec
 from .document import Analysis
 from .index import Symbol, Use
-from .positions import to_range, lines_of
+from .positions import contains, lines_of, to_range
 
 
 def hover(analysis: Analysis, line: int, column: int) -> types.Hover | None:
+    for ref in analysis.includes:
+        if contains(ref.span, line, column):
+            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=_included(analysis, ref)),
+                               range=to_range(analysis.lines, ref.span))
     if analysis.index is None:
         return None
     item = analysis.index.at(analysis.path, line, column)
@@ -25,6 +31,21 @@ def hover(analysis: Analysis, line: int, column: int) -> types.Hover | None:
     span = item.span
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
                        range=to_range(lines_of(span.source.text), span))
+
+
+def _included(analysis: Analysis, ref) -> str:
+    if ref.target is None:
+        return f"**包含** `{ref.written}`：找不到这个文件"
+    lines = [f"**包含** `{ref.written}`", "", f"文件：{ref.target}"]
+    if analysis.index is not None:
+        names = {}
+        for symbol in analysis.index.symbols:
+            if os.path.abspath(symbol.span.source.path) == ref.target:
+                names.setdefault(symbol.kind, []).append(symbol.name)
+        for kind, title in (("input", "输入"), ("let", "派生值"), ("grades", "等级表")):
+            if names.get(kind):
+                lines.append(f"- {title}：" + "、".join(names[kind]))
+    return "\n".join(lines)
 
 
 def describe(analysis: Analysis, symbol: Symbol) -> str:
