@@ -520,7 +520,10 @@ def serve_command(directory, host, port, open_browser, max_upload_mb, max_record
 
 
 @main.command("lsp", examples=("perfdsl lsp",))
-def lsp_command():
+# What LSP clients add on their own (vscode-languageclient: --stdio, --clientProcessId=N): accepted, nothing to do.
+@click.option("--stdio", is_flag=True, hidden=True)
+@click.option("--clientProcessId", "client_process", hidden=True)
+def lsp_command(stdio, client_process):
     """编辑器的语言服务器，经标准输入与标准输出通信：随输入给出诊断，格式化、悬停提示、跳转定义、
     查找引用、补全、大纲和快速修复。各编辑器的配置见 docs/editors.md。
     """

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from lsp_support import ROOT, Session, position, uri
+from lsp_support import ROOT, TIMEOUT, Session, position, uri
 from lsprotocol import types
 
 CHAOAN = ROOT / "rulesets" / "chaoan-2022.perf"
@@ -468,3 +468,10 @@ def test_quick_fix_for_a_single_equals_sign(lsp, tmp_path):
     (action,) = lsp.code_actions(path, found)
     assert _apply(single, action.edit.changes[uri(path)][0]) == good
     lsp.close_document(path)
+
+
+def test_the_arguments_lsp_clients_add_are_accepted():
+    # vscode-languageclient adds --stdio (and --clientProcessId) to the command it starts
+    done = subprocess.run([sys.executable, "-m", "perfdsl", "lsp", "--stdio", "--clientProcessId=1"], input=b"",
+                          capture_output=True, cwd=ROOT, timeout=TIMEOUT)
+    assert (done.returncode, done.stderr.decode()) == (0, "")  # standard input ended: the server stops, quietly

@@ -3,7 +3,7 @@
 "use strict";
 
 const vscode = require("vscode");
-const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
+const { LanguageClient } = require("vscode-languageclient/node");
 
 let client;
 
@@ -11,7 +11,8 @@ function start() {
   const settings = vscode.workspace.getConfiguration("perfdsl");
   const command = settings.get("server.command", "perfdsl");
   const args = settings.get("server.args", ["lsp"]);
-  const server = { command, args, transport: TransportKind.stdio };
+  // stdio without a transport named: the client then adds no `--stdio` of its own (perfdsl accepts it anyway)
+  const server = { command, args };
   client = new LanguageClient(
     "perfdsl",
     "perfdsl",
