@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 from lsprotocol import types
 
 from .. import nodes, unparse
 from ..decimals import plain
 from ..model import NodeSpec, ScorecardSpec
+from ..types import DESCRIPTIONS
 from .document import Analysis
-from .index import Symbol, Use
+from .index import Symbol
 from .positions import contains, lines_of, to_range
 
 
 def hover(analysis: Analysis, line: int, column: int) -> types.Hover | None:
     for ref in analysis.includes:
         if contains(ref.span, line, column):
-            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=_included(analysis, ref)),
+            text = _included(analysis, ref)
+            return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
                                range=to_range(analysis.lines, ref.span))
     if analysis.index is None:
         return None
@@ -92,8 +95,6 @@ def _input(decl: nodes.InputDecl, kind: str) -> str:
 
 
 def _type_text(type_ref: nodes.TypeRef) -> str:
-    from ..types import DESCRIPTIONS
-
     return DESCRIPTIONS.get(type_ref.kind, type_ref.kind)
 
 
@@ -119,7 +120,7 @@ def _group(card: ScorecardSpec, node: NodeSpec) -> str:
     kind = "加减分项" if node.bonus and node.parent is None else "分组"
     lines = [f"**{kind}** {' / '.join(node.path)}（计分卡 {card.name}）", "",
              f"- 分值：{plain(node.declared)}（下级合计 "
-             f"{plain(sum((card.nodes[i].declared for i in node.children), node.declared * 0))}）"]
+             f"{plain(sum((card.nodes[i].declared for i in node.children), Decimal(0)))}）"]
     if node.each is not None:
         lines.append(f"- 各项：列表 `{node.each.list_name}` 的每一项，分值均分")
     lines += [f"  - {card.nodes[i].name} {plain(card.nodes[i].declared)}" for i in node.children]

@@ -110,7 +110,8 @@ def _at(ls: PerfServer, params) -> tuple[Analysis, int, int]:
 
 #: Analysed once when the client is ready, so that the first document opened does not pay for loading
 #: the grammar's tables and the checks (~0.4 s) and shows its diagnostics as quickly as the next change.
-_WARM_UP = 'ruleset "预热" { precision 2 }\ninput 甲: rate\nscorecard 卡 max 1 {\n  indicator 乙 1 { ratio 甲 / 1 }\n}\n'
+_WARM_UP = ('ruleset "预热" { precision 2 }\ninput 甲: rate\n'
+            "scorecard 卡 max 1 {\n  indicator 乙 1 { ratio 甲 / 1 }\n}\n")
 
 
 @server.feature(types.INITIALIZED)
