@@ -54,8 +54,9 @@ class Session:
 
         self.run(self.client.start_io(sys.executable, "-m", "perfdsl", "lsp", cwd=str(ROOT)))
         general = types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None
-        self.run(self.client.initialize_async(types.InitializeParams(
-            capabilities=types.ClientCapabilities(general=general), root_uri=uri(ROOT), process_id=os.getpid())))
+        self.capabilities = self.run(self.client.initialize_async(types.InitializeParams(
+            capabilities=types.ClientCapabilities(general=general), root_uri=uri(ROOT),
+            process_id=os.getpid()))).capabilities
         self.client.initialized(types.InitializedParams())
 
     def run(self, coroutine):

@@ -39,6 +39,16 @@ def _start(diagnostic):
 # ── diagnostics ─────────────────────────────────────────────────────────────
 
 
+def test_the_server_says_what_it_does(lsp):
+    capabilities = lsp.capabilities
+    assert capabilities.position_encoding == types.PositionEncodingKind.Utf16
+    assert capabilities.text_document_sync.change == types.TextDocumentSyncKind.Full
+    assert capabilities.hover_provider and capabilities.definition_provider and capabilities.references_provider
+    assert capabilities.document_formatting_provider and capabilities.document_symbol_provider
+    assert list(capabilities.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
+    assert list(capabilities.completion_provider.trigger_characters) == ["`"]
+
+
 def test_weight_changed_to_nine_publishes_p310_where_check_puts_it(lsp, tmp_path):
     nine = tmp_path / "chaoan-2022.perf"  # check reads a file; the server gets the same text unsaved
     nine.write_text(NINE, encoding="utf-8")
@@ -380,6 +390,7 @@ def test_a_syntax_error_is_located_and_the_rest_is_quiet(lsp, tmp_path):
 def test_a_client_offering_utf8_first_still_gets_utf16(tmp_path):
     session = Session(encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])
     try:
+        assert session.capabilities.position_encoding == types.PositionEncodingKind.Utf16
         path = tmp_path / "wide.perf"
         found = session.open(path, 'ruleset "中" { precision 2 }\ninput 完成数：count\n')
         assert [(d.code, *_start(d)) for d in found] == [("P102", 1, 9)]  # 9 UTF-16 units, 15 UTF-8 bytes
