@@ -305,17 +305,34 @@ def _apply(text: str, edit: types.TextEdit) -> str:
     return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
 
 
-def test_quick_fix_for_full_width_punctuation(lsp, tmp_path):
-    path = tmp_path / "wide.perf"
-    good = 'ruleset "全角" { precision 2 }\ninput 完成数: count\nscorecard 卡 max 10 {\n  indicator 甲 10 { score 完成数 }\n}\n'
-    wide = good.replace("完成数:", "完成数：")
-    found = lsp.open(path, wide)
-    assert [(d.code, *_start(d)) for d in found] == [("P102", 1, 9)]
-    assert found[0].message == "全角符号 `：`，请改用半角 `:`\n提示：改为 :"
+def _quick_fix(lsp, path, broken: str, code: str):
+    """Open `broken`; (its diagnostics with `code`, the one quick fix offered for them, the text once it is applied)."""
+    found = [d for d in lsp.open(path, broken) if d.code == code]
     (action,) = lsp.code_actions(path, found)
-    assert action.kind == types.CodeActionKind.QuickFix and action.title == "改为 :（P102）"
     (edit,) = action.edit.changes[uri(path)]
-    assert _apply(wide, edit) == good
+    return found, action, _apply(broken, edit)
+
+
+_ONE_LINE = 'ruleset "修正" {{ precision 2 }}\ninput {name}: {kind}\nscorecard 卡 max 10 {{\n  indicator 甲 10 {{ {rule} }}\n}}\n'
+FIXES = [  # (the good text, what is written instead, the code, where it is, the message, the fix offered)
+    (_ONE_LINE.format(name="完成数", kind="count", rule="score 完成数"), ("完成数:", "完成数："),
+     "P102", (1, 9), "全角符号 `：`，请改用半角 `:`\n提示：改为 :", ":"),
+    (_ONE_LINE.format(name="甲数", kind="count", rule="score if 甲数 == 0 then 0 else full"), ("甲数 ==", "甲数 ="),
+     "P111", (3, 31), "比较是否相等请用 `==`（`=` 只用于 let 和默认值）\n提示：改为 ==", "=="),
+    (_ONE_LINE.format(name="`“三公”经费控制率`", kind="rate", rule="score full * `“三公”经费控制率`"),
+     ("full * `“三公”经费控制率`", "full * `“三公”经费控制`"),
+     "P201", (3, 32), "未定义的名称 `“三公”经费控制`\n提示：是否想写 `“三公”经费控制率`？", "`“三公”经费控制率`"),
+]
+
+
+@pytest.mark.parametrize("good,slip,code,where,message,fix", FIXES, ids=[f[2] for f in FIXES])
+def test_quick_fix_puts_right_what_the_diagnostic_names(lsp, tmp_path, good, slip, code, where, message, fix):
+    path = tmp_path / "fix.perf"
+    found, action, fixed = _quick_fix(lsp, path, good.replace(*slip), code)
+    assert [(d.code, *_start(d), d.message) for d in found] == [(code, *where, message)]
+    assert action.kind == types.CodeActionKind.QuickFix and action.title == f"改为 {fix}（{code}）"
+    assert action.edit.changes[uri(path)][0].new_text == fix
+    assert fixed == good
     lsp.close_document(path)
 
 
@@ -323,13 +340,11 @@ def test_quick_fix_for_a_misspelt_name(lsp, tmp_path):
     path = tmp_path / "typo.perf"
     good = ('ruleset "拼写" { precision 2 }\ninput 项目完成数: count\ninput 项目总数: count\n'
             "scorecard 卡 max 10 {\n  indicator 甲 10 { ratio 项目完成数 / 项目总数 }\n}\n")
-    typo = good.replace("/ 项目总数", "/ 项目总")
-    found = lsp.open(path, typo)
-    p201 = [d for d in found if d.code == "P201"]
+    p201, action, fixed = _quick_fix(lsp, path, good.replace("/ 项目总数", "/ 项目总"), "P201")
+    found = lsp.published[uri(path)]
     assert [_start(d) for d in p201] == [(4, 33)]
     assert p201[0].message == "未定义的名称 `项目总`\n提示：是否想写 `项目总数`？"
-    (action,) = lsp.code_actions(path, p201)
-    assert _apply(typo, action.edit.changes[uri(path)][0]) == good
+    assert fixed == good
     # a client that does not send `data` back still gets the fix, matched by code and range
     bare = [types.Diagnostic(range=p201[0].range, message=p201[0].message, code="P201", source="perfdsl")]
     (again,) = lsp.code_actions(path, bare)
@@ -443,18 +458,6 @@ def test_a_library_changed_on_disk_is_seen_by_the_open_includer(lsp, tmp_path):
     lsp.close_document(main)
 
 
-def test_a_did_you_mean_that_needs_backticks_is_written_with_them(lsp, tmp_path):
-    path = tmp_path / "quoted.perf"
-    good = ('ruleset "引号" { precision 2 }\ninput `“三公”经费控制率`: rate\n'
-            "scorecard 卡 max 10 {\n  indicator 甲 10 { score full * `“三公”经费控制率` }\n}\n")
-    typo = good.replace("full * `“三公”经费控制率`", "full * `“三公”经费控制`")
-    found = [d for d in lsp.open(path, typo) if d.code == "P201"]
-    (action,) = lsp.code_actions(path, found)
-    assert action.edit.changes[uri(path)][0].new_text == "`“三公”经费控制率`"
-    assert _apply(typo, action.edit.changes[uri(path)][0]) == good
-    lsp.close_document(path)
-
-
 def test_notes_become_related_information_in_the_file_they_name(lsp, tmp_path):
     path = tmp_path / "shadow.perf"
     text = ('ruleset "遮蔽" { precision 2 }\ninclude "common/guangdong.perf"\nlet 结转结余率 = 1\n'
@@ -466,18 +469,6 @@ def test_notes_become_related_information_in_the_file_they_name(lsp, tmp_path):
     assert related.message == "库中的定义在此"
     assert related.location == types.Location(uri=uri(GUANGDONG), range=types.Range(
         position(library, "结转结余率 ="), position(library, "结转结余率 =", offset=5)))
-    lsp.close_document(path)
-
-
-def test_quick_fix_for_a_single_equals_sign(lsp, tmp_path):
-    path = tmp_path / "equals.perf"
-    good = ('ruleset "等号" { precision 2 }\ninput 甲: count\n'
-            "scorecard 卡 max 10 {\n  indicator 乙 10 {\n    when 甲 == 0 => 0\n    score full\n  }\n}\n")
-    single = good.replace("甲 == 0", "甲 = 0")
-    found = lsp.open(path, single)
-    assert [(d.code, *_start(d)) for d in found] == [("P111", 4, 11)]
-    (action,) = lsp.code_actions(path, found)
-    assert _apply(single, action.edit.changes[uri(path)][0]) == good
     lsp.close_document(path)
 
 
