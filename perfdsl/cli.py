@@ -554,5 +554,23 @@ def serve_command(directory, host, port, open_browser, max_upload_mb, max_record
     app.run(directory, host, port, limits, open_browser, echo=lambda text: click.echo(text, err=True))
 
 
+# ── lsp ─────────────────────────────────────────────────────────────────────
+
+
+@main.command("lsp", examples=("perfdsl lsp",))
+# What LSP clients add on their own (vscode-languageclient: --stdio, --clientProcessId=N): accepted, nothing to do.
+@click.option("--stdio", is_flag=True, hidden=True)
+@click.option("--clientProcessId", "client_process", hidden=True)
+def lsp_command(stdio, client_process):
+    """编辑器的语言服务器，经标准输入与标准输出通信：随输入给出诊断，格式化、悬停提示、跳转定义、
+    查找引用、补全、大纲和快速修复。各编辑器的配置见 docs/editors.md。
+    """
+    try:
+        from .lsp import server
+    except ImportError as exc:
+        raise UsageError(f"perfdsl lsp 需要 pygls（缺少 {exc.name}）；请安装：pip install perfdsl") from None
+    server.run()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

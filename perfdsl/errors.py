@@ -34,6 +34,9 @@ class Diagnostic:
     span: Span | None = attrs.field(default=None, eq=False)
     hint: str | None = None
     notes: tuple[tuple[str, Span | None], ...] = attrs.field(default=(), eq=False)
+    #: The text that replaces `span` to fix the problem, when there is one sure fix (the hint says it
+    #: in words): a half-width `:` for `：`, the declared name a misspelt one is closest to.
+    fix: str | None = attrs.field(default=None, eq=False, kw_only=True)
 
     @property
     def is_error(self) -> bool:
@@ -90,13 +93,13 @@ def _excerpt(span: Span, hint: str | None) -> list[str]:
 
 
 def error(code: str, message: str, span: Span | None, hint: str | None = None,
-          notes: tuple = ()) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, span, hint, notes)
+          notes: tuple = (), fix: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, hint, notes, fix=fix)
 
 
 def warning(code: str, message: str, span: Span | None, hint: str | None = None,
-            notes: tuple = ()) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, span, hint, notes)
+            notes: tuple = (), fix: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, span, hint, notes, fix=fix)
 
 
 class PerfError(Exception):

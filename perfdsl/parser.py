@@ -774,7 +774,7 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return _enumeration_comma(source, exc.line, exc.column, span)
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
-                         hint=f"改为 {_FULL_WIDTH[char]}")
+                         hint=f"改为 {_FULL_WIDTH[char]}", fix=_FULL_WIDTH[char])
         if char == '"':
             return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
         if char == "`":
@@ -804,8 +804,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         # LALR reports this after reducing the left operand, so `expected` no
         # longer lists the comparisons: judge by what follows on the line.
         if "=>" not in rest and _expects(expected, "=>"):
-            return error("P111", "这里应写 `=>`", span, hint="改为 =>")
-        return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==")
+            return error("P111", "这里应写 `=>`", span, hint="改为 =>", fix="=>")
+        return error("P111", "比较是否相等请用 `==`（`=` 只用于 let 和默认值）", span, hint="改为 ==", fix="==")
     if token.type in ("NUMBER", "PERCENT", "MONEY") and "NAME" in expected and not _expects(expected, "("):
         written = re.match(r"[\w.%]+", source.line(token.line)[token.column - 1:]).group(0)
         return error("P113", f"名称不能以数字开头：{written}", span, hint=f"写在反引号里：`{written}`")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-from . import nodes, types
+from . import nodes, types, unparse
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .types import Type
@@ -67,8 +67,8 @@ class _Resolver:
 
     # ── diagnostics ─────────────────────────────────────────────────────────
 
-    def err(self, code, message, span, hint=None, notes=()):
-        self.diagnostics.append(error(code, message, span, hint, notes))
+    def err(self, code, message, span, hint=None, notes=(), fix=None):
+        self.diagnostics.append(error(code, message, span, hint, notes, fix))
 
     def warn(self, code, message, span, hint=None, notes=()):
         self.diagnostics.append(warning(code, message, span, hint, notes))
@@ -151,6 +151,12 @@ class _Resolver:
     def _did_you_mean(self, name):
         close = nearest(name, self.symbols)
         return f"是否想写 `{close}`？" if close else None
+
+    def _unknown(self, message, ref, candidates):
+        """P201 at a misspelt name: the closest candidate is the hint, and the fix (as it must be written)."""
+        close = nearest(ref.name, candidates)
+        self.err("P201", message, ref.span, hint=f"是否想写 `{close}`？" if close else None,
+                 fix=unparse.name(close) if close else None)
 
     # ── inputs ──────────────────────────────────────────────────────────────
 
@@ -374,7 +380,7 @@ class _Resolver:
             if name in scope:
                 return scope[name]
         if name not in self.symbols:
-            self.err("P201", f"未定义的名称 `{name}`", expr.span, hint=self._did_you_mean(name))
+            self._unknown(f"未定义的名称 `{name}`", expr, self.symbols)
             return types.ERROR
         kind, decl = self.symbols[name]
         if deps is not None:
@@ -425,7 +431,7 @@ class _Resolver:
         if spec is None or spec.type.kind != "list":
             kind, _ = self.symbols.get(source.name, (None, None))
             if kind is None:
-                self.err("P201", f"未定义的名称 `{source.name}`", source.span, hint=self._did_you_mean(source.name))
+                self._unknown(f"未定义的名称 `{source.name}`", source, self.symbols)
             else:
                 self.err("P208", f"`{source.name}` 不是列表输入", source.span)
             return None
@@ -687,7 +693,8 @@ class _Resolver:
                     else:
                         close = nearest(move.target, leaves_by_name)
                         self.err("P306", f"调整目标 `{move.target}` 不是本计分卡的指标", move.span,
-                                 hint=f"是否想写 `{close}`？" if close else None)
+                                 hint=f"是否想写 `{close}`？" if close else None,
+                                 fix=unparse.name(close) if close else None)
                     continue
                 if len(found) > 1:
                     self.err("P306", f"调整目标 `{move.target}` 在本计分卡中不唯一", move.span)
@@ -714,7 +721,8 @@ class _Resolver:
             if decl is None:
                 close = nearest(arms.name, self.named_grades)
                 hint = f"是否想写 `{close}`？" if close else "先用 grades 名称 { … } 定义，或 include 定义它的文件"
-                self.err("P201", f"未定义的等级表 `{arms.name}`", arms.span, hint=hint)
+                self.err("P201", f"未定义的等级表 `{arms.name}`", arms.span, hint=hint,
+                         fix=unparse.name(close) if close else None)
                 return None
             arms = decl.arms
         for arm in arms:
@@ -767,8 +775,7 @@ class _Resolver:
             return
         kind, _ = self.symbols.get(name, (None, None))
         if kind is None:
-            close = nearest(name, [s.name for s in self.inputs])
-            self.err("P201", f"未定义的输入 `{name}`", ref.span, hint=f"是否想写 `{close}`？" if close else None)
+            self._unknown(f"未定义的输入 `{name}`", ref, [s.name for s in self.inputs])
         else:
             self.err("P704", f"`{name}` 是{_KIND_TEXT[kind]}，不是输入：单调性只能对输入检验", ref.span,
                      hint="改为它所依赖的输入")

@@ -17,7 +17,7 @@ class SourceFile:
 
     @lines.default
     def _split(self) -> tuple[str, ...]:
-        return tuple(self.text.splitlines()) or ("",)
+        return split_lines(self.text)
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number` ('' past the end)."""
@@ -63,6 +63,21 @@ class Span:
 
     def location(self) -> str:
         return f"{self.source.path}:{self.line}:{self.column}"
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """The lines of `text` as Lark numbers them: broken at ``\n`` only.
+
+    `str.splitlines` also breaks at ``\r``, ``\x0c``, ``\u2028`` and others,
+    which the lexer takes as ordinary characters, so every line after one of
+    them would be shown for the wrong line number.  A ``\r`` just before the
+    ``\n`` is not shown (Windows line ends); a final ``\n`` ends the last line
+    rather than starting an empty one.
+    """
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return tuple(line[:-1] if line.endswith("\r") else line for line in lines)
 
 
 def display_width(text: str) -> int:
