@@ -14,7 +14,7 @@ from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, r
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
-from .targets import TargetError, aligned, parse_actual, parse_target
+from .targets import TargetError, aligned, parse_actual, parse_target, validate, with_unit
 from .unparse import expression
 
 
@@ -632,12 +632,22 @@ def check_targets(model: Model):
             if target is None:
                 continue
             text, where = target
+            if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
+                text = with_unit(text, rule.unit.value)
+            actual = model.types.get(id(rule.actual))
             try:
-                parsed = parse_target(text)
+                kind = validate(text)
             except TargetError as exc:
                 yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
                 continue
-            actual = model.types.get(id(rule.actual))
+            if kind != "quantity":
+                if actual is not None and actual.numeric and not (kind == "deadline" and actual.kind in ("count", "number")):
+                    what = "时限" if kind == "deadline" else "定性"
+                    yield error("P421", f"指标 {node.name} 的目标 `{text}` 是{what}目标，实际值却是{actual.describe()}",
+                                where, hint="实际值须为完成日期、按时完成/未按时完成" if kind == "deadline"
+                                else "实际值须为 达成 / 基本达成 / 部分达成 / 未达成 或 levels 中的等级")
+                continue
+            parsed = parse_target(text)
             family = parsed.amount.family
             wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
             if wanted is not None and family not in (wanted, None):

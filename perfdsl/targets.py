@@ -343,8 +343,12 @@ def _shown(value) -> str:
     return plain(value) if isinstance(value, Decimal) else str(value).strip()
 
 
+_CHINESE_NUMBER = re.compile(rf"[零〇一二三四五六七八九十百千万两]+\s*(?:{_UNITS}|万元)")
+
+
 def _looks_numeric(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
+    """A figure perfdsl cannot read (``三十条``, ``2021年1月份,割接率100%``), not a 定性 target (``有效提升``)."""
+    return any(ch.isdigit() for ch in text) or bool(_CHINESE_NUMBER.search(text))
 
 
 def _deadline(text: str) -> Deadline | None:
