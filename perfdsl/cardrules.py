@@ -35,13 +35,7 @@ class Adjustment:
     after: Decimal
     basis: str
     grade: str | None = None  # a holding veto's forced grade
-
-    def to_json(self) -> dict:
-        out = {"kind": self.kind, "name": self.name, "applied": self.applied, "before": self.before,
-               "after": self.after, "change": self.after - self.before, "basis": self.basis}
-        if self.grade is not None:
-            out["grade"] = self.grade
-        return out
+    arm: str | None = None  # which branch decided (rule coverage): ``arm#2``, ``none``, ``+``, ``-``
 
 
 def label(rule) -> str:
@@ -58,6 +52,22 @@ def _pretty(expr) -> str:
     from .interp import _pretty as pretty
 
     return pretty(expr)
+
+
+def branches(rule):
+    """(tag, label) of each way a scorecard rule can go, for rule coverage."""
+    if isinstance(rule, nodes.CapBy):
+        for number, arm in enumerate(rule.arms, start=1):
+            test = "其余" if arm.op is None else f"{arm.op} {expression(arm.threshold)}"
+            yield f"arm#{number}", f"封顶 {test} => {expression(arm.value)}"
+        if all(arm.op is not None for arm in rule.arms):
+            yield "none", "不封顶"
+    elif isinstance(rule, nodes.Veto):
+        yield "+", f"一票否决 {rule.name} 成立"
+        yield "-", f"一票否决 {rule.name} 不成立"
+    else:
+        yield "+", "扣分"
+        yield "-", "不扣分"
 
 
 def before_cap(rules) -> list:
@@ -84,7 +94,7 @@ def interpret_deductions(ev, card, total: Decimal) -> tuple[Decimal, list[Adjust
                 text += f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
                 if after != total - value:
                     text += "（扣完为止）"
-            return Adjustment("deduct", label(rule), value > 0, total, after, text)
+            return Adjustment("deduct", label(rule), value > 0, total, after, text, arm="+" if value > 0 else "-")
         adjustment = _guarded(ev, card, rule, work, total)
         total = adjustment.after
         out.append(adjustment)
@@ -99,7 +109,7 @@ def interpret_limits(ev, card, total: Decimal) -> tuple[Decimal, str | None, lis
             def work(rule=rule, total=total):
                 subject = ev.describe(rule.subject)
                 value = ev.eval(rule.subject)
-                for arm in rule.arms:
+                for number, arm in enumerate(rule.arms, start=1):
                     if arm.op is None or _holds(arm.op, value, ev.eval(arm.threshold)):
                         limit = ev.eval(arm.value)
                         where = "其余情形" if arm.op is None else f"{_op(arm.op)} {ev._show(arm.threshold)}"
@@ -107,14 +117,14 @@ def interpret_limits(ev, card, total: Decimal) -> tuple[Decimal, str | None, lis
                         text = f"{subject}{CLAUSE}{where}{CLAUSE}总分最高 {points(limit)}"
                         text += (f"{CLAUSE}{points(total)} 封顶为 {points(after)}" if after != total
                                  else f"{CLAUSE}总分 {points(total)} 未超过，不变")
-                        return Adjustment("cap", label(rule), after != total, total, after, text)
-                return Adjustment("cap", label(rule), False, total, total, f"{subject}{CLAUSE}不封顶")
+                        return Adjustment("cap", label(rule), after != total, total, after, text, arm=f"arm#{number}")
+                return Adjustment("cap", label(rule), False, total, total, f"{subject}{CLAUSE}不封顶", arm="none")
         else:
             def work(rule=rule, total=total):
                 holds = ev._truth(rule.condition)
                 why = ev._condition(rule.condition, holds)
                 if not holds:
-                    return Adjustment("veto", label(rule), False, total, total, f"{why}{CLAUSE}不否决")
+                    return Adjustment("veto", label(rule), False, total, total, f"{why}{CLAUSE}不否决", arm="-")
                 parts, after = [why], total
                 if rule.cap is not None:
                     limit = ev.eval(rule.cap)
@@ -122,7 +132,7 @@ def interpret_limits(ev, card, total: Decimal) -> tuple[Decimal, str | None, lis
                     parts.append(f"总分最高 {points(limit)}，计 {points(after)}")
                 if rule.grade is not None:
                     parts.append(f"等级定为 {rule.grade}")
-                return Adjustment("veto", label(rule), True, total, after, CLAUSE.join(parts), rule.grade)
+                return Adjustment("veto", label(rule), True, total, after, CLAUSE.join(parts), rule.grade, arm="+")
         adjustment = _guarded(ev, card, rule, work, total)
         total = adjustment.after
         if adjustment.grade is not None and forced is None:

@@ -122,6 +122,11 @@ class Generator:
                 return result
             if expr.func == "abs":
                 return f"abs({args[0]})"
+            if expr.func == "deviation":
+                declared = self.model.types.get(id(expr.args[1]))
+                kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+                column = args[2] if len(args) > 2 else "None"
+                return f"DEVIATION({args[0]}, {args[1]}, {self.const(kind)}, {self.const(unit)}, {column})"
             if expr.func == "round":
                 places = expr.args[1].value if len(expr.args) > 1 else Decimal(0)
                 return f"ROUND({args[0]}, {self.const(places)}, k_mode)"

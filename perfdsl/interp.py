@@ -173,6 +173,8 @@ class Evaluation:
             if expr.func == "given":
                 return self._given(expr.args[0].name)
             args = [self.eval(arg, full) for arg in expr.args]
+            if expr.func == "deviation":
+                return self._deviation(expr, args)
             if expr.func == "min":
                 result = args[0]
                 for arg in args[1:]:
@@ -192,6 +194,25 @@ class Evaluation:
                 return args[0].to_integral_value(rounding=ROUND_CEILING)
             return args[0].to_integral_value(rounding=ROUND_FLOOR)
         raise AssertionError(f"cannot evaluate {expr!r}")  # pragma: no cover
+
+    def _deviation(self, expr, args):
+        """``deviation(目标值, 实际值)``: how far an actual lies beyond its target (`targets.deviation`)."""
+        declared = self.model.types.get(id(expr.args[1]))
+        kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+        try:
+            return targets.deviation(args[0], args[1], kind, unit, args[2] if len(args) > 2 else None)
+        except targets.TargetError as exc:
+            keys = [self.read_key(arg) for arg in expr.args[:2]]
+            raise DataValueError(str(exc), key=keys[1] if "实际" in str(exc) else keys[0]) from None
+
+    def read_key(self, expr) -> str | None:
+        """The data key a name reads in the current scope (``绩效指标[2].目标值``), if it is one."""
+        if not isinstance(expr, nodes.Name):
+            return None
+        for scope in reversed(self.scopes):
+            if expr.name in scope:
+                return scope[expr.name][2]
+        return expr.name if self.model.input(expr.name) is not None else None
 
     def _given(self, name: str) -> bool:
         for scope in reversed(self.scopes):
@@ -462,6 +483,8 @@ class Evaluation:
         """The chosen items' own weights (``weight 分值`` from the data, ``weights 8, 8, 10`` from the ruleset);
         they must add up to the group's weight."""
         each = group.each
+        if not chosen:  # no items: the group scores 0 and says so, as with equal shares
+            return [], "分值"
         if each.weights:
             if len(each.weights) != len(chosen):
                 raise DataValueError(f"分组 {group.name} 按规则集给出 {len(each.weights)} 项的分值"
@@ -758,7 +781,8 @@ class Evaluation:
                 key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
             raise DataValueError(f"{exc}（定性指标请由评审给出得分）", key=key) from None
         if judged.kind != "quantity":
-            leaf.arm = f"target:{judged.kind}"
+            leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
+                else f"target:{judged.kind}"
             if judged.share >= 1:
                 leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
             elif judged.share == 0:
@@ -768,6 +792,7 @@ class Evaluation:
                                     f"{points(self._round(weight * judged.share))}")
             return weight * judged.share
         shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+        leaf.arm = "target:met" if met else "target:short"
         if met:
             leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
             return weight

@@ -444,9 +444,20 @@ class _Resolver:
             else:
                 sub(arg)
             return types.BOOL
+        if expr.func == "deviation":
+            if len(expr.args) not in (2, 3):
+                self.err("P220", f"deviation 需要 2 个参数（目标值、实际值，可再加度量单位），写了 {len(expr.args)} 个",
+                         expr.span)
+            for position, arg in enumerate(expr.args):
+                t = sub(arg)
+                if position != 1 and t.kind not in ("text", "error"):
+                    self.err("P204", f"deviation 的目标值和度量单位须是文本，`{_text(arg)}` 是{t.describe()}", arg.span)
+                elif position == 1 and t.kind in ("bool", "list"):
+                    self.err("P204", f"deviation 的实际值须是文本或数值，`{_text(arg)}` 是{t.describe()}", arg.span)
+            return types.RATE
         if expr.func not in FUNCTIONS:
             close = nearest(expr.func, FUNCTIONS)
-            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、round、given，"
+            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、round、given、deviation，"
                              "以及列表的 sum、mean、count、all、any）", expr.span,
                      hint=f"是否想写 `{close}`？" if close else None)
             for arg in expr.args:

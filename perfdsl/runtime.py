@@ -90,6 +90,8 @@ def _weights(total, count, shares, step=None, mode=None):
     from .decimals import round_score
 
     shares = list(shares)
+    if count == 0:
+        return []
     if len(shares) != count or sum(shares, Decimal(0)) != total:
         raise UndefinedUse("item weights")
     for share in shares:
@@ -116,11 +118,19 @@ def _panel(items, slot, weight, mode):
     return panel(items, slot, weight, mode)
 
 
+def _deviation(target, actual, kind=None, unit=None, column=None):
+    from .targets import deviation
+
+    if target is MISSING or actual is MISSING or target is UNDEFINED or actual is UNDEFINED:
+        raise UndefinedUse("deviation")
+    return deviation(target, actual, kind, unit, column)
+
+
 #: The names generated code may see, besides its own constants.
 EXPORTED = {
     "UNDEFINED": UNDEFINED, "MISSING": MISSING,
     "AGG_COUNT": _count, "AGG_SUM": _sum, "AGG_MEAN": _mean,
     "AGG_MIN": _fold(lambda a, b: a <= b), "AGG_MAX": _fold(lambda a, b: a >= b),
     "ATTAIN": _attain, "SPLIT": _split, "WEIGHTS": _weights, "ROUND": _round,
-    "RATING": _rating, "PANEL": _panel,
+    "RATING": _rating, "PANEL": _panel, "DEVIATION": _deviation,
 }

@@ -150,8 +150,9 @@ def compatible(target: Target, actual: Quantity) -> Quantity:
     goal = target.amount
     if actual.family is None:
         if goal.family in UNITS_WITH_FACTOR:
-            factor = UNITS[goal.unit][1]
-            return Quantity(actual.value * factor, goal.family, goal.unit, actual.text + (goal.unit or ""))
+            written = "万元" if goal.family == "money" and "万元" in goal.text else goal.unit
+            factor = Decimal(10000) if written == "万元" else UNITS[goal.unit][1]  # ``≤90万元`` beside 90: 90万元
+            return Quantity(actual.value * factor, goal.family, goal.unit, actual.text + (written or ""))
         return Quantity(actual.value, goal.family, goal.unit, actual.text)
     if goal.family is None:
         return actual
@@ -203,6 +204,8 @@ def ratio_text(target: Target, actual: Quantity) -> str:
     target, actual = aligned(target, actual)
     numbers = (actual, target.amount) if not target.lower_is_better else (target.amount, actual)
     unit = target.amount.unit
+    if target.amount.family == "money" and "万元" in target.amount.text:
+        return " / ".join(plain(q.value / 10000) for q in numbers)  # in the 万元 the target is written in
     return " / ".join(_bare(q, unit) for q in numbers)
 
 
@@ -303,6 +306,7 @@ class Judgement:
     met: bool
     text: str  # ``目标 9月前，实际 2020年8月，按时完成`` (without the points)
     kind: str  # "quantity" | "deadline" | "level"
+    level: str | None = None  # the level an actual named
 
 
 def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=None) -> Judgement:
@@ -317,7 +321,7 @@ def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=No
         if level is not None:
             share = levels[level]
             return Judgement(share, share >= 1, f"目标 {shown_target}，实际 {str(actual).strip()}，评为{level}"
-                             f"（得分值的 {plain(share * HUNDRED)}%）", "level")
+                             f"（得分值的 {plain(share * HUNDRED)}%）", "level", level)
     deadline = _deadline(target_text)
     if deadline is not None:
         return _judge_deadline(deadline, actual, shown_target)
@@ -381,7 +385,7 @@ def _judge_deadline(deadline: Deadline, actual, shown_target) -> Judgement:
             with_year = deadline.year is not None and done.year is not None
             on_time = done.key(with_year) <= deadline.key(with_year)
             said = done.shown()
-    verdict = "按时完成" if on_time else "未按时完成，不得分"
+    verdict = "按时完成" if on_time else "未按时完成"
     text = f"目标 {shown_target}，实际 {said}，{verdict}" if said not in (verdict, "按时完成") or not on_time \
         else f"目标 {shown_target}，实际 {said}"
     return Judgement(Decimal(1) if on_time else Decimal(0), on_time, text, "deadline")
@@ -410,3 +414,27 @@ def validate(text: str, levels=None) -> str:
         if _looks_numeric(text):
             raise
         return "level"
+
+
+def deviation(target_text, actual, kind=None, unit=None, column_unit=None) -> Decimal:
+    """How far the actual lies beyond (or short of) a figure target, as a share of the target:
+    ``≥50个`` with 80个 → 60%; 40个 → -20%.  A deadline or a qualitative target, or a target of 0,
+    deviates by 0 (nothing to measure).  For the platform's 「偏离目标值 30% 以上扣分」."""
+    text = str(target_text)
+    if _deadline(text) is not None or (isinstance(actual, str) and level_of(actual, DEFAULT_LEVELS)):
+        return Decimal(0)
+    if column_unit:
+        text = with_unit(text, column_unit)
+        if isinstance(actual, str):
+            actual = with_unit(actual, column_unit)
+    try:
+        target = parse_target(text)
+    except TargetError:
+        if not _looks_numeric(text):
+            return Decimal(0)
+        raise
+    target, quantity = aligned(target, parse_actual(actual, kind, unit))
+    goal = target.amount.value
+    if goal == 0:
+        return Decimal(0)
+    return (quantity.value - goal) / goal
