@@ -205,6 +205,11 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
             if spec.name in targets:
                 return TARGET_FORMS[slot.below(len(TARGET_FORMS))][0].format(f"{plain(goal)}{unit}")
             return f"{plain(goal)}{unit}"
+        if spec.choices:  # ``one of``: only what the declaration allows
+            return spec.choices[slot.below(len(spec.choices))]
+        levels = _rating_levels(model).get(spec.name)
+        if levels and slot.below(8):  # a level a rating reads, now and then a text that is not one
+            return levels[slot.below(len(levels))]
         choices = plan(model).texts.get(spec.name, ()) + TEXTS
         return choices[slot.below(len(choices))]
     step = Decimal("0.5") if spec.name in plan(model).caps else STEPS[kind]
@@ -235,6 +240,13 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
     if negative and low is None and drawn > 0:
         drawn = -drawn  # the declaration allows negatives: try them now and then
     return _clamped(drawn, low, high)
+
+
+@functools.lru_cache(maxsize=32)
+def _rating_levels(model: Model) -> dict:
+    """Text inputs a ``rating … levels { … }`` reads → the level names."""
+    return {node.subject.name: tuple(arm.name for arm in node.levels) for node in nodes.walk(model.module)
+            if isinstance(node, nodes.RatingRule) and node.levels and isinstance(node.subject, nodes.Name)}
 
 
 def written(spec: InputSpec, converted, meta: int):
@@ -313,7 +325,7 @@ def judged(model: Model, record: dict, rng) -> dict:
     for node, kind in _weighed(model):
         if kind == "panel":
             experts = [{"得分": step * rng.randint(0, int(node.declared / step)), "专家": f"专家{n}"}
-                       for n in range(rng.randint(0, 6))]
+                       for n in range(6 - rng.randint(0, 6))]  # drawn data leans to 0: mostly a full panel
             if experts and rng.random() < 0.3:
                 experts[0]["说明"] = NOTES[0]
             record[node.manual_input] = experts
