@@ -453,7 +453,7 @@ def check_unused(model: Model):
                 read.add(node.name)
             elif isinstance(node, nodes.Each):
                 read.add(node.list_name)
-            elif isinstance(node, nodes.ManualRule) and node.input_name is not None:
+            elif isinstance(node, (nodes.ManualRule, nodes.PanelRule)) and node.input_name is not None:
                 read.add(node.input_name)
     if model.record is not None:
         read.add(model.record)
