@@ -93,11 +93,16 @@ def test_each_item_scores_on_its_own_weight_from_the_data():
 def test_item_weights_that_do_not_add_up_are_a_data_error_naming_the_key():
     wrong = ITEMS[:4] + [item("覆盖村数", "≥50个", "45个", 15)]
     with pytest.raises(DataValueError) as caught:
-        program(WEIGHTED).evaluate({"单位": "x", "绩效指标": wrong} if False else {"绩效指标": wrong})
+        program(WEIGHTED).evaluate({"绩效指标": wrong})
     assert caught.value.key == "绩效指标[5].分值"
     assert "分组 产出指标 的分值为 50，但各项 分值 合计 8 + 8 + 8 + 10 + 15 = 49" in caught.value.message
-    negative = ITEMS[:4] + [item("覆盖村数", "≥50个", "45个", 16), item("多余", "≥1个", "1个", -0)]
-    assert program(WEIGHTED).evaluate({"绩效指标": negative}).scorecard("自评").score == D("48.4")
+    finer = ITEMS[:4] + [item("覆盖村数", "≥50个", "45个", "15.995"), item("补", "≥1个", "1个", "0.005")]
+    with pytest.raises(DataValueError) as caught:
+        program(WEIGHTED).evaluate({"绩效指标": finer})
+    assert caught.value.key == "绩效指标[5].分值" and "须为 2 位小数以内" in caught.value.message
+    # a 0 weight is a weight (an item listed for the record, worth nothing)
+    zero = ITEMS + [item("备注项", "≥1个", "0个", 0)]
+    assert both(program(WEIGHTED), {"绩效指标": zero}).scorecard("自评").score == D("48.4")
 
 
 def test_item_weights_written_in_the_ruleset_are_checked_against_the_group():
@@ -407,3 +412,33 @@ def test_generated_records_score_alike_in_both_paths_for_every_new_form(tmp_path
     result = CliRunner().invoke(main, ["test", str(ruleset), "--max-examples", "60"])
     assert result.exit_code == 0, result.output
     assert "满足全部不变式" in result.output
+
+
+# 池州市贵池区棠溪镇人民政府《项目支出绩效自评表（2022年度）》委托业务项目, as published at
+# http://www.anthempetcare.com/upload_cz/download?id=502364&siteId=2 (a copy of the town's disclosure; the
+# stored copy ends inside the 满意度 row, so only the 产出 and 效益 rows are reproduced — as published).
+TANGXI = [
+    ("产出指标", "基建工程委托业务项目数量", "≥50个", "50", 8),
+    ("产出指标", "委托业务报告合格率", "≥100百分比", "100", 8),
+    ("产出指标", "经费支出合规性", "严格执行相关制度规定", "达成预期指标", 8),
+    ("产出指标", "提交报告及时性", "在项目计划完成时间内完成", "达成预期指标", 8),
+    ("产出指标", "项目总成本", "≤90万元", "90", 8),
+    ("产出指标", "单项业务成本", "符合相关规定", "达成预期指标", 10),
+    ("效益指标", "对维护基建市场公平的影响程度", "效果明显", "达成预期指标", 10),
+    ("效益指标", "对控制基建项目成本影响程度", "效果明显", "达成预期指标", 10),
+    ("效益指标", "对推动基建项目“四项制度”健全和落实的持续性影响", "效果明显", "达成预期指标", 10),
+]
+
+
+def test_a_published_project_table_scores_row_by_row_as_published():
+    prog = compile_text((ROOT / "rulesets" / "national-2020-projects.perf").read_text("utf-8"),
+                        str(ROOT / "rulesets" / "national-2020-projects.perf"))
+    record = {"项目名称": "委托业务项目", "全年预算数": "89.974万元", "全年执行数": "89.974万元",
+              "绩效指标": [{"一级指标": kind, "三级指标": name, "年度指标值": target, "实际完成值": actual, "分值": weight}
+                          for kind, name, target, actual, weight in TANGXI]}
+    card = both(prog, record).scorecard("项目自评")
+    scores = card.indicators()
+    for kind, name, _, _, weight in TANGXI:  # every row: 分值 = 得分, as the table prints
+        assert scores[f"{kind}/{name}"] == weight, name
+    assert (scores["产出指标"], scores["效益指标"], scores["预算执行率"]) == (50, 30, 10)
+    assert next(n for n in card.nodes if n.name == "项目总成本").basis == "目标 ≤90万元，实际 90，达成，得满分 8"

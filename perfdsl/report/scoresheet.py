@@ -75,12 +75,13 @@ class AdjustmentRow:
     total: str  # the total after it
     basis: str
     applied: bool
+    delta: Decimal = Decimal(0)  # the change as a number (Excel cells)
 
 
 def adjustment_rows(card) -> list[AdjustmentRow]:
     """The lines of a `CardResult`'s scorecard rules, in the order they apply (none: no scorecard rules)."""
-    return [AdjustmentRow(line.name, _signed(line.after - line.before), plain(line.after), line.basis, line.applied)
-            for line in getattr(card, "adjustments", ())]
+    return [AdjustmentRow(line.name, _signed(line.after - line.before), plain(line.after), line.basis, line.applied,
+                          line.after - line.before) for line in getattr(card, "adjustments", ())]
 
 
 def subtotal(card) -> Decimal:

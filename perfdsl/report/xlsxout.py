@@ -397,7 +397,7 @@ def _total_lines(grid: _Grid, layout: scoresheet.Layout, card, spec):
     for line in scoresheet.adjustment_rows(card):  # scorecard rules (封顶、扣分、一票否决): a row each, above 合计
         row = [("", "total_text")] * grid.width
         row[0] = (line.name, "total_text")
-        row[score] = (line.change, "total_text")
+        row[score] = (line.delta, "total")
         row[score + 1] = (line.basis, "total_text")
         number = grid.add(row)
         grid.merge(number, 0, weight)
