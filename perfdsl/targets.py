@@ -235,10 +235,17 @@ _LEVEL_WORDS = {
     "部分达成": "部分达成", "部分达成预期": "部分达成", "部分达成预期指标": "部分达成",
     "部分达成预期指标并具有一定效果": "部分达成",
     "未达成": "未达成", "未达成预期": "未达成", "未达成预期指标": "未达成", "未达成预期指标且效果较差": "未达成",
+    "达成预期目标": "达成", "达到预期": "达成", "达到预期目标": "达成", "基本达到预期": "基本达成",
+    "部分达到预期": "部分达成", "未达到预期": "未达成", "未达到预期目标": "未达成", "未达成预期目标": "未达成",
 }
-_ON_TIME = ("按时完成", "已按时完成", "按期完成", "已按期完成", "按时", "按期", "及时完成", "如期完成", "是", "已完成")
+_ON_TIME = ("按时完成", "已按时完成", "按期完成", "已按期完成", "按时", "按期", "及时完成", "如期完成", "是", "已完成",
+            "按计划完成", "已按计划完成", "提前完成", "已提前完成")
 _LATE = ("未按时完成", "未按期完成", "未按时", "未按期", "延期完成", "逾期完成", "未完成", "否", "延期", "逾期")
-_ON_TIME_TARGETS = ("按时完成", "按期完成", "按时", "按期", "及时完成", "如期完成", "及时")
+_ON_TIME_TARGETS = ("按时完成", "按期完成", "按时", "按期", "及时完成", "如期完成", "及时", "按计划完成", "按计划")
+#: ``2020年底前`` / ``第三季度末前`` / ``上半年`` : a month-end deadline written without a month.
+_PERIOD = re.compile(r"^\s*(?:(?P<year>\d{4})\s*年)?\s*(?:(?P<end>底|末|内|度内)|(?:第)?(?P<quarter>[一二三四1-4])季度(?:末|内)?"
+                     r"|(?P<half>上|下)半年)\s*(?:之前|以前|前)?\s*(?:完成)?\s*[。.]?\s*$")
+_QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _DATE = re.compile(
     r"""^\s*(?:(?P<year>\d{4})\s*(?:年|[-/.]))?\s*(?P<month>\d{1,2})\s*(?P<sep>月(?:份)?|[-/.](?=\d))?
     (?:\s*(?P<day>\d{1,2})\s*(?:日|号)?|\s*(?P<end>底|末))?\s*""", re.VERBOSE)
@@ -267,6 +274,16 @@ def _date(text: str, *, deadline: bool) -> Deadline | None:
     raw = text.strip()
     if raw in ("年底", "年底前", "年底前完成", "年末前", "年内", "年内完成", "本年度内完成", "年度内完成"):
         return Deadline(None, 12, None, text)
+    if not deadline:
+        for lead in ("已于", "于", "已"):  # 「已于2020年9月完成」
+            if raw.startswith(lead) and raw[len(lead):][:1].isdigit():
+                raw = raw[len(lead):]
+                break
+    period = _PERIOD.match(raw) if deadline else None
+    if period and (period.group("year") or not period.group("end")):
+        month = (_QUARTERS[period.group("quarter")] if period.group("quarter")
+                 else 6 if period.group("half") == "上" else 12)
+        return Deadline(int(period.group("year")) if period.group("year") else None, month, None, text)
     match = _DATE.match(raw)
     if not match or not (match.group("sep") or match.group("year")):
         return None
