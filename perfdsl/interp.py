@@ -770,9 +770,8 @@ class Evaluation:
             kind, unit = (declared.kind, declared.unit) if declared else (None, None)
             judged = targets.judge(text, raw, kind, unit, column, levels)
             if judged.kind == "quantity":
-                target = targets.parse_target(targets.with_unit(str(text), column) if column else str(text))
-                if column and isinstance(raw, str):
-                    raw = targets.with_unit(raw, column)
+                text, raw = targets.in_column_unit(str(text), raw, column)
+                target = targets.parse_target(text)
                 actual = targets.parse_actual(raw, kind, unit)
                 met, rate = targets.attainment(target, actual)
         except targets.TargetError as exc:

@@ -560,32 +560,12 @@ class _Resolver:
                 if not rule.arms:
                     self.err("P330", "cap by 至少须有一档", rule.span)
                 for arm in rule.arms:
-                    if arm.threshold is not None:
-                        t = check(arm.threshold)
-                        reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False,
-                                                  _is_zero(arm.threshold))
-                        if reason:
-                            self.err("P203", f"封顶分档界限：{reason}", arm.threshold.span)
+                    self._threshold(subject, arm, check, "封顶分档界限")
                     self._points(check(arm.value), arm.value)
             elif isinstance(rule, nodes.Deduction):
                 if rule.kind != "deduct":
                     self.err("P330", "计分卡一级只能写 deduct（加分请放在 bonus 分组里）", rule.span)
-                self._points(check(rule.amount), rule.amount)
-                if rule.when is not None:
-                    self._need_bool(check(rule.when), rule.when, "when")
-                if rule.up_to is not None:
-                    self._points(check(rule.up_to), rule.up_to)
-                per = rule.per
-                if per is not None:
-                    subject = self._need_numeric(check(per.subject), per.subject, "per")
-                    for extra in (per.step, per.threshold):
-                        if extra is not None:
-                            t = check(extra)
-                            reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
-                            if reason:
-                                self.err("P203", reason, extra.span)
-                    if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
-                        self.err("P304", "步长须大于 0", per.step.span)
+                self._deduction_line(rule, check)
             elif isinstance(rule, nodes.Veto):
                 self._need_bool(check(rule.condition), rule.condition, "veto when")
                 if rule.cap is not None:
@@ -621,6 +601,10 @@ class _Resolver:
                 self._points(weight, each.weight)
             if template.applies is not None:
                 self.err("P309", "each 的各项不能设置 applies", template.applies.span)
+            if isinstance(template.rule, nodes.PanelRule):
+                self.err("P309", "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率",
+                         template.rule.span)
+                return
             if isinstance(template.rule, nodes.ManualRule):
                 self.err("P309", "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率",
                          template.rule.span)
@@ -659,12 +643,7 @@ class _Resolver:
         elif isinstance(rule, nodes.BandsRule):
             subject = self._need_numeric(check(rule.subject), rule.subject, "bands")
             for arm in rule.arms:
-                if arm.threshold is not None:
-                    t = check(arm.threshold)
-                    reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False,
-                                              _is_zero(arm.threshold))
-                    if reason:
-                        self.err("P203", f"分档界限：{reason}", arm.threshold.span)
+                self._threshold(subject, arm, check, "分档界限")
                 value = check(arm.value)
                 if rule.share:
                     self._need_numeric(value, arm.value, "share 分档的得分比例")
@@ -743,22 +722,34 @@ class _Resolver:
             if len(kinds) > 1 and not entry["bonus"]:
                 self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
             for line in rule.lines:
-                self._points(check(line.amount), line.amount)
-                if line.when is not None:
-                    self._need_bool(check(line.when), line.when, "when")
-                if line.up_to is not None:
-                    self._points(check(line.up_to), line.up_to)
-                per = line.per
-                if per is not None:
-                    subject = self._need_numeric(check(per.subject), per.subject, "per")
-                    for extra in (per.step, per.threshold):
-                        if extra is not None:
-                            t = check(extra)
-                            reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
-                            if reason:
-                                self.err("P203", reason, extra.span)
-                    if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
-                        self.err("P304", "步长须大于 0", per.step.span)
+                self._deduction_line(line, check)
+
+    def _threshold(self, subject: Type, arm: nodes.BandArm, check, what: str):
+        """A band arm's bound must meet its subject (money with money …)."""
+        if arm.threshold is not None:
+            t = check(arm.threshold)
+            reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False, _is_zero(arm.threshold))
+            if reason:
+                self.err("P203", f"{what}：{reason}", arm.threshold.span)
+
+    def _deduction_line(self, line: nodes.Deduction, check):
+        """One ``deduct``/``add`` line, of an indicator or of a scorecard."""
+        self._points(check(line.amount), line.amount)
+        if line.when is not None:
+            self._need_bool(check(line.when), line.when, "when")
+        if line.up_to is not None:
+            self._points(check(line.up_to), line.up_to)
+        per = line.per
+        if per is not None:
+            subject = self._need_numeric(check(per.subject), per.subject, "per")
+            for extra in (per.step, per.threshold):
+                if extra is not None:
+                    t = check(extra)
+                    reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
+                    if reason:
+                        self.err("P203", reason, extra.span)
+            if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
+                self.err("P304", "步长须大于 0", per.step.span)
 
     def _levels(self, arms, check):
         """Each level's share is a proportion of the weight, 0 to 100%."""

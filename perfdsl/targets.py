@@ -342,10 +342,7 @@ def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=No
     deadline = _deadline(target_text)
     if deadline is not None:
         return _judge_deadline(deadline, actual, shown_target)
-    if column_unit:
-        target_text = with_unit(target_text, column_unit)
-        if isinstance(actual, str):
-            actual = with_unit(actual, column_unit)
+    target_text, actual = in_column_unit(target_text, actual, column_unit)
     try:
         target = parse_target(target_text)
     except TargetError:
@@ -408,6 +405,13 @@ def _judge_deadline(deadline: Deadline, actual, shown_target) -> Judgement:
     return Judgement(Decimal(1) if on_time else Decimal(0), on_time, text, "deadline")
 
 
+def in_column_unit(target_text: str, actual, column_unit):
+    """A target and an actual text with the 度量单位 column's unit where they are written bare."""
+    if not column_unit:
+        return target_text, actual
+    return with_unit(target_text, column_unit), with_unit(actual, column_unit) if isinstance(actual, str) else actual
+
+
 def with_unit(text: str, unit: str) -> str:
     """``≥95`` with the column unit ``百分比`` → ``≥95百分比``: a figure written without its unit."""
     unit = str(unit).strip()
@@ -440,10 +444,7 @@ def deviation(target_text, actual, kind=None, unit=None, column_unit=None) -> De
     text = str(target_text)
     if _deadline(text) is not None or (isinstance(actual, str) and level_of(actual, DEFAULT_LEVELS)):
         return Decimal(0)
-    if column_unit:
-        text = with_unit(text, column_unit)
-        if isinstance(actual, str):
-            actual = with_unit(actual, column_unit)
+    text, actual = in_column_unit(text, actual, column_unit)
     try:
         target = parse_target(text)
     except TargetError:
