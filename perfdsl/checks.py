@@ -16,7 +16,7 @@ from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, r
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
-from .targets import TargetError, aligned, parse_actual, parse_target
+from .targets import TargetError, aligned, parse_actual, parse_target, validate, with_unit
 from .unparse import expression
 
 
@@ -473,7 +473,7 @@ def check_unused(model: Model):
                 read.add(node.name)
             elif isinstance(node, nodes.Each):
                 read.add(node.list_name)
-            elif isinstance(node, nodes.ManualRule) and node.input_name is not None:
+            elif isinstance(node, (nodes.ManualRule, nodes.PanelRule)) and node.input_name is not None:
                 read.add(node.input_name)
     if model.record is not None:
         read.add(model.record)
@@ -709,12 +709,22 @@ def check_targets(model: Model):
             if target is None:
                 continue
             text, where = target
+            if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
+                text = with_unit(text, rule.unit.value)
+            actual = model.types.get(id(rule.actual))
             try:
-                parsed = parse_target(text)
+                kind = validate(text)
             except TargetError as exc:
                 yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
                 continue
-            actual = model.types.get(id(rule.actual))
+            if kind != "quantity":
+                if actual is not None and actual.numeric and not (kind == "deadline" and actual.kind in ("count", "number")):
+                    what = "时限" if kind == "deadline" else "定性"
+                    yield error("P421", f"指标 {node.name} 的目标 `{text}` 是{what}目标，实际值却是{actual.describe()}",
+                                where, hint="实际值须为完成日期、按时完成/未按时完成" if kind == "deadline"
+                                else "实际值须为 达成 / 基本达成 / 部分达成 / 未达成 或 levels 中的等级")
+                continue
+            parsed = parse_target(text)
             family = parsed.amount.family
             wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
             if wanted is not None and family not in (wanted, None):
@@ -740,8 +750,63 @@ def _written_target(model: Model, expr):
     return None
 
 
+def check_item_weights(model: Model):
+    """``weights 8, 8, 10`` must add up to the group's weight, as a group's children must (P332)."""
+    for card in model.scorecards:
+        for node in card.nodes:
+            if node.each is None or not node.each.weights:
+                continue
+            total = sum(node.each.weights, Decimal(0))
+            if total != node.declared:
+                terms = " + ".join(plain(w) for w in node.each.weights)
+                yield error("P332", f"分组 {node.name} 的分值为 {plain(node.declared)}，但 weights 合计 {terms} = "
+                                    f"{plain(total)}", node.each.span,
+                            hint=f"声明 {plain(node.declared)}，各项合计 {plain(total)}")
+
+
+def check_card_rules(model: Model):
+    """Scorecard rules reasoned about: a cap outside [0, max] or one that never lowers a total (P333), and
+    the grades a cap that always applies leaves out of reach (P334)."""
+    for card in model.scorecards:
+        top = _totals(card).hi if card.cap is None else card.cap[1]
+        reachable = top
+        for rule in card.rules:
+            values = []
+            if isinstance(rule, nodes.CapBy):
+                values = [(arm.value, arm) for arm in rule.arms]
+                always = any(arm.op is None for arm in rule.arms)
+                if always:
+                    most = max((_literal(arm.value) for arm in rule.arms if _literal(arm.value) is not None),
+                               default=None)
+                    if most is not None and all(_literal(arm.value) is not None for arm in rule.arms):
+                        reachable = min(reachable, most)
+            elif isinstance(rule, nodes.Veto) and rule.cap is not None:
+                values = [(rule.cap, rule)]
+            for expr, where in values:
+                value = _literal(expr)
+                if value is None:
+                    continue
+                if value < 0:
+                    yield warning("P333", f"封顶 {plain(value)} 低于 0", where.span)
+                elif value >= top:
+                    yield warning("P333", f"封顶 {plain(value)} 不低于总分所能达到的 {plain(top)}，永远不起作用",
+                                  where.span, hint="不封顶的一档可以不写（没有 else 即不封顶）"
+                                  if isinstance(rule, nodes.CapBy) else None)
+        if reachable < top and card.grades:
+            for arm in card.grades:
+                value = _literal(arm.threshold) if arm.threshold is not None else None
+                if value is None:
+                    continue
+                if value > reachable or (arm.op == ">" and value >= reachable):
+                    forced = any(isinstance(r, nodes.Veto) and r.grade == arm.name for r in card.rules)
+                    if not forced:
+                        yield warning("P334", f"等级 {arm.name} 永远评不到：封顶后总分最高 {plain(reachable)}", arm.span)
+
+
 CHECKS = (
     check_precision,
+    check_item_weights,
+    check_card_rules,
     check_targets,
     check_group_weights,
     check_empty_groups,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from . import nodes
+from . import cardrules, judgements, nodes
 from .decimals import ROUNDING_MODES, SNAP, quantum
 from .model import Model, NodeSpec, ScorecardSpec
 
@@ -122,6 +122,14 @@ class Generator:
                 return result
             if expr.func == "abs":
                 return f"abs({args[0]})"
+            if expr.func == "deviation":
+                declared = self.model.types.get(id(expr.args[1]))
+                kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+                column = args[2] if len(args) > 2 else "None"
+                return f"DEVIATION({args[0]}, {args[1]}, {self.const(kind)}, {self.const(unit)}, {column})"
+            if expr.func == "round":
+                places = expr.args[1].value if len(expr.args) > 1 else Decimal(0)
+                return f"ROUND({args[0]}, {self.const(places)}, k_mode)"
             mode = self.const(ROUND_CEILING if expr.func == "ceil" else ROUND_FLOOR)
             return f"{args[0]}.to_integral_value({mode})"
         raise AssertionError(f"cannot compile {expr!r}")  # pragma: no cover
@@ -221,11 +229,16 @@ class Generator:
                 out.line(f"{w(node.index)} = {self.zero} + " + (" + ".join(w(i) for i in node.children) or self.zero))
         total = f"t{c}"
         out.line(f"{total} = {self.zero} + " + " + ".join(s(i) for i in card.top))
+        adjusted = cardrules.emit_deductions(self, card, total)
         if card.cap is not None:
             low, high = (self.const(v) for v in card.cap)
             out.line(f"if {total} < {low}: {total} = {low}")
             out.line(f"if {total} > {high}: {total} = {high}")
         grade = f"g{c}"
+        forced = f"v{c}"
+        adjusted += cardrules.emit_limits(self, card, total, forced)
+        if card.rules:
+            rows.append("(" + "".join(f"{pair}, " for pair in adjusted) + ")")
         if card.grades:
             keyword = "if"
             for arm in card.grades:
@@ -244,6 +257,7 @@ class Generator:
                 out.line(f"    {grade} = None")
         else:
             out.line(f"{grade} = None")
+        out.line(f"if {forced} is not None: {grade} = {forced}")
         self.totals[card.name] = total
         result = []
         for node in card.nodes:
@@ -258,7 +272,7 @@ class Generator:
         source = self.name(each.list_name)
         item, rows, share, score = self.temp(), f"r{card.index}_{group.index}", self.temp(), self.temp()
         template = NodeSpec(-1, group.name, group.path, Decimal(0), None, (), False, each.template, None)
-        self.need(each.where, each.named, *(g.condition for g in each.template.guards),
+        self.need(each.where, each.named, each.weight, *(g.condition for g in each.template.guards),
                   *(g.score for g in each.template.guards), *_rule_exprs(each.template.rule))
         self.item_vars.append((spec, item))
         where = f" if {self.expr(each.where)}" if each.where is not None else ""
@@ -266,7 +280,13 @@ class Generator:
         out.line(f"{chosen} = [{item} for {item} in {source}{where}]")
         out.line(f"{w} = {self.const(group.declared)}")
         out.line(f"{rows} = []")
-        out.line(f"for {item}, {share} in zip({chosen}, SPLIT({w}, len({chosen}), k_step)):")
+        if each.weights:
+            shares = f"WEIGHTS({w}, len({chosen}), {self.const(each.weights)})"
+        elif each.weight is not None:
+            shares = f"WEIGHTS({w}, len({chosen}), [{self.expr(each.weight)} for {item} in {chosen}], k_step, k_mode)"
+        else:
+            shares = f"SPLIT({w}, len({chosen}), k_step)"
+        out.line(f"for {item}, {share} in zip({chosen}, {shares}):")
         out.indent()
         self.leaf(card, template, share, score, None)
         out.line(f"{rows}.append((str({self.expr(each.named)}), {share}, {score}))")
@@ -356,8 +376,21 @@ class Generator:
     def _rule_TargetRule(self, rule, node, w, s):
         actual = self.model.types.get(id(rule.actual))
         kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
+        column = self.expr(rule.unit, w) if rule.unit is not None else "None"
         self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
-                      f"{self.const(kind)}, {self.const(unit)})")
+                      f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
+
+    def _levels(self, arms, w) -> str:
+        """A ``levels { … }`` block as a dict display (None: the document's tiers)."""
+        if arms is None:
+            return "None"
+        return "{" + ", ".join(f"{self.const(arm.name)}: {self.expr(arm.share, w)}" for arm in arms) + "}"
+
+    def _rule_RatingRule(self, rule, node, w, s):
+        judgements.emit_rating(self, rule, node, w, s)
+
+    def _rule_PanelRule(self, rule, node, w, s):
+        judgements.emit_panel(self, rule, node, w, s)
 
     def _rule_DeductionRule(self, rule, node, w, s):
         out = self.out

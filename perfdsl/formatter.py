@@ -173,6 +173,7 @@ class _Printer:
 
     def scorecard(self, card: nodes.Scorecard) -> Unit:
         items = self._grades_and_cap(card)
+        items += [self.card_rule(rule) for rule in card.rules]
         items += [self.node(child) for child in card.children]
         return self.unit(card, f"scorecard {self.name(card.name)} max {_decimal(card.max)}", children=_in_order(items))
 
@@ -211,6 +212,10 @@ class _Printer:
             if node.where is not None:
                 head += f" where {self.expr(node.where)}"
             head += f" named {self.expr(node.named)}"
+            if node.weight is not None:
+                head += f" weight {self.expr(node.weight)}"
+            elif node.weights:
+                head += " weights " + ", ".join(_decimal(w) for w in node.weights)
             return self.unit(node, head, children=self.leaf_items(node.template))
         return self.unit(node, f"indicator {self.name(node.name)} {_decimal(node.weight)}",
                          children=self.leaf_items(node))
@@ -262,8 +267,44 @@ class _Printer:
                 text += f" from {self.name(rule.input_name)}"
             return self.unit(rule, text)
         if isinstance(rule, nodes.TargetRule):
-            return self.unit(rule, f"target {self.expr(rule.target)} actual {self.expr(rule.actual)}")
+            text = f"target {self.expr(rule.target)} actual {self.expr(rule.actual)}"
+            if rule.unit is not None:
+                text += f" unit {self.expr(rule.unit)}"
+            return self.unit(rule, text + (" levels" if rule.levels is not None else ""),
+                             children=self.levels(rule.levels))
+        if isinstance(rule, nodes.RatingRule):
+            return self.unit(rule, f"rating {self.expr(rule.subject)}" + (" levels" if rule.levels is not None else ""),
+                             children=self.levels(rule.levels))
+        if isinstance(rule, nodes.PanelRule):
+            text = f"panel {rule.mode}"
+            if rule.input_name is not None:
+                text += f" from {self.name(rule.input_name)}"
+            if rule.spread is not None:
+                text += f" spread {self.expr(rule.spread)}"
+            return self.unit(rule, text)
         raise AssertionError(f"cannot format {rule!r}")  # pragma: no cover
+
+    def levels(self, arms) -> list[Unit] | None:
+        """A ``levels { … }`` block, printed as the last part of its rule's line (None: there is none)."""
+        if arms is None:
+            return None
+        return [self.unit(arm, f"{self.name(arm.name)} => {self.expr(arm.share)}") for arm in arms]
+
+    def card_rule(self, rule) -> Unit:
+        """A scorecard rule: ``cap by …``, a ``deduct`` line, a ``veto``."""
+        if isinstance(rule, nodes.CapBy):
+            arms = [self.unit(arm, (f"{arm.op} {self.expr(arm.threshold)}" if arm.op else "else")
+                              + f" => {self.expr(arm.value)}") for arm in rule.arms]
+            return self.unit(rule, f"cap by {self.expr(rule.subject)}", children=arms)
+        if isinstance(rule, nodes.Veto):
+            effects = []
+            if rule.grade is not None:
+                effects.append(f"grade {self.name(rule.grade)}")
+            if rule.cap is not None:
+                effects.append(f"cap {self.expr(rule.cap)}")
+            return self.unit(rule, f"veto {self.name(rule.name)} when {self.expr(rule.condition)} => "
+                                   + ", ".join(effects))
+        return self.deduction(rule)
 
     def deduction(self, line: nodes.Deduction) -> Unit:
         text = f"{line.kind} {self.expr(line.amount)}"

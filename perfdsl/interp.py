@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal, InvalidOper
 
 import attrs
 
-from . import basis, nodes, printed, targets
+from . import basis, cardrules, judgements, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
@@ -48,6 +48,7 @@ class CardTrace:
     grade: str | None
     basis: str
     items: dict = attrs.field(factory=dict)  # node index of an `each` group → its items' NodeTraces
+    adjustments: tuple = ()  # `cardrules.Adjustment` of each scorecard rule, in the order they apply
 
 
 @attrs.frozen
@@ -172,6 +173,8 @@ class Evaluation:
             if expr.func == "given":
                 return self._given(expr.args[0].name)
             args = [self.eval(arg, full) for arg in expr.args]
+            if expr.func == "deviation":
+                return self._deviation(expr, args)
             if expr.func == "min":
                 result = args[0]
                 for arg in args[1:]:
@@ -184,10 +187,32 @@ class Evaluation:
                 return result
             if expr.func == "abs":
                 return abs(args[0])
+            if expr.func == "round":
+                places = int(args[1]) if len(args) > 1 else 0
+                return round_score(args[0], quantum(places), self.mode)
             if expr.func == "ceil":
                 return args[0].to_integral_value(rounding=ROUND_CEILING)
             return args[0].to_integral_value(rounding=ROUND_FLOOR)
         raise AssertionError(f"cannot evaluate {expr!r}")  # pragma: no cover
+
+    def _deviation(self, expr, args):
+        """``deviation(目标值, 实际值)``: how far an actual lies beyond its target (`targets.deviation`)."""
+        declared = self.model.types.get(id(expr.args[1]))
+        kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+        try:
+            return targets.deviation(args[0], args[1], kind, unit, args[2] if len(args) > 2 else None)
+        except targets.TargetError as exc:
+            keys = [self.read_key(arg) for arg in expr.args[:2]]
+            raise DataValueError(str(exc), key=keys[1] if "实际" in str(exc) else keys[0]) from None
+
+    def read_key(self, expr) -> str | None:
+        """The data key a name reads in the current scope (``绩效指标[2].目标值``), if it is one."""
+        if not isinstance(expr, nodes.Name):
+            return None
+        for scope in reversed(self.scopes):
+            if expr.name in scope:
+                return scope[expr.name][2]
+        return expr.name if self.model.input(expr.name) is not None else None
 
     def _given(self, name: str) -> bool:
         for scope in reversed(self.scopes):
@@ -406,23 +431,31 @@ class Evaluation:
             traces[node.index] = NodeTrace(weight, score, f"下级指标合计 {text}")
         top = [traces[i] for i in card.top]
         raw = sum((t.score for t in top), ZERO)
-        total = raw
         text = " + ".join(points(t.score) for t in top) + f" = {points(raw)}"
+        total, adjustments = cardrules.interpret_deductions(self, card, raw)
         if card.cap is not None:
             low, high = card.cap
-            total = min(max(raw, low), high)
-            if total != raw:
-                text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(total)}"
-        grade = self.grade(card, total)
+            capped = min(max(total, low), high)
+            if capped != total:
+                text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(capped)}"
+            total = capped
+        total, forced, limits = cardrules.interpret_limits(self, card, total)
+        adjustments += limits
+        if adjustments:
+            text += "".join(f"{CLAUSE}{a.name} 计 {points(a.after)}" for a in adjustments if a.applied)
+        grade = forced if forced is not None else self.grade(card, total)
         self.totals[card.name] = total
-        return CardTrace(card.name, card.max, tuple(traces), total, grade, text, items)
+        return CardTrace(card.name, card.max, tuple(traces), total, grade, text, items, tuple(adjustments))
 
     def score_each(self, group: NodeSpec) -> tuple[NodeTrace, tuple[NodeTrace, ...]]:
         """One indicator per item that passes `where`; the group's weight split equally among them."""
         each = group.each
         chosen = [number for number, _ in self.items(each.list_name)
                   if each.where is None or self._truth(each.where)]
-        shares = split(group.declared, len(chosen), self.step)
+        if each.weight is not None or each.weights:
+            shares, weighed = self._item_weights(group, chosen)
+        else:
+            shares, weighed = split(group.declared, len(chosen), self.step), None
         share_of = dict(zip(chosen, shares))
         traces = []
         names = iter(item_names([str(self.eval(each.named)) for number, _ in self.items(each.list_name)
@@ -440,11 +473,47 @@ class Evaluation:
             text = f"没有符合条件的{each.list_name}项，得 0 分"
         elif len(traces) == 1:
             text = f"共 1 项{CLAUSE}得 {points(score)}"
+        elif weighed is not None:
+            text = (f"{points(group.declared)} 分按各项{weighed}（{' + '.join(points(s) for s in shares)}）{CLAUSE}"
+                    f"下级指标合计 {' + '.join(points(t.score) for t in traces)} = {points(score)}")
         else:
             split_text = _split_text(shares)
             text = (f"{points(group.declared)} 分由 {len(traces)} 项均分（{split_text}）{CLAUSE}"
                     f"下级指标合计 {' + '.join(points(t.score) for t in traces)} = {points(score)}")
         return NodeTrace(group.declared, score, text), tuple(traces)
+
+    def _item_weights(self, group: NodeSpec, chosen) -> tuple[list[Decimal], str]:
+        """The chosen items' own weights (``weight 分值`` from the data, ``weights 8, 8, 10`` from the ruleset);
+        they must add up to the group's weight."""
+        each = group.each
+        if not chosen:  # no items: the group scores 0 and says so, as with equal shares
+            return [], "分值"
+        if each.weights:
+            if len(each.weights) != len(chosen):
+                raise DataValueError(f"分组 {group.name} 按规则集给出 {len(each.weights)} 项的分值"
+                                     f"（{' + '.join(points(w) for w in each.weights)}），数据中却有 {len(chosen)} 项",
+                                     key=each.list_name)
+            return list(each.weights), "分值"
+        shares, keys = [], []
+        field = _field_name(each.weight) or expression(each.weight)
+        for number, _ in self.items(each.list_name):
+            if number not in chosen:
+                continue
+            key = f"{each.list_name}[{number}].{field}" if _field_name(each.weight) else f"{each.list_name}[{number}]"
+            value = self.eval(each.weight)
+            if not isinstance(value, Decimal) or value < 0:
+                raise DataValueError(f"{group.name} 的各项分值不能为负，得到 {plain(value)}", key=key)
+            if value != round_score(value, self.step, self.mode):
+                raise DataValueError(f"{group.name} 的各项分值须为 {self.model.precision} 位小数以内，得到 "
+                                     f"{plain(value)}", key=key)
+            shares.append(value)
+            keys.append(key)
+        total = sum(shares, ZERO)
+        if total != group.declared:
+            terms = " + ".join(points(v) for v in shares) or "0"
+            raise DataValueError(f"分组 {group.name} 的分值为 {points(group.declared)}，但各项 {field} 合计 "
+                                 f"{terms} = {points(total)}", key=keys[-1] if keys else each.list_name)
+        return shares, field
 
     def grade(self, card: ScorecardSpec, total: Decimal) -> str | None:
         if not card.grades:
@@ -697,17 +766,35 @@ class Evaluation:
     def _rule_TargetRule(self, rule, leaf, weight):
         text = self.eval(rule.target, weight)
         raw = self.eval(rule.actual, weight)
+        column = self.eval(rule.unit, weight) if rule.unit is not None else None
+        levels = self._levels(rule.levels, weight)
         try:
-            target = targets.parse_target(str(text))
             declared = self.model.types.get(id(rule.actual))
-            actual = targets.parse_actual(raw, *((declared.kind, declared.unit) if declared else ()))
-            met, rate = targets.attainment(target, actual)
+            kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+            judged = targets.judge(text, raw, kind, unit, column, levels)
+            if judged.kind == "quantity":
+                text, raw = targets.in_column_unit(str(text), raw, column)
+                target = targets.parse_target(text)
+                actual = targets.parse_actual(raw, kind, unit)
+                met, rate = targets.attainment(target, actual)
         except targets.TargetError as exc:
             key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
             if "实际" in str(exc) or "单位" in str(exc):
                 key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
             raise DataValueError(f"{exc}（定性指标请由评审给出得分）", key=key) from None
+        if judged.kind != "quantity":
+            leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
+                else f"target:{judged.kind}"
+            if judged.share >= 1:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
+            elif judged.share == 0:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得 0 分")
+            else:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}{points(weight)} × {percent(judged.share)} = "
+                                    f"{points(self._round(weight * judged.share))}")
+            return weight * judged.share
         shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+        leaf.arm = "target:met" if met else "target:short"
         if met:
             leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
             return weight
@@ -719,6 +806,18 @@ class Evaluation:
         leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} = {percent(rate)}"
                             f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw_score))}")
         return raw_score
+
+    def _levels(self, arms, weight) -> dict | None:
+        """A ``levels { … }`` block's shares by name (None: the document's tiers, `targets.DEFAULT_LEVELS`)."""
+        if arms is None:
+            return None
+        return {arm.name: self.eval(arm.share, weight) for arm in arms}
+
+    def _rule_RatingRule(self, rule, leaf, weight):
+        return judgements.interpret_rating(self, rule, leaf, weight)
+
+    def _rule_PanelRule(self, rule, leaf, weight):
+        return judgements.interpret_panel(self, rule, leaf, weight)
 
     def _rule_DeductionRule(self, rule, leaf, weight):
         adds = all(line.kind == "add" for line in rule.lines)

@@ -100,6 +100,7 @@ class ScorecardSpec:
     top: tuple[int, ...]
     deps: frozenset[str]
     span: Span | None = attrs.field(eq=False)
+    rules: tuple = ()  # scorecard rules (`nodes.CapBy`, `nodes.Deduction`, `nodes.Veto`), in order
 
     def leaves(self):
         return (node for node in self.nodes if node.is_leaf)

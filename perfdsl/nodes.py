@@ -241,6 +241,36 @@ class TargetRule(Rule):
 
     target: Expr
     actual: Expr
+    unit: Expr | None = None  # ``unit 度量单位``: the unit column, for targets written as bare numbers
+    levels: tuple[LevelArm, ...] | None = None  # the shares of qualitative results (达成 …)
+
+
+@attrs.frozen
+class LevelArm(Node):
+    """``良 => 80%``: a level a rating or a qualitative target may read, and its share of the weight."""
+
+    name: str
+    share: Expr
+
+
+@attrs.frozen
+class RatingRule(Rule):
+    """``rating 得分系数``: weight × a coefficient in [0, 1]; with `levels`, weight × the share of a level."""
+
+    subject: Expr
+    levels: tuple[LevelArm, ...] | None = None
+
+
+@attrs.frozen
+class PanelRule(Rule):
+    """``panel trimmed spread 3``: the mean (or the mean without the highest and lowest) of several assessors'
+    scores, read from ``<indicator>评分`` (or `input_name`); `spread` is the largest max − min not warned of."""
+
+    mode: str  # "mean" | "trimmed"
+    input_name: str | None
+    spread: Expr | None
+
+    suffix = "评分"
 
 
 @attrs.frozen
@@ -306,6 +336,8 @@ class Each(Node):
     where: Expr | None
     named: Expr
     template: Indicator
+    weight: Expr | None = None  # ``weight 分值``: each item's weight, from the data
+    weights: tuple[Decimal, ...] = ()  # ``weights 8, 8, 10``: the items' weights, from the ruleset
 
 
 #: Where an `override` changed a group or scorecard's weight or children (no part of equality):
@@ -351,7 +383,26 @@ class Scorecard(Node):
     grades: tuple[GradeArm, ...] | GradesRef | None
     cap: Cap | None
     children: tuple[Group | Indicator, ...]
+    rules: tuple[Node, ...] = ()  # scorecard rules, in order: `CapBy`, `Deduction`, `Veto`
     edited: tuple = _edited
+
+
+@attrs.frozen
+class CapBy(Node):
+    """``cap by 预算执行率 { < 50% => 59; … }``: the total kept at or below the first arm's value that holds."""
+
+    subject: Expr
+    arms: tuple[BandArm, ...]
+
+
+@attrs.frozen
+class Veto(Node):
+    """``veto 重大违纪 when 发生重大违纪违规问题 => grade 差, cap 59``: 一票否决."""
+
+    name: str
+    condition: Expr
+    grade: str | None
+    cap: Expr | None
 
 
 @attrs.frozen

@@ -351,9 +351,16 @@ class _Builder(Transformer):
     def query_all(self, meta, source, value):
         return nodes.Query(source, None, value, span=self._span(meta))
 
-    def each(self, meta, ident, where, named, *items):
+    def each(self, meta, ident, where, named, weighting, *items):
         template = self.indicator(meta, ident, (Decimal(0), ident.span), *items)
-        return nodes.Each(str(ident), where, named, template, span=ident.span)
+        weight, weights = weighting if weighting is not None else (None, ())
+        return nodes.Each(str(ident), where, named, template, weight, weights, span=ident.span)
+
+    def each_weight_field(self, meta, expr):
+        return (expr, ())
+
+    def each_weights(self, meta, *weights):
+        return (None, tuple(w[0] for w in weights))
 
     def call(self, meta, ident, *args):
         args = tuple(a for a in args if a is not None)
@@ -486,10 +493,14 @@ class _Builder(Transformer):
 
     @staticmethod
     def _card_items(what: str, items):
-        """(grades, its span, cap, the rest) of a scorecard's or an override's items; each of grades, cap once."""
+        """(grades, its span, cap, scorecard rules, the rest) of a scorecard's or an override's items;
+        each of grades, cap once."""
         grades = cap = grades_span = None
-        rest = []
+        rules, rest = [], []
         for item in items:
+            if isinstance(item, (nodes.CapBy, nodes.Deduction, nodes.Veto)):
+                rules.append(item)
+                continue
             if isinstance(item, tuple) and item[0] == "grades":
                 if grades is not None:
                     raise _BuildError("P105", f"{what} 重复设置 grades", item[2])
@@ -500,11 +511,12 @@ class _Builder(Transformer):
                 cap = item
             else:
                 rest.append(item)
-        return grades, grades_span, cap, rest
+        return grades, grades_span, cap, rules, rest
 
     def scorecard(self, meta, ident, weight, *items):
-        grades, grades_span, cap, children = self._card_items(f"计分卡 {ident}", items)
-        card = nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children), span=ident.span.to(weight[1]))
+        grades, grades_span, cap, rules, children = self._card_items(f"计分卡 {ident}", items)
+        card = nodes.Scorecard(str(ident), weight[0], grades, cap, tuple(children), tuple(rules),
+                               span=ident.span.to(weight[1]))
         if self.layout is not None:
             self.layout.mark_field(card, "grades", grades_span)
         return card
@@ -525,7 +537,10 @@ class _Builder(Transformer):
         return nodes.Extends(str(token)[1:-1], span=self._span(meta))
 
     def override(self, meta, ident, weight, *items):
-        grades, grades_span, cap, edits = self._card_items(f"override scorecard {ident}", items)
+        grades, grades_span, cap, rules, edits = self._card_items(f"override scorecard {ident}", items)
+        if rules:  # an override edits the tree; a scorecard's own rules are written where the scorecard is
+            raise _BuildError("P117", f"override scorecard {ident} 中不能写计分卡规则（cap by、deduct、veto）",
+                              rules[0].span, hint=f"在基础规则集里写，或用同名 scorecard {ident} 整张替换")
         span = ident.span.to(weight[1]) if weight is not None else ident.span
         override = nodes.Override(str(ident), weight[0] if weight is not None else None, grades, cap,
                                   tuple(edits), span=span)
@@ -569,6 +584,26 @@ class _Builder(Transformer):
 
     def cap(self, meta, low, high):
         return nodes.Cap(low, high, span=self._span(meta))
+
+    def cap_by(self, meta, subject, *arms):
+        return nodes.CapBy(subject, tuple(arms), span=self._span(meta))
+
+    def veto(self, meta, ident, condition, *effects):
+        grade = cap = None
+        for kind, value, span in effects:
+            if (grade if kind == "grade" else cap) is not None:
+                raise _BuildError("P105", f"一票否决 {ident} 重复设置 {kind}", span)
+            if kind == "grade":
+                grade = value
+            else:
+                cap = value
+        return nodes.Veto(str(ident), condition, grade, cap, span=ident.span)
+
+    def veto_grade(self, meta, ident):
+        return ("grade", str(ident), self._span(meta))
+
+    def veto_cap(self, meta, expr):
+        return ("cap", expr, self._span(meta))
 
     def group(self, meta, ident, weight, *children):
         return nodes.Group(str(ident), weight[0], tuple(children), span=ident.span.to(weight[1]))
@@ -637,8 +672,32 @@ class _Builder(Transformer):
     def show(self, meta, expr, reported):
         return nodes.Show(expr, reported, span=self._span(meta))
 
-    def target_rule(self, meta, target, actual):
-        return nodes.TargetRule(target, actual, span=self._span(meta))
+    def target_rule(self, meta, target, actual, unit, levels):
+        return nodes.TargetRule(target, actual, unit, levels, span=self._span(meta))
+
+    def rating_rule(self, meta, subject, levels):
+        return nodes.RatingRule(subject, levels, span=self._span(meta))
+
+    def panel_rule(self, meta, mode, ident, spread):
+        return nodes.PanelRule(mode or "mean", str(ident) if ident is not None else None, spread,
+                               span=self._span(meta))
+
+    def panel_mode(self, meta, token):
+        return str(token)
+
+    def levels(self, meta, *arms):
+        seen = set()
+        for arm in arms:
+            if arm.name in seen:
+                raise _BuildError("P105", f"等级 {arm.name} 重复", arm.span)
+            seen.add(arm.name)
+        return tuple(arms)
+
+    def level_arm(self, meta, key, share):
+        name = key[1:-1] if isinstance(key, str) and not isinstance(key, _Ident) and key.startswith('"') else key
+        if isinstance(name, nodes.Str):
+            name = name.value
+        return nodes.LevelArm(str(name), share, span=self._span(meta))
 
     def score_rule(self, meta, expr):
         return nodes.ScoreRule(expr, span=self._span(meta))
@@ -964,7 +1023,7 @@ def _unclosed_before(source: SourceFile, token):
 
 _STATEMENT_KEYWORDS = frozenset(
     "ruleset include input let scorecard group bonus indicator grades cap applies when score ratio bands "
-    "checklist manual deduct add criteria show property".split()
+    "checklist manual deduct add criteria show property rating panel veto".split()
 )
 
 

@@ -114,6 +114,9 @@ class Plausibility:
                 if isinstance(item, dict) and key not in skip:
                     found += self._rate(rate, item.get(field.name), key, scores, lambda fraction, n=number: _with(
                         values, spec.name, _with_item(read, n, field.slot, fraction)))
+        from .judgements import spread_warnings  # assessor panels whose scores lie too far apart (P530)
+
+        found += spread_warnings(self.model, values, skip)
         return tuple(attrs.evolve(w, record=record) for w in found)
 
     # ── rates: 95 for 95%, "1%" for 100% ─────────────────────────────────────

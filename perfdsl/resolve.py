@@ -15,7 +15,8 @@ from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .types import Type
 
-FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1)}
+FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1),
+             "round": (1, 2)}
 #: Functions over the items of a list input (`sum(绩效指标 where … of …)`).
 AGGREGATES = ("sum", "mean", "count", "all", "any", "min", "max")
 
@@ -163,7 +164,7 @@ class _Resolver:
     def _implicit_manual_inputs(self, cards):
         for card in cards:
             for leaf in _leaves(card.children):
-                if isinstance(leaf.rule, nodes.ManualRule):
+                if isinstance(leaf.rule, (nodes.ManualRule, nodes.PanelRule)):
                     name = leaf.rule.input_name or f"{leaf.name}{leaf.rule.suffix}"
                     kind, decl = self.symbols.get(name, (None, None))
                     if kind is None:
@@ -388,7 +389,7 @@ class _Resolver:
         if kind == "input":
             return _declared_type(decl.type)
         if kind == "manual":
-            return types.NUMBER
+            return types.LIST if isinstance(decl.rule, nodes.PanelRule) else types.NUMBER
         if kind == "let":
             by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
             return self._let_type(name, by_name)
@@ -450,15 +451,35 @@ class _Resolver:
             else:
                 sub(arg)
             return types.BOOL
+        if expr.func == "deviation":
+            if len(expr.args) not in (2, 3):
+                self.err("P220", f"deviation 需要 2 个参数（目标值、实际值，可再加度量单位），写了 {len(expr.args)} 个",
+                         expr.span)
+            for position, arg in enumerate(expr.args):
+                t = sub(arg)
+                if position != 1 and t.kind not in ("text", "error"):
+                    self.err("P204", f"deviation 的目标值和度量单位须是文本，`{_text(arg)}` 是{t.describe()}", arg.span)
+                elif position == 1 and t.kind in ("bool", "list"):
+                    self.err("P204", f"deviation 的实际值须是文本或数值，`{_text(arg)}` 是{t.describe()}", arg.span)
+            return types.RATE
         if expr.func not in FUNCTIONS:
             close = nearest(expr.func, FUNCTIONS)
-            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、given，"
+            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、round、given、deviation，"
                              "以及列表的 sum、mean、count、all、any）", expr.span,
                      hint=f"是否想写 `{close}`？" if close else None)
             for arg in expr.args:
                 sub(arg)
             return types.ERROR
         low, high = FUNCTIONS[expr.func]
+        if expr.func == "round" and len(expr.args) == 2:
+            places = _literal_value(expr.args[1])
+            if places is None or places != places.to_integral_value() or not 0 <= places <= 12 \
+                    or _is_money(expr.args[1]) or expr.args[1].kind != "plain":
+                self.err("P220", "round 的第二个参数是保留的小数位数，须是 0 到 12 的整数常量", expr.args[1].span,
+                         hint="例如 round(预算执行率, 2)：比率保留两位小数即整百分数（49.88% → 50%）")
+            self.types[id(expr.args[1])] = types.NUMBER
+            return sub(expr.args[0]) if sub(expr.args[0]).numeric else self._need_numeric(
+                sub(expr.args[0]), expr.args[0], "round")
         if len(expr.args) < low or (high is not None and len(expr.args) > high):
             want = f"{low}" if low == high else f"至少 {low}"
             self.err("P205", f"{expr.func} 需要 {want} 个参数，写了 {len(expr.args)} 个", expr.span)
@@ -523,6 +544,7 @@ class _Resolver:
         for child in card.children:
             add(child, None, (), False)
 
+        self._card_rules(card, deps)
         self._paths(card, specs)
         moves = self._moves(card, specs)
         built = []
@@ -531,8 +553,39 @@ class _Resolver:
             entry["moves_in"] = tuple(m for m in moves if m.target == entry["index"])
             entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
             built.append(NodeSpec(**entry))
-        return ScorecardSpec(card.name, index, card.max, self._grades(card), self._cap(card), tuple(built),
-                             tuple(top), self._scorecard_refs(card.name, deps), card.span)
+        grades = self._grades(card)
+        self._veto_grades(card, grades)
+        return ScorecardSpec(card.name, index, card.max, grades, self._cap(card), tuple(built),
+                             tuple(top), self._scorecard_refs(card.name, deps), card.span, card.rules)
+
+    def _card_rules(self, card: nodes.Scorecard, deps):
+        """Scorecard rules (``cap by``, ``deduct``, ``veto``): figures of the record, not of an indicator."""
+        check = lambda e: self.expr(e, allow_full=False, deps=deps)
+        for rule in card.rules:
+            if isinstance(rule, nodes.CapBy):
+                subject = self._need_numeric(check(rule.subject), rule.subject, "cap by")
+                if not rule.arms:
+                    self.err("P330", "cap by 至少须有一档", rule.span)
+                for arm in rule.arms:
+                    self._threshold(subject, arm, check, "封顶分档界限")
+                    self._points(check(arm.value), arm.value)
+            elif isinstance(rule, nodes.Deduction):
+                if rule.kind != "deduct":
+                    self.err("P330", "计分卡一级只能写 deduct（加分请放在 bonus 分组里）", rule.span)
+                self._deduction_line(rule, check)
+            elif isinstance(rule, nodes.Veto):
+                self._need_bool(check(rule.condition), rule.condition, "veto when")
+                if rule.cap is not None:
+                    self._points(check(rule.cap), rule.cap)
+
+    def _veto_grades(self, card: nodes.Scorecard, grades):
+        names = [arm.name for arm in grades or ()]
+        for rule in card.rules:
+            if isinstance(rule, nodes.Veto) and rule.grade is not None and rule.grade not in names:
+                close = nearest(rule.grade, names)
+                self.err("P331", f"一票否决 {rule.name} 指定的等级 `{rule.grade}` 不是计分卡 {card.name} 的等级"
+                                 + ("（计分卡没有 grades）" if not names else ""),
+                         rule.span, hint=f"是否想写 `{close}`？" if close else None)
 
     def _each(self, each: nodes.Each, entry, deps):
         """Check `each`: a list input, a condition and a name over its items, and the items' rule."""
@@ -550,8 +603,15 @@ class _Resolver:
             if named.kind not in ("text", "error"):
                 self.err("P204", f"named 须给出文本（如列表的名称字段），`{_text(each.named)}` 是{named.describe()}",
                          each.named.span)
+            if each.weight is not None:
+                weight = self.expr(each.weight, allow_full=False, deps=deps)
+                self._points(weight, each.weight)
             if template.applies is not None:
                 self.err("P309", "each 的各项不能设置 applies", template.applies.span)
+            if isinstance(template.rule, nodes.PanelRule):
+                self.err("P309", "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率",
+                         template.rule.span)
+                return
             if isinstance(template.rule, nodes.ManualRule):
                 self.err("P309", "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率",
                          template.rule.span)
@@ -590,12 +650,7 @@ class _Resolver:
         elif isinstance(rule, nodes.BandsRule):
             subject = self._need_numeric(check(rule.subject), rule.subject, "bands")
             for arm in rule.arms:
-                if arm.threshold is not None:
-                    t = check(arm.threshold)
-                    reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False,
-                                              _is_zero(arm.threshold))
-                    if reason:
-                        self.err("P203", f"分档界限：{reason}", arm.threshold.span)
+                self._threshold(subject, arm, check, "分档界限")
                 value = check(arm.value)
                 if rule.share:
                     self._need_numeric(value, arm.value, "share 分档的得分比例")
@@ -628,30 +683,90 @@ class _Resolver:
                 self.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
                                  f"{target.describe()}", rule.target.span)
             actual = check(rule.actual)
-            if actual.kind in ("bool", "list"):
+            if actual.kind == "list":
                 self.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
                          rule.actual.span)
+            if rule.unit is not None:
+                unit = check(rule.unit)
+                if unit.kind not in ("text", "error"):
+                    self.err("P204", f"unit 后须是度量单位的文本（如 \"百分比\"、\"个\"），`{_text(rule.unit)}` 是"
+                                     f"{unit.describe()}", rule.unit.span)
+            self._levels(rule.levels, check)
+        elif isinstance(rule, nodes.RatingRule):
+            subject = check(rule.subject)
+            if rule.levels is None:
+                self._need_numeric(subject, rule.subject, "rating（得分系数）")
+                if subject.kind == "money":
+                    self.err("P203", "rating 的得分系数须是 0 到 1 之间的数或比率，不能是金额", rule.subject.span)
+            elif subject.kind not in ("text", "error"):
+                self.err("P204", f"rating … levels 须读一个文本（等级，如 \"良\"），`{_text(rule.subject)}` 是"
+                                 f"{subject.describe()}", rule.subject.span)
+            self._levels(rule.levels, check)
+        elif isinstance(rule, nodes.PanelRule):
+            name = rule.input_name or f"{leaf.name}{rule.suffix}"
+            entry["manual_input"] = name
+            deps.add(name)
+            kind, decl = self.symbols.get(name, (None, None))
+            if kind == "input" and decl.type.kind != "list":
+                self.err("P220", f"评审组输入 `{name}` 须为 list（每位专家一项：得分、说明）", decl.span)
+            elif kind == "manual" and decl is leaf and name not in {spec.name for spec in self.inputs}:
+                fields = (InputSpec("得分", 0, types.NUMBER, None, None, None, leaf.span),
+                          InputSpec("专家", 1, types.TEXT, "", None, None, leaf.span),
+                          InputSpec("说明", 2, types.TEXT, "", None, None, leaf.span))
+                self.inputs.append(InputSpec(name, len(self.inputs), types.LIST, None, None, None, leaf.span,
+                                             leaf.name, fields=fields))
+            if rule.spread is not None:
+                self._points(check(rule.spread), rule.spread)
+                if _literal_value(rule.spread) is None or _literal_value(rule.spread) < 0:
+                    self.err("P220", "spread 后须是一个不小于 0 的分数常量（最高分与最低分允许相差多少）",
+                             rule.spread.span)
+            if kind == "input" and decl.type.kind == "list":
+                names = {field.name for field in decl.type.fields}
+                if "得分" not in names:
+                    self.err("P220", f"评审组输入 `{name}` 须有字段 `得分: number`（可另有 专家、说明: text）", decl.span)
         elif isinstance(rule, nodes.DeductionRule):
             kinds = {line.kind for line in rule.lines}
             if len(kinds) > 1 and not entry["bonus"]:
                 self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
             for line in rule.lines:
-                self._points(check(line.amount), line.amount)
-                if line.when is not None:
-                    self._need_bool(check(line.when), line.when, "when")
-                if line.up_to is not None:
-                    self._points(check(line.up_to), line.up_to)
-                per = line.per
-                if per is not None:
-                    subject = self._need_numeric(check(per.subject), per.subject, "per")
-                    for extra in (per.step, per.threshold):
-                        if extra is not None:
-                            t = check(extra)
-                            reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
-                            if reason:
-                                self.err("P203", reason, extra.span)
-                    if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
-                        self.err("P304", "步长须大于 0", per.step.span)
+                self._deduction_line(line, check)
+
+    def _threshold(self, subject: Type, arm: nodes.BandArm, check, what: str):
+        """A band arm's bound must meet its subject (money with money …)."""
+        if arm.threshold is not None:
+            t = check(arm.threshold)
+            reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False, _is_zero(arm.threshold))
+            if reason:
+                self.err("P203", f"{what}：{reason}", arm.threshold.span)
+
+    def _deduction_line(self, line: nodes.Deduction, check):
+        """One ``deduct``/``add`` line, of an indicator or of a scorecard."""
+        self._points(check(line.amount), line.amount)
+        if line.when is not None:
+            self._need_bool(check(line.when), line.when, "when")
+        if line.up_to is not None:
+            self._points(check(line.up_to), line.up_to)
+        per = line.per
+        if per is not None:
+            subject = self._need_numeric(check(per.subject), per.subject, "per")
+            for extra in (per.step, per.threshold):
+                if extra is not None:
+                    t = check(extra)
+                    reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
+                    if reason:
+                        self.err("P203", reason, extra.span)
+            if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
+                self.err("P304", "步长须大于 0", per.step.span)
+
+    def _levels(self, arms, check):
+        """Each level's share is a proportion of the weight, 0 to 100%."""
+        for arm in arms or ():
+            share = check(arm.share)
+            self._need_numeric(share, arm.share, "等级的得分比例")
+            value = _literal_value(arm.share)
+            if value is not None and not 0 <= value <= 1:
+                self.err("P330", f"等级 {arm.name} 的得分比例 {_text(arm.share)} 不在 0 到 100% 之间", arm.share.span,
+                         hint="写成分值的比例，如 良 => 80%")
 
     def _points(self, t: Type, expr):
         """A score, an amount deducted, a cap: a plain number of points."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import attrs
 
+from . import cardrules
 from .interp import item_names
 from .runtime import Undefined
 
@@ -73,6 +74,7 @@ class CardResult:
     _result: Result = attrs.field(repr=False, eq=False)
     fixed: tuple[NodeResult, ...] = ()
     items: dict = attrs.field(factory=dict)
+    adjustments: tuple = ()  # `cardrules.AdjustmentResult`: the scorecard rules' lines (cap by, deduct, veto)
 
     @property
     def basis(self) -> str:
@@ -83,8 +85,11 @@ class CardResult:
         return {"/".join(node.path): node.score for node in self.nodes}
 
     def to_json(self) -> dict:
-        return {"name": self.name, "max": self.max, "score": self.score, "grade": self.grade,
-                "indicators": [node.to_json() for node in self.nodes]}
+        out = {"name": self.name, "max": self.max, "score": self.score, "grade": self.grade,
+               "indicators": [node.to_json() for node in self.nodes]}
+        if self.adjustments:  # only for scorecards with scorecard rules: other outputs stay as they were
+            out["adjustments"] = [line.to_json() for line in self.adjustments]
+        return out
 
 
 class Result:
@@ -124,8 +129,13 @@ class Result:
                     items[i] = tuple(NodeResult(node.path + (name,), share, share, score, True, self, number, i, k)
                                      for k, (name, (_, share, score)) in enumerate(zip(names, rows_of)))
                     node_results.extend(items[i])
+            adjustments = ()
+            if card.rules:
+                raw = sum((block[2 * i + 1] for i in card.top), Decimal(0))
+                adjustments = cardrules.results(card, raw, block[-1][-1],
+                                                lambda name=card.name: self.trace().cards[name])
             cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self,
-                                    tuple(fixed), items))
+                                    tuple(fixed), items, adjustments))
         return tuple(cards)
 
     def totals(self) -> list[tuple[str, object, object]]:

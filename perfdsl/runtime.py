@@ -70,12 +70,12 @@ def _fold(better):
     return pick
 
 
-def _attain(target, actual, kind=None, unit=None) -> Decimal:
-    """The share of an item's points a target-vs-actual pair earns (see `targets.attainment`); the actual is
-    read in its declared type (`kind`, money's `unit`)."""
-    from .targets import attainment, parse_actual, parse_target
+def _attain(target, actual, kind=None, unit=None, column=None, levels=None) -> Decimal:
+    """The share of an item's points a target-vs-actual pair earns (see `targets.judge`); the actual is
+    read in its declared type (`kind`, money's `unit`), figures without a unit in the `column` unit."""
+    from .targets import judge
 
-    return attainment(parse_target(str(target)), parse_actual(actual, kind, unit))[1]
+    return judge(target, actual, kind, unit, column, levels).share
 
 
 def _split(total, count, step):
@@ -84,10 +84,53 @@ def _split(total, count, step):
     return split(total, count, step)
 
 
+def _weights(total, count, shares, step=None, mode=None):
+    """Items' own weights, when they add up to the group's (see `interp.Evaluation._item_weights`); else the
+    interpreter says what is wrong with them."""
+    from .decimals import round_score
+
+    shares = list(shares)
+    if count == 0:
+        return []
+    if len(shares) != count or sum(shares, Decimal(0)) != total:
+        raise UndefinedUse("item weights")
+    for share in shares:
+        if share < 0 or (step is not None and share != round_score(share, step, mode)):
+            raise UndefinedUse("item weight")
+    return shares
+
+
+def _round(value, places, mode):
+    from .decimals import quantum, round_score
+
+    return round_score(value, quantum(int(places)), mode)
+
+
+def _rating(value, levels):
+    from .judgements import rating_share
+
+    return rating_share(value, levels)
+
+
+def _panel(items, slot, weight, mode):
+    from .judgements import panel
+
+    return panel(items, slot, weight, mode)
+
+
+def _deviation(target, actual, kind=None, unit=None, column=None):
+    from .targets import deviation
+
+    if target is MISSING or actual is MISSING or target is UNDEFINED or actual is UNDEFINED:
+        raise UndefinedUse("deviation")
+    return deviation(target, actual, kind, unit, column)
+
+
 #: The names generated code may see, besides its own constants.
 EXPORTED = {
     "UNDEFINED": UNDEFINED, "MISSING": MISSING,
     "AGG_COUNT": _count, "AGG_SUM": _sum, "AGG_MEAN": _mean,
     "AGG_MIN": _fold(lambda a, b: a <= b), "AGG_MAX": _fold(lambda a, b: a >= b),
-    "ATTAIN": _attain, "SPLIT": _split,
+    "ATTAIN": _attain, "SPLIT": _split, "WEIGHTS": _weights, "ROUND": _round,
+    "RATING": _rating, "PANEL": _panel, "DEVIATION": _deviation,
 }

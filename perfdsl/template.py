@@ -84,7 +84,7 @@ def columns(model: Model) -> list[Column]:
     out = []
     for spec in specs:
         if spec.type.kind == "list":
-            out += [Column(f"{spec.name}{ITEM_SEPARATOR}{field.name}", hint(field, model), field, spec.name)
+            out += [Column(f"{spec.name}{ITEM_SEPARATOR}{field.name}", hint(field, model, spec.name), field, spec.name)
                     for field in spec.fields]
             continue
         judged = judgement(model, spec.name)
@@ -95,7 +95,7 @@ def columns(model: Model) -> list[Column]:
     return out
 
 
-def hint(spec: InputSpec, model: Model) -> str:
+def hint(spec: InputSpec, model: Model, within: str | None = None) -> str:
     """What a cell of this input takes: ``金额（元）``, ``比率（如 97.6%）``, ``扣分（0–5，默认 0）``,
     ``得分（0–10）``."""
     judged = judgement(model, spec.name)
@@ -109,7 +109,8 @@ def hint(spec: InputSpec, model: Model) -> str:
         kind = _KINDS[spec.type.kind]
     if spec.name == model.record:
         details.append("记录名称")
-    role = _target_roles(model).get(spec.name)
+    roles = _target_roles(model)
+    role = roles.get(f"{within}.{spec.name}") or roles.get(spec.name)
     if role is not None:
         details.append(role)
     if spec.type.kind == "money":
@@ -133,11 +134,24 @@ def _target_roles(model: Model) -> dict:
     """Text inputs and fields read by a `target … actual …` rule → what the hint says they hold."""
     out = {}
     for node in nodes.walk(model.module):
+        roles = ()
         if isinstance(node, nodes.TargetRule):
-            roles = ((node.target, "目标值，如 30条、≥95%、6%以内"), (node.actual, "实际值，如 178条、0.295%"))
-            for expr, said in roles:
-                if isinstance(expr, nodes.Name):
-                    out.setdefault(expr.name, said)
+            roles = ((node.target, "目标值，如 30条、≥95%、6%以内、9月前、有效提升"),
+                     (node.actual, "实际值，如 178条、0.295%、2020年11月、按时完成，定性指标填 达成/基本达成/部分达成/未达成"
+                      if node.levels is None else "实际值；定性指标填 " + "、".join(a.name for a in node.levels)),
+                     (node.unit, "度量单位，如 百分比、个、万元，目标值和实际值未写单位时用"))
+        elif isinstance(node, nodes.RatingRule):
+            roles = ((node.subject, "得分系数，0 到 1" if node.levels is None
+                      else "等级：" + "、".join(a.name for a in node.levels) + " 之一"),)
+        elif isinstance(node, nodes.Each) and node.weight is not None:
+            roles = ((node.weight, "该项分值，同一分组各项合计须等于分组分值"),)
+        for expr, said in roles:
+            if isinstance(expr, nodes.Name):
+                out.setdefault(expr.name, said)
+    for card in model.scorecards:
+        for leaf in card.leaves():
+            if isinstance(leaf.indicator.rule, nodes.PanelRule):
+                out.setdefault(f"{leaf.manual_input}.得分", f"专家评分 0–{points(leaf.declared)}，每位专家一行")
     return out
 
 

@@ -58,7 +58,7 @@ def _compound(inner):
     logic = st.builds(nodes.Logic, st.sampled_from(["and", "or"]), inner, inner)
     query = st.one_of(st.builds(nodes.Query, inner, inner, st.none() | inner),
                       st.builds(nodes.Query, inner, st.none(), inner))
-    call = st.builds(nodes.Call, st.sampled_from(["min", "max", "abs", "sum", "count", "given"]),
+    call = st.builds(nodes.Call, st.sampled_from(["min", "max", "abs", "sum", "count", "given", "round", "deviation"]),
                      st.lists(inner | query, max_size=3).map(tuple))
     return st.one_of(binary, binary, compare, logic, inner.map(nodes.Neg), inner.map(nodes.Not),
                      st.builds(nodes.If, inner, inner, inner), call)
@@ -120,6 +120,10 @@ def deductions(draw):
     return nodes.Deduction(kind, draw(EXPRS), draw(per_specs()), None, draw(st.none() | EXPRS))
 
 
+#: ``levels { 优 => 100%; … }`` of a rating or a qualitative target: names unique within the block.
+LEVELS = st.lists(st.builds(nodes.LevelArm, NAMES, EXPRS), min_size=1, max_size=3,
+                  unique_by=lambda arm: arm.name).map(tuple)
+
 RULES = st.one_of(
     st.builds(nodes.ScoreRule, EXPRS),
     st.builds(nodes.RatioRule, EXPRS, EXPRS),
@@ -130,6 +134,9 @@ RULES = st.one_of(
                                             max_size=3).map(tuple)),
     st.builds(nodes.ManualRule, st.none() | NAMES, st.sampled_from(["deduction", "score"])),
     st.builds(nodes.TargetRule, EXPRS, EXPRS),
+    st.builds(nodes.TargetRule, EXPRS, EXPRS, st.none() | EXPRS, st.none() | LEVELS),
+    st.builds(nodes.RatingRule, EXPRS, st.none() | LEVELS),
+    st.builds(nodes.PanelRule, st.sampled_from(["mean", "trimmed"]), st.none() | NAMES, st.none() | EXPRS),
     st.lists(deductions(), min_size=1, max_size=3).map(lambda lines: nodes.DeductionRule(tuple(lines))),
 )
 
@@ -155,8 +162,11 @@ def indicators(draw, name=None, weight=None, applies=True):
 @st.composite
 def eaches(draw):
     name = draw(NAMES)
+    weighting = draw(st.sampled_from(["equal", "field", "listed"]))
     return nodes.Each(name, draw(st.none() | EXPRS), draw(EXPRS),
-                      draw(indicators(name=name, weight=Decimal(0), applies=False)))
+                      draw(indicators(name=name, weight=Decimal(0), applies=False)),
+                      draw(EXPRS) if weighting == "field" else None,
+                      tuple(draw(st.lists(WEIGHTS, min_size=1, max_size=4))) if weighting == "listed" else ())
 
 
 def _tree(children):
@@ -175,6 +185,7 @@ def scorecards(draw):
         None if grades == "none" else draw(GRADES) if grades == "inline" else nodes.GradesRef(draw(NAMES)),
         draw(st.none() | st.builds(nodes.Cap, EXPRS, EXPRS)),
         tuple(draw(st.lists(TREE | BONUS, max_size=3))),
+        tuple(draw(st.lists(CARD_RULES, max_size=3))),
     )
 
 
@@ -191,6 +202,17 @@ EDITS = st.one_of(
 OVERRIDES = st.builds(nodes.Override, NAMES, st.none() | WEIGHTS,
                       st.none() | GRADES.filter(bool) | NAMES.map(nodes.GradesRef),
                       st.none() | st.builds(nodes.Cap, EXPRS, EXPRS), st.lists(EDITS, max_size=4).map(tuple))
+
+#: Scorecard rules: ``cap by …``, a ``deduct`` line, ``veto … => grade G, cap N``.
+CARD_RULES = st.one_of(
+    st.builds(nodes.CapBy, EXPRS, st.lists(st.one_of(
+        st.builds(nodes.BandArm, st.sampled_from(["<", "<=", ">", ">="]), EXPRS, EXPRS),
+        st.builds(nodes.BandArm, st.none(), st.none(), EXPRS)), min_size=1, max_size=4).map(tuple)),
+    deductions().filter(lambda line: line.kind == "deduct"),
+    st.builds(nodes.Veto, NAMES, EXPRS, st.none() | NAMES, st.none() | EXPRS).filter(
+        lambda veto: veto.grade is not None or veto.cap is not None),
+)
+
 
 HEADERS = st.builds(nodes.Header, TEXTS, st.none() | TEXTS, st.none() | st.integers(0, 6),
                     st.none() | st.sampled_from(["half-up", "half-even", "down"]), st.none() | NAMES)

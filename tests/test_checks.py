@@ -67,6 +67,7 @@ SHIPPED_WARNINGS = {
         ("P410", 116, OVER.format("重点工作完成率", "重点工作完成数 / 重点工作总数", 1)),
     ],
     "yaan-2020-projects.perf": [("P412", 40, "除数 `预算数` " + ZERO.format("[0万元, +∞)"))],
+    "national-2020-projects.perf": [("P412", 44, "除数 `全年预算数` " + ZERO.format("[0万元, +∞)"))],
     "yaan-2020.perf": [],
     "zhanjiang-2021.perf": [
         ("P412", 40, "除数 `财政下达预算数` " + ZERO.format("[0元, +∞)")),

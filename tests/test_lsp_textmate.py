@@ -107,3 +107,9 @@ def test_every_keyword_of_the_language_is_highlighted_as_one():
               for word in group.split("|")}
     assert sorted(parser.keywords() - listed) == []
     assert tokenise("extends \"common/guangdong-base.perf\"")[0][0] == ("extends", "keyword.other.header.perf")
+
+
+def test_every_function_is_highlighted_as_one():
+    from perfdsl.lsp.completion import _FUNCTIONS
+
+    assert [word for word in _FUNCTIONS if tokenise(f"{word}(x)")[0][0][1] != "support.function.perf"] == []

@@ -102,6 +102,8 @@ def _weights(path, parts, weights):
 
 def _total(card, spec, top, scores, published):
     claim, value = published
+    if spec.rules:  # a total after scorecard rules (cap by, deduct, veto) depends on the record's figures, not
+        return []   # on the published parts alone: A102 compares it with the recomputed total instead
     total, text = _sum_text(top, scores)
     if spec.cap is not None:
         low, high = spec.cap

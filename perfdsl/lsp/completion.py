@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from .. import parser, unparse
+from .. import parser, resolve, unparse
 from .index import Index
 
 _KINDS = {
@@ -19,8 +19,8 @@ _KINDS = {
 }
 _DETAIL = {"input": "输入", "field": "列表字段", "let": "派生值", "scorecard": "计分卡", "group": "分组",
            "indicator": "指标", "grades": "等级表"}
-#: Functions a formula may call (resolve.FUNCTIONS and the aggregates).
-_FUNCTIONS = ("min", "max", "abs", "ceil", "floor", "given", "sum", "mean", "count", "all", "any")
+#: Functions a formula may call: resolve's (so a new one is offered at once), the aggregates, deviation.
+_FUNCTIONS = tuple(dict.fromkeys([*resolve.FUNCTIONS, *resolve.AGGREGATES, "deviation"]))
 
 
 def complete(index: Index | None, prefix: str = "") -> list[types.CompletionItem]:

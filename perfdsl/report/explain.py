@@ -92,6 +92,7 @@ def render(model, record, target=None) -> str:
                       + (f"（{card_trace.grade}）" if card_trace.grade else "")]
         if target is None:
             lines.append(f"  合计：{card_trace.basis}")
+            lines += [f"  {line.name}：{line.basis}" for line in card_trace.adjustments]  # scorecard rules
         for node in card.nodes:
             if target is None or node.path[: len(target[1].path)] == target[1].path:
                 lines.append("")

@@ -239,7 +239,13 @@ def _totals(layout: scoresheet.Layout, card, spec) -> str:
     weight = layout.index("weight", layout.levels - 1)
     score = layout.index("score")
     between = score - weight - 1
-    return (f'<tr class="sum"><td colspan="{names}">合计</td><td class="num">{plain(card.max)}</td>'
+    lines = ""
+    for line in scoresheet.adjustment_rows(card):  # scorecard rules (封顶、扣分、一票否决): a row each, above 合计
+        lines += (f'<tr class="adjustment"><td colspan="{names}">{text(line.name)}</td><td class="num"></td>'
+                  + (f'<td colspan="{between}"></td>' if between else "")
+                  + f'<td class="num">{text(line.change)}</td>'
+                  + f'<td colspan="{len(layout.columns) - score - 1}">{text(line.basis)}</td></tr>\n')
+    return lines + (f'<tr class="sum"><td colspan="{names}">合计</td><td class="num">{plain(card.max)}</td>'
             + (f'<td colspan="{between}"></td>' if between else "")
             + f'<td class="num total">{plain(card.score)}</td>'
             + f'<td colspan="{len(layout.columns) - score - 1}">{text(scoresheet.grade_line(card, spec))}</td></tr>\n')

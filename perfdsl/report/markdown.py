@@ -53,6 +53,13 @@ def _table(handle, card, criteria: bool):
         cells = names + [_cell(weight_text(row))] + [_cell(row.criteria or "")] * criteria
         cells += [plain(row.score), _cell(row.basis)]
         handle.write("| " + " | ".join(cells) + " |\n")
+    adjustments = scoresheet.adjustment_rows(card)
+    if adjustments:  # scorecard rules (封顶、扣分、一票否决): each its own row between 指标小计 and 合计
+        sub = ["指标小计"] + [""] * (levels - 1) + [plain(card.max)] + [""] * criteria
+        handle.write("| " + " | ".join(sub + [plain(scoresheet.subtotal(card)), ""]) + " |\n")
+        for line in adjustments:
+            cells = [_cell(line.name)] + [""] * (levels - 1) + [""] + [""] * criteria + [line.change, _cell(line.basis)]
+            handle.write("| " + " | ".join(cells) + " |\n")
     total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max)] + [""] * criteria
     total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
     handle.write("| " + " | ".join(total) + " |\n")

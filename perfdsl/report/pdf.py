@@ -322,6 +322,16 @@ def _table(styles: _Styles, layout, card, spec, widths, block, rows, total):
         names_end = layout.index("name", layout.levels - 1)
         weight = layout.index("weight", layout.levels - 1)
         score = layout.index("score")
+        for line in scoresheet.adjustment_rows(card):  # scorecard rules (封顶、扣分、一票否决): a row each
+            row = [""] * len(columns)
+            row[0] = styles.para(line.name)
+            row[score] = styles.para(line.change, styles.centre)
+            row[score + 1] = styles.para(line.basis)
+            data.append(row)
+            at = len(data) - 1
+            commands += [("SPAN", (0, at), (weight, at)), ("SPAN", (score + 1, at), (len(columns) - 1, at))]
+            if score - weight > 1:
+                commands.append(("SPAN", (weight + 1, at), (score - 1, at)))
         row = [""] * len(columns)
         row[0] = styles.para("合计", styles.group)
         row[weight] = styles.para(card.max, styles.group)

@@ -66,6 +66,33 @@ def rows(card) -> list[Row]:
                 node.basis if node.is_leaf else "", node.is_leaf, node.criteria, node.path) for node in card.nodes]
 
 
+@attrs.frozen
+class AdjustmentRow:
+    """A scorecard rule's line under the indicators (封顶、扣分、一票否决): its change to the total, its basis."""
+
+    name: str
+    change: str  # ``-6``, ``0``
+    total: str  # the total after it
+    basis: str
+    applied: bool
+    delta: Decimal = Decimal(0)  # the change as a number (Excel cells)
+
+
+def adjustment_rows(card) -> list[AdjustmentRow]:
+    """The lines of a `CardResult`'s scorecard rules, in the order they apply (none: no scorecard rules)."""
+    return [AdjustmentRow(line.name, _signed(line.after - line.before), plain(line.after), line.basis, line.applied,
+                          line.after - line.before) for line in getattr(card, "adjustments", ())]
+
+
+def subtotal(card) -> Decimal:
+    """The sum of a `CardResult`'s top-level indicators, before its scorecard rules."""
+    return sum((node.score for node in card.nodes if len(node.path) == 1), Decimal(0))
+
+
+def _signed(value: Decimal) -> str:
+    return plain(value) if value <= 0 else "+" + plain(value)
+
+
 def title(card) -> str:
     """``复核得分：89.04 / 100（良好）``."""
     grade = f"（{card.grade}）" if card.grade else ""

@@ -29,6 +29,7 @@ class Summary:
         if self.indicators:
             for card in self.cards:
                 out += [f"{card.name}/{'/'.join(node.path)}" for node in card.nodes]
+                out += [f"{card.name}/{name}" for name in _rule_labels(card)]  # each scorecard rule's change
         out += ["错误", "警告"]
         return out
 
@@ -38,7 +39,7 @@ class Summary:
         for card in self.cards:
             out += ["score", "grade"] if card.grades else ["score"]
         if self.indicators:
-            out += ["score"] * sum(len(card.nodes) for card in self.cards)
+            out += ["score"] * sum(len(card.nodes) + len(card.rules) for card in self.cards)
         out += ["error", "warning"]
         return out
 
@@ -54,8 +55,17 @@ class Summary:
         if self.indicators:
             for card in self.cards:
                 out += item.node_scores(card.name)
+                if card.rules:
+                    out += [line.after - line.before for line in item.scorecard(card.name).adjustments]
         out += [None, warnings_text(item.warnings)]
         return out
+
+
+def _rule_labels(card) -> list[str]:
+    """A scorecard's rules as they are named in its lines, in the order they apply (`cardrules`)."""
+    from ..cardrules import after_cap, before_cap, label
+
+    return [label(rule) for rule in before_cap(card.rules) + after_cap(card.rules)]
 
 
 #: What the 评分表 outputs (table, Markdown, HTML, PDF) say above a record's warnings.

@@ -21,6 +21,7 @@ import os
 import shutil
 from functools import lru_cache
 
+from . import scoresheet
 from ..decimals import plain
 from ..neutralise import terminal
 from ..textwidth import pad, width, wrap
@@ -60,7 +61,11 @@ class _Columns:
 
     def __init__(self, spec, precision: int):
         self.names = {node.path: shown(node.name) for node in spec.nodes}
-        self.name = max([width(_INDENT * node.depth + self.names[node.path]) for node in spec.nodes] + [width("合计")])
+        from ..cardrules import label
+
+        rules = [width(shown(label(rule))) for rule in spec.rules] + ([width("指标小计")] if spec.rules else [])
+        self.name = max([width(_INDENT * node.depth + self.names[node.path]) for node in spec.nodes] + [width("合计")]
+                        + rules)
         digits = max(width(plain(node.declared)) for node in spec.nodes) if spec.nodes else 1
         total = width(plain(spec.max))
         moved = any(node.moves_in or node.moves_out for node in spec.nodes)
@@ -173,6 +178,13 @@ class Writer:
                 lines.append(f"{head}{_GAP}{first}")
                 lines.extend(" " * start + line for line in rest)
         lines.append(rule)
+        adjustments = scoresheet.adjustment_rows(card)
+        if adjustments:  # scorecard rules (封顶、扣分、一票否决): each its own line between 小计 and 合计
+            lines.append(row("指标小计", plain(card.max), plain(scoresheet.subtotal(card)))[0].rstrip())
+            for line in adjustments:
+                head = row(shown(line.name), "", line.change)[0]
+                lines.append(f"{head}{_GAP}{shown(line.basis)}" if line.basis else head.rstrip())
+            lines.append(rule)
         total = row("合计", plain(card.max), plain(card.score))[0]
         if card.grade:
             total += "\n" + _INDENT * 3 if under else _GAP  # the narrow layout: below the 合计 row

@@ -394,6 +394,16 @@ def _total_lines(grid: _Grid, layout: scoresheet.Layout, card, spec):
     names_end = layout.index("name", layout.levels - 1)
     weight = layout.index("weight", layout.levels - 1)
     score = layout.index("score")
+    for line in scoresheet.adjustment_rows(card):  # scorecard rules (封顶、扣分、一票否决): a row each, above 合计
+        row = [("", "total_text")] * grid.width
+        row[0] = (line.name, "total_text")
+        row[score] = (line.delta, "total")
+        row[score + 1] = (line.basis, "total_text")
+        number = grid.add(row)
+        grid.merge(number, 0, weight)
+        if score - weight > 1:
+            grid.merge(number, weight + 1, score - 1)
+        grid.merge(number, score + 1, grid.width - 1)
     row = [("", "total")] * grid.width
     row[0] = ("合计", "total")
     row[weight] = (card.max, "total")

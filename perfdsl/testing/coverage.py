@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from .. import nodes
+from .. import cardrules, nodes
 from ..errors import RecordError
 from ..unparse import expression
 from .scoring import Scored
@@ -38,6 +38,10 @@ class Coverage:
             for leaf in card.leaves():
                 for tag, label, node in _branches(leaf.indicator):
                     self.branches[(card.name, leaf.index, tag)] = Branch(card.name, leaf.path, label, node)
+            for number, rule in enumerate(cardrules.before_cap(card.rules) + cardrules.after_cap(card.rules)):
+                for tag, label in cardrules.branches(rule):  # scorecard rules: keyed below every node index
+                    self.branches[(card.name, -1 - number, tag)] = Branch(card.name, (cardrules.label(rule),), label,
+                                                                          rule)
             for group in card.nodes:
                 if group.each is not None:  # the items' rule: a branch is reached if any item reaches it
                     for tag, label, node in _branches(group.each.template, with_conditions=False):
@@ -51,6 +55,9 @@ class Coverage:
             for leaf in card.leaves():
                 for tag in _reached(scored, leaf.indicator, traces[leaf.index]):
                     self.reached.add((card.name, leaf.index, tag))
+            for number, line in enumerate(scored.trace.cards[card.name].adjustments):
+                if line.arm is not None:
+                    self.reached.add((card.name, -1 - number, line.arm))
             for index, items in scored.trace.cards[card.name].items.items():
                 template = card.nodes[index].each.template
                 for trace in items:
@@ -83,6 +90,14 @@ def _branches(indicator: nodes.Indicator, with_conditions: bool = True):
         for number, arm in enumerate(rule.arms, start=1):
             test = "else" if arm.op is None else f"{arm.op} {expression(arm.threshold)}"
             yield ("else" if arm.op is None else f"band#{number}"), f"分档 {test}", arm
+    elif isinstance(rule, nodes.TargetRule):
+        yield "target:met", "目标达成", rule
+        yield "target:short", "目标未达成", rule
+        for arm in rule.levels or ():
+            yield f"level:{arm.name}", f"评为 {arm.name}", arm
+    elif isinstance(rule, nodes.RatingRule):
+        for arm in rule.levels or ():
+            yield f"level:{arm.name}", f"评为 {arm.name}", arm
     elif not with_conditions:
         return
     elif isinstance(rule, nodes.ChecklistRule):
@@ -107,8 +122,11 @@ def _reached(scored: Scored, indicator: nodes.Indicator, trace, with_conditions:
         return
     if indicator.guards:
         yield "rule"
-    if trace.arm in ("else",) or (trace.arm or "").startswith("band#"):
+    if trace.arm in ("else",) or (trace.arm or "").startswith(("band#", "level:")):
         yield trace.arm
+    if isinstance(indicator.rule, nodes.TargetRule) and trace.arm is not None and trace.arm.startswith("target"):
+        yield trace.arm if trace.arm in ("target:met", "target:short") else (
+            "target:met" if trace.raw is not None and trace.raw >= trace.weight else "target:short")
     rule = indicator.rule
     if not with_conditions:
         return

@@ -122,12 +122,29 @@ def _total(model, spec, card):
     raw = sum((n.score for n in top), ZERO)
     low, high = spec.cap if spec.cap is not None else (ZERO, spec.max)
     expected = min(max(raw, low), high) if spec.cap is not None else raw
+    forced = None
+    if spec.rules:  # scorecard rules: each line lowers the total (never below 0) or leaves it; the last is the total
+        lines = card.adjustments
+        total = raw
+        for position, line in enumerate(lines):
+            if line.kind != "deduct" and spec.cap is not None and (position == 0 or lines[position - 1].kind == "deduct"):
+                total = min(max(total, low), high)
+            if line.before != total or line.after > line.before or line.after < min(ZERO, line.before) \
+                    or (line.kind == "cap" and line.applied != (line.after != line.before)):
+                yield f"计分卡 {card.name}：{line.name} 由 {plain(line.before)} 计为 {plain(line.after)}，前一步合计 {plain(total)}"
+            total = line.after
+            if line.grade is not None and forced is None:
+                forced = line.grade
+        if all(line.kind == "deduct" for line in lines) and spec.cap is not None:
+            total = min(max(total, low), high)
+        expected = total
+        low = min(low, ZERO)
     if card.score != expected:
         yield f"计分卡 {card.name}：总分 {plain(card.score)}，一级指标合计 {plain(raw)}，按 cap 应为 {plain(expected)}"
     if not low <= card.score <= high:
         why = "" if spec.cap is not None else "（有加减分项却没有 cap）"
         yield f"计分卡 {card.name}：总分 {plain(card.score)} 超出 [{plain(low)}, {plain(high)}]{why}"
-    grade = _grade(model, spec, card.score)
+    grade = forced if forced is not None else _grade(model, spec, card.score)
     if grade != card.grade:
         yield f"计分卡 {card.name}：总分 {plain(card.score)} 应为等级 {grade}，得到 {card.grade}"
 

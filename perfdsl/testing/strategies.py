@@ -205,6 +205,11 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
             if spec.name in targets:
                 return TARGET_FORMS[slot.below(len(TARGET_FORMS))][0].format(f"{plain(goal)}{unit}")
             return f"{plain(goal)}{unit}"
+        if spec.choices:  # ``one of``: only what the declaration allows
+            return spec.choices[slot.below(len(spec.choices))]
+        levels = _rating_levels(model).get(spec.name)
+        if levels and slot.below(8):  # a level a rating reads, now and then a text that is not one
+            return levels[slot.below(len(levels))]
         choices = plan(model).texts.get(spec.name, ()) + TEXTS
         return choices[slot.below(len(choices))]
     step = Decimal("0.5") if spec.name in plan(model).caps else STEPS[kind]
@@ -235,6 +240,13 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
     if negative and low is None and drawn > 0:
         drawn = -drawn  # the declaration allows negatives: try them now and then
     return _clamped(drawn, low, high)
+
+
+@functools.lru_cache(maxsize=32)
+def _rating_levels(model: Model) -> dict:
+    """Text inputs a ``rating … levels { … }`` reads → the level names."""
+    return {node.subject.name: tuple(arm.name for arm in node.levels) for node in nodes.walk(model.module)
+            if isinstance(node, nodes.RatingRule) and node.levels and isinstance(node.subject, nodes.Name)}
 
 
 def written(spec: InputSpec, converted, meta: int):
@@ -279,8 +291,82 @@ def records(model: Model) -> st.SearchStrategy[dict]:
     lists = [spec for spec in model.inputs if spec.type.kind == "list"]
     if not lists:
         return scalars
-    return st.tuples(scalars, *(items(model, spec) for spec in lists)).map(
+    drawn = st.tuples(scalars, *(items(model, spec) for spec in lists)).map(
         lambda drawn: dict(drawn[0], **{spec.name: value for spec, value in zip(lists, drawn[1:])}))
+    if not _weighed(model):
+        return drawn
+    return st.tuples(drawn, st.randoms(use_true_random=False)).map(lambda pair: judged(model, *pair))
+
+
+# ── lists whose items carry their own weight, assessor panels ───────────────
+
+
+@functools.lru_cache(maxsize=32)
+def _weighed(model: Model) -> tuple:
+    """(group node, kind) of each `each … weight FIELD` group and each panel: their lists are redrawn so
+    that item weights add up to the group's and experts' scores lie within the weight (`judged`)."""
+    out = []
+    for card in model.scorecards:
+        for node in card.nodes:
+            if node.each is not None and node.each.weight is not None and isinstance(node.each.weight, nodes.Name):
+                out.append((node, "weights"))
+            elif node.is_leaf and isinstance(node.indicator.rule, nodes.PanelRule):
+                out.append((node, "panel"))
+    return tuple(out)
+
+
+def judged(model: Model, record: dict, rng) -> dict:
+    """`record` with each weighed list's weights summing to its group's weight (now and then one cent off,
+    a data error the suite must name) and each panel's scores within the indicator's weight."""
+    from ..interp import split
+
+    step = Decimal(1).scaleb(-model.precision)
+    record = dict(record)
+    for node, kind in _weighed(model):
+        if kind == "panel":
+            experts = [{"得分": step * rng.randint(0, int(node.declared / step)), "专家": f"专家{n}"}
+                       for n in range(6 - rng.randint(0, 6))]  # drawn data leans to 0: mostly a full panel
+            if experts and rng.random() < 0.3:
+                experts[0]["说明"] = NOTES[0]
+            record[node.manual_input] = experts
+            continue
+        each, items = node.each, record.get(node.each.list_name)
+        if not isinstance(items, list):
+            continue
+        chosen = [item for item in items if _passes(model, each.where, item)]
+        shares = split(node.declared, len(chosen), step)
+        for _ in range(len(shares)):
+            i, j = rng.randrange(len(shares)), rng.randrange(len(shares))
+            if i == j:
+                continue
+            moved = step * rng.randint(0, int(shares[i] / step))
+            shares[i], shares[j] = shares[i] - moved, shares[j] + moved
+        if shares and rng.random() > 0.97:  # (drawn data leans to 0: the slip is the high end)
+            shares[-1] += step
+        items = [dict(item) for item in items]
+        position = 0
+        for item in items:
+            if _passes(model, each.where, item):
+                item[each.weight.name] = shares[position]
+                position += 1
+        record[each.list_name] = items
+    return record
+
+
+def _passes(model, where, item) -> bool:
+    if where is None:
+        return True
+    from ..inputs import Record
+    from ..interp import Evaluation
+
+    plain_item = {k: (v["value"] if isinstance(v, dict) else v) for k, v in item.items()}
+    evaluation = Evaluation(model, Record((), {}, {}, None))
+    evaluation.scopes.append({name: (value, None, name) for name, value in plain_item.items()})
+    try:
+        with localcontext(CONTEXT):
+            return bool(evaluation.eval(where))
+    except Exception:  # a field the item leaves out: the reader will say so, the item counts as not chosen
+        return False
 
 
 # ── lists ───────────────────────────────────────────────────────────────────
