@@ -44,9 +44,10 @@ class NodeResult:
             return node.each.template.criteria
         return criteria_of(node)
 
-    def to_json(self) -> dict:
-        out = {"path": list(self.path), "weight": self.weight, "declared": self.declared,
-               "score": self.score, "basis": self.basis}
+    def to_json(self, basis: bool = True) -> dict:
+        out = {"path": list(self.path), "weight": self.weight, "declared": self.declared, "score": self.score}
+        if basis:  # ``--no-basis`` leaves the key out (docs/output.md)
+            out["basis"] = self.basis
         criteria = self.criteria
         if criteria is not None:  # present only when the ruleset gives one (TEAM: shared decision)
             out["criteria"] = criteria
@@ -81,9 +82,9 @@ class CardResult:
         """Scores by path joined with ``/`` (the `_expected` form)."""
         return {"/".join(node.path): node.score for node in self.nodes}
 
-    def to_json(self) -> dict:
+    def to_json(self, basis: bool = True) -> dict:
         return {"name": self.name, "max": self.max, "score": self.score, "grade": self.grade,
-                "indicators": [node.to_json() for node in self.nodes]}
+                "indicators": [node.to_json(basis) for node in self.nodes]}
 
 
 class Result:
@@ -160,9 +161,9 @@ class Result:
             self._trace = self.program.trace(self.record)
         return self._trace
 
-    def to_json(self, scorecards=None) -> dict:
+    def to_json(self, scorecards=None, basis: bool = True) -> dict:
         cards = [c for c in self.scorecards if scorecards is None or c.name in scorecards]
-        out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}
+        out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json(basis) for c in cards]}
         if self.warnings:  # only when there are some: outputs without warnings stay as they were
             out["warnings"] = [warning.to_json() for warning in self.warnings]
         return out
