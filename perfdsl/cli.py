@@ -92,8 +92,10 @@ def main():
               help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
 @click.option("--no-basis", "no_basis", is_flag=True,
               help="json/jsonl：不写各指标的依据（basis 键），其余不变；供程序读取，快得多。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="用几个进程计分（默认：批量较大时用全部 CPU 核心；1 只用当前进程）。输出顺序不变。")
 @_input_format
-def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, no_basis):
+def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, no_basis, jobs):
     """用规则集为数据中的一条或一批记录计分，输出每个指标的分值、得分和依据。
 
     数据可以是 .json（一条记录或一批）、.jsonl、.csv 或 .xlsx；- 读标准输入。
@@ -112,7 +114,8 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     batch = datafiles.read(data, program.model, input_format)
     if no_basis and fmt not in ("json", "jsonl", "csv"):  # CSV never has a basis: accepted, changes nothing
         raise UsageError(f"--no-basis 只用于 json、jsonl 和 csv 输出：{fmt} 是给人看的评分表，依据是它的一部分")
-    results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets)
+    prepare = _preparer(fmt, batch.single, wanted, program.model, basis=not no_basis)
+    results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
 
@@ -168,10 +171,24 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _evaluate(program, batch, fmt=None, sheets=100):
+def _preparer(fmt, single, scorecards, model, basis=True):
+    """The part of a writer's work a worker process does for each record (`parallel`), if any."""
+    if fmt in ("json", "jsonl"):
+        from .report import jsonout
+
+        return jsonout.preparer(single, scorecards, lines=fmt == "jsonl", basis=basis)
+    if fmt == "csv":
+        from .report import csvout
+
+        return csvout.preparer(model, scorecards)
+    return None
+
+
+def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):
     """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure
-    (`isolation`): its basis is built before a writer starts on it."""
-    from . import isolation
+    (`isolation`): its basis is built before a writer starts on it.  `jobs` processes score them
+    (`parallel`; None: the machine's cores for a long batch)."""
+    from . import parallel
 
     def finish(item, raw):
         if isinstance(item, RecordError):
@@ -181,7 +198,9 @@ def _evaluate(program, batch, fmt=None, sheets=100):
         return item
 
     basis_for = {"csv": 0, "scores": 0, "xlsx": sheets}.get(fmt)
-    return isolation.scored(program, batch, basis_for, finish)
+    if batch.single:
+        jobs = 1
+    return parallel.scored(program, batch, basis_for, finish, jobs=jobs, prepare=prepare)
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:

@@ -173,6 +173,7 @@ class RecordReader:
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
+        self.bounds = _Bounds(model)
         self.plausibility = Plausibility(model)
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
@@ -200,7 +201,7 @@ class RecordReader:
             name = field[0]
             values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
         if self.bounded:
-            problems.extend(_range_problems(self.model, self.bounded, values, record))
+            problems.extend(_range_problems(self.model, self.bounded, values, record, self.bounds))
         name = position
         own_key = self.model.record
         if own_key is not None:
@@ -349,7 +350,35 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
     return RecordReader(model).read(record, position, lenient)
 
 
-def _range_problems(model: Model, bounded, values: dict, raw: dict):
+class _Bounds:
+    """A range bound naming no input is evaluated once per ruleset, not once per record."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.constant: dict = {}  # (bounded input's key, "low"/"high") → the bound's value
+        self.named: dict = {}  # … → whether the bound names a value (evaluated per record, as before)
+
+    def value(self, spec, which: str, values: dict, scope, within=None):
+        from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
+
+        expr = spec.low if which == "low" else spec.high
+        if expr is None:
+            return None
+        key = (within.name if within is not None else None, spec.name, which)
+        named = self.named.get(key)
+        if named is None:
+            named = self.named[key] = _names_another(expr)
+        if named:
+            return constant_bound(self.model, expr, values, scope)
+        try:
+            return self.constant[key]
+        except KeyError:
+            value = self.constant[key] = constant_bound(self.model, expr, values, scope)
+            return value
+
+
+def _range_problems(model: Model, bounded, values: dict, raw: dict, bounds=None):
+    bounds = bounds or _Bounds(model)
     for spec in bounded:
         value = values.get(spec.name)
         if value is MISSING or value is None:
@@ -363,25 +392,24 @@ def _range_problems(model: Model, bounded, values: dict, raw: dict):
                 given = written[number - 1] if isinstance(written, list) and number <= len(written) else {}
                 for field in spec.fields:
                     yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec,
-                                             given.get(field.name) if isinstance(given, dict) else None)
+                                             given.get(field.name) if isinstance(given, dict) else None, bounds)
             continue
-        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name))
+        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name), bounds=bounds)
 
 
 def _unwrap(raw):
     return raw["value"] if isinstance(raw, dict) and "value" in raw else raw
 
 
-def _out_of_range(model, spec, values, key, within=None, raw=None):
+def _out_of_range(model, spec, values, key, within=None, raw=None, bounds=None):
     """A problem if `spec`'s value lies outside its bounds (which may name other inputs or fields)."""
-    from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
-
     value = values.get(spec.name)
     if value is MISSING or value is None or isinstance(value, tuple) or (spec.low is None and spec.high is None):
         return
     scope = values if within is not None else None
-    low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
-    high = constant_bound(model, spec.high, values, scope) if spec.high is not None else None
+    bounds = bounds or _Bounds(model)
+    low = bounds.value(spec, "low", values, scope, within)
+    high = bounds.value(spec, "high", values, scope, within)
     for bound, limit, beyond, word in ((spec.low, low, value < low if low is not None else False, "低于"),
                                        (spec.high, high, value > high if high is not None else False, "超过")):
         if not beyond:

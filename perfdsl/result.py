@@ -97,6 +97,17 @@ class Result:
         self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
         self._cards = None
+        self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
+        self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
+
+    def __getstate__(self) -> dict:
+        """What a worker process sends back: the figures, and the basis unless the text is written already;
+        the receiver sets `program` (the same ruleset, compiled there too)."""
+        state = dict(self.__dict__, program=None, _cards=None)
+        if self.rendered:  # the receiver writes the text: its name and warnings are all it reads besides
+            record = self.record
+            state.update(_trace=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
+        return state
 
     @property
     def scorecards(self) -> tuple[CardResult, ...]:

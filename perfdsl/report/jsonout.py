@@ -55,7 +55,24 @@ def record_text(item, scorecards=None, indent: int | None = 2, basis: bool = Tru
     """One record's §5 object as text: ``dumps(result_json(item, scorecards, basis), indent)``, faster."""
     if isinstance(item, RecordError) or not hasattr(item, "flat"):
         return dumps(result_json(item, scorecards, basis), indent)
-    return _result_text(item, scorecards, indent, basis)
+    text = getattr(item, "rendered", {}).get(rendered_key(scorecards, indent, basis))
+    return text if text is not None else _result_text(item, scorecards, indent, basis)
+
+
+def rendered_key(scorecards, indent, basis) -> tuple:
+    """Where a worker process leaves a record's text in ``Result.rendered`` (`parallel`)."""
+    return ("json", frozenset(scorecards) if scorecards is not None else None, indent, basis)
+
+
+def preparer(single: bool, scorecards=None, lines: bool = False, basis: bool = True):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, written where it is scored."""
+    indent = None if lines else 2
+    key = rendered_key(scorecards, indent, basis)
+
+    def prepare(_position, result):
+        result.rendered[key] = _result_text(result, scorecards, indent, basis)
+
+    return prepare
 
 
 def result_json(item, scorecards=None, basis: bool = True) -> dict:
