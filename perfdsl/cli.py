@@ -94,8 +94,10 @@ def main():
               help="json/jsonl：不写各指标的依据（basis 键），其余不变；供程序读取，快得多。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="用几个进程计分（默认：批量较大时用全部 CPU 核心；1 只用当前进程）。输出顺序不变。")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="不用也不写规则集缓存（用户缓存目录中解析好的规则集；也可设环境变量 PERFDSL_NO_CACHE=1）。")
 @_input_format
-def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, no_basis, jobs):
+def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, no_basis, jobs, no_cache):
     """用规则集为数据中的一条或一批记录计分，输出每个指标的分值、得分和依据。
 
     数据可以是 .json（一条记录或一批）、.jsonl、.csv 或 .xlsx；- 读标准输入。
@@ -106,7 +108,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     files.refuse_overwriting(output, [ruleset, data])
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
-    program = _load(ruleset, data)
+    program = _load(ruleset, data, cache=not no_cache)
     if not program.model.scorecards:
         raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
                          "请用 include 它的规则集")
@@ -120,10 +122,11 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     sys.exit(1 if failed else 0)
 
 
-def _load(ruleset, data=None):
-    """The compiled ruleset at path `ruleset`, or read from standard input for ``-``."""
+def _load(ruleset, data=None, cache=True):
+    """The compiled ruleset at path `ruleset`, or read from standard input for ``-``; its parsed tree from
+    the user's cache when it is there (`modelcache`: data, resolved and checked again here)."""
     if ruleset != "-":
-        return loader.load(ruleset)
+        return loader.load(ruleset, cache=cache)
     if data == "-":
         raise UsageError("规则集和数据不能都从标准输入读取：请把其中一个写成文件名")
     return loader.compile_text(read_stdin("规则集"), STDIN)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checks, include, limits, parser, resolve
+from . import checks, include, limits, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_bounded
 from .model import Model
@@ -14,10 +14,36 @@ def read_ruleset(path) -> str:
     return read_bounded(path, "规则集文件", limits.RULESET_BYTES)
 
 
-def _parse(text: str, path: str):
-    """Parse a ruleset and splice in the libraries it includes; include problems are diagnostics."""
+def _parse(text: str, path: str, sources: list | None = None):
+    """Parse a ruleset and splice in the libraries it includes; include problems are diagnostics.
+
+    `sources` receives (path, text) of every other file parsed on the way (includes, bases): every source
+    must go through the `parse` given to `include.expand`, so that the model cache keys on all of them."""
+    from . import parser  # here: a cached ruleset never imports Lark
+
+    def parse(other_text: str, other_path: str):
+        if sources is not None:
+            sources.append((other_path, other_text))
+        return parser.parse(other_text, other_path)
+
     module = parser.parse(text, path)
-    return include.expand(module, path, parser.parse, read_ruleset)
+    return include.expand(module, path, parse, read_ruleset)
+
+
+def _parse_cached(text: str, path: str, cache: bool):
+    """`_parse`, through the model cache (`modelcache`) when `cache`: a hit is the tree, no diagnostics."""
+    from . import modelcache
+
+    if not (cache and modelcache.enabled()):
+        return _parse(text, path)
+    module = modelcache.lookup(text, path, read_ruleset)
+    if module is not None:
+        return module, []
+    sources: list = []
+    module, diagnostics = _parse(text, path, sources)
+    if not diagnostics:  # only a tree that parsed cleanly is kept
+        modelcache.store(text, path, module, sources)
+    return module, diagnostics
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
@@ -38,9 +64,10 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
     return model, diagnostics
 
 
-def load_model(text: str, path: str = "<string>") -> Model:
-    """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found."""
-    module, diagnostics = _parse(text, path)
+def load_model(text: str, path: str = "<string>", cache: bool = False) -> Model:
+    """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found.  With `cache`, the
+    parsed tree may come from the user's cache (`modelcache`); it is resolved and checked here all the same."""
+    module, diagnostics = _parse_cached(text, path, cache)
     if any(d.code.startswith("P1") for d in diagnostics):
         raise PerfSyntaxError(diagnostics)
     model, found = resolve.resolve(module, path)
@@ -52,9 +79,9 @@ def load_model(text: str, path: str = "<string>") -> Model:
     return model
 
 
-def load(path) -> Program:
-    """Read, check and compile the ruleset at `path`."""
-    return Program(load_model(read_ruleset(path), str(path)))
+def load(path, cache: bool = False) -> Program:
+    """Read, check and compile the ruleset at `path` (its parsed tree from the user's cache with `cache`)."""
+    return Program(load_model(read_ruleset(path), str(path), cache=cache))
 
 
 def compile_text(text: str, path: str = "<string>") -> Program:

@@ -23,13 +23,10 @@ for them (docs/output.md gives the measurements behind the figure).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 
 from . import isolation
 from .errors import RecordError
@@ -52,7 +49,7 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork is unsafe with its system libraries
 
 
 def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=None, prepare=None):
@@ -104,6 +101,10 @@ class _Order:
 
 def _spread(program, records, lenient, state: _Order, workers: int, prepare):
     global _STATE
+    import multiprocessing  # here, not at the top: a single record's `eval` never starts a worker
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     _STATE = (program, lenient, state.finish, prepare)
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
@@ -119,7 +120,7 @@ def _spread(program, records, lenient, state: _Order, workers: int, prepare):
         for chunk in chunks:
             try:
                 pending.append((chunk, executor.submit(_work, chunk)))
-            except (BrokenProcessPool, RuntimeError):
+            except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
                 pending.append((chunk, None))
             while len(pending) >= workers * IN_FLIGHT:
                 chunk_done, future = pending.popleft()
@@ -157,6 +158,8 @@ def _chunks(records, state: _Order):
 
 def _collect(chunk, future, broken: bool):
     """The scored records of `chunk`, with the raw record beside each (the parent's copy)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     if future is not None and not broken:
         try:
             scored_items = future.result()
