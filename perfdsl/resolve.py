@@ -148,6 +148,14 @@ class _Resolver:
         self.symbols[name] = (kind, decl)
         return True
 
+    def _input_names(self) -> set:
+        """The names in `self.inputs`, kept up to date as inputs are appended (asked per manual indicator)."""
+        count, names = getattr(self, "_known_inputs", (0, set()))
+        if count != len(self.inputs):
+            names.update(spec.name for spec in self.inputs[count:])
+            self._known_inputs = (len(self.inputs), names)
+        return names
+
     def _did_you_mean(self, name):
         close = nearest(name, self.symbols)
         return f"是否想写 `{close}`？" if close else None
@@ -383,6 +391,8 @@ class _Resolver:
         if kind == "manual":
             return types.NUMBER
         if kind == "let":
+            if name in self.let_types:  # typed already: no need for the table of every let (per reference)
+                return self.let_types[name]
             by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
             return self._let_type(name, by_name)
         return types.NUMBER  # a scorecard's total
@@ -611,7 +621,7 @@ class _Resolver:
             kind, decl = self.symbols.get(name, (None, None))
             if kind == "input" and decl.type.kind not in ("number", "count"):
                 self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
-            elif kind == "manual" and decl is leaf and name not in {spec.name for spec in self.inputs}:
+            elif kind == "manual" and decl is leaf and name not in self._input_names():
                 default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
                 self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
                                              leaf.span, leaf.name))
