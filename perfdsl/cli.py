@@ -21,7 +21,7 @@ from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, 
 from .commandline import Group, guarded
 from .errors import PerfSyntaxError, RecordError, UsageError
 from .files import STDIN, atomic_output, read_stdin
-from .resolve import nearest
+from .nearest import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
 EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html", "pdf")

@@ -24,27 +24,14 @@ from .errors import DataValueError, MissingInput
 from .limits import shown_number
 from .model import InputSpec, Model
 from .plausibility import Plausibility, percent_hint
-from .resolve import nearest
-from .runtime import MISSING
+from .nearest import nearest
 from .tabular import NOTE_SUFFIX
 from .textwidth import excerpt
 from .unparse import expression
+from .values import MISSING, Record  # noqa: F401 (Record re-exported: inputs makes them)
 
 _TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
 _FALSE = {"false", "否", "0", "no", "n", "×", "✗"}
-
-
-@attrs.frozen
-class Record:
-    """One record's converted inputs: by slot for compiled code, by name for the interpreter."""
-
-    slots: tuple
-    values: dict
-    notes: dict  # input name → the note that came with its value
-    name: object  # the record's name, or its 1-based position
-    units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
-    warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
-    meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
 class _Invalid(Exception):

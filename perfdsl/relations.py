@@ -15,7 +15,7 @@ import attrs
 
 from . import nodes
 from .decimals import CONTEXT, percent, plain
-from .runtime import MISSING
+from .values import MISSING
 from .unparse import expression
 
 PROPORTION_LIMIT = Decimal(20)

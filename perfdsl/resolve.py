@@ -7,12 +7,12 @@ decides whether they are fatal.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
 from . import nodes, types
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
+from .nearest import nearest  # noqa: F401 (resolve.nearest: kept for callers)
 from .types import Type
 
 FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1)}
@@ -23,12 +23,6 @@ _TYPE_OF_DECL = {
     "number": types.NUMBER, "count": types.COUNT, "rate": types.RATE,
     "bool": types.BOOL, "text": types.TEXT,
 }
-
-
-def nearest(name: str, candidates) -> str | None:
-    """The candidate closest to a misspelt `name`, if any is close enough."""
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return found[0] if found else None
 
 
 def _is_literal(expr) -> bool:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import attrs
 
-from .interp import item_names
+from .values import item_names
 
 
 @attrs.frozen
