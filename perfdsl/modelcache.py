@@ -76,7 +76,8 @@ def _digest(text: str) -> str:
 
 
 def key(text: str, path: str) -> str:
-    return _digest("\0".join((_fingerprint(), os.path.abspath(path), _digest(text))))
+    # the path as given is in every span (messages say it), the absolute one says what a relative include reads
+    return _digest("\0".join((_fingerprint(), path, os.path.abspath(path), _digest(text))))
 
 
 def _entry(entry_key: str) -> Path:

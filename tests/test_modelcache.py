@@ -131,3 +131,13 @@ def test_an_unwritable_cache_is_no_reason_to_fail(tmp_path, monkeypatch):
     monkeypatch.setenv("PERFDSL_CACHE_DIR", str(blocked))
     assert load(ROOT / "rulesets" / "chaoan-2022.perf", cache=True).evaluate(
         read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
+
+
+def test_a_ruleset_named_two_ways_keeps_each_name_in_its_messages(cache, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    relative, absolute = "rulesets/chaoan-2022.perf", str(ROOT / "rulesets" / "chaoan-2022.perf")
+    for _ in range(2):
+        for path in (relative, absolute):
+            program = load(path, cache=True)
+            assert program.model.scorecards[0].span.source.path == path
+    assert len(_entries(cache)) == 2
