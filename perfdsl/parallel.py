@@ -17,8 +17,12 @@ a worker that dies mid-chunk (killed, out of memory) has its chunk and the
 rest of the batch scored here instead.
 
 With the default (`jobs=None`), the first `THRESHOLD` records are scored in
-this process and only a longer batch starts workers: a small batch never pays
-for them (docs/output.md gives the measurements behind the figure).
+this process and only a longer batch starts workers — as many as the load
+average says there are idle cores (`idle_workers`) — and only for outputs
+with a basis: a small batch never pays for workers, a busy machine gets no
+more processes than it has room for, and scores only (``--no-basis``, CSV, where reading the
+records here is about half the work) stay in one process unless ``--jobs`` asks.
+docs/output.md gives the measurements behind these choices.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     `THRESHOLD`); `prepare(item)`, run where the record was scored, may store a writer's text in
     ``item.rendered``.
     """
+    if jobs is None and basis_for == 0:  # scores only: reading the records here is half the work (docs/output.md)
+        jobs = 1
     workers = cores() if jobs is None else jobs
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
@@ -73,7 +79,23 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
                 break
         else:
             return
+        workers = idle_workers(workers)
+        if workers <= 1:  # the other cores are busy: workers would only add their overhead
+            for index, (position, raw) in enumerate(records, start=THRESHOLD):
+                yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
+                                                            state.wants_basis(index), finish), raw)
+            return
     yield from _spread(program, records, batch.lenient, state, workers, prepare)
+
+
+def idle_workers(most: int) -> int:
+    """How many processes the default spreads a batch over: this one's core and every core the load
+    average says is idle (this process, busy for a while already, counts about 1 of the load)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return most
+    return max(1, min(most, int(most - load + 1.5)))
 
 
 class _Order:

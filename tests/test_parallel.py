@@ -124,8 +124,23 @@ def test_the_default_scores_a_short_batch_here_and_a_long_one_on_every_core(batc
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == []
     monkeypatch.setattr(parallel, "THRESHOLD", 100)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.5, 2.5, 2.5))  # both cores busy elsewhere
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl")
+    assert started == []
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    one = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert started == [] and len(one.stdout.splitlines()) == 200  # scores only: one process
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == [True]
+
+
+def test_a_busy_machine_gets_no_more_workers_than_it_has_idle_cores(monkeypatch):
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 0, 0))
+    assert parallel.idle_workers(2) == 2
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
+    assert parallel.idle_workers(2) == 1
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
+    assert parallel.idle_workers(8) == 7
 
 
 def test_a_signal_mid_batch_stops_the_workers_and_leaves_no_temporary(chaoan, tmp_path):
