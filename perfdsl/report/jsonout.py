@@ -4,9 +4,8 @@ A record's result is written straight from its figures (`_result_text`), one
 string per indicator, without building the §5 dicts first or calling
 `json.dumps` per scalar: strings go through the standard library's C escaper
 (`json.encoder.encode_basestring`, what ``json.dumps(s, ensure_ascii=False)``
-calls), decimals through a small cache of their exact text (equal decimals
-have the same `plain` text, so the cache is keyed by value), paths are
-encoded once per model.  The text is byte-for-byte that of `dumps` of the
+calls), decimals through `plain` (which remembers the text of the values a
+batch repeats), paths are encoded once per model.  The text is byte-for-byte that of `dumps` of the
 §5 dicts (`result_json`), which stays the reference and writes everything
 else (errors, warnings, other commands' documents); tests/test_reports.py
 holds the two to the same bytes.
@@ -25,7 +24,6 @@ from json.encoder import encode_basestring as _string  # the C escaper when avai
 from ..decimals import plain
 from ..errors import RecordError
 
-_NUMBERS: dict = {}  # Decimal → its exact text; bounded, see `_number`
 _PATHS: dict = {}  # an indicator's path (a tuple of names) → its JSON list
 
 
@@ -92,17 +90,7 @@ def dumps(value, indent: int | None = 2) -> str:
     return "".join(parts)
 
 
-def _number(value: Decimal) -> str:
-    try:
-        return _NUMBERS[value]
-    except (KeyError, TypeError):  # TypeError: a signalling NaN cannot be hashed
-        pass
-    text = plain(value)
-    if value.is_finite():
-        if len(_NUMBERS) > 4096:  # a batch's scores repeat; anything else must not grow without bound
-            _NUMBERS.clear()
-        _NUMBERS[value] = text
-    return text
+_number = plain  # which remembers the text of the decimals a batch repeats (decimals.plain)
 
 
 def _scalar(value) -> str | None:
