@@ -7,12 +7,13 @@ multiplication, full-width ``，``/``；`` between clauses.
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 
 from . import nodes
 from .decimals import money, percent, plain
 from .types import Type
-from .unparse import expression
+from .unparse import expression, name
 
 CLAUSE = "，"
 #: The basis of a placeholder group (weight 0, no indicators), as published.
@@ -43,15 +44,46 @@ def points(value: Decimal) -> str:
 def substituted(expr, lookup, full_text: str | None = None) -> str:
     """`expr` with each name replaced by its value: ``6440687.91元 / (6400981.42元 + 197940.5元)``.
 
-    `lookup(name)` returns the shown value of a name (or None to keep the name).
+    `lookup(name)` returns the shown value of a name (or None to keep the name).  The text around the
+    names depends on `expr` alone, so it is laid out once per expression (`_template`) and only the
+    names' values are put in for each record.
     """
+    entry = _TEMPLATES.get(id(expr))
+    if entry is None or entry[0]() is not expr:
+        entry = _template(expr)
+    _, pieces, slots = entry
+    if pieces is None:  # the expression's own text holds a NUL: render it the long way
+        return expression(expr, show_name=lambda node: full_text if isinstance(node, nodes.Full) else
+                          lookup(node.name), times="×")
+    out = [pieces[0]]
+    for (node, default), piece in zip(slots, pieces[1:]):
+        shown = full_text if node.__class__ is nodes.Full else lookup(node.name)
+        out.append(default if shown is None else shown)
+        out.append(piece)
+    return "".join(out)
 
-    def show_name(node):
-        if isinstance(node, nodes.Full):
-            return full_text
-        return lookup(node.name)
 
-    return expression(expr, show_name=show_name, times="×")
+#: id(expr) → (a weak reference to expr, the texts between its names, (name node, its own text) per name).
+#: The reference is checked on every use: an id is only ever trusted for the object it was taken from.
+_TEMPLATES: dict = {}
+
+
+def _template(expr):
+    slots: list = []
+
+    def mark(node):
+        slots.append((node, "full" if isinstance(node, nodes.Full) else name(node.name)))
+        return f"\0{len(slots) - 1}\0"
+
+    parts = expression(expr, show_name=mark, times="×").split("\0")
+    if len(parts) != 2 * len(slots) + 1:
+        entry = (weakref.ref(expr), None, None)
+    else:
+        entry = (weakref.ref(expr), parts[0::2], [slots[int(index)] for index in parts[1::2]])
+    if len(_TEMPLATES) > 100_000:  # many rulesets in one process (perfdsl serve): start again
+        _TEMPLATES.clear()
+    _TEMPLATES[id(expr)] = entry
+    return entry
 
 
 def symbolic(expr) -> str:

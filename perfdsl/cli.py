@@ -21,7 +21,7 @@ from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, 
 from .commandline import Group, guarded
 from .errors import PerfSyntaxError, RecordError, UsageError
 from .files import STDIN, atomic_output, read_stdin
-from .resolve import nearest
+from .nearest import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
 EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html", "pdf")
@@ -90,8 +90,14 @@ def main():
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
 @click.option("--sheets", type=click.IntRange(min=0), default=100, show_default=True,
               help="xlsx：为前 N 条记录各写一张评分表工作表（汇总表总是包含全部记录）。")
+@click.option("--no-basis", "no_basis", is_flag=True,
+              help="json/jsonl：不写各指标的依据（basis 键），其余不变；供程序读取，快得多。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="用几个进程计分（默认：批量较大且需写依据时用空闲的处理器核心；1 只用当前进程）。输出顺序不变。")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="不用也不写规则集缓存（用户缓存目录中解析好的规则集；也可设环境变量 `PERFDSL_NO_CACHE=1`）。")
 @_input_format
-def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
+def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, no_basis, jobs, no_cache):
     """用规则集为数据中的一条或一批记录计分，输出每个指标的分值、得分和依据。
 
     数据可以是 .json（一条记录或一批）、.jsonl、.csv 或 .xlsx；- 读标准输入。
@@ -102,21 +108,25 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format):
     files.refuse_overwriting(output, [ruleset, data])
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
-    program = _load(ruleset, data)
+    program = _load(ruleset, data, cache=not no_cache)
     if not program.model.scorecards:
         raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
                          "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model, input_format)
-    results = _evaluate(program, batch, fmt, sheets)
-    failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets)
+    if no_basis and fmt not in ("json", "jsonl", "csv"):  # CSV never has a basis: accepted, changes nothing
+        raise UsageError(f"--no-basis 只用于 json、jsonl 和 csv 输出：{fmt} 是给人看的评分表，依据是它的一部分")
+    prepare = _preparer(fmt, batch.single, wanted, program.model, basis=not no_basis)
+    results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
+    failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
 
 
-def _load(ruleset, data=None):
-    """The compiled ruleset at path `ruleset`, or read from standard input for ``-``."""
+def _load(ruleset, data=None, cache=True):
+    """The compiled ruleset at path `ruleset`, or read from standard input for ``-``; its parsed tree from
+    the user's cache when it is there (`modelcache`: data, resolved and checked again here)."""
     if ruleset != "-":
-        return loader.load(ruleset)
+        return loader.load(ruleset, cache=cache)
     if data == "-":
         raise UsageError("规则集和数据不能都从标准输入读取：请把其中一个写成文件名")
     return loader.compile_text(read_stdin("规则集"), STDIN)
@@ -164,10 +174,24 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _evaluate(program, batch, fmt=None, sheets=100):
+def _preparer(fmt, single, scorecards, model, basis=True):
+    """The part of a writer's work a worker process does for each record (`parallel`), if any."""
+    if fmt in ("json", "jsonl"):
+        from .report import jsonout
+
+        return jsonout.preparer(single, scorecards, lines=fmt == "jsonl", basis=basis)
+    if fmt == "csv":
+        from .report import csvout
+
+        return csvout.preparer(model, scorecards)
+    return None
+
+
+def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):
     """Yield (position, Result or RecordError) for every record, in order; a record is the unit of failure
-    (`isolation`): its basis is built before a writer starts on it."""
-    from . import isolation
+    (`isolation`): its basis is built before a writer starts on it.  `jobs` processes score them
+    (`parallel`; None: the machine's cores for a long batch)."""
+    from . import parallel
 
     def finish(item, raw):
         if isinstance(item, RecordError):
@@ -176,8 +200,10 @@ def _evaluate(program, batch, fmt=None, sheets=100):
             item.warnings = _warnings_located(item.warnings, batch, raw)
         return item
 
-    basis_for = {"csv": 0, "xlsx": sheets}.get(fmt)
-    return isolation.scored(program, batch, basis_for, finish)
+    basis_for = {"csv": 0, "scores": 0, "xlsx": sheets}.get(fmt)
+    if batch.single:
+        jobs = 1
+    return parallel.scored(program, batch, basis_for, finish, jobs=jobs, prepare=prepare)
 
 
 def _located(error: RecordError, batch, raw) -> RecordError:
@@ -196,7 +222,7 @@ def _warnings_located(warnings, batch, raw) -> tuple:
     return tuple(out)
 
 
-def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> bool:
+def _write(fmt, output, results, single, scorecards, model=None, sheets=100, basis=True) -> bool:
     """Write every result in `fmt`; return whether any record failed."""
     failed = 0
     # A batch on a terminal shows its progress on stderr, unless the results are printed there too.
@@ -229,11 +255,12 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
         stream = note_failures()
         if output is None:
             _emit(fmt, sys.stdout, stream, single, scorecards, terminal=sys.stdout.isatty(), model=model,
-                  errors_in_place=not single)
+                  errors_in_place=not single, basis=basis)
         else:
             mode, encoding = _FILE_MODES.get(fmt, ("w", "utf-8"))
             with atomic_output(output, mode, encoding) as handle:
-                _emit(fmt, handle, stream, single, scorecards, terminal=False, model=model, sheets=sheets)
+                _emit(fmt, handle, stream, single, scorecards, terminal=False, model=model, sheets=sheets,
+                      basis=basis)
     if failed and in_place:
         sys.stdout.flush()
         click.echo(f"{failed} 条记录无法计分（错误见各自的位置）", err=True)
@@ -243,7 +270,8 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100) -> 
     return bool(failed)
 
 
-def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100, errors_in_place=True):
+def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets=100, errors_in_place=True,
+          basis=True):
     from .report import jsonout
 
     if fmt in _REPORTS:
@@ -256,7 +284,7 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
         table.write(handle, results, model, scorecards, terminal=terminal, errors=errors_in_place)
         return
-    jsonout.write(handle, results, single, scorecards, lines=fmt == "jsonl")
+    jsonout.write(handle, results, single, scorecards, lines=fmt == "jsonl", basis=basis)
 
 
 def _record_named(warning, record):

@@ -83,11 +83,23 @@ def parse_number_string(text: str, grouped: bool = False) -> Decimal | None:
 
 def plain(value: Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
+    if value.__class__ is Decimal:  # equal decimals have the same text (6.40, 6.4): the value is the key
+        try:  # (a float equal to one never gets its text: it must fail as before)
+            return _PLAIN[value]
+        except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash
+            pass
     if not value.is_finite():
         return str(value)
-    if value == 0:
-        return "0"
-    return format(value.normalize(CONTEXT), "f")
+    text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
+    if value.__class__ is Decimal:
+        if len(_PLAIN) > 8192:  # a batch's figures repeat; nothing else may grow without bound
+            _PLAIN.clear()
+        _PLAIN[value] = text
+    return text
+
+
+#: `plain`'s texts: every basis line and output figure goes through it, most of them the same few values.
+_PLAIN: dict = {}
 
 
 def fixed(value: Decimal, places: int) -> str:

@@ -24,27 +24,14 @@ from .errors import DataValueError, MissingInput
 from .limits import shown_number
 from .model import InputSpec, Model
 from .plausibility import Plausibility, percent_hint
-from .resolve import nearest
-from .runtime import MISSING
+from .nearest import nearest
 from .tabular import NOTE_SUFFIX
 from .textwidth import excerpt
 from .unparse import expression
+from .values import MISSING, Record  # noqa: F401 (Record re-exported: inputs makes them)
 
 _TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
 _FALSE = {"false", "否", "0", "no", "n", "×", "✗"}
-
-
-@attrs.frozen
-class Record:
-    """One record's converted inputs: by slot for compiled code, by name for the interpreter."""
-
-    slots: tuple
-    values: dict
-    notes: dict  # input name → the note that came with its value
-    name: object  # the record's name, or its 1-based position
-    units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
-    warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
-    meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
 class _Invalid(Exception):
@@ -173,6 +160,7 @@ class RecordReader:
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
+        self.bounds = _Bounds(model)
         self.plausibility = Plausibility(model)
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
@@ -200,7 +188,7 @@ class RecordReader:
             name = field[0]
             values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
         if self.bounded:
-            problems.extend(_range_problems(self.model, self.bounded, values, record))
+            problems.extend(_range_problems(self.model, self.bounded, values, record, self.bounds))
         name = position
         own_key = self.model.record
         if own_key is not None:
@@ -349,7 +337,35 @@ def convert_record(model: Model, record, position: int | None = None, lenient: b
     return RecordReader(model).read(record, position, lenient)
 
 
-def _range_problems(model: Model, bounded, values: dict, raw: dict):
+class _Bounds:
+    """A range bound naming no input is evaluated once per ruleset, not once per record."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.constant: dict = {}  # (bounded input's key, "low"/"high") → the bound's value
+        self.named: dict = {}  # … → whether the bound names a value (evaluated per record, as before)
+
+    def value(self, spec, which: str, values: dict, scope, within=None):
+        from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
+
+        expr = spec.low if which == "low" else spec.high
+        if expr is None:
+            return None
+        key = (within.name if within is not None else None, spec.name, which)
+        named = self.named.get(key)
+        if named is None:
+            named = self.named[key] = _names_another(expr)
+        if named:
+            return constant_bound(self.model, expr, values, scope)
+        try:
+            return self.constant[key]
+        except KeyError:
+            value = self.constant[key] = constant_bound(self.model, expr, values, scope)
+            return value
+
+
+def _range_problems(model: Model, bounded, values: dict, raw: dict, bounds=None):
+    bounds = bounds or _Bounds(model)
     for spec in bounded:
         value = values.get(spec.name)
         if value is MISSING or value is None:
@@ -363,25 +379,24 @@ def _range_problems(model: Model, bounded, values: dict, raw: dict):
                 given = written[number - 1] if isinstance(written, list) and number <= len(written) else {}
                 for field in spec.fields:
                     yield from _out_of_range(model, field, fields, f"{spec.name}[{number}].{field.name}", spec,
-                                             given.get(field.name) if isinstance(given, dict) else None)
+                                             given.get(field.name) if isinstance(given, dict) else None, bounds)
             continue
-        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name))
+        yield from _out_of_range(model, spec, values, spec.name, raw=raw.get(spec.name), bounds=bounds)
 
 
 def _unwrap(raw):
     return raw["value"] if isinstance(raw, dict) and "value" in raw else raw
 
 
-def _out_of_range(model, spec, values, key, within=None, raw=None):
+def _out_of_range(model, spec, values, key, within=None, raw=None, bounds=None):
     """A problem if `spec`'s value lies outside its bounds (which may name other inputs or fields)."""
-    from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
-
     value = values.get(spec.name)
     if value is MISSING or value is None or isinstance(value, tuple) or (spec.low is None and spec.high is None):
         return
     scope = values if within is not None else None
-    low = constant_bound(model, spec.low, values, scope) if spec.low is not None else None
-    high = constant_bound(model, spec.high, values, scope) if spec.high is not None else None
+    bounds = bounds or _Bounds(model)
+    low = bounds.value(spec, "low", values, scope, within)
+    high = bounds.value(spec, "high", values, scope, within)
     below = low is not None and (value < low or (spec.low_open and value == low))
     over = high is not None and (value > high or (spec.high_open and value == high))
     for bound, limit, beyond, word in ((spec.low, low, below, "不高于" if spec.low_open else "低于"),

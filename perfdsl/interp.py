@@ -9,7 +9,7 @@ the figures.
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
 import attrs
 
@@ -17,11 +17,11 @@ from . import basis, cardrules, judgements, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
-from .inputs import Record
 from .model import Model, NodeSpec, ScorecardSpec
-from .runtime import MISSING
+from .runtime import split  # noqa: F401 (interp.split: the same equal split as generated code)
 from .types import RATE
 from .unparse import expression
+from .values import MISSING, Record, item_names  # noqa: F401 (item_names re-exported)
 
 
 @attrs.frozen
@@ -901,29 +901,6 @@ class Evaluation:
             verb = "扣" if line.kind == "deduct" else "加"
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
-
-
-def split(total: Decimal, count: int, step: Decimal) -> list[Decimal]:
-    """`total` shared by `count` items to the ruleset's precision, the odd cents to the first items.
-
-    50 among 9 → 5.56 × 5 + 5.55 × 4: every share within a cent of equal, and
-    the shares add up to exactly 50, so full marks on every item is full marks.
-    """
-    if count == 0:
-        return []
-    base = (total / count).quantize(step, rounding=ROUND_DOWN)
-    extra = int((total - base * count) / step)
-    return [base + step if i < extra else base for i in range(count)]
-
-
-def item_names(names) -> list[str]:
-    """Item names as result paths: an empty one is named by its position, a repeated one numbered."""
-    out, seen = [], {}
-    for position, name in enumerate(names, start=1):
-        name = name.strip() or f"第 {position} 项"
-        seen[name] = seen.get(name, 0) + 1
-        out.append(name if seen[name] == 1 else f"{name}（{seen[name]}）")
-    return out
 
 
 def _split_text(shares) -> str:

@@ -28,24 +28,44 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item):
     """
     shown = 0
     for position, raw in batch.records:
-        if isinstance(raw, RecordError):
-            yield position, raw
-            continue
-        try:
-            result = program.evaluate(raw, position, lenient=batch.lenient)
-            if basis_for is None or shown < basis_for:
-                materialise(result)
-                shown += 1
-        except RecordError as exc:
-            if exc.record is None:
-                exc.record = position
-            yield position, finish(exc, raw)
-            continue
-        except (PerfError, ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-                RecursionError, MemoryError, OverflowError, ZeroDivisionError, AssertionError) as exc:
-            yield position, finish(defect(exc, _name(raw, program, position)), raw)
-            continue
-        yield position, finish(result, raw)
+        item = one(program, position, raw, batch.lenient, basis_for is None or shown < basis_for, finish)
+        if not isinstance(item, RecordError) and (basis_for is None or shown < basis_for):
+            shown += 1
+        yield position, item
+
+
+def one(program, position, raw, lenient: bool, basis: bool, finish=lambda item, raw: item):
+    """One record's Result (materialised when `basis`) or its RecordError: whatever goes wrong is the record's."""
+    if isinstance(raw, RecordError):
+        return raw
+    try:
+        result = program.evaluate(raw, position, lenient=lenient)
+        if basis:
+            materialise(result)
+    except RecordError as exc:
+        if exc.record is None:
+            exc.record = position
+        return finish(exc, raw)
+    except (PerfError, ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError, MemoryError, OverflowError, ZeroDivisionError, AssertionError) as exc:
+        return finish(defect(exc, _name(raw, program, position)), raw)
+    return finish(result, raw)
+
+
+def materialised(program, item, finish=lambda item, raw: item, raw=None):
+    """`item` with its basis built (a Result scored elsewhere without it), or the record's error."""
+    if isinstance(item, RecordError) or item.materialised:
+        return item
+    try:
+        materialise(item)
+    except RecordError as exc:
+        if exc.record is None:
+            exc.record = item.name
+        return finish(exc, raw)
+    except (PerfError, ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            RecursionError, MemoryError, OverflowError, ZeroDivisionError, AssertionError) as exc:
+        return finish(defect(exc, item.name), raw)
+    return item
 
 
 def materialise(result):
@@ -62,6 +82,7 @@ def materialise(result):
         for node in card.nodes:
             node.basis  # noqa: B018 - built here, where a failure is this record's
         card.basis  # noqa: B018
+    result.materialised = True
 
 
 def defect(exc: BaseException, record) -> EvaluationError:

@@ -42,6 +42,7 @@ DATA_DIGITS = 30
 DATA_MAGNITUDE = Decimal("1e15")
 #: The smallest non-zero magnitude a figure may have (anything smaller is a slip).
 DATA_SMALLEST = Decimal("1e-12")
+_LARGEST, _SMALLEST = DATA_MAGNITUDE.adjusted(), DATA_SMALLEST.adjusted()
 #: Nesting of arrays and objects inside one record (a list input of annotated values needs 4).
 JSON_DEPTH = 32
 #: Characters of one record of a JSON array or one line of JSON Lines.
@@ -71,12 +72,13 @@ def number_problem(value: Decimal) -> str | None:
         return "不是有限的数字"
     if not value:
         return None
-    if value.adjusted() >= DATA_MAGNITUDE.adjusted():
+    adjusted = value.adjusted()  # once: this runs for every figure of every record
+    if adjusted >= _LARGEST:
         return f"数值过大（绝对值须小于 10^{DATA_MAGNITUDE.adjusted()}），得到 {shown_number(value)}"
-    if value.adjusted() < DATA_SMALLEST.adjusted():
+    if adjusted < _SMALLEST:
         return f"数值过小（非零值的绝对值须不小于 10^{DATA_SMALLEST.adjusted()}），得到 {shown_number(value)}"
     exponent = value.as_tuple().exponent
-    if value.adjusted() - exponent + 1 > DATA_DIGITS:  # coefficient digits; trailing zeros are no precision
+    if adjusted - exponent + 1 > DATA_DIGITS:  # coefficient digits; trailing zeros are no precision
         digits = value.as_tuple().digits
         significant = len(digits) - (len(digits) - len("".join(map(str, digits)).rstrip("0")))
         if significant > DATA_DIGITS:

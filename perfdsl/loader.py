@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checks, extends, include, limits, parser, resolve
+from . import checks, extends, include, limits, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_bounded
 from .model import Model
@@ -14,21 +14,32 @@ def read_ruleset(path) -> str:
     return read_bounded(path, "规则集文件", limits.RULESET_BYTES)
 
 
-def _parse(text: str, path: str, trees=None, chain=()):
+def _parse(text: str, path: str, trees=None, chain=(), sources: list | None = None):
     """Parse a ruleset, splice in the libraries it includes and merge it onto the base it extends.
 
     Include and extends problems are diagnostics; the module's `sources` are
-    every other file read (libraries and bases), for a cache to key on.
-    `trees` are the folders the outermost ruleset may read from: a base's own
-    includes and bases are confined to the same places.
+    every other file read (libraries and bases).  `trees` are the folders the
+    outermost ruleset may read from: a base's own includes and bases are
+    confined to the same places.  `sources`, when given, receives (path, text)
+    of every other file parsed on the way — every one goes through `parse`
+    below or `load_base` — so that the model cache keys on all of them.
     """
+    from . import parser  # here: a cached ruleset never imports Lark
+
+    def parse(other_text: str, other_path: str):
+        if sources is not None:
+            sources.append((other_path, other_text))
+        return parser.parse(other_text, other_path)
+
     module = parser.parse(text, path)
     trees = trees or include.trees_of(path)
-    module, diagnostics = include.expand(module, path, parser.parse, read_ruleset, trees)
+    module, diagnostics = include.expand(module, path, parse, read_ruleset, trees)
 
     def load_base(shown: str, real: str, trail):
-        text = read_bounded(real, "基础规则集", limits.RULESET_BYTES, error=include.Refused)
-        return _parse(text, shown, trees, trail)
+        base_text = read_bounded(real, "基础规则集", limits.RULESET_BYTES, error=include.Refused)
+        if sources is not None:
+            sources.append((real, base_text))
+        return _parse(base_text, shown, trees, trail, sources)
 
     module, more = extends.expand(module, path, load_base, trees, chain)
     return module, diagnostics + more
@@ -37,6 +48,22 @@ def _parse(text: str, path: str, trees=None, chain=()):
 def sources(model: Model) -> tuple[str, ...]:
     """Every file a model was read from: the ruleset, then its libraries and bases."""
     return (model.path,) + model.module.sources
+
+
+def _parse_cached(text: str, path: str, cache: bool):
+    """`_parse`, through the model cache (`modelcache`) when `cache`: a hit is the tree, no diagnostics."""
+    from . import modelcache
+
+    if not (cache and modelcache.enabled()):
+        return _parse(text, path)
+    module = modelcache.lookup(text, path, read_ruleset)
+    if module is not None:
+        return module, []
+    sources: list = []
+    module, diagnostics = _parse(text, path, sources=sources)
+    if not diagnostics:  # only a tree that parsed cleanly is kept
+        modelcache.store(text, path, module, sources)
+    return module, diagnostics
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
@@ -59,9 +86,10 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
     return model, diagnostics
 
 
-def load_model(text: str, path: str = "<string>") -> Model:
-    """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found."""
-    module, diagnostics = _parse(text, path)
+def load_model(text: str, path: str = "<string>", cache: bool = False) -> Model:
+    """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found.  With `cache`, the
+    parsed tree may come from the user's cache (`modelcache`); it is resolved and checked here all the same."""
+    module, diagnostics = _parse_cached(text, path, cache)
     if any(d.code.startswith("P1") for d in diagnostics):
         raise PerfSyntaxError(diagnostics)
     model, found = resolve.resolve(module, path)
@@ -73,9 +101,9 @@ def load_model(text: str, path: str = "<string>") -> Model:
     return model
 
 
-def load(path) -> Program:
-    """Read, check and compile the ruleset at `path`."""
-    return Program(load_model(read_ruleset(path), str(path)))
+def load(path, cache: bool = False) -> Program:
+    """Read, check and compile the ruleset at `path` (its parsed tree from the user's cache with `cache`)."""
+    return Program(load_model(read_ruleset(path), str(path), cache=cache))
 
 
 def compile_text(text: str, path: str = "<string>") -> Program:

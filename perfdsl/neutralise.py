@@ -68,10 +68,12 @@ def unprefixed(text: str) -> str:
 
 def markdown(text) -> str:
     """Text for a Markdown table cell or heading: shown literally, on one line of the table."""
-    text = visible(text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\n", "<br>")
+    return visible(text).translate(_MARKDOWN)
+
+
+#: `markdown` in one pass: HTML's three, a backslash before each of `_MARKDOWN_SPECIAL`, line breaks as <br>.
+_MARKDOWN = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\n"): "<br>",
+             **{ord(c): "\\" + c for c in "\\`*_[]|~"}}
 
 
 def html(text) -> str:

@@ -548,15 +548,29 @@ class PropertyDecl(Node):
 
 def walk(node):
     """Yield `node` and every node below it, depth-first, in source order."""
-    yield node
-    for field in attrs.fields(type(node)):
-        value = getattr(node, field.name)
-        if isinstance(value, Node):
-            yield from walk(value)
-        elif isinstance(value, tuple):
-            for item in value:
-                if isinstance(item, Node):
-                    yield from walk(item)
+    stack = [node]
+    while stack:  # a stack, not nested generators: every check walks every expression
+        node = stack.pop()
+        yield node
+        children = []
+        for name in _field_names(node.__class__):
+            value = getattr(node, name)
+            if isinstance(value, Node):
+                children.append(value)
+            elif isinstance(value, tuple):
+                children.extend(item for item in value if isinstance(item, Node))
+        stack.extend(reversed(children))
+
+
+def _field_names(cls) -> tuple[str, ...]:
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = _FIELDS[cls] = tuple(field.name for field in attrs.fields(cls))
+        return names
+
+
+_FIELDS: dict = {}  # node class → its attrs field names (classes added later are looked up when first walked)
 
 
 def dump(node, level: int = 0) -> str:

@@ -13,10 +13,10 @@ from decimal import localcontext
 from . import codegen, interp
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
-from .inputs import Record, RecordReader
+from .inputs import RecordReader
 from .model import Model
 from .result import Result
-from .runtime import MISSING
+from .values import MISSING, Record
 
 
 class InternalError(PerfError):

@@ -65,13 +65,14 @@ class Analysis:
         self._declared: dict[int, Interval | None] = {}
         self._computing: set[str] = set()
         self.related: dict[str, set[str]] = {}
+        top = {s.name for s in model.inputs}  # once, not per input
         for spec in model.inputs:
+            fields = {s.name for s in spec.fields}
             for field in spec.fields:
-                self._relate(field, spec.fields)
-            self._relate(spec, model.inputs)
+                self._relate(field, fields)
+            self._relate(spec, top)
 
-    def _relate(self, spec, specs):
-        names = {s.name for s in specs}
+    def _relate(self, spec, names: set):
         for bound in (spec.low, spec.high):
             for node in nodes.walk(bound) if bound is not None else ():
                 if isinstance(node, nodes.Name) and node.name in names and node.name != spec.name:

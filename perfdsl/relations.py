@@ -8,13 +8,14 @@ cost of a few Decimal operations a record.
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal, localcontext
 
 import attrs
 
 from . import nodes
 from .decimals import CONTEXT, percent, plain
-from .runtime import MISSING
+from .values import MISSING
 from .unparse import expression
 
 PROPORTION_LIMIT = Decimal(20)
@@ -130,29 +131,56 @@ def deciding(model):
 def readers(model, names) -> tuple[tuple[int, int], ...]:
     """(scorecard, node index) of the indicators whose rules read any of `names` (directly or through a
     derived value); a list field's name is read by the `each` groups whose template names it."""
-    wanted = set(names)
-    out = []
+    index = _readers_index(model)
+    if len(names) == 1:
+        return index.get(names[0], ())
+    order = {where: i for i, where in enumerate(_deciders(model))}
+    found = {where for name in names for where in index.get(name, ())}
+    return tuple(sorted(found, key=order.__getitem__))
+
+
+#: model → {name: readers}: built once per model (checks, plausibility and the cache all ask, per input).
+_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _deciders(model) -> list:
+    return [(card, node.index) for card, node, _ in deciding(model)]
+
+
+def _readers_index(model) -> dict:
+    try:
+        return _READERS[model]
+    except (KeyError, TypeError):
+        pass
+    index: dict[str, list] = {}
     for card, node, indicator in deciding(model):
         lets: list[str] = []
-        found = False
+        read: set = set()
         for root in rule_roots(indicator):
             _collect_lets(model, root, lets)
-            found = found or any(isinstance(n, nodes.Name) and n.name in wanted for n in nodes.walk(root))
-        found = found or bool(wanted.intersection(lets)) or any(
-            isinstance(n, nodes.Name) and n.name in wanted for let in lets for n in nodes.walk(model.let(let).expr))
-        if found:
-            out.append((card, node.index))
-    return tuple(out)
+            read.update(n.name for n in nodes.walk(root) if isinstance(n, nodes.Name))
+        read.update(lets)
+        for let in lets:
+            read.update(n.name for n in nodes.walk(model.let(let).expr) if isinstance(n, nodes.Name))
+        for name in read:
+            index.setdefault(name, []).append((card, node.index))
+    frozen = {name: tuple(wheres) for name, wheres in index.items()}
+    try:
+        _READERS[model] = frozen
+    except TypeError:  # a model that cannot be referred to weakly: no memo
+        pass
+    return frozen
 
 
 def relations(model):
     """Every division of amounts that decides a score, once each: in derived values the rules read, in rules."""
     lets_scored: list[str] = []
+    seen_lets: set = set()
     roots = []
     for card, node, indicator in deciding(model):
         for root in rule_roots(indicator):
             roots.append((node.name, (card, node.index), root))
-            _collect_lets(model, root, lets_scored)
+            _collect_lets(model, root, lets_scored, seen_lets)
     seen = set()
     for let_name in lets_scored:
         let = model.let(let_name)
@@ -178,8 +206,9 @@ def comparisons(model):
     """Every comparison of two amounts (neither a literal) in the rules, or in derived values they read."""
     roots = [root for _, indicator in indicators(model) for root in rule_roots(indicator)]
     lets: list[str] = []
+    seen_lets: set = set()
     for root in roots:
-        _collect_lets(model, root, lets)
+        _collect_lets(model, root, lets, seen_lets)
     roots += [model.let(name).expr for name in lets]
     seen = set()
     for root in roots:
@@ -196,11 +225,15 @@ def comparisons(model):
                 yield Comparison(expression(node), left, right, node.op, inputs)
 
 
-def _collect_lets(model, root, out: list):
+def _collect_lets(model, root, out: list, seen: set | None = None):
+    """Append to `out` every derived value `root` reads, directly or through another, once, in first-read
+    order (`seen` mirrors `out`, so that a long chain costs its length, not its square)."""
+    seen = set(out) if seen is None else seen
     for node in nodes.walk(root):
-        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in out:
+        if isinstance(node, nodes.Name) and node.name not in seen and model.let(node.name) is not None:
             out.append(node.name)
-            _collect_lets(model, model.let(node.name).expr, out)
+            seen.add(node.name)
+            _collect_lets(model, model.let(node.name).expr, out, seen)
 
 
 def _divisions(model, expr, let_name, let_expr, label=None, parent=None):

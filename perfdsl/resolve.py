@@ -7,12 +7,12 @@ decides whether they are fatal.
 
 from __future__ import annotations
 
-import difflib
 from decimal import Decimal
 
 from . import nodes, types, unparse
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
+from .nearest import nearest  # noqa: F401 (resolve.nearest: kept for callers)
 from .types import Type
 
 FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1),
@@ -24,12 +24,6 @@ _TYPE_OF_DECL = {
     "number": types.NUMBER, "count": types.COUNT, "rate": types.RATE,
     "bool": types.BOOL, "text": types.TEXT,
 }
-
-
-def nearest(name: str, candidates) -> str | None:
-    """The candidate closest to a misspelt `name`, if any is close enough."""
-    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.5)
-    return found[0] if found else None
 
 
 def _is_literal(expr) -> bool:
@@ -148,6 +142,14 @@ class _Resolver:
             return False
         self.symbols[name] = (kind, decl)
         return True
+
+    def _input_names(self) -> set:
+        """The names in `self.inputs`, kept up to date as inputs are appended (asked per manual indicator)."""
+        count, names = getattr(self, "_known_inputs", (0, set()))
+        if count != len(self.inputs):
+            names.update(spec.name for spec in self.inputs[count:])
+            self._known_inputs = (len(self.inputs), names)
+        return names
 
     def _did_you_mean(self, name):
         close = nearest(name, self.symbols)
@@ -391,6 +393,8 @@ class _Resolver:
         if kind == "manual":
             return types.LIST if isinstance(decl.rule, nodes.PanelRule) else types.NUMBER
         if kind == "let":
+            if name in self.let_types:  # typed already: no need for the table of every let (per reference)
+                return self.let_types[name]
             by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
             return self._let_type(name, by_name)
         return types.NUMBER  # a scorecard's total
@@ -673,7 +677,7 @@ class _Resolver:
             kind, decl = self.symbols.get(name, (None, None))
             if kind == "input" and decl.type.kind not in ("number", "count"):
                 self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
-            elif kind == "manual" and decl is leaf and name not in {spec.name for spec in self.inputs}:
+            elif kind == "manual" and decl is leaf and name not in self._input_names():
                 default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
                 self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
                                              leaf.span, leaf.name))

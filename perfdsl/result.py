@@ -11,8 +11,8 @@ from decimal import Decimal
 import attrs
 
 from . import cardrules
-from .interp import item_names
 from .runtime import Undefined
+from .values import item_names
 
 
 @attrs.frozen
@@ -46,13 +46,21 @@ class NodeResult:
             return node.each.template.criteria
         return criteria_of(node)
 
-    def to_json(self) -> dict:
-        out = {"path": list(self.path), "weight": self.weight, "declared": self.declared,
-               "score": self.score, "basis": self.basis}
+    def to_json(self, basis: bool = True) -> dict:
+        out = {"path": list(self.path), "weight": self.weight, "declared": self.declared, "score": self.score}
+        if basis:  # ``--no-basis`` leaves the key out (docs/output.md)
+            out["basis"] = self.basis
         criteria = self.criteria
         if criteria is not None:  # present only when the ruleset gives one (TEAM: shared decision)
             out["criteria"] = criteria
         return out
+
+
+def adjustments_json(lines, basis: bool = True) -> list[dict]:
+    """The scorecard rules' lines as JSON; without their basis text for ``--no-basis``."""
+    if basis:
+        return [line.to_json() for line in lines]
+    return [{k: v for k, v in line.to_json().items() if k != "basis"} for line in lines]
 
 
 def criteria_of(node) -> str | None:
@@ -84,11 +92,11 @@ class CardResult:
         """Scores by path joined with ``/`` (the `_expected` form)."""
         return {"/".join(node.path): node.score for node in self.nodes}
 
-    def to_json(self) -> dict:
+    def to_json(self, basis: bool = True) -> dict:
         out = {"name": self.name, "max": self.max, "score": self.score, "grade": self.grade,
-               "indicators": [node.to_json() for node in self.nodes]}
+               "indicators": [node.to_json(basis) for node in self.nodes]}
         if self.adjustments:  # only for scorecards with scorecard rules: other outputs stay as they were
-            out["adjustments"] = [line.to_json() for line in self.adjustments]
+            out["adjustments"] = adjustments_json(self.adjustments, basis)
         return out
 
 
@@ -102,6 +110,17 @@ class Result:
         self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
         self._cards = None
+        self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
+        self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
+
+    def __getstate__(self) -> dict:
+        """What a worker process sends back: the figures, and the basis unless the text is written already;
+        the receiver sets `program` (the same ruleset, compiled there too)."""
+        state = dict(self.__dict__, program=None, _cards=None)
+        if self.rendered:  # the receiver writes the text: its name and warnings are all it reads besides
+            record = self.record
+            state.update(_trace=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
+        return state
 
     @property
     def scorecards(self) -> tuple[CardResult, ...]:
@@ -171,9 +190,9 @@ class Result:
             self._trace = self.program.trace(self.record)
         return self._trace
 
-    def to_json(self, scorecards=None) -> dict:
+    def to_json(self, scorecards=None, basis: bool = True) -> dict:
         cards = [c for c in self.scorecards if scorecards is None or c.name in scorecards]
-        out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json() for c in cards]}
+        out = {"ruleset": self.title, "record": self.name, "scorecards": [c.to_json(basis) for c in cards]}
         if self.warnings:  # only when there are some: outputs without warnings stay as they were
             out["warnings"] = [warning.to_json() for warning in self.warnings]
         information = self.information

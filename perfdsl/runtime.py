@@ -1,45 +1,15 @@
-"""What generated evaluators may use: the stand-in for a value that is not there.
+"""What generated evaluators may use: the stand-ins for a value that is not there (`values`), the
+aggregates over a list's items, a target's attainment and the equal split of a group's points.
 
-An input the record leaves out (and that has no default) is `MISSING`; a
-derived value whose computation failed is `UNDEFINED`.  Neither is an error
-by itself — an indicator that does not apply may need neither — but any use
-(arithmetic, a comparison, a truth test, rounding) raises `UndefinedUse`, and
-the program then asks the reference interpreter for the precise message.
+The reference interpreter uses the same `split`; nothing here imports an evaluator.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 
-class UndefinedUse(Exception):
-    """A missing or undefined value was used."""
-
-
-class Undefined:
-    """A value that is not there; every operation on it raises `UndefinedUse`."""
-
-    __slots__ = ("what",)
-
-    def __init__(self, what: str):
-        self.what = what
-
-    def __repr__(self):
-        return f"<{self.what}>"
-
-    def _use(self, *args, **kwargs):
-        raise UndefinedUse(self.what)
-
-    __add__ = __radd__ = __sub__ = __rsub__ = _use
-    __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _use
-    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _use
-    __neg__ = __abs__ = __bool__ = _use
-    quantize = to_integral_value = _use
-    __hash__ = None
-
-
-MISSING = Undefined("missing")
-UNDEFINED = Undefined("undefined")
+from .values import MISSING, UNDEFINED, Undefined, UndefinedUse  # noqa: F401 (re-exported)
 
 
 def _count(items) -> Decimal:
@@ -78,10 +48,17 @@ def _attain(target, actual, kind=None, unit=None, column=None, levels=None) -> D
     return judge(target, actual, kind, unit, column, levels).share
 
 
-def _split(total, count, step):
-    from .interp import split
+def split(total: Decimal, count: int, step: Decimal) -> list[Decimal]:
+    """`total` shared by `count` items to the ruleset's precision, the odd cents to the first items.
 
-    return split(total, count, step)
+    50 among 9 → 5.56 × 5 + 5.55 × 4: every share within a cent of equal, and
+    the shares add up to exactly 50, so full marks on every item is full marks.
+    """
+    if count == 0:
+        return []
+    base = (total / count).quantize(step, rounding=ROUND_DOWN)
+    extra = int((total - base * count) / step)
+    return [base + step if i < extra else base for i in range(count)]
 
 
 def _weights(total, count, shares, step=None, mode=None):
@@ -131,6 +108,6 @@ EXPORTED = {
     "UNDEFINED": UNDEFINED, "MISSING": MISSING,
     "AGG_COUNT": _count, "AGG_SUM": _sum, "AGG_MEAN": _mean,
     "AGG_MIN": _fold(lambda a, b: a <= b), "AGG_MAX": _fold(lambda a, b: a >= b),
-    "ATTAIN": _attain, "SPLIT": _split, "WEIGHTS": _weights, "ROUND": _round,
+    "ATTAIN": _attain, "SPLIT": split, "WEIGHTS": _weights, "ROUND": _round,
     "RATING": _rating, "PANEL": _panel, "DEVIATION": _deviation,
 }

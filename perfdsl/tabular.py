@@ -28,7 +28,7 @@ from .decimals import plain
 from .errors import DataFileError, DataValueError
 from .files import open_binary, open_text
 from .neutralise import unprefixed
-from .resolve import nearest
+from .nearest import nearest
 
 #: A column ``<input>备注`` holds the note of that input's value.
 NOTE_SUFFIX = "备注"

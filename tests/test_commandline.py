@@ -31,7 +31,7 @@ OWN_WORDS = {
 }
 #: Capitalised words perfdsl prints on purpose; any other (``TEXT``, ``INTEGER``, ``RULESET``) is a metavar
 #: that escaped translation.
-OWN_CAPITALS = {"JSON", "JSONL", "CSV", "UTF", "WPS", "PERFDSL_PROFILE", "GB18030"}
+OWN_CAPITALS = {"JSON", "JSONL", "CSV", "UTF", "WPS", "PERFDSL_PROFILE", "PERFDSL_NO_CACHE", "GB18030"}
 
 
 def english(text: str) -> set[str]:

@@ -23,7 +23,7 @@ from decimal import Decimal
 import attrs
 
 from .. import printed
-from ..resolve import nearest
+from ..nearest import nearest
 
 #: Per-scorecard claims: key → kind (``indicators`` etc. map an indicator's path to a value).
 CARD_SCALARS = {"score": "score", "grade": "grade", "max": "max"}

@@ -20,8 +20,8 @@ import attrs
 from .. import interp, nodes, printed
 from ..decimals import CONTEXT
 from ..errors import RecordError
-from ..resolve import nearest
-from ..runtime import MISSING
+from ..nearest import nearest
+from ..values import MISSING
 
 
 class OperandError(Exception):

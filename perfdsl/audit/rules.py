@@ -7,7 +7,7 @@ from decimal import Decimal
 from .. import printed
 from ..decimals import plain
 from ..errors import RecordError
-from ..resolve import nearest
+from ..nearest import nearest
 from . import diagnose
 from .claims import number
 from .figures import OperandError

@@ -10,6 +10,7 @@ import csv
 from decimal import Decimal
 
 from ..decimals import plain
+from ..errors import RecordError
 from ..neutralise import spreadsheet
 from .summary import Summary
 
@@ -18,8 +19,25 @@ def write(handle, results, model, scorecards=None):
     summary = Summary(model, scorecards, indicators=True)
     writer = csv.writer(handle)
     writer.writerow([spreadsheet(text) for text in summary.header()])
+    key = _key(scorecards)
     for position, item in results:
-        writer.writerow([_text(cell) for cell in summary.row(position, item)])
+        cells = None if isinstance(item, RecordError) else getattr(item, "rendered", {}).get(key)
+        writer.writerow(cells if cells is not None else [_text(cell) for cell in summary.row(position, item)])
+
+
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the row's cells, made where the record is scored."""
+    summary = Summary(model, scorecards, indicators=True)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = [_text(cell) for cell in summary.row(position, result)]
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("csv", frozenset(scorecards) if scorecards is not None else None)
 
 
 def _text(cell) -> str:

@@ -14,8 +14,8 @@ from .. import nodes
 from ..basis import points, symbolic
 from ..errors import RecordError, UsageError
 from ..interp import Evaluation
-from ..resolve import nearest
-from ..runtime import MISSING
+from ..nearest import nearest
+from ..values import MISSING
 
 _MARK = "→ "
 _LABEL = "  {}："  # two spaces, the label, a full-width colon

@@ -1,43 +1,87 @@
-"""JSON text with exact decimals: ``89.04`` is written as ``89.04``, never through a float."""
+"""JSON text with exact decimals: ``89.04`` is written as ``89.04``, never through a float.
+
+A record's result is written straight from its figures (`_result_text`), one
+string per indicator, without building the §5 dicts first or calling
+`json.dumps` per scalar: strings go through the standard library's C escaper
+(`json.encoder.encode_basestring`, what ``json.dumps(s, ensure_ascii=False)``
+calls), decimals through `plain` (which remembers the text of the values a
+batch repeats), paths are encoded once per model.  The text is byte-for-byte that of `dumps` of the
+§5 dicts (`result_json`), which stays the reference and writes everything
+else (errors, warnings, other commands' documents); tests/test_reports.py
+holds the two to the same bytes.
+
+orjson and msgspec were measured for this (bench/whole_process.py's notes in
+the README): both write compact separators (``{"a":1}``), so the contract's
+bytes (``{"a": 1}``) would change; the hand-written writer here is within
+the noise of the rest of the output path, so no dependency is added.
+"""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
+from json.encoder import encode_basestring as _string  # the C escaper when available
 
 from ..decimals import plain
 from ..errors import RecordError
+from ..result import adjustments_json
+
+_PATHS: dict = {}  # an indicator's path (a tuple of names) → its JSON list
 
 
-def write(handle, results, single: bool, scorecards=None, lines: bool = False):
+def write(handle, results, single: bool, scorecards=None, lines: bool = False, basis: bool = True):
     """The §5 document of (position, Result or RecordError) pairs: one object for a `single` record,
     else an array in input order, or one object per line (`lines`, JSON Lines).  `perfdsl eval` and
-    `perfdsl serve`'s API both write through here, so their JSON is the same text."""
+    `perfdsl serve`'s API both write through here, so their JSON is the same text.  Without `basis`
+    (``--no-basis``) an indicator has no ``basis`` key; everything else is unchanged."""
     if lines:
         for _, item in results:
-            handle.write(dumps(result_json(item, scorecards), indent=None) + "\n")
+            handle.write(record_text(item, scorecards, None, basis) + "\n")
         return
     if single:
         for _, item in results:
-            handle.write(dumps(result_json(item, scorecards)) + "\n")
+            handle.write(record_text(item, scorecards, 2, basis) + "\n")
         return
     handle.write("[")
     first = True
     for _, item in results:
         handle.write("\n" if first else ",\n")
         first = False
-        handle.write(dumps(result_json(item, scorecards)))
+        handle.write(record_text(item, scorecards, 2, basis))
     handle.write("\n]\n" if not first else "]\n")
 
 
-def result_json(item, scorecards=None) -> dict:
+def record_text(item, scorecards=None, indent: int | None = 2, basis: bool = True) -> str:
+    """One record's §5 object as text: ``dumps(result_json(item, scorecards, basis), indent)``, faster."""
+    if isinstance(item, RecordError) or not hasattr(item, "flat"):
+        return dumps(result_json(item, scorecards, basis), indent)
+    text = getattr(item, "rendered", {}).get(rendered_key(scorecards, indent, basis))
+    return text if text is not None else _result_text(item, scorecards, indent, basis)
+
+
+def rendered_key(scorecards, indent, basis) -> tuple:
+    """Where a worker process leaves a record's text in ``Result.rendered`` (`parallel`)."""
+    return ("json", frozenset(scorecards) if scorecards is not None else None, indent, basis)
+
+
+def preparer(single: bool, scorecards=None, lines: bool = False, basis: bool = True):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, written where it is scored."""
+    indent = None if lines else 2
+    key = rendered_key(scorecards, indent, basis)
+
+    def prepare(_position, result):
+        result.rendered[key] = _result_text(result, scorecards, indent, basis)
+
+    return prepare
+
+
+def result_json(item, scorecards=None, basis: bool = True) -> dict:
     """One record's object: its scores, or ``{"record": …, "error": {…}}`` in its place."""
     if isinstance(item, RecordError):
         out = {"record": item.record, "error": item.to_json()}
         if item.warnings:  # a record that failed may still have been warned about (only when there are some)
             out["warnings"] = [warning.to_json() for warning in item.warnings]
         return out
-    return item.to_json(scorecards)
+    return item.to_json(scorecards, basis=basis)
 
 
 def dumps(value, indent: int | None = 2) -> str:
@@ -47,24 +91,52 @@ def dumps(value, indent: int | None = 2) -> str:
     return "".join(parts)
 
 
-def _write(value, out: list[str], indent, level):
+_number = plain  # which remembers the text of the decimals a batch repeats (decimals.plain)
+
+
+def _scalar(value) -> str | None:
+    """The JSON text of a scalar, or None for a container."""
+    kind = type(value)
+    if kind is Decimal:
+        return _number(value)
+    if kind is str:
+        return _string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is int:
+        return int.__repr__(value)
     if isinstance(value, Decimal):
-        out.append(plain(value))
-    elif value is None or isinstance(value, (bool, int, str)):
-        out.append(json.dumps(value, ensure_ascii=False))
+        return _number(value)
+    if isinstance(value, str):
+        return _string(str.__str__(value))
+    if isinstance(value, int):  # an int subclass, as json.dumps writes it
+        return int.__repr__(value)
+    return None
+
+
+def _write(value, out: list[str], indent, level):
+    text = _scalar(value)
+    if text is not None:
+        out.append(text)
     elif isinstance(value, dict):
         if not value:
             out.append("{}")
             return
         out.append("{")
-        items = list(value.items())
-        for position, (key, item) in enumerate(items):
-            out.append(_newline(indent, level + 1))
-            out.append(json.dumps(str(key), ensure_ascii=False))
+        inner = _newline(indent, level + 1)
+        comma = "," if indent is not None else ", "
+        last = len(value) - 1
+        for position, (key, item) in enumerate(value.items()):
+            out.append(inner)
+            out.append(_string(str(key)))
             out.append(": ")
             _write(item, out, indent, level + 1)
-            if position < len(items) - 1:
-                out.append("," if indent is not None else ", ")
+            if position < last:
+                out.append(comma)
         out.append(_newline(indent, level) + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
@@ -72,12 +144,14 @@ def _write(value, out: list[str], indent, level):
             return
         flat = all(not isinstance(item, (dict, list, tuple)) for item in value)
         out.append("[")
+        inner = "" if flat else _newline(indent, level + 1)
+        comma = ", " if flat or indent is None else ","
+        last = len(value) - 1
         for position, item in enumerate(value):
-            if not flat:
-                out.append(_newline(indent, level + 1))
+            out.append(inner)
             _write(item, out, indent, level + 1)
-            if position < len(value) - 1:
-                out.append(", " if flat or indent is None else ",")
+            if position < last:
+                out.append(comma)
         out.append("]" if flat else _newline(indent, level) + "]")
     else:
         raise TypeError(f"cannot write {type(value).__name__} as JSON")
@@ -87,3 +161,65 @@ def _newline(indent, level) -> str:
     if indent is None:
         return ""
     return "\n" + " " * (indent * level)
+
+
+def _path(path: tuple) -> str:
+    try:
+        return _PATHS[path]
+    except KeyError:
+        if len(_PATHS) > 65536:
+            _PATHS.clear()
+        text = _PATHS[path] = "[" + ", ".join(_string(name) for name in path) + "]"
+        return text
+
+
+def _result_text(result, scorecards, indent, basis: bool) -> str:
+    """`Result.to_json`'s dict written as `dumps` would write it, straight from the figures."""
+    nl = [_newline(indent, level) for level in range(6)]
+    comma = "," if indent is not None else ", "
+    scalar = _scalar
+    cards = [c for c in result.scorecards if scorecards is None or c.name in scorecards]
+    parts = ["{", nl[1], '"ruleset": ', _string(result.title), comma, nl[1], '"record": ']
+    _write(result.name, parts, indent, 1)
+    parts += [comma, nl[1], '"scorecards": ']
+    if not cards:
+        parts.append("[]")
+    else:
+        parts.append("[")
+        key = comma + nl[5]
+        for c, card in enumerate(cards):
+            if c:
+                parts.append(comma)
+            parts += [nl[2], "{", nl[3], '"name": ', _string(card.name), comma, nl[3], '"max": ', _scalar(card.max),
+                      comma, nl[3], '"score": ', _scalar(card.score), comma, nl[3], '"grade": ', _scalar(card.grade),
+                      comma, nl[3], '"indicators": ']
+            if not card.nodes:
+                parts.append("[]")
+            else:
+                parts.append("[")
+                for n, node in enumerate(card.nodes):
+                    if n:
+                        parts.append(comma)
+                    parts += [nl[4], "{", nl[5], '"path": ', _path(node.path), key, '"weight": ', scalar(node.weight),
+                              key, '"declared": ', scalar(node.declared), key, '"score": ', scalar(node.score)]
+                    if basis:
+                        parts += [key, '"basis": ', _string(node.basis)]
+                    criteria = node.criteria
+                    if criteria is not None:
+                        parts += [key, '"criteria": ', _string(criteria)]
+                    parts += [nl[4], "}"]
+                parts += [nl[3], "]"]
+            if card.adjustments:  # scorecard rules' lines (cap by, deduct, veto), as `CardResult.to_json` puts them
+                parts += [comma, nl[3], '"adjustments": ']
+                _write(adjustments_json(card.adjustments, basis), parts, indent, 3)
+            parts += [nl[2], "}"]
+        parts += [nl[1], "]"]
+    if result.warnings:
+        parts += [comma, nl[1], '"warnings": ']
+        _write([warning.to_json() for warning in result.warnings], parts, indent, 1)
+    information = result.information
+    if information:
+        parts += [comma, nl[1], '"information": ']
+        _write(information, parts, indent, 1)
+    parts += [nl[0], "}"]
+    return "".join(parts)

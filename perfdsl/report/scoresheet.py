@@ -207,7 +207,15 @@ class Layout:
         self.columns = columns
 
     def index(self, kind: str, level: int | None = None) -> int:
-        return next(i for i, c in enumerate(self.columns) if c.kind == kind and c.level == level)
+        try:  # asked for every cell of every line: the columns are fixed once laid out
+            return self._indices[kind, level]
+        except (AttributeError, KeyError):
+            pass
+        found = next(i for i, c in enumerate(self.columns) if c.kind == kind and c.level == level)
+        if getattr(self, "_laid_out", None) is not self.columns:
+            self._indices, self._laid_out = {}, self.columns
+        self._indices[kind, level] = found
+        return found
 
     def level_columns(self, level: int) -> range:
         """The columns of one level's block (名称, 分值[, 得分])."""

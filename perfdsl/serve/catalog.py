@@ -20,7 +20,7 @@ import attrs
 from .. import loader
 from ..errors import PerfError, RulesetError
 from ..program import Program
-from ..resolve import nearest
+from ..nearest import nearest
 from .problems import Problem
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")

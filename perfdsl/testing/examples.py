@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import datafiles
 from ..decimals import plain
-from ..resolve import nearest
+from ..nearest import nearest
 
 SUFFIXES = (".json", ".jsonl")
 

@@ -1,0 +1,74 @@
+"""Cold start: a fresh `perfdsl eval` of one record against `python -c pass`, as ratios.
+
+    python bench/cold_start.py [--rounds 15]
+
+Runs, interleaved in rotating order, each a fresh process: `python -c pass`; `perfdsl eval` of the
+Chao'an example with the ruleset's parsed tree in the cache (warm); the same with `--no-cache`.
+Each twice: with perfdsl's own modules byte-compiled (as a pip install leaves them), and without
+(this machine sets PYTHONDONTWRITEBYTECODE=1, and an editable install is never compiled: every
+import then compiles perfdsl's source).  The compiled files go to a temporary PYTHONPYCACHEPREFIX,
+never into the source tree.  Prints the median seconds and the median per-round ratio to
+`python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
+
+
+def timed(command, env) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{command}: {done.stderr.decode()[-400:]}")
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = Path(tmp) / "cache"
+        pyc = Path(tmp) / "pyc"
+        plain_env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache), PYTHONDONTWRITEBYTECODE="1")
+        plain_env.pop("PYTHONPYCACHEPREFIX", None)
+        compiled_env = dict(plain_env, PYTHONPYCACHEPREFIX=str(pyc))
+        compiled_env.pop("PYTHONDONTWRITEBYTECODE")
+        eval_ = [sys.executable, "-m", "perfdsl", "eval", RULESET, EXAMPLE, "--format", "json"]
+        commands = {
+            "python -c pass": ([sys.executable, "-c", "pass"], plain_env),
+            "eval, cache warm, .pyc": (eval_, compiled_env),
+            "eval, no cache, .pyc": (eval_ + ["--no-cache"], compiled_env),
+            "eval, cache warm, no .pyc": (eval_, plain_env),
+            "eval, no cache, no .pyc": (eval_ + ["--no-cache"], plain_env),
+        }
+        for command, env in commands.values():  # the cache, the grammar's tables and the .pyc files written
+            timed(command, env)
+        names = list(commands)
+        times = {name: [] for name in names}
+        for round_ in range(args.rounds):
+            shift = round_ % len(names)
+            for name in names[shift:] + names[:shift]:
+                times[name].append(timed(*commands[name]))
+    base = times["python -c pass"]
+    print(f"cold start, {args.rounds} rounds: median seconds, median per-round ratio to `python -c pass`")
+    for name in names:
+        ratio = statistics.median(t / b for t, b in zip(times[name], base))
+        print(f"{name:<28}{statistics.median(times[name]):>7.3f} s  ×{ratio:>5.1f}")
+
+
+if __name__ == "__main__":
+    main()

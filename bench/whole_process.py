@@ -1,0 +1,135 @@
+"""Whole processes: `perfdsl eval` against a hand-written pipeline doing the same I/O, as ratios.
+
+    python bench/whole_process.py [--records 10000] [--rounds 3] [--only NAME,…]
+
+The hand-written pipeline (`--hand FORMAT`, this file run as a script) reads
+the same JSON Lines, scores each record with bench/handwritten_chaoan.py and
+writes the scores only — the fastest honest program a person would write:
+json in, score, json (or CSV) out, one process.  Every command is a fresh
+process, timed by wall clock; the commands run interleaved, in rotating order, in every round,
+and each ratio is taken within a round (this machine's speed swings ~2×
+between phases), then the median of the rounds is printed.  "× hand" is
+hand time ÷ perfdsl time (above 1: perfdsl is faster); "÷ csv" is the
+format's time ÷ perfdsl's CSV time.  No wall-time is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+
+
+def hand(fmt: str, data: str, out: str):
+    """The hand-written pipeline: JSON Lines in, scores out (jsonl or csv), one process."""
+    sys.path.insert(0, str(HERE))
+    import csv
+
+    import handwritten_chaoan as chaoan
+
+    names = None
+    with open(data, encoding="utf-8") as source, open(out, "w", encoding="utf-8", newline="") as target:
+        writer = csv.writer(target) if fmt == "csv" else None
+        for line in source:
+            raw = json.loads(line, parse_float=Decimal)
+            try:
+                scores = chaoan.score(chaoan.convert(raw))
+            except Exception as exc:  # noqa: BLE001 - a record's failure is its line
+                scores, error = (), str(exc)
+            else:
+                error = None
+            if writer is not None:
+                if names is None:
+                    names = ["单位", *(str(i) for i in range(len(scores)))]
+                    writer.writerow(names)
+                writer.writerow([raw.get("单位"), *(format(s, "f") if isinstance(s, Decimal) else s for s in scores)])
+            else:
+                target.write(json.dumps({"record": raw.get("单位"), "scores": scores, "error": error},
+                                        ensure_ascii=False, default=lambda d: float(d)) + "\n")
+
+
+def commands(data: str, out: Path) -> dict:
+    perfdsl = [sys.executable, "-m", "perfdsl", "eval", RULESET, data]
+    me = [sys.executable, __file__, "--hand"]
+    return {
+        "hand jsonl": me + ["jsonl", data, str(out / "hand.jsonl")],
+        "hand csv": me + ["csv", data, str(out / "hand.csv")],
+        "jsonl basis -j1": perfdsl + ["-o", str(out / "a.jsonl"), "--jobs", "1"],
+        "jsonl basis -j2": perfdsl + ["-o", str(out / "b.jsonl"), "--jobs", "2"],
+        "jsonl basis": perfdsl + ["-o", str(out / "e.jsonl")],
+        "jsonl no-basis": perfdsl + ["-o", str(out / "c.jsonl"), "--no-basis"],
+        "jsonl no-basis -j2": perfdsl + ["-o", str(out / "d.jsonl"), "--no-basis", "--jobs", "2"],
+        "csv": perfdsl + ["-o", str(out / "a.csv")],
+        "csv -j2": perfdsl + ["-o", str(out / "b.csv"), "--jobs", "2"],
+        "md": perfdsl + ["-o", str(out / "a.md")],
+        "html": perfdsl + ["-o", str(out / "a.html")],
+        "xlsx": perfdsl + ["-o", str(out / "a.xlsx")],
+        "table into a file": perfdsl + ["-o", str(out / "a.txt")],
+    }
+
+
+def timed(command) -> float:
+    """Seconds of one fresh process."""
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{command}: {done.stderr.decode()[-400:]}")
+    return seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated command names (the hand pipelines always run)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from bench_eval import make_records
+
+    sys.path.insert(0, str(ROOT))
+    from perfdsl.report.jsonout import dumps
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        os.environ["PERFDSL_CACHE_DIR"] = str(out / "cache")  # the ruleset's tree is cached by the first run
+        data = out / "records.jsonl"
+        data.write_text("".join(dumps(r, None) + "\n" for r in make_records(args.records)), "utf-8")
+        every = commands(str(data), out)
+        if args.only:
+            wanted = {"hand jsonl", "hand csv", "csv", *args.only.split(",")}
+            every = {name: command for name, command in every.items() if name in wanted}
+        names = list(every)
+        times: dict = {name: [] for name in names}
+        for round_ in range(args.rounds):
+            order = names[round_ % len(names):] + names[: round_ % len(names)]
+            for name in order:
+                times[name].append(timed(every[name]))
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"{args.records} Chao'an records, {args.rounds} rounds, {os.cpu_count()} cores "
+              f"(load average {load:.1f} at the end); medians of per-round ratios")
+        print(f"{'command':<22}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}")
+        for name in names:
+            seconds = statistics.median(times[name])
+            base = "hand csv" if "csv" in name and name.startswith(("hand", "csv")) else "hand jsonl"
+            vs_hand = statistics.median(h / t for h, t in zip(times[base], times[name]))
+            vs_csv = statistics.median(t / c for t, c in zip(times[name], times["csv"])) if "csv" in times else 0
+            print(f"{name:<22}{seconds:>9.2f}{seconds / args.records * 1e6:>11.0f}{vs_hand:>9.2f}{vs_csv:>8.2f}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--hand":
+        hand(*sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,245 @@
+"""Batches on every core: records scored in worker processes, written by this one in input order.
+
+`scored` is `isolation.scored` spread over `jobs` processes.  The records are
+read here, sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks per worker
+at a time (memory stays bounded however long the batch), and yielded in
+input order as their chunks come back.  A worker scores each record through
+`isolation.one`, so a record's failure is that record's error, in its place,
+exactly as in one process; when a writer can do its part of the work there
+(`prepare`: the JSON text, the CSV cells), it does, and only that text comes
+back.  The workers are forked from this process once the ruleset is compiled:
+they share it, and nothing is sent but records and results (data, never code).
+Where `fork` is not available the batch is scored in this process.
+
+A worker ignores Ctrl-C and dies on SIGTERM/SIGHUP (this process unwinds and
+removes its temporaries — `files.signals_unwind` — and stops the workers);
+a worker that dies mid-chunk (killed, out of memory) has its chunk and the
+rest of the batch scored here instead.
+
+With the default (`jobs=None`), the first `THRESHOLD` records are scored in
+this process and only a longer batch starts workers — as many as the load
+average says there are idle cores (`idle_workers`) — and only for outputs
+with a basis: a small batch never pays for workers, a busy machine gets no
+more processes than it has room for, and scores only (``--no-basis``, CSV, where reading the
+records here is about half the work) stay in one process unless ``--jobs`` asks.
+docs/output.md gives the measurements behind these choices.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections import deque
+
+from . import isolation
+from .errors import RecordError
+
+#: Records per task sent to a worker; chunks in flight per worker.  Memory is bounded by their product.
+CHUNK = 64
+IN_FLIGHT = 3
+#: Records scored in this process before a default (`jobs=None`) batch starts its workers.
+THRESHOLD = 512
+
+_STATE = None  # (program, lenient, finish, prepare) for the workers, which inherit it when forked
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork is unsafe with its system libraries
+
+
+def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=None, prepare=None):
+    """Yield (position, Result or RecordError) for every record of `batch`, in order (`isolation.scored`).
+
+    `jobs`: worker processes (1: this process only; None: the cores, once the batch is longer than
+    `THRESHOLD`); `prepare(item)`, run where the record was scored, may store a writer's text in
+    ``item.rendered``.
+    """
+    if jobs is None and basis_for == 0:  # scores only: reading the records here is half the work (docs/output.md)
+        jobs = 1
+    workers = cores() if jobs is None else jobs
+    if workers <= 1 or not can_fork():
+        yield from isolation.scored(program, batch, basis_for, finish)
+        return
+    records = iter(batch.records)
+    state = _Order(program, basis_for, finish)
+    if jobs is None:  # a short batch is over before workers would have started
+        for index, (position, raw) in enumerate(records):
+            yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
+                                                        state.wants_basis(index), finish), raw)
+            if index + 1 >= THRESHOLD:
+                break
+        else:
+            return
+        workers = idle_workers(workers)
+        if workers <= 1:  # the other cores are busy: workers would only add their overhead
+            for index, (position, raw) in enumerate(records, start=THRESHOLD):
+                yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
+                                                            state.wants_basis(index), finish), raw)
+            return
+    yield from _spread(program, records, batch.lenient, state, workers, prepare)
+
+
+def idle_workers(most: int) -> int:
+    """How many processes the default spreads a batch over: this one's core and every core the load
+    average says is idle (this process, busy for a while already, counts about 1 of the load)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return most
+    return max(1, min(most, int(most - load + 1.5)))
+
+
+class _Order:
+    """The parent's side of `basis_for`: how many records have been shown with their basis so far."""
+
+    def __init__(self, program, basis_for, finish):
+        self.program, self.basis_for, self.finish = program, basis_for, finish
+        self.shown = 0
+        self.index = 0  # records handed out so far
+
+    def wants_basis(self, index: int) -> bool:
+        # A record's index counts the failed ones too, so a worker never builds a basis that is not wanted;
+        # one it left out because records before it failed is built by `settle`.
+        return self.basis_for is None or index < self.basis_for
+
+    def settle(self, position, item, raw):
+        if not isinstance(item, RecordError):
+            item.program = self.program
+            if self.basis_for is None or self.shown < self.basis_for:
+                item = isolation.materialised(self.program, item, self.finish, raw)
+                if not isinstance(item, RecordError):
+                    self.shown += 1
+        return position, item
+
+
+def _spread(program, records, lenient, state: _Order, workers: int, prepare):
+    global _STATE
+    import multiprocessing  # here, not at the top: a single record's `eval` never starts a worker
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _STATE = (program, lenient, state.finish, prepare)
+    for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
+    pending: deque = deque()
+    broken = False
+    done = False
+    try:
+        chunks = _chunks(records, state)
+        for chunk in chunks:
+            try:
+                pending.append((chunk, executor.submit(_work, chunk)))
+            except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
+                pending.append((chunk, None))
+            while len(pending) >= workers * IN_FLIGHT:
+                chunk_done, future = pending.popleft()
+                items, broken = _collect(chunk_done, future, broken)
+                for position, item, raw in items:
+                    yield state.settle(position, item, raw)
+            if broken:  # the rest of the batch is scored here
+                break
+        while pending:
+            chunk_done, future = pending.popleft()
+            items, broken = _collect(chunk_done, future, broken)
+            for position, item, raw in items:
+                yield state.settle(position, item, raw)
+        if broken:
+            for chunk in chunks:
+                for position, item, raw in _here(chunk):
+                    yield state.settle(position, item, raw)
+        done = True
+    finally:
+        _STATE = None
+        _stop(executor, done)
+
+
+def _chunks(records, state: _Order):
+    chunk = []
+    for position, raw in records:
+        chunk.append((position, raw, state.wants_basis(state.index)))
+        state.index += 1
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _collect(chunk, future, broken: bool):
+    """The scored records of `chunk`, with the raw record beside each (the parent's copy)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if future is not None and not broken:
+        try:
+            scored_items = future.result()
+            return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
+        except BrokenProcessPool:
+            broken = True
+    return _here(chunk), broken
+
+
+def _here(chunk):
+    """Score `chunk` in this process (no worker could)."""
+    program, lenient, finish, prepare = _STATE
+    return [(position, item, raw) for (position, item), (_, raw, _) in zip(_score(chunk, program, lenient, finish,
+                                                                                 None), chunk)]
+
+
+def _stop(executor, finished: bool):
+    if finished:
+        executor.shutdown(wait=True)
+        return
+    # Interrupted, a closed pipe, an error: no more work, and the workers go now, not after their chunks.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:  # SIGKILL: a worker holds nothing to clean up, and one still starting up
+        try:  # would run the parent's inherited SIGTERM handler
+            process.kill()
+        except (OSError, AttributeError):
+            pass
+    for process in processes:
+        try:
+            process.join(timeout=1)
+        except (OSError, AssertionError, AttributeError):
+            pass
+
+
+def _worker():
+    """A worker's signals: Ctrl-C is the parent's to handle; SIGTERM/SIGHUP end it at once (the parent's
+    handlers, inherited by the fork, would remove the parent's temporaries)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+
+
+def _work(chunk):
+    program, lenient, finish, prepare = _STATE
+    return _score(chunk, program, lenient, finish, prepare)
+
+
+def _score(chunk, program, lenient, finish, prepare):
+    out = []
+    for position, raw, basis in chunk:
+        item = isolation.one(program, position, raw, lenient, basis, finish)
+        if prepare is not None and not isinstance(item, RecordError):
+            try:
+                prepare(position, item)
+            except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+                    RecursionError, MemoryError, OverflowError, AssertionError) as exc:
+                item = finish(isolation.defect(exc, item.name), raw)
+        out.append((position, item))
+    return out

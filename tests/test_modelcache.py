@@ -1,0 +1,158 @@
+"""The cache of parsed rulesets: the same scores, keyed on every source, data only, ignored when bad."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perfdsl import load, read_record
+
+ROOT = Path(__file__).resolve().parent.parent
+D = Decimal
+CARD = """ruleset "t" { }
+include "lib/grades.perf"
+input x: number
+scorecard 卡 max 100 {
+  grades 两档
+  group 组 100 { indicator 分 100 { score x } }
+}
+"""
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PERFDSL_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PERFDSL_NO_CACHE", raising=False)
+    return folder
+
+
+def _entries(cache) -> list[Path]:
+    return sorted((cache / "models").glob("*.json")) if (cache / "models").is_dir() else []
+
+
+@pytest.mark.parametrize("name,example", [("chaoan-2022", "chaoan-2022"), ("baoshan-2021", "baoshan-2021"),
+                                          ("meijiang-2023", "meijiang-2023"), ("yaan-2020", "yaan-2020"),
+                                          ("zhanjiang-2021", "zhanjiang-2021"),
+                                          ("national-2020-projects", "national-2020-projects-capped")])
+def test_a_cached_ruleset_scores_and_explains_as_a_parsed_one(cache, name, example):
+    path = ROOT / "rulesets" / f"{name}.perf"
+    record = read_record(ROOT / "examples" / f"{example}.json")
+    fresh = load(path).evaluate(record)
+    first = load(path, cache=True).evaluate(record)  # parsed, and kept
+    assert len(_entries(cache)) == 1
+    second = load(path, cache=True).evaluate(record)  # from the cache
+    for result in (first, second):
+        assert result.flat == fresh.flat
+        assert [n.basis for c in result.scorecards for n in c.nodes] == \
+               [n.basis for c in fresh.scorecards for n in c.nodes]
+    assert second.program.source == fresh.program.source  # the same generated evaluator
+
+
+def test_a_hit_does_not_import_lark(cache):
+    code = ("import sys; from perfdsl import load; "
+            f"p = load({str(ROOT / 'rulesets' / 'chaoan-2022.perf')!r}, cache=True); print('lark' in sys.modules)")
+    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+            for _ in range(2)]
+    assert [run.stdout.strip() for run in runs] == ["True", "False"]
+
+
+def _library(tmp_path, bar: str):
+    (tmp_path / "lib").mkdir(exist_ok=True)
+    (tmp_path / "lib" / "grades.perf").write_text(f"grades 两档 {{ 合格 >= {bar}; 不合格 }}\n", "utf-8")
+    (tmp_path / "card.perf").write_text(CARD, "utf-8")
+
+
+def test_an_include_that_changed_is_a_new_parse(cache, tmp_path):
+    _library(tmp_path, "60")
+    assert load(tmp_path / "card.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "不合格"
+    assert load(tmp_path / "card.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "不合格"
+    _library(tmp_path, "50")  # the ruleset's own text is the same: only its include tells
+    assert load(tmp_path / "card.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "合格"
+    (tmp_path / "lib" / "grades.perf").unlink()
+    with pytest.raises(Exception) as caught:  # a source gone: parsed again, and its error is the parser's
+        load(tmp_path / "card.perf", cache=True)
+    assert "grades.perf" in str(caught.value.render() if hasattr(caught.value, "render") else caught.value)
+
+
+def test_a_base_that_changed_is_a_new_parse(cache, tmp_path):
+    """`extends`: the base is a source of the cached tree like an include (its edits are merged before caching)."""
+    (tmp_path / "base.perf").write_text(
+        'ruleset "基础" { precision 2 }\ninput x: number\ngrades 两档 { 合格 >= 60; 不合格 }\n'
+        "scorecard 卡 max 100 {\n  grades 两档\n  group 组 100 { indicator 分 100 { score x } }\n}\n", "utf-8")
+    (tmp_path / "child.perf").write_text('ruleset "区" { precision 2 }\nextends "base.perf"\n', "utf-8")
+    assert load(tmp_path / "child.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "不合格"
+    assert load(tmp_path / "child.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "不合格"
+    assert len(_entries(cache)) == 1
+    text = (tmp_path / "base.perf").read_text("utf-8").replace(">= 60", ">= 50")
+    (tmp_path / "base.perf").write_text(text, "utf-8")  # the extending file is the same: only its base tells
+    assert load(tmp_path / "child.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "合格"
+
+
+HOSTILE = [
+    "",
+    "{",
+    "\x00\x01garbage",
+    '{"format": 1, "key": "KEY", "sources": [], "files": [], "module": ["o", "os.system", {"command": "touch PWNED"}]}',
+    '{"format": 1, "key": "KEY", "sources": [], "files": [], "module": ["o", "nodes.Module", {"nonsense": 1}]}',
+    '{"format": 1, "key": "KEY", "sources": [], "files": [], "module": "gASVIAAAAAAAAACMAm9zlIwGc3lzdGVtlJOUjAV0b3VjaJSFlFKULg=="}',
+    '{"format": 1, "key": "KEY", "sources": [["/etc/passwd", "0"]], "files": [], "module": null}',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_truncated_garbage_or_hostile_entry_is_ignored_and_written_again(cache, tmp_path, text, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = ROOT / "rulesets" / "chaoan-2022.perf"
+    record = read_record(ROOT / "examples" / "chaoan-2022.json")
+    load(path, cache=True)
+    [entry] = _entries(cache)
+    good = json.loads(entry.read_text("utf-8"))
+    entry.write_text(text.replace("KEY", good["key"]), "utf-8")
+    result = load(path, cache=True).evaluate(record)
+    assert result.scorecards[0].score == D("89.04")
+    assert not (tmp_path / "PWNED").exists()
+    assert json.loads(entry.read_text("utf-8")) == good  # rewritten whole
+    truncated = entry.read_text("utf-8")[: len(text) + 500]
+    entry.write_text(truncated, "utf-8")
+    assert load(path, cache=True).evaluate(record).scorecards[0].score == D("89.04")
+
+
+def test_no_cache_and_the_environment_variable_turn_it_off(cache, tmp_path):
+    from click.testing import CliRunner
+
+    from perfdsl.cli import main
+
+    ruleset, example = str(ROOT / "rulesets" / "chaoan-2022.perf"), str(ROOT / "examples" / "chaoan-2022.json")
+    done = CliRunner().invoke(main, ["eval", ruleset, example, "--format", "json", "--no-cache"])
+    assert done.exit_code == 0 and _entries(cache) == []
+    done = CliRunner(env={"PERFDSL_NO_CACHE": "1"}).invoke(main, ["eval", ruleset, example, "--format", "json"])
+    assert done.exit_code == 0 and _entries(cache) == []
+    done = CliRunner().invoke(main, ["eval", ruleset, example, "--format", "json"])
+    assert done.exit_code == 0 and len(_entries(cache)) == 1
+    assert json.loads(done.stdout)["scorecards"][0]["score"] == 89.04
+
+
+def test_an_unwritable_cache_is_no_reason_to_fail(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("PERFDSL_CACHE_DIR", str(blocked))
+    assert load(ROOT / "rulesets" / "chaoan-2022.perf", cache=True).evaluate(
+        read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
+
+
+def test_a_ruleset_named_two_ways_keeps_each_name_in_its_messages(cache, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    relative, absolute = "rulesets/chaoan-2022.perf", str(ROOT / "rulesets" / "chaoan-2022.perf")
+    for _ in range(2):
+        for path in (relative, absolute):
+            program = load(path, cache=True)
+            assert program.model.scorecards[0].span.source.path == path
+    assert len(_entries(cache)) == 2

@@ -1,0 +1,188 @@
+"""`eval --jobs N`: the same bytes as one process, in input order, errors in place, isolation in the workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from test_streaming import _write_rows
+
+from perfdsl import isolation, parallel
+from perfdsl.cli import main
+from perfdsl.report import jsonout
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="workers are forked")
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch):
+    """Chunks of 7 records, so that a batch of 200 has many in flight and a short last one."""
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+@pytest.fixture(scope="module")
+def batch_with_slips(tmp_path_factory):
+    """The 200 generated records with a malformed count, a record that is not an object and a slip warned."""
+    records = json.loads(jsonout.dumps(__import__("bench_eval").make_records(200)), parse_float=Decimal)
+    records[3]["项目总数"] = "十四"
+    records[50] = [1, 2]
+    records[120]["上年末存量资金"] = "1.25"
+    path = tmp_path_factory.mktemp("slips") / "batch.jsonl"
+    path.write_text("".join(jsonout.dumps(r, None) + "\n" for r in records), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "md", "html"])
+def test_jobs_write_the_bytes_of_one_process(batch_with_slips, chaoan_batch, fmt):
+    for data in (batch_with_slips, chaoan_batch["csv"], chaoan_batch["xlsx"]):
+        one = run("eval", RULESET, data, "--format", fmt, "--jobs", 1)
+        two = run("eval", RULESET, data, "--format", fmt, "--jobs", 2)
+        assert one.exit_code == two.exit_code == 1  # the bad records fail in their place
+        assert two.stdout == one.stdout and two.stderr == one.stderr
+        assert len(one.stdout) > 10_000
+
+
+def test_jobs_keep_the_order_and_the_errors_in_place(batch_with_slips):
+    out = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--jobs", 2, "--no-basis")
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["record"] for line in lines[:3]] == ["单位0", "单位1", "单位2"]
+    assert lines[3]["error"]["key"] == "项目总数" and lines[50] == {"record": 51, "error": lines[50]["error"]}
+    assert [line["record"] for line in lines[-2:]] == ["单位198", "单位199"]
+    assert lines[120]["record"] == "单位120" and lines[120]["warnings"][0]["code"] == "P520"
+    assert len(lines) == 200
+
+
+def test_a_table_a_workbook_and_a_terminal_table_into_a_file(chaoan_batch, tmp_path):
+    for fmt in ("table", "xlsx"):
+        books = []
+        for jobs in (1, 2):
+            target = tmp_path / f"out{jobs}.{'txt' if fmt == 'table' else 'xlsx'}"
+            done = run("eval", RULESET, chaoan_batch["csv"], "-o", target, "--jobs", jobs, "--sheets", 30)
+            assert done.exit_code == 1, done.stderr
+            books.append(target)
+        if fmt == "table":
+            assert books[0].read_text("utf-8") == books[1].read_text("utf-8")
+            continue
+        one, two = (openpyxl.load_workbook(book) for book in books)
+        assert one.sheetnames == two.sheetnames and len(one.sheetnames) == 31
+        for name in one.sheetnames:
+            assert [list(r) for r in one[name].values] == [list(r) for r in two[name].values]
+
+
+def test_a_record_that_breaks_perfdsl_in_a_worker_is_that_records_error(batch_with_slips, monkeypatch):
+    real = isolation.materialise
+
+    def broken(result):
+        if result.name == "单位77":
+            raise ValueError("injected")
+        return real(result)
+
+    monkeypatch.setattr(isolation, "materialise", broken)
+    out = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--jobs", 2)
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(lines) == 200
+    assert "perfdsl 内部错误（ValueError: injected）" in lines[77]["error"]["message"]
+    assert lines[78]["record"] == "单位78" and "error" not in lines[78]
+
+
+def test_a_worker_that_dies_has_its_records_scored_here(batch_with_slips, monkeypatch):
+    parent = os.getpid()
+    real = isolation.one
+
+    def dying(program, position, raw, *args):
+        if os.getpid() != parent and position == 90:
+            os._exit(9)  # killed mid-chunk: out of memory, say
+        return real(program, position, raw, *args)
+
+    monkeypatch.setattr(isolation, "one", dying)
+    one = run("eval", RULESET, batch_with_slips, "--format", "csv", "--jobs", 1)
+    two = run("eval", RULESET, batch_with_slips, "--format", "csv", "--jobs", 2)
+    assert two.stdout == one.stdout and len(two.stdout.splitlines()) == 201
+
+
+def test_the_default_scores_a_short_batch_here_and_a_long_one_on_every_core(batch_with_slips, monkeypatch):
+    started = []
+    monkeypatch.setattr(parallel, "_spread", lambda *args: started.append(True) or iter(()))
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel, "THRESHOLD", 500)
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl")
+    assert started == []
+    monkeypatch.setattr(parallel, "THRESHOLD", 100)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.5, 2.5, 2.5))  # both cores busy elsewhere
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl")
+    assert started == []
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
+    one = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert started == [] and len(one.stdout.splitlines()) == 200  # scores only: one process
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl")
+    assert started == [True]
+
+
+def test_a_busy_machine_gets_no_more_workers_than_it_has_idle_cores(monkeypatch):
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 0, 0))
+    assert parallel.idle_workers(2) == 2
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
+    assert parallel.idle_workers(2) == 1
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
+    assert parallel.idle_workers(8) == 7
+
+
+def test_a_signal_mid_batch_stops_the_workers_and_leaves_no_temporary(chaoan, tmp_path):
+    data = tmp_path / "big.csv"
+    _write_rows(data, chaoan.model, 6000)
+    target = tmp_path / "out.jsonl"
+    writer = subprocess.Popen([sys.executable, "-m", "perfdsl", "eval", RULESET, str(data), "-o", str(target),
+                               "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(_children(writer.pid)) < 2:
+        assert writer.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.05)
+    workers = _children(writer.pid)
+    writer.send_signal(signal.SIGTERM)
+    _, stderr = writer.communicate(timeout=60)
+    assert writer.returncode == 128 + signal.SIGTERM
+    assert stderr.strip().endswith("已中断（SIGTERM）；未写完的输出已删除") and "Traceback" not in stderr
+    assert not target.exists() and list(tmp_path.glob(".out.jsonl.*")) == []
+    time.sleep(0.2)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"] == []
+
+
+def test_a_closed_pipe_with_workers_ends_quietly(chaoan, tmp_path):
+    data = tmp_path / "big.csv"
+    _write_rows(data, chaoan.model, 3000)
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    done = subprocess.run(["bash", "-c", f"set -o pipefail; perfdsl eval {RULESET} {data} --format jsonl --jobs 2 "
+                           "| head -n 1"], cwd=ROOT, capture_output=True, env={**os.environ, "PATH": path})
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert len(done.stdout.splitlines()) == 1
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "gone"

@@ -1,0 +1,67 @@
+"""Every phase from text to compiled evaluator is linear in the ruleset's size: 10× the indicators costs at
+most ~15× the time (a ratio measured in one run, the best of a few, never a wall time)."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+from big_ruleset import ruleset  # noqa: E402
+
+from perfdsl import checks, loader, resolve  # noqa: E402
+from perfdsl.program import Program  # noqa: E402
+
+SMALL, LARGE = 100, 1000
+ROUNDS = 5
+
+
+def _phases(text: str) -> dict:
+    """Seconds of each phase for one ruleset's text, with the garbage collector off: its full collections
+    walk every live object, so a large tree costs it more than linear time whatever the phases do."""
+    gc.collect()
+    gc.disable()
+    try:
+        return _timed(text)
+    finally:
+        gc.enable()
+
+
+def _timed(text: str) -> dict:
+    out = {}
+    start = time.perf_counter()
+    module, diagnostics = loader._parse(text, "big.perf")
+    out["parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    model, found = resolve.resolve(module, "big.perf")
+    out["resolve"] = time.perf_counter() - start
+    start = time.perf_counter()
+    problems = [d for d in [*diagnostics, *found, *checks.run_checks(model)] if d.is_error]
+    out["check"] = time.perf_counter() - start
+    assert problems == []
+    start = time.perf_counter()
+    program = Program(model)
+    out["compile"] = time.perf_counter() - start
+    assert len(program.model.scorecards[0].nodes) > (SMALL if len(text) < 100_000 else LARGE)
+    return out
+
+
+def test_ten_times_the_indicators_costs_at_most_fifteen_times_the_time():
+    small, large = ruleset(SMALL), ruleset(LARGE)
+    _phases(small)  # the grammar, imports and caches warm
+    best = {"small": {}, "large": {}}
+    for _ in range(ROUNDS):  # interleaved: a slow phase of the machine hits both alike
+        for size, text in (("small", small), ("large", large)):
+            for phase, seconds in _phases(text).items():
+                best[size][phase] = min(best[size].get(phase, seconds), seconds)
+    total = {size: sum(times.values()) for size, times in best.items()}
+    ratios = {phase: best["large"][phase] / best["small"][phase] for phase in best["small"]}
+    print(f"\n{SMALL} → {LARGE} indicators: total ×{total['large'] / total['small']:.1f}; "
+          + ", ".join(f"{phase} ×{ratio:.1f}" for phase, ratio in ratios.items()))
+    assert total["large"] / total["small"] <= 15, ratios
+    for phase, ratio in ratios.items():  # a phase too small to time well may swing: only a square is refused
+        assert ratio <= 25 or best["large"][phase] < 0.05, (phase, ratios)
