@@ -204,6 +204,7 @@ def _stop(executor, finished: bool):
         return
     # Interrupted, a closed pipe, an error: no more work, and the workers go now, not after their chunks.
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    results, calls = getattr(executor, "_result_queue", None), getattr(executor, "_call_queue", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:  # SIGKILL: a worker holds nothing to clean up, and one still starting up
         try:  # would run the parent's inherited SIGTERM handler
@@ -215,6 +216,17 @@ def _stop(executor, finished: bool):
             process.join(timeout=1)
         except (OSError, AssertionError, AttributeError):
             pass
+    # A worker killed while writing a result leaves half a message in the pipe: the pool's manager thread
+    # would wait for the rest for ever, and the interpreter's exit joins that thread (a hang seen after
+    # `| head`). Closing the parent's own ends of both pipes gives it end-of-file, and the call queue's
+    # feeder a closed pipe, so both threads end.
+    for end in (getattr(results, "_writer", None), getattr(calls, "_reader", None)):
+        try:
+            end.close()
+        except (OSError, AttributeError):
+            pass
+    if calls is not None:
+        calls.cancel_join_thread()
 
 
 def _worker():
