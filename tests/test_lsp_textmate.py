@@ -95,3 +95,15 @@ def test_names_keywords_and_functions_are_told_apart():
 
 def test_text_no_rule_matches_is_reported():
     assert tokenise("input 甲: rate ? @ 乙")[1] == "? @"
+
+
+def test_every_keyword_of_the_language_is_highlighted_as_one():
+    """A keyword added to the grammar must reach the editors too, not be coloured as a name."""
+    import re
+
+    from perfdsl import parser
+
+    listed = {word for rule in RULES for group in re.findall(r"\\b\(([a-z|-]+)\)", rule["match"])
+              for word in group.split("|")}
+    assert sorted(parser.keywords() - listed) == []
+    assert tokenise("extends \"common/guangdong-base.perf\"")[0][0] == ("extends", "keyword.other.header.perf")

@@ -26,11 +26,12 @@ from .positions import lines_of
 
 @dataclass
 class IncludeRef:
-    """An ``include "…"`` line of the document and the file it names (None when it names none)."""
+    """An ``include "…"`` or ``extends "…"`` line of the document and the file it names (None when it names none)."""
 
     written: str
     span: object
     target: str | None
+    written_as: str = "include"  # or "extends"
 
 
 @dataclass
@@ -74,8 +75,8 @@ def analyse(text: str, uri: str) -> Analysis:
     return analysis
 
 
-#: An include statement: what the grammar allows at the start of a line (or after a `;`), outside strings.
-_INCLUDE = re.compile(r'(?:^|;)[ \t\f\u3000]*(include[ \t\f\u3000]+"([^"\n]*)")')
+#: An include or extends statement (both name a file found the same way): what the grammar allows at the start of a line (or after a `;`), outside strings.
+_INCLUDE = re.compile(r'(?:^|;)[ \t\f\u3000]*((?:include|extends)[ \t\f\u3000]+"([^"\n]*)")')
 #: A string or a comment: what a line's code ends before (a `#` inside a string is not a comment).
 _STRING_OR_COMMENT = re.compile(r'"[^"\n]*"|#')
 
@@ -86,12 +87,13 @@ def _includes(text: str, path: str) -> list[IncludeRef]:
     source = SourceFile(path, text)
     found = []
     for number, line in enumerate(source.lines, start=1):
-        if "include" not in line:
+        if "include" not in line and "extends" not in line:
             continue
         comment = next((m.start() for m in _STRING_OR_COMMENT.finditer(line) if m.group() == "#"), len(line))
         for match in _INCLUDE.finditer(line[:comment]):
             span = Span(source, number, match.start(1) + 1, number, match.end(1) + 1)
-            found.append(IncludeRef(match.group(2), span, include_target(path, match.group(2))))
+            found.append(IncludeRef(match.group(2), span, include_target(path, match.group(2)),
+                                    match.group(1).split(None, 1)[0]))
     return found
 
 

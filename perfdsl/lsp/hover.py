@@ -37,9 +37,10 @@ def hover(analysis: Analysis, line: int, column: int) -> types.Hover | None:
 
 
 def _included(analysis: Analysis, ref) -> str:
+    verb = "基于" if ref.written_as == "extends" else "包含"
     if ref.target is None:
-        return f"**包含** `{ref.written}`：找不到这个文件"
-    lines = [f"**包含** `{ref.written}`", "", f"文件：{ref.target}"]
+        return f"**{verb}** `{ref.written}`：找不到这个文件"
+    lines = [f"**{verb}** `{ref.written}`", "", f"文件：{ref.target}"]
     if analysis.index is not None:
         names = {}
         for symbol in analysis.index.symbols:
