@@ -195,6 +195,8 @@ def test_a_ruleset_extending_a_framework_without_a_scorecard_is_p302_and_a_frame
     (tmp_path / "d.json").write_text('{"单位": "某局", "计划数": 1}', "utf-8")
     out = CliRunner().invoke(main, ["eval", str(tmp_path / "framework.perf"), str(tmp_path / "d.json")])
     assert out.exit_code == 2 and "这是框架规则集（framework，没有计分卡），不能用来计分" in out.output
+    out = CliRunner().invoke(main, ["test", str(tmp_path / "framework.perf")])
+    assert out.exit_code == 0 and "框架规则集（framework，没有计分卡），由 extends 它的规则集测试" in out.output
     # without `framework` a header and no scorecard is still the author's slip, and a base that way is refused
     plain = FRAMEWORK.replace("  framework\n", "")
     assert [d.code for d in diagnose(plain, "plain.perf")[1]] == ["P302"]
