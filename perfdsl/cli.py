@@ -110,6 +110,10 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
     program = _load(ruleset, data, cache=not no_cache)
     if not program.model.scorecards:
+        header = program.model.module.header
+        if header is not None and header.framework:
+            raise UsageError(f"{_named(ruleset)}: 这是框架规则集（framework，没有计分卡），不能用来计分；"
+                             "请用 extends 它、带有计分卡的规则集")
         raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
                          "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)

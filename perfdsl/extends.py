@@ -6,6 +6,8 @@ reference interpreter and the compiled scorer — sees a ruleset like any
 other and cannot disagree about it.  What the extending file says:
 
 * its header's lines replace the base's line by line (the title always);
+  a base whose header says ``framework`` may have no scorecard (the child
+  brings its own), and ``framework`` itself is never inherited;
 * an `input`, `let` or named `grades` of a name the base defines replaces the
   base's in place (the same text twice — a library both include — is one);
 * a `scorecard` of a base scorecard's name replaces it whole; one of a new
@@ -84,8 +86,10 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
                               hint=f"先检查它：perfdsl check {shown}"))
         problems += [d for d in found if d.is_error]
         return bare, problems
-    if not any(isinstance(d, nodes.Scorecard) for d in base.decls):
-        problems.append(error("P116", f"`{mark.path}` 没有计分卡，不是基础规则集（函数库请用 include）", mark.span))
+    framework = base.header is not None and base.header.framework
+    if not framework and not any(isinstance(d, nodes.Scorecard) for d in base.decls):
+        problems.append(error("P116", f"`{mark.path}` 没有计分卡，不是基础规则集（函数库请用 include）", mark.span,
+                              hint="只给别的规则集继承的框架在头部写 framework" if base.header else None))
         return bare, problems
     merged, more = _merge(base, module, decls, mark)
     sources = tuple(dict.fromkeys(module.sources + (real,) + base.sources))
@@ -136,6 +140,8 @@ def _header(base: nodes.Header | None, child: nodes.Header | None) -> nodes.Head
         return child or base
     fields = {key: getattr(child, key) for key in ("source", "precision", "rounding", "record")
               if getattr(child, key) is not None}
+    # `framework` is the base's own word about itself: a ruleset extending a framework is one only if it says so
+    fields["framework"] = child.framework
     spans = tuple(item for item in base.field_spans if item[0] not in fields) + child.field_spans
     return attrs.evolve(base, title=child.title, field_spans=spans, span=child.span, **fields)
 

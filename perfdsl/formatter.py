@@ -96,8 +96,9 @@ class _Printer:
 
     def header(self, header: nodes.Header) -> Unit:
         shown = {"source": f'"{header.source}"', "precision": str(header.precision), "rounding": header.rounding,
-                 "record": self.name(header.record) if header.record is not None else None}
-        lines = [self.unit(header, f"{key} {shown[key]}", key) for key in shown if getattr(header, key) is not None]
+                 "record": self.name(header.record) if header.record is not None else None, "framework": None}
+        lines = [self.unit(header, f"{key} {shown[key]}" if shown[key] is not None else key, key)
+                 for key in shown if getattr(header, key) is not None]
         return self.unit(header, f'ruleset "{header.title}"', children=_in_order(lines))
 
     def declaration(self, decl) -> Unit:

@@ -503,6 +503,8 @@ class Header(Node):
     precision: int | None = None
     rounding: str | None = None
     record: str | None = None
+    #: ``framework``: a base with no scorecard of its own, only to be extended (docs/language.md §12)
+    framework: bool | None = None
     #: (field, span) of each line of the header, so that checks can point at ``precision 40``
     field_spans: tuple = attrs.field(default=(), eq=False, repr=False)
 

@@ -420,6 +420,9 @@ class _Builder(Transformer):
     def h_record(self, meta, ident):
         return _tagged("record", str(ident), ident.span)
 
+    def h_framework(self, meta, token):
+        return _tagged("framework", True, self._span(meta))
+
     def t_number(self, meta):
         return nodes.TypeRef("number", span=self._span(meta))
 

@@ -215,7 +215,8 @@ CARD_RULES = st.one_of(
 
 
 HEADERS = st.builds(nodes.Header, TEXTS, st.none() | TEXTS, st.none() | st.integers(0, 6),
-                    st.none() | st.sampled_from(["half-up", "half-even", "down"]), st.none() | NAMES)
+                    st.none() | st.sampled_from(["half-up", "half-even", "down"]), st.none() | NAMES,
+                    st.none() | st.just(True))  # `framework`
 DECLARATIONS = st.one_of(
     input_decls(), input_decls(),
     st.builds(nodes.LetDecl, NAMES, EXPRS),
@@ -248,9 +249,14 @@ def messy(draw, text: str):
     """
     out = []
     comments = []
+    continued = False  # the line before ends in `\`: nothing may come between it and this one
     for number, line in enumerate(text.split("\n")):
         if not line.strip():
             out.append(line)
+            continue
+        after, continued = continued, line.rstrip().endswith("\\")
+        if after:
+            out.append(draw(st.sampled_from(["", " ", "   ", "\t"])) + line.strip())
             continue
         if draw(st.integers(0, 5)) == 0:
             out.append(draw(st.sampled_from(["", "  ", "\t"])))
@@ -265,7 +271,7 @@ def messy(draw, text: str):
                 at = draw(st.sampled_from(spaces))
                 body = body[:at] + "  " + body[at:]
         line = draw(st.sampled_from(["", " ", "   ", "\t"])) + body
-        if draw(st.integers(0, 4)) == 0:
+        if not continued and draw(st.integers(0, 4)) == 0:
             comments.append(f"# 注释{number}乙")
             line += " " * draw(st.integers(1, 4)) + comments[-1]
         out.append(line)

@@ -112,11 +112,12 @@ def test_bad_json_is_located(tmp_path):
 def test_ruleset_syntax_error_exit_2_and_check_error_exit_1(tmp_path):
     shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "common")  # the library it includes
     broken = tmp_path / "broken.perf"
-    broken.write_text(Path(RULESET).read_text("utf-8").replace("input 单位: text", "input 单位： text"), "utf-8")
+    written = "input 有转移支付: bool = false"  # (input 单位 is the Guangdong framework's now)
+    broken.write_text(Path(RULESET).read_text("utf-8").replace(written, written.replace(":", "：")), "utf-8")
     result = CliRunner().invoke(main, ["eval", str(broken), EXAMPLE])
     assert result.exit_code == 2
-    line = Path(RULESET).read_text("utf-8").splitlines().index("input 单位: text") + 1
-    assert f"{broken}:{line}:9: error[P102]: 全角符号 `：`" in result.stderr
+    line = Path(RULESET).read_text("utf-8").splitlines().index(written) + 1
+    assert f"{broken}:{line}:12: error[P102]: 全角符号 `：`" in result.stderr
     heavier = tmp_path / "heavier.perf"
     heavier.write_text(Path(RULESET).read_text("utf-8").replace("indicator 项目完成率 8 {", "indicator 项目完成率 9 {"),
                        "utf-8")
@@ -132,7 +133,7 @@ def test_check_clean_ruleset_and_json_diagnostics(tmp_path):
     assert result.exit_code == 0
     # 年度 is declared informational: kept for the record, not reported unused (P210)
     assert "P210" not in result.stderr
-    assert result.stderr.startswith(f"{RULESET}:217:9: warning[P410]: 指标 年度重点工作完成率 的比率")
+    assert result.stderr.startswith(f"{RULESET}:214:9: warning[P410]: 指标 年度重点工作完成率 的比率")
     assert result.stderr.endswith(f"{RULESET}: 0 个错误，2 个警告\n")  # two P410, tests/test_checks.py
     broken = tmp_path / "b.perf"
     broken.write_text('ruleset "t" {}\nscorecard 卡 max 2 { group 组 2 { indicator 甲 1 { score 未知 } } }\n', "utf-8")

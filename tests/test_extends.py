@@ -162,11 +162,78 @@ def test_a_library_cannot_be_a_base_and_override_needs_extends(tmp_path):
     assert [d.code for d in diagnose(path.read_text("utf-8"), str(path))[1] if d.is_error] == ["P117"]
 
 
+FRAMEWORK = """ruleset "某省框架" {
+  precision 1
+  record 单位
+  framework
+}
+input 单位: text
+input 计划数: count
+"""
+
+
+def test_a_framework_has_no_scorecard_and_what_extends_it_brings_its_own(tmp_path):
+    (tmp_path / "framework.perf").write_text(FRAMEWORK, "utf-8")
+    assert [d for d in diagnose(FRAMEWORK, str(tmp_path / "framework.perf"))[1]] == []  # no P302: it says framework
+    child = _files(tmp_path, 'ruleset "甲地" { source "某报告" }\nextends "framework.perf"\ninput 完成数: count\n'
+                   "scorecard 得分 max 10 {\n  indicator 完成率 10 { score full * min(完成数 / 计划数, 1) }\n}\n")
+    child.write_text(child.read_text("utf-8").replace("base.perf", "framework.perf"), "utf-8")
+    program = _load(child)
+    header = program.model.module.header
+    assert (program.model.precision, program.model.record, header.framework) == (1, "单位", None)  # never inherited
+    record = {"单位": "某局", "完成数": 2, "计划数": 3}
+    assert _scores(program, record)[""] == D("6.7")  # precision 1 from the framework: 6.666… → 6.7
+    _same_in_both_paths(program, record)
+    assert loader.sources(program.model)[1] == str(tmp_path / "framework.perf")  # a cache keys on it
+
+
+def test_a_ruleset_extending_a_framework_without_a_scorecard_is_p302_and_a_framework_is_not_scored(tmp_path):
+    (tmp_path / "framework.perf").write_text(FRAMEWORK, "utf-8")
+    path = tmp_path / "child.perf"
+    path.write_text('ruleset "乙地" {}\nextends "framework.perf"\n', "utf-8")
+    assert [(d.code, d.span.line) for d in diagnose(path.read_text("utf-8"), str(path))[1]] == [("P302", 1)]
+    (tmp_path / "d.json").write_text('{"单位": "某局", "计划数": 1}', "utf-8")
+    out = CliRunner().invoke(main, ["eval", str(tmp_path / "framework.perf"), str(tmp_path / "d.json")])
+    assert out.exit_code == 2 and "这是框架规则集（framework，没有计分卡），不能用来计分" in out.output
+    out = CliRunner().invoke(main, ["test", str(tmp_path / "framework.perf")])
+    assert out.exit_code == 0 and "框架规则集（framework，没有计分卡），由 extends 它的规则集测试" in out.output
+    # without `framework` a header and no scorecard is still the author's slip, and a base that way is refused
+    plain = FRAMEWORK.replace("  framework\n", "")
+    assert [d.code for d in diagnose(plain, "plain.perf")[1]] == ["P302"]
+    (tmp_path / "framework.perf").write_text(plain, "utf-8")
+    path.write_text('ruleset "乙地" {}\nextends "framework.perf"\nscorecard 卡 max 1 {\n  indicator 甲 1 { manual }\n}\n',
+                    "utf-8")
+    found = diagnose(path.read_text("utf-8"), str(path))[1]
+    assert [d.code for d in found] == ["P116"] and "头部写 framework" in found[0].render()
+
+
+def test_an_error_in_a_framework_is_reported_at_the_framework_line(tmp_path):
+    path = tmp_path / "child.perf"
+    path.write_text('ruleset "丙地" {}\nextends "framework.perf"\nscorecard 卡 max 1 {\n  indicator 甲 1 { manual }\n}\n',
+                    "utf-8")
+    (tmp_path / "framework.perf").write_text(FRAMEWORK + "let 比率 = 完成 / 计划数\n", "utf-8")
+    found = [d for d in diagnose(path.read_text("utf-8"), str(path))[1] if d.is_error]
+    assert [(d.code, d.span.source.path, d.span.line) for d in found] == [("P201", str(tmp_path / "framework.perf"), 8)]
+    (tmp_path / "framework.perf").write_text(FRAMEWORK.replace("input 计划数: count", "input 计划数: cuont"), "utf-8")
+    found = [d for d in diagnose(path.read_text("utf-8"), str(path))[1] if d.is_error]
+    assert found[0].code == "P116" and found[0].span.line == 2 and "第 7 行" in found[0].message
+
+
+def test_the_guangdong_schemes_share_one_framework():
+    for name in ("zhanjiang-2021.perf", "chaoan-2022.perf", "meijiang-2023.perf"):
+        model = loader.load(ROOT / "rulesets" / name).model
+        assert str(ROOT / "rulesets" / "common" / "guangdong-framework.perf") in loader.sources(model)
+        assert (model.precision, model.rounding, model.record) == (2, "half-up", "单位")
+        assert "结转结余率" in {let.name for let in model.lets}
+    assert loader.load(ROOT / "rulesets" / "zhanjiang-2021.perf").model.title == "湛江市2021年部门整体绩效自评"
+
+
 def test_meijiang_is_the_provincial_base_plus_its_own_figures():
     model = loader.load(ROOT / "rulesets" / "meijiang-2023.perf").model
     assert loader.sources(model) == (
         str(ROOT / "rulesets" / "meijiang-2023.perf"), str(ROOT / "rulesets" / "common" / "guangdong-base.perf"),
-        str(ROOT / "rulesets" / "common" / "guangdong.perf"))  # the base, then what the base includes
+        str(ROOT / "rulesets" / "common" / "guangdong-framework.perf"),
+        str(ROOT / "rulesets" / "common" / "guangdong.perf"))  # the base, its framework, what the framework includes
     record = json.loads((ROOT / "examples" / "meijiang-2023.json").read_text("utf-8"))
     result = loader.load(ROOT / "rulesets" / "meijiang-2023.perf").evaluate(record)
     assert result.scorecards[0].score == D("99.95")

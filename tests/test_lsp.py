@@ -13,6 +13,7 @@ from lsprotocol import types
 
 CHAOAN = ROOT / "rulesets" / "chaoan-2022.perf"
 GUANGDONG = ROOT / "rulesets" / "common" / "guangdong.perf"
+FRAMEWORK = ROOT / "rulesets" / "common" / "guangdong-framework.perf"
 TEXT = CHAOAN.read_text(encoding="utf-8")
 NINE = TEXT.replace("indicator 项目完成率 8 {", "indicator 项目完成率 9 {")
 
@@ -54,13 +55,13 @@ def test_weight_changed_to_nine_publishes_p310_where_check_puts_it(lsp, tmp_path
     nine.write_text(NINE, encoding="utf-8")
     printed = subprocess.run([sys.executable, "-m", "perfdsl", "check", str(nine)], capture_output=True,
                              text=True, cwd=ROOT, encoding="utf-8").stderr
-    assert re.search(r"chaoan-2022\.perf:213:11: error\[P310\]: 分组 效率性 的分值为 14，但下级指标合计 6 \+ 9 = 15",
+    assert re.search(r"chaoan-2022\.perf:210:11: error\[P310\]: 分组 效率性 的分值为 14，但下级指标合计 6 \+ 9 = 15",
                      printed)
     found = lsp.open(CHAOAN, NINE)
     p310 = [d for d in found if d.code == "P310"]
     assert len(p310) == 1
-    assert _start(p310[0]) == (212, 10)  # 213:11, 0-based
-    assert p310[0].range.end == types.Position(line=212, character=16)  # `效率性 14`
+    assert _start(p310[0]) == (209, 10)  # 210:11, 0-based
+    assert p310[0].range.end == types.Position(line=209, character=16)  # `效率性 14`
     assert p310[0].severity == types.DiagnosticSeverity.Error
     assert p310[0].source == "perfdsl"
     assert p310[0].message == "分组 效率性 的分值为 14，但下级指标合计 6 + 9 = 15\n提示：声明 14，下级合计 15"
@@ -181,12 +182,29 @@ def test_definition_of_a_library_name_lands_in_common_guangdong(lsp):
 
 
 def test_definition_on_an_include_path_opens_the_file(lsp):
-    lsp.open(CHAOAN)
-    found = lsp.definition(CHAOAN, position(TEXT, 'include "common/guangdong.perf"', offset=12))
+    text = FRAMEWORK.read_text(encoding="utf-8")  # Chao'an's include is its framework's now
+    lsp.open(FRAMEWORK)
+    found = lsp.definition(FRAMEWORK, position(text, 'include "guangdong.perf"', offset=12))
     assert found == [types.Location(uri=uri(GUANGDONG), range=types.Range(types.Position(0, 0), types.Position(0, 0)))]
-    shown = lsp.hover(CHAOAN, position(TEXT, 'include "common/guangdong.perf"', offset=12)).contents.value
-    assert shown.splitlines()[:3] == ["**包含** `common/guangdong.perf`", "", f"文件：{GUANGDONG}"]
+    shown = lsp.hover(FRAMEWORK, position(text, 'include "guangdong.perf"', offset=12)).contents.value
+    assert shown.splitlines()[:3] == ["**包含** `guangdong.perf`", "", f"文件：{GUANGDONG}"]
     assert "- 派生值：结转结余率" in shown and "- 等级表：广东五档" in shown
+    lsp.close_document(FRAMEWORK)
+    lsp.open(CHAOAN)  # and Chao'an's extends opens the framework
+    found = lsp.definition(CHAOAN, position(TEXT, 'extends "common/guangdong-framework.perf"', offset=12))
+    assert found == [types.Location(uri=uri(FRAMEWORK), range=types.Range(types.Position(0, 0), types.Position(0, 0)))]
+
+
+def test_definition_on_an_extends_path_opens_the_base(lsp):
+    meijiang = ROOT / "rulesets" / "meijiang-2023.perf"
+    text = meijiang.read_text(encoding="utf-8")
+    base = ROOT / "rulesets" / "common" / "guangdong-base.perf"
+    lsp.open(meijiang)
+    found = lsp.definition(meijiang, position(text, 'extends "common/guangdong-base.perf"', offset=12))
+    assert found == [types.Location(uri=uri(base), range=types.Range(types.Position(0, 0), types.Position(0, 0)))]
+    shown = lsp.hover(meijiang, position(text, 'extends "common/guangdong-base.perf"', offset=12)).contents.value
+    assert shown.splitlines()[:3] == ["**基于** `common/guangdong-base.perf`", "", f"文件：{base}"]
+    lsp.close_document(meijiang)
 
 
 def test_definition_on_an_extends_path_opens_the_base(lsp):

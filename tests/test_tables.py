@@ -34,7 +34,10 @@ def test_template_columns_and_chinese_hints():
     header, hints = list(csv.reader(result.stdout.splitlines()))
     hint = dict(zip(header, hints))
     assert header[0] == "单位" and hint["单位"] == "文本（记录名称）"
-    assert header[1:4] == ["年度", "有转移支付", "预算编制符合职责"]  # declaration order
+    # declaration order, a base's first: the Guangdong framework's 结转结余率 inputs, then Chao'an's own
+    assert header[1:5] == ["年初财政拨款结转和结余", "一般公共预算财政拨款决算数", "政府性基金预算财政拨款决算数",
+                           "年末财政拨款结转和结余"]
+    assert header[5:8] == ["年度", "有转移支付", "预算编制符合职责"]
     assert hint["有转移支付"] == "是/否（默认 否）" and hint["预算编制符合职责"] == "是/否"
     assert hint["预算收入决算数"] == "金额（元）"
     assert hint["采购意向公开率"] == "比率（如 97.6%，≥ 0%）"  # the declared range is shown

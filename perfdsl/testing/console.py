@@ -38,7 +38,11 @@ def _run(paths, options: Options, echo, verbose: bool) -> int:
             status = max(status, exc.exit_code)
             continue
         if not tests.model.scorecards:
-            echo("  共用定义的函数库（没有计分卡），由 include 它的规则集测试")
+            header = tests.model.module.header
+            if header is not None and header.framework:  # docs/language.md §12
+                echo("  框架规则集（framework，没有计分卡），由 extends 它的规则集测试")
+            else:
+                echo("  共用定义的函数库（没有计分卡），由 include 它的规则集测试")
             continue
         if tests.example_files:
             echo(f"  示例记录：{'、'.join(_shown(file) for file in tests.example_files)}")
