@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from perfdsl.cli import main
+from perfdsl.testing import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
@@ -200,4 +201,5 @@ def test_perfdsl_test_names_its_examples_fails_without_and_keeps_hypothesis_out_
     assert done.stdout.startswith("rulesets/chaoan-2022.perf\n  示例记录：examples/chaoan-2022.json\n")
     assert done.stdout.rstrip().endswith("通过 14 项，失败 0 项")
     assert not (tmp_path / ".hypothesis").exists()
-    assert (tmp_path / "cache" / "perfdsl" / "hypothesis").is_dir()  # hypothesis' files went to the user's cache
+    assert list(tmp_path.rglob(".hypothesis")) == []  # whatever hypothesis keeps goes to the user's cache
+    assert profiles.storage() == tmp_path / "cache" / "perfdsl" / "hypothesis"

@@ -60,3 +60,29 @@ def chosen(name: str | None = None) -> str:
 
 
 register()
+
+
+@contextlib.contextmanager
+def alike_everywhere():
+    """While it lasts, hypothesis draws without the constants it collects from "local" modules.
+
+    Hypothesis mixes into its draws the literals of every module loaded from outside site-packages —
+    perfdsl's own when installed editable, and every test module pytest has imported — so one
+    derandomised run of `perfdsl test` drew other records inside the test suite than from the command
+    line, and a `property … when …` could go untested in one and pass in the other.  The records a
+    ruleset is tested with must depend on the ruleset and the seed only.  (A private hook: if a newer
+    hypothesis moves it, draws are as before.)
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+
+        original = providers._get_local_constants
+        empty = providers.Constants()
+    except (ImportError, AttributeError, TypeError):
+        yield
+        return
+    providers._get_local_constants = lambda: empty
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
