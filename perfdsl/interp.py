@@ -781,9 +781,12 @@ class Evaluation:
             key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
             if "实际" in str(exc) or "单位" in str(exc):
                 key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
-            hint = "请填写指标值，或由评审给出得分（`when 指标值 == \"\" => 评审得分`）" if "目标为空" in str(exc) \
-                else "定性指标请由评审给出得分"
-            raise DataValueError(f"{exc}（{hint}）", key=key) from None
+            message = str(exc)
+            if "目标为空" in message:
+                message += "（请填写指标值，或由评审给出得分：`when 指标值 == \"\" => 评审得分`）"
+            elif message.startswith("定性目标"):
+                message += "（定性指标请由评审给出得分）"
+            raise DataValueError(message, key=key) from None
         if judged.kind != "quantity":
             leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
                 else f"target:{judged.kind}"

@@ -42,7 +42,8 @@ UNIT_WORDS = {"百分比": "%", "百分率": "%", "人民币元": "元", "元人
 COUNTED = ("条", "次", "件", "个", "项", "人次", "人", "户", "家", "份", "篇", "台", "套", "所", "批", "场", "万人次",
            "户次", "辆", "处", "座", "间", "张", "本", "册", "部", "名", "位", "只", "头", "株", "棵", "吨", "公里",
            "千米", "米", "平方米", "亩", "公顷", "千瓦", "个月", "月", "年", "期", "轮", "课时", "学时", "床", "宗",
-           "起", "单", "组", "支", "箱", "块", "元/人", "种", "类", "批次", "门", "节", "首", "幅", "栋", "户数", "家次")
+           "起", "单", "组", "支", "箱", "块", "元/人", "种", "类", "批次", "门", "节", "首", "幅", "栋", "户数", "家次",
+           "台次", "架次", "车次", "场次", "班次", "课次", "人日", "艘", "宗次")
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 _COMPARATORS = "|".join(sorted(map(re.escape, _BEFORE), key=len, reverse=True))
@@ -96,6 +97,10 @@ class Target:
 def _quantity(text: str, what: str) -> tuple[Quantity, str | None]:
     match = _PATTERN.match(text)
     if not match:
+        loose = _UNKNOWN_UNIT.match(text)
+        if loose:  # a figure with a unit perfdsl does not know: say which word, not just "cannot read"
+            raise TargetError(f"无法读取{what} `{text.strip()}`：单位 `{loose.group('unit')}` 不在可识别的单位中"
+                              f"（如 {'、'.join(COUNTED[:8])}、%、万元、天；度量单位见 docs/language.md）")
         raise TargetError(f"无法读取{what} `{text.strip()}`（{EXPECTED}）")
     number = Decimal(match.group("number"))
     if match.group("multiplier"):
@@ -217,6 +222,10 @@ def _bare(quantity: Quantity, unit: str | None) -> str:
         return plain(quantity.value / UNITS[unit][1])
     return plain(quantity.value)
 
+
+#: A comparator and a figure followed by a short word that is no unit perfdsl knows (``≥50只猫``).
+_UNKNOWN_UNIT = re.compile(rf"^\s*[^\d<>≤≥≦≧=＜＞＝%％]*?\s*(?:{_COMPARATORS})?\s*\d+(?:\.\d+)?\s*[万亿]?"
+                           rf"\s*(?P<unit>[^\d\s（()）。.;；,，、]{{1,4}})\s*[。.]?\s*$")
 
 # ── deadlines and qualitative results ───────────────────────────────────────
 # Tables write a completion target as a date (``9月前``, ``12月底前完成``, ``2020年12月31日前``) or as
