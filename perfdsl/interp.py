@@ -364,7 +364,7 @@ class Evaluation:
         shown = []
         for name in seen:
             value = self._shown(name)
-            if value is not None:
+            if value is not None and value != "":  # a blank cell: the condition (`== ""`) already says so
                 shown.append(f"{name} = {value}")
         return "、".join(shown)
 
@@ -600,6 +600,8 @@ class Evaluation:
             holds = self._truth(expr.test)
             branch = expr.then if holds else expr.otherwise
             return f"{self._condition(expr.test, holds)}{CLAUSE}{self._points_text(branch, raw, weight)}"
+        if isinstance(expr, nodes.Name):  # `=> 自评得分`: say whose figure it is, not `10 = 10`
+            return f"{expr.name} = {points(self._round(raw))}"
         return f"{self._show(expr, weight)} = {points(self._round(raw))}"
 
     def _round(self, value: Decimal) -> Decimal:
@@ -779,9 +781,14 @@ class Evaluation:
                 met, rate = targets.attainment(target, actual)
         except targets.TargetError as exc:
             key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
-            if "实际" in str(exc) or "单位" in str(exc):
+            if ("实际" in str(exc) or "单位" in str(exc)) and not str(exc).startswith("无法读取目标值"):
                 key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
-            raise DataValueError(f"{exc}（定性指标请由评审给出得分）", key=key) from None
+            message = str(exc)
+            if "目标为空" in message:
+                message += "（请填写指标值，或由评审给出得分：`when 指标值 == \"\" => 评审得分`）"
+            elif message.startswith("定性目标"):
+                message += "（定性指标请由评审给出得分）"
+            raise DataValueError(message, key=key) from None
         if judged.kind != "quantity":
             leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
                 else f"target:{judged.kind}"

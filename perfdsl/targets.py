@@ -22,6 +22,7 @@ from .decimals import HUNDRED, money, percent_as_given, plain
 _BEFORE = {
     ">=": ">=", "≥": ">=", "＞＝": ">=", "不低于": ">=", "不少于": ">=", "不小于": ">=", "达到": ">=", "至少": ">=",
     ">": ">", "＞": ">", "大于": ">", "高于": ">", "超过": ">",
+    "＞=": ">=", ">＝": ">=", "≧": ">=", "＜=": "<=", "<＝": "<=", "≦": "<=",  # as tables mix widths
     "<=": "<=", "≤": "<=", "＜＝": "<=", "不超过": "<=", "不高于": "<=", "不大于": "<=", "最多": "<=",
     "<": "<", "＜": "<", "小于": "<", "低于": "<", "少于": "<",
     "=": "==", "＝": "==", "等于": "==",
@@ -41,14 +42,15 @@ UNIT_WORDS = {"百分比": "%", "百分率": "%", "人民币元": "元", "元人
 COUNTED = ("条", "次", "件", "个", "项", "人次", "人", "户", "家", "份", "篇", "台", "套", "所", "批", "场", "万人次",
            "户次", "辆", "处", "座", "间", "张", "本", "册", "部", "名", "位", "只", "头", "株", "棵", "吨", "公里",
            "千米", "米", "平方米", "亩", "公顷", "千瓦", "个月", "月", "年", "期", "轮", "课时", "学时", "床", "宗",
-           "起", "单", "组", "支", "箱", "块", "元/人", "种", "类", "批次", "门", "节", "首", "幅", "栋", "户数", "家次")
+           "起", "单", "组", "支", "箱", "块", "元/人", "种", "类", "批次", "门", "节", "首", "幅", "栋", "户数", "家次",
+           "台次", "架次", "车次", "场次", "班次", "课次", "人日", "艘", "宗次")
 _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 _COMPARATORS = "|".join(sorted(map(re.escape, _BEFORE), key=len, reverse=True))
 _UNITS = "|".join(sorted(map(re.escape, list(UNITS) + list(COUNTED) + list(UNIT_WORDS)), key=len, reverse=True))
 _PATTERN = re.compile(
     rf"""^\s*
-    (?P<label>[^\d<>≤≥=＜＞＝%％]*?)\s*
+    (?P<label>[^\d<>≤≥≦≧=＜＞＝%％]*?)\s*
     (?P<before>{_COMPARATORS})?\s*
     (?P<number>\d+(?:\.\d+)?)\s*
     (?P<multiplier>[万亿](?!元))?
@@ -95,6 +97,10 @@ class Target:
 def _quantity(text: str, what: str) -> tuple[Quantity, str | None]:
     match = _PATTERN.match(text)
     if not match:
+        loose = _UNKNOWN_UNIT.match(text)
+        if loose:  # a figure with a unit perfdsl does not know: say which word, not just "cannot read"
+            raise TargetError(f"无法读取{what} `{text.strip()}`：单位 `{loose.group('unit')}` 不在可识别的单位中"
+                              f"（如 {'、'.join(COUNTED[:8])}、%、万元、天；度量单位见 docs/language.md）")
         raise TargetError(f"无法读取{what} `{text.strip()}`（{EXPECTED}）")
     number = Decimal(match.group("number"))
     if match.group("multiplier"):
@@ -217,6 +223,10 @@ def _bare(quantity: Quantity, unit: str | None) -> str:
     return plain(quantity.value)
 
 
+#: A comparator and a figure followed by a short word that is no unit perfdsl knows (``≥50只猫``).
+_UNKNOWN_UNIT = re.compile(rf"^\s*[^\d<>≤≥≦≧=＜＞＝%％]*?\s*(?:{_COMPARATORS})?\s*\d+(?:\.\d+)?\s*[万亿]?"
+                           rf"\s*(?P<unit>[^\d\s（()）。.;；,，、]{{1,4}})\s*[。.]?\s*$")
+
 # ── deadlines and qualitative results ───────────────────────────────────────
 # Tables write a completion target as a date (``9月前``, ``12月底前完成``, ``2020年12月31日前``) or as
 # ``按时``; the actual is the completion date or month (``2020年11月``, ``11月30日``, ``2020-11-30``) or
@@ -238,6 +248,9 @@ _LEVEL_WORDS = {
     "达成预期目标": "达成", "达到预期": "达成", "达到预期目标": "达成", "基本达到预期": "基本达成",
     "部分达到预期": "部分达成", "未达到预期": "未达成", "未达到预期目标": "未达成", "未达成预期目标": "未达成",
 }
+#: A 定性 target's actual as tables print it when the target was met: a word of completion, or the
+#: target's own text repeated (「效果明显」|「效果明显」) — scored as 达成 when the levels have it.
+_DONE = ("完成", "已完成", "全部完成", "已全部完成", "完成目标", "已实现", "实现", "达标", "已达标")
 _ON_TIME = ("按时完成", "已按时完成", "按期完成", "已按期完成", "按时", "按期", "及时完成", "如期完成", "是", "已完成",
             "按计划完成", "已按计划完成", "提前完成", "已提前完成")
 _LATE = ("未按时完成", "未按期完成", "未按时", "未按期", "延期完成", "逾期完成", "未完成", "否", "延期", "逾期")
@@ -333,6 +346,8 @@ def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=No
     levels = DEFAULT_LEVELS if levels is None else levels
     target_text = str(target_text)
     shown_target = target_text.strip()
+    if not shown_target:  # a cell the table left blank is no target at all, not a 定性 one
+        raise TargetError("目标为空（表中未填写指标值），无法判断是否完成")
     if isinstance(actual, str) or (actual is not None and not isinstance(actual, (Decimal, bool))):
         level = level_of(actual, levels)
         if level is not None:
@@ -347,8 +362,14 @@ def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=No
         target = parse_target(target_text)
     except TargetError:
         if not _looks_numeric(target_text):
+            word = _shown(actual).strip().rstrip("。.")
+            if "达成" in levels and word and (word in _DONE or word == shown_target.rstrip("。.")):
+                share = levels["达成"]
+                return Judgement(share, share >= 1, f"目标 {shown_target}，实际 {word}，评为达成"
+                                 f"（得分值的 {plain(share * HUNDRED)}%）", "level", "达成")
             names = " / ".join(levels)
-            raise TargetError(f"定性目标 `{shown_target}` 的实际值须为 {names} 之一，得到 `{_shown(actual)}`") from None
+            got = "实际值为空" if not _shown(actual).strip() else f"得到 `{_shown(actual)}`"
+            raise TargetError(f"定性目标 `{shown_target}` 的实际值须为 {names} 之一，{got}") from None
         raise
     quantity = parse_actual(actual, kind, unit)
     met, share = attainment(target, quantity)

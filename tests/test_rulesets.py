@@ -27,8 +27,9 @@ EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.json") if "_expected" i
 FIGURES = []
 for example in EXAMPLES:
     for card, block in json.loads(example.read_text("utf-8"))["_expected"].items():
-        FIGURES.append((example, card, "", block["score"]))
-        FIGURES += [(example, card, path, value) for path, value in block["indicators"].items()]
+        if "score" in block:  # only the figures the source publishes need be listed (DESIGN §6): 棠溪镇's total is cut off
+            FIGURES.append((example, card, "", block["score"]))
+        FIGURES += [(example, card, path, value) for path, value in block.get("indicators", {}).items()]
 
 
 @pytest.fixture(scope="module")
@@ -110,4 +111,8 @@ def test_cli_json_reproduces_each_example(example):
     out = json.loads(result.stdout, parse_float=Decimal)
     for card, block in read_record(example)["_expected"].items():
         [got] = [c for c in out["scorecards"] if c["name"] == card]
-        assert Decimal(str(got["score"])) == Decimal(str(block["score"]))
+        if "score" in block:
+            assert Decimal(str(got["score"])) == Decimal(str(block["score"]))
+        scored = {"/".join(i["path"]): Decimal(str(i["score"])) for i in got["indicators"]}
+        assert {path: scored[path] for path in block.get("indicators", {})} == \
+            {path: Decimal(str(value)) for path, value in block.get("indicators", {}).items()}
