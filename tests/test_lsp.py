@@ -207,18 +207,6 @@ def test_definition_on_an_extends_path_opens_the_base(lsp):
     lsp.close_document(meijiang)
 
 
-def test_definition_on_an_extends_path_opens_the_base(lsp):
-    meijiang = ROOT / "rulesets" / "meijiang-2023.perf"
-    text = meijiang.read_text(encoding="utf-8")
-    base = ROOT / "rulesets" / "common" / "guangdong-base.perf"
-    lsp.open(meijiang)
-    found = lsp.definition(meijiang, position(text, 'extends "common/guangdong-base.perf"', offset=12))
-    assert found == [types.Location(uri=uri(base), range=types.Range(types.Position(0, 0), types.Position(0, 0)))]
-    shown = lsp.hover(meijiang, position(text, 'extends "common/guangdong-base.perf"', offset=12)).contents.value
-    assert shown.splitlines()[:3] == ["**基于** `common/guangdong-base.perf`", "", f"文件：{base}"]
-    lsp.close_document(meijiang)
-
-
 def test_definition_of_an_input_and_of_a_move_target(lsp):
     lsp.open(CHAOAN)
     found = lsp.definition(CHAOAN, position(TEXT, "ratio 项目完成数", offset=7))
