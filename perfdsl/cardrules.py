@@ -181,16 +181,7 @@ def emit_deductions(gen, card, total: str) -> list[str]:
     pairs = []
     for rule in before_cap(card.rules):
         gen.need(*[n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)])
-        amount, value = gen.temp(), gen.temp()
-        out.line(f"{amount} = {gen.expr(rule.amount)}")
-        if rule.when is not None:
-            out.line(f"{value} = {amount} if {gen.expr(rule.when)} else {gen.zero}")
-        else:
-            gen._per(rule.per, amount, value, None)
-        if rule.up_to is not None:
-            cap = gen.temp()
-            out.line(f"{cap} = {gen.expr(rule.up_to)}")
-            out.line(f"if {value} > {cap}: {value} = {cap}")
+        value = gen.line_amount(rule, None)
         out.line(f"{value} = {value}.quantize(k_snap, k_even).quantize(k_step, k_mode)")
         applied = gen.temp()
         out.line(f"{applied} = {value} > {gen.zero}")

@@ -398,17 +398,24 @@ class Generator:
         base = self.zero if (node.bonus or adds) else w
         out.line(f"{s} = {base}")
         for line in rule.lines:
-            amount, value = self.temp(), self.temp()
-            out.line(f"{amount} = {self.expr(line.amount, w)}")
-            if line.when is not None:
-                out.line(f"{value} = {amount} if {self.expr(line.when, w)} else {self.zero}")
-            else:
-                self._per(line.per, amount, value, w)
-            if line.up_to is not None:
-                cap = self.temp()
-                out.line(f"{cap} = {self.expr(line.up_to, w)}")
-                out.line(f"if {value} > {cap}: {value} = {cap}")
+            value = self.line_amount(line, w)
             out.line(f"{s} = {s} {'+' if line.kind == 'add' else '-'} {value}")
+
+    def line_amount(self, line, w) -> str:
+        """The variable holding what one `deduct`/`add` line takes: when its condition holds, or per
+        occurrence or step, at most `up to`; an indicator's line and a scorecard's deduction alike."""
+        out = self.out
+        amount, value = self.temp(), self.temp()
+        out.line(f"{amount} = {self.expr(line.amount, w)}")
+        if line.when is not None:
+            out.line(f"{value} = {amount} if {self.expr(line.when, w)} else {self.zero}")
+        else:
+            self._per(line.per, amount, value, w)
+        if line.up_to is not None:
+            cap = self.temp()
+            out.line(f"{cap} = {self.expr(line.up_to, w)}")
+            out.line(f"if {value} > {cap}: {value} = {cap}")
+        return value
 
     def _per(self, per, amount, value, w):
         out = self.out
