@@ -602,7 +602,7 @@ def _weights(card) -> dict:
 
 def _shower(model, expr):
     """How a value of `expr` is written in a message: a rate as a percentage, money in its unit."""
-    kind = model.types.get(id(expr))
+    kind = model.type_of(expr)
     if kind is not None and kind.kind == "rate":
         return lambda value: percent_as_given(value) if value.is_finite() else plain(value)
     if kind is not None and kind.kind == "money":
@@ -711,7 +711,7 @@ def check_targets(model: Model):
             text, where = target
             if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
                 text = with_unit(text, rule.unit.value)
-            actual = model.types.get(id(rule.actual))
+            actual = model.type_of(rule.actual)
             try:
                 kind = validate(text)
             except TargetError as exc:

@@ -123,7 +123,7 @@ class Generator:
             if expr.func == "abs":
                 return f"abs({args[0]})"
             if expr.func == "deviation":
-                declared = self.model.types.get(id(expr.args[1]))
+                declared = self.model.type_of(expr.args[1])
                 kind, unit = (declared.kind, declared.unit) if declared else (None, None)
                 column = args[2] if len(args) > 2 else "None"
                 return f"DEVIATION({args[0]}, {args[1]}, {self.const(kind)}, {self.const(unit)}, {column})"
@@ -374,7 +374,7 @@ class Generator:
         self.out.line(f"{s} = {m}" if rule.mode == "score" else f"{s} = {w} - {m}")
 
     def _rule_TargetRule(self, rule, node, w, s):
-        actual = self.model.types.get(id(rule.actual))
+        actual = self.model.type_of(rule.actual)
         kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
         column = self.expr(rule.unit, w) if rule.unit is not None else "None"
         self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "

@@ -197,7 +197,7 @@ class Evaluation:
 
     def _deviation(self, expr, args):
         """``deviation(目标值, 实际值)``: how far an actual lies beyond its target (`targets.deviation`)."""
-        declared = self.model.types.get(id(expr.args[1]))
+        declared = self.model.type_of(expr.args[1])
         kind, unit = (declared.kind, declared.unit) if declared else (None, None)
         try:
             return targets.deviation(args[0], args[1], kind, unit, args[2] if len(args) > 2 else None)
@@ -333,7 +333,7 @@ class Evaluation:
             shown = self._shown(expr.name)
             if shown is not None:
                 return shown
-        return show_value(value, self.model.types.get(id(expr)))
+        return show_value(value, self.model.type_of(expr))
 
     def describe(self, expr, full: Decimal | None = None) -> str:
         """``部门预算支出率 = 6440687.91元 / (…) = 97.60%``: a figure, how it is made, and its value."""
@@ -649,7 +649,7 @@ class Evaluation:
             return text
         computed = self.eval(show.expr)
         shown = self._value_text(show.reported, reported)
-        if self.model.types.get(id(show.reported)) == RATE and isinstance(reported, Decimal):
+        if self.model.type_of(show.reported) == RATE and isinstance(reported, Decimal):
             shown = percent_as_given(reported)
         agrees = printed.agrees(computed, self._as_printed(show.reported, reported))
         return f"{text}（报告为 {shown}{'' if agrees else '，与重算不一致'}）"
@@ -662,7 +662,7 @@ class Evaluation:
             spec = self.model.input(expr.name)
             if spec is not None:
                 return printed.of_input(value, spec.type.kind, self.units.get(expr.name, spec.type.unit))
-        vtype = self.model.types.get(id(expr))
+        vtype = self.model.type_of(expr)
         return printed.of_input(value, vtype.kind if vtype is not None else "number",
                                 vtype.unit if vtype is not None else None)
 
@@ -771,7 +771,7 @@ class Evaluation:
         column = self.eval(rule.unit, weight) if rule.unit is not None else None
         levels = self._levels(rule.levels, weight)
         try:
-            declared = self.model.types.get(id(rule.actual))
+            declared = self.model.type_of(rule.actual)
             kind, unit = (declared.kind, declared.unit) if declared else (None, None)
             judged = targets.judge(text, raw, kind, unit, column, levels)
             if judged.kind == "quantity":
@@ -875,7 +875,7 @@ class Evaluation:
             if excess <= 0:
                 not_where = "未超过" if per.direction == "above" else "不低于"
                 return ZERO, f"{described}{CLAUSE}{not_where} {threshold_text}{CLAUSE}不{verb}"
-            excess_text = show_value(excess, self.model.types.get(id(per.subject)))
+            excess_text = show_value(excess, self.model.type_of(per.subject))
         else:
             excess = max(subject, ZERO)
             where = ""

@@ -3,7 +3,7 @@
 Names are bound, types known, every input has a slot, the scorecards are
 flattened into node lists (pre-order, the order of the JSON result) with
 parent/child indices, and reallocation is spelled out as moves between leaf
-indices.  Expressions stay `nodes.Expr`; their types are in `Model.types`.
+indices.  Expressions stay `nodes.Expr`; their types are asked of `Model.type_of`.
 """
 
 from __future__ import annotations
@@ -176,5 +176,7 @@ class Model:
         """The syntax of the scorecard `name` (after any `extends` merge)."""
         return next((d for d in self.module.decls if isinstance(d, nodes.Scorecard) and d.name == name), None)
 
-    def type_of(self, expr: nodes.Expr) -> Type:
-        return self.types[id(expr)]
+    def type_of(self, expr: nodes.Expr) -> Type | None:
+        """The type resolve gave `expr` (None for an expression it did not type).  Every reader asks here,
+        never `types` itself, so how types are kept is this class's business alone."""
+        return self.types.get(id(expr))

@@ -257,7 +257,7 @@ def _relation(model, division, let_name, name, let_expr, parent):
     change = (isinstance(division.left, nodes.Binary) and division.left.op == "-") or (
         isinstance(parent, nodes.Binary) and parent.op in "+-" and parent.left is division
         and isinstance(parent.right, nodes.Num))
-    shown_type = model.types.get(id(let_expr)) if shown is not value else None
+    shown_type = model.type_of(let_expr) if shown is not value else None
     inputs = _money_inputs(model, division.left) + [n for n in _money_inputs(model, division.right)]
     ordered = tuple(dict.fromkeys(inputs))
     factor, low = (scale(model, let_name), lowest(model, let_name)) if let_name is not None else (Decimal(1),) * 2
@@ -273,7 +273,7 @@ def _single_division(model, expr) -> bool:
 
 
 def _money(model, expr) -> bool:
-    vtype = model.types.get(id(expr))
+    vtype = model.type_of(expr)
     return vtype is not None and vtype.kind == "money"
 
 
