@@ -257,6 +257,11 @@ class _Builder(Transformer):
         self.layout = layout
 
     def _call_userfunc(self, tree, new_children=None):
+        rule = tree.data
+        if rule not in self.__dict__:  # bind each rule's method once: Lark's v_args wrapper is rebuilt per lookup
+            bound = getattr(self, rule, None)
+            if bound is not None:
+                self.__dict__[rule] = bound
         result = super()._call_userfunc(tree, new_children)
         if self.layout is not None and isinstance(result, nodes.Node) and not tree.meta.empty:
             self.layout.mark(result, tree.meta.line, tree.meta.end_line)
