@@ -48,7 +48,7 @@ class _Resolver:
         self.module = module
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self.types: dict[int, Type] = {}
+        self.types: dict[int, Type] = {}  # Expr.serial → Type
         self.symbols: dict[str, tuple[str, object]] = {}
         self.let_types: dict[str, Type] = {}
         self.let_deps: dict[str, frozenset[str]] = {}
@@ -302,7 +302,7 @@ class _Resolver:
 
     def expr(self, expr, allow_full=True, deps=None, lets=None) -> Type:
         result = self._expr(expr, allow_full, deps, lets)
-        self.types[id(expr)] = result
+        self.types[expr.serial] = result
         return result
 
     def _expr(self, expr, allow_full, deps, lets) -> Type:
@@ -443,7 +443,7 @@ class _Resolver:
             return None
         if deps is not None:
             deps.add(source.name)
-        self.types[id(source)] = types.LIST
+        self.types[source.serial] = types.LIST
         return {field.name: field.type for field in spec.fields}
 
     def _call(self, expr, sub) -> Type:
@@ -482,7 +482,7 @@ class _Resolver:
                     or _is_money(expr.args[1]) or expr.args[1].kind != "plain":
                 self.err("P220", "round 的第二个参数是保留的小数位数，须是 0 到 12 的整数常量", expr.args[1].span,
                          hint="例如 round(预算执行率, 2)：比率保留两位小数即整百分数（49.88% → 50%）")
-            self.types[id(expr.args[1])] = types.NUMBER
+            self.types[expr.args[1].serial] = types.NUMBER
             return sub(expr.args[0]) if sub(expr.args[0]).numeric else self._need_numeric(
                 sub(expr.args[0]), expr.args[0], "round")
         if len(expr.args) < low or (high is not None and len(expr.args) > high):
@@ -850,7 +850,7 @@ class _Resolver:
                 if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
                     self.err("P307", "等级界限须是数字常量", arm.threshold.span)
                 else:
-                    self.types[id(arm.threshold)] = types.NUMBER
+                    self.types[arm.threshold.serial] = types.NUMBER
         return arms
 
     def _cap(self, card):
@@ -924,7 +924,7 @@ class _Resolver:
                      hint=f"写出路径，如 {expr.what} of `{paths[0]}`")
             return types.ERROR
         card, node = found[0]
-        self.refs[id(expr)] = (card.name, node.index)
+        self.refs[expr.serial] = (card.name, node.index)
         return types.NUMBER
 
     def _scorecard_refs(self, card_name, names):
