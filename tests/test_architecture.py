@@ -232,3 +232,17 @@ def test_a_copied_or_pickled_model_still_knows_its_types():
     assert types.ERROR not in {t for _, t in original}
     assert answers(copy.deepcopy(model)) == original
     assert answers(pickle.loads(pickle.dumps(model))) == original
+
+
+def test_every_rule_form_has_its_method_in_resolve_as_in_the_evaluator():
+    """Resolve checks each rule form in its own `_rule_<class>` method, dispatched by the rule's class as
+    `interp.Evaluation` evaluates it; scorecard rules in `_card_rule_<class>`.  A new form without one fails."""
+    from perfdsl import interp, nodes, resolve
+
+    forms = {cls.__name__ for cls in vars(nodes).values()
+             if isinstance(cls, type) and issubclass(cls, nodes.Rule) and cls is not nodes.Rule
+             and cls is not nodes.Deduction}  # a `deduct` line: inside a DeductionRule, or a scorecard rule
+    assert {"ScoreRule", "BandsRule", "TargetRule", "PanelRule", "DeductionRule"} <= forms
+    assert {f"_rule_{name}" for name in forms} <= set(dir(resolve._Resolver))
+    assert {f"_rule_{name}" for name in forms} <= set(dir(interp.Evaluation))
+    assert {f"_card_rule_{name}" for name in ("CapBy", "Deduction", "Veto")} <= set(dir(resolve._Resolver))
