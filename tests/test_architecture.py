@@ -24,7 +24,7 @@ OUTER = ("perfdsl.cli", "perfdsl.commandline", "perfdsl.__main__", "perfdsl.repo
 FRONT = ("perfdsl.parser", "perfdsl.nodes", "perfdsl.source", "perfdsl.include", "perfdsl.comments",
          "perfdsl.unparse")
 #: What the front end may not import.
-BEYOND_FRONT = ("perfdsl.model", "perfdsl.resolve", "perfdsl.checks", "perfdsl.reach", "perfdsl.relations",
+BEYOND_FRONT = ("perfdsl.model", "perfdsl.resolve", "perfdsl.typecheck", "perfdsl.checks", "perfdsl.reach", "perfdsl.relations",
                 "perfdsl.interp", "perfdsl.codegen", "perfdsl.program", "perfdsl.inputs", "perfdsl.result",
                 "perfdsl.loader", "perfdsl.isolation", "perfdsl.parallel", "perfdsl.plausibility")
 #: The evaluators and what is built from them: the values and the runtime may import none of these.
@@ -91,6 +91,12 @@ def test_values_import_nothing_and_the_runtime_no_evaluator():
     assert _perfdsl(MODULES["perfdsl.values"]) == set()
     assert {m for m in _perfdsl(MODULES["perfdsl.runtime"]) if _within(m, EVALUATORS)} == set()
     assert {m for m in _perfdsl(MODULES["perfdsl.nearest"])} == set()
+
+
+def test_the_type_checker_imports_only_the_front_end_and_the_types():
+    allowed = ("perfdsl.nodes", "perfdsl.types", "perfdsl.unparse", "perfdsl.nearest")
+    assert {m for m in _perfdsl(MODULES["perfdsl.typecheck"]) if m != "perfdsl" and not _within(m, allowed)} == set()
+    assert "perfdsl.typecheck" in _perfdsl(MODULES["perfdsl.resolve"])
 
 
 def test_the_two_evaluators_do_not_import_each_other():
