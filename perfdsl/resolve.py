@@ -10,6 +10,7 @@ decides whether they are fatal.
 
 from __future__ import annotations
 
+from collections import deque
 from decimal import Decimal
 
 from . import nodes, types, unparse
@@ -324,11 +325,16 @@ class _Resolver:
         self._card_rules(card, deps)
         self._paths(card, specs)
         moves = self._moves(card, specs)
+        moves_in: dict[int, list[Move]] = {}
+        moves_out: dict[int, list[Move]] = {}
+        for move in moves:  # grouped once, in order: scanning every move per node was quadratic
+            moves_in.setdefault(move.target, []).append(move)
+            moves_out.setdefault(move.source, []).append(move)
         built = []
         for entry in specs:
             entry["children"] = tuple(entry["children"])
-            entry["moves_in"] = tuple(m for m in moves if m.target == entry["index"])
-            entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
+            entry["moves_in"] = tuple(moves_in.get(entry["index"], ()))
+            entry["moves_out"] = tuple(moves_out.get(entry["index"], ()))
             built.append(NodeSpec(**entry))
         grades = self._grades(card)
         self._veto_grades(card, grades)
@@ -712,10 +718,10 @@ class _Resolver:
     def _scorecard_refs(self, card_name, names):
         """The scorecards `names` reach; remembers the derived values each is reached through (for P207)."""
         found = {}
-        todo = [(name, ()) for name in sorted(names)]
+        todo = deque((name, ()) for name in sorted(names))
         seen = set()
         while todo:
-            name, via = todo.pop(0)  # breadth first: the shortest chain of derived values
+            name, via = todo.popleft()  # breadth first: the shortest chain of derived values
             if name in seen:
                 continue
             seen.add(name)
