@@ -59,3 +59,11 @@ def test_full_only_where_a_weight_is_known():
     assert checker.expr(nodes.Full()) == types.NUMBER
     assert checker.expr(nodes.Full(), allow_full=False) == types.ERROR
     assert [code for code, _ in found] == ["P206"]
+
+
+def test_every_expression_form_has_its_method():
+    from perfdsl import typecheck
+
+    forms = {cls for cls in vars(nodes).values() if isinstance(cls, type) and issubclass(cls, nodes.Expr)
+             and cls is not nodes.Expr}
+    assert len(forms) >= 14 and set(typecheck._FORMS) == forms
