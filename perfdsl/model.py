@@ -117,8 +117,8 @@ class ScorecardSpec:
 class PropertySpec:
     """An author's claim about every record (``property …``); `perfdsl test` checks it.
 
-    `refs` maps ``id()`` of each `nodes.IndicatorRef` in the property to the
-    (scorecard name, node index) it reads.
+    `refs` maps the serial of each `nodes.IndicatorRef` in the property to the
+    (scorecard name, node index) it reads; ask `ref(expr)`.
     """
 
     kind: str  # "always" | "monotone"
@@ -127,8 +127,12 @@ class PropertySpec:
     never: str | None  # monotone: "decreases" | "increases"
     when: nodes.Expr | None
     text: str  # as written, on one line
-    refs: dict = attrs.field(eq=False, repr=False)
+    refs: dict = attrs.field(eq=False, repr=False)  # IndicatorRef.serial → (scorecard name, node index)
     span: Span | None = attrs.field(default=None, eq=False)
+
+    def ref(self, expr: nodes.IndicatorRef) -> tuple[str, int]:
+        """The (scorecard name, node index) that ``score of …``/``weight of …`` `expr` of this property reads."""
+        return self.refs[expr.serial]
 
 
 @attrs.frozen(eq=False)
@@ -144,7 +148,7 @@ class Model:
     lets: tuple[LetSpec, ...]  # in dependency order
     scorecards: tuple[ScorecardSpec, ...]  # in declaration order
     order: tuple[int, ...]  # scorecard indices in evaluation order
-    types: dict  # id(expr) → Type
+    types: dict  # Expr.serial → Type: ask `type_of`
     module: nodes.Module
     path: str
     properties: tuple[PropertySpec, ...] = ()
@@ -178,5 +182,6 @@ class Model:
 
     def type_of(self, expr: nodes.Expr) -> Type | None:
         """The type resolve gave `expr` (None for an expression it did not type).  Every reader asks here,
-        never `types` itself, so how types are kept is this class's business alone."""
-        return self.types.get(id(expr))
+        never `types` itself, so how types are kept is this class's business alone.  Keyed by the node's
+        serial, not its `id()`: a copied, pickled or deep-copied model still answers (docs/architecture.md)."""
+        return self.types.get(expr.serial)

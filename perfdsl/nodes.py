@@ -9,6 +9,7 @@ behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import attrs
@@ -26,9 +27,15 @@ class Node:
 # ── expressions ─────────────────────────────────────────────────────────────
 
 
+#: Every expression node's serial: drawn once, when the node is made (so also by `attrs.evolve` and by the model
+#: cache's decoder), and kept by copy, deepcopy and pickle.  The key of `Model.types` (docs/architecture.md,
+#: "Identity-keyed maps"); never used for equality, hashing, printing or the cache.
+_serial = itertools.count().__next__
+
+
 @attrs.frozen
 class Expr(Node):
-    pass
+    serial: int = attrs.field(init=False, eq=False, repr=False, factory=_serial)
 
 
 @attrs.frozen
@@ -568,7 +575,7 @@ def _field_names(cls) -> tuple[str, ...]:
     try:
         return _FIELDS[cls]
     except KeyError:
-        names = _FIELDS[cls] = tuple(field.name for field in attrs.fields(cls))
+        names = _FIELDS[cls] = tuple(field.name for field in attrs.fields(cls) if field.name != "serial")
         return names
 
 
@@ -584,7 +591,8 @@ def dump(node, level: int = 0) -> str:
     scalars = []
     children = []
     for field in fields:
-        if field.name in ("span", "field_spans", "edited", "sources"):  # where things are is not part of the tree
+        # where things are, and a node's serial, are not part of the tree
+        if field.name in ("span", "field_spans", "edited", "sources", "serial"):
             continue
         value = getattr(node, field.name)
         if isinstance(value, Node) or (isinstance(value, tuple) and value and isinstance(value[0], Node)):

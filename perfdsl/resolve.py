@@ -1,5 +1,8 @@
-"""Syntax tree → `Model`: bind names, infer and check types and units, flatten scorecards.
+"""Syntax tree → `Model`: bind names, lay out slots, resolve each rule form, flatten scorecards.
 
+Expressions are typed by `typecheck.TypeChecker`, which asks this resolver what
+a name means (`let_type`, `list_input`, `indicator_ref`); each rule form of an
+indicator has its own method here, `_rule_<node class>`, as the evaluator has.
 Everything found wrong is collected as diagnostics rather than raised, so
 `perfdsl check` can report every problem of a file at once; the loader
 decides whether they are fatal.
@@ -7,40 +10,21 @@ decides whether they are fatal.
 
 from __future__ import annotations
 
+from collections import deque
 from decimal import Decimal
 
 from . import nodes, types, unparse
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .nearest import nearest  # noqa: F401 (resolve.nearest: kept for callers)
+from .typecheck import AGGREGATES, FUNCTIONS, TypeChecker  # noqa: F401 (resolve.FUNCTIONS: kept for callers)
+from .typecheck import declared_type as _declared_type
+from .typecheck import is_literal as _is_literal
+from .typecheck import is_money as _is_money
+from .typecheck import is_zero as _is_zero
+from .typecheck import literal_value as _literal_value
+from .typecheck import text as _text
 from .types import Type
-
-FUNCTIONS = {"min": (2, None), "max": (2, None), "abs": (1, 1), "ceil": (1, 1), "floor": (1, 1), "given": (1, 1),
-             "round": (1, 2)}
-#: Functions over the items of a list input (`sum(绩效指标 where … of …)`).
-AGGREGATES = ("sum", "mean", "count", "all", "any", "min", "max")
-
-_TYPE_OF_DECL = {
-    "number": types.NUMBER, "count": types.COUNT, "rate": types.RATE,
-    "bool": types.BOOL, "text": types.TEXT,
-}
-
-
-def _is_literal(expr) -> bool:
-    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and _is_literal(expr.operand))
-
-
-def _literal_value(expr) -> Decimal | None:
-    if isinstance(expr, nodes.Num):
-        return expr.value
-    if isinstance(expr, nodes.Neg):
-        inner = _literal_value(expr.operand)
-        return -inner if inner is not None else None
-    return None
-
-
-def _is_zero(expr) -> bool:
-    return _literal_value(expr) == 0
 
 
 class _Resolver:
@@ -48,7 +32,7 @@ class _Resolver:
         self.module = module
         self.path = path
         self.diagnostics: list[Diagnostic] = []
-        self.types: dict[int, Type] = {}
+        self.types: dict[int, Type] = {}  # Expr.serial → Type
         self.symbols: dict[str, tuple[str, object]] = {}
         self.let_types: dict[str, Type] = {}
         self.let_deps: dict[str, frozenset[str]] = {}
@@ -56,9 +40,10 @@ class _Resolver:
         self.inputs: list[InputSpec] = []
         self.named_grades: dict[str, nodes.GradesDecl] = {}
         self.card_via: dict[str, dict[str, tuple[str, ...]]] = {}  # scorecard → {scorecard it uses: via lets}
-        self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
         self.cards: list[ScorecardSpec] = []
         self.refs: dict | None = None  # while a property is resolved: its indicator references
+        self.checker = TypeChecker(self, self.types, self.err)
+        self._inputs_by_name: tuple[int, dict[str, InputSpec]] = (0, {})  # see `list_input`
 
     # ── diagnostics ─────────────────────────────────────────────────────────
 
@@ -144,23 +129,21 @@ class _Resolver:
         self.symbols[name] = (kind, decl)
         return True
 
-    def _input_names(self) -> set:
-        """The names in `self.inputs`, kept up to date as inputs are appended (asked per manual indicator)."""
-        count, names = getattr(self, "_known_inputs", (0, set()))
+    def list_input(self, name: str) -> InputSpec | None:
+        """The input `name` among `self.inputs` so far (their names are unique: a second is never appended).
+
+        The index follows `self.inputs` as inputs are appended (implicit manual and panel inputs come while
+        the scorecards are resolved), so a lookup costs the same however many inputs there are."""
+        count, index = self._inputs_by_name
         if count != len(self.inputs):
-            names.update(spec.name for spec in self.inputs[count:])
-            self._known_inputs = (len(self.inputs), names)
-        return names
+            for spec in self.inputs[count:]:
+                index.setdefault(spec.name, spec)  # the first, as a scan would find
+            self._inputs_by_name = (len(self.inputs), index)
+        return index.get(name)
 
     def _did_you_mean(self, name):
         close = nearest(name, self.symbols)
         return f"是否想写 `{close}`？" if close else None
-
-    def _unknown(self, message, ref, candidates):
-        """P201 at a misspelt name: the closest candidate is the hint, and the fix (as it must be written)."""
-        close = nearest(ref.name, candidates)
-        self.err("P201", message, ref.span, hint=f"是否想写 `{close}`？" if close else None,
-                 fix=unparse.name(close) if close else None)
 
     # ── inputs ──────────────────────────────────────────────────────────────
 
@@ -191,15 +174,15 @@ class _Resolver:
             fields = self._fields(decl)
         itype = _declared_type(decl.type)
         if scope is not None:
-            self.scopes.append(scope)
+            self.checker.scopes.append(scope)
         for bound in (decl.low, decl.high):
             if bound is not None:
-                btype = self.expr(bound, allow_full=False)
+                btype = self.checker.expr(bound, allow_full=False)
                 reason = types.comparable(itype, btype, False, _is_literal(bound), False, _is_zero(bound))
                 if reason:
                     self.err("P203", f"输入 {decl.name} 的范围：{reason}", bound.span)
         if scope is not None:
-            self.scopes.pop()
+            self.checker.scopes.pop()
         choices = ()
         if decl.choices:
             if itype.kind != "text" or not all(isinstance(c, nodes.Str) for c in decl.choices):
@@ -283,6 +266,13 @@ class _Resolver:
             visit(decl.name)
         return ordered
 
+    def let_type(self, name: str, lets: dict | None) -> Type:
+        """For the checker: the type of derived value `name`, typed now if it is not yet."""
+        if name in self.let_types:  # typed already: no need for the table of every let (per reference)
+            return self.let_types[name]
+        by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
+        return self._let_type(name, by_name)
+
     def _let_type(self, name, by_name) -> Type:
         if name in self.let_types:
             return self.let_types[name]
@@ -292,228 +282,11 @@ class _Resolver:
             return types.ERROR
         self.resolving.append(name)
         deps = set()
-        ltype = self.expr(by_name[name].expr, allow_full=False, deps=deps, lets=by_name)
+        ltype = self.checker.expr(by_name[name].expr, allow_full=False, deps=deps, lets=by_name)
         self.resolving.pop()
         self.let_types[name] = ltype
         self.let_deps[name] = frozenset(deps)
         return ltype
-
-    # ── expressions ─────────────────────────────────────────────────────────
-
-    def expr(self, expr, allow_full=True, deps=None, lets=None) -> Type:
-        result = self._expr(expr, allow_full, deps, lets)
-        self.types[id(expr)] = result
-        return result
-
-    def _expr(self, expr, allow_full, deps, lets) -> Type:
-        sub = lambda e: self.expr(e, allow_full, deps, lets)
-        if isinstance(expr, nodes.Num):
-            return {"plain": types.NUMBER, "percent": types.RATE}.get(expr.kind) or Type("money", expr.unit)
-        if isinstance(expr, nodes.Bool):
-            return types.BOOL
-        if isinstance(expr, nodes.Str):
-            return types.TEXT
-        if isinstance(expr, nodes.Full):
-            if not allow_full:
-                self.err("P206", "`full`（本指标的分值）只能用在指标的评分规则里", expr.span)
-                return types.ERROR
-            return types.NUMBER
-        if isinstance(expr, nodes.Name):
-            return self._name(expr, deps, lets)
-        if isinstance(expr, nodes.Neg):
-            inner = sub(expr.operand)
-            return self._need_numeric(inner, expr.operand, "取负")
-        if isinstance(expr, nodes.Binary):
-            left, right = sub(expr.left), sub(expr.right)
-            left = self._need_numeric(left, expr.left, f"`{expr.op}` 运算")
-            right = self._need_numeric(right, expr.right, f"`{expr.op}` 运算")
-            if left.kind == "error" or right.kind == "error":
-                return types.ERROR
-            result = types.arithmetic(expr.op, left, right, _is_literal(expr.left), _is_literal(expr.right))
-            if isinstance(result, str):
-                if expr.op in "+-" and (_is_zero(expr.left) or _is_zero(expr.right)):
-                    return left if left.kind == "money" else right
-                self.err("P203", result, expr.span)
-                return types.ERROR
-            return result
-        if isinstance(expr, nodes.Compare):
-            left, right = sub(expr.left), sub(expr.right)
-            if expr.op not in ("==", "!=") or left.numeric or right.numeric:
-                left = self._need_numeric(left, expr.left, "大小比较") if expr.op not in ("==", "!=") else left
-                right = self._need_numeric(right, expr.right, "大小比较") if expr.op not in ("==", "!=") else right
-            reason = types.comparable(left, right, _is_literal(expr.left), _is_literal(expr.right),
-                                      _is_zero(expr.left), _is_zero(expr.right))
-            if reason:
-                self.err("P203", reason, expr.span)
-            return types.BOOL
-        if isinstance(expr, nodes.Logic):
-            self._need_bool(sub(expr.left), expr.left, expr.op)
-            self._need_bool(sub(expr.right), expr.right, expr.op)
-            return types.BOOL
-        if isinstance(expr, nodes.Not):
-            self._need_bool(sub(expr.operand), expr.operand, "not")
-            return types.BOOL
-        if isinstance(expr, nodes.If):
-            self._need_bool(sub(expr.test), expr.test, "if")
-            then, otherwise = sub(expr.then), sub(expr.otherwise)
-            if then.numeric and otherwise.numeric:
-                if (then.kind == "money") != (otherwise.kind == "money") and not (
-                    _is_zero(expr.then) or _is_zero(expr.otherwise)
-                ):
-                    self.err("P203", "if 的两个分支须同为金额或同为非金额", expr.span)
-                    return types.ERROR
-                return types.join(then, otherwise)
-            if then.kind == otherwise.kind or "error" in (then.kind, otherwise.kind):
-                return then if then.kind != "error" else otherwise
-            self.err("P203", f"if 的两个分支类型不同：{then.describe()} 与 {otherwise.describe()}", expr.span)
-            return types.ERROR
-        if isinstance(expr, nodes.Call):
-            if expr.func in AGGREGATES and len(expr.args) == 1 and isinstance(expr.args[0], nodes.Query):
-                return self._aggregate(expr, allow_full, deps, lets)
-            return self._call(expr, sub)
-        if isinstance(expr, nodes.Query):
-            self.err("P208", "列表查询（where / of）只能作为 sum、mean、count、all、any、min、max 的参数", expr.span)
-            return types.ERROR
-        if isinstance(expr, nodes.IndicatorRef):
-            return self._indicator_ref(expr)
-        raise AssertionError(f"unknown expression {expr!r}")  # pragma: no cover
-
-    def _name(self, expr, deps, lets) -> Type:
-        name = expr.name
-        for scope in reversed(self.scopes):
-            if name in scope:
-                return scope[name]
-        if name not in self.symbols:
-            self._unknown(f"未定义的名称 `{name}`", expr, self.symbols)
-            return types.ERROR
-        kind, decl = self.symbols[name]
-        if deps is not None:
-            deps.add(name)
-        if kind == "input":
-            return _declared_type(decl.type)
-        if kind == "manual":
-            return types.LIST if isinstance(decl.rule, nodes.PanelRule) else types.NUMBER
-        if kind == "let":
-            if name in self.let_types:  # typed already: no need for the table of every let (per reference)
-                return self.let_types[name]
-            by_name = lets if lets is not None else {n: d for n, (k, d) in self.symbols.items() if k == "let"}
-            return self._let_type(name, by_name)
-        return types.NUMBER  # a scorecard's total
-
-    def _aggregate(self, expr, allow_full, deps, lets) -> Type:
-        """``count(绩效指标 where 一级指标 == "产出指标")``, ``sum(绩效指标 of 分值)`` …"""
-        query = expr.args[0]
-        fields = self._list_fields(query.source, deps, lets)
-        if fields is None:
-            return types.ERROR
-        self.scopes.append(fields)
-        try:
-            if query.where is not None:
-                self._need_bool(self.expr(query.where, allow_full, deps, lets), query.where, "where")
-            if expr.func == "count":
-                if query.value is not None:
-                    self.err("P208", "count 只数项数，不用 of", query.value.span)
-                return types.COUNT
-            if query.value is None:
-                self.err("P208", f"{expr.func} 需要用 of 指明对每一项取什么值，如 {expr.func}(列表 of 字段)",
-                         query.span)
-                return types.ERROR
-            value = self.expr(query.value, allow_full, deps, lets)
-            if expr.func in ("all", "any"):
-                self._need_bool(value, query.value, expr.func)
-                return types.BOOL
-            value = self._need_numeric(value, query.value, expr.func)
-            if expr.func == "mean" and value.kind == "count":
-                return types.NUMBER
-            return value
-        finally:
-            self.scopes.pop()
-
-    def _list_fields(self, source, deps, lets) -> dict | None:
-        if not isinstance(source, nodes.Name):
-            self.err("P208", "where / of 之前须是一个列表输入的名称", source.span)
-            return None
-        spec = next((s for s in self.inputs if s.name == source.name), None)
-        if spec is None or spec.type.kind != "list":
-            kind, _ = self.symbols.get(source.name, (None, None))
-            if kind is None:
-                self._unknown(f"未定义的名称 `{source.name}`", source, self.symbols)
-            else:
-                self.err("P208", f"`{source.name}` 不是列表输入", source.span)
-            return None
-        if deps is not None:
-            deps.add(source.name)
-        self.types[id(source)] = types.LIST
-        return {field.name: field.type for field in spec.fields}
-
-    def _call(self, expr, sub) -> Type:
-        if expr.func == "given":
-            arg = expr.args[0] if len(expr.args) == 1 else None
-            known = isinstance(arg, nodes.Name) and (
-                any(arg.name in scope for scope in self.scopes) or self.symbols.get(arg.name, ("",))[0] == "input")
-            if not known:
-                self.err("P205", "given(…) 的参数须是一个输入或列表字段的名称", expr.span)
-            else:
-                sub(arg)
-            return types.BOOL
-        if expr.func == "deviation":
-            if len(expr.args) not in (2, 3):
-                self.err("P220", f"deviation 需要 2 个参数（目标值、实际值，可再加度量单位），写了 {len(expr.args)} 个",
-                         expr.span)
-            for position, arg in enumerate(expr.args):
-                t = sub(arg)
-                if position != 1 and t.kind not in ("text", "error"):
-                    self.err("P204", f"deviation 的目标值和度量单位须是文本，`{_text(arg)}` 是{t.describe()}", arg.span)
-                elif position == 1 and t.kind in ("bool", "list"):
-                    self.err("P204", f"deviation 的实际值须是文本或数值，`{_text(arg)}` 是{t.describe()}", arg.span)
-            return types.RATE
-        if expr.func not in FUNCTIONS:
-            close = nearest(expr.func, FUNCTIONS)
-            self.err("P205", f"未知函数 `{expr.func}`（可用：min、max、abs、ceil、floor、round、given、deviation，"
-                             "以及列表的 sum、mean、count、all、any）", expr.span,
-                     hint=f"是否想写 `{close}`？" if close else None)
-            for arg in expr.args:
-                sub(arg)
-            return types.ERROR
-        low, high = FUNCTIONS[expr.func]
-        if expr.func == "round" and len(expr.args) == 2:
-            places = _literal_value(expr.args[1])
-            if places is None or places != places.to_integral_value() or not 0 <= places <= 12 \
-                    or _is_money(expr.args[1]) or expr.args[1].kind != "plain":
-                self.err("P220", "round 的第二个参数是保留的小数位数，须是 0 到 12 的整数常量", expr.args[1].span,
-                         hint="例如 round(预算执行率, 2)：比率保留两位小数即整百分数（49.88% → 50%）")
-            self.types[id(expr.args[1])] = types.NUMBER
-            return sub(expr.args[0]) if sub(expr.args[0]).numeric else self._need_numeric(
-                sub(expr.args[0]), expr.args[0], "round")
-        if len(expr.args) < low or (high is not None and len(expr.args) > high):
-            want = f"{low}" if low == high else f"至少 {low}"
-            self.err("P205", f"{expr.func} 需要 {want} 个参数，写了 {len(expr.args)} 个", expr.span)
-        arg_types = [self._need_numeric(sub(arg), arg, expr.func) for arg in expr.args]
-        if not arg_types:
-            return types.ERROR
-        result = arg_types[0]
-        money = [t.kind == "money" for t in arg_types]
-        if any(money) and not all(money):
-            plain = [a for a, m in zip(expr.args, money) if not m]
-            if not all(_is_zero(a) for a in plain):
-                self.err("P203", f"{expr.func} 的参数须同为金额或同为非金额；数字请带单位", expr.span)
-                return types.ERROR
-        for t in arg_types[1:]:
-            result = types.join(result, t)
-        if expr.func in ("ceil", "floor") and result.kind != "money":
-            return types.NUMBER if result.kind == "rate" else result
-        return result
-
-    def _need_numeric(self, t: Type, expr, what) -> Type:
-        if t.numeric or t.kind == "error":
-            return t
-        self.err("P204", f"{what}需要数值，`{_text(expr)}` 是{t.describe()}", expr.span)
-        return types.ERROR
-
-    def _need_bool(self, t: Type, expr, what):
-        if t.kind not in ("bool", "error"):
-            self.err("P204", f"{what} 需要是否（条件），`{_text(expr)}` 是{t.describe()}", expr.span,
-                     hint="写成比较，如 x > 0" if t.numeric else None)
 
     # ── scorecards ──────────────────────────────────────────────────────────
 
@@ -552,11 +325,16 @@ class _Resolver:
         self._card_rules(card, deps)
         self._paths(card, specs)
         moves = self._moves(card, specs)
+        moves_in: dict[int, list[Move]] = {}
+        moves_out: dict[int, list[Move]] = {}
+        for move in moves:  # grouped once, in order: scanning every move per node was quadratic
+            moves_in.setdefault(move.target, []).append(move)
+            moves_out.setdefault(move.source, []).append(move)
         built = []
         for entry in specs:
             entry["children"] = tuple(entry["children"])
-            entry["moves_in"] = tuple(m for m in moves if m.target == entry["index"])
-            entry["moves_out"] = tuple(m for m in moves if m.source == entry["index"])
+            entry["moves_in"] = tuple(moves_in.get(entry["index"], ()))
+            entry["moves_out"] = tuple(moves_out.get(entry["index"], ()))
             built.append(NodeSpec(**entry))
         grades = self._grades(card)
         self._veto_grades(card, grades)
@@ -565,23 +343,27 @@ class _Resolver:
 
     def _card_rules(self, card: nodes.Scorecard, deps):
         """Scorecard rules (``cap by``, ``deduct``, ``veto``): figures of the record, not of an indicator."""
-        check = lambda e: self.expr(e, allow_full=False, deps=deps)
+        check = lambda e: self.checker.expr(e, allow_full=False, deps=deps)
         for rule in card.rules:
-            if isinstance(rule, nodes.CapBy):
-                subject = self._need_numeric(check(rule.subject), rule.subject, "cap by")
-                if not rule.arms:
-                    self.err("P330", "cap by 至少须有一档", rule.span)
-                for arm in rule.arms:
-                    self._threshold(subject, arm, check, "封顶分档界限")
-                    self._points(check(arm.value), arm.value)
-            elif isinstance(rule, nodes.Deduction):
-                if rule.kind != "deduct":
-                    self.err("P330", "计分卡一级只能写 deduct（加分请放在 bonus 分组里）", rule.span)
-                self._deduction_line(rule, check)
-            elif isinstance(rule, nodes.Veto):
-                self._need_bool(check(rule.condition), rule.condition, "veto when")
-                if rule.cap is not None:
-                    self._points(check(rule.cap), rule.cap)
+            getattr(self, "_card_rule_" + type(rule).__name__)(rule, check)
+
+    def _card_rule_CapBy(self, rule: nodes.CapBy, check):
+        subject = self.checker.need_numeric(check(rule.subject), rule.subject, "cap by")
+        if not rule.arms:
+            self.err("P330", "cap by 至少须有一档", rule.span)
+        for arm in rule.arms:
+            self._threshold(subject, arm, check, "封顶分档界限")
+            self.checker.points(check(arm.value), arm.value)
+
+    def _card_rule_Deduction(self, rule: nodes.Deduction, check):
+        if rule.kind != "deduct":
+            self.err("P330", "计分卡一级只能写 deduct（加分请放在 bonus 分组里）", rule.span)
+        self._deduction_line(rule, check)
+
+    def _card_rule_Veto(self, rule: nodes.Veto, check):
+        self.checker.need_bool(check(rule.condition), rule.condition, "veto when")
+        if rule.cap is not None:
+            self.checker.points(check(rule.cap), rule.cap)
 
     def _veto_grades(self, card: nodes.Scorecard, grades):
         names = [arm.name for arm in grades or ()]
@@ -596,21 +378,21 @@ class _Resolver:
         """Check `each`: a list input, a condition and a name over its items, and the items' rule."""
         if entry["bonus"]:
             self.err("P309", "加减分项中不能用 each", each.span)
-        fields = self._list_fields(nodes.Name(each.list_name, span=each.span), deps, None)
+        fields = self.checker.list_fields(nodes.Name(each.list_name, span=each.span), deps)
         if fields is None:
             return
         template = each.template
-        self.scopes.append(fields)
+        self.checker.scopes.append(fields)
         try:
             if each.where is not None:
-                self._need_bool(self.expr(each.where, deps=deps), each.where, "where")
-            named = self.expr(each.named, deps=deps)
+                self.checker.need_bool(self.checker.expr(each.where, deps=deps), each.where, "where")
+            named = self.checker.expr(each.named, deps=deps)
             if named.kind not in ("text", "error"):
                 self.err("P204", f"named 须给出文本（如列表的名称字段），`{_text(each.named)}` 是{named.describe()}",
                          each.named.span)
             if each.weight is not None:
-                weight = self.expr(each.weight, allow_full=False, deps=deps)
-                self._points(weight, each.weight)
+                weight = self.checker.expr(each.weight, allow_full=False, deps=deps)
+                self.checker.points(weight, each.weight)
             if template.applies is not None:
                 self.err("P309", "each 的各项不能设置 applies", template.applies.span)
             if isinstance(template.rule, nodes.PanelRule):
@@ -623,15 +405,15 @@ class _Resolver:
                 return
             self._leaf(template, dict(entry, bonus=False), deps)
         finally:
-            self.scopes.pop()
+            self.checker.scopes.pop()
 
     def _leaf(self, leaf: nodes.Indicator, entry, deps):
-        check = lambda e, allow_full=True: self.expr(e, allow_full=allow_full, deps=deps)
+        check = lambda e, allow_full=True: self.checker.expr(e, allow_full=allow_full, deps=deps)
         if leaf.applies is not None:
-            self._need_bool(check(leaf.applies.condition, False), leaf.applies.condition, "applies when")
+            self.checker.need_bool(check(leaf.applies.condition, False), leaf.applies.condition, "applies when")
         for guard in leaf.guards:
-            self._need_bool(check(guard.condition), guard.condition, "when")
-            self._points(check(guard.score), guard.score)
+            self.checker.need_bool(check(guard.condition), guard.condition, "when")
+            self.checker.points(check(guard.score), guard.score)
         for show in leaf.shows:
             shown = check(show.expr)
             if show.reported is not None:
@@ -644,97 +426,112 @@ class _Resolver:
         if rule is None:
             self.err("P303", f"指标 {leaf.name} 没有评分规则", leaf.span,
                      hint="写 score、ratio、bands、checklist、manual 或 deduct/add 之一")
-        elif isinstance(rule, nodes.ScoreRule):
-            self._points(check(rule.expr), rule.expr)
-        elif isinstance(rule, nodes.RatioRule):
-            num, den = check(rule.numerator), check(rule.denominator)
-            self._need_numeric(num, rule.numerator, "ratio")
-            self._need_numeric(den, rule.denominator, "ratio")
-            if num.numeric and den.numeric and (num.kind == "money") != (den.kind == "money"):
-                self.err("P203", "ratio 的分子分母须同为金额或同为非金额", rule.span)
-        elif isinstance(rule, nodes.BandsRule):
-            subject = self._need_numeric(check(rule.subject), rule.subject, "bands")
-            for arm in rule.arms:
-                self._threshold(subject, arm, check, "分档界限")
-                value = check(arm.value)
-                if rule.share:
-                    self._need_numeric(value, arm.value, "share 分档的得分比例")
-                else:
-                    self._points(value, arm.value)
-        elif isinstance(rule, nodes.ChecklistRule):
-            with_points = [item.points is not None for item in rule.items]
-            if any(with_points) and not all(with_points):
-                self.err("P304", "清单项要么都写分值（=> 1），要么都不写（按项数均分）", rule.span)
-            for item in rule.items:
-                self._need_bool(check(item.condition), item.condition, "清单项")
-                if item.points is not None:
-                    self._points(check(item.points), item.points)
-            if not rule.items:
-                self.err("P304", "checklist 不能为空", rule.span)
-        elif isinstance(rule, nodes.ManualRule):
-            name = rule.input_name or f"{leaf.name}{rule.suffix}"
-            entry["manual_input"] = name
-            deps.add(name)
-            kind, decl = self.symbols.get(name, (None, None))
-            if kind == "input" and decl.type.kind not in ("number", "count"):
-                self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
-            elif kind == "manual" and decl is leaf and name not in self._input_names():
-                default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
-                self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
-                                             leaf.span, leaf.name))
-        elif isinstance(rule, nodes.TargetRule):
-            target = check(rule.target)
-            if target.kind not in ("text", "error"):
-                self.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
-                                 f"{target.describe()}", rule.target.span)
-            actual = check(rule.actual)
-            if actual.kind == "list":
-                self.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
-                         rule.actual.span)
-            if rule.unit is not None:
-                unit = check(rule.unit)
-                if unit.kind not in ("text", "error"):
-                    self.err("P204", f"unit 后须是度量单位的文本（如 \"百分比\"、\"个\"），`{_text(rule.unit)}` 是"
-                                     f"{unit.describe()}", rule.unit.span)
-            self._levels(rule.levels, check)
-        elif isinstance(rule, nodes.RatingRule):
-            subject = check(rule.subject)
-            if rule.levels is None:
-                self._need_numeric(subject, rule.subject, "rating（得分系数）")
-                if subject.kind == "money":
-                    self.err("P203", "rating 的得分系数须是 0 到 1 之间的数或比率，不能是金额", rule.subject.span)
-            elif subject.kind not in ("text", "error"):
-                self.err("P204", f"rating … levels 须读一个文本（等级，如 \"良\"），`{_text(rule.subject)}` 是"
-                                 f"{subject.describe()}", rule.subject.span)
-            self._levels(rule.levels, check)
-        elif isinstance(rule, nodes.PanelRule):
-            name = rule.input_name or f"{leaf.name}{rule.suffix}"
-            entry["manual_input"] = name
-            deps.add(name)
-            kind, decl = self.symbols.get(name, (None, None))
-            if kind == "input" and decl.type.kind != "list":
-                self.err("P220", f"评审组输入 `{name}` 须为 list（每位专家一项：得分、说明）", decl.span)
-            elif kind == "manual" and decl is leaf and name not in {spec.name for spec in self.inputs}:
-                fields = (InputSpec("得分", 0, types.NUMBER, None, None, None, leaf.span),
-                          InputSpec("专家", 1, types.TEXT, "", None, None, leaf.span),
-                          InputSpec("说明", 2, types.TEXT, "", None, None, leaf.span))
-                self.inputs.append(InputSpec(name, len(self.inputs), types.LIST, None, None, None, leaf.span,
-                                             leaf.name, fields=fields))
-            if rule.spread is not None:
-                self._points(check(rule.spread), rule.spread)
-                if _literal_value(rule.spread) is None or _literal_value(rule.spread) < 0:
-                    self.err("P220", "spread 后须是一个不小于 0 的分数常量（最高分与最低分允许相差多少）",
-                             rule.spread.span)
-            if kind == "input" and decl.type.kind == "list":
-                names = {field.name for field in decl.type.fields}
-                if "得分" not in names:
-                    self.err("P220", f"评审组输入 `{name}` 须有字段 `得分: number`（可另有 专家、说明: text）", decl.span)
-        elif isinstance(rule, nodes.DeductionRule):
-            kinds = {line.kind for line in rule.lines}
-            if len(kinds) > 1 and not entry["bonus"]:
-                self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
-            for line in rule.lines:
-                self._deduction_line(line, check)
+        else:
+            getattr(self, "_rule_" + type(rule).__name__)(rule, leaf, entry, deps, check)
+
+    # ── the rule forms of an indicator, one method each (as `interp.Evaluation._rule_<class>`) ──
+    # Each gets the rule, its indicator, the indicator's node entry (a rule may name the input it reads),
+    # the set of names the scorecard reads, and `check(expr, allow_full=True)`: type `expr` there.
+
+    def _rule_ScoreRule(self, rule: nodes.ScoreRule, leaf, entry, deps, check):
+        self.checker.points(check(rule.expr), rule.expr)
+
+    def _rule_RatioRule(self, rule: nodes.RatioRule, leaf, entry, deps, check):
+        num, den = check(rule.numerator), check(rule.denominator)
+        self.checker.need_numeric(num, rule.numerator, "ratio")
+        self.checker.need_numeric(den, rule.denominator, "ratio")
+        if num.numeric and den.numeric and (num.kind == "money") != (den.kind == "money"):
+            self.err("P203", "ratio 的分子分母须同为金额或同为非金额", rule.span)
+
+    def _rule_BandsRule(self, rule: nodes.BandsRule, leaf, entry, deps, check):
+        subject = self.checker.need_numeric(check(rule.subject), rule.subject, "bands")
+        for arm in rule.arms:
+            self._threshold(subject, arm, check, "分档界限")
+            value = check(arm.value)
+            if rule.share:
+                self.checker.need_numeric(value, arm.value, "share 分档的得分比例")
+            else:
+                self.checker.points(value, arm.value)
+
+    def _rule_ChecklistRule(self, rule: nodes.ChecklistRule, leaf, entry, deps, check):
+        with_points = [item.points is not None for item in rule.items]
+        if any(with_points) and not all(with_points):
+            self.err("P304", "清单项要么都写分值（=> 1），要么都不写（按项数均分）", rule.span)
+        for item in rule.items:
+            self.checker.need_bool(check(item.condition), item.condition, "清单项")
+            if item.points is not None:
+                self.checker.points(check(item.points), item.points)
+        if not rule.items:
+            self.err("P304", "checklist 不能为空", rule.span)
+
+    def _rule_ManualRule(self, rule: nodes.ManualRule, leaf, entry, deps, check):
+        name = rule.input_name or f"{leaf.name}{rule.suffix}"
+        entry["manual_input"] = name
+        deps.add(name)
+        kind, decl = self.symbols.get(name, (None, None))
+        if kind == "input" and decl.type.kind not in ("number", "count"):
+            self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
+        elif kind == "manual" and decl is leaf and self.list_input(name) is None:
+            default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
+            self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
+                                         leaf.span, leaf.name))
+
+    def _rule_TargetRule(self, rule: nodes.TargetRule, leaf, entry, deps, check):
+        target = check(rule.target)
+        if target.kind not in ("text", "error"):
+            self.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
+                             f"{target.describe()}", rule.target.span)
+        actual = check(rule.actual)
+        if actual.kind == "list":
+            self.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
+                     rule.actual.span)
+        if rule.unit is not None:
+            unit = check(rule.unit)
+            if unit.kind not in ("text", "error"):
+                self.err("P204", f"unit 后须是度量单位的文本（如 \"百分比\"、\"个\"），`{_text(rule.unit)}` 是"
+                                 f"{unit.describe()}", rule.unit.span)
+        self._levels(rule.levels, check)
+
+    def _rule_RatingRule(self, rule: nodes.RatingRule, leaf, entry, deps, check):
+        subject = check(rule.subject)
+        if rule.levels is None:
+            self.checker.need_numeric(subject, rule.subject, "rating（得分系数）")
+            if subject.kind == "money":
+                self.err("P203", "rating 的得分系数须是 0 到 1 之间的数或比率，不能是金额", rule.subject.span)
+        elif subject.kind not in ("text", "error"):
+            self.err("P204", f"rating … levels 须读一个文本（等级，如 \"良\"），`{_text(rule.subject)}` 是"
+                             f"{subject.describe()}", rule.subject.span)
+        self._levels(rule.levels, check)
+
+    def _rule_PanelRule(self, rule: nodes.PanelRule, leaf, entry, deps, check):
+        name = rule.input_name or f"{leaf.name}{rule.suffix}"
+        entry["manual_input"] = name
+        deps.add(name)
+        kind, decl = self.symbols.get(name, (None, None))
+        if kind == "input" and decl.type.kind != "list":
+            self.err("P220", f"评审组输入 `{name}` 须为 list（每位专家一项：得分、说明）", decl.span)
+        elif kind == "manual" and decl is leaf and self.list_input(name) is None:
+            fields = (InputSpec("得分", 0, types.NUMBER, None, None, None, leaf.span),
+                      InputSpec("专家", 1, types.TEXT, "", None, None, leaf.span),
+                      InputSpec("说明", 2, types.TEXT, "", None, None, leaf.span))
+            self.inputs.append(InputSpec(name, len(self.inputs), types.LIST, None, None, None, leaf.span,
+                                         leaf.name, fields=fields))
+        if rule.spread is not None:
+            self.checker.points(check(rule.spread), rule.spread)
+            if _literal_value(rule.spread) is None or _literal_value(rule.spread) < 0:
+                self.err("P220", "spread 后须是一个不小于 0 的分数常量（最高分与最低分允许相差多少）",
+                         rule.spread.span)
+        if kind == "input" and decl.type.kind == "list":
+            names = {field.name for field in decl.type.fields}
+            if "得分" not in names:
+                self.err("P220", f"评审组输入 `{name}` 须有字段 `得分: number`（可另有 专家、说明: text）", decl.span)
+
+    def _rule_DeductionRule(self, rule: nodes.DeductionRule, leaf, entry, deps, check):
+        kinds = {line.kind for line in rule.lines}
+        if len(kinds) > 1 and not entry["bonus"]:
+            self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
+        for line in rule.lines:
+            self._deduction_line(line, check)
 
     def _threshold(self, subject: Type, arm: nodes.BandArm, check, what: str):
         """A band arm's bound must meet its subject (money with money …)."""
@@ -746,14 +543,14 @@ class _Resolver:
 
     def _deduction_line(self, line: nodes.Deduction, check):
         """One ``deduct``/``add`` line, of an indicator or of a scorecard."""
-        self._points(check(line.amount), line.amount)
+        self.checker.points(check(line.amount), line.amount)
         if line.when is not None:
-            self._need_bool(check(line.when), line.when, "when")
+            self.checker.need_bool(check(line.when), line.when, "when")
         if line.up_to is not None:
-            self._points(check(line.up_to), line.up_to)
+            self.checker.points(check(line.up_to), line.up_to)
         per = line.per
         if per is not None:
-            subject = self._need_numeric(check(per.subject), per.subject, "per")
+            subject = self.checker.need_numeric(check(per.subject), per.subject, "per")
             for extra in (per.step, per.threshold):
                 if extra is not None:
                     t = check(extra)
@@ -767,20 +564,11 @@ class _Resolver:
         """Each level's share is a proportion of the weight, 0 to 100%."""
         for arm in arms or ():
             share = check(arm.share)
-            self._need_numeric(share, arm.share, "等级的得分比例")
+            self.checker.need_numeric(share, arm.share, "等级的得分比例")
             value = _literal_value(arm.share)
             if value is not None and not 0 <= value <= 1:
                 self.err("P330", f"等级 {arm.name} 的得分比例 {_text(arm.share)} 不在 0 到 100% 之间", arm.share.span,
                          hint="写成分值的比例，如 良 => 80%")
-
-    def _points(self, t: Type, expr):
-        """A score, an amount deducted, a cap: a plain number of points."""
-        if t.kind == "error":
-            return
-        if t.kind == "money":
-            self.err("P203", f"得分须是分值，`{_text(expr)}` 是金额", expr.span)
-        elif not t.numeric:
-            self.err("P204", f"得分须是数值，`{_text(expr)}` 是{t.describe()}", expr.span)
 
     def _paths(self, card, specs):
         seen = {}
@@ -850,7 +638,7 @@ class _Resolver:
                 if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
                     self.err("P307", "等级界限须是数字常量", arm.threshold.span)
                 else:
-                    self.types[id(arm.threshold)] = types.NUMBER
+                    self.checker.record(arm.threshold, types.NUMBER)
         return arms
 
     def _cap(self, card):
@@ -873,14 +661,14 @@ class _Resolver:
             if not isinstance(decl, nodes.PropertyDecl):
                 continue
             self.refs = {}
-            check = lambda e: self.expr(e, allow_full=False)
+            check = lambda e: self.checker.expr(e, allow_full=False)
             if decl.kind == "always":
-                self._need_bool(check(decl.expr), decl.expr, "always")
+                self.checker.need_bool(check(decl.expr), decl.expr, "always")
             else:
-                self._need_numeric(check(decl.expr), decl.expr, f"never {decl.never} 的对象")
+                self.checker.need_numeric(check(decl.expr), decl.expr, f"never {decl.never} 的对象")
                 self._monotone_input(decl.input)
             if decl.when is not None:
-                self._need_bool(check(decl.when), decl.when, "when")
+                self.checker.need_bool(check(decl.when), decl.when, "when")
             specs.append(PropertySpec(decl.kind, decl.expr, decl.input.name if decl.input else None, decl.never,
                                       decl.when, _claim_text(decl), self.refs, decl.span))
         self.refs = None
@@ -888,19 +676,19 @@ class _Resolver:
 
     def _monotone_input(self, ref: nodes.Name):
         name = ref.name
-        spec = next((s for s in self.inputs if s.name == name), None)
+        spec = self.list_input(name)
         if spec is not None:
             if spec.type.kind == "text":
                 self.err("P704", f"输入 `{name}` 是文本，没有大小之分，不能检验单调性", ref.span)
             return
         kind, _ = self.symbols.get(name, (None, None))
         if kind is None:
-            self._unknown(f"未定义的输入 `{name}`", ref, [s.name for s in self.inputs])
+            self.checker.unknown(f"未定义的输入 `{name}`", ref, [s.name for s in self.inputs])
         else:
             self.err("P704", f"`{name}` 是{_KIND_TEXT[kind]}，不是输入：单调性只能对输入检验", ref.span,
                      hint="改为它所依赖的输入")
 
-    def _indicator_ref(self, expr: nodes.IndicatorRef) -> Type:
+    def indicator_ref(self, expr: nodes.IndicatorRef) -> Type:
         """Bind ``score of …``/``weight of …`` to one indicator: by name, or by the tail of its path."""
         written = "/".join(expr.path)
         if self.refs is None:
@@ -924,16 +712,16 @@ class _Resolver:
                      hint=f"写出路径，如 {expr.what} of `{paths[0]}`")
             return types.ERROR
         card, node = found[0]
-        self.refs[id(expr)] = (card.name, node.index)
+        self.refs[expr.serial] = (card.name, node.index)
         return types.NUMBER
 
     def _scorecard_refs(self, card_name, names):
         """The scorecards `names` reach; remembers the derived values each is reached through (for P207)."""
         found = {}
-        todo = [(name, ()) for name in sorted(names)]
+        todo = deque((name, ()) for name in sorted(names))
         seen = set()
         while todo:
-            name, via = todo.pop(0)  # breadth first: the shortest chain of derived values
+            name, via = todo.popleft()  # breadth first: the shortest chain of derived values
             if name in seen:
                 continue
             seen.add(name)
@@ -978,31 +766,12 @@ def _start(span):
     return span and type(span)(span.source, 1, 1, 1, 1)
 
 
-def _declared_type(ref: nodes.TypeRef) -> Type:
-    if ref.kind == "money":
-        return Type("money", ref.unit)
-    if ref.kind == "list":
-        return types.LIST
-    return _TYPE_OF_DECL[ref.kind]
-
-
-def _is_money(expr) -> bool:
-    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
-    return isinstance(inner, nodes.Num) and inner.kind == "money"
-
-
 def _leaves(children):
     for child in children:
         if isinstance(child, nodes.Group):
             yield from _leaves(child.children)
         elif isinstance(child, nodes.Indicator):
             yield child
-
-
-def _text(expr) -> str:
-    from .unparse import expression
-
-    return expression(expr)
 
 
 def _claim_text(decl: nodes.PropertyDecl) -> str:

@@ -24,7 +24,7 @@ OUTER = ("perfdsl.cli", "perfdsl.commandline", "perfdsl.__main__", "perfdsl.repo
 FRONT = ("perfdsl.parser", "perfdsl.nodes", "perfdsl.source", "perfdsl.include", "perfdsl.comments",
          "perfdsl.unparse")
 #: What the front end may not import.
-BEYOND_FRONT = ("perfdsl.model", "perfdsl.resolve", "perfdsl.checks", "perfdsl.reach", "perfdsl.relations",
+BEYOND_FRONT = ("perfdsl.model", "perfdsl.resolve", "perfdsl.typecheck", "perfdsl.checks", "perfdsl.reach", "perfdsl.relations",
                 "perfdsl.interp", "perfdsl.codegen", "perfdsl.program", "perfdsl.inputs", "perfdsl.result",
                 "perfdsl.loader", "perfdsl.isolation", "perfdsl.parallel", "perfdsl.plausibility")
 #: The evaluators and what is built from them: the values and the runtime may import none of these.
@@ -93,6 +93,12 @@ def test_values_import_nothing_and_the_runtime_no_evaluator():
     assert {m for m in _perfdsl(MODULES["perfdsl.nearest"])} == set()
 
 
+def test_the_type_checker_imports_only_the_front_end_and_the_types():
+    allowed = ("perfdsl.nodes", "perfdsl.types", "perfdsl.unparse", "perfdsl.nearest")
+    assert {m for m in _perfdsl(MODULES["perfdsl.typecheck"]) if m != "perfdsl" and not _within(m, allowed)} == set()
+    assert "perfdsl.typecheck" in _perfdsl(MODULES["perfdsl.resolve"])
+
+
 def test_the_two_evaluators_do_not_import_each_other():
     assert {m for m in _perfdsl(MODULES["perfdsl.interp"]) if _within(m, ("perfdsl.codegen", "perfdsl.inputs"))} == set()
     assert {m for m in _perfdsl(MODULES["perfdsl.codegen"]) if _within(m, ("perfdsl.interp", "perfdsl.inputs"))} == set()
@@ -134,3 +140,115 @@ print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in
     assert loaded == expected
     if not cached:
         assert "lark" in loaded
+
+
+# ── no map keyed by id() ────────────────────────────────────────────────────
+
+#: Maps keyed by `id()` that stay, each with why it is safe (module, the function or class the key is made in).
+ID_KEYED = {
+    # s21-core's: a memo of the text around an expression's names; the weak reference it stores is checked on
+    # every use, so a reused id is never trusted (could key by `Expr.serial` now and drop the weak reference).
+    ("perfdsl.basis", "substituted"): "weak reference checked on every use",
+    ("perfdsl.basis", "_template"): "weak reference checked on every use",
+    # the comments and lines of one parse, for `fmt`: `Layout._kept` holds every node it describes, so no id
+    # is reused while the layout lives, and the layout lives no longer than the formatting of that parse.
+    ("perfdsl.comments", "Layout"): "the layout keeps every node it names alive; one parse's lifetime",
+    # the declared interval of each input within one `reach.Analysis`, which holds the model and so every spec.
+    ("perfdsl.reach", "Analysis"): "the analysis holds the model, so every spec keyed is alive",
+}
+
+
+def _id_keys(tree: ast.AST):
+    """(enclosing function or class, line) of every dict key made with `id(…)`: ``m[id(x)]``, ``m.get(id(x))``,
+    ``{id(x): …}``, directly or through a name assigned from an expression holding ``id(…)`` in the same
+    function.  Sets of ids (`id(x) in seen`, a walk's visited nodes) are not maps and are not reported."""
+
+    def has_id(node, named=frozenset()) -> bool:
+        return any((isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id")
+                   or (isinstance(n, ast.Name) and n.id in named) for n in ast.walk(node))
+
+    found = []
+
+    def scan(scope_node, owner):
+        named = {target.id for node in ast.walk(scope_node) if isinstance(node, ast.Assign) and has_id(node.value)
+                 for target in node.targets if isinstance(target, ast.Name)}
+        for node in ast.walk(scope_node):
+            keys = []
+            if isinstance(node, ast.Subscript):
+                keys.append(node.slice)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("get", "setdefault", "pop") and node.args:
+                keys.append(node.args[0])
+            elif isinstance(node, ast.Dict):
+                keys.extend(key for key in node.keys if key is not None)
+            elif isinstance(node, ast.DictComp):
+                keys.append(node.key)
+            found.extend((owner, key.lineno) for key in keys if has_id(key, named))
+
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            scan(child, child.name)
+        else:
+            scan(child, "<module>")
+    return sorted(set(found))
+
+
+def test_no_map_in_the_core_is_keyed_by_id():
+    """`Model.types`, `PropertySpec.refs` and every other map below the outer layers are keyed by something a
+    copy, a pickle or the model cache keeps (`Expr.serial`), not by `id()` — but for the few allowed above."""
+    wrong, allowed_seen = [], set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = _name(path)
+        if _within(name, OUTER):
+            continue
+        for owner, line in _id_keys(ast.parse(path.read_text("utf-8"))):
+            if (name, owner) in ID_KEYED:
+                allowed_seen.add((name, owner))
+            else:
+                wrong.append(f"{name}:{line} ({owner})")
+    assert wrong == []
+    assert allowed_seen == set(ID_KEYED), "an allowed id()-keyed map is gone: take it off the list"
+
+
+def test_the_scan_finds_maps_keyed_by_id():
+    code = ("def f(m, x):\n    m[id(x)] = 1\n    k = id(x)\n    m.get(k)\n    return {id(x): 2}\n"
+            "def g(seen, x):\n    seen.add(id(x))\n    return id(x) in seen\n")
+    assert _id_keys(ast.parse(code)) == [("f", 2), ("f", 4), ("f", 5)]
+
+
+def test_a_copied_or_pickled_model_still_knows_its_types():
+    """Types are kept by each expression's serial: a deep copy or a pickle of the model (tree and table
+    together) answers `type_of` for every expression as the original does, and no two expression nodes of a
+    merged (``extends``) tree share a serial."""
+    import copy
+    import pickle
+
+    from perfdsl import loader, nodes, types
+
+    path = ROOT / "rulesets" / "meijiang-2023.perf"
+    model = loader.load_model(path.read_text("utf-8"), str(path))
+    exprs = {id(node): node for node in nodes.walk(model.module) if isinstance(node, nodes.Expr)}
+    assert len({node.serial for node in exprs.values()}) == len(exprs)
+
+    def answers(m):
+        return [(nodes.dump(node), m.type_of(node)) for node in nodes.walk(m.module) if isinstance(node, nodes.Expr)]
+
+    original = answers(model)
+    assert sum(t is not None for _, t in original) > 40
+    assert types.ERROR not in {t for _, t in original}
+    assert answers(copy.deepcopy(model)) == original
+    assert answers(pickle.loads(pickle.dumps(model))) == original
+
+
+def test_every_rule_form_has_its_method_in_resolve_as_in_the_evaluator():
+    """Resolve checks each rule form in its own `_rule_<class>` method, dispatched by the rule's class as
+    `interp.Evaluation` evaluates it; scorecard rules in `_card_rule_<class>`.  A new form without one fails."""
+    from perfdsl import interp, nodes, resolve
+
+    forms = {cls.__name__ for cls in vars(nodes).values()
+             if isinstance(cls, type) and issubclass(cls, nodes.Rule) and cls is not nodes.Rule
+             and cls is not nodes.Deduction}  # a `deduct` line: inside a DeductionRule, or a scorecard rule
+    assert {"ScoreRule", "BandsRule", "TargetRule", "PanelRule", "DeductionRule"} <= forms
+    assert {f"_rule_{name}" for name in forms} <= set(dir(resolve._Resolver))
+    assert {f"_rule_{name}" for name in forms} <= set(dir(interp.Evaluation))
+    assert {f"_card_rule_{name}" for name in ("CapBy", "Deduction", "Veto")} <= set(dir(resolve._Resolver))

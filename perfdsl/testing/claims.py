@@ -26,19 +26,19 @@ class _Results(interp.Evaluation):
         super().__init__(scored.result.program.model, scored.record)
         self.result = scored.result
         self.totals = {name: total for name, total, _ in scored.result.totals()}
-        self.refs = claim.refs
+        self.claim = claim
 
     def eval(self, expr, full=None):
         if isinstance(expr, nodes.IndicatorRef):
             # straight from the flat figures: building the result tree for one number costs more than scoring
-            card, index = self.refs[id(expr)]
+            card, index = self.claim.ref(expr)
             program = self.result.program
             offset, _ = program.layout[program.model.scorecard(card).index]
             return self.result.flat[offset + 2 * index + (expr.what == "score")]
         return super().eval(expr, full)
 
     def _node(self, ref):
-        card, index = self.refs[id(ref)]
+        card, index = self.claim.ref(ref)
         return self.result.scorecard(card).nodes[index]
 
     def facts(self, expr) -> str:
