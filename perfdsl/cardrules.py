@@ -18,7 +18,7 @@ from decimal import Decimal
 import attrs
 
 from . import nodes
-from .basis import CLAUSE, points
+from .basis import CLAUSE, points, pretty
 from .decimals import ZERO
 from .errors import EvaluationError, RecordError
 from .unparse import expression
@@ -49,8 +49,6 @@ def label(rule) -> str:
 
 
 def _pretty(expr) -> str:
-    from .interp import _pretty as pretty
-
     return pretty(expr)
 
 

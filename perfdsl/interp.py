@@ -15,6 +15,9 @@ import attrs
 
 from . import basis, cardrules, judgements, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
+from .basis import is_literal as _is_literal  # noqa: F401 (shared with `rendering`)
+from .basis import lets_in as _lets_in
+from .basis import pretty as _pretty
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .model import Model, NodeSpec, ScorecardSpec
@@ -55,14 +58,6 @@ class CardTrace:
 class Trace:
     cards: dict  # name → CardTrace, in declaration order
     lets: dict  # derived values computed, name → value
-
-
-def _pretty(expr) -> str:
-    """A condition or formula as a reader would write it: ``有转移支付``, ``项目总数 = 0``."""
-    text = expression(expr, times="×")
-    for ascii_op, shown in ((" >= ", " ≥ "), (" <= ", " ≤ "), (" != ", " ≠ "), (" == ", " = ")):
-        text = text.replace(ascii_op, shown)
-    return text.replace(" and ", " 且 ").replace(" or ", " 或 ").replace("not ", "非 ")
 
 
 class _Leaf:
@@ -919,18 +914,6 @@ def _split_text(shares) -> str:
 
 def _field_name(expr) -> str:
     return expr.name if isinstance(expr, nodes.Name) else ""
-
-
-def _lets_in(model, expr) -> list[str]:
-    names = []
-    for node in nodes.walk(expr):
-        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in names:
-            names.append(node.name)
-    return names
-
-
-def _is_literal(expr) -> bool:
-    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and isinstance(expr.operand, nodes.Num))
 
 
 _COMPARE = {

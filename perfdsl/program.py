@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import localcontext
 
-from . import codegen, interp
+from . import codegen, interp, rendering
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
@@ -23,6 +23,10 @@ class InternalError(PerfError):
     """perfdsl itself is wrong (the compiled and reference evaluators disagree)."""
 
 
+class FiguresDiffer(InternalError):
+    """The figures a basis is rendered from are not those of the result it is for."""
+
+
 class Program:
     """Evaluates records against one model; built once, used for any number of records."""
 
@@ -33,6 +37,7 @@ class Program:
         exec(code, namespace)  # the source holds no user text: see codegen's docstring
         self._evaluate = namespace["evaluate"]
         self.layout = _layout(model)
+        self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self.reader = RecordReader(model)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
 
@@ -77,6 +82,26 @@ class Program:
 
     def trace(self, record: Record) -> interp.Trace:
         return interp.evaluate(self.model, record)
+
+    def explained(self) -> tuple:
+        """`evaluate_facts` (the evaluator that also returns the facts a basis is rendered from) and its
+        `rendering.Renderer`, built on first use: outputs without a basis never pay for them."""
+        if self._facts is None:
+            source, namespace = codegen.generate(self.model, explain=True)
+            exec(compile(source, f"<perfdsl:{self.model.path}:facts>", "exec"), namespace)  # no user text
+            self._facts = namespace["evaluate_facts"], rendering.Renderer(self.model, self.layout)
+        return self._facts
+
+    def basis(self, record: Record, flat: tuple) -> list:
+        """Every node's and scorecard's basis text for a scored record, from the compiled evaluator's facts
+        (`rendering`): per scorecard, (each node's text, the total's), None where the reference interpreter
+        must say it.  A compiled evaluator whose figures differ from `flat` is a defect (InternalError)."""
+        evaluate_facts, renderer = self.explained()
+        with localcontext(CONTEXT):
+            figures, lets, facts = evaluate_facts(record.slots)
+        if figures != flat:
+            raise FiguresDiffer("编译求值两次的结果不同；这是 perfdsl 的缺陷")
+        return renderer.render(record, flat, lets, facts)
 
 
 def combined(errors, model: Model) -> RecordError:

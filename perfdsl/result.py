@@ -1,7 +1,9 @@
 """The scores of one record, shaped as the JSON contract (DESIGN §5) describes.
 
 Figures come from the compiled evaluator; the basis text, which only output
-needs, is produced on first use by the reference interpreter.
+needs, is rendered on first use from the compiled evaluator's facts
+(`Program.basis`, `rendering`).  A node whose text the renderer leaves to the
+reference interpreter gets it from `trace()`, run once for the record only then.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ class NodeResult:
 
     @property
     def basis(self) -> str:
-        card = self._result.trace().cards[self._result.program.model.scorecards[self._card].name]
+        result = self._result
+        if self._item is None:
+            text = result.texts()[self._card][0][self._index]
+            if text is not None:
+                return text
+        card = result.trace().cards[result.program.model.scorecards[self._card].name]
         if self._item is not None:
             return card.items[self._index][self._item].basis
         return card.nodes[self._index].basis
@@ -86,7 +93,9 @@ class CardResult:
 
     @property
     def basis(self) -> str:
-        return self._result.trace().cards[self.name].basis
+        number = next(i for i, card in enumerate(self._result.program.model.scorecards) if card.name == self.name)
+        text = self._result.texts()[number][1]
+        return text if text is not None else self._result.trace().cards[self.name].basis
 
     def indicators(self) -> dict:
         """Scores by path joined with ``/`` (the `_expected` form)."""
@@ -109,6 +118,7 @@ class Result:
         self.flat = flat
         self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
+        self._texts = None  # the basis texts rendered from the compiled facts (`Program.basis`)
         self._cards = None
         self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
         self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
@@ -119,7 +129,7 @@ class Result:
         state = dict(self.__dict__, program=None, _cards=None)
         if self.rendered:  # the receiver writes the text: its name and warnings are all it reads besides
             record = self.record
-            state.update(_trace=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
+            state.update(_trace=None, _texts=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
         return state
 
     @property
@@ -184,6 +194,12 @@ class Result:
             if card.name == name:
                 return card
         return None
+
+    def texts(self) -> list:
+        """Per scorecard, (each node's basis text, the total's), None where `trace()` must say it."""
+        if self._texts is None:
+            self._texts = self.program.basis(self.record, self.flat)
+        return self._texts
 
     def trace(self):
         if self._trace is None:

@@ -1,0 +1,602 @@
+"""Basis (依据) text rendered from the compiled evaluator's facts, with no second evaluation.
+
+`codegen` with ``explain`` builds `evaluate_facts`: the same straight-line evaluator, which also returns
+every derived value and, for each leaf, the arm it took (``-1`` not applicable, ``k`` the k-th `when`,
+``0`` its rule), its raw score (before clamping and rounding) and the figures its rule form computed on
+the way (a ratio's numerator and denominator, the band that held and its value, each checklist item's
+truth, each deduction line's amount, count and cap …).  `Renderer` turns those facts into the text the
+reference interpreter (`interp`) writes for the same record, byte for byte (tests/test_basis_core.py
+holds every shipped ruleset and generated records to it).
+
+Everything that depends on the ruleset alone is worked out once, when the renderer is built: which
+form renders each node, every condition's own text and the names whose values it shows, each
+expression's text around its names (`basis.substituted`), which inputs a node reads for certain.  Per
+record only values are formatted and joined.
+
+A node whose form is not ported yet — or a record where a node's text would need what the facts do not
+say (a derived value that could not be computed, notes on several of its inputs) — gets `None`, and its
+text comes from the reference interpreter (`Result` asks it, once per record, only then).  `FALLBACK`
+names the forms that always do, and tests/test_basis_core.py holds that set.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+import attrs
+
+from . import nodes
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, points, pretty, show_value, substituted
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, plain, quantum, round_score
+from .values import MISSING, UNDEFINED
+
+#: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
+FALLBACK = frozenset({
+    "TargetRule", "RatingRule", "PanelRule",  # rule forms not ported yet
+    "each",  # a group over a list's items, and its items
+    "show",  # ``show … vs`` lines
+    "cardrules",  # a scorecard with scorecard rules: its total line and its adjustments
+})
+
+
+class Fallback(Exception):
+    """This node's text needs the reference interpreter (for this record)."""
+
+
+class _Condition:
+    """A condition's own text and the names whose values `interp._facts` would show, worked out once."""
+
+    __slots__ = ("expr", "text", "names", "bare")
+
+    def __init__(self, expr, bound):
+        self.expr = expr
+        self.text = pretty(expr)
+        seen = []
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name) and node.name not in seen and bound(node.name):
+                seen.append(node.name)
+        self.names = tuple(seen)
+        self.bare = isinstance(expr, nodes.Name) or (isinstance(expr, nodes.Call) and expr.func == "given")
+
+
+class _Record:
+    """One record's values as the text shows them: inputs in the unit the record wrote them, derived
+    values, scorecard totals."""
+
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals")
+
+    def __init__(self, renderer, record, lets, totals):
+        self.renderer = renderer
+        self.values = record.values
+        self.units = record.units
+        self.notes = record.notes
+        self.lets = lets
+        self.totals = totals
+
+    def value(self, name):
+        """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
+        if name in self.totals:
+            return self.totals[name]
+        r = self.renderer
+        if name in r.input_types:
+            value = self.values.get(name, MISSING)
+        else:
+            value = self.lets[r.let_slots[name]]
+        if value is MISSING or value is UNDEFINED:
+            raise Fallback(name)
+        return value
+
+    def shown(self, name: str) -> str | None:
+        """`interp.Evaluation._shown` at the top level (no list item in scope)."""
+        if name in self.totals:
+            return show_value(self.totals[name], None)
+        r = self.renderer
+        vtype = r.input_types.get(name)
+        if vtype is not None:
+            if vtype.kind == "list":
+                return None
+            value = self.values.get(name, MISSING)
+            if value is MISSING:
+                return None  # the interpreter's read raises MissingInput: the name stays
+            unit = self.units.get(name)
+            if unit is not None:
+                vtype = attrs.evolve(vtype, unit=unit)
+            return show_value(value, vtype)
+        let = r.let_specs.get(name)
+        if let is None:
+            return None
+        value = self.lets[let.slot]
+        if value is UNDEFINED:
+            raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
+        vtype = let.type
+        if vtype is not None and vtype.kind == "money":
+            vtype = attrs.evolve(vtype, unit=self.unit_of(let.expr) or vtype.unit)
+        return show_value(value, vtype)
+
+    def unit_of(self, expr) -> str | None:
+        """`interp.Evaluation._unit_of`: the one unit the record wrote every amount of `expr` in."""
+        r = self.renderer
+        units = set()
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name):
+                vtype = r.input_types.get(node.name)
+                if vtype is not None and vtype.kind == "money":
+                    units.add(self.units.get(node.name, vtype.unit))
+                elif vtype is None and node.name in r.let_specs:
+                    inner = r.let_specs[node.name]
+                    if inner.type.kind == "money":
+                        units.add(self.unit_of(inner.expr))
+        return units.pop() if len(units) == 1 else None
+
+    def show(self, expr, full: Decimal | None = None) -> str:
+        return substituted(expr, self.shown, points(full) if full is not None else None)
+
+
+class _Leaf:
+    """The text of one leaf for one record: its clauses and the names already described."""
+
+    __slots__ = ("rec", "clauses", "described")
+
+    def __init__(self, rec):
+        self.rec = rec
+        self.clauses: list[str] = []
+        self.described: set[str] = set()
+
+    def condition(self, cond: _Condition, holds: bool) -> str:
+        shown = []
+        described = self.described
+        rec = self.rec
+        for name in cond.names:
+            if name in described:
+                continue
+            value = rec.shown(name)
+            if value is not None and value != "":
+                shown.append(f"{name} = {value}")
+        facts = "、".join(shown)
+        if cond.bare:
+            return facts or cond.text + ("" if holds else " 不成立")
+        if holds:
+            return f"{cond.text}（{facts}）" if facts else cond.text
+        return f"{cond.text} 不成立：{facts}" if facts else f"{cond.text} 不成立"
+
+    def value_text(self, expr, value, vtype) -> str:
+        if isinstance(expr, nodes.Name):
+            shown = self.rec.shown(expr.name)
+            if shown is not None:
+                return shown
+        return show_value(value, vtype)
+
+    def describe(self, expr, value, vtype, full: Decimal | None = None) -> str:
+        """`interp.Evaluation.describe` with the value the compiled evaluator found."""
+        shown = self.value_text(expr, value, vtype)
+        if isinstance(expr, nodes.Name):
+            self.described.add(expr.name)
+            let = self.rec.renderer.let_specs.get(expr.name)
+            if let is not None:
+                formula = self.rec.show(let.expr)
+                return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
+            return f"{expr.name} = {shown}"
+        if isinstance(expr, nodes.Num):
+            return expr.text
+        formula = self.rec.show(expr, full)
+        return f"{formula} = {shown}" if formula != shown else shown
+
+
+class Renderer:
+    """Every node's basis text for one ruleset, from `evaluate_facts`' results."""
+
+    def __init__(self, model, layout):
+        self.model = model
+        self.layout = layout
+        self.step = quantum(model.precision)
+        self.mode = ROUNDING_MODES[model.rounding]
+        self.input_types = {spec.name: spec.type for spec in model.inputs}
+        self.let_specs = {let.name: let for let in model.lets}
+        self.let_slots = {let.name: index for index, let in enumerate(model.lets)}
+        self.fact_of: dict[tuple[int, int], int] = {}
+        for card in model.scorecards:
+            for node in card.leaves():
+                self.fact_of[(card.index, node.index)] = len(self.fact_of)
+        earlier: set[str] = set()
+        self.plans = []
+        for index in model.order:  # a scorecard's total is a value in the cards scored after it
+            card = model.scorecards[index]
+            bound = lambda name, earlier=frozenset(earlier): (  # `interp._facts`: shown in a condition's facts
+                (name in earlier or name in self.let_specs or name in self.input_types)
+                and not (name in self.input_types and self.input_types[name].kind == "list"))
+            self.plans.append((card, [self._plan(card, node, bound) for node in card.nodes], bound))
+            earlier.add(card.name)
+        self.plans.sort(key=lambda plan: plan[0].index)
+
+    # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    def fallbacks(self) -> dict:
+        """{(scorecard, node path): the `FALLBACK` entry} of every node whose text is always the interpreter's,
+        and (scorecard, None) for a total."""
+        out = {}
+        for card, plans, _ in self.plans:
+            for node, plan in zip(card.nodes, plans):
+                if plan is None:
+                    out[(card.name, node.path)] = self._reason(card, node)
+            if card.rules:
+                out[(card.name, None)] = "cardrules"
+        return out
+
+    def _reason(self, card, node) -> str | None:
+        """Why `node` is left to the interpreter (a `FALLBACK` entry), or None: it is rendered here."""
+        if node.each is not None or (node.parent is not None and card.nodes[node.parent].each is not None):
+            return "each"
+        if not node.is_leaf:
+            return None
+        form = type(node.indicator.rule).__name__
+        if form in FALLBACK:
+            return form
+        return "show" if node.indicator.shows else None
+
+    def _plan(self, card, node, bound):
+        """What rendering `node` needs that depends on the ruleset alone; None: always the interpreter's."""
+        if self._reason(card, node) is not None:
+            return None
+        if not node.is_leaf:
+            return ("group",)
+        indicator = node.indicator
+        form = type(indicator.rule).__name__
+        model = self.model
+        applies = _Condition(indicator.applies.condition, bound) if indicator.applies is not None else None
+        guards = [(_Condition(g.condition, bound), _chain(g.score, bound)) for g in indicator.guards]
+        rule = indicator.rule
+        extra = {}
+        if form == "BandsRule":
+            extra = {"subject": model.type_of(rule.subject)}
+        elif form == "ChecklistRule":
+            extra = {"items": [pretty(item.condition) for item in rule.items]}
+        elif form == "RatioRule":
+            extra = {"types": (model.type_of(rule.numerator), model.type_of(rule.denominator))}
+        elif form == "DeductionRule":
+            extra = {"lines": [(_Condition(line.when, bound) if line.when is not None else None,
+                                model.type_of(line.per.subject) if line.per is not None else None)
+                               for line in rule.lines]}
+        elif form == "ScoreRule":
+            extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
+        reads = _Reads(model, card, node)
+        return ("leaf", form, applies, guards, extra, reads)
+
+    # ── per record ──────────────────────────────────────────────────────────
+
+    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None]]:
+        """(each node's text or None, the total's text or None) per scorecard, in declaration order."""
+        totals = {}
+        for card, (offset, size) in zip(self.model.scorecards, self.layout):
+            totals[card.name] = flat[offset + size - 3]
+        rec = _Record(self, record, lets, totals)
+        out = []
+        with localcontext(CONTEXT):
+            for (card, plans, _), (offset, size) in zip(self.plans, self.layout):
+                block = flat[offset:offset + size]
+                card_facts = [facts[self.fact_of[(card.index, i)]] if node.is_leaf else None
+                              for i, node in enumerate(card.nodes)]
+                texts: list[str | None] = [None] * len(card.nodes)
+                for node, plan in zip(card.nodes, plans):
+                    if plan is None or plan[0] != "leaf":
+                        continue
+                    try:
+                        texts[node.index] = self._leaf(rec, card, node, plan, block[2 * node.index],
+                                                       card_facts[node.index], card_facts)
+                    except Fallback:
+                        pass
+                for node in reversed(card.nodes):
+                    if plans[node.index] is not None and plans[node.index][0] == "group":
+                        texts[node.index] = self._group(card, node, block)
+                out.append((texts, self._total(card, block)))
+        return out
+
+    def _group(self, card, node, block) -> str:
+        scores = [block[2 * i + 1] for i in node.children]
+        if not scores:
+            return PLACEHOLDER
+        score = sum(scores, ZERO)
+        text = " + ".join(points(s) for s in scores) + f" = {points(score)}"
+        if node.bonus:
+            bounded = min(max(score, -node.declared), node.declared)
+            if bounded != score:
+                text += f"{CLAUSE}加减分以 ±{points(node.declared)} 为限，计 {points(bounded)}"
+            score = bounded
+        if len(scores) == 1:
+            text = f"= {points(score)}"
+        return f"下级指标合计 {text}"
+
+    def _total(self, card, block) -> str | None:
+        if card.rules:
+            return None
+        top = [block[2 * i + 1] for i in card.top]
+        total = sum(top, ZERO)
+        text = " + ".join(points(s) for s in top) + f" = {points(total)}"
+        if card.cap is not None:
+            low, high = card.cap
+            capped = min(max(total, low), high)
+            if capped != total:
+                text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(capped)}"
+        return text
+
+    def _round(self, value: Decimal) -> Decimal:
+        return round_score(value, self.step, self.mode)
+
+    def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
+        _, form, applies, guards, extra, reads = plan
+        leaf = _Leaf(rec)
+        arm, raw = fact[0], fact[1]
+        note = reads.note(rec.notes, arm)  # Fallback when the notes cannot be told without the interpreter
+        received = [m for m in node.moves_in if card_facts[m.source][0] == -1]
+        if received:
+            added = " + ".join(points(m.amount) for m in received)
+            sources = "、".join(card.nodes[m.source].name for m in received)
+            leaf.clauses.append(f"分值 {points(node.declared)} + {added}（{sources}不适用调入）= {points(weight)}")
+        indicator = node.indicator
+        if arm == -1:
+            why = leaf.condition(applies, False)
+            if indicator.applies.full:
+                leaf.clauses.append(f"不适用（{why}），按分值得分 {points(weight)}")
+                return self._finish(leaf, node, weight, weight, note)
+            moved = "、".join(f"{m.target} +{points(m.amount)}" for m in indicator.applies.moves)
+            leaf.clauses.append(f"不适用（{why}），分值 {points(node.declared)} 调整至 {moved}")
+            return self._finish(leaf, node, ZERO, ZERO, note)
+        if arm > 0:
+            cond, score = guards[arm - 1]
+            scored = self._points_text(leaf, score, raw, weight, fact[2])
+            leaf.clauses.append(f"{leaf.condition(cond, True)}{CLAUSE}{scored}")
+            return self._finish(leaf, node, weight, raw, note)
+        getattr(self, "_rule_" + form)(leaf, node, indicator.rule, weight, raw, fact, extra)
+        return self._finish(leaf, node, weight, raw, note)
+
+    def _points_text(self, leaf, chain, raw, weight, path) -> str:
+        """`interp._points_text`: `chain` is the score's `_chain`, `path` the branches its ``if``s took."""
+        expr = chain[0]
+        if isinstance(expr, nodes.Full):
+            return f"得满分 {points(weight)}"
+        if is_literal(expr):
+            return f"得 {points(self._round(raw))} 分"
+        if isinstance(expr, nodes.If):
+            holds, inner = path
+            branch = chain[2] if holds else chain[3]
+            return f"{leaf.condition(chain[1], holds)}{CLAUSE}{self._points_text(leaf, branch, raw, weight, inner)}"
+        if isinstance(expr, nodes.Name):
+            return f"{expr.name} = {points(self._round(raw))}"
+        return f"{leaf.rec.show(expr, weight)} = {points(self._round(raw))}"
+
+    def _finish(self, leaf, node, weight, raw, note) -> str:
+        if node.bonus:
+            low, high = -node.declared, node.declared
+        else:
+            low, high = ZERO, weight
+        if raw > high:
+            leaf.clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
+        elif raw < low:
+            leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+        if note:
+            leaf.clauses.append("依据：" + note)
+        return CLAUSE.join(leaf.clauses)
+
+    # one method per rule form: the clauses `interp._rule_*` adds, from the facts
+
+    def _rule_ScoreRule(self, leaf, node, rule, weight, raw, fact, extra):
+        rec = leaf.rec
+        for name in extra["lets"]:
+            leaf.clauses.append(leaf.describe(nodes.Name(name), rec.value(name), None))
+        leaf.clauses.append(self._points_text(leaf, extra["chain"], raw, weight, fact[2]))
+
+    def _rule_RatioRule(self, leaf, node, rule, weight, raw, fact, extra):
+        numerator, denominator = fact[2], fact[3]
+        rate = numerator / denominator
+        num_type, den_type = extra["types"]
+        leaf.clauses.append(f"{node.name} = {leaf.value_text(rule.numerator, numerator, num_type)} / "
+                            f"{leaf.value_text(rule.denominator, denominator, den_type)} = {percent(rate)}"
+                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+
+    def _rule_BandsRule(self, leaf, node, rule, weight, raw, fact, extra):
+        subject, (number, value) = fact[2], fact[3]
+        described = leaf.describe(rule.subject, subject, extra["subject"], weight)
+        if number == 0:
+            leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
+            return
+        arm = rule.arms[number - 1]
+        head = "不在以上各档" if arm.op is None else f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
+        if rule.share:
+            shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
+            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(self._round(raw))}"
+        else:
+            tail = f"得 {points(self._round(raw))} 分"
+        leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
+
+    def _rule_ChecklistRule(self, leaf, node, rule, weight, raw, fact, extra):
+        met, texts = fact[2], extra["items"]
+        if rule.items[0].points is None:
+            count, total = sum(met), len(met)
+            text = f"符合 {count}/{total} 项"
+            missed = [t for t, ok in zip(texts, met) if not ok]
+            if missed:
+                text += f"（不符合：{'、'.join(missed)}）"
+            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {points(self._round(raw))}")
+            return
+        shown = [f"{t} ✓ +{points(value)}" if ok else f"{t} ✗" for t, ok, value in zip(texts, met, fact[3])]
+        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
+
+    def _rule_ManualRule(self, leaf, node, rule, weight, raw, fact, extra):
+        name = node.manual_input
+        given = leaf.rec.value(name)
+        note = leaf.rec.notes.get(name)
+        if rule.mode == "score":
+            leaf.clauses.append(f"评审得 {plain(given)} 分" + (f"：{note}" if note else ""))
+        elif given == 0:
+            leaf.clauses.append("评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分")
+        else:
+            leaf.clauses.append(f"评审扣 {plain(given)} 分" + (f"：{note}" if note else "")
+                                + f"{CLAUSE}{points(weight)} - {plain(given)} = {points(self._round(raw))}")
+
+    def _rule_DeductionRule(self, leaf, node, rule, weight, raw, fact, extra):
+        adds = all(line.kind == "add" for line in rule.lines)
+        base = ZERO if (node.bonus or adds) else weight
+        changed, texts = [], []
+        for line, figures, (when, subject_type) in zip(rule.lines, fact[2:], extra["lines"]):
+            value, text = self._line(leaf, line, figures, when, subject_type, weight)
+            if value != 0:
+                changed.append((line.kind, value))
+            texts.append(text)
+        if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
+            tail = f"得 {points(self._round(raw))} 分"
+        else:
+            terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
+            tail = f"{points(base)}{terms} = {points(self._round(raw))}"
+        leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
+
+    def _line(self, leaf, line, figures, when, subject_type, weight):
+        """(what a deduct/add line takes, its clause): `interp._deduction` and `_capped` from its figures."""
+        amount, holds, subject, step, threshold, excess, count, value, cap = figures
+        verb = "扣" if line.kind == "deduct" else "加"
+        rec = leaf.rec
+        if when is not None:
+            text = (f"{leaf.condition(when, True)}{CLAUSE}{verb} {points(amount)}" if holds
+                    else f"{leaf.condition(when, False)}{CLAUSE}不{verb}")
+        else:
+            per = line.per
+            described = leaf.describe(per.subject, subject, subject_type, weight)
+            if per.step is None:
+                text = f"{described}{CLAUSE}每次{verb} {points(amount)}"
+                text += f"{CLAUSE}{verb} {points(value)}" if count else f"{CLAUSE}不{verb}"
+            else:
+                step_text = rec.show(per.step)
+                if per.threshold is not None:
+                    threshold_text = rec.show(per.threshold)
+                    where = f"超过 {threshold_text}" if per.direction == "above" else f"低于 {threshold_text}"
+                    excess_text = show_value(excess, subject_type) if excess > 0 else None
+                    quiet = f"{described}{CLAUSE}{'未超过' if per.direction == 'above' else '不低于'} {threshold_text}"
+                else:
+                    where = ""
+                    excess_text = leaf.value_text(per.subject, excess, subject_type) if excess > 0 else None
+                    quiet = described
+                if excess_text is None:  # nothing beyond the threshold: the line takes 0
+                    text = f"{quiet}{CLAUSE}不{verb}"
+                elif per.mode == "started":
+                    counted = f"⌈{excess_text} / {step_text}⌉ = {plain(count)}"
+                    each = f"每起 {step_text}"
+                elif per.mode == "whole":
+                    counted = f"⌊{excess_text} / {step_text}⌋ = {plain(count)}"
+                    each = f"每满 {step_text}"
+                else:
+                    counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
+                    each = f"每 {step_text}"
+                if excess_text is not None:
+                    lead = f"{where} 的部分" if where else ""
+                    text = (f"{described}{CLAUSE}{lead}{each} {verb} {points(amount)}{CLAUSE}{counted}"
+                            f"{CLAUSE}{verb} {points(value)}")
+        if cap is not None and value > cap:
+            return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
+        return value, text
+
+
+class _Reads:
+    """Which inputs a leaf reads for certain, by the arm it takes: its basis ends with the notes that came
+    with them (``依据：…``) in the order it read them.  The facts say that order only when one of the
+    inputs it may read carries a note and that one is read for certain; otherwise the interpreter says."""
+
+    def __init__(self, model, card, node):
+        indicator = node.indicator
+        self.manual = node.manual_input if isinstance(indicator.rule, nodes.ManualRule) else None
+        exprs = [g.condition for g in indicator.guards] + [g.score for g in indicator.guards]
+        exprs += _rule_exprs(indicator.rule)
+        exprs += [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
+        if indicator.applies is not None:
+            exprs.append(indicator.applies.condition)
+        self.maybe = frozenset(_inputs(model, exprs))  # every input it may read, through derived values too
+        certain = []
+        rule = indicator.rule
+        if isinstance(rule, nodes.ScoreRule):
+            certain = _certain(model, [rule.expr])
+        elif isinstance(rule, nodes.RatioRule):
+            certain = _certain(model, [rule.numerator, rule.denominator])
+        elif isinstance(rule, nodes.BandsRule):
+            certain = _certain(model, [rule.subject])
+        elif isinstance(rule, nodes.ChecklistRule):
+            certain = _certain(model, [item.condition for item in rule.items])
+        elif isinstance(rule, nodes.DeductionRule):
+            parts = []
+            for line in rule.lines:
+                parts += [line.amount, line.when, line.up_to]
+                if line.per is not None:
+                    parts += [line.per.subject, line.per.step, line.per.threshold]
+            certain = _certain(model, [p for p in parts if p is not None])
+        guards = [g.condition for g in indicator.guards]
+        guard_reads = _certain(model, guards)
+        self.certain = {0: frozenset(certain) | frozenset(guard_reads)}
+        for number, guard in enumerate(indicator.guards, start=1):
+            self.certain[number] = frozenset(_certain(model, guards[:number] + [guard.score]))
+        if indicator.applies is not None:  # not applicable: its condition's facts read every input it names
+            self.certain[-1] = frozenset(
+                n.name for n in nodes.walk(indicator.applies.condition)
+                if isinstance(n, nodes.Name) and model.input(n.name) is not None
+                and model.input(n.name).type.kind != "list")
+
+    def note(self, notes, arm) -> str | None:
+        if not notes:
+            return None
+        noted = [key for key, text in notes.items() if text and key != self.manual
+                 and key.split("[", 1)[0] in self.maybe]
+        if not noted:
+            return None
+        if len(noted) == 1 and noted[0] in self.certain.get(arm, ()):
+            return notes[noted[0]]
+        raise Fallback("notes")
+
+
+def _chain(expr, bound):
+    """A score expression with the condition of each ``if`` it leads with laid out: (expr,) or
+    (if-expr, its test's `_Condition`, the then-chain, the else-chain)."""
+    if isinstance(expr, nodes.If):
+        return (expr, _Condition(expr.test, bound), _chain(expr.then, bound), _chain(expr.otherwise, bound))
+    return (expr,)
+
+
+def _rule_exprs(rule):
+    return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)] if rule is not None else []
+
+
+def _inputs(model, exprs, seen=None) -> set[str]:
+    """Every input `exprs` name, directly or through derived values."""
+    seen = set() if seen is None else seen
+    out = set()
+    for expr in exprs:
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name):
+                if model.input(node.name) is not None:
+                    out.add(node.name)
+                elif model.let(node.name) is not None and node.name not in seen:
+                    seen.add(node.name)
+                    out |= _inputs(model, [model.let(node.name).expr], seen)
+    return out
+
+
+def _certain(model, exprs) -> list[str]:
+    """The inputs evaluating `exprs` reads whatever the values (not behind `and`/`or`/`if`, an aggregate or
+    a derived value, which the interpreter computes once per record)."""
+    out = []
+
+    def visit(expr):
+        if isinstance(expr, nodes.Name):
+            if model.input(expr.name) is not None:
+                out.append(expr.name)
+        elif isinstance(expr, (nodes.Binary, nodes.Compare)):
+            visit(expr.left)
+            visit(expr.right)
+        elif isinstance(expr, nodes.Logic):
+            visit(expr.left)
+        elif isinstance(expr, (nodes.Neg, nodes.Not)):
+            visit(expr.operand)
+        elif isinstance(expr, nodes.If):
+            visit(expr.test)
+        elif isinstance(expr, nodes.Call):
+            if expr.func != "given" and not (expr.args and isinstance(expr.args[0], nodes.Query)):
+                for arg in expr.args:
+                    visit(arg)
+
+    for expr in exprs:
+        visit(expr)
+    return out
