@@ -304,6 +304,8 @@ class Generator:
         indicator = node.indicator
         self.need(*(g.condition for g in indicator.guards), *(g.score for g in indicator.guards))
         self.need(*_rule_exprs(indicator.rule))
+        if self.explain and node.index >= 0:
+            self.need(*(e for show in indicator.shows for e in (show.expr, show.reported)))
         out.line(f"# {card.index}/{node.index}")
         applies = indicator.applies
         f = f"f{card.index}_{node.index}" if self.explain and node.index >= 0 else None
@@ -332,6 +334,20 @@ class Generator:
             out.dedent()
         if applies is not None:
             out.dedent()
+        if f and indicator.shows:  # each ``show … vs``: its value and the reported one, or what stopped them
+            shown = []
+            for show in indicator.shows:
+                for expr in (show.expr, show.reported):
+                    if expr is None:
+                        shown.append("None")
+                        continue
+                    value = self.temp()
+                    out.line("try:")
+                    out.line(f"    {value} = {self.expr(expr)}")
+                    out.line("except Exception as _failed:")
+                    out.line(f"    {value} = _failed")
+                    shown.append(value)
+            out.line(f"{f} = {f} + ((" + "".join(f"{v}, " for v in shown) + "),)")
         high = self.const(node.declared) if node.bonus else w
         low = self.const(-node.declared) if node.bonus else self.zero
         out.line(f"if {s} > {high}: {s} = {high}")

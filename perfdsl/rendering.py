@@ -21,20 +21,20 @@ names the forms that always do, and tests/test_basis_core.py holds that set.
 
 from __future__ import annotations
 
-from decimal import Decimal, localcontext
+from decimal import Decimal, DivisionUndefined, localcontext
 
 import attrs
 
-from . import nodes
+from . import nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, points, pretty, show_value, substituted
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, plain, quantum, round_score
-from .values import MISSING, UNDEFINED
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
+from .types import RATE
+from .values import MISSING, UNDEFINED, UndefinedUse
 
 #: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
 FALLBACK = frozenset({
     "TargetRule", "RatingRule", "PanelRule",  # rule forms not ported yet
     "each",  # a group over a list's items, and its items
-    "show",  # ``show … vs`` lines
     "cardrules",  # a scorecard with scorecard rules: its total line and its adjustments
 })
 
@@ -63,7 +63,7 @@ class _Record:
     """One record's values as the text shows them: inputs in the unit the record wrote them, derived
     values, scorecard totals."""
 
-    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals")
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted")
 
     def __init__(self, renderer, record, lets, totals):
         self.renderer = renderer
@@ -72,6 +72,8 @@ class _Record:
         self.notes = record.notes
         self.lets = lets
         self.totals = totals
+        # (data key, the input it belongs to) of every note the record gives
+        self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
 
     def value(self, name):
         """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
@@ -135,10 +137,11 @@ class _Record:
 class _Leaf:
     """The text of one leaf for one record: its clauses and the names already described."""
 
-    __slots__ = ("rec", "clauses", "described")
+    __slots__ = ("rec", "clauses", "described", "shows")
 
     def __init__(self, rec):
         self.rec = rec
+        self.shows = None
         self.clauses: list[str] = []
         self.described: set[str] = set()
 
@@ -229,9 +232,7 @@ class Renderer:
         if not node.is_leaf:
             return None
         form = type(node.indicator.rule).__name__
-        if form in FALLBACK:
-            return form
-        return "show" if node.indicator.shows else None
+        return form if form in FALLBACK else None
 
     def _plan(self, card, node, bound):
         """What rendering `node` needs that depends on the ruleset alone; None: always the interpreter's."""
@@ -259,7 +260,8 @@ class Renderer:
         elif form == "ScoreRule":
             extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
         reads = _Reads(model, card, node)
-        return ("leaf", form, applies, guards, extra, reads)
+        shows = [_Show(model, show) for show in indicator.shows]
+        return ("leaf", form, applies, guards, extra, reads, shows)
 
     # ── per record ──────────────────────────────────────────────────────────
 
@@ -322,10 +324,12 @@ class Renderer:
         return round_score(value, self.step, self.mode)
 
     def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
-        _, form, applies, guards, extra, reads = plan
+        _, form, applies, guards, extra, reads, shows = plan
         leaf = _Leaf(rec)
+        if shows:
+            leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
         arm, raw = fact[0], fact[1]
-        note = reads.note(rec.notes, arm)  # Fallback when the notes cannot be told without the interpreter
+        note = reads.note(rec, arm) if rec.noted else None  # Fallback when the notes cannot be told without the interpreter
         received = [m for m in node.moves_in if card_facts[m.source][0] == -1]
         if received:
             added = " + ".join(points(m.amount) for m in received)
@@ -372,6 +376,9 @@ class Renderer:
             leaf.clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
         elif raw < low:
             leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+        if leaf.shows:
+            for show, computed, reported in leaf.shows:
+                leaf.clauses.append(show.clause(leaf, computed, reported))
         if note:
             leaf.clauses.append("依据：" + note)
         return CLAUSE.join(leaf.clauses)
@@ -493,6 +500,74 @@ class Renderer:
         return value, text
 
 
+def _quiet(failure: Exception) -> bool:
+    """Whether the interpreter meets `failure` as a record error (a missing input, a zero divisor), which a
+    ``show`` line states as 无法计算; any other failure is the interpreter's to report."""
+    if isinstance(failure, UndefinedUse):
+        return failure.args == ("missing",)  # "undefined": a derived value that failed, for whatever reason
+    if isinstance(failure, ZeroDivisionError):
+        return True
+    return isinstance(failure, ArithmeticError) and bool(failure.args) and failure.args[0] == [DivisionUndefined]
+
+
+def _failure(value):
+    """A bare name's stand-in as the failure the interpreter meets reading it (UNDEFINED: not to be told)."""
+    if value is MISSING:
+        return UndefinedUse("missing")
+    if value is UNDEFINED:
+        raise Fallback("show")
+    return value
+
+
+class _Show:
+    """``show EXPR vs REPORTED``: `interp._show_clause` from the two values the compiled evaluator found."""
+
+    def __init__(self, model, show):
+        self.show = show
+        self.named = show.expr.name if isinstance(show.expr, nodes.Name) else None
+        self.failed = f"参考：{pretty(show.expr)} 无法计算"
+        self.type = model.type_of(show.expr)
+        reported = show.reported
+        if reported is not None:
+            self.reported_type = model.type_of(reported)
+            self.rate = self.reported_type == RATE
+            self.literal = printed.parse(reported.text) if isinstance(reported, nodes.Num) and reported.text else None
+            spec = model.input(reported.name) if isinstance(reported, nodes.Name) else None
+            self.input = (reported.name, spec.type.kind, spec.type.unit) if spec is not None else None
+
+    def clause(self, leaf, computed, reported) -> str:
+        show = self.show
+        computed, reported = _failure(computed), _failure(reported)
+        if isinstance(computed, Exception):
+            if not _quiet(computed):
+                raise Fallback("show")
+            return self.failed
+        if self.named is not None and self.named in leaf.described and show.reported is not None:
+            text = f"参考：{self.named}"  # its derivation is already in the basis
+        else:
+            text = "参考：" + leaf.describe(show.expr, computed, self.type)
+        if show.reported is None:
+            return text
+        if isinstance(reported, Exception):
+            if not _quiet(reported):
+                raise Fallback("show")
+            return text
+        shown = leaf.value_text(show.reported, reported, self.reported_type)
+        if self.rate and isinstance(reported, Decimal):
+            shown = percent_as_given(reported)
+        if self.literal is not None:
+            as_printed = self.literal
+        elif self.input is not None:
+            name, kind, unit = self.input
+            as_printed = printed.of_input(reported, kind, leaf.rec.units.get(name, unit))
+        else:
+            vtype = self.reported_type
+            as_printed = printed.of_input(reported, vtype.kind if vtype is not None else "number",
+                                          vtype.unit if vtype is not None else None)
+        agrees = printed.agrees(computed, as_printed)
+        return f"{text}（报告为 {shown}{'' if agrees else '，与重算不一致'}）"
+
+
 class _Reads:
     """Which inputs a leaf reads for certain, by the arm it takes: its basis ends with the notes that came
     with them (``依据：…``) in the order it read them.  The facts say that order only when one of the
@@ -504,6 +579,7 @@ class _Reads:
         exprs = [g.condition for g in indicator.guards] + [g.score for g in indicator.guards]
         exprs += _rule_exprs(indicator.rule)
         exprs += [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
+        exprs += [e for show in indicator.shows for e in (show.expr, show.reported) if e is not None]
         if indicator.applies is not None:
             exprs.append(indicator.applies.condition)
         self.maybe = frozenset(_inputs(model, exprs))  # every input it may read, through derived values too
@@ -535,15 +611,13 @@ class _Reads:
                 if isinstance(n, nodes.Name) and model.input(n.name) is not None
                 and model.input(n.name).type.kind != "list")
 
-    def note(self, notes, arm) -> str | None:
-        if not notes:
-            return None
-        noted = [key for key, text in notes.items() if text and key != self.manual
-                 and key.split("[", 1)[0] in self.maybe]
+    def note(self, rec, arm) -> str | None:
+        maybe, manual = self.maybe, self.manual
+        noted = [key for key, base in rec.noted if base in maybe and key != manual]
         if not noted:
             return None
         if len(noted) == 1 and noted[0] in self.certain.get(arm, ()):
-            return notes[noted[0]]
+            return rec.notes[noted[0]]
         raise Fallback("notes")
 
 

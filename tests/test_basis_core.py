@@ -43,18 +43,15 @@ EXAMPLES = {
 FALLING_BACK = {
     "anhui-2022-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
                             ("项目自评", ("满意度指标",)): "each"},
-    "baoshan-2021": {("自评得分", ("投入", "预算配置", "“三公经费”变动率")): "show",
-                     ("自评得分", ("效果", "履职效益", "社会效益")): "show"},
+    "baoshan-2021": {},
     "chaoan-2022": {},
-    "meijiang-2023": {("自评得分", ("预算编制情况", "预算编制", "预算编制合理性")): "show",
-                      ("自评得分", ("预算使用效益", "公平性", "公众或服务对象满意度")): "show"},
+    "meijiang-2023": {},
     "national-2020-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
                                ("项目自评", ("满意度指标",)): "each", ("项目自评", None): "cardrules"},
     "yaan-2020-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
                            ("项目自评", ("满意度指标",)): "each"},
-    "yaan-2020": {("自评得分", ("部门预算管理", "预算执行", "执行进度")): "show"},
-    "zhanjiang-2021": {("自评得分", ("预算执行情况", "支出管理", "支出完成率")): "show",
-                       ("自评得分", ("预算执行情况", "支出管理", "结余结转率")): "show"},
+    "yaan-2020": {},
+    "zhanjiang-2021": {},
 }
 
 _PROGRAMS: dict = {}
@@ -96,7 +93,7 @@ def same_basis(prog, raw) -> int | None:
 
 
 def test_the_forms_left_to_the_interpreter():
-    assert rendering.FALLBACK == {"TargetRule", "RatingRule", "PanelRule", "each", "show", "cardrules"}
+    assert rendering.FALLBACK == {"TargetRule", "RatingRule", "PanelRule", "each", "cardrules"}
 
 
 @pytest.mark.parametrize("name", RULESETS)
