@@ -26,10 +26,12 @@ from decimal import Decimal, DivisionUndefined, localcontext
 import attrs
 
 from . import nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, points, pretty, show_value, substituted
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, substituted
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .types import RATE
 from .values import MISSING, UNDEFINED, UndefinedUse
+
+points = plain  # `basis.points`: a score is shown as its plain decimal (one call, not two)
 
 #: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
 FALLBACK = frozenset({
@@ -63,7 +65,7 @@ class _Record:
     """One record's values as the text shows them: inputs in the unit the record wrote them, derived
     values, scorecard totals."""
 
-    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted")
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases")
 
     def __init__(self, renderer, record, lets, totals):
         self.renderer = renderer
@@ -74,6 +76,7 @@ class _Record:
         self.totals = totals
         # (data key, the input it belongs to) of every note the record gives
         self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
+        self.bases = frozenset(base for _, base in self.noted)
 
     def value(self, name):
         """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
@@ -210,6 +213,11 @@ class Renderer:
             self.plans.append((card, [self._plan(card, node, bound) for node in card.nodes], bound))
             earlier.add(card.name)
         self.plans.sort(key=lambda plan: plan[0].index)
+        # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
+        self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
+                       [n for n, p in zip(card.nodes, plans) if p is not None and p[0] == "group"],
+                       [self.fact_of.get((card.index, n.index)) for n in card.nodes])
+                      for card, plans, _ in self.plans]
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
 
@@ -272,32 +280,29 @@ class Renderer:
             totals[card.name] = flat[offset + size - 3]
         rec = _Record(self, record, lets, totals)
         out = []
+        leaf = self._leaf
         with localcontext(CONTEXT):
-            for (card, plans, _), (offset, size) in zip(self.plans, self.layout):
+            for (card, plans, _), (offset, size), (leaves, groups, positions) in zip(self.plans, self.layout, self.order):
                 block = flat[offset:offset + size]
-                card_facts = [facts[self.fact_of[(card.index, i)]] if node.is_leaf else None
-                              for i, node in enumerate(card.nodes)]
+                card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
-                for node, plan in zip(card.nodes, plans):
-                    if plan is None or plan[0] != "leaf":
-                        continue
+                for node, plan in leaves:
                     try:
-                        texts[node.index] = self._leaf(rec, card, node, plan, block[2 * node.index],
-                                                       card_facts[node.index], card_facts)
+                        texts[node.index] = leaf(rec, card, node, plan, block[2 * node.index],
+                                                 card_facts[node.index], card_facts)
                     except Fallback:
                         pass
-                for node in reversed(card.nodes):
-                    if plans[node.index] is not None and plans[node.index][0] == "group":
-                        texts[node.index] = self._group(card, node, block)
+                for node in groups:
+                    texts[node.index] = self._group(node, block)
                 out.append((texts, self._total(card, block)))
         return out
 
-    def _group(self, card, node, block) -> str:
+    def _group(self, node, block) -> str:
         scores = [block[2 * i + 1] for i in node.children]
         if not scores:
             return PLACEHOLDER
         score = sum(scores, ZERO)
-        text = " + ".join(points(s) for s in scores) + f" = {points(score)}"
+        text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
         if node.bonus:
             bounded = min(max(score, -node.declared), node.declared)
             if bounded != score:
@@ -330,7 +335,7 @@ class Renderer:
             leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
         arm, raw = fact[0], fact[1]
         note = reads.note(rec, arm) if rec.noted else None  # Fallback when the notes cannot be told without the interpreter
-        received = [m for m in node.moves_in if card_facts[m.source][0] == -1]
+        received = [m for m in node.moves_in if card_facts[m.source][0] == -1] if node.moves_in else None
         if received:
             added = " + ".join(points(m.amount) for m in received)
             sources = "、".join(card.nodes[m.source].name for m in received)
@@ -613,6 +618,8 @@ class _Reads:
 
     def note(self, rec, arm) -> str | None:
         maybe, manual = self.maybe, self.manual
+        if maybe.isdisjoint(rec.bases):
+            return None
         noted = [key for key, base in rec.noted if base in maybe and key != manual]
         if not noted:
             return None
