@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from . import cardrules, judgements, nodes
+from . import cardrules, judgements, layout, nodes
 from .decimals import ROUNDING_MODES, SNAP, quantum
 from .model import Model, NodeSpec, ScorecardSpec
 
@@ -263,10 +263,7 @@ class Generator:
             out.line(f"{grade} = None")
         out.line(f"if {forced} is not None: {grade} = {forced}")
         self.totals[card.name] = total
-        result = []
-        for node in card.nodes:
-            result += [w(node.index), s(node.index)]
-        return result + [total, grade, "(" + "".join(f"{r}, " for r in rows) + ")"]
+        return layout.values(card, w, s, total, grade, "(" + "".join(f"{r}, " for r in rows) + ")")
 
     def each(self, card: ScorecardSpec, group: NodeSpec, w: str, s: str) -> str:
         """A loop over the chosen items of a list: each scored by the template leaf with its share."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import localcontext
 
 from . import codegen, interp, rendering
+from .layout import Layout
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
@@ -36,7 +37,7 @@ class Program:
         code = compile(self.source, f"<perfdsl:{model.path}>", "exec")
         exec(code, namespace)  # the source holds no user text: see codegen's docstring
         self._evaluate = namespace["evaluate"]
-        self.layout = _layout(model)
+        self.layout = Layout(model)  # where each figure sits in what the evaluator returns
         self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self.reader = RecordReader(model)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
@@ -65,8 +66,8 @@ class Program:
                 flat = self._evaluate(slots)
         except Exception:  # a missing input, a zero divisor …: the caller falls back on the interpreter
             return None
-        return {(card.index, i): flat[offset + 2 * i + 1]
-                for card, (offset, _) in zip(self.model.scorecards, self.layout) for i in range(len(card.nodes))}
+        return {(card.index, i): self.layout.score(flat, card.index, i)
+                for card in self.model.scorecards for i in range(len(card.nodes))}
 
     def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
         """Score one raw record (a dict from JSON or a spreadsheet row)."""
@@ -117,14 +118,3 @@ def combined(errors, model: Model) -> RecordError:
 def _slot(model: Model, key: str) -> int:
     spec = model.input(key.split("[")[0])
     return spec.slot if spec is not None else len(model.inputs)
-
-
-def _layout(model: Model) -> list[tuple[int, int]]:
-    """(offset, size) of each scorecard's block in the flat result tuple."""
-    layout = []
-    offset = 0
-    for card in model.scorecards:
-        size = 2 * len(card.nodes) + 3  # (weight, score) per node, total, grade, the rows of `each` groups
-        layout.append((offset, size))
-        offset += size
-    return layout

@@ -275,20 +275,19 @@ class Renderer:
 
     def render(self, record, flat, lets, facts) -> list[tuple[list, str | None]]:
         """(each node's text or None, the total's text or None) per scorecard, in declaration order."""
-        totals = {}
-        for card, (offset, size) in zip(self.model.scorecards, self.layout):
-            totals[card.name] = flat[offset + size - 3]
+        layout = self.layout
+        totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
         out = []
         leaf = self._leaf
         with localcontext(CONTEXT):
-            for (card, plans, _), (offset, size), (leaves, groups, positions) in zip(self.plans, self.layout, self.order):
-                block = flat[offset:offset + size]
+            for (card, plans, _), (leaves, groups, positions) in zip(self.plans, self.order):
+                block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
                 for node, plan in leaves:
                     try:
-                        texts[node.index] = leaf(rec, card, node, plan, block[2 * node.index],
+                        texts[node.index] = leaf(rec, card, node, plan, layout.weight_in(block, node.index),
                                                  card_facts[node.index], card_facts)
                     except Fallback:
                         pass
@@ -298,7 +297,7 @@ class Renderer:
         return out
 
     def _group(self, node, block) -> str:
-        scores = [block[2 * i + 1] for i in node.children]
+        scores = [self.layout.score_in(block, i) for i in node.children]
         if not scores:
             return PLACEHOLDER
         score = sum(scores, ZERO)
@@ -315,7 +314,7 @@ class Renderer:
     def _total(self, card, block) -> str | None:
         if card.rules:
             return None
-        top = [block[2 * i + 1] for i in card.top]
+        top = [self.layout.score_in(block, i) for i in card.top]
         total = sum(top, ZERO)
         text = " + ".join(points(s) for s in top) + f" = {points(total)}"
         if card.cap is not None:

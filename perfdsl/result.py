@@ -143,14 +143,14 @@ class Result:
         model = program.model
         flat = self.flat
         cards = []
+        layout = program.layout
         for number, card in enumerate(model.scorecards):
-            offset, size = program.layout[number]
-            block = flat[offset : offset + size]
-            rows = iter(block[-1])
+            block = layout.block(flat, number)
+            rows = iter(layout.rows_in(block))
             node_results, fixed, items = [], [], {}
             for i, node in enumerate(card.nodes):
-                fixed.append(
-                    NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i))
+                fixed.append(NodeResult(node.path, node.declared, layout.weight_in(block, i), layout.score_in(block, i),
+                                        node.is_leaf, self, number, i))
                 node_results.append(fixed[-1])
                 if node.each is not None:  # the group's items follow it, in the list's order
                     rows_of = next(rows)
@@ -160,25 +160,24 @@ class Result:
                     node_results.extend(items[i])
             adjustments = ()
             if card.rules:
-                raw = sum((block[2 * i + 1] for i in card.top), Decimal(0))
-                adjustments = cardrules.results(card, raw, block[-1][-1],
+                raw = sum((layout.score_in(block, i) for i in card.top), Decimal(0))
+                adjustments = cardrules.results(card, raw, layout.rows_in(block)[-1],
                                                 lambda name=card.name: self.trace().cards[name])
-            cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self,
-                                    tuple(fixed), items, adjustments))
+            cards.append(CardResult(card.name, card.max, layout.total_in(block), layout.grade_in(block),
+                                    tuple(node_results), self, tuple(fixed), items, adjustments))
         return tuple(cards)
 
     def totals(self) -> list[tuple[str, object, object]]:
         """(scorecard, total, grade) without building the indicator tree (for summaries)."""
-        out = []
-        for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
-            out.append((card.name, self.flat[offset + size - 3], self.flat[offset + size - 2]))
-        return out
+        layout = self.program.layout
+        return [(card.name, layout.total(self.flat, number), layout.grade(self.flat, number))
+                for number, card in enumerate(self.program.model.scorecards)]
 
     def node_scores(self, name: str) -> tuple:
         """The scores of scorecard `name`'s indicators in pre-order, without building the tree (for CSV)."""
-        for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
+        for number, card in enumerate(self.program.model.scorecards):
             if card.name == name:
-                return self.flat[offset + 1 : offset + size - 2 : 2]
+                return self.program.layout.node_scores(self.flat, number)
         raise KeyError(name)
 
     @property
