@@ -108,6 +108,14 @@ def lets_in(model, expr) -> list[str]:
     return names
 
 
+def split_text(shares) -> str:
+    """Equal shares as a sum, repeats counted: ``5.56 × 5 + 5.55 × 4``."""
+    groups: dict[Decimal, int] = {}
+    for share in shares:
+        groups[share] = groups.get(share, 0) + 1
+    return " + ".join(f"{points(share)} × {n}" if n > 1 else points(share) for share, n in groups.items())
+
+
 def symbolic(expr) -> str:
     return expression(expr, times="×")
 

@@ -278,34 +278,43 @@ class Generator:
         self.item_vars.append((spec, item))
         where = f" if {self.expr(each.where)}" if each.where is not None else ""
         chosen = self.temp()
-        out.line(f"{chosen} = [{item} for {item} in {source}{where}]")
+        # explain: each chosen item with its place in the list (its data keys), and the item's leaf facts
+        number = self.temp() if self.explain else None
+        picked = f"({number}, {item})" if number else item
+        listed = f"enumerate({source}, 1)" if number else source
+        out.line(f"{chosen} = [{picked} for {picked} in {listed}{where}]")
         out.line(f"{w} = {self.const(group.declared)}")
         out.line(f"{rows} = []")
         if each.weights:
             shares = f"WEIGHTS({w}, len({chosen}), {self.const(each.weights)})"
         elif each.weight is not None:
-            shares = f"WEIGHTS({w}, len({chosen}), [{self.expr(each.weight)} for {item} in {chosen}], k_step, k_mode)"
+            shares = f"WEIGHTS({w}, len({chosen}), [{self.expr(each.weight)} for {picked} in {chosen}], k_step, k_mode)"
         else:
             shares = f"SPLIT({w}, len({chosen}), k_step)"
-        out.line(f"for {item}, {share} in zip({chosen}, {shares}):")
+        if number:
+            items = f"f{card.index}_{group.index}"
+            out.line(f"{items} = []")
+        out.line(f"for {picked}, {share} in zip({chosen}, {shares}):")
         out.indent()
-        self.leaf(card, template, share, score, None)
+        self.leaf(card, template, share, score, None, fact=f"{items}_item" if number else None)
         out.line(f"{rows}.append((str({self.expr(each.named)}), {share}, {score}))")
+        if number:
+            out.line(f"{items}.append(({number}, {items}_item))")
         out.dedent()
         self.item_vars.pop()
         out.line(f"{s} = {self.zero} + sum(row[2] for row in {rows})")
         return f"tuple({rows})"
 
-    def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str):
+    def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str, fact: str | None = None):
         out = self.out
         indicator = node.indicator
         self.need(*(g.condition for g in indicator.guards), *(g.score for g in indicator.guards))
         self.need(*_rule_exprs(indicator.rule))
-        if self.explain and node.index >= 0:
+        if self.explain:
             self.need(*(e for show in indicator.shows for e in (show.expr, show.reported)))
         out.line(f"# {card.index}/{node.index}")
         applies = indicator.applies
-        f = f"f{card.index}_{node.index}" if self.explain and node.index >= 0 else None
+        f = (fact or f"f{card.index}_{node.index}") if self.explain and (node.index >= 0 or fact) else None
         if applies is not None:
             out.line(f"if not {a}:")
             out.line(f"    {s} = {w}" if applies.full else f"    {s} = {self.zero}")
@@ -428,6 +437,13 @@ class Generator:
         actual = self.model.type_of(rule.actual)
         kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
         column = self.expr(rule.unit, w) if rule.unit is not None else "None"
+        if self.explain:  # the judgement itself: its kind, level, text, and a quantity's target and actual
+            judged = self.temp()
+            self.out.line(f"{judged} = JUDGE({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
+                          f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
+            self.out.line(f"{s} = {w} * {judged}.share")
+            self.facts = [judged]
+            return
         self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
                       f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
 
@@ -554,7 +570,7 @@ class Generator:
             lets = [f"l{let.slot}" for let in model.lets]
             if lets:
                 head.append("    " + " = ".join(lets) + " = UNDEFINED")
-            leaves = [f"f{card.index}_{node.index}" for card in model.scorecards for node in card.leaves()]
+            leaves = [f"f{card.index}_{node.index}" for card in model.scorecards for node in layout.with_facts(card)]
             if leaves:
                 head.append("    " + " = ".join(leaves) + " = None")
             tail = ["    return ((" + "".join(f"{name}, " for name in flat) + "), ("

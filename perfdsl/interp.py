@@ -18,6 +18,7 @@ from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
 from .basis import is_literal as _is_literal  # noqa: F401 (shared with `rendering`)
 from .basis import lets_in as _lets_in
 from .basis import pretty as _pretty
+from .basis import split_text as _split_text
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .model import Model, NodeSpec, ScorecardSpec
@@ -903,13 +904,6 @@ class Evaluation:
             verb = "扣" if line.kind == "deduct" else "加"
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
-
-
-def _split_text(shares) -> str:
-    groups: dict[Decimal, int] = {}
-    for share in shares:
-        groups[share] = groups.get(share, 0) + 1
-    return " + ".join(f"{points(share)} × {n}" if n > 1 else points(share) for share, n in groups.items())
 
 
 def _field_name(expr) -> str:

@@ -21,6 +21,12 @@ def values(card, weight, score, total: str, grade: str, rows: str) -> list:
     return out + [total, grade, rows]
 
 
+def with_facts(card):
+    """The nodes of `card` with an entry in `evaluate_facts`' facts (`rendering`): each leaf, each `each` group
+    (a list of its items' (place in the list, facts))."""
+    return [node for node in card.nodes if node.is_leaf or node.each is not None]
+
+
 class Layout:
     """The flat result tuple of one model."""
 

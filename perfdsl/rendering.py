@@ -26,17 +26,21 @@ from decimal import Decimal, DivisionUndefined, localcontext
 import attrs
 
 from . import nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, substituted
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text, substituted
+from .layout import with_facts
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .types import RATE
-from .values import MISSING, UNDEFINED, UndefinedUse
+from .model import NodeSpec
+from .targets import ratio_text, unmeasurable
+from .unparse import expression
+from .values import MISSING, UNDEFINED, UndefinedUse, item_names
 
 points = plain  # `basis.points`: a score is shown as its plain decimal (one call, not two)
 
 #: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
 FALLBACK = frozenset({
-    "TargetRule", "RatingRule", "PanelRule",  # rule forms not ported yet
-    "each",  # a group over a list's items, and its items
+    "RatingRule", "PanelRule",  # rule forms not ported yet
+    "each ManualRule",  # the template of an `each` group's items, judged by the assessor
     "cardrules",  # a scorecard with scorecard rules: its total line and its adjustments
 })
 
@@ -65,7 +69,7 @@ class _Record:
     """One record's values as the text shows them: inputs in the unit the record wrote them, derived
     values, scorecard totals."""
 
-    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases")
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases", "scope", "prefix")
 
     def __init__(self, renderer, record, lets, totals):
         self.renderer = renderer
@@ -77,9 +81,16 @@ class _Record:
         # (data key, the input it belongs to) of every note the record gives
         self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
         self.bases = frozenset(base for _, base in self.noted)
+        self.scope = None  # an item's fields while an `each` group's item is rendered: name → (value, type, key)
+        self.prefix = None  # that item's data key (``绩效指标[2]``)
 
     def value(self, name):
         """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
+        if self.scope is not None and name in self.scope:
+            value = self.scope[name][0]
+            if value is MISSING:
+                raise Fallback(name)
+            return value
         if name in self.totals:
             return self.totals[name]
         r = self.renderer
@@ -92,7 +103,15 @@ class _Record:
         return value
 
     def shown(self, name: str) -> str | None:
-        """`interp.Evaluation._shown` at the top level (no list item in scope)."""
+        """`interp.Evaluation._shown`: an item's field in the unit the record wrote it, else as at the top."""
+        if self.scope is not None and name in self.scope:
+            value, vtype, key = self.scope[name]
+            if value is MISSING:
+                return None
+            unit = self.units.get(key)
+            if unit is not None:
+                vtype = attrs.evolve(vtype, unit=unit)
+            return show_value(value, vtype)
         if name in self.totals:
             return show_value(self.totals[name], None)
         r = self.renderer
@@ -201,7 +220,7 @@ class Renderer:
         self.let_slots = {let.name: index for index, let in enumerate(model.lets)}
         self.fact_of: dict[tuple[int, int], int] = {}
         for card in model.scorecards:
-            for node in card.leaves():
+            for node in with_facts(card):
                 self.fact_of[(card.index, node.index)] = len(self.fact_of)
         earlier: set[str] = set()
         self.plans = []
@@ -216,7 +235,8 @@ class Renderer:
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
         self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
                        [n for n, p in zip(card.nodes, plans) if p is not None and p[0] == "group"],
-                       [self.fact_of.get((card.index, n.index)) for n in card.nodes])
+                       [self.fact_of.get((card.index, n.index)) for n in card.nodes],
+                       [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
                       for card, plans, _ in self.plans]
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
@@ -227,23 +247,38 @@ class Renderer:
         out = {}
         for card, plans, _ in self.plans:
             for node, plan in zip(card.nodes, plans):
-                if plan is None:
+                if plan is None or (plan[0] == "each" and plan[1] is None):
                     out[(card.name, node.path)] = self._reason(card, node)
             if card.rules:
                 out[(card.name, None)] = "cardrules"
         return out
 
     def _reason(self, card, node) -> str | None:
-        """Why `node` is left to the interpreter (a `FALLBACK` entry), or None: it is rendered here."""
-        if node.each is not None or (node.parent is not None and card.nodes[node.parent].each is not None):
-            return "each"
-        if not node.is_leaf:
+        """Why `node` is left to the interpreter (a `FALLBACK` entry), or None: it is rendered here (an `each`
+        group's items: why they are)."""
+        indicator = node.indicator if node.each is None else node.each.template
+        if indicator is None:
             return None
-        form = type(node.indicator.rule).__name__
+        form = type(indicator.rule).__name__
+        if form == "ManualRule" and node.each is not None:
+            return "each ManualRule"  # a template's judgement input is an item's field: not ported
         return form if form in FALLBACK else None
 
-    def _plan(self, card, node, bound):
+    def _plan(self, card, node, bound, item=None):
         """What rendering `node` needs that depends on the ruleset alone; None: always the interpreter's."""
+        if node.each is not None:
+            each = node.each
+            spec = self.model.input(each.list_name)
+            fields = {field.name: field for field in spec.fields}
+            template = NodeSpec(-1, node.name, node.path, Decimal(0), node.index, (), False, each.template, None)
+            in_item = lambda name: name in fields or bound(name)  # noqa: E731
+            items = None if self._reason(card, node) else self._plan(card, template, in_item, (each.list_name, fields))
+            weighed = None
+            if each.weights:
+                weighed = "分值"
+            elif each.weight is not None:
+                weighed = each.weight.name if isinstance(each.weight, nodes.Name) else expression(each.weight)
+            return ("each", items, weighed, spec)
         if self._reason(card, node) is not None:
             return None
         if not node.is_leaf:
@@ -267,21 +302,22 @@ class Renderer:
                                for line in rule.lines]}
         elif form == "ScoreRule":
             extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
-        reads = _Reads(model, card, node)
+        reads = _Reads(model, card, node, item)
         shows = [_Show(model, show) for show in indicator.shows]
         return ("leaf", form, applies, guards, extra, reads, shows)
 
     # ── per record ──────────────────────────────────────────────────────────
 
-    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None]]:
-        """(each node's text or None, the total's text or None) per scorecard, in declaration order."""
+    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict]]:
+        """(each node's text or None, the total's text or None, {each group's index: its items' texts or
+        None}) per scorecard, in declaration order."""
         layout = self.layout
         totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
         out = []
         leaf = self._leaf
         with localcontext(CONTEXT):
-            for (card, plans, _), (leaves, groups, positions) in zip(self.plans, self.order):
+            for (card, plans, _), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
                 block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
@@ -293,7 +329,52 @@ class Renderer:
                         pass
                 for node in groups:
                     texts[node.index] = self._group(node, block)
-                out.append((texts, self._total(card, block)))
+                items = {}
+                if eaches:
+                    rows = iter(layout.rows_in(block))
+                    for node, plan in eaches:
+                        rows_of = next(rows)
+                        texts[node.index] = self._each(node, plan, rows_of)
+                        items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
+                out.append((texts, self._total(card, block), items))
+        return out
+
+    def _each(self, group, plan, rows) -> str:
+        """`interp.score_each`'s line for the group, from its items' rows (name, share, score)."""
+        _, _, weighed, _ = plan
+        score = sum((row[2] for row in rows), ZERO)
+        if not rows:
+            return f"没有符合条件的{group.each.list_name}项，得 0 分"
+        if len(rows) == 1:
+            return f"共 1 项{CLAUSE}得 {points(score)}"
+        scores = " + ".join(points(row[2]) for row in rows)
+        if weighed is not None:
+            return (f"{points(group.declared)} 分按各项{weighed}（{' + '.join(points(row[1]) for row in rows)}）"
+                    f"{CLAUSE}下级指标合计 {scores} = {points(score)}")
+        return (f"{points(group.declared)} 分由 {len(rows)} 项均分（{split_text(row[1] for row in rows)}）{CLAUSE}"
+                f"下级指标合计 {scores} = {points(score)}")
+
+    def _items(self, rec, card, group, plan, rows, facts) -> list:
+        """Each item's text (None: the interpreter's), with the item's fields in scope."""
+        item_plan, spec = plan[1], plan[3]
+        if item_plan is None:
+            return [None] * len(rows)
+        out = []
+        names = item_names([row[0] for row in rows])
+        template = group.each.template
+        items = rec.values.get(spec.name, ())
+        for name, (_, share, _), (number, fact) in zip(names, rows, facts):
+            key = f"{spec.name}[{number}]"
+            item = items[number - 1]
+            rec.scope = {f.name: (item[f.slot], f.type, f"{key}.{f.name}") for f in spec.fields}
+            rec.prefix = key
+            node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, template, None)
+            try:
+                out.append(self._leaf(rec, card, node, item_plan, share, fact, None))
+            except Fallback:
+                out.append(None)
+            finally:
+                rec.scope = rec.prefix = None
         return out
 
     def _group(self, node, block) -> str:
@@ -430,6 +511,29 @@ class Renderer:
             return
         shown = [f"{t} ✓ +{points(value)}" if ok else f"{t} ✗" for t, ok, value in zip(texts, met, fact[3])]
         leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
+
+    def _rule_TargetRule(self, leaf, node, rule, weight, raw, fact, extra):
+        judged = fact[2]
+        if judged.kind != "quantity":
+            if judged.share >= 1:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
+            elif judged.share == 0:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得 0 分")
+            else:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}{points(weight)} × {percent(judged.share)} = "
+                                    f"{points(self._round(weight * judged.share))}")
+            return
+        target, actual = judged.target, judged.actual
+        shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+        if judged.met:
+            leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
+        elif unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
+            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} 除数为 0，"
+                                f"不能按比例折算{CLAUSE}得 0")
+        else:
+            rate = judged.share
+            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} = {percent(rate)}"
+                                f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
 
     def _rule_ManualRule(self, leaf, node, rule, weight, raw, fact, extra):
         name = node.manual_input
@@ -577,38 +681,40 @@ class _Reads:
     with them (``依据：…``) in the order it read them.  The facts say that order only when one of the
     inputs it may read carries a note and that one is read for certain; otherwise the interpreter says."""
 
-    def __init__(self, model, card, node):
+    def __init__(self, model, card, node, item=None):
         indicator = node.indicator
         self.manual = node.manual_input if isinstance(indicator.rule, nodes.ManualRule) else None
+        fields = item[1] if item is not None else ()  # an item's field is read as ``.field`` (its key's tail)
         exprs = [g.condition for g in indicator.guards] + [g.score for g in indicator.guards]
         exprs += _rule_exprs(indicator.rule)
         exprs += [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
         exprs += [e for show in indicator.shows for e in (show.expr, show.reported) if e is not None]
         if indicator.applies is not None:
             exprs.append(indicator.applies.condition)
-        self.maybe = frozenset(_inputs(model, exprs))  # every input it may read, through derived values too
+        self.maybe = frozenset(_inputs(model, exprs, fields))  # every input it may read, through derived values too
+        self.bases = self.maybe | ({item[0]} if item is not None else set())  # what notes' keys begin with
         certain = []
         rule = indicator.rule
         if isinstance(rule, nodes.ScoreRule):
-            certain = _certain(model, [rule.expr])
+            certain = _certain(model, fields, [rule.expr])
         elif isinstance(rule, nodes.RatioRule):
-            certain = _certain(model, [rule.numerator, rule.denominator])
+            certain = _certain(model, fields, [rule.numerator, rule.denominator])
         elif isinstance(rule, nodes.BandsRule):
-            certain = _certain(model, [rule.subject])
+            certain = _certain(model, fields, [rule.subject])
         elif isinstance(rule, nodes.ChecklistRule):
-            certain = _certain(model, [item.condition for item in rule.items])
+            certain = _certain(model, fields, [item.condition for item in rule.items])
         elif isinstance(rule, nodes.DeductionRule):
             parts = []
             for line in rule.lines:
                 parts += [line.amount, line.when, line.up_to]
                 if line.per is not None:
                     parts += [line.per.subject, line.per.step, line.per.threshold]
-            certain = _certain(model, [p for p in parts if p is not None])
+            certain = _certain(model, fields, [p for p in parts if p is not None])
         guards = [g.condition for g in indicator.guards]
-        guard_reads = _certain(model, guards)
+        guard_reads = _certain(model, fields, guards)
         self.certain = {0: frozenset(certain) | frozenset(guard_reads)}
         for number, guard in enumerate(indicator.guards, start=1):
-            self.certain[number] = frozenset(_certain(model, guards[:number] + [guard.score]))
+            self.certain[number] = frozenset(_certain(model, fields, guards[:number] + [guard.score]))
         if indicator.applies is not None:  # not applicable: its condition's facts read every input it names
             self.certain[-1] = frozenset(
                 n.name for n in nodes.walk(indicator.applies.condition)
@@ -617,13 +723,23 @@ class _Reads:
 
     def note(self, rec, arm) -> str | None:
         maybe, manual = self.maybe, self.manual
-        if maybe.isdisjoint(rec.bases):
+        if self.bases.isdisjoint(rec.bases):
             return None
-        noted = [key for key, base in rec.noted if base in maybe and key != manual]
+        prefix = rec.prefix
+        noted = []  # (key, how this leaf reads it: an input's name, ``.field`` for the item's field)
+        for key, base in rec.noted:
+            if key == manual:
+                continue
+            if base in maybe and base == key:
+                noted.append((key, key))
+            elif prefix is not None and key.startswith(prefix + ".") and key[len(prefix):] in maybe:
+                noted.append((key, key[len(prefix):]))
+            elif base in maybe:  # an item of a list it aggregates over
+                raise Fallback("notes")
         if not noted:
             return None
-        if len(noted) == 1 and noted[0] in self.certain.get(arm, ()):
-            return rec.notes[noted[0]]
+        if len(noted) == 1 and noted[0][1] in self.certain.get(arm, ()):
+            return rec.notes[noted[0][0]]
         raise Fallback("notes")
 
 
@@ -639,29 +755,33 @@ def _rule_exprs(rule):
     return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)] if rule is not None else []
 
 
-def _inputs(model, exprs, seen=None) -> set[str]:
-    """Every input `exprs` name, directly or through derived values."""
+def _inputs(model, exprs, fields=(), seen=None) -> set[str]:
+    """Every input `exprs` name, directly or through derived values (an item's field as ``.field``)."""
     seen = set() if seen is None else seen
     out = set()
     for expr in exprs:
         for node in nodes.walk(expr):
             if isinstance(node, nodes.Name):
-                if model.input(node.name) is not None:
+                if node.name in fields:
+                    out.add("." + node.name)
+                elif model.input(node.name) is not None:
                     out.add(node.name)
                 elif model.let(node.name) is not None and node.name not in seen:
                     seen.add(node.name)
-                    out |= _inputs(model, [model.let(node.name).expr], seen)
+                    out |= _inputs(model, [model.let(node.name).expr], (), seen)
     return out
 
 
-def _certain(model, exprs) -> list[str]:
+def _certain(model, fields, exprs) -> list[str]:
     """The inputs evaluating `exprs` reads whatever the values (not behind `and`/`or`/`if`, an aggregate or
-    a derived value, which the interpreter computes once per record)."""
+    a derived value, which the interpreter computes once per record); an item's field as ``.field``."""
     out = []
 
     def visit(expr):
         if isinstance(expr, nodes.Name):
-            if model.input(expr.name) is not None:
+            if expr.name in fields:
+                out.append("." + expr.name)
+            elif model.input(expr.name) is not None:
                 out.append(expr.name)
         elif isinstance(expr, (nodes.Binary, nodes.Compare)):
             visit(expr.left)

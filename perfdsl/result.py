@@ -32,10 +32,10 @@ class NodeResult:
     @property
     def basis(self) -> str:
         result = self._result
-        if self._item is None:
-            text = result.texts()[self._card][0][self._index]
-            if text is not None:
-                return text
+        texts = result.texts()[self._card]
+        text = texts[0][self._index] if self._item is None else texts[2][self._index][self._item]
+        if text is not None:
+            return text
         card = result.trace().cards[result.program.model.scorecards[self._card].name]
         if self._item is not None:
             return card.items[self._index][self._item].basis
@@ -195,7 +195,8 @@ class Result:
         return None
 
     def texts(self) -> list:
-        """Per scorecard, (each node's basis text, the total's), None where `trace()` must say it."""
+        """Per scorecard, (each node's basis text, the total's, {each group's index: its items' texts}), None
+        where `trace()` must say it."""
         if self._texts is None:
             self._texts = self.program.basis(self.record, self.flat)
         return self._texts

@@ -41,15 +41,12 @@ EXAMPLES = {
 
 #: What each shipped ruleset leaves to the interpreter whatever the record: (scorecard, path) → why.
 FALLING_BACK = {
-    "anhui-2022-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
-                            ("项目自评", ("满意度指标",)): "each"},
+    "anhui-2022-projects": {},
     "baoshan-2021": {},
     "chaoan-2022": {},
     "meijiang-2023": {},
-    "national-2020-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
-                               ("项目自评", ("满意度指标",)): "each", ("项目自评", None): "cardrules"},
-    "yaan-2020-projects": {("项目自评", ("产出指标",)): "each", ("项目自评", ("效益指标",)): "each",
-                           ("项目自评", ("满意度指标",)): "each"},
+    "national-2020-projects": {("项目自评", None): "cardrules"},
+    "yaan-2020-projects": {},
     "yaan-2020": {},
     "zhanjiang-2021": {},
 }
@@ -73,7 +70,7 @@ def same_basis(prog, raw) -> int | None:
     texts = result.texts()
     trace = prog.trace(result.record)
     left = 0
-    for (node_texts, total), spec in zip(texts, prog.model.scorecards):
+    for (node_texts, total, items), spec in zip(texts, prog.model.scorecards):
         reference = trace.cards[spec.name]
         assert (total is None or total == reference.basis), (spec.name, total, reference.basis)
         left += total is None
@@ -82,6 +79,10 @@ def same_basis(prog, raw) -> int | None:
                 left += 1
                 continue
             assert text == reference.nodes[node.index].basis, (node.path, text, reference.nodes[node.index].basis)
+        for index, texts_of in items.items():
+            for text, ref in zip(texts_of, reference.items[index]):
+                left += text is None
+                assert text is None or text == ref.basis, (spec.nodes[index].path, text, ref.basis)
     for card in result.scorecards:  # and through the writers' API, items of `each` groups included
         reference = trace.cards[card.name]
         assert card.basis == reference.basis
@@ -93,7 +94,7 @@ def same_basis(prog, raw) -> int | None:
 
 
 def test_the_forms_left_to_the_interpreter():
-    assert rendering.FALLBACK == {"TargetRule", "RatingRule", "PanelRule", "each", "cardrules"}
+    assert rendering.FALLBACK == {"RatingRule", "PanelRule", "each ManualRule", "cardrules"}
 
 
 @pytest.mark.parametrize("name", RULESETS)
