@@ -38,7 +38,6 @@ class _Source:
     def dedent(self):
         self.level -= 1
 
-
 class Generator:
     """Builds the source and the constants it needs."""
 
@@ -48,6 +47,7 @@ class Generator:
         # (`rendering`): every derived value, and per leaf the arm taken, its raw score and its form's figures
         self.explain = explain
         self.facts: list[str] = []  # what the rule form just emitted records (explain only)
+        self.card_facts: list[str] = []  # explain: each scorecard rule's figures, as `cardrules` emits them
         self.out = _Source()
         self.constants: list[object] = []
         self._constant_names: dict[tuple, str] = {}
@@ -233,6 +233,7 @@ class Generator:
                 out.line(f"{w(node.index)} = {self.zero} + " + (" + ".join(w(i) for i in node.children) or self.zero))
         total = f"t{c}"
         out.line(f"{total} = {self.zero} + " + " + ".join(s(i) for i in card.top))
+        self.card_facts = []
         adjusted = cardrules.emit_deductions(self, card, total)
         if card.cap is not None:
             low, high = (self.const(v) for v in card.cap)
@@ -243,6 +244,8 @@ class Generator:
         adjusted += cardrules.emit_limits(self, card, total, forced)
         if card.rules:
             rows.append("(" + "".join(f"{pair}, " for pair in adjusted) + ")")
+            if self.explain:
+                out.line(f"fc{c} = (" + "".join(f"{fact}, " for fact in self.card_facts) + ")")
         if card.grades:
             keyword = "if"
             for arm in card.grades:
@@ -571,6 +574,7 @@ class Generator:
             if lets:
                 head.append("    " + " = ".join(lets) + " = UNDEFINED")
             leaves = [f"f{card.index}_{node.index}" for card in model.scorecards for node in layout.with_facts(card)]
+            leaves += [f"fc{card.index}" for card in model.scorecards if card.rules]
             if leaves:
                 head.append("    " + " = ".join(leaves) + " = None")
             tail = ["    return ((" + "".join(f"{name}, " for name in flat) + "), ("

@@ -25,7 +25,7 @@ from decimal import Decimal, DivisionUndefined, localcontext
 
 import attrs
 
-from . import nodes, printed
+from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text, substituted
 from .layout import with_facts
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
@@ -41,7 +41,6 @@ points = plain  # `basis.points`: a score is shown as its plain decimal (one cal
 FALLBACK = frozenset({
     "RatingRule", "PanelRule",  # rule forms not ported yet
     "each ManualRule",  # the template of an `each` group's items, judged by the assessor
-    "cardrules",  # a scorecard with scorecard rules: its total line and its adjustments
 })
 
 
@@ -222,6 +221,10 @@ class Renderer:
         for card in model.scorecards:
             for node in with_facts(card):
                 self.fact_of[(card.index, node.index)] = len(self.fact_of)
+        self.card_fact_of = {}  # a scorecard with scorecard rules → where their figures are in the facts
+        for card in model.scorecards:
+            if card.rules:
+                self.card_fact_of[card.index] = len(self.fact_of) + len(self.card_fact_of)
         earlier: set[str] = set()
         self.plans = []
         for index in model.order:  # a scorecard's total is a value in the cards scored after it
@@ -229,7 +232,7 @@ class Renderer:
             bound = lambda name, earlier=frozenset(earlier): (  # `interp._facts`: shown in a condition's facts
                 (name in earlier or name in self.let_specs or name in self.input_types)
                 and not (name in self.input_types and self.input_types[name].kind == "list"))
-            self.plans.append((card, [self._plan(card, node, bound) for node in card.nodes], bound))
+            self.plans.append((card, [self._plan(card, node, bound) for node in card.nodes], self._rules(card, bound)))
             earlier.add(card.name)
         self.plans.sort(key=lambda plan: plan[0].index)
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
@@ -249,8 +252,6 @@ class Renderer:
             for node, plan in zip(card.nodes, plans):
                 if plan is None or (plan[0] == "each" and plan[1] is None):
                     out[(card.name, node.path)] = self._reason(card, node)
-            if card.rules:
-                out[(card.name, None)] = "cardrules"
         return out
 
     def _reason(self, card, node) -> str | None:
@@ -308,16 +309,16 @@ class Renderer:
 
     # ── per record ──────────────────────────────────────────────────────────
 
-    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict]]:
-        """(each node's text or None, the total's text or None, {each group's index: its items' texts or
-        None}) per scorecard, in declaration order."""
+    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict, list]]:
+        """(each node's text or None, the total's text, {each group's index: its items' texts or None},
+        each scorecard rule's text) per scorecard, in declaration order."""
         layout = self.layout
         totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
         out = []
         leaf = self._leaf
         with localcontext(CONTEXT):
-            for (card, plans, _), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
+            for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
                 block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
@@ -336,7 +337,8 @@ class Renderer:
                         rows_of = next(rows)
                         texts[node.index] = self._each(node, plan, rows_of)
                         items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
-                out.append((texts, self._total(card, block), items))
+                total, adjustments = self._total(rec, card, block, plan_rules, facts)
+                out.append((texts, total, items, adjustments))
         return out
 
     def _each(self, group, plan, rows) -> str:
@@ -392,18 +394,92 @@ class Renderer:
             text = f"= {points(score)}"
         return f"下级指标合计 {text}"
 
-    def _total(self, card, block) -> str | None:
-        if card.rules:
-            return None
+    def _rules(self, card, bound) -> list:
+        """Per scorecard rule, in the order they apply: what its text needs of the ruleset."""
+        out = []
+        for rule in cardrules.before_cap(card.rules) + cardrules.after_cap(card.rules):
+            if isinstance(rule, nodes.Deduction):
+                out.append((rule, _Condition(rule.when, bound) if rule.when is not None else None,
+                            self.model.type_of(rule.per.subject) if rule.per is not None else None))
+            elif isinstance(rule, nodes.CapBy):
+                out.append((rule, None, self.model.type_of(rule.subject)))
+            else:
+                out.append((rule, _Condition(rule.condition, bound), None))
+        return out
+
+    def _total(self, rec, card, block, plan_rules, facts) -> tuple[str, list]:
+        """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
         top = [self.layout.score_in(block, i) for i in card.top]
         total = sum(top, ZERO)
         text = " + ".join(points(s) for s in top) + f" = {points(total)}"
-        if card.cap is not None:
-            low, high = card.cap
-            capped = min(max(total, low), high)
-            if capped != total:
-                text += f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(capped)}"
-        return text
+        lines = []
+        if card.rules:
+            try:
+                return self._with_rules(rec, card, block, plan_rules, facts, total, text)
+            except Fallback:
+                return None, None
+        text += self._cap(card, total)[1]
+        return text, lines
+
+    def _with_rules(self, rec, card, block, plan_rules, facts, total, text):
+        """The total's line and each rule's, for a scorecard with scorecard rules."""
+        lines = []
+        pairs = self.layout.rows_in(block)[-1]
+        figures = facts[self.card_fact_of[card.index]]
+        deductions = len(cardrules.before_cap(card.rules))
+        for position, ((rule, when, vtype), fact, (_, after)) in enumerate(zip(plan_rules, figures, pairs)):
+            if position == deductions:  # the constant cap comes between the deductions and the limits
+                total, capped = self._cap(card, total)
+                text += capped
+            lines.append(self._rule(rec, rule, when, vtype, fact, total))
+            total = after
+        if deductions == len(plan_rules):
+            text += self._cap(card, total)[1]
+        text += "".join(f"{CLAUSE}{cardrules.label(rule)} 计 {points(after)}"
+                        for (rule, _, _), (applied, after) in zip(plan_rules, pairs) if applied)
+        return text, lines
+
+    @staticmethod
+    def _cap(card, total):
+        if card.cap is None:
+            return total, ""
+        low, high = card.cap
+        capped = min(max(total, low), high)
+        return capped, (f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(capped)}" if capped != total else "")
+
+    def _rule(self, rec, rule, when, vtype, fact, total) -> str:
+        """One scorecard rule's text, the total before it being `total`."""
+        leaf = _Leaf(rec)
+        if isinstance(rule, nodes.Deduction):
+            value, text = self._line(leaf, rule, fact, when, vtype, None)
+            value = self._round(value)
+            after = max(total - value, ZERO) if value > 0 else total
+            if value > 0:
+                text += f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
+                if after != total - value:
+                    text += "（扣完为止）"
+            return text
+        if isinstance(rule, nodes.CapBy):
+            value, limit, number = fact
+            subject = leaf.describe(rule.subject, value, vtype)
+            if not number:
+                return f"{subject}{CLAUSE}不封顶"
+            arm = rule.arms[number - 1]
+            where = "其余情形" if arm.op is None else f"{cardrules._op(arm.op)} {rec.show(arm.threshold)}"
+            after = min(total, limit)
+            text = f"{subject}{CLAUSE}{where}{CLAUSE}总分最高 {points(limit)}"
+            return text + (f"{CLAUSE}{points(total)} 封顶为 {points(after)}" if after != total
+                           else f"{CLAUSE}总分 {points(total)} 未超过，不变")
+        holds, limit = fact
+        why = leaf.condition(when, holds)
+        if not holds:
+            return f"{why}{CLAUSE}不否决"
+        parts = [why]
+        if rule.cap is not None:
+            parts.append(f"总分最高 {points(limit)}，计 {points(min(total, limit))}")
+        if rule.grade is not None:
+            parts.append(f"等级定为 {rule.grade}")
+        return CLAUSE.join(parts)
 
     def _round(self, value: Decimal) -> Decimal:
         return round_score(value, self.step, self.mode)
@@ -695,12 +771,13 @@ class _Reads:
         self.bases = self.maybe | ({item[0]} if item is not None else set())  # what notes' keys begin with
         certain = []
         rule = indicator.rule
-        if isinstance(rule, nodes.ScoreRule):
+        if isinstance(rule, nodes.ScoreRule):  # and each derived value it names is described, formula and all
             certain = _certain(model, fields, [rule.expr])
+            certain += [name for let in lets_in(model, rule.expr) for name in _shown_in(model, fields, nodes.Name(let))]
         elif isinstance(rule, nodes.RatioRule):
             certain = _certain(model, fields, [rule.numerator, rule.denominator])
         elif isinstance(rule, nodes.BandsRule):
-            certain = _certain(model, fields, [rule.subject])
+            certain = _certain(model, fields, [rule.subject]) + _shown_in(model, fields, rule.subject)
         elif isinstance(rule, nodes.ChecklistRule):
             certain = _certain(model, fields, [item.condition for item in rule.items])
         elif isinstance(rule, nodes.DeductionRule):
@@ -710,6 +787,8 @@ class _Reads:
                 if line.per is not None:
                     parts += [line.per.subject, line.per.step, line.per.threshold]
             certain = _certain(model, fields, [p for p in parts if p is not None])
+            certain += [name for line in rule.lines if line.per is not None
+                        for name in _shown_in(model, fields, line.per.subject)]
         guards = [g.condition for g in indicator.guards]
         guard_reads = _certain(model, fields, guards)
         self.certain = {0: frozenset(certain) | frozenset(guard_reads)}
@@ -769,6 +848,22 @@ def _inputs(model, exprs, fields=(), seen=None) -> set[str]:
                 elif model.let(node.name) is not None and node.name not in seen:
                     seen.add(node.name)
                     out |= _inputs(model, [model.let(node.name).expr], (), seen)
+    return out
+
+
+def _shown_in(model, fields, expr) -> list[str]:
+    """The inputs `describe(expr)` shows, and so reads, whatever was computed before: a derived value's
+    formula's own inputs, or those the expression names."""
+    if isinstance(expr, nodes.Name) and expr.name not in fields and model.let(expr.name) is not None:
+        expr = model.let(expr.name).expr
+        fields = ()
+    out = []
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name):
+            if node.name in fields:
+                out.append("." + node.name)
+            elif model.input(node.name) is not None and model.input(node.name).type.kind != "list":
+                out.append(node.name)
     return out
 
 

@@ -162,7 +162,7 @@ class Result:
             if card.rules:
                 raw = sum((layout.score_in(block, i) for i in card.top), Decimal(0))
                 adjustments = cardrules.results(card, raw, layout.rows_in(block)[-1],
-                                                lambda name=card.name: self.trace().cards[name])
+                                                lambda position, number=number: self._rule_basis(number, position))
             cards.append(CardResult(card.name, card.max, layout.total_in(block), layout.grade_in(block),
                                     tuple(node_results), self, tuple(fixed), items, adjustments))
         return tuple(cards)
@@ -194,9 +194,16 @@ class Result:
                 return card
         return None
 
+    def _rule_basis(self, number: int, position: int) -> str:
+        """The text of scorecard `number`'s rule at `position` (in the order the rules apply)."""
+        lines = self.texts()[number][3]
+        if lines is not None:
+            return lines[position]
+        return self.trace().cards[self.program.model.scorecards[number].name].adjustments[position].basis
+
     def texts(self) -> list:
-        """Per scorecard, (each node's basis text, the total's, {each group's index: its items' texts}), None
-        where `trace()` must say it."""
+        """Per scorecard, (each node's basis text, the total's, {each group's index: its items' texts}, each
+        scorecard rule's text), None where `trace()` must say it."""
         if self._texts is None:
             self._texts = self.program.basis(self.record, self.flat)
         return self._texts
