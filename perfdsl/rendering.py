@@ -31,6 +31,7 @@ from .layout import with_facts
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .types import RATE
 from .model import NodeSpec
+from .judgements import panel_score
 from .targets import ratio_text, unmeasurable
 from .unparse import expression
 from .values import MISSING, UNDEFINED, UndefinedUse, item_names
@@ -39,7 +40,6 @@ points = plain  # `basis.points`: a score is shown as its plain decimal (one cal
 
 #: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
 FALLBACK = frozenset({
-    "RatingRule", "PanelRule",  # rule forms not ported yet
     "each ManualRule",  # the template of an `each` group's items, judged by the assessor
 })
 
@@ -291,8 +291,10 @@ class Renderer:
         guards = [(_Condition(g.condition, bound), _chain(g.score, bound)) for g in indicator.guards]
         rule = indicator.rule
         extra = {}
-        if form == "BandsRule":
+        if form in ("BandsRule", "RatingRule"):
             extra = {"subject": model.type_of(rule.subject)}
+        elif form == "PanelRule":
+            extra = {"spec": model.input(node.manual_input)}
         elif form == "ChecklistRule":
             extra = {"items": [pretty(item.condition) for item in rule.items]}
         elif form == "RatioRule":
@@ -610,6 +612,40 @@ class Renderer:
             rate = judged.share
             leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} = {percent(rate)}"
                                 f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+
+    def _rule_RatingRule(self, leaf, node, rule, weight, raw, fact, extra):
+        """`judgements.interpret_rating`."""
+        value, levels = fact[2], fact[3]
+        if levels is None:
+            shown = leaf.describe(rule.subject, value, extra["subject"], weight)
+            leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {points(self._round(raw))}")
+            return
+        level = str(value).strip()
+        share = levels[level]
+        named = rule.subject.name + " " if isinstance(rule.subject, nodes.Name) else ""
+        leaf.clauses.append(f"{named}评为 {level}（得分值的 {plain(share * 100)}%）{CLAUSE}"
+                            f"{points(weight)} × {plain(share * 100)}% = {points(self._round(raw))}")
+
+    def _rule_PanelRule(self, leaf, node, rule, weight, raw, fact, extra):
+        """`judgements.interpret_panel`: the experts' scores and notes are the record's list."""
+        spec = extra["spec"]
+        score_slot = spec.field("得分").slot
+        expert, note = spec.field("专家"), spec.field("说明")
+        scores, lines = [], []
+        for number, item in enumerate(leaf.rec.value(node.manual_input), start=1):
+            score = item[score_slot]
+            scores.append(score)
+            who = str(item[expert.slot]).strip() if expert is not None and isinstance(item[expert.slot], str) else ""
+            said = str(item[note.slot]).strip() if note is not None and isinstance(item[note.slot], str) else ""
+            lines.append(f"{who or f'专家{number}'} {plain(score)}" + (f"（{said}）" if said else ""))
+        _, how = panel_score(rule.mode, scores)
+        text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {points(self._round(raw))}"
+        allowed = fact[2]
+        if allowed is not None:
+            spread = max(scores) - min(scores)
+            if spread > allowed:
+                text += f"{CLAUSE}最高与最低相差 {plain(spread)}，超过允许的 {plain(allowed)}"
+        leaf.clauses.append(text)
 
     def _rule_ManualRule(self, leaf, node, rule, weight, raw, fact, extra):
         name = node.manual_input

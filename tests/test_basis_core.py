@@ -97,7 +97,7 @@ def same_basis(prog, raw) -> int | None:
 
 
 def test_the_forms_left_to_the_interpreter():
-    assert rendering.FALLBACK == {"RatingRule", "PanelRule", "each ManualRule"}
+    assert rendering.FALLBACK == {"each ManualRule"}
 
 
 @pytest.mark.parametrize("name", RULESETS)
