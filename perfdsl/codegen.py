@@ -9,6 +9,10 @@ what `interp` computes (the differential tests hold it to that) and nothing
 else — no basis text, no error messages: any failure raises, and `program`
 asks the interpreter what went wrong.
 
+With ``explain`` the same emitters build `evaluate_facts`, which also returns
+every derived value and each leaf's facts (the arm taken, its raw score, the
+figures its form computed): `rendering` writes the basis text from them.
+
 Safety: no user text reaches the source.  Names become slot variables
 (``i3``, ``l2``), numbers and strings become constants passed in by value.
 """

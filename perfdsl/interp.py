@@ -1,8 +1,10 @@
 """The reference evaluator: walks the model for one record, with a basis line for every indicator.
 
 It is the meaning of the language.  The compiled evaluator (`codegen`) must
-agree with it to the last digit (the differential tests check this); it
-supplies the basis text and `explain` traces; and when a compiled run fails,
+agree with it to the last digit (the differential tests check this), and the
+basis text `rendering` writes from the compiled evaluator's facts must equal
+its own byte for byte (tests/test_basis_core.py); it supplies `explain` traces
+and the text of what `rendering` leaves to it; and when a compiled run fails,
 it is asked again so that the message can name the indicator, the input and
 the figures.
 """
