@@ -13,10 +13,12 @@ form renders each node, every condition's own text and the names whose values it
 expression's text around its names (`basis.substituted`), which inputs a node reads for certain.  Per
 record only values are formatted and joined.
 
-A node whose form is not ported yet — or a record where a node's text would need what the facts do not
-say (a derived value that could not be computed, notes on several of its inputs) — gets `None`, and its
-text comes from the reference interpreter (`Result` asks it, once per record, only then).  `FALLBACK`
-names the forms that always do, and tests/test_basis_core.py holds that set.
+Every rule form, `when`, `applies … else move`, clamps, groups, `each` groups and their items, ``show …
+vs``, notes and scorecard rules render here.  A node whose text would need what the facts do not say,
+for one record (notes on several inputs it may read, whose order is the interpreter's reading order; a
+derived value that could not be computed, shown in it) gets `None`, and its text comes from the
+reference interpreter (`Result` asks it, once per record, only then).  `FALLBACK` names what always
+does (tests/test_basis_core.py holds it): only a form the checker refuses anyway.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from decimal import Decimal, DivisionUndefined, localcontext
 import attrs
 
 from . import cardrules, nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text, substituted
-from .layout import with_facts
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
+from .basis import substituted
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
-from .types import RATE
-from .model import NodeSpec
 from .judgements import panel_score
+from .layout import with_facts
+from .model import NodeSpec
 from .targets import ratio_text, unmeasurable
+from .types import RATE
 from .unparse import expression
 from .values import MISSING, UNDEFINED, UndefinedUse, item_names
 
@@ -128,7 +131,7 @@ class _Record:
         let = r.let_specs.get(name)
         if let is None:
             return None
-        value = self.lets[let.slot]
+        value = self.lets[r.let_slots[name]]
         if value is UNDEFINED:
             raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
         vtype = let.type
@@ -245,8 +248,8 @@ class Renderer:
     # ── plans, once per ruleset ─────────────────────────────────────────────
 
     def fallbacks(self) -> dict:
-        """{(scorecard, node path): the `FALLBACK` entry} of every node whose text is always the interpreter's,
-        and (scorecard, None) for a total."""
+        """{(scorecard, node path): the `FALLBACK` entry} of every node whose text (an `each` group: its items')
+        is always the interpreter's."""
         out = {}
         for card, plans, _ in self.plans:
             for node, plan in zip(card.nodes, plans):
