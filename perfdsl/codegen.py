@@ -42,6 +42,7 @@ class _Source:
     def dedent(self):
         self.level -= 1
 
+
 class Generator:
     """Builds the source and the constants it needs."""
 
@@ -342,7 +343,7 @@ class Generator:
         self.facts = []
         getattr(self, "_rule_" + type(indicator.rule).__name__)(indicator.rule, node, w, s)
         if f:
-            out.line(f"{f} = (0, {s}, " + "".join(f"{fact}, " for fact in self.facts) + ")")
+            out.line(f"{f} = (0, {s}, " + "".join(f"{figure}, " for figure in self.facts) + ")")
         if indicator.guards:
             out.dedent()
         if applies is not None:

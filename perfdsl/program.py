@@ -11,10 +11,10 @@ from __future__ import annotations
 from decimal import localcontext
 
 from . import codegen, interp, rendering
-from .layout import Layout
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
+from .layout import Layout
 from .model import Model
 from .result import Result
 from .values import MISSING, Record
@@ -94,9 +94,9 @@ class Program:
         return self._facts
 
     def basis(self, record: Record, flat: tuple) -> list:
-        """Every node's and scorecard's basis text for a scored record, from the compiled evaluator's facts
-        (`rendering`): per scorecard, (each node's text, the total's), None where the reference interpreter
-        must say it.  A compiled evaluator whose figures differ from `flat` is a defect (InternalError)."""
+        """Every basis text of a scored record, from the compiled evaluator's facts (`rendering.Renderer.render`:
+        per scorecard, its nodes', its total's, its `each` items', its scorecard rules'), None where the
+        reference interpreter must say it.  Facts whose figures differ from `flat` are a defect (FiguresDiffer)."""
         evaluate_facts, renderer = self.explained()
         with localcontext(CONTEXT):
             figures, lets, facts = evaluate_facts(record.slots)
