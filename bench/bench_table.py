@@ -52,7 +52,7 @@ def write_table(program, records):
 def _writers_alone(program, records, rounds):
     results = [(position, program.evaluate(raw, position)) for position, raw in enumerate(records, start=1)]
     for _, result in results:
-        result.trace()  # the basis, made once: from here on only the writing is timed
+        result.texts()  # the basis, made once: from here on only the writing is timed
         _ = result.scorecards
     writers = {
         "csv": lambda: csvout.write(io.StringIO(), iter(results), program.model, None),

@@ -86,6 +86,36 @@ def _template(expr):
     return entry
 
 
+def pretty(expr) -> str:
+    """A condition or formula as a reader would write it: ``有转移支付``, ``项目总数 = 0``."""
+    text = expression(expr, times="×")
+    for ascii_op, shown in ((" >= ", " ≥ "), (" <= ", " ≤ "), (" != ", " ≠ "), (" == ", " = ")):
+        text = text.replace(ascii_op, shown)
+    return text.replace(" and ", " 且 ").replace(" or ", " 或 ").replace("not ", "非 ")
+
+
+def is_literal(expr) -> bool:
+    """A number as written (``5``, ``-2``): a basis line shows it as it is."""
+    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and isinstance(expr.operand, nodes.Num))
+
+
+def lets_in(model, expr) -> list[str]:
+    """The derived values `expr` names, in order, each once (a score's basis says how each came about)."""
+    names = []
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in names:
+            names.append(node.name)
+    return names
+
+
+def split_text(shares) -> str:
+    """Equal shares as a sum, repeats counted: ``5.56 × 5 + 5.55 × 4``."""
+    groups: dict[Decimal, int] = {}
+    for share in shares:
+        groups[share] = groups.get(share, 0) + 1
+    return " + ".join(f"{points(share)} × {n}" if n > 1 else points(share) for share, n in groups.items())
+
+
 def symbolic(expr) -> str:
     return expression(expr, times="×")
 

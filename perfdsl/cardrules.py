@@ -18,7 +18,7 @@ from decimal import Decimal
 import attrs
 
 from . import nodes
-from .basis import CLAUSE, points
+from .basis import CLAUSE, points, pretty
 from .decimals import ZERO
 from .errors import EvaluationError, RecordError
 from .unparse import expression
@@ -49,8 +49,6 @@ def label(rule) -> str:
 
 
 def _pretty(expr) -> str:
-    from .interp import _pretty as pretty
-
     return pretty(expr)
 
 
@@ -182,6 +180,8 @@ def emit_deductions(gen, card, total: str) -> list[str]:
     for rule in before_cap(card.rules):
         gen.need(*[n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)])
         value = gen.line_amount(rule, None)
+        if gen.explain:  # the line's figures, for its basis (`rendering`)
+            gen.card_facts.append(gen.line_facts)
         out.line(f"{value} = {value}.quantize(k_snap, k_even).quantize(k_step, k_mode)")
         applied = gen.temp()
         out.line(f"{applied} = {value} > {gen.zero}")
@@ -202,29 +202,39 @@ def emit_limits(gen, card, total: str, grade: str) -> list[str]:
         applied = gen.temp()
         out.line(f"{applied} = False")
         if isinstance(rule, nodes.CapBy):
-            subject, limit = gen.temp(), gen.temp()
+            subject, limit, held = gen.temp(), gen.temp(), gen.temp()
             out.line(f"{subject} = {gen.expr(rule.subject)}")
             out.line(f"{limit} = None")
+            if gen.explain:
+                out.line(f"{held} = 0")
             keyword = "if"
-            for arm in rule.arms:
+            for number, arm in enumerate(rule.arms, start=1):
                 if arm.op is None:
                     out.line("else:" if keyword == "elif" else "if True:")
                 else:
                     op = {"≤": "<=", "≥": ">=", "≠": "!="}.get(arm.op, arm.op)
                     out.line(f"{keyword} {subject} {op} {gen.expr(arm.threshold)}:")
                 out.line(f"    {limit} = {gen.expr(arm.value)}")
+                if gen.explain:
+                    out.line(f"    {held} = {number}")
                 keyword = "elif"
                 if arm.op is None:
                     break
             out.line(f"if {limit} is not None and {total} > {limit}: {applied} = True; {total} = {limit}")
+            if gen.explain:  # the subject's value, the limit its arm set and the arm's number (0: none held)
+                gen.card_facts.append(f"({subject}, {limit}, {held})")
         else:
+            limit = gen.temp() if rule.cap is not None else None
+            if gen.explain and limit:
+                out.line(f"{limit} = None")
             out.line(f"if {gen.expr(rule.condition)}:")
             out.indent()
             out.line(f"{applied} = True")
             if rule.cap is not None:
-                limit = gen.temp()
                 out.line(f"{limit} = {gen.expr(rule.cap)}")
                 out.line(f"if {total} > {limit}: {total} = {limit}")
+            if gen.explain:  # whether it held (`applied`) and its cap
+                gen.card_facts.append(f"({applied}, {limit})")
             if rule.grade is not None:
                 out.line(f"if {grade} is None: {grade} = {gen.const(rule.grade)}")
             out.dedent()
@@ -262,16 +272,15 @@ class AdjustmentResult:
         return out
 
 
-def results(card, raw: Decimal, pairs, trace) -> tuple[AdjustmentResult, ...]:
+def results(card, raw: Decimal, pairs, basis) -> tuple[AdjustmentResult, ...]:
     """The lines of `card`'s rules from the compiled (applied, total after) `pairs`, in the order they apply;
-    `trace()` gives the interpreter's `CardTrace` (for the basis, computed on first use)."""
+    `basis(position)` gives the text of the line at `position` (computed on first use)."""
     ordered = before_cap(card.rules) + after_cap(card.rules)
     out = []
     total = raw
     for position, (rule, (applied, after)) in enumerate(zip(ordered, pairs)):
         if position == len(before_cap(card.rules)) and card.cap is not None:
             total = min(max(total, card.cap[0]), card.cap[1])
-        basis = (lambda position=position: trace().adjustments[position].basis)
-        out.append(AdjustmentResult(rule, applied, total, after, basis))
+        out.append(AdjustmentResult(rule, applied, total, after, lambda position=position: basis(position)))
         total = after
     return tuple(out)

@@ -9,6 +9,10 @@ what `interp` computes (the differential tests hold it to that) and nothing
 else — no basis text, no error messages: any failure raises, and `program`
 asks the interpreter what went wrong.
 
+With ``explain`` the same emitters build `evaluate_facts`, which also returns
+every derived value and each leaf's facts (the arm taken, its raw score, the
+figures its form computed): `rendering` writes the basis text from them.
+
 Safety: no user text reaches the source.  Names become slot variables
 (``i3``, ``l2``), numbers and strings become constants passed in by value.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from . import cardrules, judgements, nodes
+from . import cardrules, judgements, layout, nodes
 from .decimals import ROUNDING_MODES, SNAP, quantum
 from .model import Model, NodeSpec, ScorecardSpec
 
@@ -42,8 +46,13 @@ class _Source:
 class Generator:
     """Builds the source and the constants it needs."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, explain: bool = False):
         self.model = model
+        # explain: the same evaluator that also returns the facts a basis line is rendered from
+        # (`rendering`): every derived value, and per leaf the arm taken, its raw score and its form's figures
+        self.explain = explain
+        self.facts: list[str] = []  # what the rule form just emitted records (explain only)
+        self.card_facts: list[str] = []  # explain: each scorecard rule's figures, as `cardrules` emits them
         self.out = _Source()
         self.constants: list[object] = []
         self._constant_names: dict[tuple, str] = {}
@@ -229,6 +238,7 @@ class Generator:
                 out.line(f"{w(node.index)} = {self.zero} + " + (" + ".join(w(i) for i in node.children) or self.zero))
         total = f"t{c}"
         out.line(f"{total} = {self.zero} + " + " + ".join(s(i) for i in card.top))
+        self.card_facts = []
         adjusted = cardrules.emit_deductions(self, card, total)
         if card.cap is not None:
             low, high = (self.const(v) for v in card.cap)
@@ -239,6 +249,8 @@ class Generator:
         adjusted += cardrules.emit_limits(self, card, total, forced)
         if card.rules:
             rows.append("(" + "".join(f"{pair}, " for pair in adjusted) + ")")
+            if self.explain:
+                out.line(f"fc{c} = (" + "".join(f"{fact}, " for fact in self.card_facts) + ")")
         if card.grades:
             keyword = "if"
             for arm in card.grades:
@@ -259,10 +271,7 @@ class Generator:
             out.line(f"{grade} = None")
         out.line(f"if {forced} is not None: {grade} = {forced}")
         self.totals[card.name] = total
-        result = []
-        for node in card.nodes:
-            result += [w(node.index), s(node.index)]
-        return result + [total, grade, "(" + "".join(f"{r}, " for r in rows) + ")"]
+        return layout.values(card, w, s, total, grade, "(" + "".join(f"{r}, " for r in rows) + ")")
 
     def each(self, card: ScorecardSpec, group: NodeSpec, w: str, s: str) -> str:
         """A loop over the chosen items of a list: each scored by the template leaf with its share."""
@@ -277,72 +286,117 @@ class Generator:
         self.item_vars.append((spec, item))
         where = f" if {self.expr(each.where)}" if each.where is not None else ""
         chosen = self.temp()
-        out.line(f"{chosen} = [{item} for {item} in {source}{where}]")
+        # explain: each chosen item with its place in the list (its data keys), and the item's leaf facts
+        number = self.temp() if self.explain else None
+        picked = f"({number}, {item})" if number else item
+        listed = f"enumerate({source}, 1)" if number else source
+        out.line(f"{chosen} = [{picked} for {picked} in {listed}{where}]")
         out.line(f"{w} = {self.const(group.declared)}")
         out.line(f"{rows} = []")
         if each.weights:
             shares = f"WEIGHTS({w}, len({chosen}), {self.const(each.weights)})"
         elif each.weight is not None:
-            shares = f"WEIGHTS({w}, len({chosen}), [{self.expr(each.weight)} for {item} in {chosen}], k_step, k_mode)"
+            shares = f"WEIGHTS({w}, len({chosen}), [{self.expr(each.weight)} for {picked} in {chosen}], k_step, k_mode)"
         else:
             shares = f"SPLIT({w}, len({chosen}), k_step)"
-        out.line(f"for {item}, {share} in zip({chosen}, {shares}):")
+        if number:
+            items = f"f{card.index}_{group.index}"
+            out.line(f"{items} = []")
+        out.line(f"for {picked}, {share} in zip({chosen}, {shares}):")
         out.indent()
-        self.leaf(card, template, share, score, None)
+        self.leaf(card, template, share, score, None, fact=f"{items}_item" if number else None)
         out.line(f"{rows}.append((str({self.expr(each.named)}), {share}, {score}))")
+        if number:
+            out.line(f"{items}.append(({number}, {items}_item))")
         out.dedent()
         self.item_vars.pop()
         out.line(f"{s} = {self.zero} + sum(row[2] for row in {rows})")
         return f"tuple({rows})"
 
-    def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str):
+    def leaf(self, card: ScorecardSpec, node: NodeSpec, w: str, s: str, a: str, fact: str | None = None):
         out = self.out
         indicator = node.indicator
         self.need(*(g.condition for g in indicator.guards), *(g.score for g in indicator.guards))
         self.need(*_rule_exprs(indicator.rule))
+        if self.explain:
+            self.need(*(e for show in indicator.shows for e in (show.expr, show.reported)))
         out.line(f"# {card.index}/{node.index}")
         applies = indicator.applies
+        f = (fact or f"f{card.index}_{node.index}") if self.explain and (node.index >= 0 or fact) else None
         if applies is not None:
             out.line(f"if not {a}:")
             out.line(f"    {s} = {w}" if applies.full else f"    {s} = {self.zero}")
+            if f:
+                out.line(f"    {f} = (-1, {s})")
             out.line("else:")
             out.indent()
         keyword = "if"
-        for guard in indicator.guards:
+        for number, guard in enumerate(indicator.guards, start=1):
             out.line(f"{keyword} {self.expr(guard.condition, w)}:")
             out.line(f"    {s} = {self.expr(guard.score, w)}")
+            if f:
+                out.line(f"    {f} = ({number}, {s}, {self.path(guard.score, w)})")
             keyword = "elif"
         if indicator.guards:
             out.line("else:")
             out.indent()
+        self.facts = []
         getattr(self, "_rule_" + type(indicator.rule).__name__)(indicator.rule, node, w, s)
+        if f:
+            out.line(f"{f} = (0, {s}, " + "".join(f"{figure}, " for figure in self.facts) + ")")
         if indicator.guards:
             out.dedent()
         if applies is not None:
             out.dedent()
+        if f and indicator.shows:  # each ``show … vs``: its value and the reported one, or what stopped them
+            shown = []
+            for show in indicator.shows:
+                for expr in (show.expr, show.reported):
+                    if expr is None:
+                        shown.append("None")
+                        continue
+                    value = self.temp()
+                    out.line("try:")
+                    out.line(f"    {value} = {self.expr(expr)}")
+                    out.line("except Exception as _failed:")
+                    out.line(f"    {value} = _failed")
+                    shown.append(value)
+            out.line(f"{f} = {f} + ((" + "".join(f"{v}, " for v in shown) + "),)")
         high = self.const(node.declared) if node.bonus else w
         low = self.const(-node.declared) if node.bonus else self.zero
         out.line(f"if {s} > {high}: {s} = {high}")
         out.line(f"elif {s} < {low}: {s} = {low}")
         out.line(f"{s} = {s}.quantize(k_snap, k_even).quantize(k_step, k_mode)")
 
+    def path(self, expr, w) -> str:
+        """Explain: the branches an ``if … then … else`` score took, outermost first (None: not an `if`)."""
+        if not isinstance(expr, nodes.If):
+            return "None"
+        return (f"((True, {self.path(expr.then, w)}) if {self.expr(expr.test, w)} "
+                f"else (False, {self.path(expr.otherwise, w)}))")
+
     def _rule_ScoreRule(self, rule, node, w, s):
         self.out.line(f"{s} = {self.expr(rule.expr, w)}")
+        self.facts = [self.path(rule.expr, w)]
 
     def _rule_RatioRule(self, rule, node, w, s):
         n, d = self.temp(), self.temp()
         self.out.line(f"{n} = {self.expr(rule.numerator, w)}")
         self.out.line(f"{d} = {self.expr(rule.denominator, w)}")
         self.out.line(f"{s} = {w} * {n} / {d}")
+        self.facts = [n, d]
 
     def _rule_BandsRule(self, rule, node, w, s):
         out = self.out
         t = self.temp()
+        arm_taken = self.temp()  # explain: (the arm's number, its value); (0, None) when none holds
         out.line(f"{t} = {self.expr(rule.subject, w)}")
         keyword = "if"
         has_else = False
-        for arm in rule.arms:
+        for number, arm in enumerate(rule.arms, start=1):
             value = self.expr(arm.value, w)
+            if self.explain:
+                out_value, value = value, f"{arm_taken}[1]"
             if rule.share:
                 value = f"{w} * {value}"
             if arm.op is None:
@@ -350,22 +404,36 @@ class Generator:
                 has_else = True
             else:
                 out.line(f"{keyword} {t} {_CMP[arm.op]} {self.expr(arm.threshold, w)}:")
+            if self.explain:
+                out.line(f"    {arm_taken} = ({number}, {out_value})")
             out.line(f"    {s} = {value}")
             keyword = "elif"
             if arm.op is None:
                 break
         if not has_else:
             out.line("else:")
+            if self.explain:
+                out.line(f"    {arm_taken} = (0, None)")
             out.line(f"    {s} = {self.zero}")
+        self.facts = [t, arm_taken]
 
     def _rule_ChecklistRule(self, rule, node, w, s):
+        met = [self.expr(item.condition, w) for item in rule.items]
+        if self.explain:  # each item's truth, then (points) each met item's points, kept for the basis
+            held, given = self.temp(), self.temp()
+            self.out.line(f"{held} = (" + "".join(f"bool({m}), " for m in met) + ")")
+            met = [f"{held}[{k}]" for k in range(len(met))]
+            self.facts = [held]
         if rule.items[0].points is None:
-            count = " + ".join(f"({self.one} if {self.expr(item.condition, w)} else {self.zero})"
-                               for item in rule.items)
+            count = " + ".join(f"({self.one} if {m} else {self.zero})" for m in met)
             self.out.line(f"{s} = {w} * ({count}) / {self.const(Decimal(len(rule.items)))}")
             return
-        terms = [f"({self.expr(item.points, w)} if {self.expr(item.condition, w)} else {self.zero})"
-                 for item in rule.items]
+        points = [self.expr(item.points, w) for item in rule.items]
+        if self.explain:
+            self.out.line(f"{given} = (" + "".join(f"{p} if {m} else None, " for p, m in zip(points, met)) + ")")
+            points = [f"{given}[{k}]" for k in range(len(points))]
+            self.facts.append(given)
+        terms = [f"({p} if {m} else {self.zero})" for p, m in zip(points, met)]
         self.out.line(f"{s} = {self.zero} + " + " + ".join(terms))
 
     def _rule_ManualRule(self, rule, node, w, s):
@@ -377,6 +445,13 @@ class Generator:
         actual = self.model.type_of(rule.actual)
         kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
         column = self.expr(rule.unit, w) if rule.unit is not None else "None"
+        if self.explain:  # the judgement itself: its kind, level, text, and a quantity's target and actual
+            judged = self.temp()
+            self.out.line(f"{judged} = JUDGE({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
+                          f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
+            self.out.line(f"{s} = {w} * {judged}.share")
+            self.facts = [judged]
+            return
         self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
                       f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
 
@@ -397,38 +472,64 @@ class Generator:
         adds = all(line.kind == "add" for line in rule.lines)
         base = self.zero if (node.bonus or adds) else w
         out.line(f"{s} = {base}")
+        lines = []
         for line in rule.lines:
             value = self.line_amount(line, w)
+            lines.append(self.line_facts)
             out.line(f"{s} = {s} {'+' if line.kind == 'add' else '-'} {value}")
+        self.facts = lines
 
     def line_amount(self, line, w) -> str:
         """The variable holding what one `deduct`/`add` line takes: when its condition holds, or per
-        occurrence or step, at most `up to`; an indicator's line and a scorecard's deduction alike."""
+        occurrence or step, at most `up to`; an indicator's line and a scorecard's deduction alike.
+
+        Explain: `line_facts` is then a tuple display of the line's figures, (amount, whether its `when`
+        holds, subject, step, threshold, excess, count, the amount before its cap, the cap), None where
+        the line has no such figure."""
         out = self.out
         amount, value = self.temp(), self.temp()
+        figures = {name: "None" for name in ("holds", "subject", "step", "threshold", "excess", "count", "cap")}
+        if self.explain:
+            figures.update((name, self.temp()) for name in ("count",))
+            out.line(f"{figures['count']} = None")
         out.line(f"{amount} = {self.expr(line.amount, w)}")
         if line.when is not None:
-            out.line(f"{value} = {amount} if {self.expr(line.when, w)} else {self.zero}")
+            if self.explain:
+                figures["holds"] = self.temp()
+                out.line(f"{figures['holds']} = bool({self.expr(line.when, w)})")
+                out.line(f"{value} = {amount} if {figures['holds']} else {self.zero}")
+            else:
+                out.line(f"{value} = {amount} if {self.expr(line.when, w)} else {self.zero}")
         else:
-            self._per(line.per, amount, value, w)
+            self._per(line.per, amount, value, w, figures)
+        before = value
         if line.up_to is not None:
-            cap = self.temp()
+            cap = figures["cap"] = self.temp()
+            if self.explain:
+                before = self.temp()
+                out.line(f"{before} = {value}")
             out.line(f"{cap} = {self.expr(line.up_to, w)}")
             out.line(f"if {value} > {cap}: {value} = {cap}")
+        self.line_facts = (f"({amount}, {figures['holds']}, {figures['subject']}, {figures['step']}, "
+                           f"{figures['threshold']}, {figures['excess']}, {figures['count']}, {before}, {figures['cap']})")
         return value
 
-    def _per(self, per, amount, value, w):
+    def _per(self, per, amount, value, w, figures):
         out = self.out
-        subject = self.temp()
+        subject = figures["subject"] = self.temp()
         out.line(f"{subject} = {self.expr(per.subject, w)}")
         if per.step is None:
-            out.line(f"{value} = {amount} * ({subject} if {subject} > {self.zero} else {self.zero})")
+            count = f"({subject} if {subject} > {self.zero} else {self.zero})"
+            if self.explain:
+                out.line(f"{figures['count']} = {count}")
+                count = figures["count"]
+            out.line(f"{value} = {amount} * {count}")
             return
-        step = self.temp()
+        step = figures["step"] = self.temp()
         out.line(f"{step} = {self.expr(per.step, w)}")
-        excess = self.temp()
+        excess = figures["excess"] = self.temp()
         if per.threshold is not None:
-            threshold = self.temp()
+            threshold = figures["threshold"] = self.temp()
             out.line(f"{threshold} = {self.expr(per.threshold, w)}")
             if per.direction == "above":
                 out.line(f"{excess} = {subject} - {threshold}")
@@ -445,6 +546,9 @@ class Generator:
             count = f"({excess} / {step}).to_integral_value({self.const(ROUND_FLOOR)})"
         else:
             count = f"({excess} / {step})"
+        if self.explain:
+            out.line(f"    {figures['count']} = {count}")
+            count = figures["count"]
         out.line(f"    {value} = {amount} * {count}")
 
     # ── the function ────────────────────────────────────────────────────────
@@ -466,10 +570,20 @@ class Generator:
         }
         defaults = [f"{name}={name}" for name in [f"k{i}" for i in range(len(self.constants))] + list(special)]
         self.special = special
-        head = [f"def evaluate(_values, {', '.join(defaults)}):"]
+        head = [f"def {'evaluate_facts' if self.explain else 'evaluate'}(_values, {', '.join(defaults)}):"]
         if inputs:
             head.append(f"    ({inputs},) = _values")
         tail = ["    return (" + "".join(f"{name}, " for name in flat) + ")"]
+        if self.explain:  # the figures, every derived value (UNDEFINED: not computed), every leaf's facts
+            lets = [f"l{let.slot}" for let in model.lets]
+            if lets:
+                head.append("    " + " = ".join(lets) + " = UNDEFINED")
+            leaves = [f"f{card.index}_{node.index}" for card in model.scorecards for node in layout.with_facts(card)]
+            leaves += [f"fc{card.index}" for card in model.scorecards if card.rules]
+            if leaves:
+                head.append("    " + " = ".join(leaves) + " = None")
+            tail = ["    return ((" + "".join(f"{name}, " for name in flat) + "), ("
+                    + "".join(f"{name}, " for name in lets) + "), (" + "".join(f"{name}, " for name in leaves) + "))"]
         return "\n".join(head + body + tail) + "\n"
 
 
@@ -480,9 +594,10 @@ def _rule_exprs(rule):
     return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)]
 
 
-def generate(model: Model) -> tuple[str, dict]:
-    """The evaluator's source and the namespace (constants, helpers) to execute it in."""
-    generator = Generator(model)
+def generate(model: Model, explain: bool = False) -> tuple[str, dict]:
+    """The evaluator's source and the namespace (constants, helpers) to execute it in; with `explain`,
+    `evaluate_facts`, which also returns what the basis text is rendered from (`rendering`)."""
+    generator = Generator(model, explain)
     source = generator.function()
     from .runtime import EXPORTED, UndefinedUse
 

@@ -1,8 +1,10 @@
 """The reference evaluator: walks the model for one record, with a basis line for every indicator.
 
 It is the meaning of the language.  The compiled evaluator (`codegen`) must
-agree with it to the last digit (the differential tests check this); it
-supplies the basis text and `explain` traces; and when a compiled run fails,
+agree with it to the last digit (the differential tests check this), and the
+basis text `rendering` writes from the compiled evaluator's facts must equal
+its own byte for byte (tests/test_basis_core.py); it supplies `explain` traces
+and the text of what `rendering` leaves to it; and when a compiled run fails,
 it is asked again so that the message can name the indicator, the input and
 the figures.
 """
@@ -15,6 +17,10 @@ import attrs
 
 from . import basis, cardrules, judgements, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
+from .basis import is_literal as _is_literal  # noqa: F401 (shared with `rendering`)
+from .basis import lets_in as _lets_in
+from .basis import pretty as _pretty
+from .basis import split_text as _split_text
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .model import Model, NodeSpec, ScorecardSpec
@@ -55,14 +61,6 @@ class CardTrace:
 class Trace:
     cards: dict  # name → CardTrace, in declaration order
     lets: dict  # derived values computed, name → value
-
-
-def _pretty(expr) -> str:
-    """A condition or formula as a reader would write it: ``有转移支付``, ``项目总数 = 0``."""
-    text = expression(expr, times="×")
-    for ascii_op, shown in ((" >= ", " ≥ "), (" <= ", " ≤ "), (" != ", " ≠ "), (" == ", " = ")):
-        text = text.replace(ascii_op, shown)
-    return text.replace(" and ", " 且 ").replace(" or ", " 或 ").replace("not ", "非 ")
 
 
 class _Leaf:
@@ -910,27 +908,8 @@ class Evaluation:
         return value, text
 
 
-def _split_text(shares) -> str:
-    groups: dict[Decimal, int] = {}
-    for share in shares:
-        groups[share] = groups.get(share, 0) + 1
-    return " + ".join(f"{points(share)} × {n}" if n > 1 else points(share) for share, n in groups.items())
-
-
 def _field_name(expr) -> str:
     return expr.name if isinstance(expr, nodes.Name) else ""
-
-
-def _lets_in(model, expr) -> list[str]:
-    names = []
-    for node in nodes.walk(expr):
-        if isinstance(node, nodes.Name) and model.let(node.name) is not None and node.name not in names:
-            names.append(node.name)
-    return names
-
-
-def _is_literal(expr) -> bool:
-    return isinstance(expr, nodes.Num) or (isinstance(expr, nodes.Neg) and isinstance(expr.operand, nodes.Num))
 
 
 _COMPARE = {

@@ -2,11 +2,12 @@
 
 `scored` turns a batch into (position, `Result` or `RecordError`) pairs for
 the writers.  Each result a writer will show with its 依据 is *materialised*
-here first — its basis built, and the reference evaluator's figures compared
-with the compiled evaluator's — so that nothing can fail once a writer has
-started on a record: a basis that cannot be built (a figure too large for
-the arithmetic, say) or evaluators that disagree make the record an error
-naming it and the key, and the other records are written as usual.  An
+here first — its basis built from the compiled evaluator's facts, and where a
+node's text is the reference interpreter's, that evaluator's figures compared
+with the compiled ones — so that nothing can fail once a writer has started
+on a record: a basis that cannot be built (a figure too large for the
+arithmetic, say) or evaluators that disagree make the record an error naming
+it and the key, and the other records are written as usual.  An
 unexpected exception while scoring one record is reported as a perfdsl
 defect *for that record*, never as the end of the batch.
 """
@@ -69,8 +70,31 @@ def materialised(program, item, finish=lambda item, raw: item, raw=None):
 
 
 def materialise(result):
-    """Build every basis line of `result` now, and check the two evaluators agree on every figure."""
-    trace = result.trace()
+    """Build every basis line of `result` now (a failure here is this record's).
+
+    The text comes from the compiled evaluator's facts (`Program.basis`), which also checks that its
+    figures are those of `result`; the two evaluators are compared on every record by the tests
+    (tests/test_basis_core.py, tests/test_properties.py).  Where a node's text is the reference
+    interpreter's (a form `rendering` leaves to it), its figures must be the compiled ones, as before.
+    """
+    from .program import FiguresDiffer
+
+    try:
+        result.texts()
+    except FiguresDiffer:  # the reference evaluator names the figure (and if it agrees, the error stands)
+        _compare(result, result.trace())
+        raise
+    for card in result.scorecards:
+        for node in card.nodes:
+            node.basis  # noqa: B018 - built here, where a failure is this record's
+        card.basis  # noqa: B018
+    if result._trace is not None:
+        _compare(result, result._trace)
+    result.materialised = True
+
+
+def _compare(result, trace):
+    """The reference evaluator's figures against the compiled evaluator's, for a basis that uses both."""
     for card in result.scorecards:
         traced = trace.cards[card.name]
         if (traced.total, traced.grade) != (card.score, card.grade):
@@ -79,10 +103,6 @@ def materialise(result):
             if (node.weight, node.score) != (step.weight, step.score):
                 raise _disagreement(result, card.name, "/".join(node.path), (node.weight, node.score),
                                     (step.weight, step.score))
-        for node in card.nodes:
-            node.basis  # noqa: B018 - built here, where a failure is this record's
-        card.basis  # noqa: B018
-    result.materialised = True
 
 
 def defect(exc: BaseException, record) -> EvaluationError:

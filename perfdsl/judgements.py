@@ -107,6 +107,13 @@ def panel_score(mode: str, scores: list) -> tuple[Decimal, str]:
 
 def emit_rating(gen, rule, node, w, s):
     levels = gen._levels(rule.levels, w)
+    if gen.explain:  # the rating and the levels' shares, for the basis (`rendering`)
+        value, shares = gen.temp(), gen.temp()
+        gen.out.line(f"{value} = {gen.expr(rule.subject, w)}")
+        gen.out.line(f"{shares} = {levels}")
+        gen.out.line(f"{s} = {w} * RATING({value}, {shares})")
+        gen.facts = [value, shares]
+        return
     gen.out.line(f"{s} = {w} * RATING({gen.expr(rule.subject, w)}, {levels})")
 
 
@@ -114,6 +121,8 @@ def emit_panel(gen, rule, node, w, s):
     spec = gen.model.input(node.manual_input)
     gen.out.line(f"{s} = PANEL({gen.name(node.manual_input)}, {spec.field('得分').slot}, {w}, "
                  f"{gen.const(rule.mode)})")
+    if gen.explain:  # the spread allowed (the experts' scores are the record's own)
+        gen.facts = [gen.expr(rule.spread, w) if rule.spread is not None else "None"]
 
 
 def rating_share(value, levels):

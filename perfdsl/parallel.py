@@ -203,6 +203,7 @@ def _stop(executor, finished: bool):
         executor.shutdown(wait=True)
         return
     # Interrupted, a closed pipe, an error: no more work, and the workers go now, not after their chunks.
+    _quiet_pool_threads()
     processes = list((getattr(executor, "_processes", None) or {}).values())
     results, calls = getattr(executor, "_result_queue", None), getattr(executor, "_call_queue", None)
     executor.shutdown(wait=False, cancel_futures=True)
@@ -227,6 +228,24 @@ def _stop(executor, finished: bool):
             pass
     if calls is not None:
         calls.cancel_join_thread()
+
+
+def _quiet_pool_threads():
+    """The pool's manager thread and its exit hook may still touch the pipes closed below (a race that
+    depends on how far the workers got): their OSError then is expected, and not the user's to see."""
+    import threading
+
+    default_thread, default_unraisable = threading.excepthook, sys.unraisablehook
+
+    def thread_hook(args):
+        if not issubclass(args.exc_type, OSError):
+            default_thread(args)
+
+    def unraisable_hook(unraisable):
+        if not isinstance(unraisable.exc_value, OSError):
+            default_unraisable(unraisable)
+
+    threading.excepthook, sys.unraisablehook = thread_hook, unraisable_hook
 
 
 def _worker():

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from decimal import localcontext
 
-from . import codegen, interp
+from . import codegen, interp, rendering
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
+from .layout import Layout
 from .model import Model
 from .result import Result
 from .values import MISSING, Record
@@ -21,6 +22,10 @@ from .values import MISSING, Record
 
 class InternalError(PerfError):
     """perfdsl itself is wrong (the compiled and reference evaluators disagree)."""
+
+
+class FiguresDiffer(InternalError):
+    """The figures a basis is rendered from are not those of the result it is for."""
 
 
 class Program:
@@ -32,7 +37,8 @@ class Program:
         code = compile(self.source, f"<perfdsl:{model.path}>", "exec")
         exec(code, namespace)  # the source holds no user text: see codegen's docstring
         self._evaluate = namespace["evaluate"]
-        self.layout = _layout(model)
+        self.layout = Layout(model)  # where each figure sits in what the evaluator returns
+        self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self.reader = RecordReader(model)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
 
@@ -60,8 +66,8 @@ class Program:
                 flat = self._evaluate(slots)
         except Exception:  # a missing input, a zero divisor …: the caller falls back on the interpreter
             return None
-        return {(card.index, i): flat[offset + 2 * i + 1]
-                for card, (offset, _) in zip(self.model.scorecards, self.layout) for i in range(len(card.nodes))}
+        return {(card.index, i): self.layout.score(flat, card.index, i)
+                for card in self.model.scorecards for i in range(len(card.nodes))}
 
     def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
         """Score one raw record (a dict from JSON or a spreadsheet row)."""
@@ -78,6 +84,26 @@ class Program:
     def trace(self, record: Record) -> interp.Trace:
         return interp.evaluate(self.model, record)
 
+    def explained(self) -> tuple:
+        """`evaluate_facts` (the evaluator that also returns the facts a basis is rendered from) and its
+        `rendering.Renderer`, built on first use: outputs without a basis never pay for them."""
+        if self._facts is None:
+            source, namespace = codegen.generate(self.model, explain=True)
+            exec(compile(source, f"<perfdsl:{self.model.path}:facts>", "exec"), namespace)  # no user text
+            self._facts = namespace["evaluate_facts"], rendering.Renderer(self.model, self.layout)
+        return self._facts
+
+    def basis(self, record: Record, flat: tuple) -> list:
+        """Every basis text of a scored record, from the compiled evaluator's facts (`rendering.Renderer.render`:
+        per scorecard, its nodes', its total's, its `each` items', its scorecard rules'), None where the
+        reference interpreter must say it.  Facts whose figures differ from `flat` are a defect (FiguresDiffer)."""
+        evaluate_facts, renderer = self.explained()
+        with localcontext(CONTEXT):
+            figures, lets, facts = evaluate_facts(record.slots)
+        if figures != flat:
+            raise FiguresDiffer("编译求值两次的结果不同；这是 perfdsl 的缺陷")
+        return renderer.render(record, flat, lets, facts)
+
 
 def combined(errors, model: Model) -> RecordError:
     """One error for a record's several: a data error if any is one (the data must be fixed first)."""
@@ -92,14 +118,3 @@ def combined(errors, model: Model) -> RecordError:
 def _slot(model: Model, key: str) -> int:
     spec = model.input(key.split("[")[0])
     return spec.slot if spec is not None else len(model.inputs)
-
-
-def _layout(model: Model) -> list[tuple[int, int]]:
-    """(offset, size) of each scorecard's block in the flat result tuple."""
-    layout = []
-    offset = 0
-    for card in model.scorecards:
-        size = 2 * len(card.nodes) + 3  # (weight, score) per node, total, grade, the rows of `each` groups
-        layout.append((offset, size))
-        offset += size
-    return layout

@@ -1,7 +1,9 @@
 """The scores of one record, shaped as the JSON contract (DESIGN §5) describes.
 
 Figures come from the compiled evaluator; the basis text, which only output
-needs, is produced on first use by the reference interpreter.
+needs, is rendered on first use from the compiled evaluator's facts
+(`Program.basis`, `rendering`).  A node whose text the renderer leaves to the
+reference interpreter gets it from `trace()`, run once for the record only then.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ class NodeResult:
 
     @property
     def basis(self) -> str:
-        card = self._result.trace().cards[self._result.program.model.scorecards[self._card].name]
+        result = self._result
+        texts = result.texts()[self._card]
+        text = texts[0][self._index] if self._item is None else texts[2][self._index][self._item]
+        if text is not None:
+            return text
+        card = result.trace().cards[result.program.model.scorecards[self._card].name]
         if self._item is not None:
             return card.items[self._index][self._item].basis
         return card.nodes[self._index].basis
@@ -86,7 +93,9 @@ class CardResult:
 
     @property
     def basis(self) -> str:
-        return self._result.trace().cards[self.name].basis
+        number = next(i for i, card in enumerate(self._result.program.model.scorecards) if card.name == self.name)
+        text = self._result.texts()[number][1]
+        return text if text is not None else self._result.trace().cards[self.name].basis
 
     def indicators(self) -> dict:
         """Scores by path joined with ``/`` (the `_expected` form)."""
@@ -109,6 +118,7 @@ class Result:
         self.flat = flat
         self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
+        self._texts = None  # the basis texts rendered from the compiled facts (`Program.basis`)
         self._cards = None
         self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
         self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
@@ -119,7 +129,7 @@ class Result:
         state = dict(self.__dict__, program=None, _cards=None)
         if self.rendered:  # the receiver writes the text: its name and warnings are all it reads besides
             record = self.record
-            state.update(_trace=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
+            state.update(_trace=None, _texts=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
         return state
 
     @property
@@ -133,14 +143,14 @@ class Result:
         model = program.model
         flat = self.flat
         cards = []
+        layout = program.layout
         for number, card in enumerate(model.scorecards):
-            offset, size = program.layout[number]
-            block = flat[offset : offset + size]
-            rows = iter(block[-1])
+            block = layout.block(flat, number)
+            rows = iter(layout.rows_in(block))
             node_results, fixed, items = [], [], {}
             for i, node in enumerate(card.nodes):
-                fixed.append(
-                    NodeResult(node.path, node.declared, block[2 * i], block[2 * i + 1], node.is_leaf, self, number, i))
+                fixed.append(NodeResult(node.path, node.declared, layout.weight_in(block, i), layout.score_in(block, i),
+                                        node.is_leaf, self, number, i))
                 node_results.append(fixed[-1])
                 if node.each is not None:  # the group's items follow it, in the list's order
                     rows_of = next(rows)
@@ -150,25 +160,24 @@ class Result:
                     node_results.extend(items[i])
             adjustments = ()
             if card.rules:
-                raw = sum((block[2 * i + 1] for i in card.top), Decimal(0))
-                adjustments = cardrules.results(card, raw, block[-1][-1],
-                                                lambda name=card.name: self.trace().cards[name])
-            cards.append(CardResult(card.name, card.max, block[-3], block[-2], tuple(node_results), self,
-                                    tuple(fixed), items, adjustments))
+                raw = sum((layout.score_in(block, i) for i in card.top), Decimal(0))
+                adjustments = cardrules.results(card, raw, layout.rows_in(block)[-1],
+                                                lambda position, number=number: self._rule_basis(number, position))
+            cards.append(CardResult(card.name, card.max, layout.total_in(block), layout.grade_in(block),
+                                    tuple(node_results), self, tuple(fixed), items, adjustments))
         return tuple(cards)
 
     def totals(self) -> list[tuple[str, object, object]]:
         """(scorecard, total, grade) without building the indicator tree (for summaries)."""
-        out = []
-        for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
-            out.append((card.name, self.flat[offset + size - 3], self.flat[offset + size - 2]))
-        return out
+        layout = self.program.layout
+        return [(card.name, layout.total(self.flat, number), layout.grade(self.flat, number))
+                for number, card in enumerate(self.program.model.scorecards)]
 
     def node_scores(self, name: str) -> tuple:
         """The scores of scorecard `name`'s indicators in pre-order, without building the tree (for CSV)."""
-        for card, (offset, size) in zip(self.program.model.scorecards, self.program.layout):
+        for number, card in enumerate(self.program.model.scorecards):
             if card.name == name:
-                return self.flat[offset + 1 : offset + size - 2 : 2]
+                return self.program.layout.node_scores(self.flat, number)
         raise KeyError(name)
 
     @property
@@ -184,6 +193,20 @@ class Result:
             if card.name == name:
                 return card
         return None
+
+    def _rule_basis(self, number: int, position: int) -> str:
+        """The text of scorecard `number`'s rule at `position` (in the order the rules apply)."""
+        lines = self.texts()[number][3]
+        if lines is not None:
+            return lines[position]
+        return self.trace().cards[self.program.model.scorecards[number].name].adjustments[position].basis
+
+    def texts(self) -> list:
+        """Per scorecard, (each node's basis text, the total's, {each group's index: its items' texts}, each
+        scorecard rule's text), None where `trace()` must say it."""
+        if self._texts is None:
+            self._texts = self.program.basis(self.record, self.flat)
+        return self._texts
 
     def trace(self):
         if self._trace is None:

@@ -48,6 +48,13 @@ def _attain(target, actual, kind=None, unit=None, column=None, levels=None) -> D
     return judge(target, actual, kind, unit, column, levels).share
 
 
+def _judge(target, actual, kind=None, unit=None, column=None, levels=None):
+    """`_attain`'s whole `targets.Judgement`, for the basis (`rendering`)."""
+    from .targets import judge
+
+    return judge(target, actual, kind, unit, column, levels)
+
+
 def split(total: Decimal, count: int, step: Decimal) -> list[Decimal]:
     """`total` shared by `count` items to the ruleset's precision, the odd cents to the first items.
 
@@ -108,6 +115,6 @@ EXPORTED = {
     "UNDEFINED": UNDEFINED, "MISSING": MISSING,
     "AGG_COUNT": _count, "AGG_SUM": _sum, "AGG_MEAN": _mean,
     "AGG_MIN": _fold(lambda a, b: a <= b), "AGG_MAX": _fold(lambda a, b: a >= b),
-    "ATTAIN": _attain, "SPLIT": split, "WEIGHTS": _weights, "ROUND": _round,
+    "ATTAIN": _attain, "JUDGE": _judge, "SPLIT": split, "WEIGHTS": _weights, "ROUND": _round,
     "RATING": _rating, "PANEL": _panel, "DEVIATION": _deviation,
 }

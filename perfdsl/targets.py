@@ -337,6 +337,8 @@ class Judgement:
     text: str  # ``目标 9月前，实际 2020年8月，按时完成`` (without the points)
     kind: str  # "quantity" | "deadline" | "level"
     level: str | None = None  # the level an actual named
+    target: Target | None = None  # a quantity's target and actual as `attainment` compared them (the basis)
+    actual: Quantity | None = None
 
 
 def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=None) -> Judgement:
@@ -373,7 +375,7 @@ def judge(target_text, actual, kind=None, unit=None, column_unit=None, levels=No
         raise
     quantity = parse_actual(actual, kind, unit)
     met, share = attainment(target, quantity)
-    return Judgement(share, met, f"目标 {target.shown()}，实际 {quantity.shown()}", "quantity")
+    return Judgement(share, met, f"目标 {target.shown()}，实际 {quantity.shown()}", "quantity", None, target, quantity)
 
 
 def _shown(value) -> str:

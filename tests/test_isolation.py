@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from perfdsl import interp
 from perfdsl.cli import main
 from perfdsl.program import Program
 
@@ -63,14 +62,14 @@ def _records_written(fmt, target) -> int:
 
 
 def test_a_basis_that_cannot_be_built_is_that_records_error(monkeypatch, batch, tmp_path):
-    real = interp.evaluate
+    real = Program.basis  # the basis text, rendered from the compiled evaluator's facts
 
-    def failing(model, record, *args, **kwargs):
+    def failing(self, record, *args, **kwargs):
         if record.name == VICTIM:
             raise ArithmeticError("InvalidOperation")
-        return real(model, record, *args, **kwargs)
+        return real(self, record, *args, **kwargs)
 
-    monkeypatch.setattr("perfdsl.program.interp.evaluate", failing)
+    monkeypatch.setattr(Program, "basis", failing)
     for fmt, (done, target) in _outputs(batch, tmp_path, [f for f in FORMATS if f != "csv"]).items():
         assert done.exit_code == 1, (fmt, done.output)
         assert f"记录 {VICTIM}: perfdsl 内部错误（ArithmeticError: InvalidOperation），此记录未能计分" in done.stderr

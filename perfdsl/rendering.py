@@ -1,0 +1,936 @@
+"""Basis (依据) text rendered from the compiled evaluator's facts, with no second evaluation.
+
+`codegen` with ``explain`` builds `evaluate_facts`: the same straight-line evaluator, which also returns
+every derived value and, for each leaf, the arm it took (``-1`` not applicable, ``k`` the k-th `when`,
+``0`` its rule), its raw score (before clamping and rounding) and the figures its rule form computed on
+the way (a ratio's numerator and denominator, the band that held and its value, each checklist item's
+truth, each deduction line's amount, count and cap …).  `Renderer` turns those facts into the text the
+reference interpreter (`interp`) writes for the same record, byte for byte (tests/test_basis_core.py
+holds every shipped ruleset and generated records to it).
+
+Everything that depends on the ruleset alone is worked out once, when the renderer is built: which
+form renders each node, every condition's own text and the names whose values it shows, each
+expression's text around its names (`basis.substituted`), which inputs a node reads for certain.  Per
+record only values are formatted and joined.
+
+Every rule form, `when`, `applies … else move`, clamps, groups, `each` groups and their items, ``show …
+vs``, notes and scorecard rules render here.  A node whose text would need what the facts do not say,
+for one record (notes on several inputs it may read, whose order is the interpreter's reading order; a
+derived value that could not be computed, shown in it) gets `None`, and its text comes from the
+reference interpreter (`Result` asks it, once per record, only then).  `FALLBACK` names what always
+does (tests/test_basis_core.py holds it): only a form the checker refuses anyway.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, DivisionUndefined, localcontext
+
+import attrs
+
+from . import cardrules, nodes, printed
+from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
+from .basis import substituted
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
+from .judgements import panel_score
+from .layout import with_facts
+from .model import NodeSpec
+from .targets import ratio_text, unmeasurable
+from .types import RATE
+from .unparse import expression
+from .values import MISSING, UNDEFINED, UndefinedUse, item_names
+
+points = plain  # `basis.points`: a score is shown as its plain decimal (one call, not two)
+
+#: What the renderer leaves to the reference interpreter, whatever the record (tests/test_basis_core.py).
+FALLBACK = frozenset({
+    "each ManualRule",  # the template of an `each` group's items, judged by the assessor
+})
+
+
+class Fallback(Exception):
+    """This node's text needs the reference interpreter (for this record)."""
+
+
+class _Condition:
+    """A condition's own text and the names whose values `interp._facts` would show, worked out once."""
+
+    __slots__ = ("expr", "text", "names", "bare")
+
+    def __init__(self, expr, bound):
+        self.expr = expr
+        self.text = pretty(expr)
+        seen = []
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name) and node.name not in seen and bound(node.name):
+                seen.append(node.name)
+        self.names = tuple(seen)
+        self.bare = isinstance(expr, nodes.Name) or (isinstance(expr, nodes.Call) and expr.func == "given")
+
+
+class _Record:
+    """One record's values as the text shows them: inputs in the unit the record wrote them, derived
+    values, scorecard totals."""
+
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases", "scope", "prefix")
+
+    def __init__(self, renderer, record, lets, totals):
+        self.renderer = renderer
+        self.values = record.values
+        self.units = record.units
+        self.notes = record.notes
+        self.lets = lets
+        self.totals = totals
+        # (data key, the input it belongs to) of every note the record gives
+        self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
+        self.bases = frozenset(base for _, base in self.noted)
+        self.scope = None  # an item's fields while an `each` group's item is rendered: name → (value, type, key)
+        self.prefix = None  # that item's data key (``绩效指标[2]``)
+
+    def value(self, name):
+        """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
+        if self.scope is not None and name in self.scope:
+            value = self.scope[name][0]
+            if value is MISSING:
+                raise Fallback(name)
+            return value
+        if name in self.totals:
+            return self.totals[name]
+        r = self.renderer
+        if name in r.input_types:
+            value = self.values.get(name, MISSING)
+        else:
+            value = self.lets[r.let_slots[name]]
+        if value is MISSING or value is UNDEFINED:
+            raise Fallback(name)
+        return value
+
+    def shown(self, name: str) -> str | None:
+        """`interp.Evaluation._shown`: an item's field in the unit the record wrote it, else as at the top."""
+        if self.scope is not None and name in self.scope:
+            value, vtype, key = self.scope[name]
+            if value is MISSING:
+                return None
+            unit = self.units.get(key)
+            if unit is not None:
+                vtype = attrs.evolve(vtype, unit=unit)
+            return show_value(value, vtype)
+        if name in self.totals:
+            return show_value(self.totals[name], None)
+        r = self.renderer
+        vtype = r.input_types.get(name)
+        if vtype is not None:
+            if vtype.kind == "list":
+                return None
+            value = self.values.get(name, MISSING)
+            if value is MISSING:
+                return None  # the interpreter's read raises MissingInput: the name stays
+            unit = self.units.get(name)
+            if unit is not None:
+                vtype = attrs.evolve(vtype, unit=unit)
+            return show_value(value, vtype)
+        let = r.let_specs.get(name)
+        if let is None:
+            return None
+        value = self.lets[r.let_slots[name]]
+        if value is UNDEFINED:
+            raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
+        vtype = let.type
+        if vtype is not None and vtype.kind == "money":
+            vtype = attrs.evolve(vtype, unit=self.unit_of(let.expr) or vtype.unit)
+        return show_value(value, vtype)
+
+    def unit_of(self, expr) -> str | None:
+        """`interp.Evaluation._unit_of`: the one unit the record wrote every amount of `expr` in."""
+        r = self.renderer
+        units = set()
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name):
+                vtype = r.input_types.get(node.name)
+                if vtype is not None and vtype.kind == "money":
+                    units.add(self.units.get(node.name, vtype.unit))
+                elif vtype is None and node.name in r.let_specs:
+                    inner = r.let_specs[node.name]
+                    if inner.type.kind == "money":
+                        units.add(self.unit_of(inner.expr))
+        return units.pop() if len(units) == 1 else None
+
+    def show(self, expr, full: Decimal | None = None) -> str:
+        return substituted(expr, self.shown, points(full) if full is not None else None)
+
+
+class _Leaf:
+    """The text of one leaf for one record: its clauses and the names already described."""
+
+    __slots__ = ("rec", "clauses", "described", "shows")
+
+    def __init__(self, rec):
+        self.rec = rec
+        self.shows = None
+        self.clauses: list[str] = []
+        self.described: set[str] = set()
+
+    def condition(self, cond: _Condition, holds: bool) -> str:
+        shown = []
+        described = self.described
+        rec = self.rec
+        for name in cond.names:
+            if name in described:
+                continue
+            value = rec.shown(name)
+            if value is not None and value != "":
+                shown.append(f"{name} = {value}")
+        facts = "、".join(shown)
+        if cond.bare:
+            return facts or cond.text + ("" if holds else " 不成立")
+        if holds:
+            return f"{cond.text}（{facts}）" if facts else cond.text
+        return f"{cond.text} 不成立：{facts}" if facts else f"{cond.text} 不成立"
+
+    def value_text(self, expr, value, vtype) -> str:
+        if isinstance(expr, nodes.Name):
+            shown = self.rec.shown(expr.name)
+            if shown is not None:
+                return shown
+        return show_value(value, vtype)
+
+    def describe(self, expr, value, vtype, full: Decimal | None = None) -> str:
+        """`interp.Evaluation.describe` with the value the compiled evaluator found."""
+        shown = self.value_text(expr, value, vtype)
+        if isinstance(expr, nodes.Name):
+            self.described.add(expr.name)
+            let = self.rec.renderer.let_specs.get(expr.name)
+            if let is not None:
+                formula = self.rec.show(let.expr)
+                return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
+            return f"{expr.name} = {shown}"
+        if isinstance(expr, nodes.Num):
+            return expr.text
+        formula = self.rec.show(expr, full)
+        return f"{formula} = {shown}" if formula != shown else shown
+
+
+class Renderer:
+    """Every node's basis text for one ruleset, from `evaluate_facts`' results."""
+
+    def __init__(self, model, layout):
+        self.model = model
+        self.layout = layout
+        self.step = quantum(model.precision)
+        self.mode = ROUNDING_MODES[model.rounding]
+        self.input_types = {spec.name: spec.type for spec in model.inputs}
+        self.let_specs = {let.name: let for let in model.lets}
+        self.let_slots = {let.name: index for index, let in enumerate(model.lets)}
+        self.fact_of: dict[tuple[int, int], int] = {}
+        for card in model.scorecards:
+            for node in with_facts(card):
+                self.fact_of[(card.index, node.index)] = len(self.fact_of)
+        self.card_fact_of = {}  # a scorecard with scorecard rules → where their figures are in the facts
+        for card in model.scorecards:
+            if card.rules:
+                self.card_fact_of[card.index] = len(self.fact_of) + len(self.card_fact_of)
+        earlier: set[str] = set()
+        self.plans = []
+        for index in model.order:  # a scorecard's total is a value in the cards scored after it
+            card = model.scorecards[index]
+            bound = lambda name, earlier=frozenset(earlier): (  # `interp._facts`: shown in a condition's facts
+                (name in earlier or name in self.let_specs or name in self.input_types)
+                and not (name in self.input_types and self.input_types[name].kind == "list"))
+            self.plans.append((card, [self._plan(card, node, bound) for node in card.nodes], self._rules(card, bound)))
+            earlier.add(card.name)
+        self.plans.sort(key=lambda plan: plan[0].index)
+        # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
+        self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
+                       [n for n, p in zip(card.nodes, plans) if p is not None and p[0] == "group"],
+                       [self.fact_of.get((card.index, n.index)) for n in card.nodes],
+                       [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
+                      for card, plans, _ in self.plans]
+
+    # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    def fallbacks(self) -> dict:
+        """{(scorecard, node path): the `FALLBACK` entry} of every node whose text (an `each` group: its items')
+        is always the interpreter's."""
+        out = {}
+        for card, plans, _ in self.plans:
+            for node, plan in zip(card.nodes, plans):
+                if plan is None or (plan[0] == "each" and plan[1] is None):
+                    out[(card.name, node.path)] = self._reason(card, node)
+        return out
+
+    def _reason(self, card, node) -> str | None:
+        """Why `node` is left to the interpreter (a `FALLBACK` entry), or None: it is rendered here (an `each`
+        group's items: why they are)."""
+        indicator = node.indicator if node.each is None else node.each.template
+        if indicator is None:
+            return None
+        form = type(indicator.rule).__name__
+        if form == "ManualRule" and node.each is not None:
+            return "each ManualRule"  # a template's judgement input is an item's field: not ported
+        return form if form in FALLBACK else None
+
+    def _plan(self, card, node, bound, item=None):
+        """What rendering `node` needs that depends on the ruleset alone; None: always the interpreter's."""
+        if node.each is not None:
+            each = node.each
+            spec = self.model.input(each.list_name)
+            fields = {field.name: field for field in spec.fields}
+            template = NodeSpec(-1, node.name, node.path, Decimal(0), node.index, (), False, each.template, None)
+            in_item = lambda name: name in fields or bound(name)  # noqa: E731
+            items = None if self._reason(card, node) else self._plan(card, template, in_item, (each.list_name, fields))
+            weighed = None
+            if each.weights:
+                weighed = "分值"
+            elif each.weight is not None:
+                weighed = each.weight.name if isinstance(each.weight, nodes.Name) else expression(each.weight)
+            return ("each", items, weighed, spec)
+        if self._reason(card, node) is not None:
+            return None
+        if not node.is_leaf:
+            return ("group",)
+        indicator = node.indicator
+        form = type(indicator.rule).__name__
+        model = self.model
+        applies = _Condition(indicator.applies.condition, bound) if indicator.applies is not None else None
+        guards = [(_Condition(g.condition, bound), _chain(g.score, bound)) for g in indicator.guards]
+        rule = indicator.rule
+        extra = {}
+        if form in ("BandsRule", "RatingRule"):
+            extra = {"subject": model.type_of(rule.subject)}
+        elif form == "PanelRule":
+            extra = {"spec": model.input(node.manual_input)}
+        elif form == "ChecklistRule":
+            extra = {"items": [pretty(item.condition) for item in rule.items]}
+        elif form == "RatioRule":
+            extra = {"types": (model.type_of(rule.numerator), model.type_of(rule.denominator))}
+        elif form == "DeductionRule":
+            extra = {"lines": [(_Condition(line.when, bound) if line.when is not None else None,
+                                model.type_of(line.per.subject) if line.per is not None else None)
+                               for line in rule.lines]}
+        elif form == "ScoreRule":
+            extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
+        reads = _Reads(model, card, node, item)
+        shows = [_Show(model, show) for show in indicator.shows]
+        return ("leaf", form, applies, guards, extra, reads, shows)
+
+    # ── per record ──────────────────────────────────────────────────────────
+
+    def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict, list]]:
+        """(each node's text or None, the total's text, {each group's index: its items' texts or None},
+        each scorecard rule's text) per scorecard, in declaration order."""
+        layout = self.layout
+        totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
+        rec = _Record(self, record, lets, totals)
+        out = []
+        leaf = self._leaf
+        with localcontext(CONTEXT):
+            for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
+                block = layout.block(flat, card.index)
+                card_facts = [facts[k] if k is not None else None for k in positions]
+                texts: list[str | None] = [None] * len(card.nodes)
+                for node, plan in leaves:
+                    try:
+                        texts[node.index] = leaf(rec, card, node, plan, layout.weight_in(block, node.index),
+                                                 card_facts[node.index], card_facts)
+                    except Fallback:
+                        pass
+                for node in groups:
+                    texts[node.index] = self._group(node, block)
+                items = {}
+                if eaches:
+                    rows = iter(layout.rows_in(block))
+                    for node, plan in eaches:
+                        rows_of = next(rows)
+                        texts[node.index] = self._each(node, plan, rows_of)
+                        items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
+                total, adjustments = self._total(rec, card, block, plan_rules, facts)
+                out.append((texts, total, items, adjustments))
+        return out
+
+    def _each(self, group, plan, rows) -> str:
+        """`interp.score_each`'s line for the group, from its items' rows (name, share, score)."""
+        _, _, weighed, _ = plan
+        score = sum((row[2] for row in rows), ZERO)
+        if not rows:
+            return f"没有符合条件的{group.each.list_name}项，得 0 分"
+        if len(rows) == 1:
+            return f"共 1 项{CLAUSE}得 {points(score)}"
+        scores = " + ".join(points(row[2]) for row in rows)
+        if weighed is not None:
+            return (f"{points(group.declared)} 分按各项{weighed}（{' + '.join(points(row[1]) for row in rows)}）"
+                    f"{CLAUSE}下级指标合计 {scores} = {points(score)}")
+        return (f"{points(group.declared)} 分由 {len(rows)} 项均分（{split_text(row[1] for row in rows)}）{CLAUSE}"
+                f"下级指标合计 {scores} = {points(score)}")
+
+    def _items(self, rec, card, group, plan, rows, facts) -> list:
+        """Each item's text (None: the interpreter's), with the item's fields in scope."""
+        item_plan, spec = plan[1], plan[3]
+        if item_plan is None:
+            return [None] * len(rows)
+        out = []
+        names = item_names([row[0] for row in rows])
+        template = group.each.template
+        items = rec.values.get(spec.name, ())
+        for name, (_, share, _), (number, fact) in zip(names, rows, facts):
+            key = f"{spec.name}[{number}]"
+            item = items[number - 1]
+            rec.scope = {f.name: (item[f.slot], f.type, f"{key}.{f.name}") for f in spec.fields}
+            rec.prefix = key
+            node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, template, None)
+            try:
+                out.append(self._leaf(rec, card, node, item_plan, share, fact, None))
+            except Fallback:
+                out.append(None)
+            finally:
+                rec.scope = rec.prefix = None
+        return out
+
+    def _group(self, node, block) -> str:
+        scores = [self.layout.score_in(block, i) for i in node.children]
+        if not scores:
+            return PLACEHOLDER
+        score = sum(scores, ZERO)
+        text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
+        if node.bonus:
+            bounded = min(max(score, -node.declared), node.declared)
+            if bounded != score:
+                text += f"{CLAUSE}加减分以 ±{points(node.declared)} 为限，计 {points(bounded)}"
+            score = bounded
+        if len(scores) == 1:
+            text = f"= {points(score)}"
+        return f"下级指标合计 {text}"
+
+    def _rules(self, card, bound) -> list:
+        """Per scorecard rule, in the order they apply: what its text needs of the ruleset."""
+        out = []
+        for rule in cardrules.before_cap(card.rules) + cardrules.after_cap(card.rules):
+            if isinstance(rule, nodes.Deduction):
+                out.append((rule, _Condition(rule.when, bound) if rule.when is not None else None,
+                            self.model.type_of(rule.per.subject) if rule.per is not None else None))
+            elif isinstance(rule, nodes.CapBy):
+                out.append((rule, None, self.model.type_of(rule.subject)))
+            else:
+                out.append((rule, _Condition(rule.condition, bound), None))
+        return out
+
+    def _total(self, rec, card, block, plan_rules, facts) -> tuple[str, list]:
+        """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
+        top = [self.layout.score_in(block, i) for i in card.top]
+        total = sum(top, ZERO)
+        text = " + ".join(points(s) for s in top) + f" = {points(total)}"
+        lines = []
+        if card.rules:
+            try:
+                return self._with_rules(rec, card, block, plan_rules, facts, total, text)
+            except Fallback:
+                return None, None
+        text += self._cap(card, total)[1]
+        return text, lines
+
+    def _with_rules(self, rec, card, block, plan_rules, facts, total, text):
+        """The total's line and each rule's, for a scorecard with scorecard rules."""
+        lines = []
+        pairs = self.layout.rows_in(block)[-1]
+        figures = facts[self.card_fact_of[card.index]]
+        deductions = len(cardrules.before_cap(card.rules))
+        for position, ((rule, when, vtype), fact, (_, after)) in enumerate(zip(plan_rules, figures, pairs)):
+            if position == deductions:  # the constant cap comes between the deductions and the limits
+                total, capped = self._cap(card, total)
+                text += capped
+            lines.append(self._rule(rec, rule, when, vtype, fact, total))
+            total = after
+        if deductions == len(plan_rules):
+            text += self._cap(card, total)[1]
+        text += "".join(f"{CLAUSE}{cardrules.label(rule)} 计 {points(after)}"
+                        for (rule, _, _), (applied, after) in zip(plan_rules, pairs) if applied)
+        return text, lines
+
+    @staticmethod
+    def _cap(card, total):
+        if card.cap is None:
+            return total, ""
+        low, high = card.cap
+        capped = min(max(total, low), high)
+        return capped, (f"{CLAUSE}按 {points(low)}–{points(high)} 封顶，计 {points(capped)}" if capped != total else "")
+
+    def _rule(self, rec, rule, when, vtype, fact, total) -> str:
+        """One scorecard rule's text, the total before it being `total`."""
+        leaf = _Leaf(rec)
+        if isinstance(rule, nodes.Deduction):
+            value, text = self._line(leaf, rule, fact, when, vtype, None)
+            value = self._round(value)
+            after = max(total - value, ZERO) if value > 0 else total
+            if value > 0:
+                text += f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
+                if after != total - value:
+                    text += "（扣完为止）"
+            return text
+        if isinstance(rule, nodes.CapBy):
+            value, limit, number = fact
+            subject = leaf.describe(rule.subject, value, vtype)
+            if not number:
+                return f"{subject}{CLAUSE}不封顶"
+            arm = rule.arms[number - 1]
+            where = "其余情形" if arm.op is None else f"{cardrules._op(arm.op)} {rec.show(arm.threshold)}"
+            after = min(total, limit)
+            text = f"{subject}{CLAUSE}{where}{CLAUSE}总分最高 {points(limit)}"
+            return text + (f"{CLAUSE}{points(total)} 封顶为 {points(after)}" if after != total
+                           else f"{CLAUSE}总分 {points(total)} 未超过，不变")
+        holds, limit = fact
+        why = leaf.condition(when, holds)
+        if not holds:
+            return f"{why}{CLAUSE}不否决"
+        parts = [why]
+        if rule.cap is not None:
+            parts.append(f"总分最高 {points(limit)}，计 {points(min(total, limit))}")
+        if rule.grade is not None:
+            parts.append(f"等级定为 {rule.grade}")
+        return CLAUSE.join(parts)
+
+    def _round(self, value: Decimal) -> Decimal:
+        return round_score(value, self.step, self.mode)
+
+    def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
+        _, form, applies, guards, extra, reads, shows = plan
+        leaf = _Leaf(rec)
+        if shows:
+            leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
+        arm, raw = fact[0], fact[1]
+        note = reads.note(rec, arm) if rec.noted else None  # Fallback when the notes cannot be told without the interpreter
+        received = [m for m in node.moves_in if card_facts[m.source][0] == -1] if node.moves_in else None
+        if received:
+            added = " + ".join(points(m.amount) for m in received)
+            sources = "、".join(card.nodes[m.source].name for m in received)
+            leaf.clauses.append(f"分值 {points(node.declared)} + {added}（{sources}不适用调入）= {points(weight)}")
+        indicator = node.indicator
+        if arm == -1:
+            why = leaf.condition(applies, False)
+            if indicator.applies.full:
+                leaf.clauses.append(f"不适用（{why}），按分值得分 {points(weight)}")
+                return self._finish(leaf, node, weight, weight, note)
+            moved = "、".join(f"{m.target} +{points(m.amount)}" for m in indicator.applies.moves)
+            leaf.clauses.append(f"不适用（{why}），分值 {points(node.declared)} 调整至 {moved}")
+            return self._finish(leaf, node, ZERO, ZERO, note)
+        if arm > 0:
+            cond, score = guards[arm - 1]
+            scored = self._points_text(leaf, score, raw, weight, fact[2])
+            leaf.clauses.append(f"{leaf.condition(cond, True)}{CLAUSE}{scored}")
+            return self._finish(leaf, node, weight, raw, note)
+        getattr(self, "_rule_" + form)(leaf, node, indicator.rule, weight, raw, fact, extra)
+        return self._finish(leaf, node, weight, raw, note)
+
+    def _points_text(self, leaf, chain, raw, weight, path) -> str:
+        """`interp._points_text`: `chain` is the score's `_chain`, `path` the branches its ``if``s took."""
+        expr = chain[0]
+        if isinstance(expr, nodes.Full):
+            return f"得满分 {points(weight)}"
+        if is_literal(expr):
+            return f"得 {points(self._round(raw))} 分"
+        if isinstance(expr, nodes.If):
+            holds, inner = path
+            branch = chain[2] if holds else chain[3]
+            return f"{leaf.condition(chain[1], holds)}{CLAUSE}{self._points_text(leaf, branch, raw, weight, inner)}"
+        if isinstance(expr, nodes.Name):
+            return f"{expr.name} = {points(self._round(raw))}"
+        return f"{leaf.rec.show(expr, weight)} = {points(self._round(raw))}"
+
+    def _finish(self, leaf, node, weight, raw, note) -> str:
+        if node.bonus:
+            low, high = -node.declared, node.declared
+        else:
+            low, high = ZERO, weight
+        if raw > high:
+            leaf.clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
+        elif raw < low:
+            leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+        if leaf.shows:
+            for show, computed, reported in leaf.shows:
+                leaf.clauses.append(show.clause(leaf, computed, reported))
+        if note:
+            leaf.clauses.append("依据：" + note)
+        return CLAUSE.join(leaf.clauses)
+
+    # one method per rule form: the clauses `interp._rule_*` adds, from the facts
+
+    def _rule_ScoreRule(self, leaf, node, rule, weight, raw, fact, extra):
+        rec = leaf.rec
+        for name in extra["lets"]:
+            leaf.clauses.append(leaf.describe(nodes.Name(name), rec.value(name), None))
+        leaf.clauses.append(self._points_text(leaf, extra["chain"], raw, weight, fact[2]))
+
+    def _rule_RatioRule(self, leaf, node, rule, weight, raw, fact, extra):
+        numerator, denominator = fact[2], fact[3]
+        rate = numerator / denominator
+        num_type, den_type = extra["types"]
+        leaf.clauses.append(f"{node.name} = {leaf.value_text(rule.numerator, numerator, num_type)} / "
+                            f"{leaf.value_text(rule.denominator, denominator, den_type)} = {percent(rate)}"
+                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+
+    def _rule_BandsRule(self, leaf, node, rule, weight, raw, fact, extra):
+        subject, (number, value) = fact[2], fact[3]
+        described = leaf.describe(rule.subject, subject, extra["subject"], weight)
+        if number == 0:
+            leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
+            return
+        arm = rule.arms[number - 1]
+        head = "不在以上各档" if arm.op is None else f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
+        if rule.share:
+            shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
+            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(self._round(raw))}"
+        else:
+            tail = f"得 {points(self._round(raw))} 分"
+        leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
+
+    def _rule_ChecklistRule(self, leaf, node, rule, weight, raw, fact, extra):
+        met, texts = fact[2], extra["items"]
+        if rule.items[0].points is None:
+            count, total = sum(met), len(met)
+            text = f"符合 {count}/{total} 项"
+            missed = [t for t, ok in zip(texts, met) if not ok]
+            if missed:
+                text += f"（不符合：{'、'.join(missed)}）"
+            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {points(self._round(raw))}")
+            return
+        shown = [f"{t} ✓ +{points(value)}" if ok else f"{t} ✗" for t, ok, value in zip(texts, met, fact[3])]
+        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
+
+    def _rule_TargetRule(self, leaf, node, rule, weight, raw, fact, extra):
+        judged = fact[2]
+        if judged.kind != "quantity":
+            if judged.share >= 1:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
+            elif judged.share == 0:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}得 0 分")
+            else:
+                leaf.clauses.append(f"{judged.text}{CLAUSE}{points(weight)} × {percent(judged.share)} = "
+                                    f"{points(self._round(weight * judged.share))}")
+            return
+        target, actual = judged.target, judged.actual
+        shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+        if judged.met:
+            leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
+        elif unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
+            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} 除数为 0，"
+                                f"不能按比例折算{CLAUSE}得 0")
+        else:
+            rate = judged.share
+            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} = {percent(rate)}"
+                                f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+
+    def _rule_RatingRule(self, leaf, node, rule, weight, raw, fact, extra):
+        """`judgements.interpret_rating`."""
+        value, levels = fact[2], fact[3]
+        if levels is None:
+            shown = leaf.describe(rule.subject, value, extra["subject"], weight)
+            leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {points(self._round(raw))}")
+            return
+        level = str(value).strip()
+        share = levels[level]
+        named = rule.subject.name + " " if isinstance(rule.subject, nodes.Name) else ""
+        leaf.clauses.append(f"{named}评为 {level}（得分值的 {plain(share * 100)}%）{CLAUSE}"
+                            f"{points(weight)} × {plain(share * 100)}% = {points(self._round(raw))}")
+
+    def _rule_PanelRule(self, leaf, node, rule, weight, raw, fact, extra):
+        """`judgements.interpret_panel`: the experts' scores and notes are the record's list."""
+        spec = extra["spec"]
+        score_slot = spec.field("得分").slot
+        expert, note = spec.field("专家"), spec.field("说明")
+        scores, lines = [], []
+        for number, item in enumerate(leaf.rec.value(node.manual_input), start=1):
+            score = item[score_slot]
+            scores.append(score)
+            who = str(item[expert.slot]).strip() if expert is not None and isinstance(item[expert.slot], str) else ""
+            said = str(item[note.slot]).strip() if note is not None and isinstance(item[note.slot], str) else ""
+            lines.append(f"{who or f'专家{number}'} {plain(score)}" + (f"（{said}）" if said else ""))
+        _, how = panel_score(rule.mode, scores)
+        text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {points(self._round(raw))}"
+        allowed = fact[2]
+        if allowed is not None:
+            spread = max(scores) - min(scores)
+            if spread > allowed:
+                text += f"{CLAUSE}最高与最低相差 {plain(spread)}，超过允许的 {plain(allowed)}"
+        leaf.clauses.append(text)
+
+    def _rule_ManualRule(self, leaf, node, rule, weight, raw, fact, extra):
+        name = node.manual_input
+        given = leaf.rec.value(name)
+        note = leaf.rec.notes.get(name)
+        if rule.mode == "score":
+            leaf.clauses.append(f"评审得 {plain(given)} 分" + (f"：{note}" if note else ""))
+        elif given == 0:
+            leaf.clauses.append("评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分")
+        else:
+            leaf.clauses.append(f"评审扣 {plain(given)} 分" + (f"：{note}" if note else "")
+                                + f"{CLAUSE}{points(weight)} - {plain(given)} = {points(self._round(raw))}")
+
+    def _rule_DeductionRule(self, leaf, node, rule, weight, raw, fact, extra):
+        adds = all(line.kind == "add" for line in rule.lines)
+        base = ZERO if (node.bonus or adds) else weight
+        changed, texts = [], []
+        for line, figures, (when, subject_type) in zip(rule.lines, fact[2:], extra["lines"]):
+            value, text = self._line(leaf, line, figures, when, subject_type, weight)
+            if value != 0:
+                changed.append((line.kind, value))
+            texts.append(text)
+        if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
+            tail = f"得 {points(self._round(raw))} 分"
+        else:
+            terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
+            tail = f"{points(base)}{terms} = {points(self._round(raw))}"
+        leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
+
+    def _line(self, leaf, line, figures, when, subject_type, weight):
+        """(what a deduct/add line takes, its clause): `interp._deduction` and `_capped` from its figures."""
+        amount, holds, subject, step, threshold, excess, count, value, cap = figures
+        verb = "扣" if line.kind == "deduct" else "加"
+        rec = leaf.rec
+        if when is not None:
+            text = (f"{leaf.condition(when, True)}{CLAUSE}{verb} {points(amount)}" if holds
+                    else f"{leaf.condition(when, False)}{CLAUSE}不{verb}")
+        else:
+            per = line.per
+            described = leaf.describe(per.subject, subject, subject_type, weight)
+            if per.step is None:
+                text = f"{described}{CLAUSE}每次{verb} {points(amount)}"
+                text += f"{CLAUSE}{verb} {points(value)}" if count else f"{CLAUSE}不{verb}"
+            else:
+                step_text = rec.show(per.step)
+                if per.threshold is not None:
+                    threshold_text = rec.show(per.threshold)
+                    where = f"超过 {threshold_text}" if per.direction == "above" else f"低于 {threshold_text}"
+                    excess_text = show_value(excess, subject_type) if excess > 0 else None
+                    quiet = f"{described}{CLAUSE}{'未超过' if per.direction == 'above' else '不低于'} {threshold_text}"
+                else:
+                    where = ""
+                    excess_text = leaf.value_text(per.subject, excess, subject_type) if excess > 0 else None
+                    quiet = described
+                if excess_text is None:  # nothing beyond the threshold: the line takes 0
+                    text = f"{quiet}{CLAUSE}不{verb}"
+                elif per.mode == "started":
+                    counted = f"⌈{excess_text} / {step_text}⌉ = {plain(count)}"
+                    each = f"每起 {step_text}"
+                elif per.mode == "whole":
+                    counted = f"⌊{excess_text} / {step_text}⌋ = {plain(count)}"
+                    each = f"每满 {step_text}"
+                else:
+                    counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
+                    each = f"每 {step_text}"
+                if excess_text is not None:
+                    lead = f"{where} 的部分" if where else ""
+                    text = (f"{described}{CLAUSE}{lead}{each} {verb} {points(amount)}{CLAUSE}{counted}"
+                            f"{CLAUSE}{verb} {points(value)}")
+        if cap is not None and value > cap:
+            return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
+        return value, text
+
+
+def _quiet(failure: Exception) -> bool:
+    """Whether the interpreter meets `failure` as a record error (a missing input, a zero divisor), which a
+    ``show`` line states as 无法计算; any other failure is the interpreter's to report."""
+    if isinstance(failure, UndefinedUse):
+        return failure.args == ("missing",)  # "undefined": a derived value that failed, for whatever reason
+    if isinstance(failure, ZeroDivisionError):
+        return True
+    return isinstance(failure, ArithmeticError) and bool(failure.args) and failure.args[0] == [DivisionUndefined]
+
+
+def _failure(value):
+    """A bare name's stand-in as the failure the interpreter meets reading it (UNDEFINED: not to be told)."""
+    if value is MISSING:
+        return UndefinedUse("missing")
+    if value is UNDEFINED:
+        raise Fallback("show")
+    return value
+
+
+class _Show:
+    """``show EXPR vs REPORTED``: `interp._show_clause` from the two values the compiled evaluator found."""
+
+    def __init__(self, model, show):
+        self.show = show
+        self.named = show.expr.name if isinstance(show.expr, nodes.Name) else None
+        self.failed = f"参考：{pretty(show.expr)} 无法计算"
+        self.type = model.type_of(show.expr)
+        reported = show.reported
+        if reported is not None:
+            self.reported_type = model.type_of(reported)
+            self.rate = self.reported_type == RATE
+            self.literal = printed.parse(reported.text) if isinstance(reported, nodes.Num) and reported.text else None
+            spec = model.input(reported.name) if isinstance(reported, nodes.Name) else None
+            self.input = (reported.name, spec.type.kind, spec.type.unit) if spec is not None else None
+
+    def clause(self, leaf, computed, reported) -> str:
+        show = self.show
+        computed, reported = _failure(computed), _failure(reported)
+        if isinstance(computed, Exception):
+            if not _quiet(computed):
+                raise Fallback("show")
+            return self.failed
+        if self.named is not None and self.named in leaf.described and show.reported is not None:
+            text = f"参考：{self.named}"  # its derivation is already in the basis
+        else:
+            text = "参考：" + leaf.describe(show.expr, computed, self.type)
+        if show.reported is None:
+            return text
+        if isinstance(reported, Exception):
+            if not _quiet(reported):
+                raise Fallback("show")
+            return text
+        shown = leaf.value_text(show.reported, reported, self.reported_type)
+        if self.rate and isinstance(reported, Decimal):
+            shown = percent_as_given(reported)
+        if self.literal is not None:
+            as_printed = self.literal
+        elif self.input is not None:
+            name, kind, unit = self.input
+            as_printed = printed.of_input(reported, kind, leaf.rec.units.get(name, unit))
+        else:
+            vtype = self.reported_type
+            as_printed = printed.of_input(reported, vtype.kind if vtype is not None else "number",
+                                          vtype.unit if vtype is not None else None)
+        agrees = printed.agrees(computed, as_printed)
+        return f"{text}（报告为 {shown}{'' if agrees else '，与重算不一致'}）"
+
+
+class _Reads:
+    """Which inputs a leaf reads for certain, by the arm it takes: its basis ends with the notes that came
+    with them (``依据：…``) in the order it read them.  The facts say that order only when one of the
+    inputs it may read carries a note and that one is read for certain; otherwise the interpreter says."""
+
+    def __init__(self, model, card, node, item=None):
+        indicator = node.indicator
+        self.manual = node.manual_input if isinstance(indicator.rule, nodes.ManualRule) else None
+        fields = item[1] if item is not None else ()  # an item's field is read as ``.field`` (its key's tail)
+        exprs = [g.condition for g in indicator.guards] + [g.score for g in indicator.guards]
+        exprs += _rule_exprs(indicator.rule)
+        exprs += [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
+        exprs += [e for show in indicator.shows for e in (show.expr, show.reported) if e is not None]
+        if indicator.applies is not None:
+            exprs.append(indicator.applies.condition)
+        self.maybe = frozenset(_inputs(model, exprs, fields))  # every input it may read, through derived values too
+        self.bases = self.maybe | ({item[0]} if item is not None else set())  # what notes' keys begin with
+        certain = []
+        rule = indicator.rule
+        if isinstance(rule, nodes.ScoreRule):  # and each derived value it names is described, formula and all
+            certain = _certain(model, fields, [rule.expr])
+            certain += [name for let in lets_in(model, rule.expr) for name in _shown_in(model, fields, nodes.Name(let))]
+        elif isinstance(rule, nodes.RatioRule):
+            certain = _certain(model, fields, [rule.numerator, rule.denominator])
+        elif isinstance(rule, nodes.BandsRule):
+            certain = _certain(model, fields, [rule.subject]) + _shown_in(model, fields, rule.subject)
+        elif isinstance(rule, nodes.ChecklistRule):
+            certain = _certain(model, fields, [item.condition for item in rule.items])
+        elif isinstance(rule, nodes.DeductionRule):
+            parts = []
+            for line in rule.lines:
+                parts += [line.amount, line.when, line.up_to]
+                if line.per is not None:
+                    parts += [line.per.subject, line.per.step, line.per.threshold]
+            certain = _certain(model, fields, [p for p in parts if p is not None])
+            certain += [name for line in rule.lines if line.per is not None
+                        for name in _shown_in(model, fields, line.per.subject)]
+        guards = [g.condition for g in indicator.guards]
+        guard_reads = _certain(model, fields, guards)
+        self.certain = {0: frozenset(certain) | frozenset(guard_reads)}
+        for number, guard in enumerate(indicator.guards, start=1):
+            self.certain[number] = frozenset(_certain(model, fields, guards[:number] + [guard.score]))
+        if indicator.applies is not None:  # not applicable: its condition's facts read every input it names
+            self.certain[-1] = frozenset(
+                n.name for n in nodes.walk(indicator.applies.condition)
+                if isinstance(n, nodes.Name) and model.input(n.name) is not None
+                and model.input(n.name).type.kind != "list")
+
+    def note(self, rec, arm) -> str | None:
+        maybe, manual = self.maybe, self.manual
+        if self.bases.isdisjoint(rec.bases):
+            return None
+        prefix = rec.prefix
+        noted = []  # (key, how this leaf reads it: an input's name, ``.field`` for the item's field)
+        for key, base in rec.noted:
+            if key == manual:
+                continue
+            if base in maybe and base == key:
+                noted.append((key, key))
+            elif prefix is not None and key.startswith(prefix + ".") and key[len(prefix):] in maybe:
+                noted.append((key, key[len(prefix):]))
+            elif base in maybe:  # an item of a list it aggregates over
+                raise Fallback("notes")
+        if not noted:
+            return None
+        if len(noted) == 1 and noted[0][1] in self.certain.get(arm, ()):
+            return rec.notes[noted[0][0]]
+        raise Fallback("notes")
+
+
+def _chain(expr, bound):
+    """A score expression with the condition of each ``if`` it leads with laid out: (expr,) or
+    (if-expr, its test's `_Condition`, the then-chain, the else-chain)."""
+    if isinstance(expr, nodes.If):
+        return (expr, _Condition(expr.test, bound), _chain(expr.then, bound), _chain(expr.otherwise, bound))
+    return (expr,)
+
+
+def _rule_exprs(rule):
+    return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)] if rule is not None else []
+
+
+def _inputs(model, exprs, fields=(), seen=None) -> set[str]:
+    """Every input `exprs` name, directly or through derived values (an item's field as ``.field``)."""
+    seen = set() if seen is None else seen
+    out = set()
+    for expr in exprs:
+        for node in nodes.walk(expr):
+            if isinstance(node, nodes.Name):
+                if node.name in fields:
+                    out.add("." + node.name)
+                elif model.input(node.name) is not None:
+                    out.add(node.name)
+                elif model.let(node.name) is not None and node.name not in seen:
+                    seen.add(node.name)
+                    out |= _inputs(model, [model.let(node.name).expr], (), seen)
+    return out
+
+
+def _shown_in(model, fields, expr) -> list[str]:
+    """The inputs `describe(expr)` shows, and so reads, whatever was computed before: a derived value's
+    formula's own inputs, or those the expression names."""
+    if isinstance(expr, nodes.Name) and expr.name not in fields and model.let(expr.name) is not None:
+        expr = model.let(expr.name).expr
+        fields = ()
+    out = []
+    for node in nodes.walk(expr):
+        if isinstance(node, nodes.Name):
+            if node.name in fields:
+                out.append("." + node.name)
+            elif model.input(node.name) is not None and model.input(node.name).type.kind != "list":
+                out.append(node.name)
+    return out
+
+
+def _certain(model, fields, exprs) -> list[str]:
+    """The inputs evaluating `exprs` reads whatever the values (not behind `and`/`or`/`if`, an aggregate or
+    a derived value, which the interpreter computes once per record); an item's field as ``.field``."""
+    out = []
+
+    def visit(expr):
+        if isinstance(expr, nodes.Name):
+            if expr.name in fields:
+                out.append("." + expr.name)
+            elif model.input(expr.name) is not None:
+                out.append(expr.name)
+        elif isinstance(expr, (nodes.Binary, nodes.Compare)):
+            visit(expr.left)
+            visit(expr.right)
+        elif isinstance(expr, nodes.Logic):
+            visit(expr.left)
+        elif isinstance(expr, (nodes.Neg, nodes.Not)):
+            visit(expr.operand)
+        elif isinstance(expr, nodes.If):
+            visit(expr.test)
+        elif isinstance(expr, nodes.Call):
+            if expr.func != "given" and not (expr.args and isinstance(expr.args[0], nodes.Query)):
+                for arg in expr.args:
+                    visit(arg)
+
+    for expr in exprs:
+        visit(expr)
+    return out
