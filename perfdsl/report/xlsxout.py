@@ -24,16 +24,18 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from copy import copy
 from decimal import Decimal
+from functools import lru_cache
 
 from ..decimals import plain
 from ..errors import RecordError
 from ..files import save_workbook
 from ..neutralise import spreadsheet, visible
 from ..source import display_width
+from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
+from .xlsxrows import Rows
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -82,7 +84,8 @@ def _write(book, handle, results, model, scorecards, sheets):
     layout = scoresheet.Layout(model, scorecards)
     index = book.create_sheet(SUMMARY_SHEET)
     _summary_layout(index, summary, model)
-    index.append([styles.cell(index, value, "head") for value in summary.header()])
+    rows = Rows(index)
+    rows.append([styles.cell(index, value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
     for position, item in results:
@@ -90,7 +93,7 @@ def _write(book, handle, results, model, scorecards, sheets):
         if not isinstance(item, RecordError) and written < sheets:
             target = _sheet_name(item.name, position, names)
             written += 1
-        index.append(_summary_cells(index, styles, summary, summary.row(position, item), target))
+        rows.append(*_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
             _record_sheet(book.create_sheet(target), styles, layout, model, item)
     save_workbook(book, handle)
@@ -135,19 +138,12 @@ class _Styles:
         }
         self._arrays: dict = {}
 
-    def cell(self, sheet, value, style: str = "plain", font=None):
-        from openpyxl.cell import WriteOnlyCell
-
-        if isinstance(value, Decimal):
-            cell = WriteOnlyCell(sheet, plain(value))
-            cell.data_type = "n"  # the exact decimal text goes into the file as a number
-        elif isinstance(value, str):
-            cell = WriteOnlyCell(sheet, text(value))
-            cell.data_type = "s"  # text, even when it starts with = (openpyxl would make that a formula)
-        else:
-            cell = WriteOnlyCell(sheet, value)
-        cell._style = copy(self._array(sheet, style, font))
-        return cell
+    def cell(self, sheet, value, style: str = "plain", font=None) -> tuple:
+        """(value, style array) for `xlsxrows.Rows`: a Decimal is written as a number in its exact text, a str
+        as text made inert (`text`; never a formula, even when it starts with =)."""
+        if isinstance(value, str):
+            value = text(value)
+        return value, self._array(sheet, style, font)
 
     def _array(self, sheet, style: str, font):
         """The workbook's style indices for a named style, found once: assigning fonts and borders cell by
@@ -210,24 +206,25 @@ def _summary_layout(sheet, summary: Summary, model):
 
 
 def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: str | None):
+    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet (by column)."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     cells = []
+    links = None
     for kind, value in zip(summary.kinds(), row):
         if kind in ("score", "position", "grade"):
             cells.append(styles.cell(sheet, value, "number"))
         elif kind == "name" and target is not None:
-            cell = styles.cell(sheet, value, "text", font=styles.link)
             quoted = target.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))
-            cells.append(cell)
+            links = {len(cells): Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))}
+            cells.append(styles.cell(sheet, value, "text", font=styles.link))
         elif kind == "error" and value:
             cells.append(styles.cell(sheet, value, "text", font=styles.error))
         elif kind == "warning" and value:
             cells.append(styles.cell(sheet, value, "text", font=styles.warning))
         else:
             cells.append(styles.cell(sheet, value, "text"))
-    return cells
+    return cells, None, links
 
 
 def _sheet_name(name, position, taken: set) -> str:
@@ -299,23 +296,33 @@ class _Grid:
 
         for number, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        for number, height in enumerate(self.heights, start=1):
-            if height is not None:
-                sheet.row_dimensions[number].height = round(height, 1)
-        for row, first, last_row, last in self.merges:
-            start, end = f"{get_column_letter(first + 1)}{row + 1}", f"{get_column_letter(last + 1)}{last_row + 1}"
-            sheet.merged_cells.add(f"{start}:{end}")
-        for cells in self.rows:
-            sheet.append([None if cell is None else styles.cell(sheet, cell[0], cell[1]) for cell in cells])
+        from openpyxl.worksheet.cell_range import CellRange
+
+        merged = sheet.merged_cells.ranges
+        kept: list[tuple] = []
+        for row, first, last_row, last in self.merges:  # what `MultiCellRange.add` does, on numbers
+            if not any(r <= row and f <= first and last_row <= lr and last <= la for r, f, lr, la in kept):
+                kept.append((row, first, last_row, last))  # a range inside one merged already adds nothing
+                merged.add(CellRange(min_col=first + 1, min_row=row + 1, max_col=last + 1, max_row=last_row + 1))
+        rows = Rows(sheet)
+        cell = styles.cell
+        for cells, height in zip(self.rows, self.heights):
+            rows.append([None if c is None else cell(sheet, c[0], c[1]) for c in cells],
+                        None if height is None else round(height, 1))
 
 
 def _height(value, width: float) -> float:
     """The points a cell of `width` needs for `value` wrapped at 9 points."""
     if value is None:
         return 0
-    shown = plain(value) if isinstance(value, Decimal) else str(value)
+    return _text_height(plain(value) if isinstance(value, Decimal) else str(value), width)
+
+
+@lru_cache(maxsize=4096)
+def _text_height(shown: str, width: float) -> float:
+    """`_height` of a text: names, criteria and figures recur on every sheet (kept here); a basis line seldom."""
     capacity = max(width * _FILL, 2)
-    lines = sum(max(1, math.ceil(display_width(part) / capacity)) for part in shown.split("\n"))
+    lines = sum(max(1, math.ceil(text_width(part) / capacity)) for part in shown.split("\n"))
     return lines * _LINE + _PAD
 
 

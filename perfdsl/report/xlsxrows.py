@@ -1,0 +1,160 @@
+"""The rows of an openpyxl write-only sheet, written as their XML text: openpyxl's own bytes, no Cell per value.
+
+openpyxl makes a `WriteOnlyCell`, an ElementTree element and a serialiser
+pass of every cell — about 20 µs a cell, most of an xlsx file's time (a
+评分表 sheet has some 470 cells).  `Rows` writes the same ``<row>`` and
+``<c>`` elements as text straight into the sheet's stream, through the
+protocol of `WriteOnlyWorksheet._write_rows` (the sheet's ``_rows``
+generator, which `close` ends), so openpyxl still writes the sheet's head
+and tail (widths, merged ranges, hyperlinks, print setup) and the workbook.
+
+A cell is (value, style array): a Decimal is a number written as its exact
+text, a str is text (never a formula: ``t="inlineStr"``), an int a number,
+None an empty cell.  What openpyxl checks of a text is checked alike (cut
+to 32,767 characters; a control character Excel forbids is an error) — the
+writers have made every text inert before (`neutralise.spreadsheet`).
+Style ids are taken from the workbook on first use, in cell order, as
+openpyxl does, so styles.xml is the same too.  Where the stream is not
+openpyxl's standard-library one (lxml installed), `Rows` appends cells the
+ordinary way.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from decimal import Decimal
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import IllegalCharacterError
+
+from ..decimals import plain
+
+_MAX_TEXT = 32767  # characters of a cell (openpyxl cuts a longer text there)
+#: Column letters by 0-based column: asked for every cell.
+_LETTERS = [get_column_letter(number) for number in range(1, 257)]
+
+
+def _escape(text: str) -> str:
+    """ElementTree's escaping of element text (`xml.etree.ElementTree._escape_cdata`)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _checked(text: str) -> str:
+    text = text[:_MAX_TEXT]
+    if ILLEGAL_CHARACTERS_RE.search(text) is not None:
+        raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+    return text
+
+
+class Rows:
+    """Appends rows of (value, style array) cells — None for a cell left out — to a write-only `sheet`."""
+
+    def __init__(self, sheet):
+        from openpyxl import LXML
+
+        self.sheet = sheet
+        self.number = 0
+        self._ids: dict[int, str] = {}  # id of a style array → its ` s="N"` ("" for no style)
+        self._arrays: list = []  # the arrays whose ids are in `_ids`, kept alive
+        self._fast = not LXML and sheet._rows is None
+        if self._fast:
+            sheet._get_writer()
+            sheet._rows = self._stream()
+            next(sheet._rows)
+
+    def _stream(self):
+        """`WriteOnlyWorksheet._write_rows`, for rows that come as their XML text."""
+        writer = self.sheet._writer
+        xf = writer.xf.send(True)
+        write = xf._file  # et_xmlfile's writer of text as it is
+        with xf.element("sheetData"):
+            try:
+                while True:
+                    write((yield))
+            except GeneratorExit:
+                pass
+        writer.xf.send(None)
+
+    def _style(self, array) -> str:
+        found = self._ids.get(id(array))
+        if found is None:
+            found = f' s="{self.sheet.parent._cell_styles.add(copy(array))}"' if any(array) else ""
+            self._ids[id(array)] = found
+            self._arrays.append(array)
+        return found
+
+    def append(self, cells, height: float | None = None, links=None):
+        """One row, `height` points tall (None: as its text needs); `links` maps a 0-based column to the
+        `Hyperlink` of its cell (the sheet keeps it)."""
+        self.number += 1
+        dims = self.sheet.row_dimensions.get(self.number)  # what someone set before: openpyxl writes it
+        if height is not None and (dims is not None or not self._fast):
+            self.sheet.row_dimensions[self.number].height = height
+            dims = self.sheet.row_dimensions[self.number]
+        if not self._fast:
+            self.sheet.append([None if cell is None else _cell(self.sheet, *cell, (links or {}).get(column))
+                               for column, cell in enumerate(cells)])
+            return
+        row = str(self.number)
+        parts = [f'<row r="{row}"']
+        if dims is not None:
+            parts += [f' {key}="{value}"' for key, value in dims]
+        elif height is not None:  # what a `RowDimension` with only a height writes, without making one
+            parts.append(f' ht="{"%.16g" % height}" customHeight="1"')
+        parts.append(">")
+        for column, cell in enumerate(cells):
+            if cell is None:
+                continue
+            value, array = cell
+            coordinate = _LETTERS[column] + row
+            style = self._style(array)
+            if links is not None and column in links:
+                link = links[column]
+                link.ref = coordinate
+                self.sheet._hyperlinks.append(link)
+            if isinstance(value, str):
+                value = _checked(value)
+                if not value:
+                    parts.append(f'<c r="{coordinate}"{style} t="inlineStr" />')
+                    continue
+                stripped = value.strip()
+                space = ' xml:space="preserve"' if stripped and stripped != value else ""
+                parts.append(f'<c r="{coordinate}"{style} t="inlineStr"><is><t{space}>{_escape(value)}</t></is></c>')
+            elif isinstance(value, Decimal):
+                parts.append(f'<c r="{coordinate}"{style} t="n"><v>{_escape(_checked(plain(value)))}</v></c>')
+            elif value is None:
+                if style:
+                    parts.append(f'<c r="{coordinate}"{style} t="n" />')
+            elif isinstance(value, bool):
+                parts.append(f'<c r="{coordinate}"{style} t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, int):
+                parts.append(f'<c r="{coordinate}"{style} t="n"><v>{"%.16g" % value}</v></c>')
+            else:
+                raise ValueError(f"Cannot convert {value!r} to Excel")
+        parts.append("</row>")
+        self.sheet._rows.send("".join(parts))
+
+
+def _cell(sheet, value, array, link=None):
+    """openpyxl's own cell for (value, style array): the path where the stream is lxml's."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, Decimal):
+        cell = WriteOnlyCell(sheet, plain(value))
+        cell.data_type = "n"
+    elif isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+    else:
+        cell = WriteOnlyCell(sheet, value)
+    cell._style = copy(array)
+    if link is not None:
+        cell.hyperlink = link
+    return cell
