@@ -51,8 +51,9 @@ def shown(text: str) -> str:
     return terminal(text).replace("\t", " ").replace("\n", " ")
 
 
+@lru_cache(maxsize=4096)
 def _right(text: str, columns: int) -> str:
-    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``)."""
+    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``); kept, as a batch repeats them."""
     return text.rjust(columns) if text.isascii() else pad(text, columns, True)
 
 
