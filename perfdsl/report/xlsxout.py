@@ -35,7 +35,7 @@ from ..source import display_width
 from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
-from .xlsxrows import Rows
+from .xlsxrows import Rows, excel_writer
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -52,6 +52,9 @@ _PAD = 6  # points above and below the text of a row, together
 #: line breaking (no line may start with ，。；) fit in the height set.
 _FILL = 1.08
 PAGE_FOOTER = "第 &P 页 共 &N 页"
+#: Bytes of 评分表 sheets kept in memory until the workbook is saved; the sheets after them go through a
+#: temporary file each, as openpyxl does (creating and removing one cost 2–4 ms a sheet here).
+_IN_MEMORY = 32 * 1024 * 1024
 
 
 def text(value) -> str:
@@ -88,6 +91,7 @@ def _write(book, handle, results, model, scorecards, sheets):
     rows.append([styles.cell(index, value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
+    kept = 0  # bytes of 评分表 sheets kept in memory: the first ones, up to `_IN_MEMORY`
     for position, item in results:
         target = None
         if not isinstance(item, RecordError) and written < sheets:
@@ -95,8 +99,8 @@ def _write(book, handle, results, model, scorecards, sheets):
             written += 1
         rows.append(*_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
-            _record_sheet(book.create_sheet(target), styles, layout, model, item)
-    save_workbook(book, handle)
+            kept += _record_sheet(book.create_sheet(target), styles, layout, model, item, kept < _IN_MEMORY)
+    save_workbook(book, handle, excel_writer())
 
 
 class _Styles:
@@ -291,24 +295,33 @@ class _Grid:
             if need > have:
                 self.heights[last_row] += need - have
 
-    def emit(self, sheet, styles: _Styles):
+    def emit(self, sheet, styles: _Styles, memory: bool = False) -> int:
+        """Write the sheet (in memory until the workbook is saved, if `memory`); return the bytes kept so."""
         from openpyxl.utils import get_column_letter
 
         for number, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        from openpyxl.worksheet.cell_range import CellRange
-
-        merged = sheet.merged_cells.ranges
-        kept: list[tuple] = []
-        for row, first, last_row, last in self.merges:  # what `MultiCellRange.add` does, on numbers
-            if not any(r <= row and f <= first and last_row <= lr and last <= la for r, f, lr, la in kept):
-                kept.append((row, first, last_row, last))  # a range inside one merged already adds nothing
-                merged.add(CellRange(min_col=first + 1, min_row=row + 1, max_col=last + 1, max_row=last_row + 1))
-        rows = Rows(sheet)
+        rows = Rows(sheet, self._merged(), memory)
         cell = styles.cell
         for cells, height in zip(self.rows, self.heights):
             rows.append([None if c is None else cell(sheet, c[0], c[1]) for c in cells],
                         None if height is None else round(height, 1))
+        return rows.size()
+
+    def _merged(self) -> list[tuple[int, int, int, int]]:
+        """The merged ranges from 1, as `MultiCellRange.add` keeps them: a range inside one kept already adds
+        nothing (found through the ranges that hold its first cell)."""
+        kept = []
+        holding: dict[tuple[int, int], list] = {}  # a cell → the kept ranges it is in
+        for row, first, last_row, last in self.merges:
+            if any(last_row <= lr and last <= la for _, _, lr, la in holding.get((row, first), ())):
+                continue
+            merged = (row, first, last_row, last)
+            kept.append((row + 1, first + 1, last_row + 1, last + 1))
+            for r in range(row, last_row + 1):
+                for c in range(first, last + 1):
+                    holding.setdefault((r, c), []).append(merged)
+        return kept
 
 
 def _height(value, width: float) -> float:
@@ -326,8 +339,9 @@ def _text_height(shown: str, width: float) -> float:
     return lines * _LINE + _PAD
 
 
-def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result):
-    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup."""
+def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result, memory: bool = False) -> int:
+    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup (kept in memory until
+    the workbook is saved, if `memory`); returns the bytes kept in memory."""
     grid = _Grid([column.width for column in layout.columns])
     last = grid.width - 1
     cards = [card for card in result.scorecards if any(card.name == spec.name for spec in layout.cards)]
@@ -365,7 +379,7 @@ def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, resu
     _print_setup(sheet, header_rows)
     sheet.oddHeader.left.text = _header_text(f"{model.title} · {result.name}")
     sheet.oddHeader.left.size = 9
-    grid.emit(sheet, styles)
+    return grid.emit(sheet, styles, memory)
 
 
 def _card_lines(grid: _Grid, layout: scoresheet.Layout, card):

@@ -21,6 +21,9 @@ ordinary way.
 
 from __future__ import annotations
 
+import io
+import time
+import zipfile
 from copy import copy
 from decimal import Decimal
 
@@ -31,7 +34,7 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from ..decimals import plain
 
 _MAX_TEXT = 32767  # characters of a cell (openpyxl cuts a longer text there)
-#: Column letters by 0-based column: asked for every cell.
+#: Column letters by 0-based column, asked for every cell (`Rows.append` adds more for a wider row).
 _LETTERS = [get_column_letter(number) for number in range(1, 257)]
 
 
@@ -56,18 +59,32 @@ def _checked(text: str) -> str:
 class Rows:
     """Appends rows of (value, style array) cells — None for a cell left out — to a write-only `sheet`."""
 
-    def __init__(self, sheet):
+    def __init__(self, sheet, merged=(), memory: bool = False):
+        """`merged`: the sheet's merged ranges, (first row, first column, last row, last column) from 1 in the
+        order `MultiCellRange.add` was given them; `memory`: the sheet's XML is kept in memory, not in a
+        temporary file, until the workbook is saved (`ExcelWriter`)."""
         from openpyxl import LXML
 
         self.sheet = sheet
         self.number = 0
         self._ids: dict[int, str] = {}  # id of a style array → its ` s="N"` ("" for no style)
         self._arrays: list = []  # the arrays whose ids are in `_ids`, kept alive
-        self._fast = not LXML and sheet._rows is None
-        if self._fast:
-            sheet._get_writer()
-            sheet._rows = self._stream()
-            next(sheet._rows)
+        self._fast = not LXML and sheet._rows is None and sheet._writer is None
+        if not self._fast:
+            _merge(sheet, merged)
+            return
+        from openpyxl.worksheet._writer import WorksheetWriter
+
+        sheet._writer = WorksheetWriter(sheet, out=io.BytesIO() if memory else None)  # `_get_writer`
+        sheet._writer.write_top()
+        self._merged = _merged_text(merged)
+        sheet._rows = self._stream()
+        next(sheet._rows)
+
+    def size(self) -> int:
+        """The bytes of the sheet written so far, if they are kept in memory (else 0)."""
+        out = self.sheet._writer.out if self.sheet._writer is not None else None
+        return out.tell() if isinstance(out, io.BytesIO) else 0
 
     def _stream(self):
         """`WriteOnlyWorksheet._write_rows`, for rows that come as their XML text."""
@@ -80,6 +97,8 @@ class Rows:
                     write((yield))
             except GeneratorExit:
                 pass
+        # what `WorksheetWriter.write_tail` writes first of a sheet without protection, scenarios or filter
+        write(self._merged)
         writer.xf.send(None)
 
     def _style(self, array) -> str:
@@ -103,6 +122,8 @@ class Rows:
                                for column, cell in enumerate(cells)])
             return
         row = str(self.number)
+        while len(cells) > len(_LETTERS):
+            _LETTERS.append(get_column_letter(len(_LETTERS) + 1))
         parts = [f'<row r="{row}"']
         if dims is not None:
             parts += [f' {key}="{value}"' for key, value in dims]
@@ -158,3 +179,53 @@ def _cell(sheet, value, array, link=None):
     if link is not None:
         cell.hyperlink = link
     return cell
+
+
+def _merge(sheet, merged):
+    """The merged ranges as openpyxl keeps them (where `Rows` cannot write them itself)."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    for first_row, first, last_row, last in merged:
+        sheet.merged_cells.add(CellRange(min_col=first, min_row=first_row, max_col=last, max_row=last_row))
+
+
+def _merged_text(merged) -> str:
+    """``<mergeCells>`` as `WorksheetWriter.write_merged_cells` writes them: in the order of openpyxl's set of
+    `CellRange`s, whose hash is that of the same 4-tuple — a set of the tuples, filled alike, iterates alike."""
+    kept = set(merged)
+    if not kept:
+        return ""
+    refs = "".join(f'<mergeCell ref="{_LETTERS[first - 1]}{first_row}:{_LETTERS[last - 1]}{last_row}" />'
+                   for first_row, first, last_row, last in kept)
+    return f'<mergeCells count="{len(kept)}">{refs}</mergeCells>'
+
+
+def excel_writer():
+    """openpyxl's `ExcelWriter`, writing a sheet kept in memory (`Rows(memory=True)`) as it would its file."""
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+    from openpyxl.writer.excel import ExcelWriter
+
+    class Writer(ExcelWriter):
+        def write_worksheet(self, ws):
+            writer = ws._writer
+            if not (self.workbook.write_only and writer is not None and isinstance(writer.out, io.BytesIO)):
+                return super().write_worksheet(ws)
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            if not ws.closed:
+                ws.close()
+            ws._rels = writer._rels
+            data = writer.out.getvalue()
+            # `ZipFile.write` of the temporary file: its time, and its mode (0600, a regular file)
+            info = zipfile.ZipInfo(ws.path[1:], date_time=time.localtime()[:6])
+            info.external_attr = 0o100600 << 16
+            info.compress_type = self._archive.compression
+            info._compresslevel = self._archive.compresslevel
+            info.file_size = len(data)
+            with self._archive.open(info, "w") as target:
+                target.write(data)
+            self.manifest.append(ws)
+            writer.out = None  # what `cleanup` does for a file: the memory is given back
+
+    return Writer
