@@ -175,37 +175,33 @@ class _Page:
             if len(self.plans) >= _PLANS:  # a batch of ever new shapes (list data) keeps memory bounded
                 self.plans.clear()
             plan = self.plans[shape] = _plan(self.layout, card)
-        body, holes = plan
+        body, labels, named = plan
         nodes = card.nodes
-        values = []
-        for kind, position, name in holes:
-            node = nodes[position]
-            if kind == _WEIGHT:
-                values.append(_figure(node.weight))
-            elif kind == _SCORE:
-                values.append(_figure(node.score))
-            elif kind == _BASIS:
-                values.append(text(node.basis))
-            elif kind == _DECLARED:
-                values.append(_figure(node.declared) if node.weight != node.declared else "")
-            elif kind == _NAME:
-                values.append(text(node.name))
-            else:  # a group's name (escaped once), with its weight before reallocation when that changed
-                values.append(name if node.weight == node.declared  # else `scoresheet.group_label`'s text
-                              else text(f"{node.name}\n（调整前 {plain(node.declared)}）"))
-        return self.head + body.format(*values)
+        # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
+        weights = [_figure(node.weight) for node in nodes]
+        scores = [_figure(node.score) for node in nodes]
+        bases = [text(node.basis) if node.is_leaf else "" for node in nodes]
+        declared = ([_figure(node.declared) if node.weight != node.declared else "" for node in nodes]
+                    if self.layout.has_moves else ())
+        names = [text(node.name) for node in nodes] if named else ()
+        # a group's name, escaped once, with its weight before reallocation when that changed
+        labels = [label if node.is_leaf or node.weight == node.declared  # a leaf's is not asked for
+                  else text(f"{node.name}\n（调整前 {plain(node.declared)}）")  # `scoresheet.group_label`
+                  for node, label in zip(nodes, labels)]
+        return self.head + body.format(weights, scores, bases, declared, names, labels)
 
 
 #: How many table plans a page keeps (a ruleset's scorecards times the item counts its records come in).
 _PLANS = 256
 #: The holes of a plan: what a record fills in — a figure, its basis, the weight before reallocation, an item's
-#: name, a group's label.
+#: name, a group's label; a hole ``{2[7]}`` is the basis of node 7 (`_Page.table`).
 _WEIGHT, _SCORE, _BASIS, _DECLARED, _NAME, _LABEL = range(6)
 
 
-def _plan(layout: scoresheet.Layout, card) -> tuple[str, list]:
-    """The lines of `card`'s table as a format string and its holes, (kind, position in `card.nodes`) each:
-    `scoresheet.lines`, `spans` and `Layout.line_cells` on positions, with the ruleset's text escaped here."""
+def _plan(layout: scoresheet.Layout, card) -> tuple[str, list, bool]:
+    """The lines of `card`'s table as a format string whose holes name a kind and a position in `card.nodes`,
+    each group's name escaped (by position), and whether any hole is an item's name: `scoresheet.lines`,
+    `spans` and `Layout.line_cells` on positions, with the ruleset's text escaped here."""
     nodes = card.nodes
     block = []  # (group positions top first, leaf position or None): `scoresheet.lines`
     stack: list[int] = []
@@ -220,11 +216,13 @@ def _plan(layout: scoresheet.Layout, card) -> tuple[str, list]:
         if following is None or len(following.path) - 1 <= level:  # an empty group (an `each` over no items)
             block.append((tuple(stack), None))
     spans = [_spans(block, level) for level in range(layout.levels - 1)]
-    holes: list = []
+    labels = [""] * len(nodes)
+    named = False
 
-    def hole(kind: int, position: int, name: str = "") -> str:
-        holes.append((kind, position, name))
-        return f"{{{len(holes) - 1}}}"  # numbered: the cells are made in another order than they are written
+    def hole(kind: int, position: int) -> str:
+        nonlocal named
+        named = named or kind == _NAME
+        return f"{{{kind}[{position}]}}"
 
     def static(value: str) -> str:
         return text(value).replace("{", "{{").replace("}", "}}")
@@ -239,13 +237,13 @@ def _plan(layout: scoresheet.Layout, card) -> tuple[str, list]:
     for number, (groups, leaf) in enumerate(block):
         values: list = [""] * len(columns)  # each column's cell content: static text or a hole
         for level, group in enumerate(groups):
-            values[layout.index("name", level)] = hole(_LABEL, group, text(nodes[group].name))
+            labels[group] = text(nodes[group].name)
+            values[layout.index("name", level)] = hole(_LABEL, group)
             values[layout.index("weight", level)] = hole(_WEIGHT, group)
             values[layout.index("group_score", level)] = hole(_SCORE, group)
         if leaf is not None:
             node = nodes[leaf]
-            named = hole(_NAME, leaf) if leaf in items else static(node.name)
-            values[layout.index("name", len(groups))] = named
+            values[layout.index("name", len(groups))] = hole(_NAME, leaf) if leaf in items else static(node.name)
             values[layout.index("weight", layout.levels - 1)] = hole(_WEIGHT, leaf)
             if layout.has_moves:
                 values[layout.index("declared")] = hole(_DECLARED, leaf)
@@ -274,7 +272,7 @@ def _plan(layout: scoresheet.Layout, card) -> tuple[str, list]:
                 css = ' class="num"' if columns[column].numeric else ""
                 cells.append((column, f"<td{css}>{value}</td>"))
         out.append("<tr>" + "".join(cell for _, cell in sorted(cells, key=lambda cell: cell[0])) + "</tr>\n")
-    return "".join(out), holes
+    return "".join(out), labels, named
 
 
 def _spans(block: list, level: int) -> list[int | None]:
