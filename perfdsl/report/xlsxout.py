@@ -301,27 +301,13 @@ class _Grid:
 
         for number, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        rows = Rows(sheet, self._merged(), memory)
+        merged = [(row + 1, first + 1, last_row + 1, last + 1) for row, first, last_row, last in self.merges]
+        rows = Rows(sheet, merged, memory)
         cell = styles.cell
         for cells, height in zip(self.rows, self.heights):
             rows.append([None if c is None else cell(sheet, c[0], c[1]) for c in cells],
                         None if height is None else round(height, 1))
         return rows.size()
-
-    def _merged(self) -> list[tuple[int, int, int, int]]:
-        """The merged ranges from 1, as `MultiCellRange.add` keeps them: a range inside one kept already adds
-        nothing (found through the ranges that hold its first cell)."""
-        kept = []
-        holding: dict[tuple[int, int], list] = {}  # a cell → the kept ranges it is in
-        for row, first, last_row, last in self.merges:
-            if any(last_row <= lr and last <= la for _, _, lr, la in holding.get((row, first), ())):
-                continue
-            merged = (row, first, last_row, last)
-            kept.append((row + 1, first + 1, last_row + 1, last + 1))
-            for r in range(row, last_row + 1):
-                for c in range(first, last + 1):
-                    holding.setdefault((r, c), []).append(merged)
-        return kept
 
 
 def _height(value, width: float) -> float:

@@ -60,8 +60,8 @@ class Rows:
     """Appends rows of (value, style array) cells — None for a cell left out — to a write-only `sheet`."""
 
     def __init__(self, sheet, merged=(), memory: bool = False):
-        """`merged`: the sheet's merged ranges, (first row, first column, last row, last column) from 1 in the
-        order `MultiCellRange.add` was given them; `memory`: the sheet's XML is kept in memory, not in a
+        """`merged`: the sheet's merged ranges, (first row, first column, last row, last column) from 1, in the
+        order they would be given to `MultiCellRange.add`; `memory`: the sheet's XML is kept in memory, not in a
         temporary file, until the workbook is saved (`ExcelWriter`)."""
         from openpyxl import LXML
 
@@ -189,10 +189,25 @@ def _merge(sheet, merged):
         sheet.merged_cells.add(CellRange(min_col=first, min_row=first_row, max_col=last, max_row=last_row))
 
 
+def _kept(merged) -> list[tuple[int, int, int, int]]:
+    """The ranges `MultiCellRange.add` keeps: one inside a range kept already adds nothing (found through the
+    ranges that hold its first cell)."""
+    kept = []
+    holding: dict[tuple[int, int], list] = {}  # a cell → the kept ranges it is in
+    for first_row, first, last_row, last in merged:
+        if any(last_row <= lr and last <= la for lr, la in holding.get((first_row, first), ())):
+            continue
+        kept.append((first_row, first, last_row, last))
+        for row in range(first_row, last_row + 1):
+            for column in range(first, last + 1):
+                holding.setdefault((row, column), []).append((last_row, last))
+    return kept
+
+
 def _merged_text(merged) -> str:
     """``<mergeCells>`` as `WorksheetWriter.write_merged_cells` writes them: in the order of openpyxl's set of
     `CellRange`s, whose hash is that of the same 4-tuple — a set of the tuples, filled alike, iterates alike."""
-    kept = set(merged)
+    kept = set(_kept(merged))
     if not kept:
         return ""
     refs = "".join(f'<mergeCell ref="{_LETTERS[first - 1]}{first_row}:{_LETTERS[last - 1]}{last_row}" />'
