@@ -100,6 +100,7 @@ def text(value) -> str:
 
 def write(handle, results, model, scorecards=None):
     page = _Page(model, scorecards)
+    key = _key(scorecards)
     title = text(model.title)
     handle.write(f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
                  f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -111,8 +112,24 @@ def write(handle, results, model, scorecards=None):
                          f"<h2>{text(item.record)}</h2>\n"
                          f'<p class="error">未能计分：{text(item.message)}</p>\n{_warnings(item.warnings)}</section>\n')
             continue
-        handle.write(page.record(item, position))
+        rendered = getattr(item, "rendered", {}).get(key)
+        handle.write(rendered if rendered is not None else page.record(item, position))
     handle.write("</body>\n</html>\n")
+
+
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored."""
+    page = _Page(model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = page.record(result, position)
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("html", frozenset(scorecards) if scorecards is not None else None)
 
 
 class _Page:

@@ -17,29 +17,38 @@ from .table import _figure, weight_text
 
 def write(handle, results, model, scorecards=None):
     sheets = _Sheets(model, scorecards)
+    key = _key(scorecards)
     handle.write(f"# {_cell(model.title)}\n")
     for _, item in results:
         if isinstance(item, RecordError):
-            handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n")
-            _warnings(handle, item.warnings)
+            handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n"
+                         + _warnings(item.warnings))
             continue
-        handle.write(f"\n## {_cell(str(item.name))}\n")
-        _warnings(handle, item.warnings)
-        if item.information:  # ``informational`` inputs: what the record says about itself, not scored
-            handle.write("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in item.information.items())
-                         + "\n")
-        for number, card in enumerate(item.scorecards):
-            if scorecards is None or card.name in scorecards:
-                handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
-                handle.write(sheets.table(number, card))
+        text = getattr(item, "rendered", {}).get(key)
+        handle.write(text if text is not None else sheets.record(item))
 
 
-def _warnings(handle, warnings):
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored."""
+    sheets = _Sheets(model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = sheets.record(result)
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("md", frozenset(scorecards) if scorecards is not None else None)
+
+
+def _warnings(warnings) -> str:
     """A record's warnings, under its heading: figures that look like a slip, scored as written."""
-    if warnings:
-        handle.write(f"\n> **{WARNINGS_HEADING}**\n>\n")
-        # the code is perfdsl's own (P520), the message holds data: only the message is escaped
-        handle.writelines(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
+    if not warnings:
+        return ""
+    # the code is perfdsl's own (P520), the message holds data: only the message is escaped
+    return f"\n> **{WARNINGS_HEADING}**\n>\n" + "".join(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
 
 
 class _Sheets:
@@ -48,6 +57,7 @@ class _Sheets:
 
     def __init__(self, model, scorecards):
         self.specs = model.scorecards
+        self.scorecards = scorecards
         self.criteria = scoresheet.Layout(model, scorecards).has_criteria
         self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
@@ -64,6 +74,18 @@ class _Sheets:
             nodes.append((_lead(levels, level, node.name, node.is_leaf),
                           f" | {_cell(_criteria(node) or '')}" if criteria else ""))
         return head, nodes
+
+    def record(self, item) -> str:
+        """A scored record's part of the document: its heading, warnings, information and tables."""
+        out = [f"\n## {_cell(str(item.name))}\n", _warnings(item.warnings)]
+        information = item.information
+        if information:  # ``informational`` inputs: what the record says about itself, not scored
+            out.append("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in information.items()) + "\n")
+        for number, card in enumerate(item.scorecards):
+            if self.scorecards is None or card.name in self.scorecards:
+                out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
+                out.append(self.table(number, card))
+        return "".join(out)
 
     def table(self, number: int, card) -> str:
         items = card.items

@@ -112,6 +112,11 @@ class Writer:
                 lines.append(f"\x1b[33m{part}\x1b[0m" if self.styled else part)
 
     def result(self, result):
+        rendered = getattr(result, "rendered", {}).get(_key(self.scorecards))
+        self.handle.write(rendered if rendered is not None and self.columns is None else self.text(result))
+
+    def text(self, result) -> str:
+        """A scored record's 评分表: its title, warnings, information and one table per scorecard."""
         title = f"{shown(result.title)} · {shown(str(result.name))}"
         lines = [self._bold(line) for line in (wrap(title, self.columns) if self.columns else [title])]
         self._warnings(lines, result.warnings)  # right under the title (the shared decision)
@@ -131,7 +136,7 @@ class Writer:
             lines.append("")
             self._card(lines, card, columns)
             lines.append("")
-        self.handle.write("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
 
     def _card(self, lines, card, columns: _Columns):
         name_width, basis_width, under = columns.fitted(self.columns)
@@ -198,6 +203,22 @@ class Writer:
         self._warnings(warned, error.warnings)
         self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n"
                           + "".join(line + "\n" for line in warned) + "\n")
+
+
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: a record's plain 评分表 (not for a terminal, whose
+    width this process knows), made where it is scored."""
+    writer = Writer(None, model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = writer.text(result)
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("table", frozenset(scorecards) if scorecards is not None else None)
 
 
 def write(handle, results, model, scorecards=None, terminal: bool = False, errors: bool = True):
