@@ -45,7 +45,7 @@ def _rows(styles, sheet):
                 cells.append(None)
                 continue
             style = STYLES[(number + column) % len(STYLES)]
-            cells.append((value, styles._array(sheet, style, styles.link if column == 1 else None)))
+            cells.append((value, *styles.style(sheet, style, "link" if column == 1 else None)))
         links = {1: Hyperlink(ref="", location="'甲'!A1", display="甲")} if number == 0 else None
         out.append((cells, HEIGHTS[number], links))
     return out
@@ -66,7 +66,7 @@ def _reference(sheet, styles):
             if cell is None:
                 written.append(None)
                 continue
-            value, array = cell
+            value, array, _ = cell
             if isinstance(value, Decimal):
                 made = WriteOnlyCell(sheet, plain(value))
                 made.data_type = "n"
@@ -122,7 +122,7 @@ def test_a_control_character_is_refused_as_openpyxl_refuses_it():
     styles = xlsxout._Styles()
     rows = xlsxrows.Rows(sheet)
     with pytest.raises(IllegalCharacterError):
-        rows.append([("a\x0bb", styles._array(sheet, "text", None))])
+        rows.append([("a\x0bb", *styles.style(sheet, "text"))])
     for stream in (sheet._rows, sheet._writer.xf):  # as xlsxout.write closes them when a write fails
         with contextlib.suppress(Exception):
             stream.close()

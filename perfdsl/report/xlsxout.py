@@ -35,7 +35,7 @@ from ..source import display_width
 from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
-from .xlsxrows import Rows, excel_writer
+from .xlsxrows import Rows, excel_writer, style_id
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -142,31 +142,35 @@ class _Styles:
         }
         self._arrays: dict = {}
 
-    def cell(self, sheet, value, style: str = "plain", font=None) -> tuple:
-        """(value, style array) for `xlsxrows.Rows`: a Decimal is written as a number in its exact text, a str
-        as text made inert (`text`; never a formula, even when it starts with =)."""
+    def cell(self, sheet, value, style: str = "plain", font: str | None = None) -> tuple:
+        """(value, style array, its id) for `xlsxrows.Rows`: a Decimal is written as a number in its exact
+        text, a str as text made inert (`text`; never a formula, even when it starts with =). `font` names
+        one of this object's fonts (``link``) in place of the style's own."""
         if isinstance(value, str):
             value = text(value)
-        return value, self._array(sheet, style, font)
+        return (value, *self.style(sheet, style, font))
 
-    def _array(self, sheet, style: str, font):
-        """The workbook's style indices for a named style, found once: assigning fonts and borders cell by
-        cell makes openpyxl hash them every time, which took most of the time of a large workbook."""
-        key = (style, id(font))
-        if key not in self._arrays:
+    def style(self, sheet, style: str, font: str | None = None) -> tuple:
+        """(the workbook's style indices for a named style, `xlsxrows.style_id` of them), found once:
+        assigning fonts and borders cell by cell makes openpyxl hash them every time, which took most of
+        the time of a large workbook.  A workbook's cells ask for styles in the order they are written, so
+        each style's id is the one openpyxl would give it at its first cell."""
+        key = (style, font)
+        found = self._arrays.get(key)
+        if found is None:
             from openpyxl.cell import WriteOnlyCell
 
             prototype = WriteOnlyCell(sheet)
             style_font, border, alignment, fill = self.styles[style]
-            prototype.font = font or style_font
+            prototype.font = getattr(self, font) if font else style_font
             if border is not None:
                 prototype.border = border
             if alignment is not None:
                 prototype.alignment = alignment
             if fill is not None:
                 prototype.fill = fill
-            self._arrays[key] = prototype._style
-        return self._arrays[key]
+            found = self._arrays[key] = (prototype._style, style_id(sheet, prototype._style))
+        return found
 
 
 def _print_setup(sheet, title_rows: str | None, landscape: bool = True):
@@ -221,11 +225,11 @@ def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: 
         elif kind == "name" and target is not None:
             quoted = target.replace("'", "''")
             links = {len(cells): Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))}
-            cells.append(styles.cell(sheet, value, "text", font=styles.link))
+            cells.append(styles.cell(sheet, value, "text", font="link"))
         elif kind == "error" and value:
-            cells.append(styles.cell(sheet, value, "text", font=styles.error))
+            cells.append(styles.cell(sheet, value, "text", font="error"))
         elif kind == "warning" and value:
-            cells.append(styles.cell(sheet, value, "text", font=styles.warning))
+            cells.append(styles.cell(sheet, value, "text", font="warning"))
         else:
             cells.append(styles.cell(sheet, value, "text"))
     return cells, None, links
@@ -305,7 +309,7 @@ class _Grid:
         rows = Rows(sheet, merged, memory)
         cell = styles.cell
         for cells, height in zip(self.rows, self.heights):
-            rows.append([None if c is None else cell(sheet, c[0], c[1]) for c in cells],
+            rows.append([None if c is None else cell(sheet, *c) for c in cells],
                         None if height is None else round(height, 1))
         return rows.size()
 

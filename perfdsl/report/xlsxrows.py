@@ -56,6 +56,12 @@ def _checked(text: str) -> str:
     return text
 
 
+def style_id(sheet, array) -> str:
+    """A cell's ` s="N"` for a style array (nothing for no style): the index openpyxl's `Cell.style_id` adds it at
+    in the workbook's list of cell styles — the same for every cell of the same array."""
+    return f' s="{sheet.parent._cell_styles.add(copy(array))}"' if any(array) else ""
+
+
 class Rows:
     """Appends rows of (value, style array) cells — None for a cell left out — to a write-only `sheet`."""
 
@@ -67,8 +73,6 @@ class Rows:
 
         self.sheet = sheet
         self.number = 0
-        self._ids: dict[int, str] = {}  # id of a style array → its ` s="N"` ("" for no style)
-        self._arrays: list = []  # the arrays whose ids are in `_ids`, kept alive
         self._fast = not LXML and sheet._rows is None and sheet._writer is None
         if not self._fast:
             _merge(sheet, merged)
@@ -101,24 +105,16 @@ class Rows:
         write(self._merged)
         writer.xf.send(None)
 
-    def _style(self, array) -> str:
-        found = self._ids.get(id(array))
-        if found is None:
-            found = f' s="{self.sheet.parent._cell_styles.add(copy(array))}"' if any(array) else ""
-            self._ids[id(array)] = found
-            self._arrays.append(array)
-        return found
-
     def append(self, cells, height: float | None = None, links=None):
-        """One row, `height` points tall (None: as its text needs); `links` maps a 0-based column to the
-        `Hyperlink` of its cell (the sheet keeps it)."""
+        """One row of (value, style array, `style_id` of it) cells, None for one left out; `height` in points
+        (None: as its text needs); `links` maps a 0-based column to the `Hyperlink` of its cell."""
         self.number += 1
         dims = self.sheet.row_dimensions.get(self.number)  # what someone set before: openpyxl writes it
         if height is not None and (dims is not None or not self._fast):
             self.sheet.row_dimensions[self.number].height = height
             dims = self.sheet.row_dimensions[self.number]
         if not self._fast:
-            self.sheet.append([None if cell is None else _cell(self.sheet, *cell, (links or {}).get(column))
+            self.sheet.append([None if cell is None else _cell(self.sheet, *cell[:2], (links or {}).get(column))
                                for column, cell in enumerate(cells)])
             return
         row = str(self.number)
@@ -133,9 +129,8 @@ class Rows:
         for column, cell in enumerate(cells):
             if cell is None:
                 continue
-            value, array = cell
+            value, _, style = cell
             coordinate = _LETTERS[column] + row
-            style = self._style(array)
             if links is not None and column in links:
                 link = links[column]
                 link.ref = coordinate
