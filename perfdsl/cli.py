@@ -120,7 +120,8 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     batch = datafiles.read(data, program.model, input_format)
     if no_basis and fmt not in ("json", "jsonl", "csv"):  # CSV never has a basis: accepted, changes nothing
         raise UsageError(f"--no-basis 只用于 json、jsonl 和 csv 输出：{fmt} 是给人看的评分表，依据是它的一部分")
-    prepare = _preparer(fmt, batch.single, wanted, program.model, basis=not no_basis)
+    prepare = _preparer(fmt, batch.single, wanted, program.model, basis=not no_basis,
+                        terminal=output is None and sys.stdout.isatty())
     results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
@@ -178,16 +179,17 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _preparer(fmt, single, scorecards, model, basis=True):
-    """The part of a writer's work a worker process does for each record (`parallel`), if any."""
+def _preparer(fmt, single, scorecards, model, basis=True, terminal=False):
+    """The part of a writer's work a worker process does for each record (`parallel`), if any: the record's
+    text, for every format written a record at a time (the workbook and the PDF are laid out here; a table
+    on a terminal is fitted to it here)."""
     if fmt in ("json", "jsonl"):
         from .report import jsonout
 
         return jsonout.preparer(single, scorecards, lines=fmt == "jsonl", basis=basis)
-    if fmt == "csv":
-        from .report import csvout
-
-        return csvout.preparer(model, scorecards)
+    if fmt in ("csv", "md", "html") or (fmt == "table" and not terminal):
+        report = importlib.import_module(f".report.{_REPORTS.get(fmt, fmt)}", __package__)
+        return report.preparer(model, scorecards)
     return None
 
 

@@ -30,8 +30,9 @@ import re
 
 #: Characters that are never shown as themselves: C0 controls but tab and line feed, DEL, C1 controls,
 #: zero-width and bidirectional formatting characters, the BOM, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
-                     "\ud800-\udfff]")
+_UNSAFE_CHARACTERS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
+                      "\ud800-\udfff")
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARACTERS}]")
 #: A spreadsheet reads a cell starting with one of these as a formula (or DDE command).
 _FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
 #: What makes Markdown of text: code, emphasis, links and images (both need ``[``), strikethrough, table cells.
@@ -68,9 +69,15 @@ def unprefixed(text: str) -> str:
 
 def markdown(text) -> str:
     """Text for a Markdown table cell or heading: shown literally, on one line of the table."""
+    text = text if isinstance(text, str) else str(text)
+    if _MARKDOWN_ANY.search(text) is None:  # most text: nothing to escape or show (one scan, no copy)
+        return text
     return visible(text).translate(_MARKDOWN)
 
 
+#: Any character `markdown` or `html` changes: `_UNSAFE`'s, a line break and the Markdown or HTML specials.
+_MARKDOWN_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}\n&<>\\\\`*_\\[\\]|~]")
+_HTML_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}&<>\"']")
 #: `markdown` in one pass: HTML's three, a backslash before each of `_MARKDOWN_SPECIAL`, line breaks as <br>.
 _MARKDOWN = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\n"): "<br>",
              **{ord(c): "\\" + c for c in "\\`*_[]|~"}}
@@ -78,6 +85,9 @@ _MARKDOWN = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\n"): "
 
 def html(text) -> str:
     """HTML text or an attribute value (quotes escaped too)."""
+    text = text if isinstance(text, str) else str(text)
+    if _HTML_ANY.search(text) is None:  # most text: nothing to escape or show (one scan, no copy)
+        return text
     return _html.escape(visible(text), quote=True)
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from .source import display_width
-
 #: Full-width closing punctuation: a line may break after it, never before it.
 _CLOSING = "，。、；：！？）》」』】〕〉”’…"
 #: May not begin a line: closing punctuation (full-width and ASCII) and marks glued to what precedes them.
@@ -24,9 +22,23 @@ NO_LINE_END = frozenset("（《「『【〔〈“‘")
 OPERATORS = frozenset({"=", "-", "+", "×", "÷", "/", "≤", "≥", "<", ">", "≈", "≠", "→"})
 
 
+class _Columns(dict):
+    """Each character's terminal columns (2 for East Asian wide and full-width), looked up once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        columns = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if ch <= "\uffff":  # kept for the 65,536 characters of the BMP at most: hostile text cannot grow it further
+            self[ch] = columns
+        return columns
+
+
+_COLUMNS = _Columns()
+
+
 def width(text: str) -> int:
-    """Terminal columns of `text` (CJK and full-width characters count two)."""
-    return len(text) if text.isascii() else display_width(text)
+    """Terminal columns of `text` (CJK and full-width characters count two): `source.display_width`, faster —
+    a dict lookup per character, made in C by `map` (the writers ask it of every basis line)."""
+    return len(text) if text.isascii() else sum(map(_COLUMNS.__getitem__, text))
 
 
 def pad(text: str, columns: int, right: bool = False) -> str:

@@ -21,9 +21,10 @@ from decimal import Decimal
 from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
-from ..source import display_width
+from ..textwidth import width
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
+from .table import _figure
 
 _CSS = """
 body { font-family: "SimSun", "宋体", "Songti SC", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei",
@@ -98,7 +99,8 @@ def text(value) -> str:
 
 
 def write(handle, results, model, scorecards=None):
-    layout = scoresheet.Layout(model, scorecards)
+    page = _Page(model, scorecards)
+    key = _key(scorecards)
     title = text(model.title)
     handle.write(f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
                  f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -110,97 +112,162 @@ def write(handle, results, model, scorecards=None):
                          f"<h2>{text(item.record)}</h2>\n"
                          f'<p class="error">未能计分：{text(item.message)}</p>\n{_warnings(item.warnings)}</section>\n')
             continue
-        handle.write(_record(layout, model, item, position))
+        rendered = getattr(item, "rendered", {}).get(key)
+        handle.write(rendered if rendered is not None else page.record(item, position))
     handle.write("</body>\n</html>\n")
 
 
-def _record(layout: scoresheet.Layout, model, result, position) -> str:
-    wanted = {spec.name: spec for spec in layout.cards}
-    cards = [card for card in result.scorecards if card.name in wanted]
-    parts = [f'<section class="record" id="record-{position}">\n'
-             f'<h2 class="sheet-title">{text(scoresheet.sheet_title(model))}</h2>\n<p class="facts">']
-    parts += [f"<span>{text(label)}：{text(value)}</span>" for label, value in scoresheet.identity(model, result)]
-    parts.append('</p>\n<ul class="totals">\n')
-    for card in cards:
-        grade = f'<span class="grade">{text(card.grade)}</span>' if card.grade else ""
-        parts.append(f'<li>{text(card.name)} <b class="total">{plain(card.score)}</b> / '
-                     f"{plain(card.max)}{grade}</li>\n")
-    parts.append("</ul>\n")
-    parts.append(_warnings(result.warnings))
-    parts.append(_chart(cards))
-    for number, card in enumerate(cards):
-        parts.append(f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n")
-        parts.append(_table(layout, card, wanted[card.name]))
-    parts.append(_closing(result))
-    parts.append("</section>\n")
-    return "".join(parts)
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored."""
+    page = _Page(model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = page.record(result, position)
+
+    return prepare
 
 
-def _warnings(warnings) -> str:
-    """A record's warnings above its tables, on screen and on paper: figures that look like a slip."""
-    if not warnings:
-        return ""
-    items = "".join(f"<li>{text(line)}</li>" for line in warning_lines(warnings))
-    return f'<div class="warnings" role="note"><p>{text(WARNINGS_HEADING)}</p><ul>{items}</ul></div>\n'
+def _key(scorecards) -> tuple:
+    return ("html", frozenset(scorecards) if scorecards is not None else None)
 
 
-def _chart(cards) -> str:
-    """Per scorecard, a horizontal bar per group: the track is its weight, the bar its score (one scale)."""
-    parts = []
-    for card in cards:
-        groups = [node for node in card.nodes if not node.is_leaf]
-        if groups:
-            parts.append(_bars(card, groups))
-    if not parts:
-        return ""
-    legend = "".join(f'<li><i style="background:{colour}"></i>{label}</li>' for _, colour, label in _BANDS)
-    legend += f'<li><i style="background:{_TRACK}"></i>分值（条长按分值比例）</li>'
-    return (f'<figure class="chart">{"".join(parts)}<figcaption>各分组得分与分值'
-            f'<ul class="legend">{legend}</ul></figcaption></figure>\n')
+class _Page:
+    """What a model's page repeats for every record, made once: the sheet title, each table's head, and per
+    shape of a scorecard (its `each` groups' item counts) its body as a format string whose holes are the
+    record's figures, names and basis (`_plan`)."""
+
+    def __init__(self, model, scorecards):
+        self.model = model
+        self.layout = layout = scoresheet.Layout(model, scorecards)
+        self.wanted = {spec.name: spec for spec in layout.cards}
+        self.numbers = {card.name: number for number, card in enumerate(model.scorecards)}
+        self.rules = {spec.name: scoresheet.grade_rule(spec) for spec in layout.cards}
+        self.sheet_title = f'<h2 class="sheet-title">{text(scoresheet.sheet_title(model))}</h2>\n<p class="facts">'
+        total = sum(column.width for column in layout.columns)
+        cols = "".join(f'<col style="width:{column.width * 100 / total:.2f}%">' for column in layout.columns)
+        first, second = layout.header_rows()
+        top = "".join(f'<th colspan="{end - start + 1}">{text(heading)}</th>' if end > start
+                      else f'<th rowspan="2">{text(heading)}</th>' for heading, start, end in first)
+        below = "".join(f"<th>{text(heading)}</th>" for _, heading in second)
+        self.head = (f'<table class="sheet">\n<colgroup>{cols}</colgroup>\n'
+                     f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n")
+        self.plans: dict[tuple, tuple[str, list]] = {}
+        self.charts: dict[str, _Bars] = {}
+
+    def bars(self, card) -> _Bars:
+        found = self.charts.get(card.name)
+        if found is None:
+            found = self.charts[card.name] = _Bars(card)
+        return found
+
+    def record(self, result, position) -> str:
+        layout, wanted = self.layout, self.wanted
+        cards = [card for card in result.scorecards if card.name in wanted]
+        parts = [f'<section class="record" id="record-{position}">\n', self.sheet_title]
+        parts += [f"<span>{text(label)}：{text(value)}</span>" for label, value in scoresheet.identity(self.model, result)]
+        parts.append('</p>\n<ul class="totals">\n')
+        for card in cards:
+            grade = f'<span class="grade">{text(card.grade)}</span>' if card.grade else ""
+            parts.append(f'<li>{text(card.name)} <b class="total">{plain(card.score)}</b> / '
+                         f"{plain(card.max)}{grade}</li>\n")
+        parts.append("</ul>\n")
+        parts.append(_warnings(result.warnings))
+        parts.append(_chart(cards, self.bars))
+        for number, card in enumerate(cards):
+            parts.append(f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n")
+            parts.append(self.table(card))
+            parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
+            parts.append("</tbody>\n</table>\n")
+        parts.append(_closing(result))
+        parts.append("</section>\n")
+        return "".join(parts)
+
+    def table(self, card) -> str:
+        """The head and the indicator lines of one scorecard's table (合计 follows)."""
+        number = self.numbers[card.name]
+        shape = (number, tuple(len(rows) for _, rows in sorted(card.items.items())))
+        plan = self.plans.get(shape)
+        if plan is None:
+            if len(self.plans) >= _PLANS:  # a batch of ever new shapes (list data) keeps memory bounded
+                self.plans.clear()
+            plan = self.plans[shape] = _plan(self.layout, card)
+        body, labels, named = plan
+        nodes = card.nodes
+        # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
+        weights = [_figure(node.weight) for node in nodes]
+        scores = [_figure(node.score) for node in nodes]
+        bases = [text(node.basis) if node.is_leaf else "" for node in nodes]
+        declared = ([_figure(node.declared) if node.weight != node.declared else "" for node in nodes]
+                    if self.layout.has_moves else ())
+        names = [text(node.name) for node in nodes] if named else ()
+        # a group's name, escaped once, with its weight before reallocation when that changed
+        labels = [label if node.is_leaf or node.weight == node.declared  # a leaf's is not asked for
+                  else text(f"{node.name}\n（调整前 {plain(node.declared)}）")  # `scoresheet.group_label`
+                  for node, label in zip(nodes, labels)]
+        return self.head + body.format(weights, scores, bases, declared, names, labels)
 
 
-def _bars(card, groups) -> str:
-    heaviest = max(node.weight for node in groups) or Decimal(1)
-    label = max(_INDENT * (len(n.path) - 1) + _PER_COLUMN * display_width(n.name) for n in groups) + 10
-    height = _ROW * len(groups) + 8
-    width = label + _BAR + 90
-    parts = [f'<div class="bars"><p>{text(card.name)}</p>'
-             f'<svg xmlns="http://www.w3.org/2000/svg" width="{_px(width)}" height="{height}" '
-             f'role="img" aria-label="{text(card.name)}各分组得分与分值">']
-    for row, node in enumerate(groups):
-        top = row * _ROW + 4
-        track = _BAR * node.weight / heaviest
-        filled = _BAR * min(max(node.score, Decimal(0)), node.weight) / heaviest
-        share = node.score / node.weight if node.weight else Decimal(0)
-        colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
-        indent = _INDENT * (len(node.path) - 1)
-        weight = "bold" if len(node.path) == 1 else "normal"
-        parts.append(
-            f'<text x="{_px(indent)}" y="{top + 15}" font-weight="{weight}">{text(node.name)}</text>'
-            f'<rect x="{_px(label)}" y="{top + 3}" width="{_px(track)}" height="16" fill="{_TRACK}"/>'
-            f'<rect x="{_px(label)}" y="{top + 3}" width="{_px(filled)}" height="16" fill="{colour}"/>'
-            f'<text x="{_px(label + track + 6)}" y="{top + 15}">{plain(node.score)} / {plain(node.weight)}</text>')
-    parts.append("</svg></div>")
-    return "".join(parts)
+#: How many table plans a page keeps (a ruleset's scorecards times the item counts its records come in).
+_PLANS = 256
+#: The holes of a plan: what a record fills in — a figure, its basis, the weight before reallocation, an item's
+#: name, a group's label; a hole ``{2[7]}`` is the basis of node 7 (`_Page.table`).
+_WEIGHT, _SCORE, _BASIS, _DECLARED, _NAME, _LABEL = range(6)
 
 
-def _px(value: Decimal) -> str:
-    return plain(value.quantize(Decimal("0.1")))
+def _plan(layout: scoresheet.Layout, card) -> tuple[str, list, bool]:
+    """The lines of `card`'s table as a format string whose holes name a kind and a position in `card.nodes`,
+    each group's name escaped (by position), and whether any hole is an item's name: `scoresheet.lines`,
+    `spans` and `Layout.line_cells` on positions, with the ruleset's text escaped here."""
+    nodes = card.nodes
+    block = []  # (group positions top first, leaf position or None): `scoresheet.lines`
+    stack: list[int] = []
+    for number, node in enumerate(nodes):
+        level = len(node.path) - 1
+        del stack[level:]
+        if node.is_leaf:
+            block.append((tuple(stack), number))
+            continue
+        stack.append(number)
+        following = nodes[number + 1] if number + 1 < len(nodes) else None
+        if following is None or len(following.path) - 1 <= level:  # an empty group (an `each` over no items)
+            block.append((tuple(stack), None))
+    spans = [_spans(block, level) for level in range(layout.levels - 1)]
+    labels = [""] * len(nodes)
+    named = False
 
+    def hole(kind: int, position: int) -> str:
+        nonlocal named
+        named = named or kind == _NAME
+        return f"{{{kind}[{position}]}}"
 
-def _table(layout: scoresheet.Layout, card, spec) -> str:
-    total = sum(column.width for column in layout.columns)
-    cols = "".join(f'<col style="width:{column.width * 100 / total:.2f}%">' for column in layout.columns)
-    first, second = layout.header_rows()
-    top = "".join(f'<th colspan="{end - start + 1}">{text(heading)}</th>' if end > start
-                  else f'<th rowspan="2">{text(heading)}</th>' for heading, start, end in first)
-    below = "".join(f"<th>{text(heading)}</th>" for _, heading in second)
-    out = [f'<table class="sheet">\n<colgroup>{cols}</colgroup>\n'
-           f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n"]
-    block = scoresheet.lines(card)
-    spans = [scoresheet.spans(block, level) for level in range(layout.levels - 1)]
-    for number, line in enumerate(block):
-        values = layout.line_cells(line)
+    def static(value: str) -> str:
+        return text(value).replace("{", "{{").replace("}", "}}")
+
+    columns = layout.columns
+    items = set()  # the positions of the items of `each` groups: named by the record
+    position = 0
+    for index in range(len(card.fixed)):
+        position += 1 + len(card.items.get(index, ()))
+        items.update(range(position - len(card.items.get(index, ())), position))
+    out = []
+    for number, (groups, leaf) in enumerate(block):
+        values: list = [""] * len(columns)  # each column's cell content: static text or a hole
+        for level, group in enumerate(groups):
+            labels[group] = text(nodes[group].name)
+            values[layout.index("name", level)] = hole(_LABEL, group)
+            values[layout.index("weight", level)] = hole(_WEIGHT, group)
+            values[layout.index("group_score", level)] = hole(_SCORE, group)
+        if leaf is not None:
+            node = nodes[leaf]
+            values[layout.index("name", len(groups))] = hole(_NAME, leaf) if leaf in items else static(node.name)
+            values[layout.index("weight", layout.levels - 1)] = hole(_WEIGHT, leaf)
+            if layout.has_moves:
+                values[layout.index("declared")] = hole(_DECLARED, leaf)
+            if layout.has_criteria:
+                values[layout.index("criteria")] = static(node.criteria or "")
+            values[layout.index("score")] = hole(_SCORE, leaf)
+            values[layout.index("basis")] = hole(_BASIS, leaf)
         cells = []
         skip = set()
         for level in range(layout.levels - 1):
@@ -209,31 +276,114 @@ def _table(layout: scoresheet.Layout, card, spec) -> str:
                 skip |= set(layout.level_columns(level))
             elif count:
                 for column in layout.level_columns(level):
-                    css = "group" if layout.columns[column].kind == "name" else "num"
-                    cells.append((column, f'<td class="{css}" rowspan="{count}">{_value(values[column])}</td>'))
+                    css = "group" if columns[column].kind == "name" else "num"
+                    cells.append((column, f'<td class="{css}" rowspan="{count}">{values[column]}</td>'))
                     skip.add(column)
-        if line.leaf is not None:
-            names = layout.leaf_name_columns(line)
+        if leaf is not None:
+            names = range(layout.index("name", len(groups)), layout.index("name", layout.levels - 1) + 1)
             colspan = f' colspan="{len(names)}"' if len(names) > 1 else ""
-            cells.append((names.start, f"<td{colspan}>{_value(values[names.start])}</td>"))
+            cells.append((names.start, f"<td{colspan}>{values[names.start]}</td>"))
             skip |= set(names)
         for column, value in enumerate(values):
             if column not in skip:
-                css = ' class="num"' if layout.columns[column].numeric else ""
-                cells.append((column, f"<td{css}>{_value(value)}</td>"))
-        out.append("<tr>" + "".join(cell for _, cell in sorted(cells)) + "</tr>\n")
-    out.append(_totals(layout, card, spec))
-    out.append("</tbody>\n</table>\n")
-    return "".join(out)
+                css = ' class="num"' if columns[column].numeric else ""
+                cells.append((column, f"<td{css}>{value}</td>"))
+        out.append("<tr>" + "".join(cell for _, cell in sorted(cells, key=lambda cell: cell[0])) + "</tr>\n")
+    return "".join(out), labels, named
 
 
-def _value(value) -> str:
-    if value is None:
+def _spans(block: list, level: int) -> list[int | None]:
+    """`scoresheet.spans` on the lines of `_plan` (a group is its position in the scorecard's nodes)."""
+    out: list[int | None] = []
+    start = 0
+    for number, (groups, _) in enumerate(block):
+        if len(groups) <= level:
+            out.append(None)
+            continue
+        previous = block[number - 1][0] if number else None
+        if previous is not None and len(previous) > level and previous[level] == groups[level]:
+            out.append(0)
+            out[start] += 1
+        else:
+            start = number
+            out.append(1)
+    return out
+def _warnings(warnings) -> str:
+    """A record's warnings above its tables, on screen and on paper: figures that look like a slip."""
+    if not warnings:
         return ""
-    return plain(value) if isinstance(value, Decimal) else text(value)
+    items = "".join(f"<li>{text(line)}</li>" for line in warning_lines(warnings))
+    return f'<div class="warnings" role="note"><p>{text(WARNINGS_HEADING)}</p><ul>{items}</ul></div>\n'
 
 
-def _totals(layout: scoresheet.Layout, card, spec) -> str:
+#: Below the chart: what a bar's colour says, and what its track is.
+_LEGEND = ("".join(f'<li><i style="background:{colour}"></i>{label}</li>' for _, colour, label in _BANDS)
+           + f'<li><i style="background:{_TRACK}"></i>分值（条长按分值比例）</li>')
+
+
+def _chart(cards, bars) -> str:
+    """Per scorecard, a horizontal bar per group: the track is its weight, the bar its score (one scale).
+    `bars(card)` is the scorecard's `_Bars` (made once per ruleset)."""
+    parts = [bars(card).svg(card) for card in cards]
+    if not any(parts):
+        return ""
+    return (f'<figure class="chart">{"".join(parts)}<figcaption>各分组得分与分值'
+            f'<ul class="legend">{_LEGEND}</ul></figcaption></figure>\n')
+
+
+class _Bars:
+    """One scorecard's chart: its groups are the ruleset's (an `each` group's items are leaves), so their
+    names, the label width and every fixed coordinate are laid out once; a record adds the bars."""
+
+    def __init__(self, card):
+        groups = [node for node in card.fixed if not node.is_leaf]
+        self.indices = [index for index, node in enumerate(card.fixed) if not node.is_leaf]
+        self.label = label = max((_INDENT * (len(n.path) - 1) + _PER_COLUMN * width(n.name) for n in groups),
+                                 default=Decimal(0)) + 10
+        height = _ROW * len(groups) + 8
+        self.head = (f'<div class="bars"><p>{text(card.name)}</p>'
+                     f'<svg xmlns="http://www.w3.org/2000/svg" width="{_px(label + _BAR + 90)}" height="{height}" '
+                     f'role="img" aria-label="{text(card.name)}各分组得分与分值">')
+        self.rows = []  # per group: its name and the bar's fixed coordinates, around the holes
+        for row, node in enumerate(groups):
+            top = row * _ROW + 4
+            indent = _INDENT * (len(node.path) - 1)
+            weight = "bold" if len(node.path) == 1 else "normal"
+            self.rows.append((
+                f'<text x="{_px(indent)}" y="{top + 15}" font-weight="{weight}">{text(node.name)}</text>'
+                f'<rect x="{_px(label)}" y="{top + 3}" width="',
+                f'" height="16" fill="{_TRACK}"/><rect x="{_px(label)}" y="{top + 3}" width="',
+                f'" y="{top + 15}">'))
+
+    def svg(self, card) -> str:
+        if not self.indices:
+            return ""
+        fixed = card.fixed
+        groups = [fixed[index] for index in self.indices]
+        heaviest = max(node.weight for node in groups) or Decimal(1)
+        label = self.label
+        parts = [self.head]
+        for (first, second, third), node in zip(self.rows, groups):
+            weight, score = node.weight, node.score
+            track = _BAR * weight / heaviest
+            filled = _BAR * min(max(score, _ZERO), weight) / heaviest
+            share = score / weight if weight else _ZERO
+            colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
+            parts.append(f'{first}{_px(track)}{second}{_px(filled)}" height="16" fill="{colour}"/><text x="'
+                         f"{_px(label + track + 6)}{third}{_figure(score)} / {_figure(weight)}</text>")
+        parts.append("</svg></div>")
+        return "".join(parts)
+
+
+_ZERO = Decimal(0)
+_TENTH = Decimal("0.1")
+
+
+def _px(value: Decimal) -> str:
+    return plain(value.quantize(_TENTH))
+
+
+def _totals(layout: scoresheet.Layout, card, spec, rule: str | None = None) -> str:
     """合计 with the grade and its rule, in the body so that a printed page does not repeat it at its foot."""
     names = layout.index("name", layout.levels - 1) + 1
     weight = layout.index("weight", layout.levels - 1)
@@ -248,7 +398,7 @@ def _totals(layout: scoresheet.Layout, card, spec) -> str:
     return lines + (f'<tr class="sum"><td colspan="{names}">合计</td><td class="num">{plain(card.max)}</td>'
             + (f'<td colspan="{between}"></td>' if between else "")
             + f'<td class="num total">{plain(card.score)}</td>'
-            + f'<td colspan="{len(layout.columns) - score - 1}">{text(scoresheet.grade_line(card, spec))}</td></tr>\n')
+            + f'<td colspan="{len(layout.columns) - score - 1}">{text(scoresheet.grade_line(card, spec, rule))}</td></tr>\n')
 
 
 def _closing(result) -> str:

@@ -12,57 +12,130 @@ from ..errors import RecordError
 from ..neutralise import markdown
 from . import scoresheet
 from .summary import WARNINGS_HEADING
-from .table import weight_text
+from .table import _figure, weight_text
 
 
 def write(handle, results, model, scorecards=None):
-    criteria = scoresheet.Layout(model, scorecards).has_criteria
+    sheets = _Sheets(model, scorecards)
+    key = _key(scorecards)
     handle.write(f"# {_cell(model.title)}\n")
     for _, item in results:
         if isinstance(item, RecordError):
-            handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n")
-            _warnings(handle, item.warnings)
+            handle.write(f"\n## {_cell(str(item.record))}\n\n> **未能计分**：{_cell(item.message)}\n"
+                         + _warnings(item.warnings))
             continue
-        handle.write(f"\n## {_cell(str(item.name))}\n")
-        _warnings(handle, item.warnings)
-        if item.information:  # ``informational`` inputs: what the record says about itself, not scored
-            handle.write("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in item.information.items())
-                         + "\n")
-        for card in item.scorecards:
-            if scorecards is None or card.name in scorecards:
-                handle.write(f"\n### {_cell(scoresheet.title(card))}\n\n")
-                _table(handle, card, criteria)
+        text = getattr(item, "rendered", {}).get(key)
+        handle.write(text if text is not None else sheets.record(item))
 
 
-def _warnings(handle, warnings):
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored."""
+    sheets = _Sheets(model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = sheets.record(result)
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("md", frozenset(scorecards) if scorecards is not None else None)
+
+
+def _warnings(warnings) -> str:
     """A record's warnings, under its heading: figures that look like a slip, scored as written."""
-    if warnings:
-        handle.write(f"\n> **{WARNINGS_HEADING}**\n>\n")
-        # the code is perfdsl's own (P520), the message holds data: only the message is escaped
-        handle.writelines(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
+    if not warnings:
+        return ""
+    # the code is perfdsl's own (P520), the message holds data: only the message is escaped
+    return f"\n> **{WARNINGS_HEADING}**\n>\n" + "".join(f"> - [{w.code}] {_cell(w.message)}\n" for w in warnings)
 
 
-def _table(handle, card, criteria: bool):
-    levels = scoresheet.depth(card)
-    headers = scoresheet.level_headers(levels) + ["权重"] + ["评分标准"] * criteria + ["得分", "依据"]
-    handle.write("| " + " | ".join(headers) + " |\n")
-    handle.write("|" + "---|" * levels + "---:|" + "---|" * criteria + "---:|---|\n")
-    for row in scoresheet.rows(card):
-        names = [""] * levels
-        names[row.level] = _cell(row.name) if row.is_leaf else f"**{_cell(row.name)}**"
-        cells = names + [_cell(weight_text(row))] + [_cell(row.criteria or "")] * criteria
-        cells += [plain(row.score), _cell(row.basis)]
-        handle.write("| " + " | ".join(cells) + " |\n")
-    adjustments = scoresheet.adjustment_rows(card)
-    if adjustments:  # scorecard rules (封顶、扣分、一票否决): each its own row between 指标小计 and 合计
-        sub = ["指标小计"] + [""] * (levels - 1) + [plain(card.max)] + [""] * criteria
-        handle.write("| " + " | ".join(sub + [plain(scoresheet.subtotal(card)), ""]) + " |\n")
-        for line in adjustments:
-            cells = [_cell(line.name)] + [""] * (levels - 1) + [""] + [""] * criteria + [line.change, _cell(line.basis)]
-            handle.write("| " + " | ".join(cells) + " |\n")
-    total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max)] + [""] * criteria
-    total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
-    handle.write("| " + " | ".join(total) + " |\n")
+class _Sheets:
+    """The tables of a model's scorecards: what is the ruleset's — headers, each indicator's name cells and
+    评分标准, escaped — made once per ruleset; a record adds its weights, scores and basis (escaped)."""
+
+    def __init__(self, model, scorecards):
+        self.specs = model.scorecards
+        self.scorecards = scorecards
+        self.criteria = scoresheet.Layout(model, scorecards).has_criteria
+        self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
+        self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
+
+    def _made(self, number: int, levels: int) -> tuple:
+        """The table head at `levels`, and each node's (cells before 权重, 评分标准 cell) by node index."""
+        criteria = self.criteria
+        headers = scoresheet.level_headers(levels) + ["权重"] + ["评分标准"] * criteria + ["得分", "依据"]
+        head = ("| " + " | ".join(headers) + " |\n"
+                + "|" + "---|" * levels + "---:|" + "---|" * criteria + "---:|---|\n")
+        nodes = []
+        for node in self.specs[number].nodes:
+            level = len(node.path) - 1
+            nodes.append((_lead(levels, level, node.name, node.is_leaf),
+                          f" | {_cell(_criteria(node) or '')}" if criteria else ""))
+        return head, nodes
+
+    def record(self, item) -> str:
+        """A scored record's part of the document: its heading, warnings, information and tables."""
+        out = [f"\n## {_cell(str(item.name))}\n", _warnings(item.warnings)]
+        information = item.information
+        if information:  # ``informational`` inputs: what the record says about itself, not scored
+            out.append("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in information.items()) + "\n")
+        for number, card in enumerate(item.scorecards):
+            if self.scorecards is None or card.name in self.scorecards:
+                out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
+                out.append(self.table(number, card))
+        return "".join(out)
+
+    def table(self, number: int, card) -> str:
+        items = card.items
+        levels = self.depths[number]
+        for index, rows in items.items():  # an `each` group's items sit a level below it (`scoresheet.depth`)
+            if rows:
+                levels = max(levels, len(card.fixed[index].path) + 1)
+        made = self.made.get((number, levels))
+        if made is None:
+            made = self.made[number, levels] = self._made(number, levels)
+        head, leads = made
+        spec = self.specs[number]
+        out = [head]
+        for index, node in enumerate(card.fixed):
+            lead, criteria = leads[index]
+            basis = _cell(node.basis) if node.is_leaf else ""
+            out.append(f"{lead}{weight_text(node)}{criteria} | {_figure(node.score)} | {basis} |\n")
+            rows = items.get(index)
+            if rows:  # the group's items, named by the record
+                template = spec.nodes[index].each.template.criteria
+                criteria = f" | {_cell(template or '')}" if self.criteria else ""
+                level = len(node.path)
+                for item in rows:
+                    out.append(f"{_lead(levels, level, item.name, True)}{weight_text(item)}{criteria} | "
+                               f"{_figure(item.score)} | {_cell(item.basis)} |\n")
+        levels_blank = [""] * (levels - 1)
+        crit_blank = [""] * self.criteria
+        adjustments = scoresheet.adjustment_rows(card)
+        if adjustments:  # scorecard rules (封顶、扣分、一票否决): each its own row between 指标小计 and 合计
+            sub = ["指标小计"] + levels_blank + [plain(card.max)] + crit_blank
+            out.append("| " + " | ".join(sub + [plain(scoresheet.subtotal(card)), ""]) + " |\n")
+            for line in adjustments:
+                cells = [_cell(line.name)] + levels_blank + [""] + crit_blank + [line.change, _cell(line.basis)]
+                out.append("| " + " | ".join(cells) + " |\n")
+        total = ["**合计**"] + levels_blank + [plain(card.max)] + crit_blank
+        total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
+        out.append("| " + " | ".join(total) + " |\n")
+        return "".join(out)
+
+
+def _lead(levels: int, level: int, name: str, leaf: bool) -> str:
+    """A row's cells up to its 权重: the name in its level's column (a group's in bold), the others empty."""
+    names = [""] * levels
+    names[level] = _cell(name) if leaf else f"**{_cell(name)}**"
+    return "| " + " | ".join(names) + " | "
+
+
+def _criteria(node) -> str | None:
+    """The 评分标准 of a scorecard node (a `NodeSpec`): its indicator's, or for an `each` group none."""
+    return node.indicator.criteria if node.indicator is not None else None
 
 
 def _cell(text: str) -> str:

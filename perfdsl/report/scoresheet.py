@@ -307,11 +307,12 @@ def card_heading(number: int, card) -> str:
     return f"{numeral}、{card.name}（满分 {plain(card.max)}）"
 
 
-def grade_line(card, spec) -> str:
-    """What the 合计 line says of the grade: ``等级：良好（优秀 ≥ 90；良好 ≥ 80；…；差 < 60）``, or nothing."""
+def grade_line(card, spec, rule: str | None = None) -> str:
+    """What the 合计 line says of the grade: ``等级：良好（优秀 ≥ 90；良好 ≥ 80；…；差 < 60）``, or nothing.
+    `rule` is `grade_rule(spec)` where a writer made it once for the ruleset."""
     if card.grade is None:
         return ""
-    rule = grade_rule(spec)
+    rule = grade_rule(spec) if rule is None else rule
     return f"等级：{card.grade}" + (f"（{rule}）" if rule else "")
 
 

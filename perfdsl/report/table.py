@@ -51,8 +51,9 @@ def shown(text: str) -> str:
     return terminal(text).replace("\t", " ").replace("\n", " ")
 
 
+@lru_cache(maxsize=4096)
 def _right(text: str, columns: int) -> str:
-    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``)."""
+    """`text` right-aligned in `columns` (numbers: ASCII but for ``（原 9）``); kept, as a batch repeats them."""
     return text.rjust(columns) if text.isascii() else pad(text, columns, True)
 
 
@@ -111,6 +112,11 @@ class Writer:
                 lines.append(f"\x1b[33m{part}\x1b[0m" if self.styled else part)
 
     def result(self, result):
+        rendered = getattr(result, "rendered", {}).get(_key(self.scorecards))
+        self.handle.write(rendered if rendered is not None and self.columns is None else self.text(result))
+
+    def text(self, result) -> str:
+        """A scored record's 评分表: its title, warnings, information and one table per scorecard."""
         title = f"{shown(result.title)} · {shown(str(result.name))}"
         lines = [self._bold(line) for line in (wrap(title, self.columns) if self.columns else [title])]
         self._warnings(lines, result.warnings)  # right under the title (the shared decision)
@@ -130,21 +136,29 @@ class Writer:
             lines.append("")
             self._card(lines, card, columns)
             lines.append("")
-        self.handle.write("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
 
     def _card(self, lines, card, columns: _Columns):
         name_width, basis_width, under = columns.fitted(self.columns)
 
-        cells = columns.cells.setdefault(name_width, {})  # name → its cell's lines, made once a run
+        cells = columns.cells.setdefault(name_width, {})  # the ruleset's name → its cell's lines, made once a run
 
-        def row(name: str, weight: str, score: str, depth: int = 0) -> list[str]:
-            """The row's lines: a name wider than its column (on a narrow terminal) continues below."""
+        def name_cell(name: str, depth: int, keep: bool = True) -> list[str]:
+            """A name's cell, padded to its column: a name wider than it (on a narrow terminal) continues below.
+            The ruleset's names are kept; a record's (an `each` group's items) are made each time."""
             key = (name, depth)
             parts = cells.get(key)
             if parts is None:
                 lead = _INDENT * depth
                 parts = wrap(name, name_width - len(lead)) if width(lead + name) > name_width else [name]
-                parts = cells[key] = [pad(lead + parts[0], name_width)] + [f"{_INDENT}{lead}{p}" for p in parts[1:]]
+                parts = [pad(lead + parts[0], name_width)] + [f"{_INDENT}{lead}{p}" for p in parts[1:]]
+                if keep:
+                    cells[key] = parts
+            return parts
+
+        def row(name: str, weight: str, score: str, depth: int = 0, keep: bool = True) -> list[str]:
+            """The row's lines."""
+            parts = name_cell(name, depth, keep)
             first = f"{_INDENT}{parts[0]}{_GAP}{_right(weight, columns.weight)}{_GAP}{_right(score, columns.score)}"
             return [first, *parts[1:]] if len(parts) > 1 else [first]
 
@@ -154,12 +168,22 @@ class Writer:
         lines.append(header)
         lines.append(rule)
         names = columns.names
+        plain_lines = basis_width is None and not self.styled  # into a file or a pipe: one line an indicator
+        weight_width, score_width = columns.weight, columns.score
         for node in card.nodes:
             depth = len(node.path) - 1
             name = names.get(node.path)
+            cell = name_cell(name, depth) if name is not None and plain_lines else ()
+            if len(cell) == 1:  # the ruleset's indicator on a plain line (its column fits every such name)
+                line = (f"{_INDENT}{cell[0]}{_GAP}{_right(weight_text(node), weight_width)}"
+                        f"{_GAP}{_right(_figure(node.score), score_width)}")
+                basis = shown(node.basis) if node.is_leaf else ""
+                lines.append(f"{line}{_GAP}{basis}" if basis else line.rstrip())
+                continue
             if name is None:  # an item of an `each` group: its name comes from the record
-                name = shown(node.name)
-            head, *more = row(name, weight_text(node), _figure(node.score), depth)
+                head, *more = row(shown(node.name), weight_text(node), _figure(node.score), depth, keep=False)
+            else:
+                head, *more = row(name, weight_text(node), _figure(node.score), depth)
             basis = shown(node.basis) if node.is_leaf else ""
             if depth == 0:
                 head = self._bold(head)
@@ -197,6 +221,22 @@ class Writer:
         self._warnings(warned, error.warnings)
         self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n"
                           + "".join(line + "\n" for line in warned) + "\n")
+
+
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: a record's plain 评分表 (not for a terminal, whose
+    width this process knows), made where it is scored."""
+    writer = Writer(None, model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        result.rendered[key] = writer.text(result)
+
+    return prepare
+
+
+def _key(scorecards) -> tuple:
+    return ("table", frozenset(scorecards) if scorecards is not None else None)
 
 
 def write(handle, results, model, scorecards=None, terminal: bool = False, errors: bool = True):

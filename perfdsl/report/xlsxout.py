@@ -24,16 +24,18 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from copy import copy
 from decimal import Decimal
+from functools import lru_cache
 
 from ..decimals import plain
 from ..errors import RecordError
 from ..files import save_workbook
 from ..neutralise import spreadsheet, visible
 from ..source import display_width
+from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
+from .xlsxrows import Rows, excel_writer, style_id
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -50,6 +52,9 @@ _PAD = 6  # points above and below the text of a row, together
 #: line breaking (no line may start with ，。；) fit in the height set.
 _FILL = 1.08
 PAGE_FOOTER = "第 &P 页 共 &N 页"
+#: Bytes of 评分表 sheets kept in memory until the workbook is saved; the sheets after them go through a
+#: temporary file each, as openpyxl does (creating and removing one cost 2–4 ms a sheet here).
+_IN_MEMORY = 32 * 1024 * 1024
 
 
 def text(value) -> str:
@@ -82,18 +87,20 @@ def _write(book, handle, results, model, scorecards, sheets):
     layout = scoresheet.Layout(model, scorecards)
     index = book.create_sheet(SUMMARY_SHEET)
     _summary_layout(index, summary, model)
-    index.append([styles.cell(index, value, "head") for value in summary.header()])
+    rows = Rows(index)
+    rows.append([styles.cell(index, value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
+    kept = 0  # bytes of 评分表 sheets kept in memory: the first ones, up to `_IN_MEMORY`
     for position, item in results:
         target = None
         if not isinstance(item, RecordError) and written < sheets:
             target = _sheet_name(item.name, position, names)
             written += 1
-        index.append(_summary_cells(index, styles, summary, summary.row(position, item), target))
+        rows.append(*_summary_cells(index, styles, summary, summary.row(position, item), target))
         if target is not None:
-            _record_sheet(book.create_sheet(target), styles, layout, model, item)
-    save_workbook(book, handle)
+            kept += _record_sheet(book.create_sheet(target), styles, layout, model, item, kept < _IN_MEMORY)
+    save_workbook(book, handle, excel_writer())
 
 
 class _Styles:
@@ -135,38 +142,35 @@ class _Styles:
         }
         self._arrays: dict = {}
 
-    def cell(self, sheet, value, style: str = "plain", font=None):
-        from openpyxl.cell import WriteOnlyCell
+    def cell(self, sheet, value, style: str = "plain", font: str | None = None) -> tuple:
+        """(value, style array, its id) for `xlsxrows.Rows`: a Decimal is written as a number in its exact
+        text, a str as text made inert (`text`; never a formula, even when it starts with =). `font` names
+        one of this object's fonts (``link``) in place of the style's own."""
+        if isinstance(value, str):
+            value = text(value)
+        return (value, *self.style(sheet, style, font))
 
-        if isinstance(value, Decimal):
-            cell = WriteOnlyCell(sheet, plain(value))
-            cell.data_type = "n"  # the exact decimal text goes into the file as a number
-        elif isinstance(value, str):
-            cell = WriteOnlyCell(sheet, text(value))
-            cell.data_type = "s"  # text, even when it starts with = (openpyxl would make that a formula)
-        else:
-            cell = WriteOnlyCell(sheet, value)
-        cell._style = copy(self._array(sheet, style, font))
-        return cell
-
-    def _array(self, sheet, style: str, font):
-        """The workbook's style indices for a named style, found once: assigning fonts and borders cell by
-        cell makes openpyxl hash them every time, which took most of the time of a large workbook."""
-        key = (style, id(font))
-        if key not in self._arrays:
+    def style(self, sheet, style: str, font: str | None = None) -> tuple:
+        """(the workbook's style indices for a named style, `xlsxrows.style_id` of them), found once:
+        assigning fonts and borders cell by cell makes openpyxl hash them every time, which took most of
+        the time of a large workbook.  A workbook's cells ask for styles in the order they are written, so
+        each style's id is the one openpyxl would give it at its first cell."""
+        key = (style, font)
+        found = self._arrays.get(key)
+        if found is None:
             from openpyxl.cell import WriteOnlyCell
 
             prototype = WriteOnlyCell(sheet)
             style_font, border, alignment, fill = self.styles[style]
-            prototype.font = font or style_font
+            prototype.font = getattr(self, font) if font else style_font
             if border is not None:
                 prototype.border = border
             if alignment is not None:
                 prototype.alignment = alignment
             if fill is not None:
                 prototype.fill = fill
-            self._arrays[key] = prototype._style
-        return self._arrays[key]
+            found = self._arrays[key] = (prototype._style, style_id(sheet, prototype._style))
+        return found
 
 
 def _print_setup(sheet, title_rows: str | None, landscape: bool = True):
@@ -210,24 +214,25 @@ def _summary_layout(sheet, summary: Summary, model):
 
 
 def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: str | None):
+    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet (by column)."""
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     cells = []
+    links = None
     for kind, value in zip(summary.kinds(), row):
         if kind in ("score", "position", "grade"):
             cells.append(styles.cell(sheet, value, "number"))
         elif kind == "name" and target is not None:
-            cell = styles.cell(sheet, value, "text", font=styles.link)
             quoted = target.replace("'", "''")
-            cell.hyperlink = Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))
-            cells.append(cell)
+            links = {len(cells): Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))}
+            cells.append(styles.cell(sheet, value, "text", font="link"))
         elif kind == "error" and value:
-            cells.append(styles.cell(sheet, value, "text", font=styles.error))
+            cells.append(styles.cell(sheet, value, "text", font="error"))
         elif kind == "warning" and value:
-            cells.append(styles.cell(sheet, value, "text", font=styles.warning))
+            cells.append(styles.cell(sheet, value, "text", font="warning"))
         else:
             cells.append(styles.cell(sheet, value, "text"))
-    return cells
+    return cells, None, links
 
 
 def _sheet_name(name, position, taken: set) -> str:
@@ -294,33 +299,39 @@ class _Grid:
             if need > have:
                 self.heights[last_row] += need - have
 
-    def emit(self, sheet, styles: _Styles):
+    def emit(self, sheet, styles: _Styles, memory: bool = False) -> int:
+        """Write the sheet (in memory until the workbook is saved, if `memory`); return the bytes kept so."""
         from openpyxl.utils import get_column_letter
 
         for number, width in enumerate(self.widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        for number, height in enumerate(self.heights, start=1):
-            if height is not None:
-                sheet.row_dimensions[number].height = round(height, 1)
-        for row, first, last_row, last in self.merges:
-            start, end = f"{get_column_letter(first + 1)}{row + 1}", f"{get_column_letter(last + 1)}{last_row + 1}"
-            sheet.merged_cells.add(f"{start}:{end}")
-        for cells in self.rows:
-            sheet.append([None if cell is None else styles.cell(sheet, cell[0], cell[1]) for cell in cells])
+        merged = [(row + 1, first + 1, last_row + 1, last + 1) for row, first, last_row, last in self.merges]
+        rows = Rows(sheet, merged, memory)
+        cell = styles.cell
+        for cells, height in zip(self.rows, self.heights):
+            rows.append([None if c is None else cell(sheet, *c) for c in cells],
+                        None if height is None else round(height, 1))
+        return rows.size()
 
 
 def _height(value, width: float) -> float:
     """The points a cell of `width` needs for `value` wrapped at 9 points."""
     if value is None:
         return 0
-    shown = plain(value) if isinstance(value, Decimal) else str(value)
+    return _text_height(plain(value) if isinstance(value, Decimal) else str(value), width)
+
+
+@lru_cache(maxsize=4096)
+def _text_height(shown: str, width: float) -> float:
+    """`_height` of a text: names, criteria and figures recur on every sheet (kept here); a basis line seldom."""
     capacity = max(width * _FILL, 2)
-    lines = sum(max(1, math.ceil(display_width(part) / capacity)) for part in shown.split("\n"))
+    lines = sum(max(1, math.ceil(text_width(part) / capacity)) for part in shown.split("\n"))
     return lines * _LINE + _PAD
 
 
-def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result):
-    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup."""
+def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result, memory: bool = False) -> int:
+    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup (kept in memory until
+    the workbook is saved, if `memory`); returns the bytes kept in memory."""
     grid = _Grid([column.width for column in layout.columns])
     last = grid.width - 1
     cards = [card for card in result.scorecards if any(card.name == spec.name for spec in layout.cards)]
@@ -358,7 +369,7 @@ def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, resu
     _print_setup(sheet, header_rows)
     sheet.oddHeader.left.text = _header_text(f"{model.title} · {result.name}")
     sheet.oddHeader.left.size = 9
-    grid.emit(sheet, styles)
+    return grid.emit(sheet, styles, memory)
 
 
 def _card_lines(grid: _Grid, layout: scoresheet.Layout, card):
