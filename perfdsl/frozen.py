@@ -195,6 +195,8 @@ def _init(fields, class_name):
     positional_tail = tuple(f.default for f in positional[required:])
     tail = positional_tail + tuple(f.default for f in keywords)
     single = keywords[0].alias if len(keywords) == 1 else None
+    # a call naming every field it does not give by position (attrs.evolve, the model cache's decoder)
+    named_after = [tuple(f.alias for f in (positional + keywords)[given:]) for given in range(count + 1)]
     aliases = {f.alias: f for f in positional + keywords}
 
     def bind(args, kwargs):
@@ -220,13 +222,23 @@ def _init(fields, class_name):
                 raise TypeError(f"{class_name}.__init__() missing required argument: {item.alias!r}")
         return values
 
+    made = [0, None]  # instances made, the compiled __init__
+
     def __init__(self, *args, **kwargs):
+        made[0] += 1
+        if made[0] >= COMPILE_AFTER and made[1] is None:  # made often: the __init__ attrs would write (below)
+            made[1] = _compile(self.__class__, fields, class_name)
         given = len(args)
-        if not plain or given < required or given > count:
+        if given > count or not plain:
             args = bind(args, kwargs)
         elif not kwargs:
-            args = args + tail[given - required:]
-        elif len(kwargs) == 1 and single in kwargs:
+            args = args + tail[given - required:] if given >= required else bind(args, kwargs)
+        elif given + len(kwargs) == len(names):
+            try:  # as many keywords as names left, and each of them found: exactly those names
+                args = args + tuple(map(kwargs.__getitem__, named_after[given]))
+            except KeyError:
+                args = bind(args, kwargs)
+        elif len(kwargs) == 1 and single in kwargs and given >= required:
             args = args + positional_tail[given - required:] + (kwargs[single],)
         else:
             args = bind(args, kwargs)
@@ -238,6 +250,57 @@ def _init(fields, class_name):
 
     __init__.__qualname__ = f"{class_name}.__init__"
     return __init__
+
+
+#: How many instances of a class are made with the generic __init__ before it is compiled.  A cold `eval`
+#: of a small ruleset makes a few dozen of most node classes (none compiled: nothing to pay); parsing a large
+#: one makes thousands, and then the compiled __init__ (a third of the generic one's cost) pays for itself.
+COMPILE_AFTER = 64
+
+
+def _compile(cls, fields, class_name):
+    """Give `cls` the __init__ attrs would generate (arguments bound by Python itself, one
+    `object.__setattr__` a field), and its equality and hash written out the same way; the same results
+    as the generic methods (a hash too: the same tuple is hashed), so instances made before still agree."""
+    namespace = {"_frozen_set": _set, "_frozen_nothing": NOTHING}
+    positional, keywords, lines = [], [], []
+    for index, item in enumerate(fields):
+        if item.init:
+            if item.required:
+                parameter = item.alias
+            else:
+                namespace[f"_frozen_default_{index}"] = NOTHING if item.factory is not None else item.default
+                parameter = f"{item.alias}=_frozen_default_{index}"
+            (keywords if item.kw_only else positional).append(parameter)
+            if item.factory is not None:
+                namespace[f"_frozen_factory_{index}"] = item.factory
+                lines.append(f"    if {item.alias} is _frozen_nothing:\n        {item.alias} = _frozen_factory_{index}()")
+            lines.append(f"    _frozen_set(self, {item.name!r}, {item.alias})")
+    for index, item in enumerate(fields):  # after the given ones, as the generic __init__ does
+        if not item.init:
+            namespace[f"_frozen_factory_{index}"] = item.factory
+            namespace[f"_frozen_default_{index}"] = item.default
+            value = (f"_frozen_factory_{index}(self)" if item.takes_self else
+                     f"_frozen_factory_{index}()" if item.factory is not None else f"_frozen_default_{index}")
+            lines.append(f"    _frozen_set(self, {item.name!r}, {value})")
+    parameters = ", ".join(["self"] + positional + (["*"] + keywords if keywords else []))
+    source = f"def __init__({parameters}):\n" + ("\n".join(lines) or "    pass") + "\n"
+    if "__eq__" in cls.__dict__:  # equality as the generic methods have it: the class, then the eq fields
+        key = "".join(f", self.{item.name}" for item in fields if item.eq)
+        other = "".join(f", other.{item.name}" for item in fields if item.eq)
+        source += (f"def __eq__(self, other):\n"
+                   f"    if other.__class__ is not self.__class__:\n        return NotImplemented\n"
+                   f"    return (self.__class__{key}) == (other.__class__{other})\n"
+                   f"def __ne__(self, other):\n"
+                   f"    if other.__class__ is not self.__class__:\n        return NotImplemented\n"
+                   f"    return (self.__class__{key}) != (other.__class__{other})\n"
+                   f"def __hash__(self):\n    return hash((self.__class__{key}))\n")
+    exec(compile(source, f"<frozen {class_name}>", "exec"), namespace)
+    for name in ("__init__", "__eq__", "__ne__", "__hash__"):
+        if name in namespace:
+            namespace[name].__qualname__ = f"{class_name}.{name}"
+            type.__setattr__(cls, name, namespace[name])
+    return namespace["__init__"]
 
 
 def _equality(fields):

@@ -23,8 +23,16 @@ from perfdsl.source import SourceFile, Span
 _count = itertools.count().__next__
 
 
+@pytest.fixture(params=["generic", "compiled"])
+def way(request, monkeypatch):
+    """Each check runs against the generic __init__ and the compiled one a class gets once made often."""
+    monkeypatch.setattr(fz, "COMPILE_AFTER", 1 if request.param == "compiled" else 10**9)
+    return request.param
+
+
 def _pair():
-    """The same little hierarchy (a span outside equality, a serial outside __init__), both ways."""
+    """The same little hierarchy (a span outside equality, a serial outside __init__), both ways; with
+    `fz.COMPILE_AFTER` at 1 the first instance made gives the class its compiled __init__."""
 
     @attrs.frozen
     class ABase:
@@ -56,6 +64,8 @@ def _pair():
         unit: str | None = None
         text: str = fz.field(default="", eq=False)
 
+    FNum(Decimal(0), "plain")
+    assert (FNum.__init__.__code__.co_filename == "<frozen FNum>") == (fz.COMPILE_AFTER == 1)
     return ANum, FNum
 
 
@@ -65,11 +75,13 @@ CALLS = [
     ((Decimal("0.5"), "money", "万元"), {"text": "0.5万元", "span": 3}),
     ((), {"value": Decimal(1), "kind": "percent", "text": "100%"}),
     ((Decimal("2"), "plain", None, "2"), {}),
+    ((), {"value": Decimal(3), "kind": "money", "unit": "元", "text": "3元", "span": None}),  # as the cache decodes
+    ((Decimal(4),), {"kind": "plain", "unit": None, "text": "4", "span": 1}),
 ]
 
 
 @pytest.mark.parametrize("args, kwargs", CALLS)
-def test_construction_equality_hash_and_repr_agree_with_attrs(args, kwargs):
+def test_construction_equality_hash_and_repr_agree_with_attrs(args, kwargs, way):
     a_cls, f_cls = _pair()
     a, f = a_cls(*args, **kwargs), f_cls(*args, **kwargs)
     fields = ("value", "kind", "unit", "text", "span")
@@ -79,25 +91,32 @@ def test_construction_equality_hash_and_repr_agree_with_attrs(args, kwargs):
     assert f == other and hash(f) == hash(other) and not (f != other)  # span and text are outside equality
     assert f != f_cls(Decimal("99"), "plain") and f != a and a != f  # another value; another class
     assert f.serial != other.serial  # a serial per node, outside equality
+    early = f_cls(Decimal(5), "plain")  # made before the class compiled its methods: equal and hashed alike
+    fz._compile(f_cls, f_cls.__attrs_attrs__, "FNum")
+    assert early == f_cls(Decimal(5), "plain") and hash(early) == hash(f_cls(Decimal(5), "plain", text="5"))
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda c: c(), "missing required argument: 'value'"),
-    (lambda c: c(Decimal(1)), "missing required argument: 'kind'"),
-    (lambda c: c(1, "plain", None, "", 5), "takes 4 positional arguments but 5 were given"),
+    (lambda c: c(), "missing .*argument.*'value'"),
+    (lambda c: c(Decimal(1)), "missing .*argument.*'kind'"),
+    (lambda c: c(1, "plain", None, "", 5), "positional arguments but .* given"),
     (lambda c: c(1, "plain", colour="red"), "unexpected keyword argument 'colour'"),
     (lambda c: c(1, "plain", value=2), "multiple values for argument 'value'"),
     (lambda c: c(1, "plain", serial=2), "unexpected keyword argument 'serial'"),
+    (lambda c: c(1, "plain", None, "", value=2), "multiple values for argument 'value'"),
+    (lambda c: c(kind="plain", unit=None, text="", span=None, colour=1), "unexpected keyword argument 'colour'"),
 ])
-def test_a_bad_call_is_a_type_error_as_with_attrs(call, message):
+def test_a_bad_call_is_a_type_error_as_with_attrs(call, message, way):
     a_cls, f_cls = _pair()
     with pytest.raises(TypeError):
         call(a_cls)
     with pytest.raises(TypeError, match=message):
         call(f_cls)
+    with pytest.raises(TypeError, match=message):  # the same once the class has made many
+        call(f_cls)
 
 
-def test_attrs_functions_read_a_frozen_class():
+def test_attrs_functions_read_a_frozen_class(way):
     _, f_cls = _pair()
     assert attrs.has(f_cls)
     assert [f.name for f in attrs.fields(f_cls)] == ["span", "serial", "value", "kind", "unit", "text"]
@@ -109,7 +128,7 @@ def test_attrs_functions_read_a_frozen_class():
     assert f_cls.__match_args__ == ("value", "kind", "unit", "text")
 
 
-def test_frozen_weakly_referable_copied_and_pickled():
+def test_frozen_weakly_referable_copied_and_pickled(way):
     _, f_cls = _pair()
     f = f_cls(Decimal(3), "plain", span="s")
     with pytest.raises(AttributeError):
@@ -157,3 +176,21 @@ def test_a_declaration_attrs_would_refuse_is_refused():
 
             def __eq__(self, other):
                 return True
+
+
+def test_the_compiled_init_makes_what_the_generic_one_makes(monkeypatch):
+    """Every node class, made past the threshold, builds the same node from the same call."""
+    monkeypatch.setattr(fz, "COMPILE_AFTER", 3)
+    source = SourceFile("a.perf", "一\n")
+    for _ in range(4):
+        made = [source.lines, Span(source, 1, 1, 1, 2).text,
+                nodes.Num(Decimal("0.5"), "money", "万元", text="0.5万元", span=None),
+                nodes.Header("标题", precision=2, field_spans=(("precision", None),)),
+                nodes.Module(None, (), sources=("b.perf",)), nodes.Full(),
+                nodes.Group("组", Decimal(5), (), edited=(1,))]
+        assert made[:2] == [("一",), "一"]
+        assert (made[3].precision, made[3].field_spans, made[4].sources, made[6].edited) == (2, (("precision", None),),
+                                                                                            ("b.perf",), (1,))
+        assert made[2] == nodes.Num(Decimal("0.5"), "money", "万元") and made[2].text == "0.5万元"
+    assert SourceFile.__init__.__code__.co_filename == "<frozen SourceFile>"
+    assert nodes.Num.__eq__.__code__.co_filename == "<frozen Num>"
