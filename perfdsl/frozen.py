@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-__all__ = ["FrozenInstanceError", "Field", "field", "frozen", "NOTHING"]
+__all__ = ["FrozenInstanceError", "Field", "evolve", "field", "frozen", "NOTHING"]
 
 _set = object.__setattr__
 
@@ -117,6 +117,14 @@ def field(*, default=NOTHING, factory=None, takes_self=False, init=True, eq=True
         raise TypeError("a field left out of __init__ needs a default or a factory")
     return _Spec({"default": default, "factory": factory, "takes_self": takes_self, "init": init, "eq": eq,
                   "repr": repr, "kw_only": kw_only})
+
+
+def evolve(instance, **changes):
+    """A copy of `instance` with `changes`, as `attrs.evolve` makes it (which works on these classes too)."""
+    for item in instance.__attrs_attrs__:
+        if item.init and item.alias not in changes:
+            changes[item.alias] = getattr(instance, item.name)
+    return instance.__class__(**changes)
 
 
 class _Fields(tuple):

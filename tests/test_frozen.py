@@ -194,3 +194,21 @@ def test_the_compiled_init_makes_what_the_generic_one_makes(monkeypatch):
         assert made[2] == nodes.Num(Decimal("0.5"), "money", "万元") and made[2].text == "0.5万元"
     assert SourceFile.__init__.__code__.co_filename == "<frozen SourceFile>"
     assert nodes.Num.__eq__.__code__.co_filename == "<frozen Num>"
+
+
+def test_evolve_is_attrs_evolve():
+    _, f_cls = _pair()
+    f = f_cls(Decimal(3), "plain", text="3", span="s")
+    ours, theirs = fz.evolve(f, kind="money"), attrs.evolve(f, kind="money")
+    assert ours == theirs and (ours.text, ours.span) == (theirs.text, theirs.span) == ("3", "s")
+
+
+def test_a_lazy_pattern_matches_as_the_compiled_one():
+    import re
+
+    from perfdsl.lazyre import Pattern
+
+    lazy, compiled = Pattern(r"(\d+)\s*(万)?", re.VERBOSE), re.compile(r"(\d+)\s*(万)?", re.VERBOSE)
+    assert "match" not in vars(lazy)  # nothing compiled yet
+    assert lazy.match("12 万").groups() == compiled.match("12 万").groups() == ("12", "万")
+    assert lazy.search("x7").group(1) == "7" and lazy.pattern == compiled.pattern
