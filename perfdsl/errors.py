@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 
-import attrs
+from .frozen import field, frozen
 
 from .source import Span, display_width
 from .textwidth import window
@@ -24,19 +24,19 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@attrs.frozen
+@frozen
 class Diagnostic:
     """A located message about a ruleset: ``file:line:col: error[P201]: …``."""
 
     code: str
     severity: Severity
     message: str
-    span: Span | None = attrs.field(default=None, eq=False)
+    span: Span | None = field(default=None, eq=False)
     hint: str | None = None
-    notes: tuple[tuple[str, Span | None], ...] = attrs.field(default=(), eq=False)
+    notes: tuple[tuple[str, Span | None], ...] = field(default=(), eq=False)
     #: The text that replaces `span` to fix the problem, when there is one sure fix (the hint says it
     #: in words): a half-width `:` for `：`, the declared name a misspelt one is closest to.
-    fix: str | None = attrs.field(default=None, eq=False, kw_only=True)
+    fix: str | None = field(default=None, eq=False, kw_only=True)
 
     @property
     def is_error(self) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import checks, extends, include, limits, resolve
+from . import limits, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_bounded
 from .model import Model
@@ -24,7 +24,7 @@ def _parse(text: str, path: str, trees=None, chain=(), sources: list | None = No
     of every other file parsed on the way — every one goes through `parse`
     below or `load_base` — so that the model cache keys on all of them.
     """
-    from . import parser  # here: a cached ruleset never imports Lark
+    from . import extends, include, parser  # here: a cached ruleset never imports Lark, nor reads includes
 
     def parse(other_text: str, other_path: str):
         if sources is not None:
@@ -51,19 +51,29 @@ def sources(model: Model) -> tuple[str, ...]:
 
 
 def _parse_cached(text: str, path: str, cache: bool):
-    """`_parse`, through the model cache (`modelcache`) when `cache`: a hit is the tree, no diagnostics."""
+    """`_parse`, through the model cache (`modelcache`) when `cache`: (tree, diagnostics, checked, keep).
+
+    A hit is the tree, no diagnostics, and `checked` when this perfdsl resolved and checked that tree before
+    without an error; `keep(checked)` then is None.  A miss is `_parse`'s tree and diagnostics, and
+    `keep(checked)` stores a tree that parsed cleanly once the loader knows whether it checks cleanly."""
     from . import modelcache
 
     if not (cache and modelcache.enabled()):
-        return _parse(text, path)
-    module = modelcache.lookup(text, path, read_ruleset)
-    if module is not None:
-        return module, []
+        return (*_parse(text, path), False, None)
+    hit = modelcache.lookup(text, path, read_ruleset)
+    if hit is not None:
+        return hit[0], [], hit[1], None
     sources: list = []
     module, diagnostics = _parse(text, path, sources=sources)
-    if not diagnostics:  # only a tree that parsed cleanly is kept
-        modelcache.store(text, path, module, sources)
-    return module, diagnostics
+    if diagnostics:  # only a tree that parsed cleanly is kept
+        return module, diagnostics, False, None
+    return module, diagnostics, False, lambda checked: modelcache.store(text, path, module, sources, checked)
+
+
+def _check(model: Model) -> list[Diagnostic]:
+    from . import checks  # here: a cached ruleset that checked cleanly before is not checked again
+
+    return list(checks.run_checks(model))
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
@@ -80,7 +90,7 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
         return None, diagnostics
     model, found = resolve.resolve(module, path)
     diagnostics += found
-    diagnostics += list(checks.run_checks(model))
+    diagnostics += _check(model)
     diagnostics.sort(key=lambda d: (d.span.source.path != path if d.span else False,
                                     d.span.line if d.span else 0, d.span.column if d.span else 0))
     return model, diagnostics
@@ -88,14 +98,19 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
 
 def load_model(text: str, path: str = "<string>", cache: bool = False) -> Model:
     """A checked model, or `PerfSyntaxError`/`PerfCheckError` with every error found.  With `cache`, the
-    parsed tree may come from the user's cache (`modelcache`); it is resolved and checked here all the same."""
-    module, diagnostics = _parse_cached(text, path, cache)
+    parsed tree may come from the user's cache (`modelcache`); it is resolved here all the same, and checked
+    unless the cache says this perfdsl checked that very tree before and found no error (only errors count
+    here: a warning is never shown by a command that loads a model, so none is lost)."""
+    module, diagnostics, checked, keep = _parse_cached(text, path, cache)
     if any(d.code.startswith("P1") for d in diagnostics):
         raise PerfSyntaxError(diagnostics)
     model, found = resolve.resolve(module, path)
     diagnostics += found
-    diagnostics += list(checks.run_checks(model))
+    if not (checked and not any(d.is_error for d in found)):
+        diagnostics += _check(model)
     errors = [d for d in diagnostics if d.is_error]
+    if keep is not None:
+        keep(not errors)
     if errors:
         raise PerfCheckError(errors)
     return model

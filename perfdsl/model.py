@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
-
 from . import nodes
+from .frozen import field, frozen
 from .source import Span
 from .types import Type
 
 
-@attrs.frozen
+@frozen
 class InputSpec:
     """A value the record supplies.  `manual_for` names the indicator of an implicit ``…扣分`` input."""
 
@@ -27,7 +26,7 @@ class InputSpec:
     default: object | None  # a converted value, or None when the input is required
     low: nodes.Expr | None
     high: nodes.Expr | None
-    span: Span | None = attrs.field(eq=False)
+    span: Span | None = field(eq=False)
     manual_for: str | None = None
     choices: tuple[str, ...] = ()  # allowed texts (``one of``)
     fields: tuple[InputSpec, ...] = ()  # a list input's item fields; `slot` is the field's position
@@ -42,17 +41,17 @@ class InputSpec:
         return None
 
 
-@attrs.frozen
+@frozen
 class LetSpec:
     name: str
     slot: int
     expr: nodes.Expr
     type: Type
     deps: frozenset[str]
-    span: Span | None = attrs.field(eq=False)
+    span: Span | None = field(eq=False)
 
 
-@attrs.frozen
+@frozen
 class Move:
     """`amount` points of leaf `source` go to leaf `target` when `source` does not apply."""
 
@@ -61,7 +60,7 @@ class Move:
     amount: Decimal
 
 
-@attrs.frozen
+@frozen
 class NodeSpec:
     """One indicator (group or leaf) of a scorecard, at position `index` in pre-order."""
 
@@ -78,7 +77,7 @@ class NodeSpec:
     each: nodes.Each | None = None  # a group whose indicators are the items of a list input
     moves_in: tuple[Move, ...] = ()
     moves_out: tuple[Move, ...] = ()
-    span: Span | None = attrs.field(default=None, eq=False)
+    span: Span | None = field(default=None, eq=False)
 
     @property
     def is_leaf(self) -> bool:
@@ -89,7 +88,7 @@ class NodeSpec:
         return len(self.path) - 1
 
 
-@attrs.frozen
+@frozen
 class ScorecardSpec:
     name: str
     index: int
@@ -99,7 +98,7 @@ class ScorecardSpec:
     nodes: tuple[NodeSpec, ...]
     top: tuple[int, ...]
     deps: frozenset[str]
-    span: Span | None = attrs.field(eq=False)
+    span: Span | None = field(eq=False)
     rules: tuple = ()  # scorecard rules (`nodes.CapBy`, `nodes.Deduction`, `nodes.Veto`), in order
 
     def leaves(self):
@@ -113,7 +112,7 @@ class ScorecardSpec:
         return None
 
 
-@attrs.frozen
+@frozen
 class PropertySpec:
     """An author's claim about every record (``property …``); `perfdsl test` checks it.
 
@@ -127,15 +126,15 @@ class PropertySpec:
     never: str | None  # monotone: "decreases" | "increases"
     when: nodes.Expr | None
     text: str  # as written, on one line
-    refs: dict = attrs.field(eq=False, repr=False)  # IndicatorRef.serial → (scorecard name, node index)
-    span: Span | None = attrs.field(default=None, eq=False)
+    refs: dict = field(eq=False, repr=False)  # IndicatorRef.serial → (scorecard name, node index)
+    span: Span | None = field(default=None, eq=False)
 
     def ref(self, expr: nodes.IndicatorRef) -> tuple[str, int]:
         """The (scorecard name, node index) that ``score of …``/``weight of …`` `expr` of this property reads."""
         return self.refs[expr.serial]
 
 
-@attrs.frozen(eq=False)
+@frozen(eq=False)
 class Model:
     """A checked ruleset, ready to compile or interpret."""
 
@@ -153,16 +152,10 @@ class Model:
     path: str
     properties: tuple[PropertySpec, ...] = ()
 
-    input_index: dict = attrs.field(init=False, repr=False)
-    let_index: dict = attrs.field(init=False, repr=False)
-
-    @input_index.default
-    def _index_inputs(self):
-        return {spec.name: spec for spec in self.inputs}
-
-    @let_index.default
-    def _index_lets(self):
-        return {spec.name: spec for spec in self.lets}
+    input_index: dict = field(init=False, repr=False, factory=lambda model: {s.name: s for s in model.inputs},
+                              takes_self=True)
+    let_index: dict = field(init=False, repr=False, factory=lambda model: {s.name: s for s in model.lets},
+                            takes_self=True)
 
     def input(self, name: str) -> InputSpec | None:
         return self.input_index.get(name)

@@ -6,13 +6,15 @@ This keeps the parsed, include-expanded syntax tree (`nodes.Module`) as JSON,
 keyed by the ruleset's path and text, with the path and SHA-256 of every other
 source the loader read (includes now, ``extends`` bases as they come: every
 file that goes through the loader's parse), and a fingerprint of the code
-that builds the tree (grammar, parser, nodes, include, source, and perfdsl's
+that builds and checks the tree (the grammar, perfdsl's own modules, its
 language version).  A hit skips the parse — and Lark's import — and the
-loader then *resolves and checks the tree again* (milliseconds, linear): the
-model, with its maps from expressions to types, is always built fresh in
-this process, so nothing keyed by an object's identity is ever stored.
+loader then *resolves the tree again* (milliseconds, linear): the model, with
+its maps from expressions to types, is always built fresh in this process, so
+nothing keyed by an object's identity is ever stored.  The static checks run
+again too, unless the entry says this code already resolved and checked this
+very tree without an error (``"checked"``; docs/architecture.md, "Cold start").
 
-What is read back is data only: JSON decoded into the attrs classes of
+What is read back is data only: JSON decoded into the frozen classes of
 `nodes` and `source` listed in `_CLASSES` (a tag naming anything else fails
 the entry), never `pickle`, `marshal` or source text given to `exec`.  An entry
 that is truncated, foreign, stale (a source changed) or forged is ignored
@@ -24,7 +26,6 @@ left behind are not pruned (a few KB to a few hundred each).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from decimal import Decimal
@@ -34,9 +35,15 @@ import attrs
 
 from . import LANGUAGE_VERSION, nodes, source, userdirs
 
-FORMAT = 1
-#: The modules whose code decides what a parsed tree looks like: a change to any of them is a new key.
-_BUILDERS = ("parser.py", "nodes.py", "include.py", "extends.py", "source.py", "modelcache.py")
+try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons name it otherwise, or have only hashlib's
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
+
+FORMAT = 2  # 2: an entry says whether its tree resolved and checked without an error ("checked")
 
 
 def enabled() -> bool:
@@ -57,10 +64,12 @@ _NAMES = {cls: name for name, cls in _CLASSES.items()}
 
 
 def _fingerprint() -> str:
-    """The code that builds a tree: its files' sizes and modification times (the grammar's too)."""
+    """The code that builds, resolves and checks a tree: the sizes and modification times of perfdsl's own
+    modules (every one: which of them a check's outcome depends on is no list to keep by hand) and the grammar's."""
     here = Path(__file__).resolve().parent
     grammar = here.parent / "grammar"
-    files = [here / name for name in _BUILDERS] + [grammar / "perfdsl.lark", here / "_grammar" / "perfdsl.lark"]
+    modules = sorted(entry.name for entry in os.scandir(here) if entry.name.endswith(".py"))
+    files = [here / name for name in modules] + [grammar / "perfdsl.lark", here / "_grammar" / "perfdsl.lark"]
     parts = [LANGUAGE_VERSION, str(FORMAT)]
     for path in files:
         try:
@@ -72,7 +81,7 @@ def _fingerprint() -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def key(text: str, path: str) -> str:
@@ -84,9 +93,10 @@ def _entry(entry_key: str) -> Path:
     return userdirs.cache_dir() / "models" / f"{entry_key}.json"
 
 
-def lookup(text: str, path: str, read) -> nodes.Module | None:
+def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
     """The cached tree for ruleset `text` at `path`, if an entry is whole, this tree's, and every other
-    source it was built from (`read(path)` gives its text now) is unchanged; else None."""
+    source it was built from (`read(path)` gives its text now) is unchanged; else None.  With the tree,
+    whether this perfdsl's resolve and checks found no error in it (`store`'s `checked`)."""
     entry_key = key(text, path)
     try:
         with open(_entry(entry_key), encoding="utf-8") as handle:
@@ -97,13 +107,14 @@ def lookup(text: str, path: str, read) -> nodes.Module | None:
             if not isinstance(other, str) or _digest(read(other)) != digest:
                 return None
         module = _Decoder(stored["files"]).decode(stored["module"])
-        return module if isinstance(module, nodes.Module) else None
+        return (module, stored.get("checked") is True) if isinstance(module, nodes.Module) else None
     except Exception:  # unreadable, truncated, foreign, stale or forged: parse instead (and write it again)
         return None
 
 
-def store(text: str, path: str, module: nodes.Module, sources) -> None:
-    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read)."""
+def store(text: str, path: str, module: nodes.Module, sources, checked: bool = False) -> None:
+    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read);
+    `checked`: resolved and checked by this perfdsl without an error."""
     import tempfile
 
     entry_key = key(text, path)
@@ -111,7 +122,7 @@ def store(text: str, path: str, module: nodes.Module, sources) -> None:
     try:
         encoder = _Encoder()
         body = encoder.encode(module)
-        data = {"format": FORMAT, "key": entry_key,
+        data = {"format": FORMAT, "key": entry_key, "checked": bool(checked),
                 "sources": [[other, _digest(other_text)] for other, other_text in sources],
                 "files": encoder.files, "module": body}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -1,4 +1,4 @@
-"""The syntax tree: immutable attrs classes built by `parser.py`.
+"""The syntax tree: immutable classes (`frozen`: attrs' frozen classes without generated code) built by `parser.py`.
 
 Every node carries a `span` that takes no part in equality, so two files that
 say the same thing in a different layout parse to equal trees (what `fmt`'s
@@ -12,14 +12,14 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-import attrs
+from .frozen import field, frozen
 
 from .source import Span
 
-_span = attrs.field(kw_only=True, eq=False, repr=False, default=None)
+_span = field(kw_only=True, eq=False, repr=False, default=None)
 
 
-@attrs.frozen
+@frozen
 class Node:
     span: Span | None = _span
 
@@ -33,12 +33,12 @@ class Node:
 _serial = itertools.count().__next__
 
 
-@attrs.frozen
+@frozen
 class Expr(Node):
-    serial: int = attrs.field(init=False, eq=False, repr=False, factory=_serial)
+    serial: int = field(init=False, eq=False, repr=False, factory=_serial)
 
 
-@attrs.frozen
+@frozen
 class Num(Expr):
     """A number literal: ``14``, ``0.5``, ``95%`` (stored as 0.95), ``0.43万元``.
 
@@ -49,37 +49,37 @@ class Num(Expr):
     value: Decimal
     kind: str  # "plain" | "percent" | "money"
     unit: str | None = None
-    text: str = attrs.field(default="", eq=False)
+    text: str = field(default="", eq=False)
 
 
-@attrs.frozen
+@frozen
 class Bool(Expr):
     value: bool
 
 
-@attrs.frozen
+@frozen
 class Str(Expr):
     value: str
 
 
-@attrs.frozen
+@frozen
 class Name(Expr):
     """A reference to an input, a derived value (`let`) or a scorecard's total."""
 
     name: str
 
 
-@attrs.frozen
+@frozen
 class Full(Expr):
     """``full``: the indicator's effective weight (its full marks)."""
 
 
-@attrs.frozen
+@frozen
 class Neg(Expr):
     operand: Expr
 
 
-@attrs.frozen
+@frozen
 class Binary(Expr):
     """Arithmetic: `op` is one of ``+ - * /``."""
 
@@ -88,7 +88,7 @@ class Binary(Expr):
     right: Expr
 
 
-@attrs.frozen
+@frozen
 class Compare(Expr):
     """A comparison: `op` is one of ``== != < <= > >=``."""
 
@@ -97,7 +97,7 @@ class Compare(Expr):
     right: Expr
 
 
-@attrs.frozen
+@frozen
 class Logic(Expr):
     """``and`` / ``or``."""
 
@@ -106,12 +106,12 @@ class Logic(Expr):
     right: Expr
 
 
-@attrs.frozen
+@frozen
 class Not(Expr):
     operand: Expr
 
 
-@attrs.frozen
+@frozen
 class Call(Expr):
     """A built-in function: min, max, abs, ceil, floor."""
 
@@ -119,7 +119,7 @@ class Call(Expr):
     args: tuple[Expr, ...]
 
 
-@attrs.frozen
+@frozen
 class Query(Expr):
     """The items of a list input for an aggregate: ``绩效指标 where 一级指标 == "产出指标" of 分值``.
 
@@ -131,7 +131,7 @@ class Query(Expr):
     value: Expr | None
 
 
-@attrs.frozen
+@frozen
 class If(Expr):
     """``if test then a else b``."""
 
@@ -143,19 +143,19 @@ class If(Expr):
 # ── rules of a leaf indicator ───────────────────────────────────────────────
 
 
-@attrs.frozen
+@frozen
 class Rule(Node):
     pass
 
 
-@attrs.frozen
+@frozen
 class ScoreRule(Rule):
     """``score EXPR``: the score is the expression (clamped to the weight)."""
 
     expr: Expr
 
 
-@attrs.frozen
+@frozen
 class RatioRule(Rule):
     """``ratio A / B``: full × A / B (proportional score)."""
 
@@ -163,7 +163,7 @@ class RatioRule(Rule):
     denominator: Expr
 
 
-@attrs.frozen
+@frozen
 class BandArm(Node):
     """``>= 95% => 80%``; `op` is None for the ``else`` arm."""
 
@@ -172,7 +172,7 @@ class BandArm(Node):
     value: Expr
 
 
-@attrs.frozen
+@frozen
 class BandsRule(Rule):
     """``bands SUBJECT [share] { arms }``: the first arm whose test holds gives the score.
 
@@ -185,7 +185,7 @@ class BandsRule(Rule):
     arms: tuple[BandArm, ...]
 
 
-@attrs.frozen
+@frozen
 class CheckItem(Node):
     """One line of a checklist: a condition and, optionally, the points it earns."""
 
@@ -193,14 +193,14 @@ class CheckItem(Node):
     points: Expr | None
 
 
-@attrs.frozen
+@frozen
 class ChecklistRule(Rule):
     """Items met earn their points, or an equal share of the weight when no points are given."""
 
     items: tuple[CheckItem, ...]
 
 
-@attrs.frozen
+@frozen
 class ManualRule(Rule):
     """An assessor's judgement.
 
@@ -216,7 +216,7 @@ class ManualRule(Rule):
         return "得分" if self.mode == "score" else "扣分"
 
 
-@attrs.frozen
+@frozen
 class PerSpec(Node):
     """What a deduction counts: occurrences, or steps of `step` in `subject` beyond `threshold`.
 
@@ -231,7 +231,7 @@ class PerSpec(Node):
     threshold: Expr | None
 
 
-@attrs.frozen
+@frozen
 class Deduction(Rule):
     """``deduct 0.5 per …`` / ``add 1 per … up to 3`` / ``deduct 1 when …``."""
 
@@ -242,7 +242,7 @@ class Deduction(Rule):
     up_to: Expr | None
 
 
-@attrs.frozen
+@frozen
 class TargetRule(Rule):
     """``target 目标值 actual 实际值``: full marks when the target is met, else the share attained."""
 
@@ -252,7 +252,7 @@ class TargetRule(Rule):
     levels: tuple[LevelArm, ...] | None = None  # the shares of qualitative results (达成 …)
 
 
-@attrs.frozen
+@frozen
 class LevelArm(Node):
     """``良 => 80%``: a level a rating or a qualitative target may read, and its share of the weight."""
 
@@ -260,7 +260,7 @@ class LevelArm(Node):
     share: Expr
 
 
-@attrs.frozen
+@frozen
 class RatingRule(Rule):
     """``rating 得分系数``: weight × a coefficient in [0, 1]; with `levels`, weight × the share of a level."""
 
@@ -268,7 +268,7 @@ class RatingRule(Rule):
     levels: tuple[LevelArm, ...] | None = None
 
 
-@attrs.frozen
+@frozen
 class PanelRule(Rule):
     """``panel trimmed spread 3``: the mean (or the mean without the highest and lowest) of several assessors'
     scores, read from ``<indicator>评分`` (or `input_name`); `spread` is the largest max − min not warned of."""
@@ -280,14 +280,14 @@ class PanelRule(Rule):
     suffix = "评分"
 
 
-@attrs.frozen
+@frozen
 class DeductionRule(Rule):
     """The deduction lines of one indicator, applied together (扣完为止)."""
 
     lines: tuple[Deduction, ...]
 
 
-@attrs.frozen
+@frozen
 class Guard(Node):
     """``when COND => SCORE``: a case decided before the indicator's rule."""
 
@@ -295,13 +295,13 @@ class Guard(Node):
     score: Expr
 
 
-@attrs.frozen
+@frozen
 class MoveTarget(Node):
     amount: Decimal
     target: str
 
 
-@attrs.frozen
+@frozen
 class Applies(Node):
     """``applies when COND else full`` or ``… else move 2 to X, 1 to Y``."""
 
@@ -313,7 +313,7 @@ class Applies(Node):
 # ── the tree of a scorecard ─────────────────────────────────────────────────
 
 
-@attrs.frozen
+@frozen
 class Show(Node):
     """``show EXPR [vs REPORTED]``: a figure for the basis that does not affect the score."""
 
@@ -321,7 +321,7 @@ class Show(Node):
     reported: Expr | None
 
 
-@attrs.frozen
+@frozen
 class Indicator(Node):
     name: str
     weight: Decimal
@@ -332,7 +332,7 @@ class Indicator(Node):
     shows: tuple[Show, ...] = ()
 
 
-@attrs.frozen
+@frozen
 class Each(Node):
     """``each LIST where COND named NAME { … }``: one indicator per matching item of a list input.
 
@@ -349,10 +349,10 @@ class Each(Node):
 
 #: Where an `override` changed a group or scorecard's weight or children (no part of equality):
 #: a sum that no longer adds up is reported there, with the base's declaration as a note.
-_edited = attrs.field(kw_only=True, eq=False, repr=False, default=())
+_edited = field(kw_only=True, eq=False, repr=False, default=())
 
 
-@attrs.frozen
+@frozen
 class Group(Node):
     name: str
     weight: Decimal
@@ -361,7 +361,7 @@ class Group(Node):
     edited: tuple = _edited
 
 
-@attrs.frozen
+@frozen
 class GradeArm(Node):
     """``优秀 >= 90``; `op` is None for the last, catch-all grade."""
 
@@ -370,20 +370,20 @@ class GradeArm(Node):
     threshold: Expr | None
 
 
-@attrs.frozen
+@frozen
 class Cap(Node):
     low: Expr
     high: Expr
 
 
-@attrs.frozen
+@frozen
 class GradesRef(Node):
     """``grades 广东五档`` inside a scorecard: the bands of a named `GradesDecl`."""
 
     name: str
 
 
-@attrs.frozen
+@frozen
 class Scorecard(Node):
     name: str
     max: Decimal
@@ -394,7 +394,7 @@ class Scorecard(Node):
     edited: tuple = _edited
 
 
-@attrs.frozen
+@frozen
 class CapBy(Node):
     """``cap by 预算执行率 { < 50% => 59; … }``: the total kept at or below the first arm's value that holds."""
 
@@ -402,7 +402,7 @@ class CapBy(Node):
     arms: tuple[BandArm, ...]
 
 
-@attrs.frozen
+@frozen
 class Veto(Node):
     """``veto 重大违纪 when 发生重大违纪违规问题 => grade 差, cap 59``: 一票否决."""
 
@@ -412,7 +412,7 @@ class Veto(Node):
     cap: Expr | None
 
 
-@attrs.frozen
+@frozen
 class GradesDecl(Node):
     """``grades 广东五档 { 优秀 >= 90 … 差 }`` at the top level, for scorecards to name."""
 
@@ -420,21 +420,21 @@ class GradesDecl(Node):
     arms: tuple[GradeArm, ...]
 
 
-@attrs.frozen
+@frozen
 class Include(Node):
     """``include "common/guangdong.perf"``: the library's declarations, in place."""
 
     path: str
 
 
-@attrs.frozen
+@frozen
 class Extends(Node):
     """``extends "common/guangdong-base.perf"``: this ruleset is the base with the changes below."""
 
     path: str
 
 
-@attrs.frozen
+@frozen
 class Place(Node):
     """Where `add`/`move` puts an indicator among its new siblings: ``first``, ``before X``, ``after X``."""
 
@@ -442,7 +442,7 @@ class Place(Node):
     anchor: str | None
 
 
-@attrs.frozen
+@frozen
 class Edit(Node):
     """One change of an `override scorecard` block.
 
@@ -459,7 +459,7 @@ class Edit(Node):
     place: Place | None = None
 
 
-@attrs.frozen
+@frozen
 class Override(Node):
     """``override scorecard NAME [max N] { edits, grades, cap }``: changes to a base's scorecard."""
 
@@ -473,7 +473,7 @@ class Override(Node):
 # ── declarations ────────────────────────────────────────────────────────────
 
 
-@attrs.frozen
+@frozen
 class TypeRef(Node):
     """``number``, ``count``, ``rate``, ``bool``, ``text``, ``money(元|万元)`` or ``list { fields }``."""
 
@@ -482,7 +482,7 @@ class TypeRef(Node):
     fields: tuple[InputDecl, ...] = ()
 
 
-@attrs.frozen
+@frozen
 class InputDecl(Node):
     """An input, or a field of a list input's items."""
 
@@ -497,13 +497,13 @@ class InputDecl(Node):
     informational: bool = False  # ``informational``: kept for the record, read by no rule
 
 
-@attrs.frozen
+@frozen
 class LetDecl(Node):
     name: str
     expr: Expr
 
 
-@attrs.frozen
+@frozen
 class Header(Node):
     title: str
     source: str | None = None
@@ -513,26 +513,26 @@ class Header(Node):
     #: ``framework``: a base with no scorecard of its own, only to be extended (docs/language.md §12)
     framework: bool | None = None
     #: (field, span) of each line of the header, so that checks can point at ``precision 40``
-    field_spans: tuple = attrs.field(default=(), eq=False, repr=False)
+    field_spans: tuple = field(default=(), eq=False, repr=False)
 
     def field_span(self, key: str):
         return next((span for name, span in self.field_spans if name == key), self.span)
 
 
-@attrs.frozen
+@frozen
 class Module(Node):
     """A whole ruleset file, declarations in file order."""
 
     header: Header | None
     decls: tuple[Node, ...]
     #: every file read besides this one: included libraries and `extends` bases (what a cache keys on)
-    sources: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    sources: tuple[str, ...] = field(default=(), eq=False, repr=False, kw_only=True)
 
 
 # ── properties (checked by `perfdsl test`) ──────────────────────────────────
 
 
-@attrs.frozen
+@frozen
 class IndicatorRef(Expr):
     """``score of 项目完成率`` / ``weight of `效率性/项目完成率```: a result, readable only in a property.
 
@@ -544,7 +544,7 @@ class IndicatorRef(Expr):
     path: tuple[str, ...]
 
 
-@attrs.frozen
+@frozen
 class PropertyDecl(Node):
     """``property always COND [when C]`` or ``property EXPR never decreases in INPUT [when C]``."""
 
@@ -575,11 +575,11 @@ def _field_names(cls) -> tuple[str, ...]:
     try:
         return _FIELDS[cls]
     except KeyError:
-        names = _FIELDS[cls] = tuple(field.name for field in attrs.fields(cls) if field.name != "serial")
+        names = _FIELDS[cls] = tuple(item.name for item in cls.__attrs_attrs__ if item.name != "serial")
         return names
 
 
-_FIELDS: dict = {}  # node class → its attrs field names (classes added later are looked up when first walked)
+_FIELDS: dict = {}  # node class → its field names (classes added later are looked up when first walked)
 
 
 def dump(node, level: int = 0) -> str:
@@ -587,20 +587,20 @@ def dump(node, level: int = 0) -> str:
     pad = "  " * level
     if not isinstance(node, Node):
         return pad + repr(node)
-    fields = attrs.fields(type(node))
+    fields = type(node).__attrs_attrs__
     scalars = []
     children = []
-    for field in fields:
+    for item in fields:
         # where things are, and a node's serial, are not part of the tree
-        if field.name in ("span", "field_spans", "edited", "sources", "serial"):
+        if item.name in ("span", "field_spans", "edited", "sources", "serial"):
             continue
-        value = getattr(node, field.name)
+        value = getattr(node, item.name)
         if isinstance(value, Node) or (isinstance(value, tuple) and value and isinstance(value[0], Node)):
-            children.append((field.name, value))
+            children.append((item.name, value))
         elif isinstance(value, Decimal):
-            scalars.append(f"{field.name}={value}")
+            scalars.append(f"{item.name}={value}")
         elif value not in (None, (), False, ""):
-            scalars.append(f"{field.name}={value!r}")
+            scalars.append(f"{item.name}={value!r}")
     lines = [pad + type(node).__name__ + (" " + " ".join(scalars) if scalars else "")]
     for name, value in children:
         lines.append(f"{pad}  .{name}")

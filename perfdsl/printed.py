@@ -13,21 +13,20 @@ must be exactly that — 100.0027% is not "100%" —, and a count is exact.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcontext
 
-import attrs
-
 from .decimals import MONEY_UNITS, fixed, plain
+from .frozen import evolve, frozen
+from .lazyre import Pattern
 
 #: Arithmetic of comparisons: wide enough that quantizing a large amount never overflows the context.
 _WIDE = Context(prec=80, rounding=ROUND_HALF_UP)
 
 _MINUS = str.maketrans({"−": "-", "－": "-", "＋": "+", "，": ",", "．": "."})
 _NUMBER = r"([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-_PERCENT_RE = re.compile(rf"^{_NUMBER}\s*[%％]$")
-_AMOUNT_RE = re.compile(rf"^{_NUMBER}\s*(万|亿)?\s*([^\d\s%％,.+-][^\d%％]*)?$")
-_DATE_RE = re.compile(r"^(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?$")
+_PERCENT_RE = Pattern(rf"^{_NUMBER}\s*[%％]$")
+_AMOUNT_RE = Pattern(rf"^{_NUMBER}\s*(万|亿)?\s*([^\d\s%％,.+-][^\d%％]*)?$")
+_DATE_RE = Pattern(r"^(\d{4})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?$")
 _MULTIPLIERS = {None: Decimal(1), "万": Decimal(10000), "亿": Decimal(100000000)}
 _MONEY_WORDS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
@@ -35,7 +34,7 @@ _MONEY_WORDS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(1
 KINDS = ("money", "rate", "number", "date", "text")
 
 
-@attrs.frozen
+@frozen
 class Printed:
     """A printed figure.  `quantum` is the step of its last digit in the value's own terms (100 元 for
     ``"1.41万元"``, 0.0001 for ``"46.38%"``); None means the figure is exact (a count, a date, a text)."""
@@ -105,7 +104,7 @@ def of_input(value, kind: str, unit: str | None = None) -> Printed:
         unit = unit or "元"
         factor = MONEY_UNITS[unit]
         figure = Printed(value, "money", unit, _step(value) * factor)
-        return attrs.evolve(figure, text=show(value, figure))
+        return evolve(figure, text=show(value, figure))
     if kind == "rate":
         return Printed(value, "rate", None, _step(value), _percent_text(value))
     if kind == "count":

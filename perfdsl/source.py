@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import unicodedata
 
-import attrs
+from .frozen import field, frozen
 
 
-@attrs.frozen(eq=False)
+def _lines_of(source: SourceFile) -> tuple[str, ...]:
+    return split_lines(source.text)
+
+
+@frozen(eq=False)
 class SourceFile:
     """A ruleset's text and the name it is reported under (a path, or ``<string>``)."""
 
     path: str
-    text: str = attrs.field(repr=False)
-    lines: tuple[str, ...] = attrs.field(init=False, repr=False)
-
-    @lines.default
-    def _split(self) -> tuple[str, ...]:
-        return split_lines(self.text)
+    text: str = field(repr=False)
+    lines: tuple[str, ...] = field(init=False, repr=False, factory=_lines_of, takes_self=True)
 
     def line(self, number: int) -> str:
         """The text of 1-based line `number` ('' past the end)."""
@@ -32,7 +32,7 @@ class SourceFile:
         return Span(self, last, column, last, column)
 
 
-@attrs.frozen(eq=False)
+@frozen(eq=False)
 class Span:
     """A 1-based, end-exclusive range of characters in a `SourceFile`.
 
@@ -40,7 +40,7 @@ class Span:
     out text compare equal when they mean the same thing.
     """
 
-    source: SourceFile = attrs.field(repr=False)
+    source: SourceFile = field(repr=False)
     line: int
     column: int
     end_line: int

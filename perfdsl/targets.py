@@ -10,13 +10,13 @@ was expected — never a guess.
 
 from __future__ import annotations
 
-import calendar
 import re
 from decimal import Decimal
 
-import attrs
 
 from .decimals import HUNDRED, money, percent_as_given, plain
+from .frozen import frozen
+from .lazyre import Pattern
 
 #: Comparator words → the comparison they mean (达到 and a bare number: at least).
 _BEFORE = {
@@ -48,7 +48,7 @@ _MULTIPLIERS = {"万": Decimal(10000), "亿": Decimal(100000000)}
 
 _COMPARATORS = "|".join(sorted(map(re.escape, _BEFORE), key=len, reverse=True))
 _UNITS = "|".join(sorted(map(re.escape, list(UNITS) + list(COUNTED) + list(UNIT_WORDS)), key=len, reverse=True))
-_PATTERN = re.compile(
+_PATTERN = Pattern(
     rf"""^\s*
     (?P<label>[^\d<>≤≥≦≧=＜＞＝%％]*?)\s*
     (?P<before>{_COMPARATORS})?\s*
@@ -68,7 +68,7 @@ class TargetError(ValueError):
     """Text that is not a target or an amount perfdsl can read."""
 
 
-@attrs.frozen
+@frozen
 class Quantity:
     """A number in its family's base unit (元, seconds, a ratio for %), and how it was written."""
 
@@ -81,7 +81,7 @@ class Quantity:
         return self.text.strip()
 
 
-@attrs.frozen
+@frozen
 class Target:
     op: str  # >= > <= < ==
     amount: Quantity
@@ -224,7 +224,7 @@ def _bare(quantity: Quantity, unit: str | None) -> str:
 
 
 #: A comparator and a figure followed by a short word that is no unit perfdsl knows (``≥50只猫``).
-_UNKNOWN_UNIT = re.compile(rf"^\s*[^\d<>≤≥≦≧=＜＞＝%％]*?\s*(?:{_COMPARATORS})?\s*\d+(?:\.\d+)?\s*[万亿]?"
+_UNKNOWN_UNIT = Pattern(rf"^\s*[^\d<>≤≥≦≧=＜＞＝%％]*?\s*(?:{_COMPARATORS})?\s*\d+(?:\.\d+)?\s*[万亿]?"
                            rf"\s*(?P<unit>[^\d\s（()）。.;；,，、]{{1,4}})\s*[。.]?\s*$")
 
 # ── deadlines and qualitative results ───────────────────────────────────────
@@ -256,10 +256,10 @@ _ON_TIME = ("按时完成", "已按时完成", "按期完成", "已按期完成"
 _LATE = ("未按时完成", "未按期完成", "未按时", "未按期", "延期完成", "逾期完成", "未完成", "否", "延期", "逾期")
 _ON_TIME_TARGETS = ("按时完成", "按期完成", "按时", "按期", "及时完成", "如期完成", "及时", "按计划完成", "按计划")
 #: ``2020年底前`` / ``第三季度末前`` / ``上半年`` : a month-end deadline written without a month.
-_PERIOD = re.compile(r"^\s*(?:(?P<year>\d{4})\s*年)?\s*(?:(?P<end>底|末|内|度内)|(?:第)?(?P<quarter>[一二三四1-4])季度(?:末|内)?"
+_PERIOD = Pattern(r"^\s*(?:(?P<year>\d{4})\s*年)?\s*(?:(?P<end>底|末|内|度内)|(?:第)?(?P<quarter>[一二三四1-4])季度(?:末|内)?"
                      r"|(?P<half>上|下)半年)\s*(?:之前|以前|前)?\s*(?:完成)?\s*[。.]?\s*$")
 _QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
-_DATE = re.compile(
+_DATE = Pattern(
     r"""^\s*(?:(?P<year>\d{4})\s*(?:年|[-/.]))?\s*(?P<month>\d{1,2})\s*(?P<sep>月(?:份)?|[-/.](?=\d))?
     (?:\s*(?P<day>\d{1,2})\s*(?:日|号)?|\s*(?P<end>底|末))?\s*""", re.VERBOSE)
 _BEFORE_WORDS = ("之前", "以前", "前", "内", "止")
@@ -275,6 +275,8 @@ class Deadline:
         self.year, self.month, self.day, self.text = year, month, day, text
 
     def key(self, with_year: bool) -> tuple:
+        import calendar  # here: only a deadline of a month's end asks it (and it imports locale, datetime)
+
         last = calendar.monthrange(self.year or 2000, self.month)[1]  # no year: February has 29 days
         return ((self.year,) if with_year else ()) + (self.month, self.day if self.day is not None else last)
 
@@ -328,7 +330,7 @@ def level_of(text, levels: dict) -> str | None:
     return tier if tier is not None and tier in levels else None
 
 
-@attrs.frozen
+@frozen
 class Judgement:
     """What a target earns: the share of the weight, whether it is met, and the basis fragment."""
 
@@ -384,7 +386,7 @@ def _shown(value) -> str:
     return plain(value) if isinstance(value, Decimal) else str(value).strip()
 
 
-_CHINESE_NUMBER = re.compile(rf"[零〇一二三四五六七八九十百千万两]+\s*(?:{_UNITS}|万元)")
+_CHINESE_NUMBER = Pattern(rf"[零〇一二三四五六七八九十百千万两]+\s*(?:{_UNITS}|万元)")
 
 
 def _looks_numeric(text: str) -> bool:

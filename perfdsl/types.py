@@ -10,10 +10,10 @@ as 万元.  A bare numeric literal adapts to the other operand (``x - 1``,
 
 from __future__ import annotations
 
-import attrs
+from .frozen import field, frozen
 
 
-@attrs.frozen
+@frozen
 class Type:
     kind: str  # count | number | rate | money | bool | text | error
     unit: str | None = None  # display unit of money

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from perfdsl import load, read_record
+from perfdsl.errors import PerfCheckError
 
 ROOT = Path(__file__).resolve().parent.parent
 D = Decimal
@@ -155,4 +156,60 @@ def test_a_ruleset_named_two_ways_keeps_each_name_in_its_messages(cache, monkeyp
         for path in (relative, absolute):
             program = load(path, cache=True)
             assert program.model.scorecards[0].span.source.path == path
+    assert len(_entries(cache)) == 2
+
+
+def test_a_tree_that_checked_cleanly_is_not_checked_again(cache):
+    """The entry says the tree resolved and checked without an error: a warm load skips the checks (and
+    their modules), and scores the same."""
+    code = ("import sys; from perfdsl import load, read_record; "
+            f"p = load({str(ROOT / 'rulesets' / 'chaoan-2022.perf')!r}, cache=True); "
+            f"r = p.evaluate(read_record({str(ROOT / 'examples' / 'chaoan-2022.json')!r})); "
+            "print(r.scorecards[0].score, 'perfdsl.checks' in sys.modules, 'perfdsl.reach' in sys.modules)")
+    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+            for _ in range(2)]
+    assert [run.stdout.split() for run in runs] == [["89.04", "True", "True"], ["89.04", "False", "False"]]
+    [entry] = _entries(cache)
+    assert json.loads(entry.read_text("utf-8"))["checked"] is True
+
+
+def test_a_tree_with_a_check_error_is_checked_every_time(cache, tmp_path):
+    """A ruleset that parses but does not check (weights that do not add up, an unknown grade) is kept with
+    ``"checked": false``: every load from the cache checks it again and reports every error, word for word."""
+    (tmp_path / "bad.perf").write_text(
+        'ruleset "t" { }\ninput x: number\n'
+        "scorecard 卡 max 100 {\n  group 组 90 {\n    indicator 甲 50 { score x }\n    indicator 乙 30 { score x }\n  }\n}\n",
+        "utf-8")
+    messages = []
+    for _ in range(3):
+        with pytest.raises(PerfCheckError) as caught:
+            load(tmp_path / "bad.perf", cache=True)
+        messages.append(caught.value.render())
+        [entry] = _entries(cache)
+        assert json.loads(entry.read_text("utf-8"))["checked"] is False
+    assert messages[0] == messages[1] == messages[2]
+    assert "P310" in messages[0] and "P311" in messages[0]
+
+
+def test_an_entry_of_other_perfdsl_code_is_not_read(cache, tmp_path, monkeypatch):
+    """The key holds every perfdsl module's size and time: a changed check is a new entry, never a stale
+    ``checked``."""
+    from perfdsl import modelcache
+
+    path = ROOT / "rulesets" / "chaoan-2022.perf"
+    load(path, cache=True)
+    before = modelcache._fingerprint()
+    assert "checks.py:" in before and "reach.py:" in before and "nodes.py:" in before
+    real = os.stat
+
+    def touched(name, *args, **kwargs):
+        result = real(name, *args, **kwargs)
+        if str(name).endswith("checks.py"):
+            return os.stat_result((*result[:8], result[8] + 1, result[9]))
+        return result
+
+    monkeypatch.setattr(os, "stat", touched)
+    assert modelcache._fingerprint() != before
+    load(path, cache=True)
     assert len(_entries(cache)) == 2
