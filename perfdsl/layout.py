@@ -78,6 +78,11 @@ class Layout:
         return block[2 * index + 1]
 
     @staticmethod
+    def pairs_in(block: tuple, count: int):
+        """(weight, score) of the block's first `count` nodes, in order (`weight_in`, `score_in` for each)."""
+        return zip(block[0:2 * count:2], block[1:2 * count:2])
+
+    @staticmethod
     def total_in(block: tuple):
         return block[-3]
 
