@@ -85,9 +85,11 @@ def plain(value: Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
     if value.__class__ is Decimal:  # equal decimals have the same text (6.40, 6.4): the value is the key
         try:  # (a float equal to one never gets its text: it must fail as before)
-            return _PLAIN[value]
-        except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash
-            pass
+            text = _PLAIN.get(value)  # `get`, not `[]`: a batch's amounts miss often, and a KeyError costs
+        except TypeError:  # a signalling NaN has no hash
+            text = None
+        if text is not None:
+            return text
     if not value.is_finite():
         return str(value)
     text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
@@ -98,13 +100,17 @@ def plain(value: Decimal) -> str:
     return text
 
 
+#: `quantum(places)` of the places `fixed` is asked for (`percent`: 2 to 12), made once.
+_STEPS = tuple(quantum(places) for places in range(13))
+
 #: `plain`'s texts: every basis line and output figure goes through it, most of them the same few values.
 _PLAIN: dict = {}
 
 
 def fixed(value: Decimal, places: int) -> str:
     """`value` rounded half-up to `places` decimals, zeros kept (``97.60``)."""
-    text = format(value.quantize(quantum(places), rounding=ROUND_HALF_UP), "f")
+    step = _STEPS[places] if 0 <= places < len(_STEPS) else quantum(places)
+    text = format(value.quantize(step, rounding=ROUND_HALF_UP), "f")
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 

@@ -9,6 +9,9 @@ test tools read the tuple only through the methods here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import itemgetter
+
 #: What follows the nodes' (weight, score) pairs in a scorecard's block.
 _TAIL = 3  # total, grade, rows
 
@@ -76,6 +79,22 @@ class Layout:
     @staticmethod
     def score_in(block: tuple, index: int):
         return block[2 * index + 1]
+
+    @staticmethod
+    def scores_of(indices) -> Callable[[tuple], tuple]:
+        """A function: a block → the scores of the nodes at `indices` (`score_in` of each), as a tuple."""
+        positions = [2 * index + 1 for index in indices]
+        if not positions:
+            return lambda block: ()
+        if len(positions) == 1:
+            position = positions[0]
+            return lambda block: (block[position],)
+        return itemgetter(*positions)
+
+    @staticmethod
+    def pairs_in(block: tuple, count: int):
+        """(weight, score) of the block's first `count` nodes, in order (`weight_in`, `score_in` for each)."""
+        return zip(block[0:2 * count:2], block[1:2 * count:2])
 
     @staticmethod
     def total_in(block: tuple):

@@ -16,7 +16,7 @@ from .errors import DataValueError, EvaluationError, MissingInput, PerfError, Re
 from .inputs import RecordReader
 from .layout import Layout
 from .model import Model
-from .result import Result
+from .result import Result, criteria_of
 from .values import MISSING, Record
 
 
@@ -39,6 +39,7 @@ class Program:
         self._evaluate = namespace["evaluate"]
         self.layout = Layout(model)  # where each figure sits in what the evaluator returns
         self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
+        self._criteria = None
         self.reader = RecordReader(model)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
 
@@ -83,6 +84,13 @@ class Program:
 
     def trace(self, record: Record) -> interp.Trace:
         return interp.evaluate(self.model, record)
+
+    def criteria(self) -> tuple:
+        """Per scorecard, each node's 评分标准 text or None (`result.criteria_of`): the ruleset's alone, so
+        worked out once, not per record and node."""
+        if self._criteria is None:
+            self._criteria = tuple(tuple(criteria_of(node) for node in card.nodes) for card in self.model.scorecards)
+        return self._criteria
 
     def explained(self) -> tuple:
         """`evaluate_facts` (the evaluator that also returns the facts a basis is rendered from) and its

@@ -71,7 +71,7 @@ class _Record:
     """One record's values as the text shows them: inputs in the unit the record wrote them, derived
     values, scorecard totals."""
 
-    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases", "scope", "prefix")
+    __slots__ = ("renderer", "values", "units", "notes", "lets", "totals", "noted", "bases", "scope", "prefix", "memo")
 
     def __init__(self, renderer, record, lets, totals):
         self.renderer = renderer
@@ -85,6 +85,9 @@ class _Record:
         self.bases = frozenset(base for _, base in self.noted)
         self.scope = None  # an item's fields while an `each` group's item is rendered: name → (value, type, key)
         self.prefix = None  # that item's data key (``绩效指标[2]``)
+        # name → its text (`shown`) outside an item: a name's text depends on the record alone (its values,
+        # units, derived values, totals), so it is complete as a key for one record; a Fallback is never kept
+        self.memo = {}
 
     def value(self, name):
         """A name's value (an input's, a derived value's, a total's), or Fallback where the facts cannot say."""
@@ -106,14 +109,23 @@ class _Record:
 
     def shown(self, name: str) -> str | None:
         """`interp.Evaluation._shown`: an item's field in the unit the record wrote it, else as at the top."""
-        if self.scope is not None and name in self.scope:
-            value, vtype, key = self.scope[name]
-            if value is MISSING:
-                return None
-            unit = self.units.get(key)
-            if unit is not None:
-                vtype = attrs.evolve(vtype, unit=unit)
-            return show_value(value, vtype)
+        scope = self.scope
+        if scope is None or name not in scope:
+            try:
+                return self.memo[name]
+            except KeyError:
+                text = self.memo[name] = self._shown(name)  # (raises Fallback before anything is kept)
+                return text
+        value, vtype, key = scope[name]
+        if value is MISSING:
+            return None
+        unit = self.units.get(key)
+        if unit is not None:
+            vtype = attrs.evolve(vtype, unit=unit)
+        return show_value(value, vtype)
+
+    def _shown(self, name: str) -> str | None:
+        """A name's text outside an item's scope (`shown` keeps it for the record)."""
         if name in self.totals:
             return show_value(self.totals[name], None)
         r = self.renderer
@@ -240,10 +252,14 @@ class Renderer:
         self.plans.sort(key=lambda plan: plan[0].index)
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
         self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
-                       [n for n, p in zip(card.nodes, plans) if p is not None and p[0] == "group"],
+                       [(n, layout.scores_of(n.children)) for n, p in zip(card.nodes, plans)
+                        if p is not None and p[0] == "group"],
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
                       for card, plans, _ in self.plans]
+        self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
+        self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
+        self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
 
@@ -333,8 +349,8 @@ class Renderer:
                                                  card_facts[node.index], card_facts)
                     except Fallback:
                         pass
-                for node in groups:
-                    texts[node.index] = self._group(node, block)
+                for node, scores in groups:
+                    texts[node.index] = self._group(node, scores(block))
                 items = {}
                 if eaches:
                     rows = iter(layout.rows_in(block))
@@ -384,8 +400,7 @@ class Renderer:
                 rec.scope = rec.prefix = None
         return out
 
-    def _group(self, node, block) -> str:
-        scores = [self.layout.score_in(block, i) for i in node.children]
+    def _group(self, node, scores) -> str:
         if not scores:
             return PLACEHOLDER
         score = sum(scores, ZERO)
@@ -414,7 +429,7 @@ class Renderer:
 
     def _total(self, rec, card, block, plan_rules, facts) -> tuple[str, list]:
         """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
-        top = [self.layout.score_in(block, i) for i in card.top]
+        top = self.top[card.index](block)
         total = sum(top, ZERO)
         text = " + ".join(points(s) for s in top) + f" = {points(total)}"
         lines = []
@@ -489,6 +504,22 @@ class Renderer:
     def _round(self, value: Decimal) -> Decimal:
         return round_score(value, self.step, self.mode)
 
+    def _score_text(self, raw: Decimal) -> str:
+        """``points(self._round(raw))``, kept by value: equal decimals round to the same step (the step and
+        mode are the ruleset's), so the raw score is the whole key; the texts of a batch repeat."""
+        decimal = raw.__class__ is Decimal  # (anything else fails in `_round` as it did)
+        if decimal:
+            try:
+                return self.rounded[raw]
+            except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash
+                pass
+        text = points(self._round(raw))
+        if decimal:
+            if len(self.rounded) > 8192:
+                self.rounded.clear()
+            self.rounded[raw] = text
+        return text
+
     def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
         _, form, applies, guards, extra, reads, shows = plan
         leaf = _Leaf(rec)
@@ -515,7 +546,7 @@ class Renderer:
             scored = self._points_text(leaf, score, raw, weight, fact[2])
             leaf.clauses.append(f"{leaf.condition(cond, True)}{CLAUSE}{scored}")
             return self._finish(leaf, node, weight, raw, note)
-        getattr(self, "_rule_" + form)(leaf, node, indicator.rule, weight, raw, fact, extra)
+        self.forms[form](leaf, node, indicator.rule, weight, raw, fact, extra)
         return self._finish(leaf, node, weight, raw, note)
 
     def _points_text(self, leaf, chain, raw, weight, path) -> str:
@@ -524,14 +555,14 @@ class Renderer:
         if isinstance(expr, nodes.Full):
             return f"得满分 {points(weight)}"
         if is_literal(expr):
-            return f"得 {points(self._round(raw))} 分"
+            return f"得 {self._score_text(raw)} 分"
         if isinstance(expr, nodes.If):
             holds, inner = path
             branch = chain[2] if holds else chain[3]
             return f"{leaf.condition(chain[1], holds)}{CLAUSE}{self._points_text(leaf, branch, raw, weight, inner)}"
         if isinstance(expr, nodes.Name):
-            return f"{expr.name} = {points(self._round(raw))}"
-        return f"{leaf.rec.show(expr, weight)} = {points(self._round(raw))}"
+            return f"{expr.name} = {self._score_text(raw)}"
+        return f"{leaf.rec.show(expr, weight)} = {self._score_text(raw)}"
 
     def _finish(self, leaf, node, weight, raw, note) -> str:
         if node.bonus:
@@ -563,7 +594,7 @@ class Renderer:
         num_type, den_type = extra["types"]
         leaf.clauses.append(f"{node.name} = {leaf.value_text(rule.numerator, numerator, num_type)} / "
                             f"{leaf.value_text(rule.denominator, denominator, den_type)} = {percent(rate)}"
-                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {self._score_text(raw)}")
 
     def _rule_BandsRule(self, leaf, node, rule, weight, raw, fact, extra):
         subject, (number, value) = fact[2], fact[3]
@@ -575,9 +606,9 @@ class Renderer:
         head = "不在以上各档" if arm.op is None else f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
         if rule.share:
             shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
-            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(self._round(raw))}"
+            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {self._score_text(raw)}"
         else:
-            tail = f"得 {points(self._round(raw))} 分"
+            tail = f"得 {self._score_text(raw)} 分"
         leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
 
     def _rule_ChecklistRule(self, leaf, node, rule, weight, raw, fact, extra):
@@ -588,10 +619,10 @@ class Renderer:
             missed = [t for t, ok in zip(texts, met) if not ok]
             if missed:
                 text += f"（不符合：{'、'.join(missed)}）"
-            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {points(self._round(raw))}")
+            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {self._score_text(raw)}")
             return
         shown = [f"{t} ✓ +{points(value)}" if ok else f"{t} ✗" for t, ok, value in zip(texts, met, fact[3])]
-        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
+        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {self._score_text(raw)} 分")
 
     def _rule_TargetRule(self, leaf, node, rule, weight, raw, fact, extra):
         judged = fact[2]
@@ -614,20 +645,20 @@ class Renderer:
         else:
             rate = judged.share
             leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} = {percent(rate)}"
-                                f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
+                                f"{CLAUSE}{points(weight)} × {percent(rate)} = {self._score_text(raw)}")
 
     def _rule_RatingRule(self, leaf, node, rule, weight, raw, fact, extra):
         """`judgements.interpret_rating`."""
         value, levels = fact[2], fact[3]
         if levels is None:
             shown = leaf.describe(rule.subject, value, extra["subject"], weight)
-            leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {points(self._round(raw))}")
+            leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {self._score_text(raw)}")
             return
         level = str(value).strip()
         share = levels[level]
         named = rule.subject.name + " " if isinstance(rule.subject, nodes.Name) else ""
         leaf.clauses.append(f"{named}评为 {level}（得分值的 {plain(share * 100)}%）{CLAUSE}"
-                            f"{points(weight)} × {plain(share * 100)}% = {points(self._round(raw))}")
+                            f"{points(weight)} × {plain(share * 100)}% = {self._score_text(raw)}")
 
     def _rule_PanelRule(self, leaf, node, rule, weight, raw, fact, extra):
         """`judgements.interpret_panel`: the experts' scores and notes are the record's list."""
@@ -642,7 +673,7 @@ class Renderer:
             said = str(item[note.slot]).strip() if note is not None and isinstance(item[note.slot], str) else ""
             lines.append(f"{who or f'专家{number}'} {plain(score)}" + (f"（{said}）" if said else ""))
         _, how = panel_score(rule.mode, scores)
-        text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {points(self._round(raw))}"
+        text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {self._score_text(raw)}"
         allowed = fact[2]
         if allowed is not None:
             spread = max(scores) - min(scores)
@@ -660,7 +691,7 @@ class Renderer:
             leaf.clauses.append("评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分")
         else:
             leaf.clauses.append(f"评审扣 {plain(given)} 分" + (f"：{note}" if note else "")
-                                + f"{CLAUSE}{points(weight)} - {plain(given)} = {points(self._round(raw))}")
+                                + f"{CLAUSE}{points(weight)} - {plain(given)} = {self._score_text(raw)}")
 
     def _rule_DeductionRule(self, leaf, node, rule, weight, raw, fact, extra):
         adds = all(line.kind == "add" for line in rule.lines)
@@ -672,10 +703,10 @@ class Renderer:
                 changed.append((line.kind, value))
             texts.append(text)
         if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
-            tail = f"得 {points(self._round(raw))} 分"
+            tail = f"得 {self._score_text(raw)} 分"
         else:
             terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
-            tail = f"{points(base)}{terms} = {points(self._round(raw))}"
+            tail = f"{points(base)}{terms} = {self._score_text(raw)}"
         leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
 
     def _line(self, leaf, line, figures, when, subject_type, weight):

@@ -17,22 +17,47 @@ from .runtime import Undefined
 from .values import item_names
 
 
-@attrs.frozen
 class NodeResult:
-    path: tuple[str, ...]
-    declared: Decimal
-    weight: Decimal  # effective, after reallocation
-    score: Decimal
-    is_leaf: bool
-    _result: Result = attrs.field(repr=False, eq=False)
-    _card: int = attrs.field(repr=False, eq=False)
-    _index: int = attrs.field(repr=False, eq=False)
-    _item: int | None = attrs.field(default=None, repr=False, eq=False)  # an item of an `each` group
+    """One indicator's figures, and its basis text on demand.  A plain slotted class, not attrs: a record
+    with basis builds one per node (48 for Chao'an), and attrs' frozen `__init__` was most of `_build`.
+    Equal, hashed and shown as the attrs class was (path, declared, weight, score, is_leaf)."""
+
+    __slots__ = ("path", "declared", "weight", "score", "is_leaf", "criteria", "_result", "_card", "_index", "_item")
+
+    def __init__(self, path, declared, weight, score, is_leaf, result, card, index, item=None, criteria=None):
+        self.path = path
+        self.declared = declared
+        self.weight = weight  # effective, after reallocation
+        self.score = score
+        self.is_leaf = is_leaf
+        #: The ruleset's 评分标准 text (``criteria "…"``) for this indicator, or None (groups, none given);
+        #: an item of an `each` group has its template's.  Depends on the ruleset alone: `Result` passes it.
+        self.criteria = criteria
+        self._result = result
+        self._card = card
+        self._index = index
+        self._item = item  # an item of an `each` group
+
+    def _key(self):
+        return (self.path, self.declared, self.weight, self.score, self.is_leaf)
+
+    def __eq__(self, other):
+        return self._key() == other._key() if other.__class__ is self.__class__ else NotImplemented
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"NodeResult(path={self.path!r}, declared={self.declared!r}, weight={self.weight!r}, "
+                f"score={self.score!r}, is_leaf={self.is_leaf!r})")
 
     @property
     def basis(self) -> str:
         result = self._result
-        texts = result.texts()[self._card]
+        texts = result._texts
+        if texts is None:
+            texts = result.texts()
+        texts = texts[self._card]
         text = texts[0][self._index] if self._item is None else texts[2][self._index][self._item]
         if text is not None:
             return text
@@ -44,14 +69,6 @@ class NodeResult:
     @property
     def name(self) -> str:
         return self.path[-1]
-
-    @property
-    def criteria(self) -> str | None:
-        """The ruleset's 评分标准 text (``criteria "…"``) for this indicator, or None (groups, none given)."""
-        node = self._result.program.model.scorecards[self._card].nodes[self._index]
-        if self._item is not None:  # an item of an `each` group: the group's template indicator says it
-            return node.each.template.criteria
-        return criteria_of(node)
 
     def to_json(self, basis: bool = True) -> dict:
         out = {"path": list(self.path), "weight": self.weight, "declared": self.declared, "score": self.score}
@@ -144,18 +161,22 @@ class Result:
         flat = self.flat
         cards = []
         layout = program.layout
+        criterias = program.criteria()
         for number, card in enumerate(model.scorecards):
             block = layout.block(flat, number)
             rows = iter(layout.rows_in(block))
             node_results, fixed, items = [], [], {}
-            for i, node in enumerate(card.nodes):
-                fixed.append(NodeResult(node.path, node.declared, layout.weight_in(block, i), layout.score_in(block, i),
-                                        node.is_leaf, self, number, i))
-                node_results.append(fixed[-1])
+            pairs = layout.pairs_in(block, len(card.nodes))
+            for i, (node, criteria, (weight, score)) in enumerate(zip(card.nodes, criterias[number], pairs)):
+                result = NodeResult(node.path, node.declared, weight, score, node.is_leaf, self, number, i, None, criteria)
+                fixed.append(result)
+                node_results.append(result)
                 if node.each is not None:  # the group's items follow it, in the list's order
                     rows_of = next(rows)
                     names = item_names([name for name, _, _ in rows_of])
-                    items[i] = tuple(NodeResult(node.path + (name,), share, share, score, True, self, number, i, k)
+                    criteria = node.each.template.criteria
+                    items[i] = tuple(NodeResult(node.path + (name,), share, share, score, True, self, number, i, k,
+                                                criteria)
                                      for k, (name, (_, share, score)) in enumerate(zip(names, rows_of)))
                     node_results.extend(items[i])
             adjustments = ()
