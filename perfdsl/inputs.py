@@ -158,8 +158,9 @@ class RecordReader:
         self.known = frozenset(self.names)
         judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
-        # (name, the reader of its usual values or None, its field, its default): see `_fast`
-        self.plan = tuple((field[0], _fast(field), field, field[3]) for field in self.fields)
+        # (name, the reader of its usual values or None, its field, its default, whether a figure within
+        # bounds is its value as it stands — a number or rate with no other check): see `_fast`
+        self.plan = tuple((field[0], _fast(field), field, field[3], _as_written(field)) for field in self.fields)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
         self.bounds = _Bounds(model)
@@ -197,10 +198,15 @@ class RecordReader:
         notes: dict = {}
         units: dict = {}
         get = record.get
-        for name, fast, field, default in self.plan:
+        smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
+        for name, fast, field, default, as_written in self.plan:
             raw = get(name)
             if raw is None:
                 values[name] = default
+                continue
+            if as_written and raw.__class__ is Decimal and raw.is_finite() and smallest <= raw.adjusted() < largest \
+                    and len(str(raw)) <= digits:  # `limits.number_fine`, inline: most values of most records
+                values[name] = raw
                 continue
             value = _SLOW
             if fast is not None:
@@ -263,6 +269,16 @@ class RecordReader:
 _NONE: frozenset = frozenset()
 #: What a fast reader returns for a value it leaves to the general reading (`_read_value`).
 _SLOW = object()
+
+
+_LARGEST, _SMALLEST = limits.DATA_MAGNITUDE.adjusted(), limits.DATA_SMALLEST.adjusted()
+
+
+def _as_written(field) -> bool:
+    """Whether a figure within bounds is this input's value unchanged: a number or a rate that is no assessor's
+    score (which has a range) and has no choices."""
+    name, spec, convert, default, is_money, most, items = field
+    return items is None and spec.type.kind in ("number", "rate") and most is None and not spec.choices
 
 
 def _fast(field):
