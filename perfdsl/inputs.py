@@ -319,11 +319,13 @@ def _fast(field):
         return boolean
     factor = MONEY_UNITS[spec.type.unit] if is_money else None
     counted = kind == "count"
+    smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
 
-    def number(raw, lenient, units):
+    def number(raw, lenient, units):  # `fine` inline where a figure is usual: this runs for most values
         kind_of = raw.__class__
         if kind_of is Decimal:
-            if not fine(raw):
+            if not (raw.is_finite() and smallest <= raw.adjusted() < largest and len(str(raw)) <= digits) \
+                    and not fine(raw):
                 return _SLOW
             value = raw * factor if factor is not None else raw
             if counted and (value != value.to_integral_value() or value < 0):
@@ -332,7 +334,8 @@ def _fast(field):
             value = convert(raw, lenient)
         else:
             return _SLOW
-        if value is not raw and not fine(value):
+        if value is not raw and not (value.is_finite() and smallest <= value.adjusted() < largest
+                                     and len(str(value)) <= digits) and not fine(value):
             return _SLOW
         if most is not None and not 0 <= value <= most:
             return _SLOW

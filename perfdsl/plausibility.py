@@ -93,6 +93,7 @@ class Plausibility:
                                  for spec in model.inputs for field in spec.fields if field.type.kind == "rate")
         # decided once, not per record: the amounts `_odd_amounts` looks at, whether any panel has a spread
         self.related_amounts = tuple(name for name in self.amounts if name in self.by_input)
+        self.units = {spec.name: spec.type.unit for spec in model.inputs if spec.type.kind == "money"}
         self.panels = any(isinstance(node.indicator.rule, nodes.PanelRule) and node.indicator.rule.spread is not None
                           for card in model.scorecards for node in card.leaves())
 
@@ -231,6 +232,7 @@ class Plausibility:
         decide at an ordinary size (and change one)."""
         forms = counts = None
         conventional = False
+        evidence: dict = {}
         out = []
         for name in self.related_amounts:
             amount = values.get(name)
@@ -241,7 +243,13 @@ class Plausibility:
                 counts = _counts(forms)
                 # every amount but one written one way needs that many amounts, and at most two ways
                 conventional = len(forms) >= CONVENTION and len(counts) <= 2
-            readings = list(_evidence(name, forms, self.model, counts)) if conventional else []
+            readings = []
+            if conventional:  # what the record's other amounts say depends on this one's form and unit only
+                unit = self.units[name]
+                known = evidence.get((forms.get(name), unit))
+                if known is None:
+                    known = evidence[forms.get(name), unit] = list(_evidence(name, forms, self.model, counts))
+                readings += known
             if (amount * 100) % 1 and not (amount * WAN * 100) % 1:  # `_digits`, inline: it runs for every amount
                 readings.append((WAN, _SUB_FEN))
             for factor, why in readings:
