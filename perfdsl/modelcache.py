@@ -24,7 +24,6 @@ left behind are not pruned (a few KB to a few hundred each).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from decimal import Decimal
@@ -33,6 +32,14 @@ from pathlib import Path
 import attrs
 
 from . import LANGUAGE_VERSION, nodes, source, userdirs
+
+try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - other Pythons name it otherwise, or have only hashlib's
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 FORMAT = 1
 #: The modules whose code decides what a parsed tree looks like: a change to any of them is a new key.
@@ -72,7 +79,7 @@ def _fingerprint() -> str:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def key(text: str, path: str) -> str:

@@ -17,9 +17,7 @@ openpyxl's read-only mode), so memory does not grow with the file.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import zipfile
 import zlib
 from decimal import Decimal
 
@@ -272,6 +270,8 @@ def csv_stream_rows(handle, path: str):
 
     A header that is not text in the handle's encoding raises `UnicodeDecodeError` (try another encoding).
     """
+    import csv  # here, as `zipfile` below: only a table needs it, and every `perfdsl eval` imports this module
+
     reader = csv.reader(handle)
     try:
         header = next(reader, None)
@@ -281,7 +281,7 @@ def csv_stream_rows(handle, path: str):
     return _csv_rest(handle, reader, header, path, handle.encoding)
 
 
-def _csv_reason(exc: csv.Error) -> str:
+def _csv_reason(exc) -> str:
     """The csv module's complaint in Chinese (it has few: a NUL byte, an unclosed quote, a huge field)."""
     text = str(exc)
     if "NUL" in text:
@@ -294,6 +294,8 @@ def _csv_reason(exc: csv.Error) -> str:
 
 
 def _csv_rest(handle, reader, header, path, encoding):
+    import csv
+
     with handle:
         if header is None:
             return
@@ -323,6 +325,8 @@ def xlsx_rows(path: str, handle=None):
     defusedxml, which refuses entity declarations (billion laughs) and external
     entities (XXE).  Rows are cut to the sheet's width (at most `limits.COLUMNS`).
     """
+    import zipfile  # here, not at the top: reading JSON or CSV never needs it (5 ms of a cold start)
+
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -356,6 +360,8 @@ def _require_defused_xml():
 def _check_parts(handle, path: str):
     """Refuse a workbook whose parts would inflate beyond `limits` (the sizes its zip directory declares,
     which is also as far as the zip module will ever inflate them)."""
+    import zipfile
+
     with zipfile.ZipFile(handle) as archive:
         parts = archive.infolist()
         if len(parts) > limits.WORKBOOK_PARTS:
@@ -389,6 +395,8 @@ def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
 
 
 def _sheet_rows(workbook, handle, path: str):
+    import zipfile
+
     number = 0
     try:
         sheet = workbook.worksheets[0]
