@@ -158,9 +158,10 @@ class RecordReader:
         self.known = frozenset(self.names)
         judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
-        # (name, the reader of its usual values or None, its field, its default, whether a figure within
-        # bounds is its value as it stands — a number or rate with no other check): see `_fast`
-        self.plan = tuple((field[0], _fast(field), field, field[3], _as_written(field)) for field in self.fields)
+        # (name, the reader of its usual values or None, its field, its default, how a figure within bounds
+        # is read in the loop itself — `_inline` — and an amount's factor): see `_fast`
+        self.plan = tuple((field[0], _fast(field), field, field[3], _inline(field),
+                           MONEY_UNITS[field[1].type.unit] if field[4] else None) for field in self.fields)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
         self.bounds = _Bounds(model)
@@ -199,15 +200,24 @@ class RecordReader:
         units: dict = {}
         get = record.get
         smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
-        for name, fast, field, default, as_written in self.plan:
+        for name, fast, field, default, inline, factor in self.plan:
             raw = get(name)
             if raw is None:
                 values[name] = default
                 continue
-            if as_written and raw.__class__ is Decimal and raw.is_finite() and smallest <= raw.adjusted() < largest \
+            if inline and raw.__class__ is Decimal and raw.is_finite() and smallest <= raw.adjusted() < largest \
                     and len(str(raw)) <= digits:  # `limits.number_fine`, inline: most values of most records
-                values[name] = raw
-                continue
+                if inline is _AS_WRITTEN:
+                    values[name] = raw
+                    continue
+                if inline is _AMOUNT:
+                    value = raw * factor
+                    if value.is_finite() and smallest <= value.adjusted() < largest and len(str(value)) <= digits:
+                        values[name] = value
+                        continue
+                elif raw >= 0 and raw == raw.to_integral_value():  # a count
+                    values[name] = raw
+                    continue
             value = _SLOW
             if fast is not None:
                 try:
@@ -274,11 +284,17 @@ _SLOW = object()
 _LARGEST, _SMALLEST = limits.DATA_MAGNITUDE.adjusted(), limits.DATA_SMALLEST.adjusted()
 
 
-def _as_written(field) -> bool:
-    """Whether a figure within bounds is this input's value unchanged: a number or a rate that is no assessor's
-    score (which has a range) and has no choices."""
+_AS_WRITTEN, _AMOUNT, _COUNT = "as written", "amount", "count"
+
+
+def _inline(field) -> str | None:
+    """How the loop reads a figure within bounds for this input, when it has no other check (an assessor's score
+    has a range, a `one of` its choices): a number or rate as written, an amount times its unit, a count if whole
+    and not negative — each what `_fast` and `_read_value` make of it; None: leave it to them."""
     name, spec, convert, default, is_money, most, items = field
-    return items is None and spec.type.kind in ("number", "rate") and most is None and not spec.choices
+    if items is not None or most is not None or spec.choices:
+        return None
+    return {"number": _AS_WRITTEN, "rate": _AS_WRITTEN, "money": _AMOUNT, "count": _COUNT}.get(spec.type.kind)
 
 
 def _fast(field):

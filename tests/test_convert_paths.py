@@ -47,7 +47,8 @@ def _general(reader: RecordReader) -> RecordReader:
     """The same reader with every fast path turned off: each value by `_read_value`, each bound by `_out_of_range`."""
     general = RecordReader.__new__(RecordReader)
     general.__dict__.update(reader.__dict__)
-    general.plan = tuple((name, None, field, default, False) for name, _, field, default, _ in reader.plan)
+    general.plan = tuple((name, None, field, default, None, factor)
+                         for name, _, field, default, _, factor in reader.plan)
     general.ranges = tuple((spec, None) for spec, _ in reader.ranges)
     return general
 
