@@ -230,21 +230,25 @@ class Plausibility:
         """Amounts written unlike every other amount of the record, or read in 元 with digits below a 分 that are
         whole 分 as 万元 (``640.098119``), that, read in the other unit, leave each relation and comparison they
         decide at an ordinary size (and change one)."""
-        forms = counts = None
+        forms = counts = odd = None
         conventional = False
         evidence: dict = {}
         out = []
         for name in self.related_amounts:
             amount = values.get(name)
-            if amount.__class__ is not Decimal or amount == 0 or name in skip:
+            if amount.__class__ is not Decimal or not amount or name in skip:
                 continue
             if forms is None:
                 forms = _forms(raw, self.amounts)
                 counts = _counts(forms)
-                # every amount but one written one way needs that many amounts, and at most two ways
-                conventional = len(forms) >= CONVENTION and len(counts) <= 2
+                # Every other amount written one way needs that many amounts, and one way for all of them but
+                # the odd one: written one way alone (`odd`), or — all amounts written alike — left out (None).
+                conventional = len(forms) >= CONVENTION and (
+                    len(counts) == 1 or (len(counts) == 2 and 1 in counts.values()))
+                if conventional and len(counts) == 2:
+                    odd = next(form for form, count in counts.items() if count == 1)
             readings = []
-            if conventional:  # what the record's other amounts say depends on this one's form and unit only
+            if conventional and forms.get(name) == odd:  # what the others say depends on its form and unit only
                 unit = self.units[name]
                 known = evidence.get((forms.get(name), unit))
                 if known is None:
