@@ -9,6 +9,7 @@ import re
 import signal
 import stat
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -144,8 +145,6 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     _remove_orphans(directory, path.name)
-    import tempfile  # here: it imports shutil, bz2, lzma, random — 8 ms of a cold start that writes no file
-
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
