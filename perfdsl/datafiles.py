@@ -236,7 +236,7 @@ def _jsonl_records(lines, path, handle=None):
             line = line.rstrip("\r\n")
             try:
                 value = _DECODER.decode(line)
-                if jsonstream.depth(value) > limits.JSON_DEPTH:
+                if not jsonstream.shallow(line) and jsonstream.depth(value) > limits.JSON_DEPTH:
                     value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
                                            record=position)
                 yield position, value

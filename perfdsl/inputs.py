@@ -158,9 +158,16 @@ class RecordReader:
         self.known = frozenset(self.names)
         judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
+        # (name, the reader of its usual values or None, its field, its default, how a figure within bounds
+        # is read in the loop itself — `_inline` — and an amount's factor): see `_fast`
+        self.plan = tuple((field[0], _fast(field), field, field[3], _inline(field),
+                           MONEY_UNITS[field[1].type.unit] if field[4] else None) for field in self.fields)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
         self.bounds = _Bounds(model)
+        self.ranges = tuple((spec, self.bounds.constants(spec)) for spec in self.bounded)
+        # metadata keys are picked out with the unknown ones, unless an input's name could be one
+        self.meta_apart = not any(name.startswith("_") for name in self.names)
         self.plausibility = Plausibility(model)
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
@@ -170,25 +177,76 @@ class RecordReader:
         problems: list[tuple[str, str]] = []
         known = self.known
         notes_apart = None
+        meta: dict = {}
+        meta_apart = self.meta_apart
         for key in record:
-            if key not in known and not (isinstance(key, str) and key.startswith("_")):
-                if isinstance(key, str) and key.endswith(NOTE_SUFFIX) and key[: -len(NOTE_SUFFIX)] in known:
-                    notes_apart = notes_apart or {}
-                    notes_apart[key[: -len(NOTE_SUFFIX)]] = record[key]
-                    continue
-                close = nearest(str(key), self.names)
-                hint = f"，是否为 `{close}`？" if close else ""
-                problems.append((key, f"未知的键 `{excerpt(str(key))}`（规则集没有这个输入）{hint}"))
+            if key in known:
+                continue
+            if isinstance(key, str) and key.startswith("_"):
+                if meta_apart and isinstance(record[key], str):
+                    meta[key] = record[key]
+                continue
+            if isinstance(key, str) and key.endswith(NOTE_SUFFIX) and key[: -len(NOTE_SUFFIX)] in known:
+                notes_apart = notes_apart or {}
+                notes_apart[key[: -len(NOTE_SUFFIX)]] = record[key]
+                continue
+            close = nearest(str(key), self.names)
+            hint = f"，是否为 `{close}`？" if close else ""
+            problems.append((key, f"未知的键 `{excerpt(str(key))}`（规则集没有这个输入）{hint}"))
         if notes_apart:
             record = _with_notes(record, notes_apart, problems)
         values: dict = {}
         notes: dict = {}
         units: dict = {}
-        for field in self.fields:
-            name = field[0]
-            values[name] = _read_value(field, record.get(name), name, problems, notes, units, lenient)
+        get = record.get
+        smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
+        for name, fast, field, default, inline, factor in self.plan:
+            raw = get(name)
+            if raw is None:
+                values[name] = default
+                continue
+            if inline and raw.__class__ is Decimal and raw.is_finite() and smallest <= raw.adjusted() < largest \
+                    and len(str(raw)) <= digits:  # `limits.number_fine`, inline: most values of most records
+                if inline is _AS_WRITTEN:
+                    values[name] = raw
+                    continue
+                if inline is _AMOUNT:
+                    value = raw * factor
+                    if value.is_finite() and smallest <= value.adjusted() < largest and len(str(value)) <= digits:
+                        values[name] = value
+                        continue
+                elif raw >= 0 and raw == raw.to_integral_value():  # a count
+                    values[name] = raw
+                    continue
+            value = _SLOW
+            if fast is not None:
+                try:
+                    if raw.__class__ is dict:  # an annotated value, {"value": …, "note": "…"}, written as it should be
+                        note = raw.get("note")
+                        if len(raw) == 2 and note.__class__ is str and "value" in raw \
+                                and limits.value_problem(note) is None:
+                            value = fast(raw["value"], lenient, units)
+                            if value is not _SLOW:
+                                notes[name] = note
+                    else:
+                        value = fast(raw, lenient, units)
+                except (_Invalid, ArithmeticError, ValueError, TypeError):
+                    value = _SLOW
+            if value is _SLOW:  # anything unusual: the general reading, which says what is wrong
+                value = _read_value(field, raw, name, problems, notes, units, lenient)
+            values[name] = value
         if self.bounded:
-            problems.extend(_range_problems(self.model, self.bounded, values, record, self.bounds))
+            for spec, constants in self.ranges:
+                if constants is not None:
+                    value = values[spec.name]
+                    if value is MISSING or value is None:
+                        continue
+                    if value.__class__ is Decimal:
+                        low, high = constants
+                        if (low is None or (value > low if spec.low_open else value >= low)) and \
+                                (high is None or (value < high if spec.high_open else value <= high)):
+                            continue
+                problems.extend(_range_problems(self.model, (spec,), values, record, self.bounds))
         name = position
         own_key = self.model.record
         if own_key is not None:
@@ -197,10 +255,12 @@ class RecordReader:
                 name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
             if (name is position or not str(name).strip()) and position is not None:
                 name = unnamed(position)
-        warnings = self.plausibility.check(record, values, name, skip=frozenset(key for key, _ in problems))
-        slots = tuple([values[n] for n in self.names])
-        meta = {key: value for key, value in record.items()
-                if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
+        warnings = self.plausibility.check(record, values, name,
+                                           skip=frozenset([key for key, _ in problems]) if problems else _NONE)
+        slots = tuple(values.values())  # filled in the inputs' order, one each
+        if not meta_apart:
+            meta = {key: value for key, value in record.items()
+                    if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
         if problems:
             texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
             missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
@@ -214,6 +274,94 @@ class RecordReader:
         keys = [error.key for error in problems(self.model, record)
                 if isinstance(error, MissingInput) and error.key not in reported]
         return sorted(keys, key=lambda key: self.names.index(key.split("[")[0]))
+
+
+_NONE: frozenset = frozenset()
+#: What a fast reader returns for a value it leaves to the general reading (`_read_value`).
+_SLOW = object()
+
+
+_LARGEST, _SMALLEST = limits.DATA_MAGNITUDE.adjusted(), limits.DATA_SMALLEST.adjusted()
+
+
+_AS_WRITTEN, _AMOUNT, _COUNT = "as written", "amount", "count"
+
+
+def _inline(field) -> str | None:
+    """How the loop reads a figure within bounds for this input, when it has no other check (an assessor's score
+    has a range, a `one of` its choices): a number or rate as written, an amount times its unit, a count if whole
+    and not negative — each what `_fast` and `_read_value` make of it; None: leave it to them."""
+    name, spec, convert, default, is_money, most, items = field
+    if items is not None or most is not None or spec.choices:
+        return None
+    return {"number": _AS_WRITTEN, "rate": _AS_WRITTEN, "money": _AMOUNT, "count": _COUNT}.get(spec.type.kind)
+
+
+def _fast(field):
+    """The reader of one input's usual values — a figure from JSON or a table's text for a number, true/false or
+    是/否 for a bool, a text — decided once per ruleset: `fast(raw, lenient, units)` is the value, or `_SLOW` for
+    anything else (missing, out of bounds, malformed …), which `_read_value` then reads and explains. Whatever it
+    returns is what `_read_value` would: the same conversions, the same checks, in the same order."""
+    name, spec, convert, default, is_money, most, items = field
+    if items is not None:
+        return None
+    kind = spec.type.kind
+    choices = spec.choices
+    fine = limits.number_fine
+    if kind == "text":
+        text_fine = limits.text_fine
+
+        def text(raw, lenient, units):
+            if raw.__class__ is not str or (lenient and not raw.strip()) or not text_fine(raw):
+                return _SLOW
+            if choices and raw not in choices:
+                return _SLOW
+            return raw
+
+        return text
+    if kind == "bool":
+        def boolean(raw, lenient, units):
+            if raw is True or raw is False:
+                value = raw
+            elif raw.__class__ is str:
+                lowered = raw.strip().lower()
+                value = True if lowered in _TRUE else False if lowered in _FALSE else _SLOW
+            else:
+                return _SLOW
+            if choices and value not in choices:
+                return _SLOW
+            return value
+
+        return boolean
+    factor = MONEY_UNITS[spec.type.unit] if is_money else None
+    counted = kind == "count"
+    smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
+
+    def number(raw, lenient, units):  # `fine` inline where a figure is usual: this runs for most values
+        kind_of = raw.__class__
+        if kind_of is Decimal:
+            if not (raw.is_finite() and smallest <= raw.adjusted() < largest and len(str(raw)) <= digits) \
+                    and not fine(raw):
+                return _SLOW
+            value = raw * factor if factor is not None else raw
+            if counted and (value != value.to_integral_value() or value < 0):
+                return _SLOW
+        elif kind_of is str:
+            value = convert(raw, lenient)
+        else:
+            return _SLOW
+        if value is not raw and not (value.is_finite() and smallest <= value.adjusted() < largest
+                                     and len(str(value)) <= digits) and not fine(value):
+            return _SLOW
+        if most is not None and not 0 <= value <= most:
+            return _SLOW
+        if choices and value not in choices:
+            return _SLOW
+        if is_money and kind_of is str:
+            units[name] = money_unit(raw)
+        return value
+
+    return number
 
 
 def unnamed(position: int) -> str:
@@ -344,6 +492,16 @@ class _Bounds:
         self.model = model
         self.constant: dict = {}  # (bounded input's key, "low"/"high") → the bound's value
         self.named: dict = {}  # … → whether the bound names a value (evaluated per record, as before)
+
+    def constants(self, spec):
+        """(low, high) of an input (not a list) whose bounds name no value, evaluated now; else None."""
+        if spec.fields or any(bound is not None and _names_another(bound) for bound in (spec.low, spec.high)):
+            return None
+        try:
+            return self.value(spec, "low", {}, None), self.value(spec, "high", {}, None)
+        except Exception:  # noqa: BLE001 - a bound that cannot be valued is left to each record, as before
+            self.constant.clear()
+            return None
 
     def value(self, spec, which: str, values: dict, scope, within=None):
         from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs

@@ -34,12 +34,21 @@ class Duplicate(ValueError):
 
 
 def no_duplicates(pairs):
-    seen = {}
-    for key, value in pairs:
-        if key in seen:
-            raise Duplicate(key)
-        seen[key] = value
+    """An object's pairs as a dict, refusing a key written twice (the first such key is named)."""
+    seen = dict(pairs)  # built in C; only an object with a repeated key is walked again
+    if len(seen) != len(pairs):
+        found = set()
+        for key, _ in pairs:
+            if key in found:
+                raise Duplicate(key)
+            found.add(key)
     return seen
+
+
+def shallow(text: str) -> bool:
+    """Whether the JSON `text` cannot nest deeper than `limits.JSON_DEPTH`: it opens no more arrays and objects
+    than that (brackets inside strings counted too, so this only ever errs towards walking it with `depth`)."""
+    return text.count("{") + text.count("[") <= limits.JSON_DEPTH
 
 
 DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)

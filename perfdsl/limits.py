@@ -70,9 +70,11 @@ def number_problem(value: Decimal) -> str | None:
     """
     if not value.is_finite():
         return "不是有限的数字"
+    adjusted = value.adjusted()  # once: this runs for every figure of every record
+    if _SMALLEST <= adjusted < _LARGEST and len(str(value)) <= DATA_DIGITS:
+        return None  # the usual figure: its text has no more characters than the digits allowed
     if not value:
         return None
-    adjusted = value.adjusted()  # once: this runs for every figure of every record
     if adjusted >= _LARGEST:
         return f"数值过大（绝对值须小于 10^{DATA_MAGNITUDE.adjusted()}），得到 {shown_number(value)}"
     if adjusted < _SMALLEST:
@@ -84,6 +86,18 @@ def number_problem(value: Decimal) -> str | None:
         if significant > DATA_DIGITS:
             return f"有效数字过多（最多 {DATA_DIGITS} 位），得到 {shown_number(value)}"
     return None
+
+
+def number_fine(value: Decimal) -> bool:
+    """Whether a figure is within bounds (`number_problem` is None), at a few attribute reads for the usual one."""
+    if value.is_finite() and _SMALLEST <= value.adjusted() < _LARGEST and len(str(value)) <= DATA_DIGITS:
+        return True
+    return number_problem(value) is None
+
+
+def text_fine(value: str) -> bool:
+    """Whether a text is within bounds (`value_problem` is None)."""
+    return len(value) <= TEXT_CHARS and not _SURROGATE.search(value)
 
 
 def value_problem(value) -> str | None:

@@ -91,6 +91,11 @@ class Plausibility:
         self.rate_fields = tuple(_Rate(field, spec, scale(model, field.name), lowest(model, field.name),
                                        readers(model, [field.name]))
                                  for spec in model.inputs for field in spec.fields if field.type.kind == "rate")
+        # decided once, not per record: the amounts `_odd_amounts` looks at, whether any panel has a spread
+        self.related_amounts = tuple(name for name in self.amounts if name in self.by_input)
+        self.units = {spec.name: spec.type.unit for spec in model.inputs if spec.type.kind == "money"}
+        self.panels = any(isinstance(node.indicator.rule, nodes.PanelRule) and node.indicator.rule.spread is not None
+                          for card in model.scorecards for node in card.leaves())
 
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
         """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
@@ -114,15 +119,17 @@ class Plausibility:
                 if isinstance(item, dict) and key not in skip:
                     found += self._rate(rate, item.get(field.name), key, scores, lambda fraction, n=number: _with(
                         values, spec.name, _with_item(read, n, field.slot, fraction)))
-        from .judgements import spread_warnings  # assessor panels whose scores lie too far apart (P530)
+        if self.panels:
+            from .judgements import spread_warnings  # assessor panels whose scores lie too far apart (P530)
 
-        found += spread_warnings(self.model, values, skip)
-        return tuple(attrs.evolve(w, record=record) for w in found)
+            found += spread_warnings(self.model, values, skip)
+        return tuple([attrs.evolve(w, record=record) for w in found]) if found else ()
 
     # ── rates: 95 for 95%, "1%" for 100% ─────────────────────────────────────
 
     def _rate(self, rate, raw, key, scores, corrected) -> list:
-        warning = _percent_number(rate.spec, rate.scale if rate.within is None else Decimal(1), raw, key)
+        warning = _percent_number(rate.spec, rate.scale if rate.within is None else Decimal(1), raw, key,
+                                  rate.suspect)
         if warning is None and rate.readers:
             warning = self._fraction_percent(rate, raw, key, scores, corrected)
         return [] if warning is None else [warning]
@@ -223,15 +230,33 @@ class Plausibility:
         """Amounts written unlike every other amount of the record, or read in 元 with digits below a 分 that are
         whole 分 as 万元 (``640.098119``), that, read in the other unit, leave each relation and comparison they
         decide at an ordinary size (and change one)."""
-        forms = None
+        forms = counts = odd = None
+        conventional = False
+        evidence: dict = {}
         out = []
-        for name in self.amounts:
-            if name in skip or name not in self.by_input or type(values.get(name)) is not Decimal \
-                    or values[name] == 0:
+        for name in self.related_amounts:
+            amount = values.get(name)
+            if amount.__class__ is not Decimal or not amount or name in skip:
                 continue
             if forms is None:
                 forms = _forms(raw, self.amounts)
-            for factor, why in (*_evidence(name, forms, self.model), *_digits(name, raw, values, self.model)):
+                counts = _counts(forms)
+                # Every other amount written one way needs that many amounts, and one way for all of them but
+                # the odd one: written one way alone (`odd`), or — all amounts written alike — left out (None).
+                conventional = len(forms) >= CONVENTION and (
+                    len(counts) == 1 or (len(counts) == 2 and 1 in counts.values()))
+                if conventional and len(counts) == 2:
+                    odd = next(form for form, count in counts.items() if count == 1)
+            readings = []
+            if conventional and forms.get(name) == odd:  # what the others say depends on its form and unit only
+                unit = self.units[name]
+                known = evidence.get((forms.get(name), unit))
+                if known is None:
+                    known = evidence[forms.get(name), unit] = list(_evidence(name, forms, self.model, counts))
+                readings += known
+            if (amount * 100) % 1 and not (amount * WAN * 100) % 1:  # `_digits`, inline: it runs for every amount
+                readings.append((WAN, _SUB_FEN))
+            for factor, why in readings:
                 moved = _settled(self.by_input[name], values, _with(values, name, values[name] * factor))
                 if moved:
                     out.append(self._warning(name, factor, moved, raw, values, why=why))
@@ -274,6 +299,11 @@ class _Rate:
     scale: Decimal
     low: Decimal
     readers: tuple
+    suspect: tuple = attrs.field(init=False)  # (above, at most): `_percent_number`'s sizes, worked out once
+
+    def __attrs_post_init__(self):
+        scale = self.scale if self.within is None else Decimal(1)
+        object.__setattr__(self, "suspect", (RATE_LIMIT * scale, 100 * ORDINARY * scale))
 
 
 class _Scores:
@@ -398,20 +428,33 @@ def _forms(raw: dict, amounts) -> dict:
     out = {}
     for name in amounts:
         if name in raw:
-            out[name] = _written_unit(raw[name]) or PLAIN
+            value = raw[name]
+            out[name] = PLAIN if value.__class__ is Decimal else _written_unit(value) or PLAIN
     return out
 
 
-def _evidence(name, forms, model):
+def _counts(forms: dict) -> dict:
+    """How many amounts each way of writing has (``plain``: 8, ``万元``: 4)."""
+    counts: dict = {}
+    for form in forms.values():
+        counts[form] = counts.get(form, 0) + 1
+    return counts
+
+
+def _evidence(name, forms, model, counts=None):
     """(factor, why) readings of amount `name` when the record writes every other amount (at least
     `CONVENTION` of them) in one unit and this one in the other: the digits are in the others' unit."""
-    spec = model.input(name)
     form = forms.get(name)
-    others = [f for other, f in forms.items() if other != name]
-    if len(others) < CONVENTION or len(set(others)) != 1 or others[0] == form:
+    others = len(forms) - (form is not None)  # a form is never None: `name` is among them
+    if others < CONVENTION:
         return
-    usual = others[0]
-    why = "其余 {} 个金额都写作{}".format(len(others), "不带单位的数字" if usual == PLAIN else f"“…{usual}”")
+    counts = _counts(forms) if counts is None else counts
+    kinds = [kind for kind, count in counts.items() if count - (kind == form) > 0]  # the others' ways
+    if len(kinds) != 1 or kinds[0] == form:
+        return
+    spec = model.input(name)
+    usual = kinds[0]
+    why = "其余 {} 个金额都写作{}".format(others, "不带单位的数字" if usual == PLAIN else f"“…{usual}”")
     mine = form if form != PLAIN else spec.type.unit
     theirs = usual if usual != PLAIN else spec.type.unit
     if mine != theirs:  # the same unit written another way ("510元" among plain 元 numbers) is no evidence
@@ -423,7 +466,10 @@ def _digits(name, raw, values, model):
     once multiplied by 10⁴: ``640.098119`` (元) is 6400981.19 元 typed in 万元, and so is ``0.0640098119万元``."""
     amount = values[name]
     if (amount * 100) % 1 and not (amount * WAN * 100) % 1:
-        yield WAN, "金额不会有不足一分的位数"
+        yield WAN, _SUB_FEN
+
+
+_SUB_FEN = "金额不会有不足一分的位数"
 
 
 def _undeclared(name, factor, forms, model) -> int:
@@ -459,8 +505,9 @@ def _odd_unit(name, factor, relations, forms, model) -> int:
     return int(bool(neighbours) and mine not in neighbours)
 
 
-def _percent_number(spec, scale: Decimal, raw, key: str) -> DataWarning | None:
-    """`P521` for a rate written as a plain number 5× its scale or more that is an ordinary rate as a percentage."""
+def _percent_number(spec, scale: Decimal, raw, key: str, suspect=None) -> DataWarning | None:
+    """`P521` for a rate written as a plain number 5× its scale or more that is an ordinary rate as a percentage
+    (`suspect`: the sizes between which it is, worked out from `scale` once)."""
     raw = _unwrap(raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal, str)):
         return None
@@ -472,7 +519,8 @@ def _percent_number(spec, scale: Decimal, raw, key: str) -> DataWarning | None:
             return None
     else:
         number = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
-    if not number.is_finite() or not RATE_LIMIT * scale < abs(number) <= 100 * ORDINARY * scale:
+    above, most = suspect or (RATE_LIMIT * scale, 100 * ORDINARY * scale)
+    if not number.is_finite() or not above < abs(number) <= most:
         return None
     if _outside_range(spec, number):
         return None  # the range check rejects it, with the same hint

@@ -302,29 +302,47 @@ def lowest(model, name: str) -> Decimal:
 
 def thresholds(model, name: str) -> list[Decimal]:
     """Every literal the rules compare `name` with (band thresholds, `above`, `>=`, `/ 90%`), as sizes."""
-    found: list[Decimal] = []
+    return list(_thresholds_index(model).get(name, ()))
 
-    def literal(expr):
+
+#: model → {name: thresholds}: one walk of the rules for every name (plausibility asks per input and derived value).
+_THRESHOLDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _thresholds_index(model) -> dict:
+    try:
+        return _THRESHOLDS[model]
+    except (KeyError, TypeError):
+        pass
+    found: dict[str, list] = {}
+
+    def literal(name, expr):
         if isinstance(expr, nodes.Num):
-            found.append(abs(expr.value))
-
-    def named(expr) -> bool:
-        return isinstance(expr, nodes.Name) and expr.name == name
+            found.setdefault(name, []).append(abs(expr.value))
 
     for _, indicator in indicators(model):
         for root in rule_roots(indicator):
             for node in nodes.walk(root):
-                if isinstance(node, nodes.BandsRule) and named(node.subject):
+                if isinstance(node, nodes.BandsRule) and isinstance(node.subject, nodes.Name):
                     for arm in node.arms:
                         if arm.threshold is not None:
-                            literal(arm.threshold)
-                elif isinstance(node, nodes.PerSpec) and named(node.subject) and node.threshold is not None:
-                    literal(node.threshold)
-                elif isinstance(node, nodes.Compare) and (named(node.left) or named(node.right)):
-                    literal(node.right if named(node.left) else node.left)
-                elif isinstance(node, nodes.Binary) and node.op == "/" and named(node.left):
-                    literal(node.right)
-    return found
+                            literal(node.subject.name, arm.threshold)
+                elif isinstance(node, nodes.PerSpec) and isinstance(node.subject, nodes.Name) \
+                        and node.threshold is not None:
+                    literal(node.subject.name, node.threshold)
+                elif isinstance(node, nodes.Compare):  # a name on the left is compared with the right, and back
+                    if isinstance(node.left, nodes.Name):
+                        literal(node.left.name, node.right)
+                    elif isinstance(node.right, nodes.Name):
+                        literal(node.right.name, node.left)
+                elif isinstance(node, nodes.Binary) and node.op == "/" and isinstance(node.left, nodes.Name):
+                    literal(node.left.name, node.right)
+    frozen = {name: tuple(values) for name, values in found.items()}
+    try:
+        _THRESHOLDS[model] = frozen
+    except TypeError:  # a model that cannot be referred to weakly: no memo
+        pass
+    return frozen
 
 
 def _compile(model, expr):

@@ -1,0 +1,124 @@
+"""The readers chosen once per ruleset (`inputs._fast`, the inline constant bounds) read exactly what the
+general reading reads: the same values, notes, units, name, warnings, metadata — or the same error, word for
+word — for every example record, every typing slip of it (tests/slips.py) and every input set to each value of
+a hostile list, from JSON and from a table (`lenient`).  The general reading is the one the messages are
+written for; the fast one must never be a second meaning.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from slips import slips
+
+from perfdsl import load
+from perfdsl.decimals import MONEY_UNITS
+from perfdsl.errors import RecordError
+from perfdsl.inputs import RecordReader
+from perfdsl.jsonstream import DECODER
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESETS = sorted((ROOT / "rulesets").glob("*.perf"), key=lambda p: -len(p.stem))
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+
+#: Values a record may hold for any input: ordinary ones of each type, and every way to get one wrong.
+HOSTILE = [
+    None, "", "  ", Decimal("0"), Decimal("0E-20"), Decimal("0E+20"), Decimal("-0.5"), Decimal("5"), Decimal("95"),
+    Decimal("100"), Decimal("0.976"), Decimal("604055.66"), Decimal("1e14"), Decimal("1e15"), Decimal("-1e15"),
+    Decimal("1e-12"), Decimal("1e-13"), Decimal("1E+5"), Decimal("12.50"), Decimal("1" * 30), Decimal("1" * 31),
+    Decimal("1." + "0" * 40), Decimal("0." + "1" * 31), Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"),
+    Decimal("1e9999999"), True, False, 1, 0, 1.5, float("nan"), "是", "否", " TRUE ", "no", "1", "0", "x", "95",
+    "95%", "1%", "97.6％", "1,234.5", "1,5", "-3", "0.43万元", "4300元", "6,400,981.42元", "12个", "１２", "\ud800",
+    "a" * 32_768, [], [{}], {"value": Decimal(3), "note": "评审意见"}, {"value": Decimal(3), "note": 3},
+    {"value": None, "note": "无"}, {"value": Decimal(3)}, {"value": Decimal(3), "note": "x", "extra": 1},
+    {"value": "0.43万元", "note": "n"}, {"value": Decimal("1e20"), "note": "n"}, {"note": "n"},
+    {"value": Decimal(3), "note": "\ud800"}, {"value": "是", "note": ""},
+]
+
+
+def _ruleset_of(example: Path) -> Path:
+    return next(path for path in RULESETS if example.stem.startswith(path.stem))
+
+
+def _general(reader: RecordReader) -> RecordReader:
+    """The same reader with every fast path turned off: each value by `_read_value`, each bound by `_out_of_range`."""
+    general = RecordReader.__new__(RecordReader)
+    general.__dict__.update(reader.__dict__)
+    general.plan = tuple((name, None, field, default, None, factor)
+                         for name, _, field, default, _, factor in reader.plan)
+    general.ranges = tuple((spec, None) for spec, _ in reader.ranges)
+    return general
+
+
+def _outcome(reader, raw, lenient):
+    try:
+        record = reader.read(raw, 7, lenient)
+    except RecordError as exc:
+        return ("error", type(exc).__name__, str(exc), exc.record, [w.render() for w in exc.warnings or ()])
+    return ("record", record.slots, record.values, record.notes, record.name, record.units,
+            [w.render() for w in record.warnings], record.meta)
+
+
+def _same(program, raw, lenient=False):
+    fast, general = program.reader, _general(program.reader)
+    assert _outcome(fast, raw, lenient) == _outcome(general, raw, lenient)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_slip_reads_as_the_general_reading_does(example):
+    program = load(_ruleset_of(example))
+    data = DECODER.decode(example.read_text(encoding="utf-8"))
+    records = data if isinstance(data, list) else [data]
+    for record in records:
+        _same(program, record)
+        for slip in slips(program.model, record):
+            _same(program, slip.record)
+        _same(program, dict(record, _来源="表1", _编号=3))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_hostile_value_reads_as_the_general_reading_does(example):
+    program = load(_ruleset_of(example))
+    data = DECODER.decode(example.read_text(encoding="utf-8"))
+    record = data[0] if isinstance(data, list) else data
+    for spec in program.model.inputs:
+        for value in HOSTILE:
+            changed = dict(record)
+            changed[spec.name] = value
+            _same(program, changed)
+            if not isinstance(value, dict):  # a table's cell is text, or blank
+                _same(program, changed, lenient=True)
+        if spec.type.kind != "list":
+            _same(program, {key: value for key, value in record.items() if key != spec.name})
+    for spec, constants in program.reader.ranges:  # at each constant bound, and a cent either side
+        for bound in constants or ():
+            if bound is None:
+                continue
+            unit = MONEY_UNITS.get(spec.type.unit, Decimal(1)) if spec.type.kind == "money" else Decimal(1)
+            for value in (bound, bound - Decimal("0.01"), bound + Decimal("0.01")):
+                _same(program, dict(record, **{spec.name: value / unit}))
+
+
+def test_the_bounds_are_tried():
+    """Every example's ruleset has a constant range the test above tries at its edges."""
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    assert any(constants is not None for _, constants in program.reader.ranges)
+
+
+def test_a_fast_reading_is_a_real_one():
+    """The comparison above could pass with both paths wrong in the same way: pin a few readings outright."""
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    record = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    read = program.convert(dict(record, 年末存量资金="2.65万元", 采购意向公开率=Decimal("0.9"),
+                                绩效目标合理性扣分={"value": Decimal("1.5"), "note": "评审意见"}))
+    assert read.values["年末存量资金"] == Decimal("26500.00")
+    assert read.units == {"年末存量资金": "万元", **{k: v for k, v in read.units.items() if k != "年末存量资金"}}
+    assert read.values["采购意向公开率"] == Decimal("0.9")
+    assert read.notes["绩效目标合理性扣分"] == "评审意见"
+    assert read.values["绩效目标合理性扣分"] == Decimal("1.5")
+    with pytest.raises(RecordError) as caught:
+        program.convert(dict(record, 采购意向公开率=Decimal("1e15")))
+    assert "`采购意向公开率` 数值过大（绝对值须小于 10^15），得到 1000000000000000" in str(caught.value)
