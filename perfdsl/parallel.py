@@ -32,7 +32,7 @@ import signal
 import sys
 from collections import deque
 
-from . import isolation
+from . import datafiles, isolation
 from .errors import RecordError
 
 #: Records per task sent to a worker; chunks in flight per worker.  Memory is bounded by their product.
@@ -41,7 +41,7 @@ IN_FLIGHT = 3
 #: Records scored in this process before a default (`jobs=None`) batch starts its workers.
 THRESHOLD = 512
 
-_STATE = None  # (program, lenient, finish, prepare) for the workers, which inherit it when forked
+_STATE = None  # (program, lenient, finish, prepare, decode) for the workers, which inherit it when forked
 
 
 def cores() -> int:
@@ -69,23 +69,46 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
         return
-    records = iter(batch.records)
+    sources, decode = _sources(batch)
     state = _Order(program, basis_for, finish)
     if jobs is None:  # a short batch is over before workers would have started
-        for index, (position, raw) in enumerate(records):
-            yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
-                                                        state.wants_basis(index), finish), raw)
-            if index + 1 >= THRESHOLD:
+        for position, source in sources:
+            yield _here_one(program, position, source, batch.lenient, state, decode)
+            if state.index >= THRESHOLD:
                 break
         else:
             return
         workers = idle_workers(workers)
         if workers <= 1:  # the other cores are busy: workers would only add their overhead
-            for index, (position, raw) in enumerate(records, start=THRESHOLD):
-                yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
-                                                            state.wants_basis(index), finish), raw)
+            for position, source in sources:
+                yield _here_one(program, position, source, batch.lenient, state, decode)
             return
-    yield from _spread(program, records, batch.lenient, state, workers, prepare)
+    yield from _spread(program, sources, batch.lenient, state, workers, prepare, decode)
+
+
+def _sources(batch):
+    """(iterator of (position, what a worker is sent), how the worker makes the raw record of it).
+
+    JSON Lines are sent as their lines, decoded in the worker (`datafiles.line_record`): this process only
+    reads them.  `finish` needs a record's raw data only to say where a value sits in a table
+    (`batch.locate`), which JSON Lines never has, so the raw records need not come back.  Other inputs
+    are sent as their raw records, read here."""
+    if isinstance(batch.records, datafiles.JsonLines) and batch.locate is None:
+        return ((position, (number, line)) for position, number, line in batch.records.lines()), _decoded
+    return iter(batch.records), None
+
+
+def _decoded(position, source):
+    number, line = source
+    return datafiles.line_record(position, number, line)
+
+
+def _here_one(program, position, source, lenient, state, decode):
+    """One record scored in this process (counted in `state`, so the workers' records count on from it)."""
+    raw = source if decode is None else decode(position, source)
+    basis = state.wants_basis(state.index)
+    state.index += 1
+    return state.settle(position, isolation.one(program, position, raw, lenient, basis, state.finish), raw)
 
 
 def idle_workers(most: int) -> int:
@@ -121,13 +144,13 @@ class _Order:
         return position, item
 
 
-def _spread(program, records, lenient, state: _Order, workers: int, prepare):
+def _spread(program, records, lenient, state: _Order, workers: int, prepare, decode):
     global _STATE
     import multiprocessing  # here, not at the top: a single record's `eval` never starts a worker
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _STATE = (program, lenient, state.finish, prepare)
+    _STATE = (program, lenient, state.finish, prepare, decode)
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
             stream.flush()
@@ -179,13 +202,15 @@ def _chunks(records, state: _Order):
 
 
 def _collect(chunk, future, broken: bool):
-    """The scored records of `chunk`, with the raw record beside each (the parent's copy)."""
+    """The scored records of `chunk`, each with its raw record when this process has it (else None)."""
     from concurrent.futures.process import BrokenProcessPool
 
     if future is not None and not broken:
         try:
             scored_items = future.result()
-            return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
+            decode = _STATE[4]
+            return [(position, item, None if decode else raw)
+                    for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
         except BrokenProcessPool:
             broken = True
     return _here(chunk), broken
@@ -193,9 +218,8 @@ def _collect(chunk, future, broken: bool):
 
 def _here(chunk):
     """Score `chunk` in this process (no worker could)."""
-    program, lenient, finish, prepare = _STATE
-    return [(position, item, raw) for (position, item), (_, raw, _) in zip(_score(chunk, program, lenient, finish,
-                                                                                 None), chunk)]
+    program, lenient, finish, prepare, decode = _STATE
+    return _score(chunk, program, lenient, finish, None, decode, raws=True)
 
 
 def _stop(executor, finished: bool):
@@ -239,13 +263,15 @@ def _worker():
 
 
 def _work(chunk):
-    program, lenient, finish, prepare = _STATE
-    return _score(chunk, program, lenient, finish, prepare)
+    program, lenient, finish, prepare, decode = _STATE
+    return _score(chunk, program, lenient, finish, prepare, decode)
 
 
-def _score(chunk, program, lenient, finish, prepare):
+def _score(chunk, program, lenient, finish, prepare, decode, raws=False):
+    """(position, item) for each record of `chunk` — (position, item, raw record) with `raws`."""
     out = []
-    for position, raw, basis in chunk:
+    for position, source, basis in chunk:
+        raw = source if decode is None else decode(position, source)
         item = isolation.one(program, position, raw, lenient, basis, finish)
         if prepare is not None and not isinstance(item, RecordError):
             try:
@@ -253,5 +279,5 @@ def _score(chunk, program, lenient, finish, prepare):
             except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
                     RecursionError, MemoryError, OverflowError, AssertionError) as exc:
                 item = finish(isolation.defect(exc, item.name), raw)
-        out.append((position, item))
+        out.append((position, item, raw) if raws else (position, item))
     return out

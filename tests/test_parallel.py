@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from test_streaming import _write_rows
 
-from perfdsl import isolation, parallel
+from perfdsl import datafiles, isolation, limits, parallel
 from perfdsl.cli import main
 from perfdsl.report import jsonout
 
@@ -66,6 +66,40 @@ def test_jobs_keep_the_order_and_the_errors_in_place(batch_with_slips):
     assert [line["record"] for line in lines[-2:]] == ["单位198", "单位199"]
     assert lines[120]["record"] == "单位120" and lines[120]["warnings"][0]["code"] == "P520"
     assert len(lines) == 200
+
+
+def test_json_lines_are_decoded_in_the_workers_with_the_messages_of_one_process(batch_with_slips, monkeypatch,
+                                                                                tmp_path):
+    """Every kind of bad line, each its record's error in its place; this process only splits the lines."""
+    lines = batch_with_slips.read_text("utf-8").splitlines(keepends=True)
+    lines[10] = lines[10][:40] + "\n"  # cut short
+    lines[20] = lines[20].replace('{"', '{"单位": "重复", "', 1)  # a key twice
+    lines[30] = "[" * (limits.JSON_DEPTH + 1) + "]" * (limits.JSON_DEPTH + 1) + "\n"  # too deep
+    lines[40] = lines[40].rstrip("\n") + "\r\n"  # Windows line end: a good record
+    lines[60] = '{"单位": "' + "长" * 30_000 + '"}\n'  # longer than RECORD_CHARS below
+    lines[70:70] = ["\n", "   \n"]  # blank lines: no record, but they count in the line numbers
+    data = tmp_path / "slips.jsonl"
+    data.write_text("".join(lines), "utf-8")
+    monkeypatch.setattr(limits, "RECORD_CHARS", 20_000)
+    one = run("eval", RULESET, data, "--format", "jsonl", "--no-basis", "--jobs", 1)
+    parent, real = os.getpid(), datafiles.line_record
+
+    def decoded_in_a_worker(*args):
+        assert os.getpid() != parent, "a line decoded in the parent"
+        return real(*args)
+
+    monkeypatch.setattr(datafiles, "line_record", decoded_in_a_worker)
+    two = run("eval", RULESET, data, "--format", "jsonl", "--no-basis", "--jobs", 2)
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    out = [json.loads(line) for line in two.stdout.splitlines()]
+    assert len(out) == 200 and two.exit_code == 1
+    assert out[10]["error"]["message"].startswith("第 11 行第 ") and "不是有效的 JSON" in out[10]["error"]["message"]
+    assert out[20]["error"]["message"] == "第 21 行：键 `单位` 出现了两次" and out[20]["record"] == 21
+    assert out[30]["error"]["message"] == f"第 31 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）"
+    assert out[40]["record"] == "单位40" and "error" not in out[40]
+    assert out[60]["error"]["message"] == "第 61 行超过 20000 个字符"
+    assert out[71]["record"] == "单位71" and out[199]["record"] == "单位199"
+    assert out[3]["error"]["key"] == "项目总数" and out[120]["warnings"][0]["code"] == "P520"
 
 
 def test_a_table_a_workbook_and_a_terminal_table_into_a_file(chaoan_batch, tmp_path):
