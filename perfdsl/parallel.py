@@ -1,15 +1,17 @@
 """Batches on every core: records scored in worker processes, written by this one in input order.
 
 `scored` is `isolation.scored` spread over `jobs` processes.  The records are
-read here, sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks per worker
-at a time (memory stays bounded however long the batch), and yielded in
-input order as their chunks come back.  A worker scores each record through
-`isolation.one`, so a record's failure is that record's error, in its place,
-exactly as in one process; when a writer can do its part of the work there
-(`prepare`: the JSON text, the CSV cells), it does, and only that text comes
-back.  The workers are forked from this process once the ruleset is compiled:
-they share it, and nothing is sent but records and results (data, never code).
-Where `fork` is not available the batch is scored in this process.
+read here — JSON Lines only split into lines, each decoded by the worker that
+scores it (`datafiles.line_record`, the messages of one process), other inputs
+as their raw records — sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks
+per worker at a time (memory stays bounded however long the batch), and
+yielded in input order as their chunks come back.  A worker scores each record
+through `isolation.one`, so a record's failure is that record's error, in its
+place, exactly as in one process; when a writer can do its part of the work
+there (`prepare`: the JSON text, the CSV cells), it does, and only that text
+comes back.  The workers are forked from this process once the ruleset is
+compiled: they share it, and nothing is sent but records and results (data,
+never code).  Where `fork` is not available the batch is scored in this process.
 
 A worker ignores Ctrl-C and dies on SIGTERM/SIGHUP (this process unwinds and
 removes its temporaries — `files.signals_unwind` — and stops the workers);
@@ -18,15 +20,15 @@ rest of the batch scored here instead.
 
 With the default (`jobs=None`), the first `THRESHOLD` records are scored in
 this process and only a longer batch starts workers — as many as the load
-average says there are idle cores (`idle_workers`) — and only for outputs
-with a basis: a small batch never pays for workers, a busy machine gets no
-more processes than it has room for, and scores only (``--no-basis``, CSV, where reading the
-records here is about half the work) stay in one process unless ``--jobs`` asks.
-docs/output.md gives the measurements behind these choices.
+average says there are idle cores (`idle_workers`), for every output, scores
+only too: a small batch never pays for workers, and a busy machine gets no
+more processes than it has room for.  docs/output.md gives the measurements
+behind these choices.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -63,8 +65,6 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     `THRESHOLD`); `prepare(item)`, run where the record was scored, may store a writer's text in
     ``item.rendered``.
     """
-    if jobs is None and basis_for == 0:  # scores only: reading the records here is half the work (docs/output.md)
-        jobs = 1
     workers = cores() if jobs is None else jobs
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
@@ -164,7 +164,9 @@ def _spread(program, records, lenient, state: _Order, workers: int, prepare, dec
         chunks = _chunks(records, state)
         for chunk in chunks:
             try:
-                pending.append((chunk, executor.submit(_work, chunk)))
+                with _signals_held():  # the first submit forks the workers
+                    future = executor.submit(_work, chunk)
+                pending.append((chunk, future))
             except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
                 pending.append((chunk, None))
             while len(pending) >= workers * IN_FLIGHT:
@@ -253,13 +255,35 @@ def _stop(executor, finished: bool):
         calls.cancel_join_thread()
 
 
+#: The signals that interrupt a batch (`files.signals_unwind`, Ctrl-C).
+_INTERRUPTS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Interrupts held back while workers are forked, and delivered after.  A handler that raises while
+    `os.fork` runs its hooks in this process (logging's, for one) has its exception printed and dropped:
+    a SIGTERM there was lost, and the batch went on to the end (exit 0, seen under load)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _worker():
     """A worker's signals: Ctrl-C is the parent's to handle; SIGTERM/SIGHUP end it at once (the parent's
-    handlers, inherited by the fork, would remove the parent's temporaries)."""
+    handlers, inherited by the fork, would remove the parent's temporaries); then none is held back any
+    more (the fork inherited `_signals_held`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
 
 
 def _work(chunk):

@@ -161,11 +161,25 @@ def test_the_default_scores_a_short_batch_here_and_a_long_one_on_every_core(batc
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.5, 2.5, 2.5))  # both cores busy elsewhere
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == []
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert started == []  # scores only, as busy
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
-    one = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
-    assert started == [] and len(one.stdout.splitlines()) == 200  # scores only: one process
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == [True]
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    run("eval", RULESET, batch_with_slips, "--format", "csv")
+    assert started == [True] * 3  # scores only on the idle core too: the workers decode the lines
+
+
+def test_the_default_on_an_idle_core_writes_the_bytes_of_one_process(batch_with_slips, monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel, "THRESHOLD", 100)  # 100 records here, 100 in the workers
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    for fmt in ("jsonl", "csv"):
+        one = run("eval", RULESET, batch_with_slips, "--format", fmt, "--no-basis", "--jobs", 1)
+        default = run("eval", RULESET, batch_with_slips, "--format", fmt, "--no-basis")
+        assert (default.exit_code, default.stdout, default.stderr) == (one.exit_code, one.stdout, one.stderr)
+        assert len(one.stdout.splitlines()) == 200 + (fmt == "csv")
 
 
 def test_a_busy_machine_gets_no_more_workers_than_it_has_idle_cores(monkeypatch):
@@ -195,6 +209,27 @@ def test_a_signal_mid_batch_stops_the_workers_and_leaves_no_temporary(chaoan, tm
     assert not target.exists() and list(tmp_path.glob(".out.jsonl.*")) == []
     time.sleep(0.2)
     assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"] == []
+
+
+_ARMED: list = []  # a SIGTERM for the next fork's hook in this process to send (an at-fork hook stays for good)
+
+
+def _terminate_while_forking():
+    if _ARMED:
+        _ARMED.clear()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+os.register_at_fork(after_in_parent=_terminate_while_forking)
+
+
+def test_a_signal_while_the_workers_are_forked_is_not_lost(batch_with_slips, tmp_path):
+    """A handler raising in an at-fork hook has its exception dropped: the batch went on and exited 0."""
+    target = tmp_path / "out.jsonl"
+    _ARMED.append(True)
+    done = run("eval", RULESET, batch_with_slips, "-o", target, "--no-basis", "--jobs", 2)
+    assert _ARMED == [] and done.exit_code == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.strip().endswith("已中断（SIGTERM）；未写完的输出已删除") and not target.exists()
 
 
 def test_a_closed_pipe_with_workers_ends_quietly(chaoan, tmp_path):
