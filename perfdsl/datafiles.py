@@ -142,13 +142,14 @@ def _is_object(line: str) -> bool:
 
 def _nonempty(batch: Batch, path: str, form: str) -> Batch:
     """`batch` as it was, unless it holds no record: that is an error (exit 2), said before any output."""
-    records = iter(batch.records)
+    records = iter(batch.records.lines() if isinstance(batch.records, JsonLines) else batch.records)
     first = next(records, None)
     if first is None:
         why = "表头之后没有数据行（模板还没有填写？）" if form in ("csv", "xlsx") else \
             "JSON 数组是空的" if form == "json" else "没有一行记录"
         raise DataFileError(f"{path}: 没有可以计分的记录：{why}")
-    return attrs.evolve(batch, records=itertools.chain([first], records))
+    records = itertools.chain([first], records)
+    return attrs.evolve(batch, records=JsonLines(records) if isinstance(batch.records, JsonLines) else records)
 
 
 def _json_batch(text: str, path: str, several: bool = False) -> Batch:
@@ -219,38 +220,64 @@ def _json_values(text: str, path: str) -> list:
             values.append(value)
 
 
-def _jsonl_records(lines, path, handle=None):
+class JsonLines:
+    """The records of a JSON Lines file, each decoded (`line_record`) as it is reached.
+
+    `lines()` hands out the lines instead — (position, line number, text), the blank ones left out — for
+    another process to decode where the record is scored (`parallel`): reading them is all that is left
+    here.  Either is the same single pass over the file; use one of them.
+    """
+
+    def __init__(self, lines):
+        self._lines = lines
+
+    def __iter__(self):
+        for position, number, line in self._lines:
+            yield position, line_record(position, number, line)
+
+    def lines(self):
+        return self._lines
+
+
+def _jsonl_records(lines, path, handle=None) -> JsonLines:
     """A record per non-blank line of `lines`; a bad line is an error for its record only.
 
     `handle` (by default `lines` itself) is closed at the end.
     """
+    return JsonLines(_jsonl_lines(lines, path, handle))
+
+
+def _jsonl_lines(lines, path, handle=None):
+    """(position, line number, text) of every non-blank line; text not UTF-8 is a `DataFileError`."""
     position = 0
     try:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             position += 1
-            if isinstance(line, _TooLong):
-                yield position, DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
-                continue
-            line = line.rstrip("\r\n")
-            try:
-                value = _DECODER.decode(line)
-                if not jsonstream.shallow(line) and jsonstream.depth(value) > limits.JSON_DEPTH:
-                    value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
-                                           record=position)
-                yield position, value
-            except json.JSONDecodeError as exc:
-                near, _ = window(line, exc.colno, 40)
-                yield position, DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
-                                               f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
-            except _Duplicate as exc:
-                yield position, DataValueError(f"第 {number} 行：键 `{excerpt(str(exc.key))}` 出现了两次",
-                                               record=position)
-            except RecursionError:
-                yield position, DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
-                                               record=position)
+            yield position, number, line
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）") from None
     finally:
         (handle or lines).close()
+
+
+def line_record(position: int, number: int, line: str):
+    """The record on line `number` of a JSON Lines file (the `position`-th record), or its `DataValueError`."""
+    if isinstance(line, _TooLong):
+        return DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
+    line = line.rstrip("\r\n")
+    try:
+        value = _DECODER.decode(line)
+        if not jsonstream.shallow(line) and jsonstream.depth(value) > limits.JSON_DEPTH:
+            value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
+                                   record=position)
+        return value
+    except json.JSONDecodeError as exc:
+        near, _ = window(line, exc.colno, 40)
+        return DataValueError(f"第 {number} 行第 {exc.colno} 列不是有效的 JSON："
+                              f"{_json_reason(exc.msg)}（附近：{near}）", record=position)
+    except _Duplicate as exc:
+        return DataValueError(f"第 {number} 行：键 `{excerpt(str(exc.key))}` 出现了两次", record=position)
+    except RecursionError:
+        return DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）", record=position)

@@ -1,15 +1,17 @@
 """Batches on every core: records scored in worker processes, written by this one in input order.
 
 `scored` is `isolation.scored` spread over `jobs` processes.  The records are
-read here, sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks per worker
-at a time (memory stays bounded however long the batch), and yielded in
-input order as their chunks come back.  A worker scores each record through
-`isolation.one`, so a record's failure is that record's error, in its place,
-exactly as in one process; when a writer can do its part of the work there
-(`prepare`: the JSON text, the CSV cells), it does, and only that text comes
-back.  The workers are forked from this process once the ruleset is compiled:
-they share it, and nothing is sent but records and results (data, never code).
-Where `fork` is not available the batch is scored in this process.
+read here — JSON Lines only split into lines, each decoded by the worker that
+scores it (`datafiles.line_record`, the messages of one process), other inputs
+as their raw records — sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks
+per worker at a time (memory stays bounded however long the batch), and
+yielded in input order as their chunks come back.  A worker scores each record
+through `isolation.one`, so a record's failure is that record's error, in its
+place, exactly as in one process; when a writer can do its part of the work
+there (`prepare`: the JSON text, the CSV cells), it does, and only that text
+comes back.  The workers are forked from this process once the ruleset is
+compiled: they share it, and nothing is sent but records and results (data,
+never code).  Where `fork` is not available the batch is scored in this process.
 
 A worker ignores Ctrl-C and dies on SIGTERM/SIGHUP (this process unwinds and
 removes its temporaries — `files.signals_unwind` — and stops the workers);
@@ -18,21 +20,21 @@ rest of the batch scored here instead.
 
 With the default (`jobs=None`), the first `THRESHOLD` records are scored in
 this process and only a longer batch starts workers — as many as the load
-average says there are idle cores (`idle_workers`) — and only for outputs
-with a basis: a small batch never pays for workers, a busy machine gets no
-more processes than it has room for, and scores only (``--no-basis``, CSV, where reading the
-records here is about half the work) stay in one process unless ``--jobs`` asks.
-docs/output.md gives the measurements behind these choices.
+average says there are idle cores (`idle_workers`), for every output, scores
+only too: a small batch never pays for workers, and a busy machine gets no
+more processes than it has room for.  docs/output.md gives the measurements
+behind these choices.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
 from collections import deque
 
-from . import isolation
+from . import datafiles, isolation
 from .errors import RecordError
 
 #: Records per task sent to a worker; chunks in flight per worker.  Memory is bounded by their product.
@@ -41,7 +43,7 @@ IN_FLIGHT = 3
 #: Records scored in this process before a default (`jobs=None`) batch starts its workers.
 THRESHOLD = 512
 
-_STATE = None  # (program, lenient, finish, prepare) for the workers, which inherit it when forked
+_STATE = None  # (program, lenient, finish, prepare, decode) for the workers, which inherit it when forked
 
 
 def cores() -> int:
@@ -63,29 +65,50 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     `THRESHOLD`); `prepare(item)`, run where the record was scored, may store a writer's text in
     ``item.rendered``.
     """
-    if jobs is None and basis_for == 0:  # scores only: reading the records here is half the work (docs/output.md)
-        jobs = 1
     workers = cores() if jobs is None else jobs
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
         return
-    records = iter(batch.records)
+    sources, decode = _sources(batch)
     state = _Order(program, basis_for, finish)
     if jobs is None:  # a short batch is over before workers would have started
-        for index, (position, raw) in enumerate(records):
-            yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
-                                                        state.wants_basis(index), finish), raw)
-            if index + 1 >= THRESHOLD:
+        for position, source in sources:
+            yield _here_one(program, position, source, batch.lenient, state, decode)
+            if state.index >= THRESHOLD:
                 break
         else:
             return
         workers = idle_workers(workers)
         if workers <= 1:  # the other cores are busy: workers would only add their overhead
-            for index, (position, raw) in enumerate(records, start=THRESHOLD):
-                yield state.settle(position, isolation.one(program, position, raw, batch.lenient,
-                                                            state.wants_basis(index), finish), raw)
+            for position, source in sources:
+                yield _here_one(program, position, source, batch.lenient, state, decode)
             return
-    yield from _spread(program, records, batch.lenient, state, workers, prepare)
+    yield from _spread(program, sources, batch.lenient, state, workers, prepare, decode)
+
+
+def _sources(batch):
+    """(iterator of (position, what a worker is sent), how the worker makes the raw record of it).
+
+    JSON Lines are sent as their lines, decoded in the worker (`datafiles.line_record`): this process only
+    reads them.  `finish` needs a record's raw data only to say where a value sits in a table
+    (`batch.locate`), which JSON Lines never has, so the raw records need not come back.  Other inputs
+    are sent as their raw records, read here."""
+    if isinstance(batch.records, datafiles.JsonLines) and batch.locate is None:
+        return ((position, (number, line)) for position, number, line in batch.records.lines()), _decoded
+    return iter(batch.records), None
+
+
+def _decoded(position, source):
+    number, line = source
+    return datafiles.line_record(position, number, line)
+
+
+def _here_one(program, position, source, lenient, state, decode):
+    """One record scored in this process (counted in `state`, so the workers' records count on from it)."""
+    raw = source if decode is None else decode(position, source)
+    basis = state.wants_basis(state.index)
+    state.index += 1
+    return state.settle(position, isolation.one(program, position, raw, lenient, basis, state.finish), raw)
 
 
 def idle_workers(most: int) -> int:
@@ -121,13 +144,13 @@ class _Order:
         return position, item
 
 
-def _spread(program, records, lenient, state: _Order, workers: int, prepare):
+def _spread(program, records, lenient, state: _Order, workers: int, prepare, decode):
     global _STATE
     import multiprocessing  # here, not at the top: a single record's `eval` never starts a worker
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _STATE = (program, lenient, state.finish, prepare)
+    _STATE = (program, lenient, state.finish, prepare, decode)
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
             stream.flush()
@@ -141,7 +164,9 @@ def _spread(program, records, lenient, state: _Order, workers: int, prepare):
         chunks = _chunks(records, state)
         for chunk in chunks:
             try:
-                pending.append((chunk, executor.submit(_work, chunk)))
+                with _signals_held():  # the first submit forks the workers
+                    future = executor.submit(_work, chunk)
+                pending.append((chunk, future))
             except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
                 pending.append((chunk, None))
             while len(pending) >= workers * IN_FLIGHT:
@@ -179,13 +204,15 @@ def _chunks(records, state: _Order):
 
 
 def _collect(chunk, future, broken: bool):
-    """The scored records of `chunk`, with the raw record beside each (the parent's copy)."""
+    """The scored records of `chunk`, each with its raw record when this process has it (else None)."""
     from concurrent.futures.process import BrokenProcessPool
 
     if future is not None and not broken:
         try:
             scored_items = future.result()
-            return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
+            decode = _STATE[4]
+            return [(position, item, None if decode else raw)
+                    for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
         except BrokenProcessPool:
             broken = True
     return _here(chunk), broken
@@ -193,9 +220,8 @@ def _collect(chunk, future, broken: bool):
 
 def _here(chunk):
     """Score `chunk` in this process (no worker could)."""
-    program, lenient, finish, prepare = _STATE
-    return [(position, item, raw) for (position, item), (_, raw, _) in zip(_score(chunk, program, lenient, finish,
-                                                                                 None), chunk)]
+    program, lenient, finish, prepare, decode = _STATE
+    return _score(chunk, program, lenient, finish, None, decode, raws=True)
 
 
 def _stop(executor, finished: bool):
@@ -248,23 +274,47 @@ def _quiet_pool_threads():
     threading.excepthook, sys.unraisablehook = thread_hook, unraisable_hook
 
 
+#: The signals that interrupt a batch (`files.signals_unwind`, Ctrl-C).
+_INTERRUPTS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Interrupts held back while workers are forked, and delivered after.  A handler that raises while
+    `os.fork` runs its hooks in this process (logging's, for one) has its exception printed and dropped:
+    a SIGTERM there was lost, and the batch went on to the end (exit 0, seen under load)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _worker():
     """A worker's signals: Ctrl-C is the parent's to handle; SIGTERM/SIGHUP end it at once (the parent's
-    handlers, inherited by the fork, would remove the parent's temporaries)."""
+    handlers, inherited by the fork, would remove the parent's temporaries); then none is held back any
+    more (the fork inherited `_signals_held`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
 
 
 def _work(chunk):
-    program, lenient, finish, prepare = _STATE
-    return _score(chunk, program, lenient, finish, prepare)
+    program, lenient, finish, prepare, decode = _STATE
+    return _score(chunk, program, lenient, finish, prepare, decode)
 
 
-def _score(chunk, program, lenient, finish, prepare):
+def _score(chunk, program, lenient, finish, prepare, decode, raws=False):
+    """(position, item) for each record of `chunk` — (position, item, raw record) with `raws`."""
     out = []
-    for position, raw, basis in chunk:
+    for position, source, basis in chunk:
+        raw = source if decode is None else decode(position, source)
         item = isolation.one(program, position, raw, lenient, basis, finish)
         if prepare is not None and not isinstance(item, RecordError):
             try:
@@ -272,5 +322,5 @@ def _score(chunk, program, lenient, finish, prepare):
             except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
                     RecursionError, MemoryError, OverflowError, AssertionError) as exc:
                 item = finish(isolation.defect(exc, item.name), raw)
-        out.append((position, item))
+        out.append((position, item, raw) if raws else (position, item))
     return out

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from test_streaming import _write_rows
 
-from perfdsl import isolation, parallel
+from perfdsl import datafiles, isolation, limits, parallel
 from perfdsl.cli import main
 from perfdsl.report import jsonout
 
@@ -66,6 +66,40 @@ def test_jobs_keep_the_order_and_the_errors_in_place(batch_with_slips):
     assert [line["record"] for line in lines[-2:]] == ["单位198", "单位199"]
     assert lines[120]["record"] == "单位120" and lines[120]["warnings"][0]["code"] == "P520"
     assert len(lines) == 200
+
+
+def test_json_lines_are_decoded_in_the_workers_with_the_messages_of_one_process(batch_with_slips, monkeypatch,
+                                                                                tmp_path):
+    """Every kind of bad line, each its record's error in its place; this process only splits the lines."""
+    lines = batch_with_slips.read_text("utf-8").splitlines(keepends=True)
+    lines[10] = lines[10][:40] + "\n"  # cut short
+    lines[20] = lines[20].replace('{"', '{"单位": "重复", "', 1)  # a key twice
+    lines[30] = "[" * (limits.JSON_DEPTH + 1) + "]" * (limits.JSON_DEPTH + 1) + "\n"  # too deep
+    lines[40] = lines[40].rstrip("\n") + "\r\n"  # Windows line end: a good record
+    lines[60] = '{"单位": "' + "长" * 30_000 + '"}\n'  # longer than RECORD_CHARS below
+    lines[70:70] = ["\n", "   \n"]  # blank lines: no record, but they count in the line numbers
+    data = tmp_path / "slips.jsonl"
+    data.write_text("".join(lines), "utf-8")
+    monkeypatch.setattr(limits, "RECORD_CHARS", 20_000)
+    one = run("eval", RULESET, data, "--format", "jsonl", "--no-basis", "--jobs", 1)
+    parent, real = os.getpid(), datafiles.line_record
+
+    def decoded_in_a_worker(*args):
+        assert os.getpid() != parent, "a line decoded in the parent"
+        return real(*args)
+
+    monkeypatch.setattr(datafiles, "line_record", decoded_in_a_worker)
+    two = run("eval", RULESET, data, "--format", "jsonl", "--no-basis", "--jobs", 2)
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    out = [json.loads(line) for line in two.stdout.splitlines()]
+    assert len(out) == 200 and two.exit_code == 1
+    assert out[10]["error"]["message"].startswith("第 11 行第 ") and "不是有效的 JSON" in out[10]["error"]["message"]
+    assert out[20]["error"]["message"] == "第 21 行：键 `单位` 出现了两次" and out[20]["record"] == 21
+    assert out[30]["error"]["message"] == f"第 31 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）"
+    assert out[40]["record"] == "单位40" and "error" not in out[40]
+    assert out[60]["error"]["message"] == "第 61 行超过 20000 个字符"
+    assert out[71]["record"] == "单位71" and out[199]["record"] == "单位199"
+    assert out[3]["error"]["key"] == "项目总数" and out[120]["warnings"][0]["code"] == "P520"
 
 
 def test_a_table_a_workbook_and_a_terminal_table_into_a_file(chaoan_batch, tmp_path):
@@ -127,11 +161,25 @@ def test_the_default_scores_a_short_batch_here_and_a_long_one_on_every_core(batc
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.5, 2.5, 2.5))  # both cores busy elsewhere
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == []
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert started == []  # scores only, as busy
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # this process alone
-    one = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
-    assert started == [] and len(one.stdout.splitlines()) == 200  # scores only: one process
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == [True]
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    run("eval", RULESET, batch_with_slips, "--format", "csv")
+    assert started == [True] * 3  # scores only on the idle core too: the workers decode the lines
+
+
+def test_the_default_on_an_idle_core_writes_the_bytes_of_one_process(batch_with_slips, monkeypatch):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel, "THRESHOLD", 100)  # 100 records here, 100 in the workers
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    for fmt in ("jsonl", "csv"):
+        one = run("eval", RULESET, batch_with_slips, "--format", fmt, "--no-basis", "--jobs", 1)
+        default = run("eval", RULESET, batch_with_slips, "--format", fmt, "--no-basis")
+        assert (default.exit_code, default.stdout, default.stderr) == (one.exit_code, one.stdout, one.stderr)
+        assert len(one.stdout.splitlines()) == 200 + (fmt == "csv")
 
 
 def test_a_busy_machine_gets_no_more_workers_than_it_has_idle_cores(monkeypatch):
@@ -161,6 +209,27 @@ def test_a_signal_mid_batch_stops_the_workers_and_leaves_no_temporary(chaoan, tm
     assert not target.exists() and list(tmp_path.glob(".out.jsonl.*")) == []
     time.sleep(0.2)
     assert [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"] == []
+
+
+_ARMED: list = []  # a SIGTERM for the next fork's hook in this process to send (an at-fork hook stays for good)
+
+
+def _terminate_while_forking():
+    if _ARMED:
+        _ARMED.clear()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+os.register_at_fork(after_in_parent=_terminate_while_forking)
+
+
+def test_a_signal_while_the_workers_are_forked_is_not_lost(batch_with_slips, tmp_path):
+    """A handler raising in an at-fork hook has its exception dropped: the batch went on and exited 0."""
+    target = tmp_path / "out.jsonl"
+    _ARMED.append(True)
+    done = run("eval", RULESET, batch_with_slips, "-o", target, "--no-basis", "--jobs", 2)
+    assert _ARMED == [] and done.exit_code == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.strip().endswith("已中断（SIGTERM）；未写完的输出已删除") and not target.exists()
 
 
 def test_a_closed_pipe_with_workers_ends_quietly(chaoan, tmp_path):
