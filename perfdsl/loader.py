@@ -2,11 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import threading
+
 from . import limits, resolve
 from .errors import Diagnostic, PerfCheckError, PerfSyntaxError
 from .files import read_bounded
 from .model import Model
 from .program import Program
+
+
+_PAUSED = [0]  # loads under way that hold the cyclic garbage collector off
+_PAUSE_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """The cyclic garbage collector held off while a ruleset is loaded.  A load makes only objects that
+    live on (the tree, the model, the program) and little garbage, bounded by `limits.RULESET_BYTES`; with
+    the collector on, each of its full passes walks every object made so far, which made loading a large
+    ruleset superlinear (6,000 indicators 10.5 s, 7.0 s without it).  Nested and concurrent loads share
+    the pause: the last one out restores the collector as it was."""
+    with _PAUSE_LOCK:
+        if _PAUSED[0] == 0:
+            _PAUSED.append(gc.isenabled())
+            gc.disable()
+        _PAUSED[0] += 1
+    try:
+        yield
+    finally:
+        with _PAUSE_LOCK:
+            _PAUSED[0] -= 1
+            if _PAUSED[0] == 0 and _PAUSED.pop():
+                gc.enable()
 
 
 def read_ruleset(path) -> str:
@@ -82,6 +111,11 @@ def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diag
     A syntax error stops at the first problem (the rest of the file cannot be
     trusted); everything after parsing is collected.
     """
+    with _collector_paused():
+        return _diagnose(text, path)
+
+
+def _diagnose(text: str, path: str):
     try:
         module, diagnostics = _parse(text, path)
     except PerfSyntaxError as exc:
@@ -118,8 +152,11 @@ def load_model(text: str, path: str = "<string>", cache: bool = False) -> Model:
 
 def load(path, cache: bool = False) -> Program:
     """Read, check and compile the ruleset at `path` (its parsed tree from the user's cache with `cache`)."""
-    return Program(load_model(read_ruleset(path), str(path), cache=cache))
+    text = read_ruleset(path)
+    with _collector_paused():
+        return Program(load_model(text, str(path), cache=cache))
 
 
 def compile_text(text: str, path: str = "<string>") -> Program:
-    return Program(load_model(text, path))
+    with _collector_paused():
+        return Program(load_model(text, path))

@@ -67,3 +67,35 @@ def test_ten_times_the_indicators_costs_at_most_fifteen_times_the_time():
     # minutes later): only a square (×100) is refused per phase; the total above holds the real bound.
     for phase, ratio in ratios.items():
         assert ratio <= 40 or best["large"][phase] < 0.05, (phase, ratios)
+
+
+def test_loading_pauses_the_collector_and_gives_it_back_as_it_was():
+    import gc
+    import threading
+
+    seen = []
+    real_resolve = resolve.resolve
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_resolve(*args, **kwargs)
+
+    resolve.resolve = watching
+    try:
+        assert gc.isenabled()
+        loader.compile_text(ruleset(5))
+        assert gc.isenabled() and seen == [False]  # off while loading, on again after
+        gc.disable()
+        try:
+            loader.compile_text(ruleset(5))
+            assert not gc.isenabled()  # a caller's own choice is kept
+        finally:
+            gc.enable()
+        loads = [threading.Thread(target=loader.compile_text, args=(ruleset(20),)) for _ in range(4)]
+        for load in loads:
+            load.start()
+        for load in loads:
+            load.join()
+        assert gc.isenabled() and loader._PAUSED == [0]  # concurrent loads: the last one out restores it
+    finally:
+        resolve.resolve = real_resolve
