@@ -41,6 +41,21 @@ def points(value: Decimal) -> str:
     return plain(value)
 
 
+def group_line(scores, declared: Decimal, bonus: bool) -> tuple[Decimal, str]:
+    """A group's score from its parts' and its basis: ``下级指标合计 4 + 3.5 = 7.5``; a bonus group's sum
+    bounded by ±its weight.  One text for the renderer and the interpreter (the figures are each's own)."""
+    score = sum(scores, Decimal(0))
+    text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
+    if bonus:
+        bounded = min(max(score, -declared), declared)
+        if bounded != score:
+            text += f"{CLAUSE}加减分以 ±{plain(declared)} 为限，计 {plain(bounded)}"
+        score = bounded
+    if len(scores) == 1:
+        text = f"= {plain(score)}"
+    return score, f"下级指标合计 {text}"
+
+
 def substituted(expr, lookup, full_text: str | None = None) -> str:
     """`expr` with each name replaced by its value: ``6440687.91元 / (6400981.42元 + 197940.5元)``.
 

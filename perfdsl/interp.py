@@ -414,19 +414,11 @@ class Evaluation:
                 continue
             parts = [traces[i] for i in node.children]
             weight = sum((p.weight for p in parts), ZERO) if not node.bonus else node.declared
-            score = sum((p.score for p in parts), ZERO)
-            text = " + ".join(points(p.score) for p in parts) + f" = {points(score)}"
-            if node.bonus:
-                bounded = min(max(score, -node.declared), node.declared)
-                if bounded != score:
-                    text += f"{CLAUSE}加减分以 ±{points(node.declared)} 为限，计 {points(bounded)}"
-                score = bounded
-            if len(parts) == 1:
-                text = f"= {points(score)}"
             if not parts:  # a placeholder group as published (weight 0, no indicators): language.md §3
                 traces[node.index] = NodeTrace(ZERO, ZERO, PLACEHOLDER)
                 continue
-            traces[node.index] = NodeTrace(weight, score, f"下级指标合计 {text}")
+            score, text = basis.group_line([p.score for p in parts], node.declared, node.bonus)
+            traces[node.index] = NodeTrace(weight, score, text)
         top = [traces[i] for i in card.top]
         raw = sum((t.score for t in top), ZERO)
         text = " + ".join(points(t.score) for t in top) + f" = {points(raw)}"

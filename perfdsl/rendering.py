@@ -29,7 +29,7 @@ import attrs
 
 from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import substituted
+from .basis import group_line, substituted
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
@@ -403,16 +403,7 @@ class Renderer:
     def _group(self, node, scores) -> str:
         if not scores:
             return PLACEHOLDER
-        score = sum(scores, ZERO)
-        text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
-        if node.bonus:
-            bounded = min(max(score, -node.declared), node.declared)
-            if bounded != score:
-                text += f"{CLAUSE}加减分以 ±{points(node.declared)} 为限，计 {points(bounded)}"
-            score = bounded
-        if len(scores) == 1:
-            text = f"= {points(score)}"
-        return f"下级指标合计 {text}"
+        return group_line(scores, node.declared, node.bonus)[1]
 
     def _rules(self, card, bound) -> list:
         """Per scorecard rule, in the order they apply: what its text needs of the ruleset."""
