@@ -10,7 +10,7 @@ from __future__ import annotations
 import weakref
 from decimal import Decimal
 
-from . import nodes
+from . import nodes, targets
 from .decimals import money, percent, plain
 from .types import Type
 from .unparse import expression, name
@@ -39,6 +39,26 @@ def show_value(value, vtype: Type | None) -> str:
 
 def points(value: Decimal) -> str:
     return plain(value)
+
+
+def target_clause(kind: str, text: str | None, share: Decimal, met: bool, target, actual, weight: Decimal,
+                  scored: str) -> str:
+    """A target rule's basis: a deadline's or a level's fragment with its points, or a quantity's target and
+    actual (``目标 ≥95%，实际 97.6%，达成，得满分 10``; short of it, pro-rated at `share`).  `scored` is the
+    pro-rated score's text.  One text for the renderer and the interpreter (the figures are each's own)."""
+    if kind != "quantity":
+        if share >= 1:
+            return f"{text}{CLAUSE}得满分 {plain(weight)}"
+        if share == 0:
+            return f"{text}{CLAUSE}得 0 分"
+        return f"{text}{CLAUSE}{plain(weight)} × {percent(share)} = {scored}"
+    shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+    if met:
+        return f"{shown}{CLAUSE}达成{CLAUSE}得满分 {plain(weight)}"
+    if targets.unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
+        return f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} 除数为 0，不能按比例折算{CLAUSE}得 0"
+    return (f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} = {percent(share)}"
+            f"{CLAUSE}{plain(weight)} × {percent(share)} = {scored}")
 
 
 def group_line(scores, declared: Decimal, bonus: bool) -> tuple[Decimal, str]:

@@ -782,26 +782,14 @@ class Evaluation:
         if judged.kind != "quantity":
             leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
                 else f"target:{judged.kind}"
-            if judged.share >= 1:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
-            elif judged.share == 0:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}得 0 分")
-            else:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}{points(weight)} × {percent(judged.share)} = "
-                                    f"{points(self._round(weight * judged.share))}")
-            return weight * judged.share
-        shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
+            raw_score = weight * judged.share
+            leaf.clauses.append(basis.target_clause(judged.kind, judged.text, judged.share, judged.met, None, None,
+                                                    weight, points(self._round(raw_score))))
+            return raw_score
         leaf.arm = "target:met" if met else "target:short"
-        if met:
-            leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
-            return weight
-        if targets.unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
-            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} 除数为 0，"
-                                f"不能按比例折算{CLAUSE}得 0")
-            return ZERO
-        raw_score = weight * rate
-        leaf.clauses.append(f"{shown}{CLAUSE}未达成：{targets.ratio_text(target, actual)} = {percent(rate)}"
-                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw_score))}")
+        raw_score = weight if met else ZERO if targets.unmeasurable(target, actual) else weight * rate
+        leaf.clauses.append(basis.target_clause("quantity", None, rate, met, target, actual, weight,
+                                                points(self._round(raw_score))))
         return raw_score
 
     def _levels(self, arms, weight) -> dict | None:

@@ -29,12 +29,11 @@ import attrs
 
 from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import group_line, substituted
+from .basis import group_line, substituted, target_clause
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
-from .targets import ratio_text, unmeasurable
 from .types import RATE
 from .unparse import expression
 from .values import MISSING, UNDEFINED, UndefinedUse, item_names
@@ -617,26 +616,8 @@ class Renderer:
 
     def _rule_TargetRule(self, leaf, node, rule, weight, raw, fact, extra):
         judged = fact[2]
-        if judged.kind != "quantity":
-            if judged.share >= 1:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}得满分 {points(weight)}")
-            elif judged.share == 0:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}得 0 分")
-            else:
-                leaf.clauses.append(f"{judged.text}{CLAUSE}{points(weight)} × {percent(judged.share)} = "
-                                    f"{points(self._round(weight * judged.share))}")
-            return
-        target, actual = judged.target, judged.actual
-        shown = f"目标 {target.shown()}{CLAUSE}实际 {actual.shown()}"
-        if judged.met:
-            leaf.clauses.append(f"{shown}{CLAUSE}达成{CLAUSE}得满分 {points(weight)}")
-        elif unmeasurable(target, actual):  # actual / target would divide by 0: nothing to pro-rate
-            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} 除数为 0，"
-                                f"不能按比例折算{CLAUSE}得 0")
-        else:
-            rate = judged.share
-            leaf.clauses.append(f"{shown}{CLAUSE}未达成：{ratio_text(target, actual)} = {percent(rate)}"
-                                f"{CLAUSE}{points(weight)} × {percent(rate)} = {self._score_text(raw)}")
+        leaf.clauses.append(target_clause(judged.kind, judged.text, judged.share, judged.met, judged.target,
+                                          judged.actual, weight, self._score_text(raw)))
 
     def _rule_RatingRule(self, leaf, node, rule, weight, raw, fact, extra):
         """`judgements.interpret_rating`."""
