@@ -61,6 +61,20 @@ def target_clause(kind: str, text: str | None, share: Decimal, met: bool, target
             f"{CLAUSE}{plain(weight)} × {percent(share)} = {scored}")
 
 
+#: How a stepped deduction counts its steps: the brackets around the division and the words before the step.
+_STEPS = {"started": ("⌈", "⌉", "每起"), "whole": ("⌊", "⌋", "每满")}
+
+
+def stepped_clause(described: str, where: str, mode: str | None, excess_text: str, step_text: str, count_text: str,
+                   verb: str, amount: Decimal, value: Decimal) -> str:
+    """A stepped deduct/add line's basis: ``… 超过 90% 的部分每满 1% 扣 0.5，⌊3.2% / 1%⌋ = 3，扣 1.5``.
+    One text for the renderer and the interpreter (the figures are each's own)."""
+    opening, closing, each = _STEPS.get(mode, ("", "", "每"))
+    lead = f"{where} 的部分" if where else ""
+    return (f"{described}{CLAUSE}{lead}{each} {step_text} {verb} {plain(amount)}{CLAUSE}"
+            f"{opening}{excess_text} / {step_text}{closing} = {count_text}{CLAUSE}{verb} {plain(value)}")
+
+
 def group_line(scores, declared: Decimal, bonus: bool) -> tuple[Decimal, str]:
     """A group's score from its parts' and its basis: ``下级指标合计 4 + 3.5 = 7.5``; a bonus group's sum
     bounded by ±its weight.  One text for the renderer and the interpreter (the figures are each's own)."""

@@ -77,6 +77,16 @@ def after_cap(rules) -> list:
             + [rule for rule in rules if isinstance(rule, nodes.Veto)])
 
 
+def deducted(total: Decimal, value: Decimal) -> tuple[Decimal, str]:
+    """A scorecard deduction of `value` (rounded) from `total`: the total after it, never below 0, and the
+    basis's tail (``，总分 95 - 2 = 93``, ``（扣完为止）`` when it stopped at 0); nothing for no deduction."""
+    if value <= 0:
+        return total, ""
+    after = max(total - value, ZERO)
+    return after, (f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
+                   + ("（扣完为止）" if after != total - value else ""))
+
+
 # ── the reference interpreter ───────────────────────────────────────────────
 
 
@@ -87,11 +97,8 @@ def interpret_deductions(ev, card, total: Decimal) -> tuple[Decimal, list[Adjust
             amount = ev.eval(rule.amount)
             value, text = ev._capped(rule, *ev._deduction(rule, amount, None), None)
             value = ev._round(value)
-            after = max(total - value, ZERO) if value > 0 else total
-            if value > 0:
-                text += f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
-                if after != total - value:
-                    text += "（扣完为止）"
+            after, tail = deducted(total, value)
+            text += tail
             return Adjustment("deduct", label(rule), value > 0, total, after, text, arm="+" if value > 0 else "-")
         adjustment = _guarded(ev, card, rule, work, total)
         total = adjustment.after

@@ -863,19 +863,14 @@ class Evaluation:
         steps = excess / step
         if per.mode == "started":
             count = steps.to_integral_value(rounding=ROUND_CEILING)
-            counted = f"⌈{excess_text} / {step_text}⌉ = {plain(count)}"
-            each = f"每起 {step_text}"
         elif per.mode == "whole":
             count = steps.to_integral_value(rounding=ROUND_FLOOR)
-            counted = f"⌊{excess_text} / {step_text}⌋ = {plain(count)}"
-            each = f"每满 {step_text}"
         else:
             count = steps
-            counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
-            each = f"每 {step_text}"
         value = amount * count
-        lead = f"{where} 的部分" if where else ""
-        text = f"{described}{CLAUSE}{lead}{each} {verb} {points(amount)}{CLAUSE}{counted}{CLAUSE}{verb} {points(value)}"
+        count_text = plain(count) if per.mode in ("started", "whole") else plain(self._round(count))
+        text = basis.stepped_clause(described, where, per.mode, excess_text, step_text, count_text, verb, amount,
+                                    value)
         return value, text
 
     def _capped(self, line, value, text, weight):

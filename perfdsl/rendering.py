@@ -29,7 +29,7 @@ import attrs
 
 from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import group_line, substituted, target_clause
+from .basis import group_line, stepped_clause, substituted, target_clause
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
@@ -462,13 +462,7 @@ class Renderer:
         leaf = _Leaf(rec)
         if isinstance(rule, nodes.Deduction):
             value, text = self._line(leaf, rule, fact, when, vtype, None)
-            value = self._round(value)
-            after = max(total - value, ZERO) if value > 0 else total
-            if value > 0:
-                text += f"{CLAUSE}总分 {points(total)} - {points(value)} = {points(after)}"
-                if after != total - value:
-                    text += "（扣完为止）"
-            return text
+            return text + cardrules.deducted(total, self._round(value))[1]
         if isinstance(rule, nodes.CapBy):
             value, limit, number = fact
             subject = leaf.describe(rule.subject, value, vtype)
@@ -708,19 +702,10 @@ class Renderer:
                     quiet = described
                 if excess_text is None:  # nothing beyond the threshold: the line takes 0
                     text = f"{quiet}{CLAUSE}不{verb}"
-                elif per.mode == "started":
-                    counted = f"⌈{excess_text} / {step_text}⌉ = {plain(count)}"
-                    each = f"每起 {step_text}"
-                elif per.mode == "whole":
-                    counted = f"⌊{excess_text} / {step_text}⌋ = {plain(count)}"
-                    each = f"每满 {step_text}"
                 else:
-                    counted = f"{excess_text} / {step_text} = {plain(self._round(count))}"
-                    each = f"每 {step_text}"
-                if excess_text is not None:
-                    lead = f"{where} 的部分" if where else ""
-                    text = (f"{described}{CLAUSE}{lead}{each} {verb} {points(amount)}{CLAUSE}{counted}"
-                            f"{CLAUSE}{verb} {points(value)}")
+                    count_text = plain(count) if per.mode in ("started", "whole") else plain(self._round(count))
+                    text = stepped_clause(described, where, per.mode, excess_text, step_text, count_text, verb,
+                                          amount, value)
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
