@@ -139,19 +139,34 @@ def readers(model, names) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(found, key=order.__getitem__))
 
 
-#: model → {name: readers}: built once per model (checks, plausibility and the cache all ask, per input).
-_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def _per_model(build):
+    """`build(model)` made once per model and kept beside it (a `WeakKeyDictionary`: it goes with the model);
+    a model that cannot be referred to weakly is built for every call."""
+    memo: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def once(model):
+        try:
+            return memo[model]
+        except (KeyError, TypeError):
+            pass
+        built = build(model)
+        try:
+            memo[model] = built
+        except TypeError:
+            pass
+        return built
+
+    once.memo = memo
+    return once
 
 
 def _deciders(model) -> list:
     return [(card, node.index) for card, node, _ in deciding(model)]
 
 
+@_per_model
 def _readers_index(model) -> dict:
-    try:
-        return _READERS[model]
-    except (KeyError, TypeError):
-        pass
+    """{name: readers}, once per model (checks, plausibility and the cache all ask, per input)."""
     index: dict[str, list] = {}
     for card, node, indicator in deciding(model):
         lets: list[str] = []
@@ -164,12 +179,7 @@ def _readers_index(model) -> dict:
             read.update(n.name for n in nodes.walk(model.let(let).expr) if isinstance(n, nodes.Name))
         for name in read:
             index.setdefault(name, []).append((card, node.index))
-    frozen = {name: tuple(wheres) for name, wheres in index.items()}
-    try:
-        _READERS[model] = frozen
-    except TypeError:  # a model that cannot be referred to weakly: no memo
-        pass
-    return frozen
+    return {name: tuple(wheres) for name, wheres in index.items()}
 
 
 def relations(model):
@@ -305,15 +315,9 @@ def thresholds(model, name: str) -> list[Decimal]:
     return list(_thresholds_index(model).get(name, ()))
 
 
-#: model → {name: thresholds}: one walk of the rules for every name (plausibility asks per input and derived value).
-_THRESHOLDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
+@_per_model
 def _thresholds_index(model) -> dict:
-    try:
-        return _THRESHOLDS[model]
-    except (KeyError, TypeError):
-        pass
+    """{name: thresholds}: one walk of the rules for every name (plausibility asks per input and derived value)."""
     found: dict[str, list] = {}
 
     def literal(name, expr):
@@ -337,12 +341,7 @@ def _thresholds_index(model) -> dict:
                         literal(node.right.name, node.left)
                 elif isinstance(node, nodes.Binary) and node.op == "/" and isinstance(node.left, nodes.Name):
                     literal(node.left.name, node.right)
-    frozen = {name: tuple(values) for name, values in found.items()}
-    try:
-        _THRESHOLDS[model] = frozen
-    except TypeError:  # a model that cannot be referred to weakly: no memo
-        pass
-    return frozen
+    return {name: tuple(values) for name, values in found.items()}
 
 
 def _compile(model, expr):
