@@ -14,13 +14,13 @@ import importlib
 import os
 import sys
 
-import attrs
 import click
 
 from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, stdindata
 from .commandline import Group, guarded
 from .errors import PerfSyntaxError, RecordError, UsageError
 from .files import STDIN, atomic_output, read_stdin
+from .frozen import evolve
 from .nearest import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
@@ -224,7 +224,7 @@ def _warnings_located(warnings, batch, raw) -> tuple:
     out = []
     for warning in warnings:
         where = batch.locate(raw, warning.key)
-        out.append(attrs.evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+        out.append(evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
     return tuple(out)
 
 
@@ -295,7 +295,7 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
 def _record_named(warning, record):
     """A warning names its record as the output does (a failed record's position is known only here)."""
-    return warning if warning.record == record or record is None else attrs.evolve(warning, record=record)
+    return warning if warning.record == record or record is None else evolve(warning, record=record)
 
 
 # ── template ────────────────────────────────────────────────────────────────

@@ -31,8 +31,6 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-import attrs
-
 from . import LANGUAGE_VERSION, nodes, source, userdirs
 
 try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
@@ -54,7 +52,7 @@ def _classes() -> dict:
     out = {}
     for module in (nodes, source):
         for name, value in vars(module).items():
-            if isinstance(value, type) and attrs.has(value) and value.__module__ == module.__name__:
+            if isinstance(value, type) and "__attrs_attrs__" in value.__dict__ and value.__module__ == module.__name__:
                 out[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = value
     return out
 
@@ -183,7 +181,7 @@ class _Encoder:
         if name is None:
             raise TypeError(f"{kind.__name__} is not kept in the cache")
         return ["o", name, {field.alias: self.encode(getattr(value, field.name))
-                            for field in attrs.fields(kind) if field.init}]
+                            for field in kind.__attrs_attrs__ if field.init}]
 
 
 class _Decoder:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import localcontext
 
-from . import codegen, interp, rendering
+from . import codegen
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
@@ -52,6 +52,8 @@ class Program:
             with localcontext(CONTEXT):
                 return self._evaluate(record.slots)
         except Exception as exc:
+            from . import interp  # here: the reference interpreter is off the output path (docs/architecture.md)
+
             found = interp.problems(self.model, record)  # the precise errors, every indicator's
             if found:
                 raise combined(found, self.model) from None
@@ -82,7 +84,10 @@ class Program:
             raise
         return Result(self, record, flat)
 
-    def trace(self, record: Record) -> interp.Trace:
+    def trace(self, record: Record):
+        """The reference interpreter's `interp.Trace` of a converted record (`explain`, the tests' oracle)."""
+        from . import interp
+
         return interp.evaluate(self.model, record)
 
     def criteria(self) -> tuple:
@@ -96,6 +101,8 @@ class Program:
         """`evaluate_facts` (the evaluator that also returns the facts a basis is rendered from) and its
         `rendering.Renderer`, built on first use: outputs without a basis never pay for them."""
         if self._facts is None:
+            from . import rendering  # here: outputs without a basis never import the renderer
+
             source, namespace = codegen.generate(self.model, explain=True)
             exec(compile(source, f"<perfdsl:{self.model.path}:facts>", "exec"), namespace)  # no user text
             self._facts = namespace["evaluate_facts"], rendering.Renderer(self.model, self.layout)
