@@ -134,3 +134,49 @@ def test_a_warm_eval_of_one_record_does_not_import(warm_eval, module):
 
 def test_every_pending_module_is_one_the_eval_path_should_not_load():
     assert set(PENDING) <= set(ABSENT)
+
+
+_LOADING = """
+import gc, sys
+
+
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name in ("click", "perfdsl.nodes"):
+            print(name, gc.isenabled())
+        return None
+
+
+sys.meta_path.insert(0, Watch())
+sys.argv = ["perfdsl", "--version"]
+import perfdsl.__main__ as entry
+
+try:
+    entry.main()
+except SystemExit:
+    print("after", gc.isenabled())
+"""
+
+
+def test_the_collector_is_held_off_while_the_command_loads_and_on_when_it_runs():
+    done = subprocess.run([sys.executable, "-c", _LOADING], capture_output=True, text=True, cwd=ROOT)
+    seen = [line for line in done.stdout.splitlines() if line.split()[0] in ("click", "perfdsl.nodes", "after")]
+    assert seen == ["click False", "perfdsl.nodes False", "after True"], done.stdout + done.stderr
+
+
+def test_a_caller_that_holds_the_collector_off_keeps_it_off(monkeypatch):
+    import gc
+
+    import perfdsl.__main__ as entry
+    import perfdsl.cli
+
+    seen = []
+    monkeypatch.setattr(perfdsl.cli, "main", lambda: seen.append(gc.isenabled()))
+    collecting = gc.isenabled()
+    try:
+        gc.disable()
+        entry.main()
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if collecting else gc.disable)()
+    assert seen == [False]
