@@ -484,11 +484,11 @@ class Evaluation:
                                      key=each.list_name)
             return list(each.weights), "分值"
         shares, keys = [], []
-        field = _field_name(each.weight) or expression(each.weight)
+        weighed = _field_name(each.weight) or expression(each.weight)
         for number, _ in self.items(each.list_name):
             if number not in chosen:
                 continue
-            key = f"{each.list_name}[{number}].{field}" if _field_name(each.weight) else f"{each.list_name}[{number}]"
+            key = f"{each.list_name}[{number}].{weighed}" if _field_name(each.weight) else f"{each.list_name}[{number}]"
             value = self.eval(each.weight)
             if not isinstance(value, Decimal) or value < 0:
                 raise DataValueError(f"{group.name} 的各项分值不能为负，得到 {plain(value)}", key=key)
@@ -500,9 +500,9 @@ class Evaluation:
         total = sum(shares, ZERO)
         if total != group.declared:
             terms = " + ".join(points(v) for v in shares) or "0"
-            raise DataValueError(f"分组 {group.name} 的分值为 {points(group.declared)}，但各项 {field} 合计 "
+            raise DataValueError(f"分组 {group.name} 的分值为 {points(group.declared)}，但各项 {weighed} 合计 "
                                  f"{terms} = {points(total)}", key=keys[-1] if keys else each.list_name)
-        return shares, field
+        return shares, weighed
 
     def grade(self, card: ScorecardSpec, total: Decimal) -> str | None:
         if not card.grades:
