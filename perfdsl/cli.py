@@ -14,13 +14,13 @@ import importlib
 import os
 import sys
 
-import attrs
 import click
 
 from . import LANGUAGE_VERSION, datafiles, files, loader, neutralise, progress, stdindata
 from .commandline import Group, guarded
 from .errors import PerfSyntaxError, RecordError, UsageError
 from .files import STDIN, atomic_output, read_stdin
+from .frozen import evolve
 from .nearest import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
@@ -108,7 +108,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     files.refuse_overwriting(output, [ruleset, data])
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
-    program = _load(ruleset, data, cache=not no_cache)
+    program = _load(ruleset, data, cache=not no_cache, deferred=True)
     if not program.model.scorecards:
         header = program.model.module.header
         if header is not None and header.framework:
@@ -127,14 +127,15 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     sys.exit(1 if failed else 0)
 
 
-def _load(ruleset, data=None, cache=True):
+def _load(ruleset, data=None, cache=True, deferred=False):
     """The compiled ruleset at path `ruleset`, or read from standard input for ``-``; its parsed tree from
-    the user's cache when it is there (`modelcache`: data, resolved and checked again here)."""
+    the user's cache when it is there (`modelcache`: data, resolved and checked again here).  `deferred`:
+    its evaluator compiled when first used (`Program`)."""
     if ruleset != "-":
-        return loader.load(ruleset, cache=cache)
+        return loader.load(ruleset, cache=cache, deferred=deferred)
     if data == "-":
         raise UsageError("规则集和数据不能都从标准输入读取：请把其中一个写成文件名")
-    return loader.compile_text(read_stdin("规则集"), STDIN)
+    return loader.compile_text(read_stdin("规则集"), STDIN, deferred=deferred)
 
 
 def _say(message: str):
@@ -209,6 +210,8 @@ def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):
     basis_for = {"csv": 0, "scores": 0, "xlsx": sheets}.get(fmt)
     if batch.single:
         jobs = 1
+        if basis_for != 0:  # one record shown with its basis: one generated evaluator compiled, not two
+            program.facts_first()
     return parallel.scored(program, batch, basis_for, finish, jobs=jobs, prepare=prepare)
 
 
@@ -224,7 +227,7 @@ def _warnings_located(warnings, batch, raw) -> tuple:
     out = []
     for warning in warnings:
         where = batch.locate(raw, warning.key)
-        out.append(attrs.evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+        out.append(evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
     return tuple(out)
 
 
@@ -295,7 +298,7 @@ def _emit(fmt, handle, results, single, scorecards, terminal, model=None, sheets
 
 def _record_named(warning, record):
     """A warning names its record as the output does (a failed record's position is known only here)."""
-    return warning if warning.record == record or record is None else attrs.evolve(warning, record=record)
+    return warning if warning.record == record or record is None else evolve(warning, record=record)
 
 
 # ── template ────────────────────────────────────────────────────────────────

@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import os
 
-import attrs
-
 from . import limits, nodes
 from .errors import Diagnostic, PerfSyntaxError, error
+from .frozen import evolve, frozen
 from .resolve import nearest
 
 
@@ -53,7 +52,7 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
     marks = [decl for decl in module.decls if isinstance(decl, nodes.Extends)]
     overrides = [decl for decl in module.decls if isinstance(decl, nodes.Override)]
     if not marks:
-        plain = attrs.evolve(module, decls=tuple(d for d in module.decls if not isinstance(d, nodes.Override)))
+        plain = evolve(module, decls=tuple(d for d in module.decls if not isinstance(d, nodes.Override)))
         return plain, [error("P117", f"override scorecard {o.name} 只能写在 extends 基础规则集的规则集里", o.span,
                               hint='在文件开头写 extends "基础规则集.perf"') for o in overrides]
     problems: list[Diagnostic] = []
@@ -62,7 +61,7 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
                               notes=(("第一个 extends", marks[0].span),)))
     mark = marks[0]
     decls = tuple(d for d in module.decls if not isinstance(d, nodes.Extends))
-    bare = attrs.evolve(module, decls=tuple(d for d in decls if not isinstance(d, nodes.Override)))
+    bare = evolve(module, decls=tuple(d for d in decls if not isinstance(d, nodes.Override)))
     try:
         shown, real = include.locate(path, mark.path, trees, "extends")
     except include.Refused as exc:
@@ -93,7 +92,7 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
         return bare, problems
     merged, more = _merge(base, module, decls, mark)
     sources = tuple(dict.fromkeys(module.sources + (real,) + base.sources))
-    return attrs.evolve(merged, sources=sources), problems + more
+    return evolve(merged, sources=sources), problems + more
 
 
 # ── the merge ───────────────────────────────────────────────────────────────
@@ -143,16 +142,18 @@ def _header(base: nodes.Header | None, child: nodes.Header | None) -> nodes.Head
     # `framework` is the base's own word about itself: a ruleset extending a framework is one only if it says so
     fields["framework"] = child.framework
     spans = tuple(item for item in base.field_spans if item[0] not in fields) + child.field_spans
-    return attrs.evolve(base, title=child.title, field_spans=spans, span=child.span, **fields)
+    return evolve(base, title=child.title, field_spans=spans, span=child.span, **fields)
 
 
-@attrs.define
 class _Entry:
     """A node of the scorecard being edited; `children` is None for a leaf."""
 
-    node: nodes.Node
-    children: list | None
-    edited: list = attrs.Factory(list)
+    __slots__ = ("node", "children", "edited")
+
+    def __init__(self, node: nodes.Node, children: list | None):
+        self.node = node
+        self.children = children
+        self.edited: list = []
 
     @property
     def name(self) -> str:
@@ -242,14 +243,14 @@ class _Tree:
             changes["grades"] = override.grades
         if override.cap is not None:
             changes["cap"] = override.cap
-        frozen = self._freeze(self.root)
-        return attrs.evolve(card, children=frozen.children, edited=frozen.edited, **changes), problems
+        edited = self._freeze(self.root)
+        return evolve(card, children=edited.children, edited=edited.edited, **changes), problems
 
     def _weight(self, edit: nodes.Edit):
         entry, parent = self.find(edit.target, edit.span)
         if isinstance(entry.node, nodes.Each):
             raise _Problem(error("P212", f"each {entry.name} 没有自己的分值：改它所在分组的分值", edit.span))
-        entry.node = attrs.evolve(entry.node, weight=edit.weight)
+        entry.node = evolve(entry.node, weight=edit.weight)
         parent.edited.append(edit.span)
         if entry.children is not None:
             entry.edited.append(edit.span)
@@ -299,10 +300,10 @@ class _Tree:
         children = tuple(self._freeze(child) for child in entry.children)
         if entry is self.root:
             return _Frozen(children, tuple(entry.edited))
-        return attrs.evolve(entry.node, children=children, edited=tuple(entry.edited) + entry.node.edited)
+        return evolve(entry.node, children=children, edited=tuple(entry.edited) + entry.node.edited)
 
 
-@attrs.frozen
+@frozen
 class _Frozen:
     children: tuple
     edited: tuple

@@ -27,11 +27,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import attrs
-
 from . import limits, nodes
 from .errors import Diagnostic, PerfError, PerfSyntaxError, error
 from .files import read_bounded
+from .frozen import evolve
 
 _HERE = Path(__file__).resolve().parent
 #: Where the shipped libraries are: inside an installed package, or the checkout's ``rulesets/``.
@@ -120,7 +119,7 @@ def expand(module: nodes.Module, path: str, parse, read=None, trees=None) -> tup
 
     root = os.path.realpath(path) if os.path.exists(path) else path
     decls = splice(module, path, (root,))
-    return attrs.evolve(module, decls=tuple(decls), sources=module.sources + tuple(seen)), problems
+    return evolve(module, decls=tuple(decls), sources=module.sources + tuple(seen)), problems
 
 
 def _resolve(including: str, written: str, trees: list[str], keyword: str = "include") -> tuple[str, str]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
-import attrs
-
 from . import basis, cardrules, judgements, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
 from .basis import is_literal as _is_literal  # noqa: F401 (shared with `rendering`)
@@ -23,6 +21,7 @@ from .basis import pretty as _pretty
 from .basis import split_text as _split_text
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
+from .frozen import evolve, field, frozen
 from .model import Model, NodeSpec, ScorecardSpec
 from .runtime import split  # noqa: F401 (interp.split: the same equal split as generated code)
 from .types import RATE
@@ -30,7 +29,7 @@ from .unparse import expression
 from .values import MISSING, Record, item_names  # noqa: F401 (item_names re-exported)
 
 
-@attrs.frozen
+@frozen
 class NodeTrace:
     """How one indicator (group or leaf) was scored."""
 
@@ -45,7 +44,7 @@ class NodeTrace:
     name: str | None = None  # an item of an `each` group: its name
 
 
-@attrs.frozen
+@frozen
 class CardTrace:
     name: str
     max: Decimal
@@ -53,11 +52,11 @@ class CardTrace:
     total: Decimal
     grade: str | None
     basis: str
-    items: dict = attrs.field(factory=dict)  # node index of an `each` group → its items' NodeTraces
+    items: dict = field(factory=dict)  # node index of an `each` group → its items' NodeTraces
     adjustments: tuple = ()  # `cardrules.Adjustment` of each scorecard rule, in the order they apply
 
 
-@attrs.frozen
+@frozen
 class Trace:
     cards: dict  # name → CardTrace, in declaration order
     lets: dict  # derived values computed, name → value
@@ -295,18 +294,18 @@ class Evaluation:
                 _, spec, key = scope[name]
                 vtype = spec.type
                 if key in self.units:
-                    vtype = attrs.evolve(vtype, unit=self.units[key])
+                    vtype = evolve(vtype, unit=self.units[key])
                 return show_value(value, vtype)
         spec = self.model.input(name)
         if spec is not None:
             vtype = spec.type
             if name in self.units:
-                vtype = attrs.evolve(vtype, unit=self.units[name])
+                vtype = evolve(vtype, unit=self.units[name])
         else:
             let = self.model.let(name)
             vtype = let.type if let is not None else None
             if vtype is not None and vtype.kind == "money":
-                vtype = attrs.evolve(vtype, unit=self._unit_of(let.expr) or vtype.unit)
+                vtype = evolve(vtype, unit=self._unit_of(let.expr) or vtype.unit)
         return show_value(value, vtype)
 
     def _unit_of(self, expr) -> str | None:
@@ -457,7 +456,7 @@ class Evaluation:
             name = next(names)
             node = NodeSpec(-1, name, group.path + (name,), share, group.index, (), False, each.template, None)
             trace = self._guarded(node, lambda: self.score_leaf(None, node, share, True), NodeTrace(share, ZERO, ""))
-            traces.append(attrs.evolve(trace, name=name))
+            traces.append(evolve(trace, name=name))
         score = sum((t.score for t in traces), ZERO)
         if not traces:
             text = f"没有符合条件的{each.list_name}项，得 0 分"
@@ -485,11 +484,11 @@ class Evaluation:
                                      key=each.list_name)
             return list(each.weights), "分值"
         shares, keys = [], []
-        field = _field_name(each.weight) or expression(each.weight)
+        weighed = _field_name(each.weight) or expression(each.weight)
         for number, _ in self.items(each.list_name):
             if number not in chosen:
                 continue
-            key = f"{each.list_name}[{number}].{field}" if _field_name(each.weight) else f"{each.list_name}[{number}]"
+            key = f"{each.list_name}[{number}].{weighed}" if _field_name(each.weight) else f"{each.list_name}[{number}]"
             value = self.eval(each.weight)
             if not isinstance(value, Decimal) or value < 0:
                 raise DataValueError(f"{group.name} 的各项分值不能为负，得到 {plain(value)}", key=key)
@@ -501,9 +500,9 @@ class Evaluation:
         total = sum(shares, ZERO)
         if total != group.declared:
             terms = " + ".join(points(v) for v in shares) or "0"
-            raise DataValueError(f"分组 {group.name} 的分值为 {points(group.declared)}，但各项 {field} 合计 "
+            raise DataValueError(f"分组 {group.name} 的分值为 {points(group.declared)}，但各项 {weighed} 合计 "
                                  f"{terms} = {points(total)}", key=keys[-1] if keys else each.list_name)
-        return shares, field
+        return shares, weighed
 
     def grade(self, card: ScorecardSpec, total: Decimal) -> str | None:
         if not card.grades:
@@ -913,7 +912,7 @@ def problems(model: Model, record: Record) -> list[RecordError]:
     out, keys = [], set()
     values = dict(record.values)
     for round_ in range(len(model.inputs) + 1):
-        evaluation = Evaluation(model, attrs.evolve(record, values=values))
+        evaluation = Evaluation(model, evolve(record, values=values))
         evaluation.collected = []
         evaluation.run()
         missing = []

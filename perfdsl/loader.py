@@ -150,13 +150,14 @@ def load_model(text: str, path: str = "<string>", cache: bool = False) -> Model:
     return model
 
 
-def load(path, cache: bool = False) -> Program:
-    """Read, check and compile the ruleset at `path` (its parsed tree from the user's cache with `cache`)."""
+def load(path, cache: bool = False, deferred: bool = False) -> Program:
+    """Read, check and compile the ruleset at `path` (its parsed tree from the user's cache with `cache`;
+    the generated evaluator compiled when first used with `deferred`, `Program`)."""
     text = read_ruleset(path)
     with _collector_paused():
-        return Program(load_model(text, str(path), cache=cache))
+        return Program(load_model(text, str(path), cache=cache), deferred)
 
 
-def compile_text(text: str, path: str = "<string>") -> Program:
+def compile_text(text: str, path: str = "<string>", deferred: bool = False) -> Program:
     with _collector_paused():
-        return Program(load_model(text, path))
+        return Program(load_model(text, path), deferred)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import localcontext
 
-from . import codegen, interp, rendering
+from . import codegen
 from .decimals import CONTEXT
 from .errors import DataValueError, EvaluationError, MissingInput, PerfError, RecordError
 from .inputs import RecordReader
@@ -31,17 +31,60 @@ class FiguresDiffer(InternalError):
 class Program:
     """Evaluates records against one model; built once, used for any number of records."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, deferred: bool = False):
+        """`deferred`: compile the generated evaluator when it is first used, not now — so that a command
+        scoring one record with its basis compiles only `evaluate_facts` (`facts_first`)."""
         self.model = model
-        self.source, namespace = codegen.generate(model)
-        code = compile(self.source, f"<perfdsl:{model.path}>", "exec")
-        exec(code, namespace)  # the source holds no user text: see codegen's docstring
-        self._evaluate = namespace["evaluate"]
+        self._plain = None  # (source, `evaluate`), compiled on first use when `deferred`
+        self._scorer = None  # what `scores` calls: `evaluate`, or `evaluate_facts`' figures (`facts_first`)
         self.layout = Layout(model)  # where each figure sits in what the evaluator returns
         self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self._criteria = None
         self.reader = RecordReader(model)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
+        if not deferred:
+            self._compiled()
+
+    def _compiled(self) -> tuple:
+        """(source, `evaluate`): the generated evaluator of figures only, compiled once."""
+        if self._plain is None:
+            source, namespace = codegen.generate(self.model)
+            exec(compile(source, f"<perfdsl:{self.model.path}>", "exec"), namespace)  # no user text: see codegen
+            self._plain = source, namespace["evaluate"]
+        return self._plain
+
+    @property
+    def source(self) -> str:
+        """The generated evaluator's Python source."""
+        return self._compiled()[0]
+
+    @property
+    def _evaluate(self):
+        """The compiled evaluator `scores` runs (the flat tuple of a record's slots)."""
+        if self._scorer is None:
+            self._scorer = self._compiled()[1]
+        return self._scorer
+
+    @_evaluate.setter
+    def _evaluate(self, function):  # the tests plant a broken evaluator here
+        self._scorer = function
+
+    def facts_first(self):
+        """Score with `evaluate_facts`' figures, compiling it now, unless `evaluate` is compiled already:
+        one record shown with its basis then compiles one generated evaluator, not two (the figures are the
+        same emitters'; tests/test_basis_core.py compares both evaluators on every record).  A record
+        `evaluate_facts` raises on is scored by `evaluate` (compiled then), so what fails, and how, is as before."""
+        if self._scorer is not None or self._plain is not None:
+            return
+        evaluate_facts = self.explained()[0]
+
+        def figures(slots):
+            try:
+                return evaluate_facts(slots)[0]
+            except Exception:  # noqa: BLE001 - `evaluate` decides, as without facts_first
+                return self._compiled()[1](slots)
+
+        self._scorer = figures
 
     def convert(self, record, position: int | None = None, lenient: bool = False) -> Record:
         return self.reader.read(record, position, lenient)
@@ -52,6 +95,8 @@ class Program:
             with localcontext(CONTEXT):
                 return self._evaluate(record.slots)
         except Exception as exc:
+            from . import interp  # here: the reference interpreter is off the output path (docs/architecture.md)
+
             found = interp.problems(self.model, record)  # the precise errors, every indicator's
             if found:
                 raise combined(found, self.model) from None
@@ -82,7 +127,10 @@ class Program:
             raise
         return Result(self, record, flat)
 
-    def trace(self, record: Record) -> interp.Trace:
+    def trace(self, record: Record):
+        """The reference interpreter's `interp.Trace` of a converted record (`explain`, the tests' oracle)."""
+        from . import interp
+
         return interp.evaluate(self.model, record)
 
     def criteria(self) -> tuple:
@@ -96,6 +144,8 @@ class Program:
         """`evaluate_facts` (the evaluator that also returns the facts a basis is rendered from) and its
         `rendering.Renderer`, built on first use: outputs without a basis never pay for them."""
         if self._facts is None:
+            from . import rendering  # here: outputs without a basis never import the renderer
+
             source, namespace = codegen.generate(self.model, explain=True)
             exec(compile(source, f"<perfdsl:{self.model.path}:facts>", "exec"), namespace)  # no user text
             self._facts = namespace["evaluate_facts"], rendering.Renderer(self.model, self.layout)

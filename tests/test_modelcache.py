@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdsl import load, read_record
+from perfdsl import load, modelcache, read_record
 from perfdsl.errors import PerfCheckError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,6 +105,21 @@ HOSTILE = [
     '{"format": 1, "key": "KEY", "sources": [], "files": [], "module": ["o", "nodes.Module", {"nonsense": 1}]}',
     '{"format": 1, "key": "KEY", "sources": [], "files": [], "module": "gASVIAAAAAAAAACMAm9zlIwGc3lzdGVtlJOUjAV0b3VjaJSFlFKULg=="}',
     '{"format": 1, "key": "KEY", "sources": [["/etc/passwd", "0"]], "files": [], "module": null}',
+    # entries of the current format, each wrong in a way only the decoder can tell
+    *('{"format": %d, "key": "KEY", "sources": [], "files": [["a.perf", "x"]], "module": %s}' % (modelcache.FORMAT, module)
+      for module in (
+          '["o", "os.system", ["touch PWNED"]]',  # not a tree's class
+          '["o", "nodes.Module", [1]]',  # too few values
+          '["o", "source.SourceFile", ["a.perf", "x", "y"]]',  # too many
+          '["s", 0, 1, 2]',  # a span cut short
+          '["s", 5, 1, 1, 1, 2]',  # a file that is not there
+          '["t", [1.5]]',  # a float: never written
+          '["t", [{"a": 1}]]',  # an object: never written
+          '["d", [[1]]]',  # a pair cut short
+          '[["t"], []]',  # a tag that is not one
+          '["x", []]',  # an unknown tag
+          '["l", [["o", "nodes.Module", []]]]',  # not a Module at the top
+      )),
 ]
 
 
