@@ -24,8 +24,9 @@ from ..decimals import plain
 from ..values import item_names
 from .jsonout import _newline, _path, _scalar, _string, _write
 
-#: A figure's text (`plain`) by value; only `Decimal`s are stored, so a bool (equal to 1) or a float
-#: (equal to a decimal) never reads one: the caller checks the types first.
+#: A figure's text (`plain`) by its `str`: exact (a decimal's `str` tells its sign, digits and exponent, so
+#: equal texts are equal values), and far cheaper than a fresh Decimal's hash.  Only ints and Decimals are
+#: looked up (the caller checks the types: a bool or a float never borrows a decimal's text).
 _TEXTS: dict = {}
 _NUMBERS = frozenset({Decimal, int})
 
@@ -44,18 +45,18 @@ def number_texts(values) -> list | None:
     """The JSON/CSV text of each figure (ints and Decimals only, else None: the general path says it)."""
     if not _NUMBERS.issuperset(map(type, values)):
         return None
-    texts = list(map(_TEXTS.get, values))
+    shown = list(map(str, values))
+    texts = list(map(_TEXTS.get, shown))
     if None in texts:
-        texts = [_miss(value) if text is None else text for text, value in zip(texts, values)]
+        texts = [_miss(key, value) if text is None else text for text, key, value in zip(texts, shown, values)]
     return texts
 
 
-def _miss(value) -> str:
+def _miss(key: str, value) -> str:
     text = plain(value) if value.__class__ is Decimal else int.__repr__(value)
-    if value.__class__ is Decimal and value.is_finite():  # a NaN is never equal to itself: not kept
-        if len(_TEXTS) > 8192:  # a batch's figures repeat; nothing may grow without bound
-            _TEXTS.clear()
-        _TEXTS[value] = text
+    if len(_TEXTS) > 8192:  # a batch's figures repeat; nothing may grow without bound
+        _TEXTS.clear()
+    _TEXTS[key] = text
     return text
 
 
@@ -380,38 +381,41 @@ def _warnings(result) -> str:
 
 class CsvPlan:
     """A record's CSV cells as `csvout` writes them from `Summary.row` (every cell through `csvout._text`),
-    from the flat tuple."""
+    from the flat tuple: the figures' texts (`number_texts`), the grades' (kept by grade), in the row's order."""
 
     def __init__(self, program, summary, text):
         layout = program.layout
         self.program, self.text_of = program, text
-        self.memo: dict = {}  # `text` of a Decimal, a grade or None, by value (types checked per record)
-        positions = []
+        numbers, grades, order = [], [], []  # flat positions; where each cell's text is in numbers + grades
         for card in summary.cards:
             offset, size = layout[card.index]
-            positions.append(offset + size - 3)
+            order.append(("number", len(numbers)))
+            numbers.append(offset + size - 3)
             if card.grades:
-                positions.append(offset + size - 2)
-        self.rules = []  # (where in the cells a scorecard's rules' changes go, the scorecard)
+                order.append(("grade", len(grades)))
+                grades.append(offset + size - 2)
+        self.rules = []  # (where in the figures' cells a scorecard's rules' changes go, the scorecard)
         for card in summary.cards:
             offset, size = layout[card.index]
-            positions += [offset + 2 * i + 1 for i in range(len(card.nodes))]
+            for i in range(len(card.nodes)):
+                order.append(("number", len(numbers)))
+                numbers.append(offset + 2 * i + 1)
             if card.rules:
-                self.rules.append((len(positions), card))  # after its indicators' scores
-        self.values = _getter(positions)
+                self.rules.append((len(order), card))  # after its indicators' scores
+        self.numbers, self.grades = _getter(numbers), _getter(grades)
+        places = [index if kind == "number" else len(numbers) + index for kind, index in order]
+        self.order = itemgetter(*places) if len(places) > 1 else (lambda texts: (texts[places[0]],))
+        self.grade_texts: dict = {}
         self.width = summary.width
-
-    _KINDS = frozenset({Decimal, str, type(None), int})
 
     def cells(self, position, result) -> list | None:
         try:
-            values = self.values(result.flat)
-            if not self._KINDS.issuperset(map(type, values)):
+            flat = result.flat
+            figures = number_texts(self.numbers(flat))
+            if figures is None:
                 return None
-            memo = self.memo
-            texts = list(map(memo.get, values))
-            if None in texts:
-                texts = [self._miss(value) if text is None else text for text, value in zip(texts, values)]
+            grades = [self._grade(grade) for grade in self.grades(flat)]
+            texts = list(self.order(figures + grades))
             if self.rules:
                 texts = self._with_rules(result, texts)
             text = self.text_of
@@ -422,12 +426,13 @@ class CsvPlan:
             return None
         return cells if len(cells) == self.width else None
 
-    def _miss(self, value) -> str:
-        text = self.text_of(value)
-        if value.__class__ is not int and (value.__class__ is not Decimal or value.is_finite()):
-            if len(self.memo) > 8192:
-                self.memo.clear()
-            self.memo[value] = text
+    def _grade(self, grade) -> str:
+        texts = self.grade_texts
+        text = texts.get(grade) if grade.__class__ is str else None
+        if text is None:
+            text = self.text_of(grade)
+            if grade.__class__ is str and len(texts) < 1024:
+                texts[grade] = text
         return text
 
     def _with_rules(self, result, texts):
