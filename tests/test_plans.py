@@ -118,9 +118,14 @@ HOSTILE = ['=HYPERLINK("http://x")', '<script>alert(1)</script>', '@SUM(A1)', '-
 
 
 def test_hostile_names_errors_and_warnings_in_place(tmp_path):
+    from test_neutralise import HOSTILE as SHOWN_AS_TEXT  # formulas, markup, terminal escapes, bidi, C1 controls
+
     records = make_records(40, seed=22)
-    for i, name in enumerate(HOSTILE):
+    for i, name in enumerate(HOSTILE + SHOWN_AS_TEXT[:len(records) - 16]):
+        if i in (11, 12):
+            continue
         records[i]["单位"] = name
+        records[i]["项目监管扣分"] = {"value": 1, "note": name}  # in the judgement's basis line
     records[11]["项目总数"] = "十四"  # an error, in its place
     records[12]["上年末存量资金"] = "1.25"  # 元 where the others say 万元: warned
     data = tmp_path / "batch.json"
@@ -128,6 +133,7 @@ def test_hostile_names_errors_and_warnings_in_place(tmp_path):
     prog = program("chaoan-2022")
     results = list(scored(prog, read(str(data), prog.model)))
     assert isinstance(results[11][1], RecordError) and results[12][1].warnings
+    assert [position for position, item in results if isinstance(item, RecordError)] == [12]  # the others scored
     for position, item in results:
         taken = agree(prog, item, position)
         if not isinstance(item, RecordError):
@@ -268,3 +274,44 @@ def test_a_scores_line_is_a_reported_block_audit_accepts(tmp_path):
         if name != "chaoan-2022":  # an `each` group's items are claimed by their paths too
             model = program(ruleset).model
             assert any(len(line["scorecards"][card.name]["indicators"]) > len(card.nodes) for card in model.scorecards)
+
+
+HOSTILE_RULESET = r'''ruleset "测试 %s %(x)s {0} <b>“引号”\ &amp;" { precision 2 }
+input 实际: money(元)
+input 预算: money(元)
+let 执行率 = 实际 / 预算
+scorecard `卡 %d {1}` max 10 {
+  grades { `好 %s` >= 8; `=差` }
+  group `执行 %%` 6 {
+    indicator `支出 {x}` 4 {
+      score full * min(执行率, 1)
+      criteria "≥100% 得满分 %s {0} “引” \\ \t"
+    }
+    indicator 完成 2 { score full }
+  }
+  group 管理 4 { indicator `制度 %` 4 { manual } }
+}
+'''
+
+
+def test_a_ruleset_whose_names_are_format_strings_and_markup(tmp_path):
+    """The plans' templates hold the ruleset's text: ``%``, ``{0}``, quotes and backslashes in a title, a
+    scorecard, a grade, an indicator and a criteria are text, never a hole."""
+    from perfdsl import compile_text
+
+    prog = compile_text(HOSTILE_RULESET, "hostile.perf")
+    records = [{"实际": 900, "预算": 1000, "制度 %扣分": 0}, {"实际": 900, "预算": 0, "制度 %扣分": 0},
+               {"实际": 100, "预算": 1000, "制度 %扣分": 3}]
+    data = tmp_path / "batch.json"
+    data.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    results = list(scored(prog, read(str(data), prog.model)))
+    assert isinstance(results[1][1], RecordError)
+    for position, item in results:
+        taken = agree(prog, item, position)
+        assert isinstance(item, RecordError) or all(taken.values())
+    line = json.loads(plans.ScoresPlan(prog).text(results[0][1]))
+    assert line["scorecards"]["卡 %d {1}"] == {"score": 9.6, "grade": "好 %s", "indicators": {
+        "执行 %%": 5.6, "执行 %%/支出 {x}": 3.6, "执行 %%/完成": 2, "管理": 4, "管理/制度 %": 4}}
+    assert json.loads(plans.JsonPlan(prog).text(results[2][1]))["scorecards"][0]["grade"] == "=差"
+    for fmt in ("jsonl", "json", "csv", "scores"):
+        assert _written(fmt, prog, results, fast=True, prepared=True) == _written(fmt, prog, results, fast=False)
