@@ -10,7 +10,10 @@ process, timed by wall clock; the commands run interleaved, in rotating order, i
 and each ratio is taken within a round (this machine's speed swings ~2×
 between phases), then the median of the rounds is printed.  "× hand" is
 hand time ÷ perfdsl time (above 1: perfdsl is faster); "÷ csv" is the
-format's time ÷ perfdsl's CSV time.  No wall-time is asserted anywhere.
+format's time ÷ perfdsl's CSV time; the CPU columns are the same for the
+CPU time of the process and its workers (user + system), which a busy
+machine disturbs less than the wall clock (a second core shows in the wall
+clock only).  No wall-time is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -85,14 +88,19 @@ def commands(data: str, out: Path) -> dict:
     }
 
 
-def timed(command, cwd=ROOT) -> float:
-    """Seconds of one fresh process."""
+def timed(command, cwd=ROOT) -> tuple[float, float]:
+    """Seconds of one fresh process: wall clock, and CPU (user + system, with its workers)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command}: {done.stderr.decode()[-400:]}")
-    return seconds
+    return seconds, cpu
 
 
 def main():
@@ -128,21 +136,28 @@ def main():
                     where[f"base: {name}"] = Path(args.base).resolve()
         names = list(every)
         times: dict = {name: [] for name in names}
+        cpus: dict = {name: [] for name in names}
         for round_ in range(args.rounds):
             order = names[round_ % len(names):] + names[: round_ % len(names)]
             for name in order:
-                times[name].append(timed(every[name], where[name]))
+                seconds, cpu = timed(every[name], where[name])
+                times[name].append(seconds)
+                cpus[name].append(cpu)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"{args.records} Chao'an records, {args.rounds} rounds, {os.cpu_count()} cores "
               f"(load average {load:.1f} at the end); medians of per-round ratios")
-        print(f"{'command':<28}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}")
+        print(f"{'command':<28}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}{'CPU µs/rec':>12}"
+              f"{'CPU × hand':>12}")
         for name in names:
             seconds = statistics.median(times[name])
             own = name.removeprefix("base: ")
             base = "hand csv" if "csv" in own and own.startswith(("hand", "csv")) else "hand jsonl"
             vs_hand = statistics.median(h / t for h, t in zip(times[base], times[name]))
             vs_csv = statistics.median(t / c for t, c in zip(times[name], times["csv"])) if "csv" in times else 0
-            print(f"{name:<28}{seconds:>9.2f}{seconds / args.records * 1e6:>11.0f}{vs_hand:>9.2f}{vs_csv:>8.2f}")
+            cpu = statistics.median(cpus[name])
+            cpu_vs_hand = statistics.median(h / t for h, t in zip(cpus[base], cpus[name]))
+            print(f"{name:<28}{seconds:>9.2f}{seconds / args.records * 1e6:>11.0f}{vs_hand:>9.2f}{vs_csv:>8.2f}"
+                  f"{cpu / args.records * 1e6:>12.0f}{cpu_vs_hand:>12.2f}")
 
 
 if __name__ == "__main__":
