@@ -10,7 +10,10 @@ process, timed by wall clock; the commands run interleaved, in rotating order, i
 and each ratio is taken within a round (this machine's speed swings ~2×
 between phases), then the median of the rounds is printed.  "× hand" is
 hand time ÷ perfdsl time (above 1: perfdsl is faster); "÷ csv" is the
-format's time ÷ perfdsl's CSV time.  No wall-time is asserted anywhere.
+format's time ÷ perfdsl's CSV time; the CPU columns are the same for the
+CPU time of the process and its workers (user + system), which a busy
+machine disturbs less than the wall clock (a second core shows in the wall
+clock only).  No wall-time is asserted anywhere.
 """
 
 from __future__ import annotations
@@ -70,8 +73,14 @@ def commands(data: str, out: Path) -> dict:
         "jsonl basis": perfdsl + ["-o", str(out / "e.jsonl")],
         "jsonl no-basis": perfdsl + ["-o", str(out / "c.jsonl"), "--no-basis"],
         "jsonl no-basis -j2": perfdsl + ["-o", str(out / "d.jsonl"), "--no-basis", "--jobs", "2"],
+        "jsonl no-basis -j1": perfdsl + ["-o", str(out / "f.jsonl"), "--no-basis", "--jobs", "1"],
         "csv": perfdsl + ["-o", str(out / "a.csv")],
+        "csv -j1": perfdsl + ["-o", str(out / "c.csv"), "--jobs", "1"],
         "csv -j2": perfdsl + ["-o", str(out / "b.csv"), "--jobs", "2"],
+        # scores only, one JSON line a record (docs/output.md): the hand pipeline's output, and its I/O
+        "scores": perfdsl + ["-o", str(out / "a.scores.jsonl"), "--format", "scores"],
+        "scores -j1": perfdsl + ["-o", str(out / "b.scores.jsonl"), "--format", "scores", "--jobs", "1"],
+        "scores -j2": perfdsl + ["-o", str(out / "c.scores.jsonl"), "--format", "scores", "--jobs", "2"],
         "md": perfdsl + ["-o", str(out / "a.md")],
         "html": perfdsl + ["-o", str(out / "a.html")],
         "xlsx": perfdsl + ["-o", str(out / "a.xlsx")],
@@ -79,21 +88,30 @@ def commands(data: str, out: Path) -> dict:
     }
 
 
-def timed(command) -> float:
-    """Seconds of one fresh process."""
+def timed(command, cwd=ROOT) -> tuple[float, float]:
+    """Seconds of one fresh process: wall clock, and CPU (user + system, with its workers)."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 1):
         raise SystemExit(f"{command}: {done.stderr.decode()[-400:]}")
-    return seconds
+    return seconds, cpu
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--only", help="comma-separated command names (the hand pipelines always run)")
+    parser.add_argument("--only", help="comma-separated command names (the hand pipelines and csv always run): "
+                        "hand jsonl, hand csv, jsonl basis[ -j1| -j2], jsonl no-basis[ -j1| -j2], csv[ -j1| -j2], "
+                        "scores[ -j1| -j2], md, html, xlsx, table into a file")
+    parser.add_argument("--base", help="another perfdsl source tree (a `git worktree` of main, say): each perfdsl "
+                        "command runs there too, as `base: NAME`, in the same rounds (before/after in one run)")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_eval import make_records
@@ -110,22 +128,36 @@ def main():
         if args.only:
             wanted = {"hand jsonl", "hand csv", "csv", *args.only.split(",")}
             every = {name: command for name, command in every.items() if name in wanted}
+        where = {name: ROOT for name in every}
+        if args.base:
+            for name, command in list(every.items()):
+                if not name.startswith("hand") and "scores" not in command:  # a tree before `--format scores`
+                    every[f"base: {name}"] = command
+                    where[f"base: {name}"] = Path(args.base).resolve()
         names = list(every)
         times: dict = {name: [] for name in names}
+        cpus: dict = {name: [] for name in names}
         for round_ in range(args.rounds):
             order = names[round_ % len(names):] + names[: round_ % len(names)]
             for name in order:
-                times[name].append(timed(every[name]))
+                seconds, cpu = timed(every[name], where[name])
+                times[name].append(seconds)
+                cpus[name].append(cpu)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"{args.records} Chao'an records, {args.rounds} rounds, {os.cpu_count()} cores "
               f"(load average {load:.1f} at the end); medians of per-round ratios")
-        print(f"{'command':<22}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}")
+        print(f"{'command':<28}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}{'CPU µs/rec':>12}"
+              f"{'CPU × hand':>12}")
         for name in names:
             seconds = statistics.median(times[name])
-            base = "hand csv" if "csv" in name and name.startswith(("hand", "csv")) else "hand jsonl"
+            own = name.removeprefix("base: ")
+            base = "hand csv" if "csv" in own and own.startswith(("hand", "csv")) else "hand jsonl"
             vs_hand = statistics.median(h / t for h, t in zip(times[base], times[name]))
             vs_csv = statistics.median(t / c for t, c in zip(times[name], times["csv"])) if "csv" in times else 0
-            print(f"{name:<22}{seconds:>9.2f}{seconds / args.records * 1e6:>11.0f}{vs_hand:>9.2f}{vs_csv:>8.2f}")
+            cpu = statistics.median(cpus[name])
+            cpu_vs_hand = statistics.median(h / t for h, t in zip(cpus[base], cpus[name]))
+            print(f"{name:<28}{seconds:>9.2f}{seconds / args.records * 1e6:>11.0f}{vs_hand:>9.2f}{vs_csv:>8.2f}"
+                  f"{cpu / args.records * 1e6:>12.0f}{cpu_vs_hand:>12.2f}")
 
 
 if __name__ == "__main__":

@@ -24,13 +24,13 @@ from .frozen import evolve
 from .nearest import nearest
 
 #: Output formats of `eval`, and the extensions `-o` infers them from.
-EVAL_FORMATS = ("table", "json", "jsonl", "csv", "md", "xlsx", "html", "pdf")
+EVAL_FORMATS = ("table", "json", "jsonl", "csv", "scores", "md", "xlsx", "html", "pdf")
 _BY_EXTENSION = {".json": "json", ".jsonl": "jsonl", ".txt": "table", ".csv": "csv", ".md": "md",
                  ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 #: How an output file is opened, where not as UTF-8 text: CSV with a BOM, so that Excel reads it as UTF-8.
 _FILE_MODES = {"xlsx": ("wb", None), "pdf": ("wb", None), "csv": ("w", "utf-8-sig")}
 #: The report modules (perfdsl/report/…) of the formats written by a `write(handle, results, model, …)`.
-_REPORTS = {"csv": "csvout", "md": "markdown", "xlsx": "xlsxout", "html": "html", "pdf": "pdf"}
+_REPORTS = {"csv": "csvout", "scores": "scores", "md": "markdown", "xlsx": "xlsxout", "html": "html", "pdf": "pdf"}
 #: Binary formats: written to a file only.
 _BINARY = {"xlsx": "评分表.xlsx", "pdf": "评分表.pdf"}
 
@@ -79,12 +79,14 @@ def main():
     "perfdsl eval rulesets/chaoan-2022.perf examples/chaoan-2022.json",
     "perfdsl eval rulesets/chaoan-2022.perf 数据.xlsx -o 评分表.xlsx",
     "perfdsl eval rulesets/chaoan-2022.perf 数据.csv --format json -o 结果.json",
+    "perfdsl eval rulesets/chaoan-2022.perf 数据.jsonl --format scores -o 得分.jsonl",
     "cat 数据.csv | perfdsl eval rulesets/chaoan-2022.perf - --format csv",
 ))
 @click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("data", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EVAL_FORMATS),
-              help="输出格式（默认由 -o 的扩展名决定，否则 table：终端上的评分表）。")
+              help="输出格式（默认由 -o 的扩展名决定，否则 table：终端上的评分表；scores：每条记录一行 JSON，"
+                   "只有总分、等级和各指标得分）。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="写入这个文件（先写临时文件再改名，不会留下半个文件）。")
 @click.option("--scorecard", "scorecards", multiple=True, help="只输出这个计分卡（可重复）。")
@@ -118,10 +120,10 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
                          "请用 include 它的规则集")
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model, input_format)
-    if no_basis and fmt not in ("json", "jsonl", "csv"):  # CSV never has a basis: accepted, changes nothing
+    if no_basis and fmt not in ("json", "jsonl", "csv", "scores"):  # CSV, scores: no basis, accepted, no change
         raise UsageError(f"--no-basis 只用于 json、jsonl 和 csv 输出：{fmt} 是给人看的评分表，依据是它的一部分")
     prepare = _preparer(fmt, batch.single, wanted, program.model, basis=not no_basis,
-                        terminal=output is None and sys.stdout.isatty())
+                        terminal=output is None and sys.stdout.isatty(), errors=_byte_errors(fmt, output))
     results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
@@ -180,18 +182,33 @@ def _scorecards(program, names):
     return set(names)
 
 
-def _preparer(fmt, single, scorecards, model, basis=True, terminal=False):
+def _preparer(fmt, single, scorecards, model, basis=True, terminal=False, errors=None):
     """The part of a writer's work a worker process does for each record (`parallel`), if any: the record's
     text, for every format written a record at a time (the workbook and the PDF are laid out here; a table
-    on a terminal is fitted to it here)."""
+    on a terminal is fitted to it here).  JSON, CSV and scores come back as UTF-8 bytes where the output
+    takes them (`errors`, its error handler: `jsonout.Sink`)."""
     if fmt in ("json", "jsonl"):
         from .report import jsonout
 
-        return jsonout.preparer(single, scorecards, lines=fmt == "jsonl", basis=basis)
-    if fmt in ("csv", "md", "html") or (fmt == "table" and not terminal):
+        return jsonout.preparer(single, scorecards, lines=fmt == "jsonl", basis=basis, errors=errors)
+    if fmt in ("csv", "scores"):
+        report = importlib.import_module(f".report.{_REPORTS[fmt]}", __package__)
+        return report.preparer(model, scorecards, errors=errors)
+    if fmt in ("md", "html") or (fmt == "table" and not terminal):
         report = importlib.import_module(f".report.{_REPORTS.get(fmt, fmt)}", __package__)
         return report.preparer(model, scorecards)
     return None
+
+
+def _byte_errors(fmt, output) -> str | None:
+    """How the output encodes to UTF-8, if a worker's text can be sent as bytes and written as they are."""
+    if fmt not in ("json", "jsonl", "csv", "scores"):
+        return None
+    if output is not None:  # `files.atomic_output`: UTF-8 (CSV: with a BOM, written with the header)
+        return "backslashreplace"
+    from .report.jsonout import byte_errors
+
+    return byte_errors(sys.stdout)
 
 
 def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):

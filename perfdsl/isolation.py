@@ -80,10 +80,13 @@ def materialise(result):
     from .program import FiguresDiffer
 
     try:
-        result.texts()
+        texts = result.texts()
     except FiguresDiffer:  # the reference evaluator names the figure (and if it agrees, the error stands)
         _compare(result, result.trace())
         raise
+    if all(_rendered(card) for card in texts):  # every line from the facts: no interpreter, nothing to compare,
+        result.materialised = True  # and no `Result` tree to build (the writers from the flat tuple need none)
+        return
     for card in result.scorecards:
         for node in card.nodes:
             node.basis  # noqa: B018 - built here, where a failure is this record's
@@ -91,6 +94,13 @@ def materialise(result):
     if result._trace is not None:
         _compare(result, result._trace)
     result.materialised = True
+
+
+def _rendered(card) -> bool:
+    """Whether `Program.basis` wrote every line of a scorecard (nodes, total, `each` items, scorecard rules)."""
+    nodes, total, items, rules = card
+    return (total is not None and None not in nodes and rules is not None and None not in rules
+            and all(None not in texts for texts in items.values()))
 
 
 def _compare(result, trace):

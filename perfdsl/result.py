@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
-
 from . import cardrules
+from .frozen import field, frozen
 from .runtime import Undefined
 from .values import item_names
 
@@ -92,7 +91,7 @@ def criteria_of(node) -> str | None:
     return node.indicator.criteria if node.indicator is not None else None
 
 
-@attrs.frozen
+@frozen
 class CardResult:
     """One scorecard's figures.  `nodes` is every indicator in output order (an `each` group followed by
     its items); `fixed` has one entry per node of the ruleset (aligned with `ScorecardSpec.nodes`) and
@@ -103,9 +102,9 @@ class CardResult:
     score: Decimal
     grade: str | None
     nodes: tuple[NodeResult, ...]
-    _result: Result = attrs.field(repr=False, eq=False)
+    _result: Result = field(repr=False, eq=False)
     fixed: tuple[NodeResult, ...] = ()
-    items: dict = attrs.field(factory=dict)
+    items: dict = field(factory=dict)
     adjustments: tuple = ()  # `cardrules.AdjustmentResult`: the scorecard rules' lines (cap by, deduct, veto)
 
     @property
@@ -140,14 +139,15 @@ class Result:
         self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
         self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
 
-    def __getstate__(self) -> dict:
+    def __reduce__(self):
         """What a worker process sends back: the figures, and the basis unless the text is written already;
-        the receiver sets `program` (the same ruleset, compiled there too)."""
-        state = dict(self.__dict__, program=None, _cards=None)
-        if self.rendered:  # the receiver writes the text: its name and warnings are all it reads besides
+        the receiver sets `program` (the same ruleset, compiled there too).  A result whose text is written
+        travels as that text, its name, its warnings and whether its basis was built — all the receiver
+        reads of it (a few µs to pickle, not the result's whole state)."""
+        if self.rendered:
             record = self.record
-            state.update(_trace=None, _texts=None, flat=(), record=type(record)((), {}, {}, record.name, warnings=record.warnings))
-        return state
+            return _rendered, (record.name, record.warnings, self.warnings, self.materialised, self.rendered)
+        return _restored, (dict(self.__dict__, program=None, _cards=None),)
 
     @property
     def scorecards(self) -> tuple[CardResult, ...]:
@@ -256,3 +256,18 @@ class Result:
                 if value is not None and not isinstance(value, (tuple, Undefined)):
                     out[spec.name] = show_value(value, spec.type)
         return out
+
+
+def _rendered(name, record_warnings, warnings, materialised, rendered) -> Result:
+    """A result a worker wrote the text of (`Result.__reduce__`): no figures, no record's values."""
+    from .values import Record
+
+    result = Result(None, Record((), {}, {}, name, warnings=record_warnings), ())
+    result.warnings, result.materialised, result.rendered = warnings, materialised, rendered
+    return result
+
+
+def _restored(state: dict) -> Result:
+    result = Result.__new__(Result)
+    result.__dict__.update(state)
+    return result

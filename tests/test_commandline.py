@@ -26,7 +26,7 @@ EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
 #: Latin words perfdsl prints on purpose: its name, file formats and encodings, choices of its options,
 #: words of the ruleset language and environment variables.  Everything else Latin is a defect here.
 OWN_WORDS = {
-    "perfdsl", "table", "json", "jsonl", "csv", "md", "xlsx", "html", "pdf", "text", "ci", "dev", "nightly",
+    "perfdsl", "table", "json", "jsonl", "csv", "scores", "md", "xlsx", "html", "pdf", "text", "ci", "dev", "nightly",
     "property", "include", "when", "utf", "gb18030", "perfdsl_profile", "true", "false", "wps", "excel", "bash",
 }
 #: Capitalised words perfdsl prints on purpose; any other (``TEXT``, ``INTEGER``, ``RULESET``) is a metavar

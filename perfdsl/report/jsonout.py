@@ -32,22 +32,32 @@ def write(handle, results, single: bool, scorecards=None, lines: bool = False, b
     """The §5 document of (position, Result or RecordError) pairs: one object for a `single` record,
     else an array in input order, or one object per line (`lines`, JSON Lines).  `perfdsl eval` and
     `perfdsl serve`'s API both write through here, so their JSON is the same text.  Without `basis`
-    (``--no-basis``) an indicator has no ``basis`` key; everything else is unchanged."""
-    if lines:
+    (``--no-basis``) an indicator has no ``basis`` key; everything else is unchanged.  A record's text
+    is written from its flat figures (`plans.JsonPlan`) where it can be, as a worker made it (bytes or
+    text) where one did."""
+    indent = None if lines else 2
+    plans = Plans(lambda program: _json_plan(program, scorecards, indent, basis))
+    sink = Sink(handle)
+    key = rendered_key(scorecards, indent, basis)
+
+    def text(item):
+        if isinstance(item, RecordError) or not hasattr(item, "flat"):
+            return dumps(result_json(item, scorecards, basis), indent)
+        done = getattr(item, "rendered", {}).get(key)
+        return done if done is not None else _fast_text(item, plans.of(item), scorecards, indent, basis)
+
+    if lines or single:
         for _, item in results:
-            handle.write(record_text(item, scorecards, None, basis) + "\n")
+            sink.write(text(item))
+            sink.write("\n")
         return
-    if single:
-        for _, item in results:
-            handle.write(record_text(item, scorecards, 2, basis) + "\n")
-        return
-    handle.write("[")
+    sink.write("[")
     first = True
     for _, item in results:
-        handle.write("\n" if first else ",\n")
+        sink.write("\n" if first else ",\n")
         first = False
-        handle.write(record_text(item, scorecards, 2, basis))
-    handle.write("\n]\n" if not first else "]\n")
+        sink.write(text(item))
+    sink.write("\n]\n" if not first else "]\n")
 
 
 def record_text(item, scorecards=None, indent: int | None = 2, basis: bool = True) -> str:
@@ -55,6 +65,8 @@ def record_text(item, scorecards=None, indent: int | None = 2, basis: bool = Tru
     if isinstance(item, RecordError) or not hasattr(item, "flat"):
         return dumps(result_json(item, scorecards, basis), indent)
     text = getattr(item, "rendered", {}).get(rendered_key(scorecards, indent, basis))
+    if text.__class__ is bytes:
+        return text.decode("utf-8")
     return text if text is not None else _result_text(item, scorecards, indent, basis)
 
 
@@ -63,15 +75,101 @@ def rendered_key(scorecards, indent, basis) -> tuple:
     return ("json", frozenset(scorecards) if scorecards is not None else None, indent, basis)
 
 
-def preparer(single: bool, scorecards=None, lines: bool = False, basis: bool = True):
-    """`prepare(position, result)` for `parallel.scored`: the record's text, written where it is scored."""
+def preparer(single: bool, scorecards=None, lines: bool = False, basis: bool = True, errors=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, written where it is scored —
+    as UTF-8 bytes when `errors` (the output's error handler) says the output takes them (`Sink`)."""
     indent = None if lines else 2
     key = rendered_key(scorecards, indent, basis)
+    plans = Plans(lambda program: _json_plan(program, scorecards, indent, basis))
 
     def prepare(_position, result):
-        result.rendered[key] = _result_text(result, scorecards, indent, basis)
+        result.rendered[key] = encoded(_fast_text(result, plans.of(result), scorecards, indent, basis), errors)
 
     return prepare
+
+
+def _json_plan(program, scorecards, indent, basis):
+    from .plans import JsonPlan
+
+    return JsonPlan(program, scorecards, indent, basis)
+
+
+def _fast_text(result, plan, scorecards, indent, basis) -> str:
+    text = plan.text(result) if plan is not None else None
+    return text if text is not None else _result_text(result, scorecards, indent, basis)
+
+
+class Plans:
+    """A writer's plan (`plans`) for the program its results come from, made on first use."""
+
+    def __init__(self, make):
+        self.make = make
+        self.program = self.plan = None
+
+    def of(self, item):
+        program = getattr(item, "program", None)
+        if program is None or not hasattr(program, "layout"):
+            return None
+        if program is not self.program:
+            try:
+                plan = self.make(program)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError):  # a ruleset a plan cannot lay out:
+                plan = None  # the general writers write it (tests/test_plans.py holds every shipped one to the plans)
+            self.program, self.plan = program, plan
+        return self.plan
+
+
+def encoded(text: str, errors):
+    """`text` as the UTF-8 bytes an output with error handler `errors` would write, or the text itself where
+    the output takes none (`errors` None) or would refuse it (a lone surrogate under ``strict``: the parent
+    then fails as it always did)."""
+    if errors is None:
+        return text
+    try:
+        return text.encode("utf-8", errors)
+    except UnicodeError:
+        return text
+
+
+def byte_errors(handle) -> str | None:
+    """The error handler with which `handle` encodes to UTF-8, when bytes can be written beneath it, else None."""
+    import codecs
+
+    encoding, errors = getattr(handle, "encoding", None), getattr(handle, "errors", None)
+    if getattr(handle, "buffer", None) is None or not encoding or not isinstance(errors, str):
+        return None
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return None
+    return errors if name in ("utf-8", "utf-8-sig") else None
+
+
+class Sink:
+    """Writes text, and the UTF-8 bytes worker processes made (`encoded`), to one handle in order: bytes go to
+    the handle's byte stream unencoded and undecoded (the text before them flushed once); from then on text
+    is encoded here, with the handle's own error handler."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.errors = byte_errors(handle)
+        self.raw = None  # the byte stream, once bytes were written
+
+    def write(self, data):
+        raw = self.raw
+        if data.__class__ is str:
+            if raw is None:
+                self.handle.write(data)
+            else:
+                raw.write(data.encode("utf-8", self.errors))
+            return
+        if raw is None:
+            if self.errors is None:  # not an output bytes were made for: as text
+                self.handle.write(data.decode("utf-8"))
+                return
+            self.handle.flush()
+            raw = self.raw = self.handle.buffer
+        raw.write(data)
 
 
 def result_json(item, scorecards=None, basis: bool = True) -> dict:
