@@ -16,8 +16,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-import attrs
-
 from . import limits, nodes
 from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
 from .errors import DataValueError, MissingInput

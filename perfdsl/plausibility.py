@@ -44,10 +44,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
-
 from . import nodes
 from .decimals import CONTEXT, MONEY_UNITS, money, percent_as_given, plain
+from .frozen import evolve, field, frozen
 from .relations import Comparison, comparisons, lowest, readers, relations, scale
 
 WAN = Decimal(10000)
@@ -55,7 +54,7 @@ ORDINARY = Decimal(10)
 RATE_LIMIT = Decimal(5)
 
 
-@attrs.frozen
+@frozen
 class DataWarning:
     """A figure of one record that looks like a slip: what it is, and the likely fix."""
 
@@ -123,7 +122,7 @@ class Plausibility:
             from .judgements import spread_warnings  # assessor panels whose scores lie too far apart (P530)
 
             found += spread_warnings(self.model, values, skip)
-        return tuple([attrs.evolve(w, record=record) for w in found]) if found else ()
+        return tuple([evolve(w, record=record) for w in found]) if found else ()
 
     # ── rates: 95 for 95%, "1%" for 100% ─────────────────────────────────────
 
@@ -290,7 +289,7 @@ APART = Decimal(1000)
 FRACTION_MOST = Decimal("1.5")
 
 
-@attrs.frozen
+@frozen
 class _Rate:
     """A rate input (or a list's rate field, `within` that list) with what its rules compare it with."""
 
@@ -299,11 +298,13 @@ class _Rate:
     scale: Decimal
     low: Decimal
     readers: tuple
-    suspect: tuple = attrs.field(init=False)  # (above, at most): `_percent_number`'s sizes, worked out once
+    # (above, at most): `_percent_number`'s sizes, worked out once
+    suspect: tuple = field(init=False, takes_self=True, factory=lambda rate: _suspect(rate))
 
-    def __attrs_post_init__(self):
-        scale = self.scale if self.within is None else Decimal(1)
-        object.__setattr__(self, "suspect", (RATE_LIMIT * scale, 100 * ORDINARY * scale))
+
+def _suspect(rate) -> tuple:
+    scale = rate.scale if rate.within is None else Decimal(1)
+    return RATE_LIMIT * scale, 100 * ORDINARY * scale
 
 
 class _Scores:
