@@ -21,8 +21,11 @@ PROPORTION_LIMIT = Decimal(20)
 CHANGE_LIMIT = Decimal(1000)
 
 
-class _Skip(Exception):
+class Skip(Exception):
     """A relation that cannot be valued for this record (a value missing, a zero divisor)."""
+
+
+_Skip = Skip
 
 
 class _Unsupported(Exception):

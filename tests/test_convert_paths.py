@@ -194,3 +194,41 @@ def test_a_name_that_is_not_plain_text_is_refused():
     assert _literal("预算'数\\\n") == repr("预算'数\\\n")
     with pytest.raises(TypeError):
         _literal(Sneaky("x"))
+
+
+#: Lines of JSON Lines, ordinary and hostile, for `jsonstream.decode_line` against `DECODER`.
+LINES = [
+    '{"a": 1, "b": "x"}', '{"a": 1, "a": 2}', '{"a": {"v": 1, "v": 2}}', '{"a": [{"k": 1}, {"k": 1, "k": 2}]}',
+    '{"a": "12:30", "b": 1}', '{"a": "12:30", "a": 1}', '{"a:b": 1, "a:b": 2}', '{"a": "\\u003a", "a": 3}',
+    '{"a": 1, "a": 2} x', '{"a": 1, "a": 2', '{"a": 1,}', '{"a": NaN, "b": Infinity}', '{"a": 1e999999, "b": -0}',
+    '{"a": 123456789012345678901234567890123456789}', '{}', '[]', '[{"a": 1}, {"a": 2}]', '"text"', '3', '',
+    '{"a": ' + '[' * 40 + ']' * 40 + '}', '{"a": ' + '{"b": ' * 40 + '1' + '}' * 40 + '}', '{"名": "单位：1", "名": 2}',
+    '{"note": {"value": 1.50, "note": "评审: 见"}, "x": true, "y": null}', '{"a": "\\ud800", "b": "\\"}"}',
+]
+
+
+def _decoded(decode, text):
+    try:
+        return ("value", decode(text))
+    except Exception as exc:  # noqa: BLE001 - the same exception, word for word, is the point
+        return ("error", type(exc).__name__, str(exc), getattr(exc, "key", None))
+
+
+@pytest.mark.parametrize("text", LINES)
+def test_a_line_decodes_as_the_duplicate_checking_decoder_decodes_it(text):
+    from perfdsl.jsonstream import decode_line
+
+    assert _decoded(decode_line, text) == _decoded(DECODER.decode, text)
+
+
+def test_every_example_line_decodes_as_before():
+    from perfdsl.jsonstream import decode_line
+
+    for example in EXAMPLES:
+        data = DECODER.decode(example.read_text(encoding="utf-8"))
+        for record in data if isinstance(data, list) else [data]:
+            text = json.dumps(record, ensure_ascii=False, default=str)
+            assert _decoded(decode_line, text) == _decoded(DECODER.decode, text)
+            twice = text[:-1] + ", " + text[1:]  # every key written twice
+            assert _decoded(decode_line, twice)[0] == "error"
+            assert _decoded(decode_line, twice) == _decoded(DECODER.decode, twice)
