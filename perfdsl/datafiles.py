@@ -267,7 +267,7 @@ def line_record(position: int, number: int, line: str):
         return DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
     line = line.rstrip("\r\n")
     try:
-        value = jsonstream.decode_line(line)
+        value = _DECODER.decode(line)
         if not jsonstream.shallow(line) and jsonstream.depth(value) > limits.JSON_DEPTH:
             value = DataValueError(f"第 {number} 行嵌套过深（数组和对象最多 {limits.JSON_DEPTH} 层）",
                                    record=position)

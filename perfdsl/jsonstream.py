@@ -52,43 +52,6 @@ def shallow(text: str) -> bool:
 
 
 DECODER = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal, object_pairs_hook=no_duplicates)
-#: The same reading without the hook: every object a dict made in C, a key written twice keeping its last value.
-_PLAIN = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal)
-
-
-def decode_line(text: str):
-    """`DECODER.decode(text)` — the same value, or the same exception — for one record's text (a line of JSON
-    Lines), mostly without calling the duplicate-key hook once per object.
-
-    The text is decoded without the hook, and the keys of every object counted: a key of JSON is followed by
-    exactly one colon outside its strings, so when the text has no more colons than the objects have keys,
-    no key was written twice (a repeated key leaves one key for two colons).  Any other text — a colon inside
-    a string, a key written twice, a syntax error, deep nesting — is decoded again by `DECODER`, which says
-    what it says now."""
-    if not shallow(text):
-        return DECODER.decode(text)
-    try:
-        value = _PLAIN.decode(text)
-    except (ValueError, RecursionError):
-        return DECODER.decode(text)
-    if text.count(":") != _keys(value):
-        return DECODER.decode(text)
-    return value
-
-
-def _keys(value) -> int:
-    """The keys of every object in `value` (`shallow` text: the recursion is bounded by `limits.JSON_DEPTH`)."""
-    count = 0
-    if value.__class__ is dict:
-        count = len(value)
-        value = value.values()
-    elif value.__class__ is not list:
-        return 0
-    for item in value:
-        if item.__class__ is dict or item.__class__ is list:
-            count += _keys(item)
-    return count
-
 
 _REASONS = {
     "Expecting value": "此处缺少值",
