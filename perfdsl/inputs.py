@@ -14,10 +14,10 @@ input is blank is named ``（第 N 条）``: visible, never a bare number.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from . import limits, nodes
-from .decimals import (MONEY, MONEY_UNITS, PERCENT, money_unit, parse_money_string, parse_number_string,
+from .decimals import (CONTEXT, MONEY, MONEY_UNITS, PERCENT, money_unit, parse_money_string, parse_number_string,
                        parse_percent_string, plain)
 from .errors import DataValueError, MissingInput
 from .limits import shown_number
@@ -182,7 +182,8 @@ class RecordReader:
             record, meta = self._other_keys(record, extra, problems)
         notes: dict = {}
         units: dict = {}
-        slots, values = self._values(record, lenient, problems, notes, units)
+        with localcontext(CONTEXT):  # an amount of `limits.DATA_DIGITS` digits times 10⁴ stays exact (not 28 digits)
+            slots, values = self._values(record, lenient, problems, notes, units)
         name = position
         own_key = self.model.record
         if own_key is not None:

@@ -194,3 +194,16 @@ def test_a_name_that_is_not_plain_text_is_refused():
     assert _literal("预算'数\\\n") == repr("预算'数\\\n")
     with pytest.raises(TypeError):
         _literal(Sneaky("x"))
+
+
+def test_an_amount_of_thirty_digits_is_read_exactly():
+    """`limits.DATA_DIGITS` allows 30 digits: an amount that has them, times its unit, is not rounded to the
+    28 digits of Python's default context (it was, before s22), in the loop and in the compiled function."""
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    record = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    amount = Decimal("11111111111111.1111111111111111")  # 30 digits, below 10^15
+    loop, compiled, general = _readers(program)
+    for reader in (loop, compiled, general):
+        read = reader.read(dict(record, 预算收入决算数=amount, 年末存量资金="1111111111.11111111111111111111万元"), 1)
+        assert read.values["预算收入决算数"] == amount
+        assert read.values["年末存量资金"] == Decimal("11111111111111.1111111111111111")
