@@ -1,8 +1,9 @@
-"""The readers chosen once per ruleset (`inputs._fast`, the inline constant bounds) read exactly what the
-general reading reads: the same values, notes, units, name, warnings, metadata — or the same error, word for
-word — for every example record, every typing slip of it (tests/slips.py) and every input set to each value of
-a hostile list, from JSON and from a table (`lenient`).  The general reading is the one the messages are
-written for; the fast one must never be a second meaning.
+"""The readings chosen once per ruleset — the loop's inline reading (`inputs._one`), the batch's compiled function
+(`convertgen`), the inputs' fast readers (`inputs._fast`), the inline constant bounds — read exactly what the
+general reading reads: the same values, notes, units and metadata (in the same order), name, warnings — or the
+same error, word for word — for every example record, every typing slip of it (tests/slips.py) and every input
+set to each value of a hostile list, from JSON and from a table (`lenient`).  The general reading is the one the
+messages are written for; the fast ones must never be a second meaning.
 """
 
 from __future__ import annotations
