@@ -14,11 +14,10 @@ import json
 import sys
 from pathlib import Path
 
-import attrs
-
 from . import jsonstream, limits, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
 from .files import STDIN, open_text
+from .frozen import evolve, frozen
 from .source import SourceFile, Span
 from .textwidth import excerpt, window
 
@@ -26,7 +25,7 @@ from .textwidth import excerpt, window
 FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
 
 
-@attrs.frozen
+@frozen
 class Batch:
     """The records of a data file: `single` when it held one object (results print as one object)."""
 
@@ -149,7 +148,7 @@ def _nonempty(batch: Batch, path: str, form: str) -> Batch:
             "JSON 数组是空的" if form == "json" else "没有一行记录"
         raise DataFileError(f"{path}: 没有可以计分的记录：{why}")
     records = itertools.chain([first], records)
-    return attrs.evolve(batch, records=JsonLines(records) if isinstance(batch.records, JsonLines) else records)
+    return evolve(batch, records=JsonLines(records) if isinstance(batch.records, JsonLines) else records)
 
 
 def _json_batch(text: str, path: str, several: bool = False) -> Batch:

@@ -27,8 +27,10 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
-_MONEY_RE = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)\s*$")
-_PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
+#: A money string (its figure, its unit) and a percent string (its figure), as `parse_money_string` and
+#: `parse_percent_string` read them (`inputs` matches them in its reading loop).
+MONEY = _MONEY_RE = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)\s*$")
+PERCENT = _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 _NUMBER_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*$")
 #: The one grouping a number in a table may use: commas between groups of three digits before the point.
 _GROUPED_RE = re.compile(r"^\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")

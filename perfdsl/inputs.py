@@ -14,12 +14,11 @@ input is blank is named ``（第 N 条）``: visible, never a bare number.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
-
-import attrs
+from decimal import Decimal, localcontext
 
 from . import limits, nodes
-from .decimals import MONEY_UNITS, money_unit, parse_money_string, parse_number_string, parse_percent_string, plain
+from .decimals import (CONTEXT, MONEY, MONEY_UNITS, PERCENT, money_unit, parse_money_string, parse_number_string,
+                       parse_percent_string, plain)
 from .errors import DataValueError, MissingInput
 from .limits import shown_number
 from .model import InputSpec, Model
@@ -158,10 +157,10 @@ class RecordReader:
         self.known = frozenset(self.names)
         judged = {name: most for name, (_, _, most) in judged_inputs(model).items()}
         self.fields = tuple(_field(spec, judged) for spec in model.inputs)
-        # (name, the reader of its usual values or None, its field, its default, how a figure within bounds
-        # is read in the loop itself — `_inline` — and an amount's factor): see `_fast`
-        self.plan = tuple((field[0], _fast(field), field, field[3], _inline(field),
-                           MONEY_UNITS[field[1].type.unit] if field[4] else None) for field in self.fields)
+        # (name, how the loop reads its usual values itself — `_inline` —, its default, an amount's factor, an
+        # assessor's most, and for `_slow`: (name, the reader of its usual values or None — `_fast` —, its field))
+        self.plan = tuple((field[0], _inline(field), field[3], MONEY_UNITS[field[1].type.unit] if field[4] else None,
+                           field[5], (field[0], _fast(field), field)) for field in self.fields)
         self.bounded = tuple(spec for spec in model.inputs if spec.low is not None or spec.high is not None
                              or any(f.low is not None or f.high is not None for f in spec.fields))
         self.bounds = _Bounds(model)
@@ -169,16 +168,53 @@ class RecordReader:
         # metadata keys are picked out with the unknown ones, unless an input's name could be one
         self.meta_apart = not any(name.startswith("_") for name in self.names)
         self.plausibility = Plausibility(model)
+        self._compiled = None  # `compiled()`, once made (`_values`)
+        self._reads = 0
 
     def read(self, record, position: int | None = None, lenient: bool = False) -> Record:
         """Convert `record` (a dict); raise `DataValueError` naming the record and every bad key."""
         if not isinstance(record, dict):
             raise DataValueError(f"记录须是 JSON 对象（键为输入名），得到 {_show(record)[:60]}", record=position)
         problems: list[tuple[str, str]] = []
+        meta: dict = {}
+        extra = record.keys() - self.known  # in C: most records hold their inputs' keys and nothing else
+        if extra:
+            record, meta = self._other_keys(record, extra, problems)
+        notes: dict = {}
+        units: dict = {}
+        with localcontext(CONTEXT):  # an amount of `limits.DATA_DIGITS` digits times 10⁴ stays exact (not 28 digits)
+            slots, values = self._values(record, lenient, problems, notes, units)
+        name = position
+        own_key = self.model.record
+        if own_key is not None:
+            own = values.get(own_key)
+            if own is not None and own is not MISSING:
+                name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
+            if (name is position or not str(name).strip()) and position is not None:
+                name = unnamed(position)
+        warnings = self.plausibility.check(record, values, name,
+                                           skip=frozenset([key for key, _ in problems]) if problems else _NONE)
+        if not self.meta_apart:
+            meta = {key: value for key, value in record.items()
+                    if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
+        if problems:
+            texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
+            missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
+            raise DataValueError.listing(texts, missing, record=name, warnings=warnings)
+        return Record(slots, values, notes, name, units, warnings, meta)
+
+    def _other_keys(self, record: dict, extra, problems) -> tuple[dict, dict]:
+        """The keys of `record` that are no input's (`extra`), in the record's order: metadata (kept when no input's
+        name could be one), ``<input>备注`` notes (`record` is then a copy with the notes in it), unknown keys
+        (a problem naming the nearest input)."""
         known = self.known
+        meta_apart = self.meta_apart
+        if meta_apart and all(key.__class__ is str and key[:1] == "_" for key in extra):  # metadata alone
+            texts = [key for key in extra if isinstance(record[key], str)]
+            if len(texts) <= 1:  # in the record's order, as the walk below keeps them
+                return record, {key: record[key] for key in texts}
         notes_apart = None
         meta: dict = {}
-        meta_apart = self.meta_apart
         for key in record:
             if key in known:
                 continue
@@ -195,46 +231,25 @@ class RecordReader:
             problems.append((key, f"未知的键 `{excerpt(str(key))}`（规则集没有这个输入）{hint}"))
         if notes_apart:
             record = _with_notes(record, notes_apart, problems)
+        return record, meta
+
+    def _values(self, record: dict, lenient: bool, problems, notes, units) -> tuple[tuple, dict]:
+        """Each input's value of `record` by the plan, then the range checks: (slots, values by name).  The first
+        records are read by the loop below; from the `COMPILE_AFTER`-th on, by the plan written out as one
+        function (`convertgen`), compiled once: a cold `perfdsl eval` of one record pays no compile, a batch
+        reads at the compiled speed.  Both read every value by `_one` but for the usual ones, which the compiled
+        function reads inline exactly as `_one` does."""
+        compiled = self._compiled
+        if compiled is not None:
+            return compiled(record, lenient, problems, notes, units)
+        self._reads += 1
+        if self._reads >= COMPILE_AFTER:
+            self._compiled = self.compiled()
         values: dict = {}
-        notes: dict = {}
-        units: dict = {}
         get = record.get
-        smallest, largest, digits = _SMALLEST, _LARGEST, limits.DATA_DIGITS
-        for name, fast, field, default, inline, factor in self.plan:
-            raw = get(name)
-            if raw is None:
-                values[name] = default
-                continue
-            if inline and raw.__class__ is Decimal and raw.is_finite() and smallest <= raw.adjusted() < largest \
-                    and len(str(raw)) <= digits:  # `limits.number_fine`, inline: most values of most records
-                if inline is _AS_WRITTEN:
-                    values[name] = raw
-                    continue
-                if inline is _AMOUNT:
-                    value = raw * factor
-                    if value.is_finite() and smallest <= value.adjusted() < largest and len(str(value)) <= digits:
-                        values[name] = value
-                        continue
-                elif raw >= 0 and raw == raw.to_integral_value():  # a count
-                    values[name] = raw
-                    continue
-            value = _SLOW
-            if fast is not None:
-                try:
-                    if raw.__class__ is dict:  # an annotated value, {"value": …, "note": "…"}, written as it should be
-                        note = raw.get("note")
-                        if len(raw) == 2 and note.__class__ is str and "value" in raw \
-                                and limits.value_problem(note) is None:
-                            value = fast(raw["value"], lenient, units)
-                            if value is not _SLOW:
-                                notes[name] = note
-                    else:
-                        value = fast(raw, lenient, units)
-                except (_Invalid, ArithmeticError, ValueError, TypeError):
-                    value = _SLOW
-            if value is _SLOW:  # anything unusual: the general reading, which says what is wrong
-                value = _read_value(field, raw, name, problems, notes, units, lenient)
-            values[name] = value
+        for entry in self.plan:
+            raw = get(entry[0])
+            values[entry[0]] = entry[2] if raw is None else _one(entry, raw, lenient, problems, notes, units)
         if self.bounded:
             for spec, constants in self.ranges:
                 if constants is not None:
@@ -247,25 +262,21 @@ class RecordReader:
                                 (high is None or (value < high if spec.high_open else value <= high)):
                             continue
                 problems.extend(_range_problems(self.model, (spec,), values, record, self.bounds))
-        name = position
-        own_key = self.model.record
-        if own_key is not None:
-            own = values.get(own_key)
-            if own is not None and own is not MISSING:
-                name = own if isinstance(own, str) else plain(own) if isinstance(own, Decimal) else str(own)
-            if (name is position or not str(name).strip()) and position is not None:
-                name = unnamed(position)
-        warnings = self.plausibility.check(record, values, name,
-                                           skip=frozenset([key for key, _ in problems]) if problems else _NONE)
-        slots = tuple(values.values())  # filled in the inputs' order, one each
-        if not meta_apart:
-            meta = {key: value for key, value in record.items()
-                    if isinstance(key, str) and key.startswith("_") and isinstance(value, str)}
-        if problems:
-            texts = [(key, text if text.startswith("未知的键") else f"`{key}` {text}") for key, text in problems]
-            missing = self._missing(Record(slots, values, notes, name, units), {key for key, _ in problems})
-            raise DataValueError.listing(texts, missing, record=name, warnings=warnings)
-        return Record(slots, values, notes, name, units, warnings=warnings, meta=meta)
+        return tuple(values.values()), values  # filled in the inputs' order, one each
+
+    def compiled(self):
+        """The plan written out as one function (`convertgen`), compiled now."""
+        from . import convertgen
+
+        model, bounds = self.model, self.bounds
+        figures = {"figures": _FIGURES, "amount": _AMOUNT, "count": _COUNT, "rate": _RATE, "bool": _BOOL}
+        source, namespace = convertgen.generate(
+            self.plan, self.ranges, figures, _one,
+            lambda spec, values, record: _range_problems(model, (spec,), values, record, bounds))
+        exec(compile(source, f"<perfdsl reader:{model.path}>", "exec"), namespace)  # no user text: convertgen
+        function = namespace["read_values"]
+        function.source = source
+        return function
 
     def _missing(self, record: Record, reported: set) -> list[str]:
         """The inputs the rules need that `record` leaves out, besides the keys already `reported`."""
@@ -277,6 +288,8 @@ class RecordReader:
 
 
 _NONE: frozenset = frozenset()
+#: The record from which a reader reads with its compiled function (`RecordReader._values`): it takes a few milliseconds to compile.
+COMPILE_AFTER = 64
 #: What a fast reader returns for a value it leaves to the general reading (`_read_value`).
 _SLOW = object()
 
@@ -284,17 +297,21 @@ _SLOW = object()
 _LARGEST, _SMALLEST = limits.DATA_MAGNITUDE.adjusted(), limits.DATA_SMALLEST.adjusted()
 
 
-_AS_WRITTEN, _AMOUNT, _COUNT = "as written", "amount", "count"
+_AS_WRITTEN, _RATE, _AMOUNT, _COUNT, _BOOL, _TEXT = "as written", "rate", "amount", "count", "bool", "text"
+_FIGURES = frozenset([_AS_WRITTEN, _RATE, _AMOUNT, _COUNT])
 
 
 def _inline(field) -> str | None:
-    """How the loop reads a figure within bounds for this input, when it has no other check (an assessor's score
-    has a range, a `one of` its choices): a number or rate as written, an amount times its unit, a count if whole
-    and not negative — each what `_fast` and `_read_value` make of it; None: leave it to them."""
+    """How the loop reads this input's usual values itself (`RecordReader._values`), when it has no other check
+    than an assessor's most (a `one of` has its choices, a list its items): a number as written; a rate as
+    written, or a percent string; an amount times its unit, or a money string; a count if whole and not negative;
+    true/false; a text within bounds — each what `_fast` and `_read_value` make of it; None: leave it to them."""
     name, spec, convert, default, is_money, most, items = field
-    if items is not None or most is not None or spec.choices:
+    kind = spec.type.kind
+    if items is not None or spec.choices or (most is not None and kind not in ("number", "count", "rate", "money")):
         return None
-    return {"number": _AS_WRITTEN, "rate": _AS_WRITTEN, "money": _AMOUNT, "count": _COUNT}.get(spec.type.kind)
+    return {"number": _AS_WRITTEN, "rate": _RATE, "money": _AMOUNT, "count": _COUNT, "bool": _BOOL,
+            "text": _TEXT}.get(kind)
 
 
 def _fast(field):
@@ -362,6 +379,85 @@ def _fast(field):
         return value
 
     return number
+
+
+def _one(entry, raw, lenient: bool, problems, notes, units):
+    """The value of one input (`entry` of the plan) that the record gives as `raw` (not None): the usual values
+    read here, with a few comparisons each and no call (`_inline`), anything else and any value not read as it
+    stands by `_slow` — the input's fast reader, then the general reading, which says what is wrong."""
+    name, inline, default, factor, most, slow = entry
+    if inline is not None:
+        x, note, unit, value = raw, None, None, _SLOW
+        kind_of = raw.__class__
+        if kind_of is dict and len(raw) == 2 and "value" in raw:  # {"value": …, "note": "…"} as it should be
+            note = raw.get("note")
+            if note.__class__ is str and len(note) <= _TEXT_CHARS and (note.isascii() or not _surrogate(note)):
+                x = raw["value"]
+                kind_of = x.__class__
+            else:
+                note = None
+        if kind_of is Decimal:  # `limits.number_fine`, inline: most values of most records
+            if inline in _FIGURES and x.is_finite() and _SMALLEST <= x.adjusted() < _LARGEST \
+                    and len(str(x)) <= _DIGITS:
+                if inline is _AMOUNT:
+                    y = x * factor
+                    if y.is_finite() and _SMALLEST <= y.adjusted() < _LARGEST and len(str(y)) <= _DIGITS:
+                        value = y
+                elif inline is not _COUNT or (x >= 0 and x == x.to_integral_value()):
+                    value = x
+        elif kind_of is bool:
+            if inline is _BOOL:
+                value = x
+        elif kind_of is str:
+            if inline is _TEXT:
+                if (not lenient or x.strip()) and len(x) <= _TEXT_CHARS and (x.isascii() or not _surrogate(x)):
+                    value = x
+            elif inline is _AMOUNT:  # "0.43万元": `parse_money_string`, the unit as `money_unit` gives it
+                match = _money_match(x)
+                if match is not None:
+                    y = Decimal(match.group(1).replace(",", "")) * MONEY_UNITS[match.group(2)]
+                    if y.is_finite() and _SMALLEST <= y.adjusted() < _LARGEST and len(str(y)) <= _DIGITS:
+                        value, unit = y, match.group(2)
+            elif inline is _RATE:  # "97.6%": `parse_percent_string`
+                match = _percent_match(x)
+                if match is not None:
+                    y = Decimal(match.group(1)).scaleb(-2)
+                    if y.is_finite() and _SMALLEST <= y.adjusted() < _LARGEST and len(str(y)) <= _DIGITS:
+                        value = y
+        if value is not _SLOW and (most is None or 0 <= value <= most):
+            if unit is not None:
+                units[name] = unit
+            if note is not None:
+                notes[name] = note
+            return value
+    return _slow(slow, raw, lenient, problems, notes, units)
+
+
+_DIGITS, _TEXT_CHARS = limits.DATA_DIGITS, limits.TEXT_CHARS
+_surrogate, _money_match, _percent_match = limits.SURROGATE.search, MONEY.match, PERCENT.match
+
+
+def _slow(entry, raw, lenient: bool, problems, notes, units):
+    """One input's value (not None) as the plan reads it when the loop's inline reading did not: by the input's
+    fast reader (`_fast`), and if that hands it on, by the general reading (`_read_value`), which says what is
+    wrong."""
+    name, fast, field = entry[0], entry[1], entry[2]
+    value = _SLOW
+    if fast is not None:
+        try:
+            if raw.__class__ is dict:  # an annotated value, {"value": …, "note": "…"}, written as it should be
+                note = raw.get("note")
+                if len(raw) == 2 and note.__class__ is str and "value" in raw and limits.value_problem(note) is None:
+                    value = fast(raw["value"], lenient, units)
+                    if value is not _SLOW:
+                        notes[name] = note
+            else:
+                value = fast(raw, lenient, units)
+        except (_Invalid, ArithmeticError, ValueError, TypeError):
+            value = _SLOW
+    if value is _SLOW:  # anything unusual: the general reading, which says what is wrong
+        value = _read_value(field, raw, name, problems, notes, units, lenient)
+    return value
 
 
 def unnamed(position: int) -> str:

@@ -50,7 +50,8 @@ RECORD_CHARS = 8 * 1024 * 1024
 #: Characters of one text value or cell (Excel's own limit for a cell).
 TEXT_CHARS = 32_767
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A lone surrogate code point: text that cannot be written out as UTF-8.
+SURROGATE = _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # ── workbooks ───────────────────────────────────────────────────────────────
 

@@ -42,20 +42,19 @@ whose reading as the fraction x is an ordinary rate there and scores more.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-import attrs
+from decimal import Decimal, localcontext
 
 from . import nodes
 from .decimals import CONTEXT, MONEY_UNITS, money, percent_as_given, plain
-from .relations import Comparison, comparisons, lowest, readers, relations, scale
+from .frozen import evolve, field, frozen
+from .relations import Comparison, Skip, comparisons, lowest, readers, relations, scale
 
 WAN = Decimal(10000)
 ORDINARY = Decimal(10)
 RATE_LIMIT = Decimal(5)
 
 
-@attrs.frozen
+@frozen
 class DataWarning:
     """A figure of one record that looks like a slip: what it is, and the likely fix."""
 
@@ -96,6 +95,10 @@ class Plausibility:
         self.units = {spec.name: spec.type.unit for spec in model.inputs if spec.type.kind == "money"}
         self.panels = any(isinstance(node.indicator.rule, nodes.PanelRule) and node.indicator.rule.spread is not None
                           for card in model.scorecards for node in card.leaves())
+        # each relation's limit (a property: a product per call) with the relation, and each rate's key and its
+        # P521 sizes, for the look at every record (`_off_relations`, `check`)
+        self.limited = tuple((relation, relation.limit) for relation in self.relations)
+        self.rate_keys = tuple((rate, rate.spec.name, rate.suspect[0]) for rate in self.rates)
 
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
         """The warnings for one converted record (`raw` as written, `values` as read); `skip`: keys already in error."""
@@ -103,12 +106,15 @@ class Plausibility:
         scores = _Scores(self.model, values, self.scorer)
         if self.by_input:
             found += self._off_scale(raw, values, skip, scores)
-            warned = {w.key for w in found}
-            found += self._odd_amounts(raw, values, skip | warned)
-        for rate in self.rates:
-            name = rate.spec.name
+            found += self._odd_amounts(raw, values, skip | {w.key for w in found} if found else skip)
+        for rate, name, above in self.rate_keys:
             if name not in skip:
-                found += self._rate(rate, raw.get(name), name, scores, lambda fraction: _with(values, name, fraction))
+                given = raw.get(name)
+                written = _unwrap(given) if given.__class__ is dict else given
+                if written is None or (written.__class__ is Decimal and abs(written) <= above):
+                    continue  # neither a percent number (P521: not above its size) nor "x%" (P522)
+                found += self._rate(rate, given, name, scores, lambda fraction, name=name: _with(values, name,
+                                                                                                fraction))
         for rate in self.rate_fields:
             spec, field = rate.within, rate.spec
             items, read = _unwrap(raw.get(spec.name)), values.get(spec.name)
@@ -123,7 +129,7 @@ class Plausibility:
             from .judgements import spread_warnings  # assessor panels whose scores lie too far apart (P530)
 
             found += spread_warnings(self.model, values, skip)
-        return tuple([attrs.evolve(w, record=record) for w in found]) if found else ()
+        return tuple([evolve(w, record=record) for w in found]) if found else ()
 
     # ── rates: 95 for 95%, "1%" for 100% ─────────────────────────────────────
 
@@ -166,13 +172,7 @@ class Plausibility:
           less is better (a carry-over of 0.0027%), never where more is;
         * two amounts compared (``决算 <= 预算``) 1000 times apart.
         """
-        off = []
-        for relation in self.relations:
-            value = relation.evaluate(values)
-            if value is not None and (abs(value) > relation.limit or _far_below(relation, value)
-                                      or _far_past(relation, value)):
-                off.append(relation)
-        off += [c for c in self.comparisons if (c.apart(values) or 0) >= APART]
+        off = self._off_relations(values)
         if not off:
             return []
         # every single-amount correction that brings some relation back, with what it fixes
@@ -205,6 +205,32 @@ class Plausibility:
                 out.append(self._warning(name, factor, mine, raw, values,
                                          f"（也可能是 {'、'.join(others)} 的单位有误）" if others else "", why))
         return out
+
+    def _off_relations(self, values) -> list:
+        """The relations off their scale and the comparisons `APART` (`_off_scale`): every relation and comparison
+        valued in one decimal context (as `Relation.evaluate` and `Comparison.sides` value each in its own), each
+        then judged as those are, in the caller's context."""
+        relations, comparisons = self.limited, self.comparisons
+        valued, sides = [], []
+        with localcontext(CONTEXT):
+            for relation, _ in relations:
+                try:
+                    valued.append(relation.value(values))
+                except (Skip, ArithmeticError):
+                    valued.append(None)
+            for comparison in comparisons:
+                try:
+                    sides.append((comparison.left(values), comparison.right(values)))
+                except (Skip, ArithmeticError):
+                    sides.append(None)
+        off = []
+        for (relation, limit), value in zip(relations, valued):
+            if value is not None and (abs(value) > limit or _far_below(relation, value) or _far_past(relation, value)):
+                off.append(relation)
+        for comparison, pair in zip(comparisons, sides):  # `Comparison.apart`
+            if pair is not None and pair[0] > 0 and pair[1] > 0 and max(pair) / min(pair) >= APART:
+                off.append(comparison)
+        return off
 
     def _rank(self, candidate, fixed, values, forms):
         """Best first: fixes the most relations, breaks none, written unlike the record's other amounts, in order."""
@@ -239,8 +265,7 @@ class Plausibility:
             if amount.__class__ is not Decimal or not amount or name in skip:
                 continue
             if forms is None:
-                forms = _forms(raw, self.amounts)
-                counts = _counts(forms)
+                forms, counts = _forms_counted(raw, self.amounts)
                 # Every other amount written one way needs that many amounts, and one way for all of them but
                 # the odd one: written one way alone (`odd`), or — all amounts written alike — left out (None).
                 conventional = len(forms) >= CONVENTION and (
@@ -290,7 +315,7 @@ APART = Decimal(1000)
 FRACTION_MOST = Decimal("1.5")
 
 
-@attrs.frozen
+@frozen
 class _Rate:
     """A rate input (or a list's rate field, `within` that list) with what its rules compare it with."""
 
@@ -299,11 +324,13 @@ class _Rate:
     scale: Decimal
     low: Decimal
     readers: tuple
-    suspect: tuple = attrs.field(init=False)  # (above, at most): `_percent_number`'s sizes, worked out once
+    # (above, at most): `_percent_number`'s sizes, worked out once
+    suspect: tuple = field(init=False, takes_self=True, factory=lambda rate: _suspect(rate))
 
-    def __attrs_post_init__(self):
-        scale = self.scale if self.within is None else Decimal(1)
-        object.__setattr__(self, "suspect", (RATE_LIMIT * scale, 100 * ORDINARY * scale))
+
+def _suspect(rate) -> tuple:
+    scale = rate.scale if rate.within is None else Decimal(1)
+    return RATE_LIMIT * scale, 100 * ORDINARY * scale
 
 
 class _Scores:
@@ -431,6 +458,30 @@ def _forms(raw: dict, amounts) -> dict:
             value = raw[name]
             out[name] = PLAIN if value.__class__ is Decimal else _written_unit(value) or PLAIN
     return out
+
+
+def _forms_counted(raw: dict, amounts) -> tuple[dict, dict]:
+    """`_forms` and its `_counts`, in one pass (`_odd_amounts` asks them of every record)."""
+    forms: dict = {}
+    counts: dict = {}
+    get = raw.get
+    for name in amounts:
+        value = get(name, _ABSENT)
+        if value is _ABSENT:
+            continue
+        if value.__class__ is Decimal:
+            form = PLAIN
+        elif value.__class__ is str:  # `_written_unit`, inline
+            text = value.strip()
+            form = "万元" if text.endswith("万元") else "元" if text.endswith("元") else PLAIN
+        else:
+            form = _written_unit(value) or PLAIN
+        forms[name] = form
+        counts[form] = counts.get(form, 0) + 1
+    return forms, counts
+
+
+_ABSENT = object()
 
 
 def _counts(forms: dict) -> dict:

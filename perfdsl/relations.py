@@ -11,10 +11,9 @@ from __future__ import annotations
 import weakref
 from decimal import Decimal, localcontext
 
-import attrs
-
 from . import nodes
 from .decimals import CONTEXT, percent, plain
+from .frozen import evolve, frozen
 from .values import MISSING
 from .unparse import expression
 
@@ -22,15 +21,18 @@ PROPORTION_LIMIT = Decimal(20)
 CHANGE_LIMIT = Decimal(1000)
 
 
-class _Skip(Exception):
+class Skip(Exception):
     """A relation that cannot be valued for this record (a value missing, a zero divisor)."""
+
+
+_Skip = Skip
 
 
 class _Unsupported(Exception):
     """An expression outside the arithmetic subset relations are valued with."""
 
 
-@attrs.frozen
+@frozen
 class Relation:
     """A division of amounts that decides a score, valued by `value` (a function of the record's values)."""
 
@@ -65,7 +67,7 @@ class Relation:
         return percent(value) if self.shown_rate else plain(value)
 
 
-@attrs.frozen
+@frozen
 class Comparison:
     """A comparison of amounts that decides a score (``决算 <= 预算``): judged only with evidence of a slip."""
 
@@ -198,18 +200,18 @@ def relations(model):
         for relation in _divisions(model, let.expr, let_name, let.expr):
             if relation is not None and id(relation[0]) not in seen:
                 seen.add(id(relation[0]))
-                yield attrs.evolve(relation[1], readers=deciders)
+                yield evolve(relation[1], readers=deciders)
     for name, where, root in roots:
         for node in nodes.walk(root):
             if isinstance(node, nodes.RatioRule) and _money(model, node.numerator) and _money(model, node.denominator):
                 division = nodes.Binary(op="/", left=node.numerator, right=node.denominator)
                 built = _relation(model, division, None, name, division, parent=None)
                 if built is not None:
-                    yield attrs.evolve(built, readers=(where,))
+                    yield evolve(built, readers=(where,))
         for relation in _divisions(model, root, None, None, label=name):
             if relation is not None and id(relation[0]) not in seen:
                 seen.add(id(relation[0]))
-                yield attrs.evolve(relation[1], readers=(where,))
+                yield evolve(relation[1], readers=(where,))
 
 
 def comparisons(model):
@@ -250,7 +252,7 @@ def _divisions(model, expr, let_name, let_expr, label=None, parent=None):
     """(division, Relation) for every division of amounts in `expr` (a let's body or a rule)."""
     if isinstance(expr, nodes.Binary) and expr.op == "/" and _money(model, expr.left) and _money(model, expr.right):
         yield expr, _relation(model, expr, let_name, let_name or label, let_expr, parent)
-    for field in attrs.fields(type(expr)):
+    for field in type(expr).__attrs_attrs__:
         value = getattr(expr, field.name)
         children = value if isinstance(value, tuple) else (value,)
         for child in children:

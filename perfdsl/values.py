@@ -13,7 +13,7 @@ the program then asks the reference interpreter for the precise message.
 
 from __future__ import annotations
 
-import attrs
+from .frozen import field, frozen
 
 
 class UndefinedUse(Exception):
@@ -46,7 +46,7 @@ MISSING = Undefined("missing")
 UNDEFINED = Undefined("undefined")
 
 
-@attrs.frozen
+@frozen
 class Record:
     """One record's converted inputs: by slot for compiled code, by name for the interpreter."""
 
@@ -54,9 +54,9 @@ class Record:
     values: dict
     notes: dict  # input name → the note that came with its value
     name: object  # the record's name, or its 1-based position
-    units: dict = attrs.field(factory=dict)  # money input → the unit the record wrote it in
+    units: dict = field(factory=dict)  # money input → the unit the record wrote it in
     warnings: tuple = ()  # `plausibility.DataWarning`s: figures that look like a slip
-    meta: dict = attrs.field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
+    meta: dict = field(factory=dict)  # the record's ``_…`` texts (``_存在问题``) that reports print
 
 
 def item_names(names) -> list[str]:

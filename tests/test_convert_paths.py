@@ -1,13 +1,16 @@
-"""The readers chosen once per ruleset (`inputs._fast`, the inline constant bounds) read exactly what the
-general reading reads: the same values, notes, units, name, warnings, metadata — or the same error, word for
-word — for every example record, every typing slip of it (tests/slips.py) and every input set to each value of
-a hostile list, from JSON and from a table (`lenient`).  The general reading is the one the messages are
-written for; the fast one must never be a second meaning.
+"""The readings chosen once per ruleset — the loop's inline reading (`inputs._one`), the batch's compiled function
+(`convertgen`), the inputs' fast readers (`inputs._fast`), the inline constant bounds — read exactly what the
+general reading reads: the same values, notes, units and metadata (in the same order), name, warnings — or the
+same error, word for word — for every example record, every typing slip of it (tests/slips.py) and every input
+set to each value of a hostile list, from JSON and from a table (`lenient`).  The general reading is the one the
+messages are written for; the fast ones must never be a second meaning.
 """
 
 from __future__ import annotations
 
+import ast
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from slips import slips
 from perfdsl import load
 from perfdsl.decimals import MONEY_UNITS
 from perfdsl.errors import RecordError
-from perfdsl.inputs import RecordReader
+from perfdsl.inputs import COMPILE_AFTER, RecordReader
 from perfdsl.jsonstream import DECODER
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,14 +46,34 @@ def _ruleset_of(example: Path) -> Path:
     return next(path for path in RULESETS if example.stem.startswith(path.stem))
 
 
+def _copy(reader: RecordReader, compiled: bool = False) -> RecordReader:
+    """`reader` reading every record by its loop, or (`compiled`) by its compiled function."""
+    copy = RecordReader.__new__(RecordReader)
+    copy.__dict__.update(reader.__dict__)
+    copy._compiled = reader.compiled() if compiled else None
+    copy._reads = -10**9  # never compiles by itself
+    return copy
+
+
 def _general(reader: RecordReader) -> RecordReader:
     """The same reader with every fast path turned off: each value by `_read_value`, each bound by `_out_of_range`."""
-    general = RecordReader.__new__(RecordReader)
-    general.__dict__.update(reader.__dict__)
-    general.plan = tuple((name, None, field, default, None, factor)
-                         for name, _, field, default, _, factor in reader.plan)
+    general = _copy(reader)
+    general.plan = tuple((name, None, default, factor, most, (name, None, field))
+                         for name, _, default, factor, most, (_, _, field) in reader.plan)
     general.ranges = tuple((spec, None) for spec, _ in reader.ranges)
     return general
+
+
+_READERS: dict = {}
+
+
+def _readers(program) -> tuple:
+    """(the loop, the compiled function, the general reading) of `program`'s reader, made once per program."""
+    if id(program) not in _READERS:
+        reader = program.reader
+        _READERS.clear()
+        _READERS[id(program)] = (program, _copy(reader), _copy(reader, compiled=True), _general(reader))
+    return _READERS[id(program)][1:]
 
 
 def _outcome(reader, raw, lenient):
@@ -58,13 +81,16 @@ def _outcome(reader, raw, lenient):
         record = reader.read(raw, 7, lenient)
     except RecordError as exc:
         return ("error", type(exc).__name__, str(exc), exc.record, [w.render() for w in exc.warnings or ()])
-    return ("record", record.slots, record.values, record.notes, record.name, record.units,
-            [w.render() for w in record.warnings], record.meta)
+    # the dicts in their order too: notes are shown in the order the inputs were read
+    return ("record", record.slots, list(record.values.items()), list(record.notes.items()), record.name,
+            list(record.units.items()), [w.render() for w in record.warnings], list(record.meta.items()))
 
 
 def _same(program, raw, lenient=False):
-    fast, general = program.reader, _general(program.reader)
-    assert _outcome(fast, raw, lenient) == _outcome(general, raw, lenient)
+    loop, compiled, general = _readers(program)
+    expected = _outcome(general, raw, lenient)
+    assert _outcome(loop, raw, lenient) == expected
+    assert _outcome(compiled, raw, lenient) == expected
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -122,3 +148,63 @@ def test_a_fast_reading_is_a_real_one():
     with pytest.raises(RecordError) as caught:
         program.convert(dict(record, 采购意向公开率=Decimal("1e15")))
     assert "`采购意向公开率` 数值过大（绝对值须小于 10^15），得到 1000000000000000" in str(caught.value)
+
+
+def test_a_batch_is_read_by_the_compiled_function_and_one_record_is_not():
+    """The first records go through the loop (a cold `eval` of one record compiles nothing); from the
+    `COMPILE_AFTER`-th on the compiled function reads them — and reads them as the loop did."""
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    record = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    reader = program.reader
+    first = reader.read(record, 1)
+    assert reader._compiled is None
+    for position in range(2, COMPILE_AFTER + 1):
+        reader.read(record, position)
+    assert reader._compiled is not None
+    again = reader.read(record, 1)
+    assert (again.slots, again.values, again.notes, again.units, again.name) == \
+        (first.slots, first.values, first.notes, first.units, first.name)
+    assert again.values["预算支出决算数"] == Decimal("6440687.91")
+
+
+@pytest.mark.parametrize("ruleset", RULESETS, ids=lambda p: p.stem)
+def test_the_compiled_reader_holds_no_user_text_as_code(ruleset):
+    """Input names reach the generated source only as string literals (every identifier is the generator's own),
+    and every other figure as a constant passed in: no name, default or bound of a ruleset is ever code."""
+    program = load(ruleset)
+    source = program.reader.compiled().source
+    tree = ast.parse(source)
+    names = {spec.name for spec in program.model.inputs}
+    identifiers = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    identifiers |= {node.arg for node in ast.walk(tree) if isinstance(node, ast.arg)}
+    identifiers |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    assert all(re.fullmatch(r"[a-z_][a-z_0-9]*", name, re.IGNORECASE) and name.isascii() for name in identifiers)
+    texts = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert texts - names <= {"value", "note", ",", ""}  # the generator's own: a note, a thousands comma
+    assert names - {spec.name for spec in program.model.inputs if spec.type.kind == "list"} <= texts
+
+
+def test_a_name_that_is_not_plain_text_is_refused():
+    """`convertgen` writes a name with `str.__repr__` of an exact str, never through a subclass's own repr."""
+    from perfdsl.convertgen import _literal
+
+    class Sneaky(str):
+        def __repr__(self):
+            return "__import__('os')"
+
+    assert _literal("预算'数\\\n") == repr("预算'数\\\n")
+    with pytest.raises(TypeError):
+        _literal(Sneaky("x"))
+
+
+def test_an_amount_of_thirty_digits_is_read_exactly():
+    """`limits.DATA_DIGITS` allows 30 digits: an amount that has them, times its unit, is not rounded to the
+    28 digits of Python's default context (it was, before s22), in the loop and in the compiled function."""
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    record = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text(encoding="utf-8"), parse_float=Decimal)
+    amount = Decimal("11111111111111.1111111111111111")  # 30 digits, below 10^15
+    loop, compiled, general = _readers(program)
+    for reader in (loop, compiled, general):
+        read = reader.read(dict(record, 预算收入决算数=amount, 年末存量资金="1111111111.11111111111111111111万元"), 1)
+        assert read.values["预算收入决算数"] == amount
+        assert read.values["年末存量资金"] == Decimal("11111111111111.1111111111111111")
