@@ -600,11 +600,13 @@ class _Bounds:
             return None
 
     def value(self, spec, which: str, values: dict, scope, within=None):
-        from .interp import constant_bound  # the interpreter evaluates bounds that name other inputs
-
         expr = spec.low if which == "low" else spec.high
         if expr is None:
             return None
+        if type(expr) is nodes.Num:  # the usual bound, a literal: its value, without loading the interpreter
+            return expr.value
+        from .interp import constant_bound  # the interpreter evaluates bounds that are expressions
+
         key = (within.name if within is not None else None, spec.name, which)
         named = self.named.get(key)
         if named is None:

@@ -58,8 +58,6 @@ PENDING = {
     "attrs": "s22-flat (result.py), s22-convert (values, datafiles, plausibility, relations, inputs), "
              "s22-render (cardrules) swap their attrs classes to perfdsl.frozen",
     "attr": "with attrs",
-    "perfdsl.interp": "s22-convert: inputs._Bounds.value imports interp.constant_bound for every range bound, "
-                      "a constant one too (evaluated once per ruleset)",
 }
 
 _WATCHED = sorted(ABSENT)
