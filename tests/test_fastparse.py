@@ -141,3 +141,34 @@ def test_a_grammar_built_afresh_gives_the_same_one_pass(monkeypatch):
     finally:
         parser._lark.cache_clear()
         parser._tables.cache_clear()
+
+
+def _every_node(node):
+    """`nodes.walk` as it was written first: every field of every node looked into."""
+    from perfdsl.nodes import Node
+
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        children = []
+        for item in type(node).__attrs_attrs__:
+            value = getattr(node, item.name)
+            if isinstance(value, Node):
+                children.append(value)
+            elif isinstance(value, tuple):
+                children.extend(part for part in value if isinstance(part, Node))
+        stack.extend(reversed(children))
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_walk_meets_every_node_in_source_order(path):
+    """`nodes.walk` looks only into fields whose annotation may hold a node: it misses none."""
+    from perfdsl import loader, nodes
+
+    try:
+        module, _ = loader._parse(path.read_text(encoding="utf-8"), str(path))
+    except PerfSyntaxError:
+        return
+    walked = list(nodes.walk(module))
+    assert len(walked) > 1 and [id(n) for n in walked] == [id(n) for n in _every_node(module)]
