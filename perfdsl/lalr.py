@@ -23,108 +23,196 @@ the project has.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
+#: How a reduction keeps its children (Lark's child filter, `Tables`): all of them, some by index (two or
+#: more, or one), or by the general filter (with `_rule`s spliced in and placeholders for `[…]`).
+ALL, SOME, ONE, FILTER = range(4)
+
 
 class Slow(Exception):
     """This text is for the full parse (an error to word, or a bound to judge exactly)."""
 
 
-class Meta:
-    """What `parser._Builder`'s methods read of Lark's `Meta`: where the rule's text starts and ends."""
-
-    __slots__ = ("line", "column", "end_line", "end_column", "empty")
-
-    def __init__(self, first, last):
-        if first is None:
-            self.empty = True
-        else:
-            self.empty = False
-            self.line = first.line
-            self.column = first.column
-            self.end_line = last.end_line
-            self.end_column = last.end_column
+def refuse(*_):
+    """The node of a `?rule` that kept more than one child and has no builder method (Lark would make a
+    `Tree`): not a tree the builder makes."""
+    raise Slow
 
 
-class Splice(list):
-    """The children of a `_rule`, spliced into the rule that holds it."""
+class Token(str):
+    """A terminal as the builder reads it: its text, its type and where it is (Lark's `Token` without its
+    constructor, which cost more than the rest of the lexing)."""
 
-    __slots__ = ()
+    __slots__ = ("type", "line", "column", "end_line", "end_column")
+
+
+def reduction(count: int, origin: str, include, nones: int, inline: bool, function, bound: int | None):
+    """A reduction as `parse` reads it: `(count, origin, shape, keep, inline, function, bound)`.
+
+    `include` and `nones` are Lark's child filter for the rule (`include`: (index, splice, placeholders
+    before) per kept child, `nones`: placeholders after; None keeps every child); `inline`: a lone child is
+    passed on (`?rule`); `function(builder, meta, *children)` makes its node (None for a `_rule`, whose
+    children are spliced into the rule that holds it); `bound`: the most children it may have before the
+    full parse must judge it (`limits`), None if it has none."""
+    if include is None:
+        shape, keep = ALL, None
+    elif nones or not include or any(splice or before for _, splice, before in include):
+        shape, keep = FILTER, (include, nones)
+    elif len(include) == 1:
+        shape, keep = ONE, include[0][0]
+    else:
+        shape, keep = SOME, itemgetter(*(index for index, _, _ in include))
+    return (count, origin, shape, keep, inline, function, bound)
 
 
 class Tables:
     """Everything the loop reads, made once per process from the Lark parser (see `parser._tables`).
 
     `actions[state]` maps a terminal or rule name to the next state (an int: a shift, or the goto after a
-    reduction) or to a reduction: the rule's name (a str) for a `?rule` that passes its one child on as it is, else
-    `(size, origin, include, nones, inline, name, bound)` — Lark's child filter (`include`: (index, splice,
-    placeholders before) per kept child, `nones` placeholders after; None keeps every child), whether a
-    lone child is passed on (`?rule`), the builder method's name (None for a `_rule`: spliced into its
-    parent) and the bound on its number of children (`limits`, None if it has none).  `lexers[state]` is
-    `(patterns, keywords, ignored, multiline)`; `newlines` holds the post-lexer's rules (`continues(token)`,
-    the `leads` pattern's match, the value terminals).
+    reduction), to the name of a `?rule` that passes its one child on as it is (a str: only the state
+    changes), or to a `reduction`.  `lexers[state]` is `(patterns, keywords, ignored, multiline)` as the
+    contextual lexer has them for that state: its alternations in order, the keywords each terminal's text
+    may be (a `NAME` that reads `score`), the ignored terminals and those that may hold a newline.  `newlines`
+    holds the post-lexer's rules: the tokens after which a newline is layout, the `leads` match (a line that
+    continues the one before), the value terminals (whose text is never an operator).
     """
 
-    def __init__(self, actions, lexers, start, end, token, newlines, tree):
+    def __init__(self, actions, lexers, start, end, newlines):
         self.actions = actions
         self.lexers = lexers
         self.start = start
         self.end = end
-        self.token = token
         self.continues, self.leads, self.values = newlines
-        self.tree = tree  # Lark's Tree: what a rule without a builder method makes (as Transformer's default)
+        self.chains: dict = {}  # (state below, state on top, terminal) → the state a chain of `?rule`s ends in
 
 
-def parse(tables: Tables, text: str, methods: dict, bounds: tuple[int, int]):
-    """The value of the start rule for `text`, each rule's node made by `methods[name](meta, *children)` as
-    it is reduced; or `Slow`."""
+def parse(tables: Tables, text: str, builder, bounds: tuple[int, int]):
+    """The value of the start rule for `text`, each rule's node made as it is reduced; or `Slow`.
+
+    A node's `meta` is the pair of its first and last tokens (None, None when it spans no text)."""
     depth_bound, brace_bound = bounds
     actions = tables.actions
     lexers = tables.lexers
-    Token = tables.token
-    Tree = tables.tree
     continues, leads, value_types = tables.continues, tables.leads, tables.values
     end_state = tables.end
+    chains = tables.chains
+    new = str.__new__
 
     states = [tables.start]
     values: list = []
     firsts: list = []
     lasts: list = []
 
-    def feed(token, kind):
-        while True:
-            try:
-                action = actions[states[-1]][kind]
-            except KeyError:
-                raise Slow from None
+    pos, line, line_start, size = 0, 1, 0, len(text)
+    last_kind = last_value = None  # the last token given to the parser
+    brackets = braces = run = 0
+    token = None
+    while True:
+        if pos < size:
+            patterns, keywords, ignored, multiline = lexers[states[-1]]
+            for pattern in patterns:
+                match = pattern.match(text, pos)
+                if match is not None:
+                    break
+            else:
+                raise Slow
+            value = match.group()
+            kind = match.lastgroup
+            start_line, column = line, pos - line_start + 1
+            if kind in multiline:
+                newlines = value.count("\n")
+                if newlines:
+                    line += newlines
+                    line_start = pos + value.rindex("\n") + 1
+            pos += len(value)
+            if kind in ignored:
+                continue
+            if kind in keywords:
+                kind = keywords[kind].get(value, kind)
+            if kind == "_NL":
+                if brackets or last_kind is None or last_kind == "_NL" or \
+                        (last_kind not in value_types and last_value in continues) or leads(text, pos):
+                    continue
+                run = 0
+            elif kind not in value_types:
+                if value in ("(", "["):
+                    brackets += 1
+                elif value in (")", "]"):
+                    brackets = max(brackets - 1, 0)
+                elif value == "{":
+                    braces += 1
+                    if braces > brace_bound:
+                        raise Slow
+                    run = 0
+                elif value == "}":
+                    braces -= 1
+                    run = 0
+                elif value == "=>":
+                    run = 0
+                run += 1
+                if run > depth_bound:
+                    raise Slow
+            last_kind, last_value = kind, value
+            token = new(Token, value)
+            token.type = kind
+            token.line = start_line
+            token.column = column
+            token.end_line = line
+            token.end_column = pos - line_start + 1
+        else:
+            kind = "$END"
+        while True:  # the parser: reduce as the terminal asks, then shift it
+            action = actions[states[-1]].get(kind)
             if action.__class__ is int:
+                if kind == "$END":
+                    raise Slow
                 states.append(action)
                 values.append(token)
                 firsts.append(token)
                 lasts.append(token)
-                return None
+                break
             if action.__class__ is str:  # a `?rule` passing its one child on: the same value and positions
-                del states[-1]
-                states.append(actions[states[-1]][action])
-                if kind == "$END" and states[-1] == end_state:
-                    return values[-1]
+                # `a` is reduced to `unary`, `product`, `sum` … `expr` in turn: a chain that depends only on the
+                # state below, the state on top and the terminal, followed once and kept (`chains`)
+                below = states[-2]
+                if kind == "$END":  # once per parse: one step at a time, as Lark does
+                    states[-1] = actions[below][action]
+                    if states[-1] == end_state:
+                        return values[-1]
+                    continue
+                key = (below, states[-1], kind)
+                top = chains.get(key)
+                if top is None:
+                    top = actions[below][action]
+                    following = actions[top].get(kind)
+                    while following.__class__ is str:
+                        top = actions[below][following]
+                        following = actions[top].get(kind)
+                    chains[key] = top
+                states[-1] = top
                 continue
-            count, origin, include, nones, inline, name, bound = action
+            if action is None:
+                raise Slow
+            count, origin, shape, keep, inline, function, bound = action
             if count:
-                children = values[-count:]
-                starts = firsts[-count:]
-                ends = lasts[-count:]
-                del states[-count:], values[-count:], firsts[-count:], lasts[-count:]
-                first = final = None
-                for item in starts:
-                    if item is not None:
-                        first = item
-                        break
-                for item in reversed(ends):
-                    if item is not None:
-                        final = item
-                        break
+                base = len(values) - count
+                children = values[base:]
+                first = firsts[base]
+                if first is None:
+                    first = next((item for item in firsts[base:] if item is not None), None)
+                final = lasts[-1]
+                if final is None:
+                    final = next((item for item in reversed(lasts[base:]) if item is not None), None)
+                del states[base + 1:], values[base:], firsts[base:], lasts[base:]
             else:
                 children, first, final = [], None, None
-            if include is not None:
+            if shape == ONE:
+                children = [children[keep]]
+            elif shape == SOME:
+                children = keep(children)
+            elif shape == FILTER:
+                include, nones = keep
                 kept = []
                 for index, splice, before in include:
                     if before:
@@ -138,69 +226,15 @@ def parse(tables: Tables, text: str, methods: dict, bounds: tuple[int, int]):
                 children = kept
             if inline and len(children) == 1:
                 value = children[0]
-            elif name is None:
-                value = Splice(children)
+            elif function is None:
+                value = children if children.__class__ is list else list(children)
             else:
                 if bound is not None and len(children) > bound:
                     raise Slow
-                method = methods.get(name)
-                meta = Meta(first, final)
-                value = method(meta, *children) if method is not None else Tree(name, children, meta)
+                value = function(builder, (first, final), *children)
             states.append(actions[states[-1]][origin])
             if kind == "$END" and states[-1] == end_state:
                 return value
             values.append(value)
             firsts.append(first)
             lasts.append(final)
-
-    pos, line, line_start, size = 0, 1, 0, len(text)
-    last = None  # the last token given to the parser
-    brackets = braces = run = 0
-    while pos < size:
-        patterns, keywords, ignored, multiline = lexers[states[-1]]
-        for pattern in patterns:
-            match = pattern.match(text, pos)
-            if match is not None:
-                break
-        else:
-            raise Slow
-        value = match.group()
-        kind = match.lastgroup
-        start, start_line, column = pos, line, pos - line_start + 1
-        if kind in multiline:
-            newlines = value.count("\n")
-            if newlines:
-                line += newlines
-                line_start = pos + value.rindex("\n") + 1
-        pos += len(value)
-        if kind in ignored:
-            continue
-        if kind in keywords:
-            kind = keywords[kind].get(value, kind)
-        if kind == "_NL":
-            if brackets or last is None or last.type == "_NL" or continues(last) or leads(text, pos):
-                continue
-            run = 0
-        elif kind not in value_types:
-            if value in ("(", "["):
-                brackets += 1
-            elif value in (")", "]"):
-                brackets = max(brackets - 1, 0)
-            elif value == "{":
-                braces += 1
-                if braces > brace_bound:
-                    raise Slow
-                run = 0
-            elif value == "}":
-                braces -= 1
-                run = 0
-            elif value == "=>":
-                run = 0
-            run += 1
-            if run > depth_bound:
-                raise Slow
-        last = Token(kind, value, start, start_line, column, line, pos - line_start + 1, pos)
-        feed(last, kind)
-    end = Token("$END", "", last.start_pos, last.line, last.column, last.end_line, last.end_column, last.end_pos) \
-        if last is not None else Token("$END", "", 0, 1, 1)
-    return feed(end, "$END")

@@ -267,10 +267,6 @@ class _Builder(Transformer):
             self.layout.mark(result, tree.meta.line, tree.meta.end_line)
         return result
 
-    def _methods(self) -> dict:
-        """Each rule's method bound to this builder, for `lalr.parse` (which calls them as the rules reduce)."""
-        return {name: function.__get__(self) for name, function in _BUILDER_METHODS.items()}
-
     def _span(self, meta) -> Span | None:
         if getattr(meta, "empty", True):
             return None
@@ -788,8 +784,18 @@ class _Builder(Transformer):
         return str(token)
 
 
-#: The builder's rule methods, unwrapped from Lark's `v_args` (which `methods` would rebuild per lookup).
+#: The builder's rule methods, unwrapped from Lark's `v_args` (which rebuilds its wrapper per lookup), for `lalr`.
 _BUILDER_METHODS = {name: value.base_func for name, value in vars(_Builder).items() if hasattr(value, "visit_wrapper")}
+
+
+class _OnePassBuilder(_Builder):
+    """The builder as `lalr.parse` calls it: a rule's `meta` is its first and last tokens."""
+
+    def _span(self, meta) -> Span | None:
+        first, last = meta
+        if first is None:
+            return None
+        return Span(self.source, first.line, first.column, last.end_line, last.end_column)
 
 
 class _BuildError(Exception):
@@ -1170,7 +1176,6 @@ def _tables_of(lark: Lark) -> lalr.Tables:
     from lark.lexer import CallChain, UnlessCallback
     from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, maybe_create_child_filter
     from lark.parsers.lalr_analysis import Shift
-    from lark.tree import Tree
 
     if lark.options.transformer is not None or lark.options.parser != "lalr" or lark.options.lexer != "contextual" \
             or not lark.options.propagate_positions is True or not lark.options.maybe_placeholders:
@@ -1202,9 +1207,16 @@ def _tables_of(lark: Lark) -> lalr.Tables:
         if inline and count == 1 and nones == 0 and include in (None, ((0, False, 0),)):
             result = origin  # passes its one child on
         else:
+            function = None
+            if not spliced:
+                function = _BUILDER_METHODS.get(name)
+                if function is None and inline:  # a `?rule` that passes on its lone child, never more
+                    function = lalr.refuse
+                elif function is None:  # Transformer would make a Tree of it: not a tree the builder makes
+                    raise _Unknown
             listed = _LISTS.get(name)
-            result = (count, origin, include, nones, inline, None if spliced else name,
-                      listed[2] if listed is not None else None)
+            result = lalr.reduction(count, origin, include, nones, inline, function,
+                                    listed[2] if listed is not None else None)
         reductions[rule] = result
         return result
 
@@ -1233,7 +1245,7 @@ def _tables_of(lark: Lark) -> lalr.Tables:
         made = (tuple(scanner._mres), keywords, frozenset(basic.ignore_types), frozenset(basic.newline_types))
         lexers[state] = made_for[basic] = made
     start, end = table.start_states["start"], table.end_states["start"]
-    return lalr.Tables(actions, lexers, start, end, Token, (_continues, _LEADS.match, _VALUE_TOKENS), Tree)
+    return lalr.Tables(actions, lexers, start, end, (_CONTINUES, _LEADS.match, _VALUE_TOKENS))
 
 
 #: A number too long for `limits.NUMBER_DIGITS` has at least that many digits and points in a row.
@@ -1250,8 +1262,7 @@ def _one_pass(source: SourceFile) -> nodes.Module | None:
     if tables is None or _LONG_NUMBER.search(text) or sum(map(text.count, _LEVEL_WORDS)) > limits.INDICATORS:
         return None
     try:
-        return lalr.parse(tables, text, _Builder(source)._methods(),
-                          (limits.EXPRESSION_DEPTH, limits.INDICATOR_DEPTH + 1))
+        return lalr.parse(tables, text, _OnePassBuilder(source), (limits.EXPRESSION_DEPTH, limits.INDICATOR_DEPTH + 1))
     except (lalr.Slow, _BuildError):
         return None
 
