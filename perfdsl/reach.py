@@ -64,6 +64,8 @@ class Analysis:
         self.model = model
         self._declared: dict[int, Interval | None] = {}
         self._computing: set[str] = set()
+        self._lets: dict[tuple[str, bool], Value | None] = {}  # (let, precise) → its value where nothing is narrowed
+        self._cycles = 0  # lets met again while being computed (P207): a value found then is not kept
         self.related: dict[str, set[str]] = {}
         top = {s.name for s in model.inputs}  # once, not per input
         for spec in model.inputs:
@@ -161,13 +163,22 @@ class Analysis:
             return Value(interval, True, frozenset([name]))
         let = self.model.let(name)
         if let is not None:
+            # where nothing is narrowed, nor any list field in scope, a let's value is its own: worked out once
+            plain = not env.narrowed and not env.holes and not env.fields
+            key = (name, env.precise)
+            if plain and key in self._lets:
+                return self._lets[key]
             if name in self._computing:  # a cycle, already an error (P207)
+                self._cycles += 1
                 return None
             self._computing.add(name)
+            cycles = self._cycles
             try:
                 inner = self.value(let.expr, env)
             finally:
                 self._computing.discard(name)
+            if plain and cycles == self._cycles:
+                self._lets[key] = inner
             if inner is None or narrowed is None:
                 return inner
             return attrs.evolve(inner, interval=inner.interval.intersect(narrowed))
