@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
 
 from . import intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
@@ -543,8 +542,8 @@ def check_informational(model: Model):
                                             f"但这里的评分用到了它{via}", node.span,
                                     hint=f"要计分就去掉 {chain[-1]} 的 informational；只想显示就写 show {chain[-1]}")
                     continue
-                for field in attrs.fields(type(node)):
-                    value = getattr(node, field.name)
+                for item in type(node).__attrs_attrs__:
+                    value = getattr(node, item.name)
                     if isinstance(value, nodes.Node):
                         todo.append(value)
                     elif isinstance(value, tuple):
