@@ -218,7 +218,10 @@ def parse(tables: Tables, text: str, builder, bounds: tuple[int, int]):
                     if before:
                         kept += [None] * before
                     if splice:
-                        kept += children[index]
+                        if kept:
+                            kept += children[index]
+                        else:  # a left-recursive list (`(item _NL)*`) grows in place, as in Lark: not copied
+                            kept = children[index]
                     else:
                         kept.append(children[index])
                 if nones:
