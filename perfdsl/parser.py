@@ -1173,7 +1173,6 @@ class _Unknown(Exception):
 def _tables_of(lark: Lark) -> lalr.Tables:
     from functools import partial
 
-    from lark.lexer import CallChain, UnlessCallback
     from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, maybe_create_child_filter
     from lark.parsers.lalr_analysis import Shift
 
@@ -1224,28 +1223,42 @@ def _tables_of(lark: Lark) -> lalr.Tables:
     for state, row in table.states.items():
         actions[state] = {str(symbol): (target if action is Shift else reduction(target))
                           for symbol, (action, target) in row.items()}
-    lexers = {}
-    made_for = {}
-    for state, basic in contextual.lexers.items():
-        if basic in made_for:  # the contextual lexer shares one lexer among states that accept the same
-            lexers[state] = made_for[basic]
-            continue
-        scanner = basic.scanner
-        keywords = {}
-        for kind, callback in basic.callback.items():
-            if isinstance(callback, UnlessCallback):
-                words = {}
-                for terminal in callback.scanner.terminals:
-                    if terminal.pattern.type != "str" or terminal.pattern.flags:
-                        raise _Unknown
-                    words[terminal.pattern.value] = str(terminal.name)
-                keywords[kind] = words
-            elif not (kind in basic.ignore_types and not isinstance(callback, CallChain)):
-                raise _Unknown  # only the comments' callback, on an ignored terminal, is left to the full parse
-        made = (tuple(scanner._mres), keywords, frozenset(basic.ignore_types), frozenset(basic.newline_types))
-        lexers[state] = made_for[basic] = made
+    lexers = _Lexers(contextual.lexers)
     start, end = table.start_states["start"], table.end_states["start"]
     return lalr.Tables(actions, lexers, start, end, (_CONTINUES, _LEADS.match, _VALUE_TOKENS))
+
+
+class _Lexers(dict):
+    """Each parser state's lexer as `lalr.parse` reads it, made when the state is first met (as Lark makes its
+    own: building every state's alternation up front cost more than a small ruleset's parse)."""
+
+    def __init__(self, lark_lexers: dict):
+        super().__init__()
+        self._lark = lark_lexers
+        self._made: dict = {}  # Lark's lexer → ours: states that accept the same terminals share one
+
+    def __missing__(self, state):
+        from lark.lexer import CallChain, UnlessCallback
+
+        basic = self._lark[state]
+        made = self._made.get(basic)
+        if made is None:
+            scanner = basic.scanner
+            keywords = {}
+            for kind, callback in basic.callback.items():
+                if isinstance(callback, UnlessCallback):
+                    words = {}
+                    for terminal in callback.scanner.terminals:
+                        if terminal.pattern.type != "str" or terminal.pattern.flags:
+                            raise lalr.Slow
+                        words[terminal.pattern.value] = str(terminal.name)
+                    keywords[kind] = words
+                elif not (kind in basic.ignore_types and not isinstance(callback, CallChain)):
+                    raise lalr.Slow  # only the comments' callback, on an ignored terminal, is the full parse's
+            made = (tuple(scanner._mres), keywords, frozenset(basic.ignore_types), frozenset(basic.newline_types))
+            self._made[basic] = made
+        self[state] = made
+        return made
 
 
 #: A number too long for `limits.NUMBER_DIGITS` has at least that many digits and points in a row.
