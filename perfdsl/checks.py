@@ -666,17 +666,20 @@ def check_precision(model: Model):
     step = quantum(model.precision)
     places = f" {model.precision} 位小数" if model.precision else "整数"
     for card in model.scorecards:
-        figures = [(node.declared, f"{'分组' if node.group is not None else '指标'} {node.name} 的分值", node.span)
-                   for node in card.nodes]
-        figures.append((card.max, f"计分卡 {card.name} 的满分", card.span))
+        # (figure, what it is — a function, so that the text is made only for a figure that is reported —, where)
+        figures = [(node.declared, lambda node=node: f"{'分组' if node.group is not None else '指标'} {node.name} 的分值",
+                    node.span) for node in card.nodes]
+        figures.append((card.max, lambda: f"计分卡 {card.name} 的满分", card.span))
         for node in card.leaves():
             applies = node.indicator.applies
             for move in applies.moves if applies is not None else ():
-                figures.append((move.amount, f"指标 {node.name} 调出给 {move.target} 的分值", move.span))
+                figures.append((move.amount, lambda node=node, move=move: f"指标 {node.name} 调出给 {move.target} 的分值",
+                                move.span))
         if card.cap is not None:
-            figures += [(bound, f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
+            figures += [(bound, lambda: f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
         for value, what, where in figures:
             if value % step:
+                what = what()
                 rounded = round_score(value, step, ROUNDING_MODES[model.rounding])
                 effect = (f"得满分时四舍五入为 {plain(rounded)}，超过分值" if rounded > value
                           else f"最高只能得 {plain(rounded)}，得不到满分")
