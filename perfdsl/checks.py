@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
 
 from . import intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
@@ -139,7 +138,7 @@ def _totals(card) -> Interval:
     return Interval(-bonus, card.max + bonus)
 
 
-def check_bands(model: Model):
+def check_bands(model: Model, analysis: reach.Analysis | None = None):
     """Every arm of a band can be reached, and ``else`` — or the arms — catch every value of the subject.
 
     An arm is tried only where the arms before it failed: one whose region
@@ -148,7 +147,7 @@ def check_bands(model: Model):
     (P403); without ``else``, the values no arm covers score 0 (P402).  The
     subject ranges over what its inputs' types and declared ranges allow.
     """
-    analysis = reach.Analysis(model)
+    analysis = analysis or reach.Analysis(model)
     for where, leaf, env in _leaves(model, analysis):
         rule = leaf.rule
         if not isinstance(rule, nodes.BandsRule):
@@ -216,7 +215,7 @@ def check_bonus(model: Model):
                           card.span, hint=f"cap 0 .. {plain(card.max)}")
 
 
-def check_full_marks(model: Model):
+def check_full_marks(model: Model, analysis: reach.Analysis | None = None):
     """A leaf whose rule can never give its (effective) weight: points that cannot be earned.
 
     Checked for the declared weight and for every weight reallocation can give
@@ -225,7 +224,7 @@ def check_full_marks(model: Model):
     can no longer be reached.  The bound is sound: what a rule can give is at
     most the interval found.
     """
-    analysis = reach.Analysis(model)
+    analysis = analysis or reach.Analysis(model)
     for card in model.scorecards:
         weights = _weights(card)
         for node, leaf, env in _scored_leaves(card, analysis):
@@ -246,7 +245,7 @@ def check_full_marks(model: Model):
                 break
 
 
-def check_score_range(model: Model):
+def check_score_range(model: Model, analysis: reach.Analysis | None = None):
     """A leaf whose rule can give more than its weight, or less than 0, so that only the clamp saves it.
 
     A warning, and only when some allowed record gets there (an exact
@@ -255,7 +254,7 @@ def check_score_range(model: Model):
     ``count <= 项目总数``) where the data cannot go there.  Deductions are
     left alone: 扣完为止 is what ``deduct`` means.
     """
-    analysis = reach.Analysis(model)
+    analysis = analysis or reach.Analysis(model)
     for card in model.scorecards:
         weights = _weights(card)
         for node, leaf, env in _scored_leaves(card, analysis):
@@ -367,7 +366,7 @@ def _most(analysis, leaf, env, weight) -> Decimal | None:
     return most if most != -INF else None
 
 
-def check_divisions(model: Model):
+def check_divisions(model: Model, analysis: reach.Analysis | None = None):
     """A division by an input that may be 0 where it is evaluated: the record would fail there.
 
     A ``when 项目总数 == 0 => …`` case before the rule, ``applies``, an ``if``
@@ -376,7 +375,7 @@ def check_divisions(model: Model):
     is zero only when all are, which a declared range cannot say.  Figures
     shown with ``show`` never fail a record and are not judged.
     """
-    analysis = reach.Analysis(model)
+    analysis = analysis or reach.Analysis(model)
     seen = set()
     for where, leaf, env in _leaves(model, analysis, applying=False):
         for division in _leaf_divisions(analysis, leaf, env):
@@ -543,8 +542,8 @@ def check_informational(model: Model):
                                             f"但这里的评分用到了它{via}", node.span,
                                     hint=f"要计分就去掉 {chain[-1]} 的 informational；只想显示就写 show {chain[-1]}")
                     continue
-                for field in attrs.fields(type(node)):
-                    value = getattr(node, field.name)
+                for item in type(node).__attrs_attrs__:
+                    value = getattr(node, item.name)
                     if isinstance(value, nodes.Node):
                         todo.append(value)
                     elif isinstance(value, tuple):
@@ -667,17 +666,20 @@ def check_precision(model: Model):
     step = quantum(model.precision)
     places = f" {model.precision} 位小数" if model.precision else "整数"
     for card in model.scorecards:
-        figures = [(node.declared, f"{'分组' if node.group is not None else '指标'} {node.name} 的分值", node.span)
-                   for node in card.nodes]
-        figures.append((card.max, f"计分卡 {card.name} 的满分", card.span))
+        # (figure, what it is — a function, so that the text is made only for a figure that is reported —, where)
+        figures = [(node.declared, lambda node=node: f"{'分组' if node.group is not None else '指标'} {node.name} 的分值",
+                    node.span) for node in card.nodes]
+        figures.append((card.max, lambda: f"计分卡 {card.name} 的满分", card.span))
         for node in card.leaves():
             applies = node.indicator.applies
             for move in applies.moves if applies is not None else ():
-                figures.append((move.amount, f"指标 {node.name} 调出给 {move.target} 的分值", move.span))
+                figures.append((move.amount, lambda node=node, move=move: f"指标 {node.name} 调出给 {move.target} 的分值",
+                                move.span))
         if card.cap is not None:
-            figures += [(bound, f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
+            figures += [(bound, lambda: f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
         for value, what, where in figures:
             if value % step:
+                what = what()
                 rounded = round_score(value, step, ROUNDING_MODES[model.rounding])
                 effect = (f"得满分时四舍五入为 {plain(rounded)}，超过分值" if rounded > value
                           else f"最高只能得 {plain(rounded)}，得不到满分")
@@ -822,6 +824,12 @@ CHECKS = (
 )
 
 
+#: The checks that judge values (`reach`): they share one analysis of the model (its inputs' declared
+#: intervals and its derived values' are worked out once, not once per check).
+_REACHING = frozenset((check_full_marks, check_bands, check_score_range, check_divisions))
+
+
 def run_checks(model: Model):
+    analysis = reach.Analysis(model)
     for check in CHECKS:
-        yield from check(model)
+        yield from check(model, analysis) if check in _REACHING else check(model)

@@ -160,17 +160,19 @@ class Generator:
     # ── derived values ──────────────────────────────────────────────────────
 
     def need(self, *exprs):
-        """Emit, at function level, every derived value `exprs` use that is not computed yet.
+        """Emit, at function level, every derived value `exprs` use that is not computed yet (in the order a
+        walk of each meets them; an `exprs` item may also be a rule, for every expression it holds).
 
         A derived value that cannot be computed (a missing input, a zero
         divisor) becomes UNDEFINED: that is an error only if it is used.
         """
         wanted = []
+        let = self.model.let
         for expr in exprs:
             if expr is None:
                 continue
             for node in nodes.walk(expr):
-                if isinstance(node, nodes.Name) and self.model.let(node.name) is not None:
+                if node.__class__ is nodes.Name and node.name not in self.computed_lets and let(node.name) is not None:
                     wanted.append(node.name)
         for name in wanted:
             self._emit_let(name)
@@ -282,7 +284,7 @@ class Generator:
         item, rows, share, score = self.temp(), f"r{card.index}_{group.index}", self.temp(), self.temp()
         template = NodeSpec(-1, group.name, group.path, Decimal(0), None, (), False, each.template, None)
         self.need(each.where, each.named, each.weight, *(g.condition for g in each.template.guards),
-                  *(g.score for g in each.template.guards), *_rule_exprs(each.template.rule))
+                  *(g.score for g in each.template.guards), each.template.rule)
         self.item_vars.append((spec, item))
         where = f" if {self.expr(each.where)}" if each.where is not None else ""
         chosen = self.temp()
@@ -317,7 +319,7 @@ class Generator:
         out = self.out
         indicator = node.indicator
         self.need(*(g.condition for g in indicator.guards), *(g.score for g in indicator.guards))
-        self.need(*_rule_exprs(indicator.rule))
+        self.need(indicator.rule)  # the rule's every expression, in one walk
         if self.explain:
             self.need(*(e for show in indicator.shows for e in (show.expr, show.reported)))
         out.line(f"# {card.index}/{node.index}")
@@ -585,13 +587,6 @@ class Generator:
             tail = ["    return ((" + "".join(f"{name}, " for name in flat) + "), ("
                     + "".join(f"{name}, " for name in lets) + "), (" + "".join(f"{name}, " for name in leaves) + "))"]
         return "\n".join(head + body + tail) + "\n"
-
-
-def _rule_exprs(rule):
-    """Every expression a rule evaluates (to compute the derived values it needs first)."""
-    if rule is None:
-        return []
-    return [n for n in nodes.walk(rule) if isinstance(n, nodes.Expr)]
 
 
 def generate(model: Model, explain: bool = False) -> tuple[str, dict]:

@@ -10,6 +10,7 @@ behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 
 from .frozen import field, frozen
@@ -558,28 +559,49 @@ class PropertyDecl(Node):
 def walk(node):
     """Yield `node` and every node below it, depth-first, in source order."""
     stack = [node]
+    pop, push = stack.pop, stack.append
+    fields = _CHILD_FIELDS
     while stack:  # a stack, not nested generators: every check walks every expression
-        node = stack.pop()
+        node = pop()
         yield node
-        children = []
-        for name in _field_names(node.__class__):
+        names = fields.get(node.__class__)
+        if names is None:
+            names = _child_fields(node.__class__)
+        for name in names:  # last field first, so that the first child is popped first
             value = getattr(node, name)
-            if isinstance(value, Node):
-                children.append(value)
-            elif isinstance(value, tuple):
-                children.extend(item for item in value if isinstance(item, Node))
-        stack.extend(reversed(children))
+            if value is None:
+                continue
+            if value.__class__ is tuple:
+                for item in reversed(value):
+                    if isinstance(item, Node):
+                        push(item)
+            elif isinstance(value, Node):
+                push(value)
 
 
-def _field_names(cls) -> tuple[str, ...]:
-    try:
-        return _FIELDS[cls]
-    except KeyError:
-        names = _FIELDS[cls] = tuple(item.name for item in cls.__attrs_attrs__ if item.name != "serial")
-        return names
+#: Annotations of fields that never hold a node (a field annotated otherwise is looked into).
+_SCALAR_WORDS = frozenset(("str", "int", "bool", "None", "Decimal", "Span", "tuple"))
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
-_FIELDS: dict = {}  # node class → its field names (classes added later are looked up when first walked)
+def _child_fields(cls) -> tuple[str, ...]:
+    """The fields of `cls` that may hold a node, last first (`walk`): every field but the serial and those
+    annotated as text, numbers, flags or spans (`tuple[str, ...]` too; a bare `tuple` is looked into).
+    tests/test_fastparse.py holds that no field left out holds a node in any tree the project parses."""
+    annotations = {}
+    for klass in reversed(cls.__mro__):
+        annotations.update(getattr(klass, "__annotations__", {}))
+    names = []
+    for item in cls.__attrs_attrs__:
+        written = str(annotations.get(item.name, "object"))
+        if item.name == "serial" or (written != "tuple" and set(_WORD.findall(written)) <= _SCALAR_WORDS):
+            continue
+        names.append(item.name)
+    names = _CHILD_FIELDS[cls] = tuple(reversed(names))
+    return names
+
+
+_CHILD_FIELDS: dict = {}  # node class → the fields `walk` looks into (classes added later: when first walked)
 
 
 def dump(node, level: int = 0) -> str:

@@ -20,7 +20,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lark import PostLex
 
-from . import limits, nodes
+from . import lalr, limits, nodes
 from .comments import Layout
 from .decimals import MONEY_UNITS, ROUNDING_MODES
 from .errors import PerfSyntaxError, error
@@ -784,6 +784,20 @@ class _Builder(Transformer):
         return str(token)
 
 
+#: The builder's rule methods, unwrapped from Lark's `v_args` (which rebuilds its wrapper per lookup), for `lalr`.
+_BUILDER_METHODS = {name: value.base_func for name, value in vars(_Builder).items() if hasattr(value, "visit_wrapper")}
+
+
+class _OnePassBuilder(_Builder):
+    """The builder as `lalr.parse` calls it: a rule's `meta` is its first and last tokens."""
+
+    def _span(self, meta) -> Span | None:
+        first, last = meta
+        if first is None:
+            return None
+        return Span(self.source, first.line, first.column, last.end_line, last.end_column)
+
+
 class _BuildError(Exception):
     def __init__(self, code, message, span, hint=None):
         self.diagnostic = error(code, message, span, hint)
@@ -1139,6 +1153,133 @@ def _limit(node, source: SourceFile, message: str, hint: str | None = None):
     return error("P115", message, span, hint=hint)
 
 
+# ── the one-pass parse (lalr) ───────────────────────────────────────────────
+
+
+@functools.cache
+def _tables() -> lalr.Tables | None:
+    """Lark's tables and lexers as `lalr.parse` reads them (once per process; None if this Lark's shapes are
+    not those the loop knows, and then every text takes the full parse)."""
+    try:
+        return _tables_of(_lark())
+    except _Unknown:
+        return None
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _tables_of(lark: Lark) -> lalr.Tables:
+    from functools import partial
+
+    from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, maybe_create_child_filter
+    from lark.parsers.lalr_analysis import Shift
+
+    if lark.options.transformer is not None or lark.options.parser != "lalr" or lark.options.lexer != "contextual" \
+            or not lark.options.propagate_positions is True or not lark.options.maybe_placeholders:
+        raise _Unknown
+    table = lark.parser.parser.parser.parse_table
+    contextual = lark.parser.lexer.lexer
+    reductions = {}
+
+    def reduction(rule):
+        if rule in reductions:
+            return reductions[rule]
+        options = rule.options
+        origin = str(rule.origin.name)  # plain text: a freshly built grammar names its rules with Tokens
+        inline = bool(options.expand1 and not rule.alias)
+        name = str(rule.alias or options.template_source or origin)
+        spliced = origin.startswith("_")
+        if spliced and (inline or rule.alias):
+            raise _Unknown
+        made = maybe_create_child_filter(rule.expansion, options.keep_all_tokens, False, options.empty_indices)
+        if made is None:
+            include, nones = None, 0
+        elif isinstance(made, partial) and made.func is ChildFilterLALR:
+            include, nones = tuple(made.args[0]), made.args[1]
+        elif isinstance(made, partial) and made.func is ChildFilterLALR_NoPlaceholders:
+            include, nones = tuple((index, splice, 0) for index, splice in made.args[0]), 0
+        else:
+            raise _Unknown
+        count = len(rule.expansion)
+        if inline and count == 1 and nones == 0 and include in (None, ((0, False, 0),)):
+            result = origin  # passes its one child on
+        else:
+            function = None
+            if not spliced:
+                function = _BUILDER_METHODS.get(name)
+                if function is None and inline:  # a `?rule` that passes on its lone child, never more
+                    function = lalr.refuse
+                elif function is None:  # Transformer would make a Tree of it: not a tree the builder makes
+                    raise _Unknown
+            listed = _LISTS.get(name)
+            result = lalr.reduction(count, origin, include, nones, inline, function,
+                                    listed[2] if listed is not None else None)
+        reductions[rule] = result
+        return result
+
+    actions = {}
+    for state, row in table.states.items():
+        actions[state] = {str(symbol): (target if action is Shift else reduction(target))
+                          for symbol, (action, target) in row.items()}
+    lexers = _Lexers(contextual.lexers)
+    start, end = table.start_states["start"], table.end_states["start"]
+    return lalr.Tables(actions, lexers, start, end, (_CONTINUES, _LEADS.match, _VALUE_TOKENS))
+
+
+class _Lexers(dict):
+    """Each parser state's lexer as `lalr.parse` reads it, made when the state is first met (as Lark makes its
+    own: building every state's alternation up front cost more than a small ruleset's parse)."""
+
+    def __init__(self, lark_lexers: dict):
+        super().__init__()
+        self._lark = lark_lexers
+        self._made: dict = {}  # Lark's lexer → ours: states that accept the same terminals share one
+
+    def __missing__(self, state):
+        from lark.lexer import CallChain, UnlessCallback
+
+        basic = self._lark[state]
+        made = self._made.get(basic)
+        if made is None:
+            scanner = basic.scanner
+            keywords = {}
+            for kind, callback in basic.callback.items():
+                if isinstance(callback, UnlessCallback):
+                    words = {}
+                    for terminal in callback.scanner.terminals:
+                        if terminal.pattern.type != "str" or terminal.pattern.flags:
+                            raise lalr.Slow
+                        words[terminal.pattern.value] = str(terminal.name)
+                    keywords[kind] = words
+                elif not (kind in basic.ignore_types and not isinstance(callback, CallChain)):
+                    raise lalr.Slow  # only the comments' callback, on an ignored terminal, is the full parse's
+            made = (tuple(scanner._mres), keywords, frozenset(basic.ignore_types), frozenset(basic.newline_types))
+            self._made[basic] = made
+        self[state] = made
+        return made
+
+
+#: A number too long for `limits.NUMBER_DIGITS` has at least that many digits and points in a row.
+_LONG_NUMBER = re.compile(r"[\d.]{%d,}" % (limits.NUMBER_DIGITS + 1))
+#: Every indicator, group and `each` is written with one of these words.
+_LEVEL_WORDS = ("indicator", "group", "bonus", "each")
+
+
+def _one_pass(source: SourceFile) -> nodes.Module | None:
+    """The tree `_full` would give, in one pass (`lalr`), or None: the text is for `_full` — it has an
+    error, or may exceed a bound (`_beyond_limits` judges it exactly)."""
+    tables = _tables()
+    text = source.text
+    if tables is None or _LONG_NUMBER.search(text) or sum(map(text.count, _LEVEL_WORDS)) > limits.INDICATORS:
+        return None
+    try:
+        return lalr.parse(tables, text, _OnePassBuilder(source), (limits.EXPRESSION_DEPTH, limits.INDICATOR_DEPTH + 1))
+    except (lalr.Slow, _BuildError):
+        return None
+
+
 # ── entry point ─────────────────────────────────────────────────────────────
 
 
@@ -1146,8 +1287,19 @@ def parse(text: str, path: str = "<string>", layout: Layout | None = None) -> no
     """Parse ruleset text into a `nodes.Module`; raise `PerfSyntaxError` with a located message.
 
     With a `layout`, also record the comments and every node's source lines (for `fmt`).
+    A text without an error is parsed in one pass (`_one_pass`); the rest, and `fmt`'s, as before (`_full`).
     """
     source = SourceFile(path, text)
+    if layout is None:
+        module = _one_pass(source)
+        if module is not None:
+            return module
+    return _full(source, layout)
+
+
+def _full(source: SourceFile, layout: Layout | None = None) -> nodes.Module:
+    """Lark's parse tree, its limits judged, then built into nodes: the parse every error is worded by."""
+    text = source.text
     lark = _lark()
     comments = [] if layout is not None else None
     lark.options.postlex.text(text, comments)

@@ -21,36 +21,35 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
-
 from . import intervals, nodes
+from .frozen import evolve, field, frozen
 from .intervals import INF, ZERO, Interval
 from .model import Model
 
 ONE = Decimal(1)
 
 
-@attrs.frozen
+@frozen
 class Value:
     interval: Interval
     exact: bool
     names: frozenset  # the inputs (and list fields) it depends on
 
 
-@attrs.frozen
+@frozen
 class Env:
     """What is known at a point of a rule: narrowed intervals and the list fields in scope."""
 
-    narrowed: dict = attrs.field(factory=dict)  # name → Interval
-    holes: dict = attrs.field(factory=dict)  # name → values ruled out inside its interval (`x != 0`)
-    fields: dict = attrs.field(factory=dict)  # field name → InputSpec
+    narrowed: dict = field(factory=dict)  # name → Interval
+    holes: dict = field(factory=dict)  # name → values ruled out inside its interval (`x != 0`)
+    fields: dict = field(factory=dict)  # field name → InputSpec
     precise: bool = True  # every condition that led here was understood exactly
 
     def narrow(self, name: str, interval: Interval) -> Env:
-        return attrs.evolve(self, narrowed={**self.narrowed, name: interval})
+        return evolve(self, narrowed={**self.narrowed, name: interval})
 
 
-@attrs.frozen
+@frozen
 class Division:
     """A division, or a ratio, whose divisor is an input that may be 0 at the point it is evaluated."""
 
@@ -64,6 +63,8 @@ class Analysis:
         self.model = model
         self._declared: dict[int, Interval | None] = {}
         self._computing: set[str] = set()
+        self._lets: dict[tuple[str, bool], Value | None] = {}  # (let, precise) → its value where nothing is narrowed
+        self._cycles = 0  # lets met again while being computed (P207): a value found then is not kept
         self.related: dict[str, set[str]] = {}
         top = {s.name for s in model.inputs}  # once, not per input
         for spec in model.inputs:
@@ -117,7 +118,7 @@ class Analysis:
             return self._name(expr.name, env)
         if isinstance(expr, nodes.Neg):
             inner = self.value(expr.operand, env, full)
-            return inner and attrs.evolve(inner, interval=intervals.neg(inner.interval))
+            return inner and evolve(inner, interval=intervals.neg(inner.interval))
         if isinstance(expr, nodes.Binary):
             share = self._share(expr, env, full)
             if share is not None:
@@ -161,16 +162,25 @@ class Analysis:
             return Value(interval, True, frozenset([name]))
         let = self.model.let(name)
         if let is not None:
+            # where nothing is narrowed, nor any list field in scope, a let's value is its own: worked out once
+            plain = not env.narrowed and not env.holes and not env.fields
+            key = (name, env.precise)
+            if plain and key in self._lets:
+                return self._lets[key]
             if name in self._computing:  # a cycle, already an error (P207)
+                self._cycles += 1
                 return None
             self._computing.add(name)
+            cycles = self._cycles
             try:
                 inner = self.value(let.expr, env)
             finally:
                 self._computing.discard(name)
+            if plain and cycles == self._cycles:
+                self._lets[key] = inner
             if inner is None or narrowed is None:
                 return inner
-            return attrs.evolve(inner, interval=inner.interval.intersect(narrowed))
+            return evolve(inner, interval=inner.interval.intersect(narrowed))
         card = self.model.scorecard(name)
         if card is not None:  # another scorecard's total: within its cap, if it has one
             interval = Interval(*card.cap) if card.cap else Interval()
@@ -240,9 +250,9 @@ class Analysis:
         if expr.func in ("min", "max"):
             return self._combine(intervals.minimum if expr.func == "min" else intervals.maximum, parts)
         if expr.func == "abs":
-            return attrs.evolve(parts[0], interval=intervals.absolute(parts[0].interval))
+            return evolve(parts[0], interval=intervals.absolute(parts[0].interval))
         if expr.func in ("ceil", "floor"):
-            return attrs.evolve(parts[0], interval=intervals.rounded(parts[0].interval, expr.func == "ceil"))
+            return evolve(parts[0], interval=intervals.rounded(parts[0].interval, expr.func == "ceil"))
         return None
 
     def _aggregate(self, func: str, query, env: Env, full) -> Value | None:
@@ -252,7 +262,7 @@ class Analysis:
             return None
         if func == "count":
             return Value(Interval(ZERO, INF, whole=True), False, frozenset())
-        scope = attrs.evolve(env, fields={**env.fields, **{f.name: f for f in spec.fields}})
+        scope = evolve(env, fields={**env.fields, **{f.name: f for f in spec.fields}})
         item = self.value(query.value, scope, full) if query.value is not None else None
         if item is None:
             return None
@@ -271,14 +281,14 @@ class Analysis:
             if (condition.op == "and") == truth:  # both sides hold (and), or neither does (or)
                 left = self.refine(env, condition.left, truth)
                 return left and self.refine(left, condition.right, truth)
-            return attrs.evolve(env, precise=False)
+            return evolve(env, precise=False)
         if isinstance(condition, nodes.Bool):
             return env if condition.value == truth else None
         if isinstance(condition, nodes.Compare):
             found = self._compared(condition, env, truth)
             if found is not None:
                 return found
-        return attrs.evolve(env, precise=False)
+        return evolve(env, precise=False)
 
     def _compared(self, condition, env: Env, truth: bool):
         """``名称 op 常数`` (either way round): the name's interval narrowed, or None if it cannot hold."""
@@ -297,12 +307,12 @@ class Analysis:
                 narrowed, precise = current.interval.without(point), True
                 if narrowed == current.interval and point in narrowed:  # a hole inside: kept aside
                     holes = env.holes.get(subject.name, frozenset()) | {point}
-                    env = attrs.evolve(env, holes={**env.holes, subject.name: holes})
+                    env = evolve(env, holes={**env.holes, subject.name: holes})
             else:
                 narrowed, precise = current.interval.intersect(intervals.region(op, point, whole)), True
             if narrowed.empty:
                 return None
-            return attrs.evolve(env.narrow(subject.name, narrowed), precise=env.precise and precise)
+            return evolve(env.narrow(subject.name, narrowed), precise=env.precise and precise)
         return None
 
     # ── divisions ───────────────────────────────────────────────────────────
@@ -337,7 +347,7 @@ class Analysis:
         elif isinstance(expr, nodes.Call) and expr.args and isinstance(expr.args[0], nodes.Query):
             query = expr.args[0]
             spec = self.model.input(query.source.name) if isinstance(query.source, nodes.Name) else None
-            scope = attrs.evolve(env, fields={**env.fields, **{f.name: f for f in spec.fields}}) if spec else env
+            scope = evolve(env, fields={**env.fields, **{f.name: f for f in spec.fields}}) if spec else env
             for part in (query.where, query.value):
                 yield from self.divisions(part, scope, full, seen)
         else:
@@ -359,8 +369,8 @@ def _names(expr) -> frozenset:
 
 
 def _children(expr):
-    for field in attrs.fields(type(expr)):
-        value = getattr(expr, field.name)
+    for item in type(expr).__attrs_attrs__:
+        value = getattr(expr, item.name)
         if isinstance(value, nodes.Expr):
             yield value
         elif isinstance(value, tuple):
@@ -370,7 +380,7 @@ def _children(expr):
 # ── leaves ──────────────────────────────────────────────────────────────────
 
 
-@attrs.frozen
+@frozen
 class Branch:
     """One way a leaf is scored — a `when` case or its rule — and what is known when it is taken."""
 
