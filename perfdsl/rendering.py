@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
 
-import attrs
-
 from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, target_clause
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
@@ -118,10 +116,7 @@ class _Record:
         value, vtype, key = scope[name]
         if value is MISSING:
             return None
-        unit = self.units.get(key)
-        if unit is not None:
-            vtype = attrs.evolve(vtype, unit=unit)
-        return show_value(value, vtype)
+        return _show_in(value, vtype, self.units.get(key))
 
     def _shown(self, name: str) -> str | None:
         """A name's text outside an item's scope (`shown` keeps it for the record)."""
@@ -135,10 +130,7 @@ class _Record:
             value = self.values.get(name, MISSING)
             if value is MISSING:
                 return None  # the interpreter's read raises MissingInput: the name stays
-            unit = self.units.get(name)
-            if unit is not None:
-                vtype = attrs.evolve(vtype, unit=unit)
-            return show_value(value, vtype)
+            return _show_in(value, vtype, self.units.get(name))
         let = r.let_specs.get(name)
         if let is None:
             return None
@@ -147,7 +139,7 @@ class _Record:
             raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
         vtype = let.type
         if vtype is not None and vtype.kind == "money":
-            vtype = attrs.evolve(vtype, unit=self.unit_of(let.expr) or vtype.unit)
+            return _show_in(value, vtype, self.unit_of(let.expr) or vtype.unit)
         return show_value(value, vtype)
 
     def unit_of(self, expr) -> str | None:
@@ -167,6 +159,14 @@ class _Record:
 
     def show(self, expr, full: Decimal | None = None) -> str:
         return substituted(expr, self.shown, points(full) if full is not None else None)
+
+
+def _show_in(value, vtype, unit: str | None) -> str:
+    """`show_value(value, vtype with its unit replaced by unit)` (None: as declared), without making the type:
+    only money shows its unit."""
+    if unit is not None and isinstance(value, Decimal) and vtype is not None and vtype.kind == "money":
+        return money(value, unit)
+    return show_value(value, vtype)
 
 
 class _Leaf:
