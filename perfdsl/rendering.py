@@ -44,6 +44,59 @@ FALLBACK = frozenset({
 })
 
 
+#: The forms whose leaves' texts are kept by a key (`Renderer._keyer`).
+_KEYED = frozenset({"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "DeductionRule", "ManualRule"})
+#: `_leaf`'s note not given: it asks the leaf's `_Reads`.
+_ASK = object()
+
+
+class _Memo:
+    """Texts kept by a key that is their whole input, for one node of one ruleset: two generations of at most
+    `SIZE` (what the batch repeats stays, bounded), and switched off for a node whose keys hardly repeat
+    (amounts that differ in every record), after `TRIAL` lookups, so that it costs nothing but a flag."""
+
+    __slots__ = ("texts", "older", "asked", "found", "off")
+
+    SIZE = 512
+    TRIAL = 256
+
+    def __init__(self):
+        self.texts: dict = {}
+        self.older: dict = {}
+        self.asked = self.found = 0
+        self.off = False
+
+    def get(self, key):
+        """The kept text, or None (a key that cannot be hashed, as a signalling NaN's: None, never kept)."""
+        try:
+            text = self.texts.get(key)
+            if text is None:
+                text = self.older.get(key)
+                if text is not None:  # asked again: it moves up a generation
+                    self.put(key, text)
+        except TypeError:
+            return None
+        if self.asked < self.TRIAL:
+            self.asked += 1
+            self.found += text is not None
+            if self.asked == self.TRIAL and self.found * 8 < self.TRIAL:
+                self.off = True
+                self.texts = self.older = {}
+        return text
+
+    def put(self, key, text):
+        if self.off:
+            return
+        texts = self.texts
+        if len(texts) >= self.SIZE:
+            self.older, self.texts = texts, {}
+            texts = self.texts
+        try:
+            texts[key] = text
+        except TypeError:
+            pass
+
+
 class Fallback(Exception):
     """This node's text needs the reference interpreter (for this record)."""
 
@@ -250,8 +303,9 @@ class Renderer:
             earlier.add(card.name)
         self.plans.sort(key=lambda plan: plan[0].index)
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
-        self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
-                       [(n, layout.scores_of(n.children)) for n, p in zip(card.nodes, plans)
+        self.order = [([(n, p, self._keyer(card, n, p)) for n, p in zip(card.nodes, plans)
+                        if p is not None and p[0] == "leaf"],
+                       [(n, layout.scores_of(n.children), _Memo()) for n, p in zip(card.nodes, plans)
                         if p is not None and p[0] == "group"],
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
@@ -261,6 +315,57 @@ class Renderer:
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    def _keyer(self, card, node, plan):
+        """(key, `_Memo`) for a leaf whose whole text is a function of a key made cheaply per record, or None.
+
+        The key holds everything such a leaf's text is made of: its weight, its facts, its note (``依据：…``)
+        and the record's own note on its manual input, and the value (and unit) of every name its indicator
+        names — through derived values' formulas, whose figures its text may show — and of every scorecard
+        total it names.  Only for forms whose text shows a value by `show_value` (equal decimals alike:
+        6.40 and 6.4 show as one), at the top level (an `each` item's fields are not in the key), without
+        ``show … vs`` whose figures are in the key as their exact text too (a reported rate keeps its digits:
+        98.0% is not 98%), and with moves in, whose sources' arms are in it (a source not applicable adds
+        its points)."""
+        form = plan[1]
+        if form not in _KEYED:
+            return None
+        shows = bool(plan[6])
+        sources = tuple(move.source for move in node.moves_in)
+        model = self.model
+        inputs, lets, totals = [], [], []
+        seen = set()
+        todo = [node.indicator]
+        while todo:
+            for found in nodes.walk(todo.pop()):
+                if not isinstance(found, nodes.Name) or found.name in seen:
+                    continue
+                name = found.name
+                seen.add(name)
+                if name in self.input_types:
+                    if self.input_types[name].kind != "list":  # a list's items are shown through the facts
+                        inputs.append(name)
+                elif name in self.let_specs:
+                    lets.append(self.let_slots[name])
+                    todo.append(self.let_specs[name].expr)
+                elif any(other.name == name for other in model.scorecards):
+                    totals.append(name)
+        manual = node.manual_input if form == "ManualRule" else None
+        inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
+        absent = (MISSING,) * len(inputs)
+
+        def key(rec, weight, fact, note, card_facts):
+            values = rec.values
+            out = (weight, fact, note, rec.notes.get(manual) if manual is not None else None,
+                   tuple(map(values.get, inputs, absent)), tuple(map(rec.units.get, inputs)),
+                   tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
+            if sources:
+                out += tuple(card_facts[source][0] for source in sources)
+            if shows:
+                out += tuple(map(_exact, fact[-1]))
+            return out
+
+        return key, _Memo()
 
     def fallbacks(self) -> dict:
         """{(scorecard, node path): the `FALLBACK` entry} of every node whose text (an `each` group: its items')
@@ -342,14 +447,33 @@ class Renderer:
                 block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
-                for node, plan in leaves:
+                for node, plan, keyer in leaves:
+                    weight, fact = block[2 * node.index], card_facts[node.index]  # (`layout.weight_in`)
                     try:
-                        texts[node.index] = leaf(rec, card, node, plan, layout.weight_in(block, node.index),
-                                                 card_facts[node.index], card_facts)
+                        if keyer is None or keyer[1].off:
+                            texts[node.index] = leaf(rec, card, node, plan, weight, fact, card_facts)
+                            continue
+                        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
+                        note = plan[5].note(rec, fact[0]) if rec.noted else None
+                        key = keyer[0](rec, weight, fact, note, card_facts)
+                        memo = keyer[1]
+                        text = memo.get(key)
+                        if text is None:
+                            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                            memo.put(key, text)
+                        texts[node.index] = text
                     except Fallback:
                         pass
-                for node, scores in groups:
-                    texts[node.index] = self._group(node, scores(block))
+                for node, scores, memo in groups:
+                    scores = scores(block)
+                    if memo.off:
+                        texts[node.index] = self._group(node, scores)
+                        continue
+                    text = memo.get(scores)  # a group's line is a function of its parts' scores (and the ruleset)
+                    if text is None:
+                        text = self._group(node, scores)
+                        memo.put(scores, text)
+                    texts[node.index] = text
                 items = {}
                 if eaches:
                     rows = iter(layout.rows_in(block))
@@ -504,13 +628,14 @@ class Renderer:
             self.rounded[raw] = text
         return text
 
-    def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
+    def _leaf(self, rec, card, node, plan, weight, fact, card_facts, note=_ASK) -> str:
         _, form, applies, guards, extra, reads, shows = plan
         leaf = _Leaf(rec)
         if shows:
             leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
         arm, raw = fact[0], fact[1]
-        note = reads.note(rec, arm) if rec.noted else None  # Fallback when the notes cannot be told without the interpreter
+        if note is _ASK:  # Fallback when the notes cannot be told without the interpreter
+            note = reads.note(rec, arm) if rec.noted else None
         received = [m for m in node.moves_in if card_facts[m.source][0] == -1] if node.moves_in else None
         if received:
             added = " + ".join(points(m.amount) for m in received)
@@ -709,6 +834,11 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+def _exact(value):
+    """A figure as the key of a text that may show its digits as given: a decimal by its exact text."""
+    return str(value) if value.__class__ is Decimal else value
 
 
 def _quiet(failure: Exception) -> bool:
