@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
+from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
@@ -93,9 +93,8 @@ _BANDS = ((Decimal("0.9"), "#548235", "得分率 ≥ 90%"), (Decimal("0.6"), "#2
 _TRACK = "#e4e4e4"
 
 
-def text(value) -> str:
-    """The one door for data text (names, basis, criteria, notes) into the page: escaped, line breaks kept."""
-    return escape(str(value)).replace("\n", "<br>")
+#: The one door for data text (names, basis, criteria, notes) into the page: escaped, line breaks kept (as <br>).
+text = html_text
 
 
 def write(handle, results, model, scorecards=None):
@@ -354,6 +353,7 @@ class _Bars:
                 f'<rect x="{_px(label)}" y="{top + 3}" width="',
                 f'" height="16" fill="{_TRACK}"/><rect x="{_px(label)}" y="{top + 3}" width="',
                 f'" y="{top + 15}">'))
+        self.drawn = {row: {} for row in self.rows}  # per row: (weight, score, heaviest) → the bar's text
 
     def svg(self, card) -> str:
         if not self.indices:
@@ -361,18 +361,29 @@ class _Bars:
         fixed = card.fixed
         groups = [fixed[index] for index in self.indices]
         heaviest = max(node.weight for node in groups) or Decimal(1)
-        label = self.label
         parts = [self.head]
-        for (first, second, third), node in zip(self.rows, groups):
-            weight, score = node.weight, node.score
-            track = _BAR * weight / heaviest
-            filled = _BAR * min(max(score, _ZERO), weight) / heaviest
-            share = score / weight if weight else _ZERO
-            colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
-            parts.append(f'{first}{_px(track)}{second}{_px(filled)}" height="16" fill="{colour}"/><text x="'
-                         f"{_px(label + track + 6)}{third}{_figure(score)} / {_figure(weight)}</text>")
+        drawn = self.drawn
+        for row, node in zip(self.rows, groups):
+            key = (node.weight, node.score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
+            bar = drawn[row].get(key)
+            if bar is None:
+                bar = self._bar(row, *key)
+                if len(drawn[row]) >= _PLANS * 16:  # a batch of ever new scores: memory stays bounded
+                    drawn[row].clear()
+                drawn[row][key] = bar
+            parts.append(bar)
         parts.append("</svg></div>")
         return "".join(parts)
+
+    def _bar(self, row, weight, score, heaviest) -> str:
+        first, second, third = row
+        label = self.label
+        track = _BAR * weight / heaviest
+        filled = _BAR * min(max(score, _ZERO), weight) / heaviest
+        share = score / weight if weight else _ZERO
+        colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
+        return (f'{first}{_px(track)}{second}{_px(filled)}" height="16" fill="{colour}"/><text x="'
+                f"{_px(label + track + 6)}{third}{_figure(score)} / {_figure(weight)}</text>")
 
 
 _ZERO = Decimal(0)

@@ -138,6 +138,5 @@ def _criteria(node) -> str | None:
     return node.indicator.criteria if node.indicator is not None else None
 
 
-def _cell(text: str) -> str:
-    """Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise)."""
-    return markdown(text)
+#: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
+_cell = markdown
