@@ -53,9 +53,10 @@ _ASK = object()
 class _Memo:
     """Texts kept by a key that is their whole input, for one node of one ruleset: two generations of at most
     `SIZE` (what the batch repeats stays, bounded), and switched off for a node whose keys hardly repeat
-    (amounts that differ in every record), after `TRIAL` lookups, so that it costs nothing but a flag."""
+    (amounts that differ in every record) once `TRIAL` records were rendered, so that it costs nothing but
+    a flag.  A lookup is ``texts.get(key)``, then `miss` (the older generation, the trial's count)."""
 
-    __slots__ = ("texts", "older", "asked", "found", "off")
+    __slots__ = ("texts", "older", "misses", "decided", "off")
 
     SIZE = 512
     TRIAL = 256
@@ -63,26 +64,22 @@ class _Memo:
     def __init__(self):
         self.texts: dict = {}
         self.older: dict = {}
-        self.asked = self.found = 0
-        self.off = False
+        self.misses = 0
+        self.decided = self.off = False
 
-    def get(self, key):
-        """The kept text, or None (a key that cannot be hashed, as a signalling NaN's: None, never kept)."""
-        try:
-            text = self.texts.get(key)
-            if text is None:
-                text = self.older.get(key)
-                if text is not None:  # asked again: it moves up a generation
-                    self.put(key, text)
-        except TypeError:
-            return None
-        if self.asked < self.TRIAL:
-            self.asked += 1
-            self.found += text is not None
-            if self.asked == self.TRIAL and self.found * 8 < self.TRIAL:
+    def miss(self, key, rendered: int):
+        """The older generation's text for `key` (moved up), or None; `rendered`: the renderer's records so far."""
+        text = self.older.get(key)
+        if text is not None:
+            self.put(key, text)
+            return text
+        self.misses += 1
+        if not self.decided and rendered >= self.TRIAL:  # found in fewer than one record in eight: off
+            self.decided = True
+            if (rendered - self.misses) * 8 < rendered:
                 self.off = True
                 self.texts = self.older = {}
-        return text
+        return None
 
     def put(self, key, text):
         if self.off:
@@ -91,10 +88,7 @@ class _Memo:
         if len(texts) >= self.SIZE:
             self.older, self.texts = texts, {}
             texts = self.texts
-        try:
-            texts[key] = text
-        except TypeError:
-            pass
+        texts[key] = text
 
 
 class Fallback(Exception):
@@ -303,9 +297,9 @@ class Renderer:
             earlier.add(card.name)
         self.plans.sort(key=lambda plan: plan[0].index)
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
-        self.order = [([(n, p, self._keyer(card, n, p)) for n, p in zip(card.nodes, plans)
+        self.order = [([(n.index, n, p, *self._keyer(card, n, p)) for n, p in zip(card.nodes, plans)
                         if p is not None and p[0] == "leaf"],
-                       [(n, layout.scores_of(n.children), _Memo()) for n, p in zip(card.nodes, plans)
+                       [(n.index, n, layout.scores_of(n.children), _Memo()) for n, p in zip(card.nodes, plans)
                         if p is not None and p[0] == "group"],
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
@@ -313,6 +307,7 @@ class Renderer:
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
+        self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
 
@@ -329,7 +324,7 @@ class Renderer:
         its points)."""
         form = plan[1]
         if form not in _KEYED:
-            return None
+            return None, None
         shows = bool(plan[6])
         sources = tuple(move.source for move in node.moves_in)
         model = self.model
@@ -351,18 +346,23 @@ class Renderer:
                 elif any(other.name == name for other in model.scorecards):
                     totals.append(name)
         manual = node.manual_input if form == "ManualRule" else None
+        # the units that can show: a money value's (a reported figure's of any kind, `_Show`)
+        units = tuple(name for name in inputs if shows or self.input_types[name].kind == "money")
         inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
         absent = (MISSING,) * len(inputs)
+        rare = bool(manual or lets or totals or sources or shows)
 
         def key(rec, weight, fact, note, card_facts):
-            values = rec.values
-            out = (weight, fact, note, rec.notes.get(manual) if manual is not None else None,
-                   tuple(map(values.get, inputs, absent)), tuple(map(rec.units.get, inputs)),
-                   tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
-            if sources:
-                out += tuple(card_facts[source][0] for source in sources)
-            if shows:
-                out += tuple(map(_exact, fact[-1]))
+            out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
+            if units:
+                out += tuple(map(rec.units.get, units))
+            if rare:
+                out += (rec.notes.get(manual) if manual is not None else None,
+                        tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
+                if sources:
+                    out += tuple(card_facts[source][0] for source in sources)
+                if shows:
+                    out += tuple(map(_exact, fact[-1]))
             return out
 
         return key, _Memo()
@@ -441,39 +441,52 @@ class Renderer:
         totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
         out = []
-        leaf = self._leaf
+        leaf, group = self._leaf, self._group
+        noted = rec.noted
+        self.rendered = rendered = self.rendered + 1
         with localcontext(CONTEXT):
             for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
                 block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
-                for node, plan, keyer in leaves:
-                    weight, fact = block[2 * node.index], card_facts[node.index]  # (`layout.weight_in`)
+                for index, node, plan, key_of, memo in leaves:
+                    weight, fact = block[2 * index], card_facts[index]  # (`layout.weight_in`)
                     try:
-                        if keyer is None or keyer[1].off:
-                            texts[node.index] = leaf(rec, card, node, plan, weight, fact, card_facts)
+                        if memo is None or memo.off:
+                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts)
                             continue
                         # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
-                        note = plan[5].note(rec, fact[0]) if rec.noted else None
-                        key = keyer[0](rec, weight, fact, note, card_facts)
-                        memo = keyer[1]
-                        text = memo.get(key)
+                        note = plan[5].note(rec, fact[0]) if noted else None
+                        key = key_of(rec, weight, fact, note, card_facts)
+                        try:
+                            text = memo.texts.get(key)
+                            if text is None:
+                                text = memo.miss(key, rendered)
+                        except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                            continue
                         if text is None:
                             text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
                             memo.put(key, text)
-                        texts[node.index] = text
+                        texts[index] = text
                     except Fallback:
                         pass
-                for node, scores, memo in groups:
+                for index, node, scores, memo in groups:
                     scores = scores(block)
                     if memo.off:
-                        texts[node.index] = self._group(node, scores)
+                        texts[index] = group(node, scores)
                         continue
-                    text = memo.get(scores)  # a group's line is a function of its parts' scores (and the ruleset)
+                    try:  # a group's line is a function of its parts' scores (and the ruleset)
+                        text = memo.texts.get(scores)
+                        if text is None:
+                            text = memo.miss(scores, rendered)
+                    except TypeError:
+                        texts[index] = group(node, scores)
+                        continue
                     if text is None:
-                        text = self._group(node, scores)
+                        text = group(node, scores)
                         memo.put(scores, text)
-                    texts[node.index] = text
+                    texts[index] = text
                 items = {}
                 if eaches:
                     rows = iter(layout.rows_in(block))
