@@ -152,6 +152,7 @@ class _Page:
         self.head = (f'<table class="sheet">\n<colgroup>{cols}</colgroup>\n'
                      f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n")
         self.plans: dict[tuple, tuple[str, list]] = {}
+        self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
         self.charts: dict[str, _Bars] = {}
 
     def bars(self, card) -> _Bars:
@@ -196,7 +197,19 @@ class _Page:
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
         scores = [_figure(node.score) for node in nodes]
-        bases = [text(node.basis) if node.is_leaf else "" for node in nodes]
+        escaped = self.escaped
+        bases = []
+        for node in nodes:
+            if node.is_leaf:
+                basis = node.basis
+                cell = escaped.get(basis)  # a batch's texts repeat: each escaped once (a function of the text)
+                if cell is None:
+                    if len(escaped) >= 4096:
+                        escaped.clear()
+                    cell = escaped[basis] = text(basis)
+                bases.append(cell)
+            else:
+                bases.append("")
         declared = ([_figure(node.declared) if node.weight != node.declared else "" for node in nodes]
                     if self.layout.has_moves else ())
         names = [text(node.name) for node in nodes] if named else ()
