@@ -17,6 +17,7 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from ..decimals import plain
 from ..errors import RecordError
@@ -191,8 +192,8 @@ class _Page:
         if plan is None:
             if len(self.plans) >= _PLANS:  # a batch of ever new shapes (list data) keeps memory bounded
                 self.plans.clear()
-            plan = self.plans[shape] = _plan(self.layout, card)
-        body, labels, named = plan
+            plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
+        body, holes, labels, named = plan
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -217,7 +218,31 @@ class _Page:
         labels = [label if node.is_leaf or node.weight == node.declared  # a leaf's is not asked for
                   else text(f"{node.name}\n（调整前 {plain(node.declared)}）")  # `scoresheet.group_label`
                   for node, label in zip(nodes, labels)]
-        return self.head + body.format(weights, scores, bases, declared, names, labels)
+        count = len(nodes)
+        blank = [""] * count
+        every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
+        return self.head + body % holes(every)
+
+
+def _filled(body: str, labels: list, named: bool, count: int) -> tuple:
+    """A plan's format string as a ``%s`` template and the getter of its holes' values, in order, from the six
+    lists of `_Page.table` one after the other (each `count` long): ``str.format`` parsed every ``{2[7]}`` of
+    the page's table again for each record."""
+    from string import Formatter
+
+    template, holes = [], []
+    for literal, field, _, _ in Formatter().parse(body):
+        template.append(literal.replace("%", "%%"))
+        if field is not None:
+            kind, position = field.rstrip("]").split("[")
+            holes.append(int(kind) * count + int(position))
+            template.append("%s")
+    if len(holes) != 1:
+        getter = itemgetter(*holes) if holes else (lambda every: ())
+    else:
+        single = itemgetter(holes[0])
+        getter = lambda every: (single(every),)  # noqa: E731 - one hole: still a tuple for ``%``
+    return "".join(template), getter, labels, named
 
 
 #: How many table plans a page keeps (a ruleset's scorecards times the item counts its records come in).
