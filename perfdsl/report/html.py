@@ -154,6 +154,7 @@ class _Page:
                      f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n")
         self.plans: dict[tuple, tuple[str, list]] = {}
         self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
+        self.kept: dict[tuple, str] = {}  # a scorecard's heading, its 合计 line, a closing block, by what makes it
         self.charts: dict[str, _Bars] = {}
 
     def bars(self, card) -> _Bars:
@@ -175,12 +176,34 @@ class _Page:
         parts.append("</ul>\n")
         parts.append(_warnings(result.warnings))
         parts.append(_chart(cards, self.bars))
+        kept = self.kept
+        if len(kept) >= 4096:  # a batch of ever new totals: memory stays bounded
+            kept.clear()
         for number, card in enumerate(cards):
-            parts.append(f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n")
+            key = ("head", number, card.name, card.max)
+            head = kept.get(key)
+            if head is None:
+                head = kept[key] = f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n"
+            parts.append(head)
             parts.append(self.table(card))
-            parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
+            if card.adjustments:
+                parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
+            else:  # 合计 is a function of these (and the ruleset) when no scorecard rule adds a row
+                key = ("total", card.name, card.max, card.score, card.grade)
+                total = kept.get(key)
+                if total is None:
+                    total = kept[key] = _totals(layout, card, wanted[card.name], self.rules[card.name])
+                parts.append(total)
             parts.append("</tbody>\n</table>\n")
-        parts.append(_closing(result))
+        key = ("closing", tuple(scoresheet.closing(result)), tuple(scoresheet.signatures(result)))
+        try:
+            closing = kept.get(key)  # the record's own closing block: most batches leave it to the pen
+        except TypeError:  # a record's value that has no hash (a list where a text was meant): not kept
+            closing = _closing(result)
+        else:
+            if closing is None:
+                closing = kept[key] = _closing(result)
+        parts.append(closing)
         parts.append("</section>\n")
         return "".join(parts)
 
