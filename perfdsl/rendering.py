@@ -186,8 +186,19 @@ class _Record:
             raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
         vtype = let.type
         if vtype is not None and vtype.kind == "money":
-            return _show_in(value, vtype, self.unit_of(let.expr) or vtype.unit)
+            return _show_in(value, vtype, self.unit_of_let(name) or vtype.unit)
         return show_value(value, vtype)
+
+    def unit_of_let(self, name: str) -> str | None:
+        """`unit_of` a derived value's formula, from what it names laid out once (`Renderer.unit_parts`)."""
+        parts = self.renderer.unit_parts.get(name)
+        if parts is None:
+            return self.unit_of(self.renderer.let_specs[name].expr)
+        inputs, lets = parts
+        units = {self.units.get(input_name, unit) for input_name, unit in inputs}
+        for inner in lets:
+            units.add(self.unit_of_let(inner))
+        return units.pop() if len(units) == 1 else None
 
     def unit_of(self, expr) -> str | None:
         """`interp.Evaluation._unit_of`: the one unit the record wrote every amount of `expr` in."""
@@ -278,6 +289,24 @@ class Renderer:
         self.input_types = {spec.name: spec.type for spec in model.inputs}
         self.let_specs = {let.name: let for let in model.lets}
         self.let_slots = {let.name: index for index, let in enumerate(model.lets)}
+        # per derived value: (its money inputs with their declared units, its money derived values), which
+        # `_Record.unit_of_let` asks for the record's units (`unit_of`, without walking the formula per record)
+        self.unit_parts: dict[str, tuple] = {}
+        for let in model.lets:
+            inputs, inner, known = [], [], True
+            for node in nodes.walk(let.expr):
+                if isinstance(node, nodes.Name):
+                    vtype = self.input_types.get(node.name)
+                    if vtype is not None and vtype.kind == "money":
+                        inputs.append((node.name, vtype.unit))
+                    elif vtype is None and node.name in self.let_specs:
+                        other = self.let_specs[node.name].type
+                        if other is None:
+                            known = False  # (`unit_of` asks it per record, as it did)
+                        elif other.kind == "money":
+                            inner.append(node.name)
+            if known:
+                self.unit_parts[let.name] = (tuple(inputs), tuple(inner))
         self.fact_of: dict[tuple[int, int], int] = {}
         for card in model.scorecards:
             for node in with_facts(card):
