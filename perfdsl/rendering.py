@@ -471,7 +471,7 @@ class Renderer:
         rec = _Record(self, record, lets, totals)
         out = []
         leaf, group = self._leaf, self._group
-        noted = rec.noted
+        noted, bases = rec.noted, rec.bases
         self.rendered = rendered = self.rendered + 1
         with localcontext(CONTEXT):
             for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
@@ -485,7 +485,8 @@ class Renderer:
                             texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts)
                             continue
                         # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
-                        note = plan[5].note(rec, fact[0]) if noted else None
+                        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
+                        note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
                         key = key_of(rec, weight, fact, note, card_facts)
                         try:
                             text = memo.texts.get(key)
