@@ -58,7 +58,7 @@ class _Memo:
 
     __slots__ = ("texts", "older", "misses", "decided", "off")
 
-    SIZE = 512
+    SIZE = 128  # a key holds its facts (a deduction's: ~2 KB): a ruleset's nodes keep a few MB at most
     TRIAL = 256
 
     def __init__(self):
@@ -74,9 +74,9 @@ class _Memo:
             self.put(key, text)
             return text
         self.misses += 1
-        if not self.decided and rendered >= self.TRIAL:  # found in fewer than one record in eight: off
+        if not self.decided and rendered >= self.TRIAL:  # found in fewer than one record in four: off
             self.decided = True
-            if (rendered - self.misses) * 8 < rendered:
+            if (rendered - self.misses) * 4 < rendered:
                 self.off = True
                 self.texts = self.older = {}
         return None
