@@ -8,8 +8,10 @@ is timed afterwards is each writer's own work over the same `Result`s —
 nothing of the evaluators or of the basis text.  Each round writes every format in
 rotating order into memory (xlsx into a BytesIO: the 汇总 and the first 100
 records' 评分表 sheets as `-o a.xlsx` writes; "xlsx 汇总": no 评分表 sheet; "xlsx all": one for every record); the ratio to CSV is taken within a round
-and the median of the rounds printed, with the µs per record.  No wall time is
-asserted anywhere (bench/whole_process.py measures whole processes).
+and the median of the rounds printed, with the µs per record.  Times are this process's CPU
+time (the writers run in one thread): on a machine shared with other work, time spent waiting
+for a core is not counted.  No time is asserted anywhere (bench/whole_process.py measures
+whole processes).
 """
 
 from __future__ import annotations
@@ -66,9 +68,9 @@ def main():
     for round_ in range(args.rounds):
         order = names[round_ % len(names):] + names[: round_ % len(names)]
         for name in order:
-            start = time.perf_counter()
+            start = time.process_time()
             every[name]()
-            times[name].append(time.perf_counter() - start)
+            times[name].append(time.process_time() - start)
     print(f"{args.records} records of {Path(args.ruleset).name}, scored and materialised once; "
           f"{args.rounds} rounds, medians of per-round ratios")
     print(f"{'writer':<12}{'µs/record':>11}{'÷ csv':>8}")

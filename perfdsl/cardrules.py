@@ -15,16 +15,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import attrs
-
 from . import nodes
 from .basis import CLAUSE, points, pretty
 from .decimals import ZERO
 from .errors import EvaluationError, RecordError
+from .frozen import frozen
 from .unparse import expression
 
 
-@attrs.frozen
+@frozen
 class Adjustment:
     """One scorecard rule's effect on one record's total."""
 

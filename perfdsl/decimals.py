@@ -89,24 +89,40 @@ def plain(value: Decimal) -> str:
         try:  # (a float equal to one never gets its text: it must fail as before)
             text = _PLAIN.get(value)  # `get`, not `[]`: a batch's amounts miss often, and a KeyError costs
         except TypeError:  # a signalling NaN has no hash
-            text = None
+            return str(value)
         if text is not None:
             return text
+        text = _OLDER.get(value)
+        if text is None:
+            if not value.is_finite():
+                return str(value)
+            text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
+        if len(_PLAIN) >= _GENERATION:
+            _next_generation()
+        _PLAIN[value] = text
+        return text
     if not value.is_finite():
         return str(value)
-    text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
-    if value.__class__ is Decimal:
-        if len(_PLAIN) > 8192:  # a batch's figures repeat; nothing else may grow without bound
-            _PLAIN.clear()
-        _PLAIN[value] = text
-    return text
+    return "0" if value == 0 else format(value.normalize(CONTEXT), "f")
+
+
+def _next_generation():
+    """The current texts become the older generation, the older are dropped: what a batch used in the
+    last generation is found again (and moved up) and stays, a batch's one-off amounts go.  (Clearing one
+    dict when it was full dropped the common scores with the one-off amounts, so they missed again.)"""
+    global _PLAIN, _OLDER
+    _OLDER = _PLAIN
+    _PLAIN = {}
 
 
 #: `quantum(places)` of the places `fixed` is asked for (`percent`: 2 to 12), made once.
 _STEPS = tuple(quantum(places) for places in range(13))
 
 #: `plain`'s texts: every basis line and output figure goes through it, most of them the same few values.
+#: Two generations of at most `_GENERATION` texts each (`_next_generation`): memory stays bounded.
+_GENERATION = 8192
 _PLAIN: dict = {}
+_OLDER: dict = {}
 
 
 def fixed(value: Decimal, places: int) -> str:

@@ -25,12 +25,10 @@ from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
 
-import attrs
-
 from . import cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, target_clause
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
@@ -44,6 +42,53 @@ points = plain  # `basis.points`: a score is shown as its plain decimal (one cal
 FALLBACK = frozenset({
     "each ManualRule",  # the template of an `each` group's items, judged by the assessor
 })
+
+
+#: The forms whose leaves' texts are kept by a key (`Renderer._keyer`).
+_KEYED = frozenset({"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "DeductionRule", "ManualRule"})
+#: `_leaf`'s note not given: it asks the leaf's `_Reads`.
+_ASK = object()
+
+
+class _Memo:
+    """Texts kept by a key that is their whole input, for one node of one ruleset: two generations of at most
+    `SIZE` (what the batch repeats stays, bounded), and switched off for a node whose keys hardly repeat
+    (amounts that differ in every record) once `TRIAL` records were rendered, so that it costs nothing but
+    a flag.  A lookup is ``texts.get(key)``, then `miss` (the older generation, the trial's count)."""
+
+    __slots__ = ("texts", "older", "misses", "decided", "off")
+
+    SIZE = 128  # a key holds its facts (a deduction's: ~2 KB): a ruleset's nodes keep a few MB at most
+    TRIAL = 256
+
+    def __init__(self):
+        self.texts: dict = {}
+        self.older: dict = {}
+        self.misses = 0
+        self.decided = self.off = False
+
+    def miss(self, key, rendered: int):
+        """The older generation's text for `key` (moved up), or None; `rendered`: the renderer's records so far."""
+        text = self.older.get(key)
+        if text is not None:
+            self.put(key, text)
+            return text
+        self.misses += 1
+        if not self.decided and rendered >= self.TRIAL:  # found in fewer than one record in four: off
+            self.decided = True
+            if (rendered - self.misses) * 4 < rendered:
+                self.off = True
+                self.texts = self.older = {}
+        return None
+
+    def put(self, key, text):
+        if self.off:
+            return
+        texts = self.texts
+        if len(texts) >= self.SIZE:
+            self.older, self.texts = texts, {}
+            texts = self.texts
+        texts[key] = text
 
 
 class Fallback(Exception):
@@ -118,10 +163,7 @@ class _Record:
         value, vtype, key = scope[name]
         if value is MISSING:
             return None
-        unit = self.units.get(key)
-        if unit is not None:
-            vtype = attrs.evolve(vtype, unit=unit)
-        return show_value(value, vtype)
+        return _show_in(value, vtype, self.units.get(key))
 
     def _shown(self, name: str) -> str | None:
         """A name's text outside an item's scope (`shown` keeps it for the record)."""
@@ -135,10 +177,7 @@ class _Record:
             value = self.values.get(name, MISSING)
             if value is MISSING:
                 return None  # the interpreter's read raises MissingInput: the name stays
-            unit = self.units.get(name)
-            if unit is not None:
-                vtype = attrs.evolve(vtype, unit=unit)
-            return show_value(value, vtype)
+            return _show_in(value, vtype, self.units.get(name))
         let = r.let_specs.get(name)
         if let is None:
             return None
@@ -147,8 +186,19 @@ class _Record:
             raise Fallback(name)  # the interpreter tells an error it shows by name from one that fails the record
         vtype = let.type
         if vtype is not None and vtype.kind == "money":
-            vtype = attrs.evolve(vtype, unit=self.unit_of(let.expr) or vtype.unit)
+            return _show_in(value, vtype, self.unit_of_let(name) or vtype.unit)
         return show_value(value, vtype)
+
+    def unit_of_let(self, name: str) -> str | None:
+        """`unit_of` a derived value's formula, from what it names laid out once (`Renderer.unit_parts`)."""
+        parts = self.renderer.unit_parts.get(name)
+        if parts is None:
+            return self.unit_of(self.renderer.let_specs[name].expr)
+        inputs, lets = parts
+        units = {self.units.get(input_name, unit) for input_name, unit in inputs}
+        for inner in lets:
+            units.add(self.unit_of_let(inner))
+        return units.pop() if len(units) == 1 else None
 
     def unit_of(self, expr) -> str | None:
         """`interp.Evaluation._unit_of`: the one unit the record wrote every amount of `expr` in."""
@@ -167,6 +217,14 @@ class _Record:
 
     def show(self, expr, full: Decimal | None = None) -> str:
         return substituted(expr, self.shown, points(full) if full is not None else None)
+
+
+def _show_in(value, vtype, unit: str | None) -> str:
+    """`show_value(value, vtype with its unit replaced by unit)` (None: as declared), without making the type:
+    only money shows its unit."""
+    if unit is not None and isinstance(value, Decimal) and vtype is not None and vtype.kind == "money":
+        return money(value, unit)
+    return show_value(value, vtype)
 
 
 class _Leaf:
@@ -231,6 +289,24 @@ class Renderer:
         self.input_types = {spec.name: spec.type for spec in model.inputs}
         self.let_specs = {let.name: let for let in model.lets}
         self.let_slots = {let.name: index for index, let in enumerate(model.lets)}
+        # per derived value: (its money inputs with their declared units, its money derived values), which
+        # `_Record.unit_of_let` asks for the record's units (`unit_of`, without walking the formula per record)
+        self.unit_parts: dict[str, tuple] = {}
+        for let in model.lets:
+            inputs, inner, known = [], [], True
+            for node in nodes.walk(let.expr):
+                if isinstance(node, nodes.Name):
+                    vtype = self.input_types.get(node.name)
+                    if vtype is not None and vtype.kind == "money":
+                        inputs.append((node.name, vtype.unit))
+                    elif vtype is None and node.name in self.let_specs:
+                        other = self.let_specs[node.name].type
+                        if other is None:
+                            known = False  # (`unit_of` asks it per record, as it did)
+                        elif other.kind == "money":
+                            inner.append(node.name)
+            if known:
+                self.unit_parts[let.name] = (tuple(inputs), tuple(inner))
         self.fact_of: dict[tuple[int, int], int] = {}
         for card in model.scorecards:
             for node in with_facts(card):
@@ -250,8 +326,9 @@ class Renderer:
             earlier.add(card.name)
         self.plans.sort(key=lambda plan: plan[0].index)
         # per scorecard: the leaves rendered here with their plans, the groups, each node's place in the facts
-        self.order = [([(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "leaf"],
-                       [(n, layout.scores_of(n.children)) for n, p in zip(card.nodes, plans)
+        self.order = [([(n.index, n, p, *self._keyer(card, n, p)) for n, p in zip(card.nodes, plans)
+                        if p is not None and p[0] == "leaf"],
+                       [(n.index, n, layout.scores_of(n.children), _Memo()) for n, p in zip(card.nodes, plans)
                         if p is not None and p[0] == "group"],
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
@@ -259,8 +336,65 @@ class Renderer:
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
+        self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    def _keyer(self, card, node, plan):
+        """(key, `_Memo`) for a leaf whose whole text is a function of a key made cheaply per record, or None.
+
+        The key holds everything such a leaf's text is made of: its weight, its facts, its note (``依据：…``)
+        and the record's own note on its manual input, and the value (and unit) of every name its indicator
+        names — through derived values' formulas, whose figures its text may show — and of every scorecard
+        total it names.  Only for forms whose text shows a value by `show_value` (equal decimals alike:
+        6.40 and 6.4 show as one), at the top level (an `each` item's fields are not in the key), without
+        ``show … vs`` whose figures are in the key as their exact text too (a reported rate keeps its digits:
+        98.0% is not 98%), and with moves in, whose sources' arms are in it (a source not applicable adds
+        its points)."""
+        form = plan[1]
+        if form not in _KEYED:
+            return None, None
+        shows = bool(plan[6])
+        sources = tuple(move.source for move in node.moves_in)
+        model = self.model
+        inputs, lets, totals = [], [], []
+        seen = set()
+        todo = [node.indicator]
+        while todo:
+            for found in nodes.walk(todo.pop()):
+                if not isinstance(found, nodes.Name) or found.name in seen:
+                    continue
+                name = found.name
+                seen.add(name)
+                if name in self.input_types:
+                    if self.input_types[name].kind != "list":  # a list's items are shown through the facts
+                        inputs.append(name)
+                elif name in self.let_specs:
+                    lets.append(self.let_slots[name])
+                    todo.append(self.let_specs[name].expr)
+                elif any(other.name == name for other in model.scorecards):
+                    totals.append(name)
+        manual = node.manual_input if form == "ManualRule" else None
+        # the units that can show: a money value's (a reported figure's of any kind, `_Show`)
+        units = tuple(name for name in inputs if shows or self.input_types[name].kind == "money")
+        inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
+        absent = (MISSING,) * len(inputs)
+        rare = bool(manual or lets or totals or sources or shows)
+
+        def key(rec, weight, fact, note, card_facts):
+            out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
+            if units:
+                out += tuple(map(rec.units.get, units))
+            if rare:
+                out += (rec.notes.get(manual) if manual is not None else None,
+                        tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
+                if sources:
+                    out += tuple(card_facts[source][0] for source in sources)
+                if shows:
+                    out += tuple(map(_exact, fact[-1]))
+            return out
+
+        return key, _Memo()
 
     def fallbacks(self) -> dict:
         """{(scorecard, node path): the `FALLBACK` entry} of every node whose text (an `each` group: its items')
@@ -336,20 +470,53 @@ class Renderer:
         totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
         out = []
-        leaf = self._leaf
+        leaf, group = self._leaf, self._group
+        noted, bases = rec.noted, rec.bases
+        self.rendered = rendered = self.rendered + 1
         with localcontext(CONTEXT):
             for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
                 block = layout.block(flat, card.index)
                 card_facts = [facts[k] if k is not None else None for k in positions]
                 texts: list[str | None] = [None] * len(card.nodes)
-                for node, plan in leaves:
+                for index, node, plan, key_of, memo in leaves:
+                    weight, fact = block[2 * index], card_facts[index]  # (`layout.weight_in`)
                     try:
-                        texts[node.index] = leaf(rec, card, node, plan, layout.weight_in(block, node.index),
-                                                 card_facts[node.index], card_facts)
+                        if memo is None or memo.off:
+                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts)
+                            continue
+                        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
+                        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
+                        note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
+                        key = key_of(rec, weight, fact, note, card_facts)
+                        try:
+                            text = memo.texts.get(key)
+                            if text is None:
+                                text = memo.miss(key, rendered)
+                        except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                            continue
+                        if text is None:
+                            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                            memo.put(key, text)
+                        texts[index] = text
                     except Fallback:
                         pass
-                for node, scores in groups:
-                    texts[node.index] = self._group(node, scores(block))
+                for index, node, scores, memo in groups:
+                    scores = scores(block)
+                    if memo.off:
+                        texts[index] = group(node, scores)
+                        continue
+                    try:  # a group's line is a function of its parts' scores (and the ruleset)
+                        text = memo.texts.get(scores)
+                        if text is None:
+                            text = memo.miss(scores, rendered)
+                    except TypeError:
+                        texts[index] = group(node, scores)
+                        continue
+                    if text is None:
+                        text = group(node, scores)
+                        memo.put(scores, text)
+                    texts[index] = text
                 items = {}
                 if eaches:
                     rows = iter(layout.rows_in(block))
@@ -504,13 +671,14 @@ class Renderer:
             self.rounded[raw] = text
         return text
 
-    def _leaf(self, rec, card, node, plan, weight, fact, card_facts) -> str:
+    def _leaf(self, rec, card, node, plan, weight, fact, card_facts, note=_ASK) -> str:
         _, form, applies, guards, extra, reads, shows = plan
         leaf = _Leaf(rec)
         if shows:
             leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
         arm, raw = fact[0], fact[1]
-        note = reads.note(rec, arm) if rec.noted else None  # Fallback when the notes cannot be told without the interpreter
+        if note is _ASK:  # Fallback when the notes cannot be told without the interpreter
+            note = reads.note(rec, arm) if rec.noted else None
         received = [m for m in node.moves_in if card_facts[m.source][0] == -1] if node.moves_in else None
         if received:
             added = " + ".join(points(m.amount) for m in received)
@@ -709,6 +877,11 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+def _exact(value):
+    """A figure as the key of a text that may show its digits as given: a decimal by its exact text."""
+    return str(value) if value.__class__ is Decimal else value
 
 
 def _quiet(failure: Exception) -> bool:

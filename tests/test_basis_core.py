@@ -198,3 +198,50 @@ def test_every_ported_form_on_generated_records():
 
     check()
     assert sum(left is not None for left in scored) >= 50  # most generated records are scored
+
+
+def _counting(prog) -> list:
+    """The nodes whose text the renderer of `prog` writes from its facts, one entry a time (a kept text is
+    not written again)."""
+    _, renderer = prog.explained()
+    written = []
+    leaf = renderer._leaf
+
+    def counted(rec, card, node, *rest):
+        written.append(node.name)
+        return leaf(rec, card, node, *rest)
+
+    renderer._leaf = counted
+    return written
+
+
+@pytest.mark.parametrize("name", RULESETS)
+def test_kept_texts_are_the_interpreters(name):
+    """A leaf's or group's text is kept by a key that is its whole input (`Renderer._keyer`): a record scored
+    again is rendered from what was kept, and still equals the oracle."""
+    prog = load(ROOT / "rulesets" / f"{name}.perf")  # a fresh renderer: nothing kept from other tests
+    written = _counting(prog)
+    records = []
+    for example in EXAMPLES[name]:
+        raw = json.loads((ROOT / "examples" / f"{example}.json").read_text("utf-8"))
+        records += raw if isinstance(raw, list) else [raw]
+    for record in records:
+        assert same_basis(prog, record) is not None
+    first = len(written)
+    for record in records:
+        assert same_basis(prog, record) is not None
+    assert len(written) - first < first  # texts were found again, not written again
+
+
+def test_a_kept_text_tells_a_reported_rate_by_its_digits():
+    """98.77% and 98.770% are one value but a ``show … vs`` line prints the report's digits: not one key."""
+    prog = load(ROOT / "rulesets" / "meijiang-2023.perf")
+    written = _counting(prog)
+    raw = json.loads((ROOT / "examples" / "meijiang-2023.json").read_text("utf-8"))
+    texts = set()
+    for reported in ("93.9%", "93.90%", "93.9%", "93.90%", "93.900%"):
+        record = dict(raw, 报告热线满意率=reported)
+        assert same_basis(prog, record) == 0
+        texts.update(node.basis for node in prog.evaluate(record).scorecards[0].nodes if node.name == "公众或服务对象满意度")
+    assert len(texts) == 3
+    assert written.count("公众或服务对象满意度") == 3  # the repeats were found, each digits' text written once

@@ -161,3 +161,13 @@ def test_a_template_input_named_like_a_formula_reads_back(tmp_path):
         done = _run("eval", str(ruleset), str(template), "--format", "json")
         assert done.exit_code == 0, done.output
         assert json.loads(done.stdout)[0]["scorecards"][0]["score"] == 0.5
+
+
+def test_html_text_is_html_with_line_breaks_as_br():
+    """`html_text` (the HTML page's one door for text) skips the copy only where `html` would change nothing."""
+    from perfdsl.neutralise import html, html_text
+
+    for text in ["plain 文本", "<script>alert(1)</script>", "a & b", "第一行\n第二行", "\x1b[31m红\u202e", "'\"",
+                 "\ud800", "", 89.04, None]:
+        assert html_text(text) == html(str(text)).replace("\n", "<br>")
+    assert html_text("<b>\n</b>") == "&lt;b&gt;<br>&lt;/b&gt;"

@@ -17,10 +17,11 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import html as escape  # data and ruleset text, escaped (neutralise)
+from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
@@ -93,9 +94,8 @@ _BANDS = ((Decimal("0.9"), "#548235", "得分率 ≥ 90%"), (Decimal("0.6"), "#2
 _TRACK = "#e4e4e4"
 
 
-def text(value) -> str:
-    """The one door for data text (names, basis, criteria, notes) into the page: escaped, line breaks kept."""
-    return escape(str(value)).replace("\n", "<br>")
+#: The one door for data text (names, basis, criteria, notes) into the page: escaped, line breaks kept (as <br>).
+text = html_text
 
 
 def write(handle, results, model, scorecards=None):
@@ -153,6 +153,8 @@ class _Page:
         self.head = (f'<table class="sheet">\n<colgroup>{cols}</colgroup>\n'
                      f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n")
         self.plans: dict[tuple, tuple[str, list]] = {}
+        self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
+        self.kept: dict[tuple, str] = {}  # a scorecard's heading, its 合计 line, a closing block, by what makes it
         self.charts: dict[str, _Bars] = {}
 
     def bars(self, card) -> _Bars:
@@ -174,12 +176,34 @@ class _Page:
         parts.append("</ul>\n")
         parts.append(_warnings(result.warnings))
         parts.append(_chart(cards, self.bars))
+        kept = self.kept
+        if len(kept) >= 4096:  # a batch of ever new totals: memory stays bounded
+            kept.clear()
         for number, card in enumerate(cards):
-            parts.append(f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n")
+            key = ("head", number, card.name, card.max)
+            head = kept.get(key)
+            if head is None:
+                head = kept[key] = f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n"
+            parts.append(head)
             parts.append(self.table(card))
-            parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
+            if card.adjustments:
+                parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
+            else:  # 合计 is a function of these (and the ruleset) when no scorecard rule adds a row
+                key = ("total", card.name, card.max, card.score, card.grade)
+                total = kept.get(key)
+                if total is None:
+                    total = kept[key] = _totals(layout, card, wanted[card.name], self.rules[card.name])
+                parts.append(total)
             parts.append("</tbody>\n</table>\n")
-        parts.append(_closing(result))
+        key = ("closing", tuple(scoresheet.closing(result)), tuple(scoresheet.signatures(result)))
+        try:
+            closing = kept.get(key)  # the record's own closing block: most batches leave it to the pen
+        except TypeError:  # a record's value that has no hash (a list where a text was meant): not kept
+            closing = _closing(result)
+        else:
+            if closing is None:
+                closing = kept[key] = _closing(result)
+        parts.append(closing)
         parts.append("</section>\n")
         return "".join(parts)
 
@@ -191,13 +215,25 @@ class _Page:
         if plan is None:
             if len(self.plans) >= _PLANS:  # a batch of ever new shapes (list data) keeps memory bounded
                 self.plans.clear()
-            plan = self.plans[shape] = _plan(self.layout, card)
-        body, labels, named = plan
+            plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
+        body, holes, labels, named = plan
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
         scores = [_figure(node.score) for node in nodes]
-        bases = [text(node.basis) if node.is_leaf else "" for node in nodes]
+        escaped = self.escaped
+        bases = []
+        for node in nodes:
+            if node.is_leaf:
+                basis = node.basis
+                cell = escaped.get(basis)  # a batch's texts repeat: each escaped once (a function of the text)
+                if cell is None:
+                    if len(escaped) >= 4096:
+                        escaped.clear()
+                    cell = escaped[basis] = text(basis)
+                bases.append(cell)
+            else:
+                bases.append("")
         declared = ([_figure(node.declared) if node.weight != node.declared else "" for node in nodes]
                     if self.layout.has_moves else ())
         names = [text(node.name) for node in nodes] if named else ()
@@ -205,7 +241,31 @@ class _Page:
         labels = [label if node.is_leaf or node.weight == node.declared  # a leaf's is not asked for
                   else text(f"{node.name}\n（调整前 {plain(node.declared)}）")  # `scoresheet.group_label`
                   for node, label in zip(nodes, labels)]
-        return self.head + body.format(weights, scores, bases, declared, names, labels)
+        count = len(nodes)
+        blank = [""] * count
+        every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
+        return self.head + body % holes(every)
+
+
+def _filled(body: str, labels: list, named: bool, count: int) -> tuple:
+    """A plan's format string as a ``%s`` template and the getter of its holes' values, in order, from the six
+    lists of `_Page.table` one after the other (each `count` long): ``str.format`` parsed every ``{2[7]}`` of
+    the page's table again for each record."""
+    from string import Formatter
+
+    template, holes = [], []
+    for literal, field, _, _ in Formatter().parse(body):
+        template.append(literal.replace("%", "%%"))
+        if field is not None:
+            kind, position = field.rstrip("]").split("[")
+            holes.append(int(kind) * count + int(position))
+            template.append("%s")
+    if len(holes) != 1:
+        getter = itemgetter(*holes) if holes else (lambda every: ())
+    else:
+        single = itemgetter(holes[0])
+        getter = lambda every: (single(every),)  # noqa: E731 - one hole: still a tuple for ``%``
+    return "".join(template), getter, labels, named
 
 
 #: How many table plans a page keeps (a ruleset's scorecards times the item counts its records come in).
@@ -354,6 +414,7 @@ class _Bars:
                 f'<rect x="{_px(label)}" y="{top + 3}" width="',
                 f'" height="16" fill="{_TRACK}"/><rect x="{_px(label)}" y="{top + 3}" width="',
                 f'" y="{top + 15}">'))
+        self.drawn = {row: {} for row in self.rows}  # per row: (weight, score, heaviest) → the bar's text
 
     def svg(self, card) -> str:
         if not self.indices:
@@ -361,18 +422,29 @@ class _Bars:
         fixed = card.fixed
         groups = [fixed[index] for index in self.indices]
         heaviest = max(node.weight for node in groups) or Decimal(1)
-        label = self.label
         parts = [self.head]
-        for (first, second, third), node in zip(self.rows, groups):
-            weight, score = node.weight, node.score
-            track = _BAR * weight / heaviest
-            filled = _BAR * min(max(score, _ZERO), weight) / heaviest
-            share = score / weight if weight else _ZERO
-            colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
-            parts.append(f'{first}{_px(track)}{second}{_px(filled)}" height="16" fill="{colour}"/><text x="'
-                         f"{_px(label + track + 6)}{third}{_figure(score)} / {_figure(weight)}</text>")
+        drawn = self.drawn
+        for row, node in zip(self.rows, groups):
+            key = (node.weight, node.score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
+            bar = drawn[row].get(key)
+            if bar is None:
+                bar = self._bar(row, *key)
+                if len(drawn[row]) >= _PLANS * 16:  # a batch of ever new scores: memory stays bounded
+                    drawn[row].clear()
+                drawn[row][key] = bar
+            parts.append(bar)
         parts.append("</svg></div>")
         return "".join(parts)
+
+    def _bar(self, row, weight, score, heaviest) -> str:
+        first, second, third = row
+        label = self.label
+        track = _BAR * weight / heaviest
+        filled = _BAR * min(max(score, _ZERO), weight) / heaviest
+        share = score / weight if weight else _ZERO
+        colour = next(colour for floor, colour, _ in _BANDS if share >= floor or floor == 0)
+        return (f'{first}{_px(track)}{second}{_px(filled)}" height="16" fill="{colour}"/><text x="'
+                f"{_px(label + track + 6)}{third}{_figure(score)} / {_figure(weight)}</text>")
 
 
 _ZERO = Decimal(0)

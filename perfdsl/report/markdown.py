@@ -61,9 +61,11 @@ class _Sheets:
         self.criteria = scoresheet.Layout(model, scorecards).has_criteria
         self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
+        self.escaped: dict[str, str] = {}  # a basis text → its cell (`_cell`)
 
     def _made(self, number: int, levels: int) -> tuple:
-        """The table head at `levels`, and each node's (cells before 权重, 评分标准 cell) by node index."""
+        """The table head at `levels`, each node's (cells before 权重, 评分标准 cell) by node index, and the
+        rows made at `levels` so far."""
         criteria = self.criteria
         headers = scoresheet.level_headers(levels) + ["权重"] + ["评分标准"] * criteria + ["得分", "依据"]
         head = ("| " + " | ".join(headers) + " |\n"
@@ -73,7 +75,7 @@ class _Sheets:
             level = len(node.path) - 1
             nodes.append((_lead(levels, level, node.name, node.is_leaf),
                           f" | {_cell(_criteria(node) or '')}" if criteria else ""))
-        return head, nodes
+        return head, nodes, {}  # and (node, weight, declared, score, basis) → its row, kept
 
     def record(self, item) -> str:
         """A scored record's part of the document: its heading, warnings, information and tables."""
@@ -96,13 +98,25 @@ class _Sheets:
         made = self.made.get((number, levels))
         if made is None:
             made = self.made[number, levels] = self._made(number, levels)
-        head, leads = made
+        head, leads, lines = made
         spec = self.specs[number]
         out = [head]
+        escaped = self.escaped
+        if len(lines) >= 8192:  # a batch of ever new figures: memory stays bounded
+            lines.clear()
         for index, node in enumerate(card.fixed):
-            lead, criteria = leads[index]
-            basis = _cell(node.basis) if node.is_leaf else ""
-            out.append(f"{lead}{weight_text(node)}{criteria} | {_figure(node.score)} | {basis} |\n")
+            basis = node.basis if node.is_leaf else ""
+            key = (index, node.weight, node.declared, node.score, basis)
+            line = lines.get(key)  # a row is a function of these (and the ruleset): a batch's rows repeat
+            if line is None:
+                lead, criteria = leads[index]
+                cell = escaped.get(basis)  # each text escaped once (a function of the text)
+                if cell is None:
+                    if len(escaped) >= 4096:
+                        escaped.clear()
+                    cell = escaped[basis] = _cell(basis)
+                line = lines[key] = f"{lead}{weight_text(node)}{criteria} | {_figure(node.score)} | {cell} |\n"
+            out.append(line)
             rows = items.get(index)
             if rows:  # the group's items, named by the record
                 template = spec.nodes[index].each.template.criteria
@@ -138,6 +152,5 @@ def _criteria(node) -> str | None:
     return node.indicator.criteria if node.indicator is not None else None
 
 
-def _cell(text: str) -> str:
-    """Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise)."""
-    return markdown(text)
+#: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
+_cell = markdown

@@ -74,6 +74,8 @@ class _Columns:
         signed = any(node.bonus for node in spec.nodes)
         self.score = max(width("得分"), total + (precision + 1 if precision else 0) + signed)
         self.cells: dict[int, dict] = {}  # name column's width → (name, depth) → the name cell's lines
+        self.leads: dict[int, dict] = {}  # name column's width → a node's path → its plain line up to 分值
+        self.figures: dict[tuple, str] = {}  # (weight, declared, score) → the 分值 and 得分 columns
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
 
@@ -170,16 +172,35 @@ class Writer:
         names = columns.names
         plain_lines = basis_width is None and not self.styled  # into a file or a pipe: one line an indicator
         weight_width, score_width = columns.weight, columns.score
+        leads = columns.leads.get(name_width) if plain_lines else None
+        if plain_lines and leads is None:  # each ruleset node's line up to its 分值 (its name cell fits), made once
+            leads = columns.leads[name_width] = {}
+            for path, name in names.items():
+                cell = name_cell(name, len(path) - 1)
+                if len(cell) == 1:
+                    leads[path] = f"{_INDENT}{cell[0]}{_GAP}"
+        figures = columns.figures  # (weight, declared, score) → the line's 分值 and 得分 columns
         for node in card.nodes:
+            lead = leads.get(node.path) if plain_lines else None
+            if lead is not None:  # the ruleset's indicator on a plain line (its column fits every such name)
+                key = (node.weight, node.declared, node.score)
+                middle = figures.get(key)
+                if middle is None:
+                    if len(figures) >= 4096:  # a batch of ever new scores: memory stays bounded
+                        figures.clear()
+                    middle = figures[key] = (f"{_right(weight_text(node), weight_width)}"
+                                             f"{_GAP}{_right(_figure(node.score), score_width)}")
+                if node.is_leaf:
+                    basis = node.basis
+                    if not basis.isprintable():
+                        basis = shown(basis)
+                    if basis:
+                        lines.append(f"{lead}{middle}{_GAP}{basis}")
+                        continue
+                lines.append(f"{lead}{middle}".rstrip())
+                continue
             depth = len(node.path) - 1
             name = names.get(node.path)
-            cell = name_cell(name, depth) if name is not None and plain_lines else ()
-            if len(cell) == 1:  # the ruleset's indicator on a plain line (its column fits every such name)
-                line = (f"{_INDENT}{cell[0]}{_GAP}{_right(weight_text(node), weight_width)}"
-                        f"{_GAP}{_right(_figure(node.score), score_width)}")
-                basis = shown(node.basis) if node.is_leaf else ""
-                lines.append(f"{line}{_GAP}{basis}" if basis else line.rstrip())
-                continue
             if name is None:  # an item of an `each` group: its name comes from the record
                 head, *more = row(shown(node.name), weight_text(node), _figure(node.score), depth, keep=False)
             else:
