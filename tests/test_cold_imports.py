@@ -54,11 +54,7 @@ ABSENT = {
 
 #: Modules of `ABSENT` still loaded until another branch lands: module → the branch and module that loads it.
 #: Take an entry out when its test says it is no longer loaded.
-PENDING = {
-    "attrs": "s22-flat (result.py), s22-convert (values, datafiles, plausibility, relations, inputs), "
-             "s22-render (cardrules) swap their attrs classes to perfdsl.frozen",
-    "attr": "with attrs",
-}
+PENDING: dict = {}
 
 _WATCHED = sorted(ABSENT)
 
