@@ -83,13 +83,7 @@ class Layout:
     @staticmethod
     def scores_of(indices) -> Callable[[tuple], tuple]:
         """A function: a block → the scores of the nodes at `indices` (`score_in` of each), as a tuple."""
-        positions = [2 * index + 1 for index in indices]
-        if not positions:
-            return lambda block: ()
-        if len(positions) == 1:
-            position = positions[0]
-            return lambda block: (block[position],)
-        return itemgetter(*positions)
+        return getter([2 * index + 1 for index in indices])
 
     @staticmethod
     def pairs_in(block: tuple, count: int):
@@ -108,3 +102,14 @@ class Layout:
     def rows_in(block: tuple) -> tuple:
         """The `each` groups' item rows in node order, then the scorecard rules' (applied, after) pairs."""
         return block[-1]
+
+
+def getter(positions) -> Callable[[tuple], tuple]:
+    """A function: a tuple → its values at `positions`, always as a sequence (`itemgetter` alone gives a bare
+    value for one position and fails for none)."""
+    if not positions:
+        return lambda values: ()
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda values: (values[position],)
+    return itemgetter(*positions)

@@ -218,12 +218,17 @@ def _eval(*args, cwd=ROOT):
     return subprocess.run([sys.executable, "-m", "perfdsl", "eval", *args], cwd=cwd, capture_output=True)
 
 
+def _jsonl(tmp_path, records):
+    data = tmp_path / "batch.jsonl"
+    data.write_text("".join(jsonout.dumps(r, None) + "\n" for r in records), "utf-8")
+    return data
+
+
 def test_scores_format_in_one_process_and_two_and_to_stdout(tmp_path):
     records = make_records(700, seed=5)
     records[3]["项目总数"] = "十四"
     records[600]["单位"] = "=1+2\n<b>"
-    data = tmp_path / "batch.jsonl"
-    data.write_text("".join(jsonout.dumps(r, None) + "\n" for r in records), "utf-8")
+    data = _jsonl(tmp_path, records)
     outputs = []
     for jobs in ("1", "2"):
         out = tmp_path / f"s{jobs}.jsonl"
@@ -244,8 +249,7 @@ def test_csv_and_jsonl_from_workers_are_the_bytes_of_one_process(tmp_path):
     records = make_records(700, seed=9)
     records[10]["单位"] = '=HYPERLINK("x")'
     records[20]["项目总数"] = "十四"
-    data = tmp_path / "batch.jsonl"
-    data.write_text("".join(jsonout.dumps(r, None) + "\n" for r in records), "utf-8")
+    data = _jsonl(tmp_path, records)
     for fmt, extra in (("csv", ()), ("jsonl", ("--no-basis",)), ("json", ("--no-basis",))):
         got = []
         for jobs in ("1", "2"):
@@ -264,6 +268,11 @@ def test_a_scores_line_is_a_reported_block_audit_accepts(tmp_path):
         example = ROOT / "examples" / f"{name}.json"
         done = _eval(f"rulesets/{ruleset}.perf", str(example), "--format", "scores")
         line = json.loads(done.stdout.decode(), parse_float=Decimal)
+        if name == "chaoan-2022":  # seed 001's published figures, as the scores line states them
+            cards = line["scorecards"]
+            assert (cards["复核得分"]["score"], cards["复核得分"]["grade"]) == (Decimal("89.04"), "良好")
+            assert (cards["自评质量"]["score"], cards["自评质量"]["grade"]) == (29, None)
+            assert cards["复核得分"]["indicators"]["预算使用效益/效率性/项目完成率"] == Decimal("5.14")
         record = json.loads(example.read_text("utf-8"), parse_float=Decimal)
         record["_reported"] = line["scorecards"]
         target = tmp_path / f"{name}.json"

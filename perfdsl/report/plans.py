@@ -21,6 +21,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from ..decimals import plain
+from ..layout import getter as _getter
 from ..values import item_names
 from .jsonout import _newline, _path, _scalar, _string, _write
 
@@ -29,16 +30,6 @@ from .jsonout import _newline, _path, _scalar, _string, _write
 #: looked up (the caller checks the types: a bool or a float never borrows a decimal's text).
 _TEXTS: dict = {}
 _NUMBERS = frozenset({Decimal, int})
-
-
-def _getter(positions):
-    """A function: flat tuple → the values at `positions`, as a sequence."""
-    if not positions:
-        return lambda flat: ()
-    if len(positions) == 1:
-        position = positions[0]
-        return lambda flat: (flat[position],)
-    return itemgetter(*positions)
 
 
 def number_texts(values) -> list | None:
@@ -100,7 +91,30 @@ class _Template:
         return text, itemgetter(*order)
 
 
-class JsonPlan:
+class _TemplatePlan:
+    """What the JSON and the scores plans share: a compiled template, the figures and grades it shows, and the
+    head of a record's arguments (its name, the figures' texts, the grades') — None where the general path writes."""
+
+    def _compiled(self, t: _Template, positions, grades, parts):
+        self.template, self.order = t.compile()
+        self.figures = _getter(positions)
+        self.grades = _getter(grades)
+        self.parts = parts
+        self.grade_texts: dict = {}
+
+    def _head(self, result) -> list | None:
+        name = _scalar(result.name)
+        flat = result.flat
+        figures = number_texts(self.figures(flat))
+        if name is None or figures is None:
+            return None
+        grades = [_grade_text(self.grade_texts, grade) for grade in self.grades(flat)]
+        if None in grades:
+            return None
+        return [name, *figures, *grades]
+
+
+class JsonPlan(_TemplatePlan):
     """A record's §5 object as `jsonout._result_text` writes it (`indent` None for JSON Lines, 2 else;
     without the ``basis`` keys unless `basis`), from the flat tuple."""
 
@@ -165,22 +179,13 @@ class JsonPlan:
         t.hole("part")
         parts.append(self._tail(model, nl, comma))
         t.text(nl[0] + "}")
-        self.template, self.order = t.compile()
-        self.figures = _getter(positions)
-        self.grades = _getter(grades)
-        self.parts = parts
-        self.grade_texts: dict = {}
+        self._compiled(t, positions, grades, parts)
 
     def text(self, result) -> str | None:
         """The record's text, or None where the general writer must write it."""
         try:
-            name = _scalar(result.name)
-            flat = result.flat
-            figures = number_texts(self.figures(flat))
-            if name is None or figures is None:
-                return None
-            grades = [_grade_text(self.grade_texts, grade) for grade in self.grades(flat)]
-            if None in grades:
+            head = self._head(result)
+            if head is None:
                 return None
             texts = None
             bases = []
@@ -200,7 +205,7 @@ class JsonPlan:
                 parts.append(text)
         except (TypeError, ValueError, ArithmeticError):  # a signalling NaN's hash, say: the general path raises
             return None
-        return self.template % self.order([name, *figures, *grades, *bases, *parts])
+        return self.template % self.order([*head, *bases, *parts])
 
     def _items(self, number, index, row, node, nl, comma, key):
         """The items of `each` group `index` (after the group's own entry), as `Result._build` names them."""
@@ -294,7 +299,7 @@ class JsonPlan:
         return tail
 
 
-class ScoresPlan:
+class ScoresPlan(_TemplatePlan):
     """A record's line of ``--format scores`` (docs/output.md): its name, and per scorecard the total, the grade
     and every indicator's score by path joined with ``/`` — the `_expected`/`_reported` shape (DESIGN §6, §7)."""
 
@@ -331,28 +336,19 @@ class ScoresPlan:
         t.hole("part")
         parts.append(_warnings)
         t.text("}")
-        self.template, self.order = t.compile()
-        self.figures = _getter(positions)
-        self.grades = _getter(grades)
-        self.parts = parts
-        self.grade_texts: dict = {}
+        self._compiled(t, positions, grades, parts)
 
     def text(self, result) -> str | None:
         try:
-            name = _scalar(result.name)
-            flat = result.flat
-            figures = number_texts(self.figures(flat))
-            if name is None or figures is None:
-                return None
-            grades = [_grade_text(self.grade_texts, grade) for grade in self.grades(flat)]
-            if None in grades:
+            head = self._head(result)
+            if head is None:
                 return None
             parts = [part(result) for part in self.parts]
             if None in parts:
                 return None
         except (TypeError, ValueError, ArithmeticError):
             return None
-        return self.template % self.order([name, *figures, *grades, *parts])
+        return self.template % self.order([*head, *parts])
 
     def _items(self, number, row, node):
         layout = self.program.layout
