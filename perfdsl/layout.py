@@ -71,6 +71,10 @@ class Layout:
     def score(self, flat: tuple, number: int, index: int):
         return flat[self.blocks[number][0] + 2 * index + 1]
 
+    def weight(self, flat: tuple, number: int, index: int):
+        """The weight after moves of node `index` of scorecard `number`."""
+        return flat[self.blocks[number][0] + 2 * index]
+
     # within one block (`block`)
     @staticmethod
     def weight_in(block: tuple, index: int):

@@ -195,6 +195,17 @@ def test_an_assertion_that_does_not_hold(tmp_path):
     assert set(record) == {"预算数", "支出数"}
 
 
+def test_a_claim_reads_weights_and_scores_from_the_flat_figures(tmp_path):
+    # `weight of` is the weight after moves, `score of` the score: both read through `Layout`, never confused
+    holds = run(suite(tmp_path, SPENDING + "property always weight of 支出 == 10 when 预算数 > 0元\n"), "property",
+                "always")
+    assert holds.ok, holds.detail
+    fails = run(suite(tmp_path, SPENDING + "property always weight of 支出 == score of 支出 when 预算数 > 0元\n",
+                      name="weights.perf"), "property", "always")
+    assert not fails.ok
+    assert fails.detail.startswith("不成立：weight of 支出 == score of 支出（weight of 支出 = 10、score of 支出 = ")
+
+
 def test_a_property_never_put_to_the_test_fails(tmp_path):
     text = SPENDING + "property always 卡 <= 10 when 预算数 > 0元 and 预算数 < 0元\n"
     outcome = run(suite(tmp_path, text), "property", "always")

@@ -33,8 +33,8 @@ class _Results(interp.Evaluation):
             # straight from the flat figures: building the result tree for one number costs more than scoring
             card, index = self.claim.ref(expr)
             program = self.result.program
-            offset, _ = program.layout[program.model.scorecard(card).index]
-            return self.result.flat[offset + 2 * index + (expr.what == "score")]
+            read = program.layout.score if expr.what == "score" else program.layout.weight
+            return read(self.result.flat, program.model.scorecard(card).index, index)
         return super().eval(expr, full)
 
     def _node(self, ref):
