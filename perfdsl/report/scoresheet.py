@@ -118,32 +118,20 @@ def flat_scorecards(model) -> list[bool]:
 
 def flat_cards(result, flat: list[bool], items: bool = False):
     """Per scorecard of a `Result`: (the card, its `Node`s — with its `each` groups' items, in order, if
-    `items`).  A scorecard marked in `flat` (`flat_scorecards`) whose every basis line was rendered from the
-    facts is read from the flat result tuple through `Layout`, as the JSON and CSV plans are: building the
-    `Result` tree cost more than writing the table.  Any other goes through the tree."""
-    texts = result.texts()
-    program = result.program
-    layout = program.layout
-    cards = None
-    for number, spec in enumerate(program.model.scorecards):
-        lines = texts[number][0]
-        if flat[number] and None not in lines:
-            block = layout.block(result.flat, number)
-            pairs = layout.pairs_in(block, len(spec.nodes))
-            yield (_FlatCard(spec.name, spec.max, layout.total_in(block), layout.grade_in(block)),
-                   [Node(weight, node.declared, score, basis if node.is_leaf else "", node.is_leaf, node.path)
-                    for node, (weight, score), basis in zip(spec.nodes, pairs, lines)])
-            continue
-        if cards is None:
-            cards = result.scorecards
-        card = cards[number]
-        yield card, [Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "", node.is_leaf,
-                          node.path) for node in (card.nodes if items else card.fixed)]
+    `items`), as `cards` reads them: from the flat result tuple where it can, else from the tree."""
+    for card in cards(result, flat):
+        if card.__class__ is _FlatCard:
+            yield card, card.nodes
+        else:
+            yield card, [Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
+                              node.is_leaf, node.path) for node in (card.nodes if items else card.fixed)]
 
 
 def cards(result, flat: list[bool]) -> list:
-    """The scorecards of a `Result` as a writer reads them: a `_FlatCard` with its `Node`s (their criteria too)
-    from the flat tuple where `flat_cards` would read it so, else the tree's `CardResult`."""
+    """The scorecards of a `Result` as a writer reads them.  A scorecard marked in `flat` (`flat_scorecards`)
+    whose every basis line was rendered from the facts is a `_FlatCard` with its `Node`s, read from the flat
+    result tuple through `Layout`, as the JSON and CSV plans are (building the `Result` tree cost more than
+    writing the table); any other is the tree's `CardResult`."""
     texts = result.texts()
     program = result.program
     layout = program.layout
