@@ -5,7 +5,9 @@
 The records are generated (bench_eval.make_records), scored once and
 materialised once (`isolation.materialise`: every basis line built), so what
 is timed afterwards is each writer's own work over the same `Result`s —
-nothing of the evaluators or of the basis text.  Each round writes every format in
+nothing of the evaluators or of the basis text.  Each `Result`'s tree of indicators (`Result.scorecards`)
+is dropped before every write, as a run has not built it when the writer starts: a writer that reads
+the tree pays for building it (it was 70–100 µs a record, hidden while the first write kept it).  Each round writes every format in
 rotating order into memory (xlsx into a BytesIO: the 汇总 and the first 100
 records' 评分表 sheets as `-o a.xlsx` writes; "xlsx 汇总": no 评分表 sheet; "xlsx all": one for every record); the ratio to CSV is taken within a round
 and the median of the rounds printed, with the µs per record.  Times are this process's CPU
@@ -68,6 +70,8 @@ def main():
     for round_ in range(args.rounds):
         order = names[round_ % len(names):] + names[: round_ % len(names)]
         for name in order:
+            for _, result in results:
+                result._cards = None  # as in a run: the writer builds the tree if it reads it
             start = time.process_time()
             every[name]()
             times[name].append(time.process_time() - start)

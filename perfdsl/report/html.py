@@ -143,6 +143,7 @@ class _Page:
         self.wanted = {spec.name: spec for spec in layout.cards}
         self.numbers = {card.name: number for number, card in enumerate(model.scorecards)}
         self.rules = {spec.name: scoresheet.grade_rule(spec) for spec in layout.cards}
+        self.flat = scoresheet.flat_scorecards(model)
         self.sheet_title = f'<h2 class="sheet-title">{text(scoresheet.sheet_title(model))}</h2>\n<p class="facts">'
         total = sum(column.width for column in layout.columns)
         cols = "".join(f'<col style="width:{column.width * 100 / total:.2f}%">' for column in layout.columns)
@@ -165,7 +166,7 @@ class _Page:
 
     def record(self, result, position) -> str:
         layout, wanted = self.layout, self.wanted
-        cards = [card for card in result.scorecards if card.name in wanted]
+        cards = [card for card in scoresheet.cards(result, self.flat) if card.name in wanted]
         parts = [f'<section class="record" id="record-{position}">\n', self.sheet_title]
         parts += [f"<span>{text(label)}：{text(value)}</span>" for label, value in scoresheet.identity(self.model, result)]
         parts.append('</p>\n<ul class="totals">\n')

@@ -12,7 +12,7 @@ from ..errors import RecordError
 from ..neutralise import markdown
 from . import scoresheet
 from .summary import WARNINGS_HEADING
-from .table import _figure, weight_text
+from .table import _figure, weight_pair_text
 
 
 def write(handle, results, model, scorecards=None):
@@ -62,6 +62,7 @@ class _Sheets:
         self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
         self.escaped: dict[str, str] = {}  # a basis text → its cell (`_cell`)
+        self.flat = scoresheet.flat_scorecards(model)
 
     def _made(self, number: int, levels: int) -> tuple:
         """The table head at `levels`, each node's (cells before 权重, 评分标准 cell) by node index, and the
@@ -83,13 +84,14 @@ class _Sheets:
         information = item.information
         if information:  # ``informational`` inputs: what the record says about itself, not scored
             out.append("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in information.items()) + "\n")
-        for number, card in enumerate(item.scorecards):
+        for number, (card, nodes) in enumerate(scoresheet.flat_cards(item, self.flat)):
             if self.scorecards is None or card.name in self.scorecards:
                 out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
-                out.append(self.table(number, card))
+                out.append(self.table(number, card, nodes))
         return "".join(out)
 
-    def table(self, number: int, card) -> str:
+    def table(self, number: int, card, nodes) -> str:
+        """`nodes`: the scorecard's `scoresheet.Node`s, its `each` groups' items aside (`flat_cards`)."""
         items = card.items
         levels = self.depths[number]
         for index, rows in items.items():  # an `each` group's items sit a level below it (`scoresheet.depth`)
@@ -104,9 +106,8 @@ class _Sheets:
         escaped = self.escaped
         if len(lines) >= 8192:  # a batch of ever new figures: memory stays bounded
             lines.clear()
-        for index, node in enumerate(card.fixed):
-            basis = node.basis if node.is_leaf else ""
-            key = (index, node.weight, node.declared, node.score, basis)
+        for index, (weight, declared, score, basis, *_) in enumerate(nodes):
+            key = (index, weight, declared, score, basis)
             line = lines.get(key)  # a row is a function of these (and the ruleset): a batch's rows repeat
             if line is None:
                 lead, criteria = leads[index]
@@ -115,16 +116,17 @@ class _Sheets:
                     if len(escaped) >= 4096:
                         escaped.clear()
                     cell = escaped[basis] = _cell(basis)
-                line = lines[key] = f"{lead}{weight_text(node)}{criteria} | {_figure(node.score)} | {cell} |\n"
+                line = lines[key] = (f"{lead}{weight_pair_text(weight, declared)}{criteria} | {_figure(score)} | "
+                                     f"{cell} |\n")
             out.append(line)
             rows = items.get(index)
             if rows:  # the group's items, named by the record
                 template = spec.nodes[index].each.template.criteria
                 criteria = f" | {_cell(template or '')}" if self.criteria else ""
-                level = len(node.path)
+                level = len(spec.nodes[index].path)
                 for item in rows:
-                    out.append(f"{_lead(levels, level, item.name, True)}{weight_text(item)}{criteria} | "
-                               f"{_figure(item.score)} | {_cell(item.basis)} |\n")
+                    out.append(f"{_lead(levels, level, item.name, True)}{weight_pair_text(item.weight, item.declared)}"
+                               f"{criteria} | {_figure(item.score)} | {_cell(item.basis)} |\n")
         levels_blank = [""] * (levels - 1)
         crit_blank = [""] * self.criteria
         adjustments = scoresheet.adjustment_rows(card)

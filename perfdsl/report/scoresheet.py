@@ -18,6 +18,7 @@ sheet has the same columns and widths.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -76,6 +77,80 @@ class AdjustmentRow:
     basis: str
     applied: bool
     delta: Decimal = Decimal(0)  # the change as a number (Excel cells)
+
+
+class Node(NamedTuple):
+    """What a writer reads of one indicator of a record (`flat_cards`)."""
+
+    weight: Decimal
+    declared: Decimal
+    score: Decimal
+    basis: str  # "" for a group
+    is_leaf: bool
+    path: tuple
+    criteria: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+class _FlatCard:
+    """What a writer asks of a scorecard with no `each` group and no scorecard rule, read from the flat tuple."""
+
+    __slots__ = ("name", "max", "score", "grade", "nodes")
+    items: dict = {}
+    adjustments: tuple = ()
+
+    def __init__(self, name, maximum, score, grade, nodes=()):
+        self.name, self.max, self.score, self.grade, self.nodes = name, maximum, score, grade, nodes
+
+    @property
+    def fixed(self) -> list:
+        return self.nodes
+
+
+def flat_scorecards(model) -> list[bool]:
+    """Per scorecard, whether a record's 评分表 can be read from the flat result tuple (`flat_cards`): no `each`
+    group (its items are the record's) and no scorecard rule."""
+    return [not card.rules and all(node.each is None for node in card.nodes) for card in model.scorecards]
+
+
+def flat_cards(result, flat: list[bool], items: bool = False):
+    """Per scorecard of a `Result`: (the card, its `Node`s — with its `each` groups' items, in order, if
+    `items`), as `cards` reads them: from the flat result tuple where it can, else from the tree."""
+    for card in cards(result, flat):
+        if card.__class__ is _FlatCard:
+            yield card, card.nodes
+        else:
+            yield card, [Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
+                              node.is_leaf, node.path) for node in (card.nodes if items else card.fixed)]
+
+
+def cards(result, flat: list[bool]) -> list:
+    """The scorecards of a `Result` as a writer reads them.  A scorecard marked in `flat` (`flat_scorecards`)
+    whose every basis line was rendered from the facts is a `_FlatCard` with its `Node`s, read from the flat
+    result tuple through `Layout`, as the JSON and CSV plans are (building the `Result` tree cost more than
+    writing the table); any other is the tree's `CardResult`."""
+    texts = result.texts()
+    program = result.program
+    layout = program.layout
+    criteria = program.criteria()
+    out = []
+    tree = None
+    for number, spec in enumerate(program.model.scorecards):
+        lines = texts[number][0]
+        if flat[number] and None not in lines:
+            block = layout.block(result.flat, number)
+            pairs = layout.pairs_in(block, len(spec.nodes))
+            nodes = [Node(weight, node.declared, score, basis if node.is_leaf else "", node.is_leaf, node.path, shown)
+                     for node, (weight, score), basis, shown in zip(spec.nodes, pairs, lines, criteria[number])]
+            out.append(_FlatCard(spec.name, spec.max, layout.total_in(block), layout.grade_in(block), nodes))
+            continue
+        if tree is None:
+            tree = result.scorecards
+        out.append(tree[number])
+    return out
 
 
 def adjustment_rows(card) -> list[AdjustmentRow]:

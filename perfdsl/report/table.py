@@ -38,9 +38,14 @@ _figure = lru_cache(maxsize=4096)(plain)
 
 
 def weight_text(node) -> str:
-    if node.weight != node.declared:
-        return f"{_figure(node.weight)}（原 {_figure(node.declared)}）"
-    return _figure(node.weight)
+    return weight_pair_text(node.weight, node.declared)
+
+
+def weight_pair_text(weight, declared) -> str:
+    """A weight as a 评分表 shows it: with the declared one when reallocation moved it."""
+    if weight != declared:
+        return f"{_figure(weight)}（原 {_figure(declared)}）"
+    return _figure(weight)
 
 
 def shown(text: str) -> str:
@@ -98,6 +103,7 @@ class Writer:
         self.columns = columns
         self.styled = styled
         self.layouts: dict[int, _Columns] = {}
+        self.flat = None  # `scoresheet.flat_scorecards`, once
 
     def _bold(self, text: str) -> str:
         return f"\x1b[1m{text}\x1b[0m" if self.styled else text
@@ -126,7 +132,10 @@ class Writer:
         if information:  # ``informational`` inputs: what the record says about itself, not scored
             text = "信息（不计分）：" + "，".join(f"{shown(k)} {shown(v)}" for k, v in information.items())
             lines.extend(wrap(text, self.columns) if self.columns else [text])
-        for number, card in enumerate(result.scorecards):
+        flat = self.flat
+        if flat is None:
+            flat = self.flat = scoresheet.flat_scorecards(self.model)
+        for number, (card, nodes) in enumerate(scoresheet.flat_cards(result, flat, items=True)):
             if self.scorecards is not None and card.name not in self.scorecards:
                 continue
             spec = self.model.scorecards[number]
@@ -136,11 +145,11 @@ class Writer:
             grade = f"  {shown(card.grade)}" if card.grade else ""
             lines.append(self._bold(f"{shown(card.name)}：{plain(card.score)} / {plain(card.max)}{grade}"))
             lines.append("")
-            self._card(lines, card, columns)
+            self._card(lines, card, nodes, columns)
             lines.append("")
         return "\n".join(lines) + "\n"
 
-    def _card(self, lines, card, columns: _Columns):
+    def _card(self, lines, card, nodes, columns: _Columns):
         name_width, basis_width, under = columns.fitted(self.columns)
 
         cells = columns.cells.setdefault(name_width, {})  # the ruleset's name → its cell's lines, made once a run
@@ -180,7 +189,7 @@ class Writer:
                 if len(cell) == 1:
                     leads[path] = f"{_INDENT}{cell[0]}{_GAP}"
         figures = columns.figures  # (weight, declared, score) → the line's 分值 and 得分 columns
-        for node in card.nodes:
+        for node in nodes:
             lead = leads.get(node.path) if plain_lines else None
             if lead is not None:  # the ruleset's indicator on a plain line (its column fits every such name)
                 key = (node.weight, node.declared, node.score)

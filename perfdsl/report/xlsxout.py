@@ -14,14 +14,14 @@ on A4 landscape, one page wide, the header rows repeated on every page and
 Scores are numbers in the General format, so they show as the documents
 print them (7, 6.4, 5.14), written as their exact decimal text: openpyxl
 itself would print a Decimal through a float (``89.04000000000001``).
-openpyxl's write-only mode streams rows to disk, so a batch of any size
-keeps memory flat; a 评分表 is laid out whole (row heights and merged
-ranges) before its first row is written.
+The workbook is written by `xlsxbook` as the XML text openpyxl's write-only
+mode would write, without importing openpyxl; the 汇总 sheet streams (memory
+stays flat for a batch of any size), a 评分表 is laid out whole (row heights
+and merged ranges) and goes into the file as soon as it is written.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from decimal import Decimal
@@ -29,13 +29,12 @@ from functools import lru_cache
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..files import save_workbook
 from ..neutralise import spreadsheet, visible
 from ..source import display_width
 from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
-from .xlsxrows import Rows, excel_writer, style_id
+from .xlsxbook import Alignment, Book, Font, Page, fill, merged_cells, thin_box
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -52,9 +51,7 @@ _PAD = 6  # points above and below the text of a row, together
 #: line breaking (no line may start with ，。；) fit in the height set.
 _FILL = 1.08
 PAGE_FOOTER = "第 &P 页 共 &N 页"
-#: Bytes of 评分表 sheets kept in memory until the workbook is saved; the sheets after them go through a
-#: temporary file each, as openpyxl does (creating and removing one cost 2–4 ms a sheet here).
-_IN_MEMORY = 32 * 1024 * 1024
+_FOOTER = ("C", 9, PAGE_FOOTER)
 
 
 def text(value) -> str:
@@ -64,69 +61,52 @@ def text(value) -> str:
 
 
 def write(handle, results, model, scorecards=None, sheets: int = 100):
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
+    book = Book(handle)
     try:
-        _write(book, handle, results, model, scorecards, sheets)
-    except BaseException:
-        # openpyxl writes each sheet from a generator; left open, it complains with a traceback when
-        # collected.  Close them quietly: the error itself is reported by the caller.
-        for sheet in book.worksheets:
-            writer = getattr(sheet, "_writer", None)
-            for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
-                if stream is not None:
-                    with contextlib.suppress(Exception):
-                        stream.close()
+        _write(book, results, model, scorecards, sheets)
+        book.close()
+    except BaseException:  # a failure leaves no zip half-open behind: `files.atomic_output` removes the file
+        book.abandon()
         raise
 
 
-def _write(book, handle, results, model, scorecards, sheets):
-    styles = _Styles()
+def _write(book: Book, results, model, scorecards, sheets):
+    styles = _Styles(book)
     summary = Summary(model, scorecards)
     layout = scoresheet.Layout(model, scorecards)
-    index = book.create_sheet(SUMMARY_SHEET)
-    _summary_layout(index, summary, model)
-    rows = Rows(index)
-    rows.append([styles.cell(index, value, "head") for value in summary.header()])
+    index = _summary_sheet(book, summary, model)
+    index.row([styles.cell(value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
-    kept = 0  # bytes of 评分表 sheets kept in memory: the first ones, up to `_IN_MEMORY`
     for position, item in results:
         target = None
         if not isinstance(item, RecordError) and written < sheets:
             target = _sheet_name(item.name, position, names)
             written += 1
-        rows.append(*_summary_cells(index, styles, summary, summary.row(position, item), target))
+        index.row(*_summary_cells(styles, summary, summary.row(position, item), target))
         if target is not None:
-            kept += _record_sheet(book.create_sheet(target), styles, layout, model, item, kept < _IN_MEMORY)
-    save_workbook(book, handle, excel_writer())
+            _record_sheet(book, target, styles, layout, model, item)
+    index.finish()
 
 
 class _Styles:
-    """The cell styles of the workbook by name, made once: fonts, borders, alignment."""
+    """The cell styles of the workbook by name (fonts, borders, alignment, fill), each id found once."""
 
-    def __init__(self):
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        thin = Side(style="thin", color="000000")
-        box = Border(left=thin, right=thin, top=thin, bottom=thin)
-        body = Font(name=BODY_FONT, size=_SIZE, charset=134)
-        bold = Font(name=BODY_FONT, size=_SIZE, bold=True, charset=134)
-        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        top = Alignment(horizontal="left", vertical="top", wrap_text=True)
-        grey = PatternFill("solid", fgColor="F2F2F2")
-        self.link = Font(name=BODY_FONT, size=_SIZE, color="0563C1", underline="single", charset=134)
-        self.error = Font(name=BODY_FONT, size=_SIZE, color="C00000", charset=134)
-        self.warning = Font(name=BODY_FONT, size=_SIZE, color="C65911", charset=134)
+    def __init__(self, book: Book):
+        box = thin_box("000000")
+        body = Font(BODY_FONT, _SIZE)
+        bold = Font(BODY_FONT, _SIZE, bold=True)
+        centre = Alignment("center", "center", wrap=True)
+        left = Alignment("left", "center", wrap=True)
+        top = Alignment("left", "top", wrap=True)
+        grey = fill("F2F2F2")
+        self.link = Font(BODY_FONT, _SIZE, color="0563C1", underline="single")
+        self.error = Font(BODY_FONT, _SIZE, color="C00000")
+        self.warning = Font(BODY_FONT, _SIZE, color="C65911")
         self.styles = {  # name → (font, border, alignment, fill)
-            "title": (Font(name=TITLE_FONT, size=16, bold=True, charset=134), None,
-                      Alignment(horizontal="center", vertical="center"), None),
-            "info": (Font(name=BODY_FONT, size=11, charset=134), None,
-                     Alignment(horizontal="left", vertical="center"), None),
-            "heading": (Font(name=BODY_FONT, size=11, bold=True, charset=134), None,
-                        Alignment(horizontal="left", vertical="center"), None),
+            "title": (Font(TITLE_FONT, 16, bold=True), None, Alignment("center", "center"), None),
+            "info": (Font(BODY_FONT, 11), None, Alignment("left", "center"), None),
+            "heading": (Font(BODY_FONT, 11, bold=True), None, Alignment("left", "center"), None),
             "head": (bold, box, centre, grey),
             "group": (bold, box, centre, None),
             "leaf": (body, box, left, None),
@@ -136,59 +116,30 @@ class _Styles:
             "total_text": (bold, box, left, grey),
             "label": (bold, box, centre, None),
             "long": (body, box, top, None),
-            "sign": (Font(name=BODY_FONT, size=11, charset=134), None,
-                     Alignment(horizontal="left", vertical="bottom"), None),
+            "sign": (Font(BODY_FONT, 11), None, Alignment("left", "bottom"), None),
             "plain": (body, None, None, None),
         }
-        self._arrays: dict = {}
+        self._book = book
+        self._ids: dict = {}
 
-    def cell(self, sheet, value, style: str = "plain", font: str | None = None) -> tuple:
-        """(value, style array, its id) for `xlsxrows.Rows`: a Decimal is written as a number in its exact
-        text, a str as text made inert (`text`; never a formula, even when it starts with =). `font` names
-        one of this object's fonts (``link``) in place of the style's own."""
+    def cell(self, value, style: str = "plain", font: str | None = None) -> tuple:
+        """(value, style id) for `xlsxbook.Sheet.row`: a Decimal is written as a number in its exact text, a
+        str as text made inert (`text`; never a formula, even when it starts with =). `font` names one of
+        this object's fonts (``link``) in place of the style's own."""
         if isinstance(value, str):
             value = text(value)
-        return (value, *self.style(sheet, style, font))
+        return (value, self.style(style, font))
 
-    def style(self, sheet, style: str, font: str | None = None) -> tuple:
-        """(the workbook's style indices for a named style, `xlsxrows.style_id` of them), found once:
-        assigning fonts and borders cell by cell makes openpyxl hash them every time, which took most of
-        the time of a large workbook.  A workbook's cells ask for styles in the order they are written, so
-        each style's id is the one openpyxl would give it at its first cell."""
+    def style(self, style: str, font: str | None = None) -> str:
+        """The `` s="N"`` of a named style, found once.  A workbook's cells ask for styles in the order they
+        are written, so each style's id is the one openpyxl would give it at its first cell."""
         key = (style, font)
-        found = self._arrays.get(key)
+        found = self._ids.get(key)
         if found is None:
-            from openpyxl.cell import WriteOnlyCell
-
-            prototype = WriteOnlyCell(sheet)
-            style_font, border, alignment, fill = self.styles[style]
-            prototype.font = getattr(self, font) if font else style_font
-            if border is not None:
-                prototype.border = border
-            if alignment is not None:
-                prototype.alignment = alignment
-            if fill is not None:
-                prototype.fill = fill
-            found = self._arrays[key] = (prototype._style, style_id(sheet, prototype._style))
+            style_font, border, alignment, fill_ = self.styles[style]
+            found = self._ids[key] = self._book.styles.id(getattr(self, font) if font else style_font,
+                                                         border, alignment, fill_)
         return found
-
-
-def _print_setup(sheet, title_rows: str | None, landscape: bool = True):
-    """A4, one page wide (as many pages down as it takes), header rows on every page, page numbers."""
-    from openpyxl.worksheet.page import PageMargins
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.55, bottom=0.55, header=0.25, footer=0.25)
-    sheet.print_options.horizontalCentered = True
-    if title_rows:
-        sheet.print_title_rows = title_rows
-    sheet.oddFooter.center.text = PAGE_FOOTER
-    sheet.oddFooter.center.size = 9
 
 
 def _header_text(value: str) -> str:
@@ -199,40 +150,33 @@ def _header_text(value: str) -> str:
 # ── 汇总 ────────────────────────────────────────────────────────────────────
 
 
-def _summary_layout(sheet, summary: Summary, model):
-    """Widths, the frozen header row and print setup; in write-only mode they must precede the first row."""
-    from openpyxl.utils import get_column_letter
-
-    sheet.freeze_panes = "C2"
-    widths = {"position": 6, "name": 34, "grade": 8, "error": 60, "warning": 60}
-    for number, (kind, heading) in enumerate(zip(summary.kinds(), summary.header()), start=1):
-        width = widths.get(kind, 10)
-        sheet.column_dimensions[get_column_letter(number)].width = max(width, display_width(heading) + 2)
-    _print_setup(sheet, "1:1")
-    sheet.oddHeader.center.text = _header_text(f"{model.title} · 汇总")
-    sheet.oddHeader.center.size = 10
+def _summary_sheet(book: Book, summary: Summary, model):
+    """The 汇总 sheet: widths, the frozen header row and print setup (they precede the first row)."""
+    defaults = {"position": 6, "name": 34, "grade": 8, "error": 60, "warning": 60}
+    widths = [max(defaults.get(kind, 10), display_width(heading) + 2)
+              for kind, heading in zip(summary.kinds(), summary.header())]
+    page = Page("1:1", ("C", 10, _header_text(f"{model.title} · 汇总")), _FOOTER)
+    return book.sheet(SUMMARY_SHEET, widths, "C2", page, streamed=True)
 
 
-def _summary_cells(sheet, styles: _Styles, summary: Summary, row: list, target: str | None):
-    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet (by column)."""
-    from openpyxl.worksheet.hyperlink import Hyperlink
-
+def _summary_cells(styles: _Styles, summary: Summary, row: list, target: str | None):
+    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet."""
     cells = []
-    links = None
+    link = None
     for kind, value in zip(summary.kinds(), row):
         if kind in ("score", "position", "grade"):
-            cells.append(styles.cell(sheet, value, "number"))
+            cells.append(styles.cell(value, "number"))
         elif kind == "name" and target is not None:
             quoted = target.replace("'", "''")
-            links = {len(cells): Hyperlink(ref="", location=f"'{quoted}'!A1", display=text(value))}
-            cells.append(styles.cell(sheet, value, "text", font="link"))
+            link = (len(cells), f"'{quoted}'!A1", text(value))
+            cells.append(styles.cell(value, "text", font="link"))
         elif kind == "error" and value:
-            cells.append(styles.cell(sheet, value, "text", font="error"))
+            cells.append(styles.cell(value, "text", font="error"))
         elif kind == "warning" and value:
-            cells.append(styles.cell(sheet, value, "text", font="warning"))
+            cells.append(styles.cell(value, "text", font="warning"))
         else:
-            cells.append(styles.cell(sheet, value, "text"))
-    return cells, None, links
+            cells.append(styles.cell(value, "text"))
+    return cells, None, link
 
 
 def _sheet_name(name, position, taken: set) -> str:
@@ -277,16 +221,7 @@ class _Grid:
 
     def fit_heights(self, minimum: float = _LINE + _PAD):
         """Each row tall enough for its wrapped text; a range merged down spreads what it needs over its rows."""
-        covered = set()  # cells inside a merged range other than its first
-        across = {}  # first cell of a one-row range → its width
-        down = []
-        for row, first, last_row, last in self.merges:
-            covered |= {(r, c) for r in range(row, last_row + 1) for c in range(first, last + 1)} - {(row, first)}
-            if last_row == row:
-                across[(row, first)] = sum(self.widths[first:last + 1])
-            else:
-                down.append((row, first, last_row, last))
-                covered.add((row, first))
+        covered, across, down = _spans(tuple(self.merges), tuple(self.widths))
         for number, cells in enumerate(self.rows):
             if self.heights[number] is None:
                 self.heights[number] = max([minimum] + [
@@ -299,19 +234,30 @@ class _Grid:
             if need > have:
                 self.heights[last_row] += need - have
 
-    def emit(self, sheet, styles: _Styles, memory: bool = False) -> int:
-        """Write the sheet (in memory until the workbook is saved, if `memory`); return the bytes kept so."""
-        from openpyxl.utils import get_column_letter
-
-        for number, width in enumerate(self.widths, start=1):
-            sheet.column_dimensions[get_column_letter(number)].width = width
-        merged = [(row + 1, first + 1, last_row + 1, last + 1) for row, first, last_row, last in self.merges]
-        rows = Rows(sheet, merged, memory)
+    def emit(self, sheet, styles: _Styles):
+        """Write the sheet's rows and tail into the book."""
         cell = styles.cell
         for cells, height in zip(self.rows, self.heights):
-            rows.append([None if c is None else cell(sheet, *c) for c in cells],
-                        None if height is None else round(height, 1))
-        return rows.size()
+            sheet.row([None if c is None else cell(*c) for c in cells], None if height is None else round(height, 1))
+        sheet.finish(merged_cells(tuple((row + 1, first + 1, last_row + 1, last + 1)
+                                        for row, first, last_row, last in self.merges)))
+
+
+@lru_cache(maxsize=256)
+def _spans(merges: tuple, widths: tuple):
+    """(the cells inside a merged range other than its first, each one-row range's first cell → its width, the
+    ranges merged down): the same for every 评分表 of a ruleset whose lists have the same lengths, so kept."""
+    covered = set()
+    across = {}
+    down = []
+    for row, first, last_row, last in merges:
+        covered |= {(r, c) for r in range(row, last_row + 1) for c in range(first, last + 1)} - {(row, first)}
+        if last_row == row:
+            across[(row, first)] = sum(widths[first:last + 1])
+        else:
+            down.append((row, first, last_row, last))
+            covered.add((row, first))
+    return frozenset(covered), across, tuple(down)
 
 
 def _height(value, width: float) -> float:
@@ -329,9 +275,8 @@ def _text_height(shown: str, width: float) -> float:
     return lines * _LINE + _PAD
 
 
-def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, result, memory: bool = False) -> int:
-    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup (kept in memory until
-    the workbook is saved, if `memory`); returns the bytes kept in memory."""
+def _record_sheet(book: Book, name: str, styles: _Styles, layout: scoresheet.Layout, model, result):
+    """The 评分表 of one record, laid out in a `_Grid`, then written with its print setup."""
     grid = _Grid([column.width for column in layout.columns])
     last = grid.width - 1
     cards = [card for card in result.scorecards if any(card.name == spec.name for spec in layout.cards)]
@@ -365,11 +310,8 @@ def _record_sheet(sheet, styles: _Styles, layout: scoresheet.Layout, model, resu
     _closing(grid, result)
     grid.fit_heights()
 
-    sheet.freeze_panes = f"A{below + 2}"
-    _print_setup(sheet, header_rows)
-    sheet.oddHeader.left.text = _header_text(f"{model.title} · {result.name}")
-    sheet.oddHeader.left.size = 9
-    return grid.emit(sheet, styles, memory)
+    page = Page(header_rows, ("L", 9, _header_text(f"{model.title} · {result.name}")), _FOOTER)
+    grid.emit(book.sheet(name, grid.widths, f"A{below + 2}", page), styles)
 
 
 def _card_lines(grid: _Grid, layout: scoresheet.Layout, card):

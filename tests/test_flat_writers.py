@@ -1,0 +1,78 @@
+"""md, html and the table read a plain scorecard from the flat result tuple (`scoresheet.flat_cards`/`cards`):
+the same text as through the `Result` tree, on every shipped ruleset's examples and generated Chao'an records,
+without building the tree; a scorecard with `each` groups or scorecard rules still goes through it."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from perfdsl import load
+from perfdsl.isolation import one
+from perfdsl.report import html, markdown, scoresheet, table
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+
+
+def _ruleset(example: Path) -> Path:
+    return max((r for r in (ROOT / "rulesets").glob("*.perf") if example.stem.startswith(r.stem)),
+               key=lambda r: len(r.stem))
+
+
+def _records(example: Path) -> list:
+    import json
+
+    data = json.loads(example.read_text("utf-8"))
+    return data if isinstance(data, list) else [data]
+
+
+def _written(program, records, monkeypatch, flat: bool) -> dict:
+    if not flat:  # every scorecard through the tree, as before
+        monkeypatch.setattr(scoresheet, "flat_scorecards", lambda model: [False] * len(model.scorecards))
+    out = {}
+    for name, write in (("md", lambda h, r: markdown.write(h, r, program.model)),
+                        ("html", lambda h, r: html.write(h, r, program.model)),
+                        ("table", lambda h, r: table.write(h, r, program.model, terminal=False))):
+        results = [(position, one(program, position, raw, False, True)) for position, raw in enumerate(records, 1)]
+        handle = io.StringIO()
+        write(handle, iter(results))
+        # (the tree was not built, every node's line was rendered from the facts) per record
+        out[name] = (handle.getvalue(), [(result._cards is None, all(None not in texts[0] for texts in result.texts()))
+                                         for _, result in results])
+    monkeypatch.undo()
+    return out
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.stem)
+def test_the_flat_path_writes_the_trees_text(example, monkeypatch):
+    program = load(_ruleset(example))
+    records = _records(example)
+    flat, tree = _written(program, records, monkeypatch, True), _written(program, records, monkeypatch, False)
+    plain = all(scoresheet.flat_scorecards(program.model))
+    for name in flat:
+        assert flat[name][0] == tree[name][0], name
+        # the tree is built only where a card needs it: list items, scorecard rules, a line the facts leave open
+        assert [untouched for untouched, _ in tree[name][1]] == [False] * len(records), name
+        assert [untouched for untouched, _ in flat[name][1]] == [plain and rendered for _, rendered in flat[name][1]]
+    if example.stem == "chaoan-2022":  # seed 001's published figures, read from the flat tuple
+        assert "### 复核得分：89.04 / 100（良好）" in flat["md"][0] and "自评质量：29 / 40" in flat["md"][0]
+
+
+def test_generated_chaoan_records_and_which_cards_are_plain(monkeypatch):
+    from bench_eval import make_records
+
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    records = make_records(60)
+    flat, tree = _written(program, records, monkeypatch, True), _written(program, records, monkeypatch, False)
+    assert {name: text for name, (text, _) in flat.items()} == {name: text for name, (text, _) in tree.items()}
+    assert all(untouched for name in flat for untouched, _ in flat[name][1])  # no tree built for any of them
+    assert scoresheet.flat_scorecards(program.model) == [True, True]  # 复核得分, 自评质量: no each, no rules
+    for name in ("yaan-2020-projects", "national-2020-projects"):  # each groups or scorecard rules: the tree
+        model = load(ROOT / "rulesets" / f"{name}.perf").model
+        assert not all(scoresheet.flat_scorecards(model)), name
