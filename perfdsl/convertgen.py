@@ -13,7 +13,9 @@ that reads those with a few comparisons each, without the loop: per input, in sl
     else:
         v3 = _one(_p3, x, lenient, problems, notes, units)
 
-Anything else goes to `one` — the loop's own reading of one value (`inputs._one`: an annotated value, a money
+An amount declared in 元 (its factor exactly 1) is read as written, without the product and its second test
+(×1 keeps a figure's digits and exponent); a text within bounds is read inline too (`one`'s test).  Anything
+else goes to `one` — the loop's own reading of one value (`inputs._one`: an annotated value, a money
 or percent string, a text, and then the general reading, which says what is wrong) —, so that a value is read
 by one definition whichever path it takes.  The constant range bounds are compared inline; a value outside
 them, and every bound naming another input, goes to `bounded` (`inputs._range_problems`, which words the
@@ -53,7 +55,8 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
         key = _literal(name)
         lines += [f"    x = raw = get({key})", "    if x is None:", f"        v{slot} = _d{slot}"]
         if inline in figures["figures"]:
-            amount = factor is not None and inline == figures["amount"]
+            # an amount in its declared unit (×1: the same digits and exponent) is read as it stands
+            amount = factor is not None and inline == figures["amount"] and not _one_as_is(factor)
             test, value = _figure("x", slot, inline, figures, amount)
             if factor is not None:
                 namespace[f"_f{slot}"] = factor
@@ -75,6 +78,9 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
                       f"and {test}{bounded}:", f"        v{slot} = {value}", f"        notes[{key}] = note"]
         elif inline == figures["bool"]:
             lines += ["    elif x is True or x is False:", f"        v{slot} = x"]
+        elif inline == figures["text"]:  # a text within bounds (`inputs._one`'s test)
+            lines += [f"    elif x.__class__ is str and (not lenient or x.strip()) and len(x) <= {limits.TEXT_CHARS} "
+                      "and (x.isascii() or not _surrogate(x)):", f"        v{slot} = x"]
         lines += ["    else:", f"        v{slot} = _one(_p{slot}, raw, lenient, problems, notes, units)"]
     keys = ", ".join(f"{_literal(entry[0])}: v{slot}" for slot, entry in enumerate(plan))
     lines.append(f"    values = {{{keys}}}")
@@ -87,6 +93,12 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
 #: An annotated value ``x`` written as it should be: a value and a note that is a text within bounds (``note``).
 _ANNOTATED = ('len(x) == 2 and "value" in x and (note := x.get("note")).__class__ is str and len(note) <= '
               f"{limits.TEXT_CHARS} and (note.isascii() or not _surrogate(note))")
+
+
+def _one_as_is(factor) -> bool:
+    """Whether multiplying by `factor` leaves every figure as it is, digits and exponent (`Decimal` 1 exactly, not
+    1.0): then an amount within bounds is within them times its unit, and is that value."""
+    return factor.__class__ is Decimal and factor.as_tuple() == (0, (1,), 0)
 
 
 def _literal(name) -> str:

@@ -251,7 +251,7 @@ def _jsonl_lines(lines, path, handle=None):
     position = 0
     try:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
+            if not line or line.isspace():  # blank, as `not line.strip()` says, without a stripped copy of each line
                 continue
             position += 1
             yield position, number, line

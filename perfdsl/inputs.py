@@ -269,7 +269,8 @@ class RecordReader:
         from . import convertgen
 
         model, bounds = self.model, self.bounds
-        figures = {"figures": _FIGURES, "amount": _AMOUNT, "count": _COUNT, "rate": _RATE, "bool": _BOOL}
+        figures = {"figures": _FIGURES, "amount": _AMOUNT, "count": _COUNT, "rate": _RATE, "bool": _BOOL,
+                   "text": _TEXT}
         source, namespace = convertgen.generate(
             self.plan, self.ranges, figures, _one,
             lambda spec, values, record: _range_problems(model, (spec,), values, record, bounds))
