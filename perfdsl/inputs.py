@@ -44,9 +44,26 @@ def _show(raw) -> str:
     if isinstance(raw, float):
         return repr(raw)
     try:
-        return excerpt(json.dumps(raw, ensure_ascii=False))
+        return excerpt(_json_text(raw))
     except (TypeError, ValueError, RecursionError):
         return excerpt(repr(raw))
+
+
+def _json_text(raw, depth: int = 0) -> str:
+    """`raw` written as JSON with every decimal as its own digits (``[1, 2.50]``, not ``[Decimal('1'), …]``);
+    a long list or object is cut after its first 20 members: a message quotes an excerpt."""
+    if depth > 20:
+        raise ValueError("too deep to quote")
+    if type(raw) is Decimal:
+        return shown_number(raw) if raw.is_finite() else json.dumps(str(raw))
+    if isinstance(raw, list):
+        items = [_json_text(item, depth + 1) for item in raw[:20]]
+        return "[" + ", ".join(items + ["…"] * (len(raw) > 20)) + "]"
+    if isinstance(raw, dict):
+        pairs = [f"{json.dumps(str(key), ensure_ascii=False)}: {_json_text(value, depth + 1)}"
+                 for key, value in list(raw.items())[:20]]
+        return "{" + ", ".join(pairs + ["…"] * (len(raw) > 20)) + "}"
+    return json.dumps(raw, ensure_ascii=False)
 
 
 def _number(raw, lenient: bool) -> Decimal:

@@ -112,6 +112,20 @@ def test_a_figure_out_of_bounds_names_the_record_and_the_key(value, message, tmp
     assert [r.get("error", {}).get("key") for r in out] == [None, key, None]
 
 
+def test_a_message_quotes_a_list_or_object_as_its_json_digits(tmp_path):
+    # the record's own text, never Python's repr of the decoded decimals
+    data = tmp_path / "odd.jsonl"
+    data.write_text('[1, 2.50, {"a": 1e400}]\n' + json.dumps(dict(EXAMPLE, 项目总数=[14, 2.0]), ensure_ascii=False)
+                    + "\n", "utf-8")
+    done = CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "scores"])
+    assert done.exit_code == 1
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert lines[0]["error"]["message"] == '记录须是 JSON 对象（键为输入名），得到 [1, 2.50, {"a": 1e+400}]'
+    assert lines[1]["error"]["key"] == "项目总数"
+    assert '得到 [14, 2.0]' in lines[1]["error"]["message"]
+    assert "Decimal" not in done.output
+
+
 # ── CSV numbers: one grouping rule ──────────────────────────────────────────
 
 
