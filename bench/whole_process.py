@@ -131,7 +131,7 @@ def main():
         where = {name: ROOT for name in every}
         if args.base:
             for name, command in list(every.items()):
-                if not name.startswith("hand") and "scores" not in command:  # a tree before `--format scores`
+                if not name.startswith("hand"):
                     every[f"base: {name}"] = command
                     where[f"base: {name}"] = Path(args.base).resolve()
         names = list(every)
