@@ -171,7 +171,7 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         raise
 
 
-def save_workbook(book, handle, writer=None):
+def save_workbook(book, handle):
     """`book.save(handle)`, except that a failure (a full disk, a signal) leaves no zip half-open behind.
 
     openpyxl would leave its `ZipFile` to be closed when collected — after our
@@ -189,7 +189,7 @@ def save_workbook(book, handle, writer=None):
     archive = zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     try:
         book.properties.modified = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None)
-        (writer or ExcelWriter)(book, archive).save()  # `writer`: a subclass of it (xlsxout keeps sheets in memory)
+        ExcelWriter(book, archive).save()
     except BaseException:
         archive.fp = None  # abandoned: nothing more is written to (or closed on) the handle
         raise
