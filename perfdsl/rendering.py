@@ -34,7 +34,7 @@ from .layout import with_facts
 from .model import NodeSpec
 from .types import RATE
 from .unparse import expression
-from .values import MISSING, UNDEFINED, UndefinedUse, item_names
+from .values import MISSING, UNDEFINED, Undefined, UndefinedUse, item_names
 
 points = plain  # `basis.points`: a score is shown as its plain decimal (one call, not two)
 
@@ -490,11 +490,15 @@ class Renderer:
                         key = key_of(rec, weight, fact, note, card_facts)
                         try:
                             text = memo.texts.get(key)
-                            if text is None:
-                                text = memo.miss(key, rendered)
-                        except TypeError:  # a figure without a hash (a signalling NaN): not kept
-                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                            continue
+                        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
+                            key = _hashable(key)
+                            try:
+                                text = memo.texts.get(key)
+                            except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                                texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                                continue
+                        if text is None:
+                            text = memo.miss(key, rendered)
                         if text is None:
                             text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
                             memo.put(key, text)
@@ -877,6 +881,19 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+#: The stand-ins of `MISSING` and `UNDEFINED` in a key (`_hashable`): neither has a hash, by design.
+_STAND_INS = {MISSING.what: object(), UNDEFINED.what: object()}
+
+
+def _hashable(key: tuple) -> tuple:
+    """`key` with each missing or undefined value in it, or in a tuple in it (the inputs' values, the derived
+    values'), as its stand-in, which has a hash: equal keys are still equal inputs (an indicator that does
+    not apply, its inputs left out, is the usual case)."""
+    return tuple(_STAND_INS[part.what] if part.__class__ is Undefined else
+                 tuple(_STAND_INS[p.what] if p.__class__ is Undefined else p for p in part)
+                 if part.__class__ is tuple else part for part in key)
 
 
 def _exact(value):
