@@ -100,20 +100,22 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
     entry = _TEMPLATES.get(id(expr))
     if entry is None or entry[0]() is not expr:
         entry = _template(expr)
-    _, pieces, slots = entry
-    if pieces is None:  # the expression's own text holds a NUL: render it the long way
+    _, form, slots = entry
+    if form is None:  # the expression's own text holds a NUL: render it the long way
         return expression(expr, show_name=lambda node: full_text if isinstance(node, nodes.Full) else
                           lookup(node.name), times="×")
-    out = [pieces[0]]
-    for (node, default), piece in zip(slots, pieces[1:]):
-        shown = full_text if node.__class__ is nodes.Full else lookup(node.name)
-        out.append(default if shown is None else shown)
-        out.append(piece)
-    return "".join(out)
+    if not slots:
+        return form
+    shown = []
+    for name_of, default in slots:
+        text = full_text if name_of is None else lookup(name_of)
+        shown.append(default if text is None else text)
+    return form % tuple(shown)
 
 
-#: id(expr) → (a weak reference to expr, the texts between its names, (name node, its own text) per name).
-#: The reference is checked on every use: an id is only ever trusted for the object it was taken from.
+#: id(expr) → (a weak reference to expr, the text with a ``%s`` for each name (its own text when it names
+#: nothing), (the name, or None for ``full``; the name's own text) per name).  The reference is checked on
+#: every use: an id is only ever trusted for the object it was taken from.
 _TEMPLATES: dict = {}
 
 
@@ -121,14 +123,17 @@ def _template(expr):
     slots: list = []
 
     def mark(node):
-        slots.append((node, "full" if isinstance(node, nodes.Full) else name(node.name)))
+        full = isinstance(node, nodes.Full)
+        slots.append((None if full else node.name, "full" if full else name(node.name)))
         return f"\0{len(slots) - 1}\0"
 
     parts = expression(expr, show_name=mark, times="×").split("\0")
     if len(parts) != 2 * len(slots) + 1:
         entry = (weakref.ref(expr), None, None)
     else:
-        entry = (weakref.ref(expr), parts[0::2], [slots[int(index)] for index in parts[1::2]])
+        pieces = parts[0::2]
+        form = pieces[0] if not slots else "%s".join(piece.replace("%", "%%") for piece in pieces)
+        entry = (weakref.ref(expr), form, tuple(slots[int(index)] for index in parts[1::2]))
     if len(_TEMPLATES) > 100_000:  # many rulesets in one process (perfdsl serve): start again
         _TEMPLATES.clear()
     _TEMPLATES[id(expr)] = entry

@@ -40,7 +40,7 @@ def one(program, position, raw, lenient: bool, basis: bool, finish=lambda item, 
     if isinstance(raw, RecordError):
         return raw
     try:
-        result = program.evaluate(raw, position, lenient=lenient)
+        result = program.evaluate(raw, position, lenient=lenient, explained=basis)
         if basis:
             materialise(result)
     except RecordError as exc:

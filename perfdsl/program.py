@@ -37,6 +37,7 @@ class Program:
         self.model = model
         self._plain = None  # (source, `evaluate`), compiled on first use when `deferred`
         self._scorer = None  # what `scores` calls: `evaluate`, or `evaluate_facts`' figures (`facts_first`)
+        self._planted = False  # an evaluator set from outside (the tests'): it alone scores, facts or not
         self.layout = Layout(model)  # where each figure sits in what the evaluator returns
         self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self._criteria = None
@@ -68,6 +69,7 @@ class Program:
     @_evaluate.setter
     def _evaluate(self, function):  # the tests plant a broken evaluator here
         self._scorer = function
+        self._planted = True
 
     def facts_first(self):
         """Score with `evaluate_facts`' figures, compiling it now, unless `evaluate` is compiled already:
@@ -115,17 +117,34 @@ class Program:
         return {(card.index, i): self.layout.score(flat, card.index, i)
                 for card in self.model.scorecards for i in range(len(card.nodes))}
 
-    def evaluate(self, raw, position: int | None = None, lenient: bool = False) -> Result:
-        """Score one raw record (a dict from JSON or a spreadsheet row)."""
+    def evaluate(self, raw, position: int | None = None, lenient: bool = False, explained: bool = False) -> Result:
+        """Score one raw record (a dict from JSON or a spreadsheet row).  `explained`: its basis will be
+        shown, so it is scored by `evaluate_facts` once, and the facts kept for the basis (`_with_facts`)."""
         record = self.convert(raw, position, lenient)
         try:
-            flat = self.scores(record)
+            scored = self._with_facts(record) if explained and not self._planted else None
+            flat = scored[0] if scored is not None else self.scores(record)
         except RecordError as exc:
             if exc.record is None:
                 exc.record = record.name
             exc.warnings = exc.warnings or record.warnings
             raise
-        return Result(self, record, flat)
+        result = Result(self, record, flat)
+        if scored is not None:
+            result.facts = scored[1:]
+        return result
+
+    def _with_facts(self, record: Record) -> tuple | None:
+        """(figures, derived values, facts) of `evaluate_facts` — the figures are the same emitters' as
+        `evaluate`'s, so a record shown with its basis is evaluated once, not twice (tests/test_basis_core.py
+        compares the two evaluators on every record) — or None where it raises: `scores` then decides, as
+        it would without the facts, and what fails, and how, is as before."""
+        evaluate_facts = self.explained()[0]
+        try:
+            with localcontext(CONTEXT):
+                return evaluate_facts(record.slots)
+        except Exception:  # noqa: BLE001 - `scores` (then the interpreter) says what is wrong
+            return None
 
     def trace(self, record: Record):
         """The reference interpreter's `interp.Trace` of a converted record (`explain`, the tests' oracle)."""
@@ -151,11 +170,15 @@ class Program:
             self._facts = namespace["evaluate_facts"], rendering.Renderer(self.model, self.layout)
         return self._facts
 
-    def basis(self, record: Record, flat: tuple) -> list:
+    def basis(self, record: Record, flat: tuple, facts: tuple | None = None) -> list:
         """Every basis text of a scored record, from the compiled evaluator's facts (`rendering.Renderer.render`:
         per scorecard, its nodes', its total's, its `each` items', its scorecard rules'), None where the
-        reference interpreter must say it.  Facts whose figures differ from `flat` are a defect (FiguresDiffer)."""
+        reference interpreter must say it.  `facts`: (derived values, facts) kept from the evaluation that
+        gave `flat` (`evaluate(…, explained=True)`); otherwise `evaluate_facts` runs now, and facts whose
+        figures differ from `flat` are a defect (FiguresDiffer)."""
         evaluate_facts, renderer = self.explained()
+        if facts is not None:
+            return renderer.render(record, flat, *facts)
         with localcontext(CONTEXT):
             figures, lets, facts = evaluate_facts(record.slots)
         if figures != flat:

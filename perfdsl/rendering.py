@@ -34,7 +34,7 @@ from .layout import with_facts
 from .model import NodeSpec
 from .types import RATE
 from .unparse import expression
-from .values import MISSING, UNDEFINED, UndefinedUse, item_names
+from .values import MISSING, UNDEFINED, Undefined, UndefinedUse, item_names
 
 points = plain  # `basis.points`: a score is shown as its plain decimal (one call, not two)
 
@@ -155,11 +155,10 @@ class _Record:
         """`interp.Evaluation._shown`: an item's field in the unit the record wrote it, else as at the top."""
         scope = self.scope
         if scope is None or name not in scope:
-            try:
-                return self.memo[name]
-            except KeyError:
+            text = self.memo.get(name, _ASK)  # (`get`: a name's first text in a record misses, and a KeyError costs)
+            if text is _ASK:
                 text = self.memo[name] = self._shown(name)  # (raises Fallback before anything is kept)
-                return text
+            return text
         value, vtype, key = scope[name]
         if value is MISSING:
             return None
@@ -443,7 +442,12 @@ class Renderer:
         guards = [(_Condition(g.condition, bound), _chain(g.score, bound)) for g in indicator.guards]
         rule = indicator.rule
         extra = {}
-        if form in ("BandsRule", "RatingRule"):
+        if form == "BandsRule":  # each arm's head and literal share are the ruleset's text when they name nothing
+            extra = {"subject": model.type_of(rule.subject),
+                     "heads": [("不在以上各档" if arm.op is None else _constant(arm.threshold, comparison(arm.op) + " "))
+                               for arm in rule.arms],
+                     "shares": [_constant(arm.value) if is_literal(arm.value) else None for arm in rule.arms]}
+        elif form == "RatingRule":
             extra = {"subject": model.type_of(rule.subject)}
         elif form == "PanelRule":
             extra = {"spec": model.input(node.manual_input)}
@@ -453,7 +457,10 @@ class Renderer:
             extra = {"types": (model.type_of(rule.numerator), model.type_of(rule.denominator))}
         elif form == "DeductionRule":
             extra = {"lines": [(_Condition(line.when, bound) if line.when is not None else None,
-                                model.type_of(line.per.subject) if line.per is not None else None)
+                                model.type_of(line.per.subject) if line.per is not None else None,
+                                _constant(line.per.step) if line.per is not None and line.per.step is not None else None,
+                                _constant(line.per.threshold) if line.per is not None and line.per.threshold is not None
+                                else None)
                                for line in rule.lines]}
         elif form == "ScoreRule":
             extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
@@ -490,11 +497,15 @@ class Renderer:
                         key = key_of(rec, weight, fact, note, card_facts)
                         try:
                             text = memo.texts.get(key)
-                            if text is None:
-                                text = memo.miss(key, rendered)
-                        except TypeError:  # a figure without a hash (a signalling NaN): not kept
-                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                            continue
+                        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
+                            key = _hashable(key)
+                            try:
+                                text = memo.texts.get(key)
+                            except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                                texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+                                continue
+                        if text is None:
+                            text = memo.miss(key, rendered)
                         if text is None:
                             text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
                             memo.put(key, text)
@@ -755,9 +766,13 @@ class Renderer:
             leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
             return
         arm = rule.arms[number - 1]
-        head = "不在以上各档" if arm.op is None else f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
+        head = extra["heads"][number - 1]
+        if head is None:
+            head = f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
         if rule.share:
-            shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
+            shown = extra["shares"][number - 1]
+            if shown is None:
+                shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
             tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {self._score_text(raw)}"
         else:
             tail = f"得 {self._score_text(raw)} 分"
@@ -831,8 +846,8 @@ class Renderer:
         adds = all(line.kind == "add" for line in rule.lines)
         base = ZERO if (node.bonus or adds) else weight
         changed, texts = [], []
-        for line, figures, (when, subject_type) in zip(rule.lines, fact[2:], extra["lines"]):
-            value, text = self._line(leaf, line, figures, when, subject_type, weight)
+        for line, figures, (when, subject_type, step_text, threshold_text) in zip(rule.lines, fact[2:], extra["lines"]):
+            value, text = self._line(leaf, line, figures, when, subject_type, weight, step_text, threshold_text)
             if value != 0:
                 changed.append((line.kind, value))
             texts.append(text)
@@ -843,8 +858,9 @@ class Renderer:
             tail = f"{points(base)}{terms} = {self._score_text(raw)}"
         leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
 
-    def _line(self, leaf, line, figures, when, subject_type, weight):
-        """(what a deduct/add line takes, its clause): `interp._deduction` and `_capped` from its figures."""
+    def _line(self, leaf, line, figures, when, subject_type, weight, step_text=None, threshold_text=None):
+        """(what a deduct/add line takes, its clause): `interp._deduction` and `_capped` from its figures;
+        `step_text`, `threshold_text`: their texts when they name nothing (`_constant`), else None."""
         amount, holds, subject, step, threshold, excess, count, value, cap = figures
         verb = "扣" if line.kind == "deduct" else "加"
         rec = leaf.rec
@@ -858,9 +874,11 @@ class Renderer:
                 text = f"{described}{CLAUSE}每次{verb} {points(amount)}"
                 text += f"{CLAUSE}{verb} {points(value)}" if count else f"{CLAUSE}不{verb}"
             else:
-                step_text = rec.show(per.step)
+                if step_text is None:
+                    step_text = rec.show(per.step)
                 if per.threshold is not None:
-                    threshold_text = rec.show(per.threshold)
+                    if threshold_text is None:
+                        threshold_text = rec.show(per.threshold)
                     where = f"超过 {threshold_text}" if per.direction == "above" else f"低于 {threshold_text}"
                     excess_text = show_value(excess, subject_type) if excess > 0 else None
                     quiet = f"{described}{CLAUSE}{'未超过' if per.direction == 'above' else '不低于'} {threshold_text}"
@@ -877,6 +895,19 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+#: The stand-ins of `MISSING` and `UNDEFINED` in a key (`_hashable`): neither has a hash, by design.
+_STAND_INS = {MISSING.what: object(), UNDEFINED.what: object()}
+
+
+def _hashable(key: tuple) -> tuple:
+    """`key` with each missing or undefined value in it, or in a tuple in it (the inputs' values, the derived
+    values'), as its stand-in, which has a hash: equal keys are still equal inputs (an indicator that does
+    not apply, its inputs left out, is the usual case)."""
+    return tuple(_STAND_INS[part.what] if part.__class__ is Undefined else
+                 tuple(_STAND_INS[p.what] if p.__class__ is Undefined else p for p in part)
+                 if part.__class__ is tuple else part for part in key)
 
 
 def _exact(value):
@@ -1020,6 +1051,14 @@ class _Reads:
         if len(noted) == 1 and noted[0][1] in self.certain.get(arm, ()):
             return rec.notes[noted[0][0]]
         raise Fallback("notes")
+
+
+def _constant(expr, before: str = "") -> str | None:
+    """`before` and `expr`'s basis text when it names nothing (a threshold, a step, a literal share: ``95%``),
+    which is then the ruleset's alone and made once; None when it names a value (made per record)."""
+    if any(isinstance(node, (nodes.Name, nodes.Full)) for node in nodes.walk(expr)):
+        return None
+    return before + substituted(expr, lambda name: None)
 
 
 def _chain(expr, bound):

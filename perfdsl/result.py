@@ -135,6 +135,7 @@ class Result:
         self.warnings = record.warnings  # `plausibility.DataWarning`s (the CLI adds their place in a sheet)
         self._trace = None
         self._texts = None  # the basis texts rendered from the compiled facts (`Program.basis`)
+        self.facts = None  # (derived values, facts) of the evaluation that scored it, until its texts are made
         self._cards = None
         self.materialised = False  # basis built and the evaluators compared (`isolation.materialise`)
         self.rendered: dict = {}  # a writer's text of this result, made where it was scored (`parallel`)
@@ -226,7 +227,8 @@ class Result:
         """Per scorecard, (each node's basis text, the total's, {each group's index: its items' texts}, each
         scorecard rule's text), None where `trace()` must say it."""
         if self._texts is None:
-            self._texts = self.program.basis(self.record, self.flat)
+            facts, self.facts = self.facts, None  # (used once: a result sent on carries its texts, not its facts)
+            self._texts = self.program.basis(self.record, self.flat, facts)
         return self._texts
 
     def trace(self):

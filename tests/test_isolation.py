@@ -79,7 +79,13 @@ def test_a_basis_that_cannot_be_built_is_that_records_error(monkeypatch, batch, 
     assert "error" in out[1] and out[0]["scorecards"][0]["score"] == 89.04
 
 
-def test_evaluators_that_disagree_make_the_record_say_so(monkeypatch, batch, tmp_path):
+def test_evaluators_that_disagree_make_the_record_say_so(monkeypatch):
+    """A record scored without its facts (the API's `evaluate`, a worker's figures) whose basis is built
+    later: the facts' figures must be those it was scored with, and where they differ the reference
+    interpreter names the figure.  (A record shown with its basis in a batch is evaluated once, by
+    `evaluate_facts`: its figures and its basis are one evaluation's — test_a_record_shown_with_its_basis_….)"""
+    from perfdsl import isolation, load
+
     honest = Program.scores
 
     def off_by_a_cent(self, record):
@@ -89,24 +95,59 @@ def test_evaluators_that_disagree_make_the_record_say_so(monkeypatch, batch, tmp
         return tuple(flat)
 
     monkeypatch.setattr(Program, "scores", off_by_a_cent)
-    (done, target), = _outputs(batch, tmp_path, ["json"]).values()
-    assert done.exit_code == 1
-    out = json.loads(target.read_text("utf-8"))
-    assert out[1]["record"] == VICTIM
-    assert out[1]["error"]["message"] == ("计分卡 复核得分 的 预算编制情况：编译求值为 19、12.01，参考求值为 19、12，"
-                                          "两者不一致；这是 perfdsl 的缺陷，请报告此问题")
-    assert [r["scorecards"][0]["score"] for r in (out[0], out[2])] == [89.04, 89.04]
+    program = load(RULESET)
+    error = isolation.materialised(program, program.evaluate(dict(EXAMPLE, 单位=VICTIM)))
+    assert error.message == ("计分卡 复核得分 的 预算编制情况：编译求值为 19、12.01，参考求值为 19、12，"
+                             "两者不一致；这是 perfdsl 的缺陷，请报告此问题")
+    assert error.record == VICTIM
+    scored = isolation.materialised(program, program.evaluate(EXAMPLE))
+    assert scored.materialised and scored.scorecards[0].score == Decimal("89.04")
+
+
+def test_a_record_shown_with_its_basis_is_evaluated_once(monkeypatch, batch, tmp_path):
+    """With its basis shown a record is scored by `evaluate_facts`, whose facts its basis is rendered from:
+    one generated evaluator runs per record, not two; without a basis (csv), only `evaluate`."""
+    calls = {"scores": 0, "facts": 0}
+    honest_scores, honest_explained = Program.scores, Program.explained
+
+    def scores(self, record):
+        calls["scores"] += 1
+        return honest_scores(self, record)
+
+    def explained(self):
+        evaluate_facts, renderer = honest_explained(self)
+
+        def counted(slots):
+            calls["facts"] += 1
+            return evaluate_facts(slots)
+
+        return counted, renderer
+
+    monkeypatch.setattr(Program, "scores", scores)
+    monkeypatch.setattr(Program, "explained", explained)
+    for fmt, expected in (("jsonl", {"scores": 0, "facts": 3}), ("csv", {"scores": 3, "facts": 0})):
+        calls.update(scores=0, facts=0)
+        (done, target), = _outputs(batch, tmp_path, [fmt]).values()
+        assert done.exit_code == 0, done.output
+        assert (calls, _records_written(fmt, target)) == (expected, 3), fmt
+    assert json.loads(target.with_suffix(".jsonl").read_text("utf-8").splitlines()[1])["scorecards"][0]["score"] == 89.04
 
 
 def test_an_unexpected_exception_in_one_record_is_confined_to_it(monkeypatch, batch, tmp_path):
-    honest = Program.scores
+    honest, honest_facts = Program.scores, Program._with_facts
 
     def broken(self, record):
         if record.name == VICTIM:
             raise KeyError("slot")
         return honest(self, record)
 
+    def broken_facts(self, record):  # the evaluation of a record shown with its basis
+        if record.name == VICTIM:
+            raise KeyError("slot")
+        return honest_facts(self, record)
+
     monkeypatch.setattr(Program, "scores", broken)
+    monkeypatch.setattr(Program, "_with_facts", broken_facts)
     for fmt, (done, target) in _outputs(batch, tmp_path).items():
         assert done.exit_code == 1, (fmt, done.output)
         assert f"记录 {VICTIM}: perfdsl 内部错误（KeyError: 'slot'）" in done.stderr
