@@ -542,12 +542,7 @@ def check_informational(model: Model):
                                             f"但这里的评分用到了它{via}", node.span,
                                     hint=f"要计分就去掉 {chain[-1]} 的 informational；只想显示就写 show {chain[-1]}")
                     continue
-                for item in type(node).__attrs_attrs__:
-                    value = getattr(node, item.name)
-                    if isinstance(value, nodes.Node):
-                        todo.append(value)
-                    elif isinstance(value, tuple):
-                        todo.extend(item for item in value if isinstance(item, nodes.Node))
+                todo.extend(nodes.children(node))
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────

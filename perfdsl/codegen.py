@@ -19,12 +19,15 @@ Safety: no user text reaches the source.  Names become slot variables
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from . import cardrules, judgements, layout, nodes
 from .decimals import ROUNDING_MODES, SNAP, quantum
 from .model import Model, NodeSpec, ScorecardSpec
 
+#: The generated names assigned once before any rule reads them: constants, inputs, derived values (`held`).
+_ONCE = re.compile(r"[kil]\d+")
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -75,6 +78,16 @@ class Generator:
     def temp(self) -> str:
         self._temp += 1
         return f"_x{self._temp}"
+
+    def held(self, code: str) -> str:
+        """`code`'s value by a name: `code` itself when it is a constant, an input or a derived value (names
+        assigned once, before any rule, and read without effect), else a new variable assigned it here.
+        Copying a name costs nothing per record but a line to compile (a third of a large evaluator's)."""
+        if _ONCE.fullmatch(code):
+            return code
+        var = self.temp()
+        self.out.line(f"{var} = {code}")
+        return var
 
     def name(self, name: str) -> str:
         for spec, var in reversed(self.item_vars):
@@ -382,17 +395,15 @@ class Generator:
         self.facts = [self.path(rule.expr, w)]
 
     def _rule_RatioRule(self, rule, node, w, s):
-        n, d = self.temp(), self.temp()
-        self.out.line(f"{n} = {self.expr(rule.numerator, w)}")
-        self.out.line(f"{d} = {self.expr(rule.denominator, w)}")
+        n = self.held(self.expr(rule.numerator, w))
+        d = self.held(self.expr(rule.denominator, w))
         self.out.line(f"{s} = {w} * {n} / {d}")
         self.facts = [n, d]
 
     def _rule_BandsRule(self, rule, node, w, s):
         out = self.out
-        t = self.temp()
+        t = self.held(self.expr(rule.subject, w))
         arm_taken = self.temp()  # explain: (the arm's number, its value); (0, None) when none holds
-        out.line(f"{t} = {self.expr(rule.subject, w)}")
         keyword = "if"
         has_else = False
         for number, arm in enumerate(rule.arms, start=1):
@@ -489,12 +500,12 @@ class Generator:
         holds, subject, step, threshold, excess, count, the amount before its cap, the cap), None where
         the line has no such figure."""
         out = self.out
-        amount, value = self.temp(), self.temp()
         figures = {name: "None" for name in ("holds", "subject", "step", "threshold", "excess", "count", "cap")}
         if self.explain:
             figures.update((name, self.temp()) for name in ("count",))
             out.line(f"{figures['count']} = None")
-        out.line(f"{amount} = {self.expr(line.amount, w)}")
+        amount = self.held(self.expr(line.amount, w))
+        value = self.temp()
         if line.when is not None:
             if self.explain:
                 figures["holds"] = self.temp()
@@ -518,8 +529,7 @@ class Generator:
 
     def _per(self, per, amount, value, w, figures):
         out = self.out
-        subject = figures["subject"] = self.temp()
-        out.line(f"{subject} = {self.expr(per.subject, w)}")
+        subject = figures["subject"] = self.held(self.expr(per.subject, w))
         if per.step is None:
             count = f"({subject} if {subject} > {self.zero} else {self.zero})"
             if self.explain:
@@ -527,18 +537,16 @@ class Generator:
                 count = figures["count"]
             out.line(f"{value} = {amount} * {count}")
             return
-        step = figures["step"] = self.temp()
-        out.line(f"{step} = {self.expr(per.step, w)}")
-        excess = figures["excess"] = self.temp()
+        step = figures["step"] = self.held(self.expr(per.step, w))
         if per.threshold is not None:
-            threshold = figures["threshold"] = self.temp()
-            out.line(f"{threshold} = {self.expr(per.threshold, w)}")
+            threshold = figures["threshold"] = self.held(self.expr(per.threshold, w))
+            excess = figures["excess"] = self.temp()
             if per.direction == "above":
                 out.line(f"{excess} = {subject} - {threshold}")
             else:
                 out.line(f"{excess} = {threshold} - {subject}")
         else:
-            out.line(f"{excess} = {subject}")
+            excess = figures["excess"] = subject  # `subject` is assigned once, as `held` says
         out.line(f"if {excess} <= {self.zero}:")
         out.line(f"    {value} = {self.zero}")
         out.line("else:")

@@ -579,6 +579,21 @@ def walk(node):
                 push(value)
 
 
+def children(node) -> list:
+    """The nodes right below `node`, in source order (the fields `walk` looks into)."""
+    names = _CHILD_FIELDS.get(node.__class__)
+    if names is None:
+        names = _child_fields(node.__class__)
+    found = []
+    for name in reversed(names):
+        value = getattr(node, name)
+        if value.__class__ is tuple:
+            found += [item for item in value if isinstance(item, Node)]
+        elif isinstance(value, Node):
+            found.append(value)
+    return found
+
+
 #: Annotations of fields that never hold a node (a field annotated otherwise is looked into).
 _SCALAR_WORDS = frozenset(("str", "int", "bool", "None", "Decimal", "Span", "tuple"))
 _WORD = re.compile(r"[A-Za-z_]\w*")

@@ -1225,7 +1225,30 @@ def _tables_of(lark: Lark) -> lalr.Tables:
                           for symbol, (action, target) in row.items()}
     lexers = _Lexers(contextual.lexers)
     start, end = table.start_states["start"], table.end_states["start"]
-    return lalr.Tables(actions, lexers, start, end, (_CONTINUES, _LEADS.match, _VALUE_TOKENS))
+    return lalr.Tables(actions, lexers, start, end, (_CONTINUES, _LEADS.match, _VALUE_TOKENS), _blank(lark))
+
+
+#: The grammar's ignored blanks (`%ignore /[ \t\f\u3000]+/`): its characters, and what they are tried on.
+_BLANKS = " \t\f\u3000"
+_PROBES = ("", "a", "1", "\n", " ", "#", '"', "`", "元")
+
+
+def _blank(lark: Lark):
+    """(characters, pattern) of the ignored run of blanks, for `lalr.parse` to skip before each token, when no
+    other terminal can start with a blank (then skipping it is what the contextual lexer does in every state:
+    none of its alternatives but the blank one matches there); None otherwise."""
+    blank = "[%s]+" % _BLANKS
+    ignored = [t for t in lark.terminals if t.name in lark.lexer_conf.ignore and t.pattern.type == "re"
+               and t.pattern.value == blank and not t.pattern.flags]
+    if len(ignored) != 1:
+        return None
+    for terminal in lark.terminals:
+        if terminal is ignored[0]:
+            continue
+        pattern = re.compile(terminal.pattern.to_regexp())
+        if any(pattern.match(c + probe) for c in _BLANKS for probe in _PROBES):
+            return None
+    return _BLANKS, re.compile(blank)
 
 
 class _Lexers(dict):

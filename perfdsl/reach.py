@@ -369,12 +369,7 @@ def _names(expr) -> frozenset:
 
 
 def _children(expr):
-    for item in type(expr).__attrs_attrs__:
-        value = getattr(expr, item.name)
-        if isinstance(value, nodes.Expr):
-            yield value
-        elif isinstance(value, tuple):
-            yield from (item for item in value if isinstance(item, nodes.Expr))
+    return [child for child in nodes.children(expr) if isinstance(child, nodes.Expr)]
 
 
 # ── leaves ──────────────────────────────────────────────────────────────────

@@ -252,12 +252,8 @@ def _divisions(model, expr, let_name, let_expr, label=None, parent=None):
     """(division, Relation) for every division of amounts in `expr` (a let's body or a rule)."""
     if isinstance(expr, nodes.Binary) and expr.op == "/" and _money(model, expr.left) and _money(model, expr.right):
         yield expr, _relation(model, expr, let_name, let_name or label, let_expr, parent)
-    for field in type(expr).__attrs_attrs__:
-        value = getattr(expr, field.name)
-        children = value if isinstance(value, tuple) else (value,)
-        for child in children:
-            if isinstance(child, nodes.Node):
-                yield from _divisions(model, child, let_name, let_expr, label, expr)
+    for child in nodes.children(expr):
+        yield from _divisions(model, child, let_name, let_expr, label, expr)
 
 
 def _relation(model, division, let_name, name, let_expr, parent):
