@@ -141,10 +141,10 @@ def percent(value: Decimal) -> str:
     line must never hide a deviation.
     """
     scaled = value * HUNDRED
-    text = fixed(scaled, 2)
-    shown = Decimal(text)
+    shown = scaled.quantize(_STEPS[2], rounding=ROUND_HALF_UP)  # `fixed(scaled, 2)`, its value kept for the tests
+    text = format(shown, "f")
     if shown == scaled or shown != shown.to_integral_value():
-        return text + "%"
+        return ("0" + text[2:] if text.startswith("-0") and shown == 0 else text) + "%"
     difference = abs(scaled - shown)
     places = max(2, -difference.adjusted() + 1)
     return fixed(scaled, min(places, 12)).rstrip("0").rstrip(".") + "%"
@@ -157,5 +157,11 @@ def percent_as_given(value: Decimal) -> str:
 
 
 def money(value: Decimal, unit: str) -> str:
-    """Money (held in 元) shown in `unit`: 4300 → ``0.43万元``."""
-    return plain(value / MONEY_UNITS[unit]) + unit
+    """Money (held in 元) shown in `unit`: 4300 → ``0.43万元``.
+
+    Formatted, not kept (`plain`'s texts): amounts hardly repeat from record to record, and hashing each
+    one to miss, then keeping it, costs more than the formatting (the text is a function of the value)."""
+    shown = value / MONEY_UNITS[unit]
+    if shown.__class__ is Decimal and shown.is_finite():
+        return ("0" if shown == 0 else format(shown.normalize(CONTEXT), "f")) + unit
+    return plain(shown) + unit

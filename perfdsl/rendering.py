@@ -220,7 +220,12 @@ class _Record:
 
 def _show_in(value, vtype, unit: str | None) -> str:
     """`show_value(value, vtype with its unit replaced by unit)` (None: as declared), without making the type:
-    only money shows its unit."""
+    only money shows its unit.  A decimal (most figures) goes straight to its formatter."""
+    if value.__class__ is Decimal and vtype is not None:
+        kind = vtype.kind
+        if kind == "money":
+            return money(value, unit if unit is not None else vtype.unit or "元")
+        return percent(value) if kind == "rate" else plain(value)
     if unit is not None and isinstance(value, Decimal) and vtype is not None and vtype.kind == "money":
         return money(value, unit)
     return show_value(value, vtype)
@@ -349,7 +354,12 @@ class Renderer:
         6.40 and 6.4 show as one), at the top level (an `each` item's fields are not in the key), without
         ``show … vs`` whose figures are in the key as their exact text too (a reported rate keeps its digits:
         98.0% is not 98%), and with moves in, whose sources' arms are in it (a source not applicable adds
-        its points)."""
+        its points).
+
+        A leaf that names inputs only (no derived value, total, list, manual judgement, move or ``show``) is
+        kept by (weight, note, its inputs' values [and units]) alone: its facts are what the evaluator made of
+        those values, and decimal arithmetic gives equal results for equal operands (6.40 and 6.4 alike), so
+        they add nothing to the key but decimals a hit compares one by one (a deduction line's nine)."""
         form = plan[1]
         if form not in _KEYED:
             return None, None
@@ -359,8 +369,12 @@ class Renderer:
         inputs, lets, totals = [], [], []
         seen = set()
         todo = [node.indicator]
+        # whether the leaf's facts are a function of the values the key holds (the flat key below)
+        determined = form != "ManualRule"  # (its judgement is the manual input's, which it does not name)
         while todo:
             for found in nodes.walk(todo.pop()):
+                if isinstance(found, nodes.Query):
+                    determined = False
                 if not isinstance(found, nodes.Name) or found.name in seen:
                     continue
                 name = found.name
@@ -368,17 +382,30 @@ class Renderer:
                 if name in self.input_types:
                     if self.input_types[name].kind != "list":  # a list's items are shown through the facts
                         inputs.append(name)
+                    else:
+                        determined = False
                 elif name in self.let_specs:
                     lets.append(self.let_slots[name])
                     todo.append(self.let_specs[name].expr)
                 elif any(other.name == name for other in model.scorecards):
                     totals.append(name)
+                else:
+                    determined = False
         manual = node.manual_input if form == "ManualRule" else None
         # the units that can show: a money value's (a reported figure's of any kind, `_Show`)
         units = tuple(name for name in inputs if shows or self.input_types[name].kind == "money")
         inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
         absent = (MISSING,) * len(inputs)
         rare = bool(manual or lets or totals or sources or shows)
+
+        if determined and not rare:  # one flat tuple of the few values that matter: a hit compares fewer
+            if units:
+                def key(rec, weight, fact, note, card_facts):
+                    return (weight, note, *map(rec.values.get, inputs, absent), *map(rec.units.get, units))
+            else:
+                def key(rec, weight, fact, note, card_facts):
+                    return (weight, note, *map(rec.values.get, inputs, absent))
+            return key, _Memo()
 
         def key(rec, weight, fact, note, card_facts):
             out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from perfdsl import decimals
 from perfdsl.decimals import plain
@@ -29,3 +29,15 @@ def test_plain_texts_equal_values_alike_and_the_odd_ones_as_before():
         assert plain(Decimal("sNaN")) == "sNaN"
         assert plain(Decimal("NaN")) == "NaN"
         assert plain(Decimal("-Infinity")) == "-Infinity"
+
+
+def test_money_is_formatted_without_filling_plains_texts():
+    """An amount hardly repeats: `money` formats it straight, its text the one `plain` would give."""
+    with localcontext(decimals.CONTEXT):
+        amount = Decimal("6440687.9130")  # (amounts no other test shows: what is kept is the process's)
+        assert decimals.money(amount, "元") == "6440687.913元"
+        assert decimals.money(Decimal("43217"), "万元") == "4.3217万元"
+        assert decimals.money(Decimal("-0.00"), "元") == "0元"
+        assert decimals.money(Decimal("Infinity"), "元") == "Infinity元"
+        assert amount not in decimals._PLAIN and amount not in decimals._OLDER
+        assert Decimal("4.3217") not in decimals._PLAIN and Decimal("4.3217") not in decimals._OLDER
