@@ -11,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import jsonstream, limits, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
-from .files import STDIN, open_text
+from .files import STDIN, open_binary, open_text
 from .frozen import evolve, frozen
 from .source import SourceFile, Span
 from .textwidth import excerpt, window
@@ -98,7 +99,8 @@ _OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "
 def _read(form: str, handle, path: str, model) -> Batch:
     """The records in `form` of `handle` (open text; binary for a workbook), or of the file at `path`."""
     if form == "jsonl":
-        handle = handle if handle is not None else open_text(path, "数据文件")
+        if handle is None:  # a file: read as text here, or as bytes for worker processes (`JsonLinesFile`)
+            return Batch(JsonLinesFile(path), single=False)
         return Batch(_jsonl_records(_lines(handle), path, handle), single=False)
     if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
         first = handle.readline()
@@ -141,12 +143,20 @@ def _is_object(line: str) -> bool:
 
 def _nonempty(batch: Batch, path: str, form: str) -> Batch:
     """`batch` as it was, unless it holds no record: that is an error (exit 2), said before any output."""
-    records = iter(batch.records.lines() if isinstance(batch.records, JsonLines) else batch.records)
-    first = next(records, None)
+    if isinstance(batch.records, JsonLinesFile):
+        records = batch.records.lines()
+        first = next(records, None)
+        records.close()  # read again from its start, as text or as bytes
+        batch.records.forget()
+    else:
+        records = iter(batch.records.lines() if isinstance(batch.records, JsonLines) else batch.records)
+        first = next(records, None)
     if first is None:
         why = "表头之后没有数据行（模板还没有填写？）" if form in ("csv", "xlsx") else \
             "JSON 数组是空的" if form == "json" else "没有一行记录"
         raise DataFileError(f"{path}: 没有可以计分的记录：{why}")
+    if isinstance(batch.records, JsonLinesFile):
+        return batch
     records = itertools.chain([first], records)
     return evolve(batch, records=JsonLines(records) if isinstance(batch.records, JsonLines) else records)
 
@@ -236,6 +246,47 @@ class JsonLines:
 
     def lines(self):
         return self._lines
+
+
+class JsonLinesFile(JsonLines):
+    """The records of a JSON Lines file on disk: read as text (`JsonLines`), or as blocks of bytes for worker
+    processes to decode (`blocks`, `jsonlbytes`: this process only moves the bytes).  The file is opened
+    when first read."""
+
+    def __init__(self, path: str):
+        super().__init__(None)
+        self.path = path
+
+    def lines(self):
+        if self._lines is None:
+            handle = open_text(self.path, "数据文件")
+            self._lines = _jsonl_lines(_lines(handle), self.path, handle)
+        return self._lines
+
+    def __iter__(self):
+        for position, number, line in self.lines():
+            yield position, line_record(position, number, line)
+
+    def forget(self):
+        """Read from the start again next time."""
+        self._lines = None
+
+    def blocks(self, per_block: int):
+        """(line number, position, bytes of whole lines) for `per_block` records at a time (`jsonlbytes`)."""
+        from . import jsonlbytes
+
+        return jsonlbytes.blocks(open_binary(self.path, "数据文件"), self.path, per_block)
+
+    def size(self) -> int:
+        try:
+            return os.stat(self.path).st_size
+        except OSError:
+            return 0
+
+
+def too_long() -> str:
+    """What `JsonLinesFile.blocks` hands on for a line longer than `limits.RECORD_CHARS` (`line_record` says so)."""
+    return _TooLong("x")
 
 
 def _jsonl_records(lines, path, handle=None) -> JsonLines:

@@ -1,9 +1,11 @@
 """Batches on every core: records scored in worker processes, written by this one in input order.
 
 `scored` is `isolation.scored` spread over `jobs` processes.  The records are
-read here — JSON Lines only split into lines, each decoded by the worker that
-scores it (`datafiles.line_record`, the messages of one process), other inputs
-as their raw records — sent in chunks of `CHUNK`, at most `IN_FLIGHT` chunks
+read here — a JSON Lines file only as bytes, `CHUNK` records' lines sent as one
+bytes object (`jsonlbytes`) that the worker decodes, record by record
+(`datafiles.line_record`, the messages of one process); JSON Lines on standard
+input as its lines; other inputs as their raw records — sent in chunks of
+`CHUNK`, at most `IN_FLIGHT` chunks
 per worker at a time (memory stays bounded however long the batch), and
 yielded in input order as their chunks come back.  A worker scores each record
 through `isolation.one`, so a record's failure is that record's error, in its
@@ -35,14 +37,17 @@ import signal
 import sys
 from collections import deque
 
-from . import datafiles, isolation
-from .errors import RecordError
+from . import datafiles, isolation, jsonlbytes
+from .errors import DataFileError, RecordError
 
 #: Records per task sent to a worker; chunks in flight per worker.  Memory is bounded by their product.
 CHUNK = 64
 IN_FLIGHT = 3
 #: Records scored in this process before a default (`jobs=None`) batch starts its workers.
 THRESHOLD = 512
+#: A JSON Lines file this large (in bytes) starts the workers of a default batch at once: it is known to be
+#: longer than THRESHOLD records (Chao'an's are 2 KB a line; records of a few fields are 200 B).
+LARGE = 1 << 20
 
 _STATE = None  # (program, lenient, finish, prepare, decode) for the workers, which inherit it when forked
 
@@ -70,8 +75,11 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
         return
-    sources, decode = _sources(batch)
     state = _Order(program, basis_for, finish)
+    if isinstance(batch.records, datafiles.JsonLinesFile) and batch.locate is None:
+        yield from _json_lines(program, batch, state, jobs, workers, prepare)
+        return
+    sources, decode = _sources(batch)
     if jobs is None:  # a short batch is over before workers would have started
         for position, source in sources:
             yield _here_one(program, position, source, batch.lenient, state, decode)
@@ -84,7 +92,44 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
             for position, source in sources:
                 yield _here_one(program, position, source, batch.lenient, state, decode)
             return
-    yield from _spread(program, sources, batch.lenient, state, workers, prepare, decode)
+    yield from _spread(program, _chunks(sources, state), batch.lenient, state, workers, prepare, decode)
+
+
+def _json_lines(program, batch, state, jobs, workers, prepare):
+    """A JSON Lines file: this process reads its bytes and sends them on in blocks of lines (`jsonlbytes`),
+    each decoded, scored and written where it is sent; a file `LARGE` or longer starts its workers at once."""
+    blocks = _counted(batch.records.blocks(CHUNK), state)
+    if jobs is None:
+        if batch.records.size() < LARGE:
+            for block in blocks:
+                yield from _here_block(program, block, batch.lenient, state)
+                if state.index >= THRESHOLD:
+                    break
+            else:
+                return
+        workers = idle_workers(workers)
+        if workers <= 1:
+            for block in blocks:
+                yield from _here_block(program, block, batch.lenient, state)
+            return
+    yield from _spread(program, blocks, batch.lenient, state, workers, prepare, _decoded)
+
+
+def _here_block(program, block, lenient, state):
+    for position, item, raw in _score(block, program, lenient, state.finish, None, _decoded, raws=True):
+        yield state.settle(position, item, raw)
+
+
+def _counted(blocks, state):
+    """Each block as it is sent (`_Lines`), with `state.index` the records handed out once it is."""
+    for number, position, count, data in blocks:
+        state.index = position - 1 + count
+        yield _Lines((number, position, data, state.basis_for))
+
+
+class _Lines(tuple):
+    """A block of JSON Lines (`jsonlbytes.blocks`) to decode and score: (line number, position, bytes,
+    `basis_for`: a record's basis is built when its index is below it, or always for None)."""
 
 
 def _sources(batch):
@@ -102,6 +147,14 @@ def _sources(batch):
 def _decoded(position, source):
     number, line = source
     return datafiles.line_record(position, number, line)
+
+
+def _block_records(block: _Lines):
+    """(position, (line number, line), whether its basis is wanted) for each record of `block`."""
+    number, position, data, basis_for = block
+    for position, number, line in jsonlbytes.records(number, position, data):
+        yield position, (number, datafiles.too_long() if line is None else line), \
+            basis_for is None or position - 1 < basis_for
 
 
 def _here_one(program, position, source, lenient, state, decode):
@@ -145,7 +198,7 @@ class _Order:
         return position, item
 
 
-def _spread(program, records, lenient, state: _Order, workers: int, prepare, decode):
+def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, decode):
     global _STATE
     import multiprocessing  # here, not at the top: a single record's `eval` never starts a worker
     from concurrent.futures import ProcessPoolExecutor
@@ -161,9 +214,17 @@ def _spread(program, records, lenient, state: _Order, workers: int, prepare, dec
     pending: deque = deque()
     broken = False
     done = False
+    failure = None
     try:
-        chunks = _chunks(records, state)
-        for chunk in chunks:
+        chunks = iter(chunks)
+        while True:
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                break
+            except DataFileError as exc:  # the file cannot be read on: what was read before is written first,
+                failure = exc  # as in one process
+                break
             try:
                 with _signals_held():  # the first submit forks the workers
                     future = executor.submit(_work, chunk)
@@ -182,10 +243,12 @@ def _spread(program, records, lenient, state: _Order, workers: int, prepare, dec
             items, broken = _collect(chunk_done, future, broken)
             for position, item, raw in items:
                 yield state.settle(position, item, raw)
-        if broken:
+        if broken and failure is None:
             for chunk in chunks:
                 for position, item, raw in _here(chunk):
                     yield state.settle(position, item, raw)
+        if failure is not None:
+            raise failure
         done = True
     finally:
         _STATE = None
@@ -211,9 +274,9 @@ def _collect(chunk, future, broken: bool):
     if future is not None and not broken:
         try:
             scored_items = future.result()
-            decode = _STATE[4]
-            return [(position, item, None if decode else raw)
-                    for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
+            if _STATE[4] is not None:  # decoded in the worker: the raw records are not here
+                return [(position, item, None) for position, item in scored_items], False
+            return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
         except BrokenProcessPool:
             broken = True
     return _here(chunk), broken
@@ -314,7 +377,7 @@ def _work(chunk):
 def _score(chunk, program, lenient, finish, prepare, decode, raws=False):
     """(position, item) for each record of `chunk` — (position, item, raw record) with `raws`."""
     out = []
-    for position, source, basis in chunk:
+    for position, source, basis in (_block_records(chunk) if isinstance(chunk, _Lines) else chunk):
         raw = source if decode is None else decode(position, source)
         item = isolation.one(program, position, raw, lenient, basis, finish)
         if prepare is not None and not isinstance(item, RecordError):

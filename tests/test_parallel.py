@@ -255,3 +255,30 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_invalid_utf8_with_jobs_writes_what_one_process_writes_before_it(batch_with_slips, tmp_path):
+    """The records before text mode's chunk with the bad byte are written, then the message (exit 2)."""
+    data = bytearray(batch_with_slips.read_bytes())
+    at = data.index("单位150".encode())
+    data[at:at + 2] = b"\xff\xfe"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(bytes(data))
+    one = run("eval", RULESET, bad, "--format", "scores", "--jobs", 1)
+    two = run("eval", RULESET, bad, "--format", "scores", "--jobs", 2)
+    assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+    assert one.exit_code == 2 and "不是 UTF-8 文本（第 " in one.stderr
+    assert 100 < len(one.stdout.splitlines()) < 151
+
+
+def test_a_large_json_lines_file_starts_the_workers_at_once(batch_with_slips, monkeypatch):
+    started = []
+    monkeypatch.setattr(parallel, "_spread", lambda *args: started.append(True) or iter(()))
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    monkeypatch.setattr(parallel, "THRESHOLD", 500)
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert started == []  # 200 records, under 1 MB: all scored here
+    monkeypatch.setattr(parallel, "LARGE", batch_with_slips.stat().st_size)
+    run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
+    assert len(started) == 1

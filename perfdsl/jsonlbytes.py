@@ -1,0 +1,172 @@
+"""A JSON Lines file read as bytes, in blocks of whole lines, for worker processes to decode (`parallel`).
+
+The process that reads a batch only moves bytes: it reads the file in binary,
+turns ``\\r\\n`` and a lone ``\\r`` into ``\\n`` (as text mode's universal
+newlines do), counts the lines and the records, and hands on each block of
+lines as one bytes object; the worker decodes it and reads its records
+(`records`).  What a user sees is what `datafiles` reading the file as text
+gives, to the byte:
+
+- UTF-8 is checked here, as it is read (one C decode, its text dropped; ASCII
+  skips it).  Invalid UTF-8 is the same `DataFileError`, said after the same
+  records: text mode decodes `TEXT_CHUNK` bytes at a time, so the message's
+  byte offset is within such a chunk, and no line of that chunk is a record.
+- A blank line (``str.isspace``, so ``\\u3000`` too) is no record but counts in
+  the line numbers; a line longer than `limits.RECORD_CHARS` characters is that
+  record's error, and is never held in memory whole.
+- A BOM at the start of the file is dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from . import limits
+from .errors import DataFileError
+
+#: How much text mode decodes at a time (`io.TextIOWrapper`'s chunk): where its UTF-8 errors are counted from.
+TEXT_CHUNK = 8192
+#: Bytes read at a time: a multiple of TEXT_CHUNK, so a decoding error is found in the same chunk as text mode's.
+READ = 16 * TEXT_CHUNK
+_BOM = codecs.BOM_UTF8
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _characters(data: bytes) -> int:
+    """The characters in UTF-8 `data` (checked already): its bytes that do not continue a character."""
+    return len(data) if data.isascii() else len(data.translate(None, _CONTINUATION))
+
+
+class _Checked:
+    """The file's bytes, UTF-8 checked as text mode would check them (`utf-8-sig`, `TEXT_CHUNK` at a time)."""
+
+    def __init__(self, handle, path: str):
+        self.handle, self.path = handle, path
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self.first = True
+
+    def read(self) -> tuple[bytes, DataFileError | None, int]:
+        """The next bytes (b"" at the end); the error text mode would raise on them, and then only the bytes
+        it had made text of before it; how many bytes at their end begin a character not complete yet."""
+        data = self.handle.read(READ)
+        state = self.decoder.getstate()
+        try:
+            if not (data.isascii() and not self.first and not state[0]):
+                self.decoder.decode(data, final=not data)
+            elif not data:
+                self.decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return self._failed(data, state)
+        finally:
+            self.first = False
+        return data, None, len(self.decoder.getstate()[0])
+
+    def _failed(self, data: bytes, state):
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        decoder.setstate(state)
+        at = 0
+        try:
+            while True:
+                waiting = len(decoder.getstate()[0])
+                piece = data[at: at + TEXT_CHUNK]
+                decoder.decode(piece, final=not piece)
+                at += len(piece)
+        except UnicodeDecodeError as exc:
+            error = DataFileError(f"{self.path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）")
+        return data[:max(0, at - waiting)], error, max(0, waiting - at)
+
+
+def blocks(handle, path: str, per_block: int):
+    """Yield (line number, position, records, bytes) for `per_block` records at a time of the JSON Lines in
+    binary `handle` (of the first line and record): the bytes are whole lines, each ending in ``\\n`` (the
+    last line of the file perhaps not), the blank ones among them; (line number, position, 1, None) is a
+    line longer than `limits.RECORD_CHARS`.
+    `handle` is closed at the end."""
+    source = _Checked(handle, path)
+    number = position = 0  # of the last line / record handed on
+    pending = b""  # the start of a line not ended yet
+    too_long = False  # skipping the rest of such a line
+    started = False
+    with handle:
+        while True:
+            data, error, unfinished = source.read()
+            end = not data or error is not None
+            if not started:
+                started = True
+                data = data.removeprefix(_BOM)
+            text = pending + data
+            held = b""
+            if text[:len(text) - unfinished].endswith(b"\r") and not (end and error is None):
+                # it may begin "\r\n" (text mode waits for what follows it): kept for the next read
+                held = text[len(text) - unfinished - 1:]
+                text = text[:len(text) - unfinished - 1]
+            if b"\r" in text:
+                text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            cut = len(text) if end and error is None else text.rfind(b"\n") + 1
+            whole, pending = text[:cut], text[cut:] + held
+            at = 0
+            if too_long:
+                stop = whole.find(b"\n")
+                if stop < 0 and not (end and error is None):
+                    if error is not None:  # text mode never got to the end of the line
+                        raise error
+                    pending = held  # the rest of the line is skipped, not kept
+                    continue
+                number += 1
+                position += 1
+                yield number, position, 1, None
+                too_long = False
+                at = stop + 1 if stop >= 0 else len(whole)
+            start, count = at, 0
+            while at < len(whole):
+                stop = whole.find(b"\n", at)
+                stop = len(whole) if stop < 0 else stop
+                line_at, at = at, min(stop + 1, len(whole))
+                if stop - line_at > limits.RECORD_CHARS and _characters(whole[line_at:stop]) > limits.RECORD_CHARS:
+                    if count:
+                        yield number - _lines_in(whole, start, line_at) + 1, position - count + 1, count, \
+                            whole[start:line_at]
+                        count = 0
+                    number += 1
+                    position += 1
+                    yield number, position, 1, None
+                    start = at
+                    continue
+                number += 1
+                if stop == line_at or (whole[line_at] != 0x7B and whole[line_at:stop].decode("utf-8").isspace()):
+                    continue  # blank: no record ({ begins most lines, which are then not blank)
+                position += 1
+                count += 1
+                if count == per_block:
+                    yield number - _lines_in(whole, start, at) + 1, position - count + 1, count, whole[start:at]
+                    start, count = at, 0
+            if count:
+                yield number - _lines_in(whole, start, len(whole)) + 1, position - count + 1, count, whole[start:]
+            if error is not None:
+                raise error
+            if end:
+                return
+            if len(pending) > limits.RECORD_CHARS and _characters(pending.rstrip(b"\r")) > limits.RECORD_CHARS:
+                too_long, pending = True, b""
+
+
+def _lines_in(text: bytes, start: int, end: int) -> int:
+    """The lines in text[start:end] (the last perhaps without its ``\\n``)."""
+    count = text.count(b"\n", start, end)
+    return count + (end > start and text[end - 1] != 0x0A)
+
+
+def records(number: int, position: int, data: bytes | None):
+    """(position, line number, line) for each record of a block from `blocks`, the line decoded."""
+    if data is None:
+        yield position, number, None
+        return
+    text = data.decode("utf-8")
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    for line in lines:
+        if line and not line.isspace():
+            yield position, number, line
+            position += 1
+        number += 1
