@@ -946,7 +946,7 @@ def _weight_as_printed(source: SourceFile, line: int):
         start += 1
     end = len(text[: match.start("rest")].rstrip())
     span = Span(source, line, start + 1, line, end + 1)
-    return error("P119", f"分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
+    return error("P119", "分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
                  span, hint=f"改为：{rewrite.strip()}")
 
 

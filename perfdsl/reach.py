@@ -69,8 +69,8 @@ class Analysis:
         top = {s.name for s in model.inputs}  # once, not per input
         for spec in model.inputs:
             fields = {s.name for s in spec.fields}
-            for field in spec.fields:
-                self._relate(field, fields)
+            for member in spec.fields:
+                self._relate(member, fields)
             self._relate(spec, top)
 
     def _relate(self, spec, names: set):
