@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import jsonstream, limits, stdindata, tabular
+from . import jsonlbytes, jsonstream, limits, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
 from .files import STDIN, open_binary, open_text
 from .frozen import evolve, frozen
@@ -103,15 +103,23 @@ def _read(form: str, handle, path: str, model) -> Batch:
             return Batch(JsonLinesFile(path), single=False)
         return Batch(_jsonl_records(_lines(handle), path, handle), single=False)
     if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
-        first = handle.readline()
-        if _is_object(first):
-            second = next((line for line in handle if line.strip()), "")
+        try:
+            first = handle.readline()
+            second = next((line for line in handle if line.strip()), "") if _is_object(first) else None
+        except UnicodeDecodeError as exc:  # in the first lines, or the chunk read ahead of them
+            handle.close()
+            raise jsonlbytes.not_utf8(path, exc, 1) from None
+        if second is not None:
             if second:  # more lines follow: JSON Lines, streamed (a bad line is its record's error)
                 lines = itertools.chain([first, second], _lines(handle))
                 return Batch(_jsonl_records(lines, path, handle), single=False)
             handle.close()
             return _json_batch(first, path)  # one object on one line: one record, as from a .json file
-        text = first + handle.read()
+        try:
+            text = first + handle.read()
+        except UnicodeDecodeError as exc:
+            handle.close()
+            raise jsonlbytes.not_utf8(path, exc, 1) from None
         try:
             return _json_batch(text, path, several=True)
         except DataFileError:
@@ -299,7 +307,7 @@ def _jsonl_records(lines, path, handle=None) -> JsonLines:
 
 def _jsonl_lines(lines, path, handle=None):
     """(position, line number, text) of every non-blank line; text not UTF-8 is a `DataFileError`."""
-    position = 0
+    position = number = 0
     try:
         for number, line in enumerate(lines, start=1):
             if not line or line.isspace():  # blank, as `not line.strip()` says, without a stripped copy of each line
@@ -307,7 +315,7 @@ def _jsonl_lines(lines, path, handle=None):
             position += 1
             yield position, number, line
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）") from None
+        raise jsonlbytes.not_utf8(path, exc, number + 1) from None
     finally:
         (handle or lines).close()
 

@@ -9,8 +9,9 @@ gives, to the byte:
 
 - UTF-8 is checked here, as it is read (one C decode, its text dropped; ASCII
   skips it).  Invalid UTF-8 is the same `DataFileError`, said after the same
-  records: text mode decodes `TEXT_CHUNK` bytes at a time, so the message's
-  byte offset is within such a chunk, and no line of that chunk is a record.
+  records: text mode decodes `TEXT_CHUNK` bytes at a time, so no line of the
+  chunk holding the bad byte is a record; the message names the bad byte's
+  line and its offset in the file (`not_utf8`, which reads the file again).
 - A blank line (``str.isspace``, so ``\\u3000`` too) is no record but counts in
   the line numbers; a line longer than `limits.RECORD_CHARS` characters is that
   record's error, and is never held in memory whole.
@@ -72,8 +73,68 @@ class _Checked:
                 decoder.decode(piece, final=not piece)
                 at += len(piece)
         except UnicodeDecodeError as exc:
-            error = DataFileError(f"{self.path}: 不是 UTF-8 文本（第 {exc.start} 字节附近）")
+            error = not_utf8(self.path, exc)
         return data[:max(0, at - waiting)], error, max(0, waiting - at)
+
+
+REREAD = 1 << 20  # bytes a read when a bad file is read again for its bad byte's place
+
+
+def not_utf8(path: str, exc: UnicodeDecodeError, after_line: int | None = None) -> DataFileError:
+    """The error for a file that is not UTF-8 text, naming the first bad byte's line and its place in the file.
+
+    A decoder reading ahead in chunks only knows an offset within its chunk, which says nothing to a user; the
+    file is read again, in binary, to find the byte.  Where it cannot be (standard input), the message names
+    the line reading had reached (`after_line`) instead."""
+    place = _first_bad_byte(path) if path not in ("-", "<stdin>", "<标准输入>") else None
+    if place is not None:
+        line, offset = place
+        return DataFileError(f"{path}: 不是 UTF-8 文本（第 {line} 行，文件第 {offset + 1} 字节{_reason(exc)}）；"
+                             "若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
+    where = f"第 {after_line} 行或其后不远" if after_line else f"第 {exc.start} 字节附近"
+    return DataFileError(f"{path}: 不是 UTF-8 文本（{where}{_reason(exc)}）；若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
+
+
+_REASONS = {"invalid start byte": "不能作为字符开头的字节", "invalid continuation byte": "多字节字符不完整",
+            "unexpected end of data": "文件在一个字符中间结束"}
+
+
+def _reason(exc: UnicodeDecodeError) -> str:
+    reason = _REASONS.get(exc.reason)
+    return f"：{reason}" if reason else ""
+
+
+def _first_bad_byte(path: str):
+    """(line, offset) of the first byte of `path` that is not UTF-8, lines counted as universal newlines
+    count them; None if the file cannot be read again or decodes cleanly now."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0  # bytes of the file fed to the decoder before `chunk`
+    breaks = 0  # line breaks before `chunk`
+    last = b""  # the byte before `chunk`: a \r\n cut between two reads is one break
+    try:
+        with open(path, "rb") as handle:
+            while True:
+                chunk = handle.read(REREAD)
+                waiting = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    bad = offset - waiting + exc.start
+                    return 1 + breaks + _breaks(last + chunk[: max(0, bad - offset)], last), bad
+                if not chunk:
+                    return None
+                breaks += _breaks(last + chunk, last)
+                last = chunk[-1:]
+                offset += len(chunk)
+    except OSError:
+        return None
+
+
+def _breaks(data: bytes, carried: bytes) -> int:
+    """Line breaks in `data` (\n, \r\n, a lone \r), whose first byte `carried` was counted already."""
+    count = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    # a carried \n or \r was one break before; here it is one again (a \r with the \n after it, one pair)
+    return count - (carried in (b"\n", b"\r"))
 
 
 def blocks(handle, path: str, per_block: int):

@@ -20,7 +20,7 @@ import json
 import re
 from decimal import Decimal
 
-from . import limits
+from . import jsonlbytes, limits
 from .errors import DataFileError
 
 CHUNK = 1 << 16  # characters read at a time
@@ -109,7 +109,7 @@ class Reader:
         try:
             chunk = self.handle.read(max(at_least, CHUNK))
         except UnicodeDecodeError as exc:
-            raise DataFileError(f"{self.path}: 不是 UTF-8 文本（第 {self.line} 行附近，{exc.reason}）") from None
+            raise jsonlbytes.not_utf8(self.path, exc, self.line) from None
         if not chunk:
             self.eof = True
             return False

@@ -7,12 +7,16 @@ chunk) and the records before it — are compared with `datafiles`' text reading
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 
 from perfdsl import datafiles, jsonlbytes, limits
 from perfdsl.errors import DataFileError
+
+ROOT = Path(__file__).resolve().parent.parent
 
 PIECES = [b'{"a": 1}', '{"单位": "长长"}'.encode(), b"", b"   ", "\u3000".encode(), b"\x1c", b"\r", b"\r\n",
           b"\n", b"\n", b"\n"]
@@ -71,6 +75,40 @@ def test_invalid_utf8_is_said_at_text_modes_place_after_its_records(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_bytes(data)
     got = as_bytes(path, 64)
-    assert got[-1] == f"{path}: 不是 UTF-8 文本（第 208 字节附近）"
+    assert got[-1] == (f"{path}: 不是 UTF-8 文本（第 351 行，文件第 8401 字节：不能作为字符开头的字节）；"
+                       "若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
     assert len(got) - 1 == 8192 // len(line) == 341  # the lines of text mode's first chunk, no more
     assert got == as_text(path)
+
+
+def test_the_bad_byte_is_found_by_its_line_across_reads_and_line_breaks(tmp_path, monkeypatch):
+    # the place a message names is the first bad byte's own line, with \r\n, a lone \r and \n counted as text
+    # mode counts them, whatever read a \r\n or a character is cut by
+    rng = random.Random(7)
+    path = tmp_path / "bad.jsonl"
+    for _ in range(300):
+        monkeypatch.setattr(jsonlbytes, "REREAD", rng.choice([1, 2, 3, 5, 64]))
+        pieces = [rng.choice(["a", "长", "\n", "\r", "\r\n", " "]).encode() for _ in range(rng.randrange(0, 40))]
+        at = rng.randrange(len(pieces) + 1)
+        bad = rng.choice([b"\xff", b"\xe9\x95", b"\xc0\xaf"])
+        data = b"".join(pieces[:at]) + bad + b"".join(pieces[at:])
+        path.write_bytes(data)
+        prefix = b"".join(pieces[:at]).decode()
+        line = prefix.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        try:
+            data.decode()
+        except UnicodeDecodeError as exc:
+            expected = (line, exc.start)
+        assert jsonlbytes._first_bad_byte(str(path)) == expected, data
+
+
+def test_standard_input_that_is_not_utf8_names_the_line_reading_reached():
+    from click.testing import CliRunner
+
+    from perfdsl.cli import main
+
+    line = json.dumps({"单位": "甲"}, ensure_ascii=False).encode() + b"\n"
+    done = CliRunner().invoke(main, ["eval", str(ROOT / "rulesets" / "chaoan-2022.perf"), "-", "--format", "scores"],
+                              input=line * 3 + b'{"\xff": 1}\n' + line)
+    assert done.exit_code == 2
+    assert "<标准输入>: 不是 UTF-8 文本（第 1 行或其后不远：不能作为字符开头的字节）" in done.stderr
