@@ -93,7 +93,22 @@ def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+        raise error(not_utf8_text(path, data, exc)) from None
+
+
+def not_utf8_text(path, data: bytes, exc: UnicodeDecodeError) -> str:
+    """The message for a whole file that is not UTF-8: the bad byte's line and column, and, for a file that
+    reads as GB18030 (what Windows Notepad and WPS save Chinese text as by default), the encoding to save in."""
+    before = data[: exc.start]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        hint = "请另存为 UTF-8 编码"
+    else:
+        hint = "看来是 GBK/GB18030 编码（记事本、WPS 的默认），请另存为 UTF-8 编码"
+    return f"{path}: 第 {line} 行第 {column} 列不是 UTF-8 文本（文件第 {exc.start + 1} 字节）：{hint}"
 
 
 def read_text(path, what: str, error=UsageError) -> str:

@@ -279,3 +279,17 @@ def test_a_hostile_grammar_cache_is_ignored_and_never_run(tmp_path, content):
     assert done.stderr.strip().endswith("0 个错误，2 个警告")  # Chao'an's two P410
     assert not marker.exists()  # the pickle was never loaded
     assert (cache / "grammar.json").read_text("utf-8").startswith('{"key": "')  # rebuilt as data
+
+
+def test_a_ruleset_not_in_utf8_names_its_line_and_column_and_the_encoding_to_save_in(tmp_path):
+    # a Chinese ruleset saved by Notepad or WPS in GB18030: the message says where, and what to do
+    path = tmp_path / "gbk.perf"
+    path.write_bytes(f'ruleset "潮安" {{ }}\n# 说明\n{CARD}'.encode("gb18030"))
+    with pytest.raises(UsageError) as raised:
+        read_ruleset(str(path))
+    assert str(raised.value) == (f"{path}: 第 1 行第 10 列不是 UTF-8 文本（文件第 10 字节）："
+                                 "看来是 GBK/GB18030 编码（记事本、WPS 的默认），请另存为 UTF-8 编码")
+    path.write_bytes('ruleset "x" { }\n# 注释'.encode() + b"\xff\n" + CARD.encode())
+    with pytest.raises(UsageError) as raised:
+        read_ruleset(str(path))
+    assert str(raised.value) == f"{path}: 第 2 行第 5 列不是 UTF-8 文本（文件第 25 字节）：请另存为 UTF-8 编码"
