@@ -21,6 +21,7 @@ gives, to the byte:
 from __future__ import annotations
 
 import codecs
+import os
 
 from . import limits
 from .errors import DataFileError
@@ -86,7 +87,8 @@ def not_utf8(path: str, exc: UnicodeDecodeError, after_line: int | None = None) 
     A decoder reading ahead in chunks only knows an offset within its chunk, which says nothing to a user; the
     file is read again, in binary, to find the byte.  Where it cannot be (standard input), the message names
     the line reading had reached (`after_line`) instead."""
-    place = _first_bad_byte(path) if path not in ("-", "<stdin>", "<标准输入>") else None
+    # only a regular file is read again: a pipe (standard input, `<(…)`) would be waited on or consumed
+    place = _first_bad_byte(path) if os.path.isfile(path) else None
     if place is not None:
         line, offset = place
         return DataFileError(f"{path}: 不是 UTF-8 文本（第 {line} 行，文件第 {offset + 1} 字节{_reason(exc)}）；"
