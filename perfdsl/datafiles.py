@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -99,8 +100,10 @@ _OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "
 def _read(form: str, handle, path: str, model) -> Batch:
     """The records in `form` of `handle` (open text; binary for a workbook), or of the file at `path`."""
     if form == "jsonl":
-        if handle is None:  # a file: read as text here, or as bytes for worker processes (`JsonLinesFile`)
+        if handle is None and _regular(path):  # read as text here, or as bytes for workers (`JsonLinesFile`)
             return Batch(JsonLinesFile(path), single=False)
+        if handle is None:  # a named pipe or `<(…)`: it can be read only once, so it is streamed as text
+            handle = open_text(path, "数据文件")
         return Batch(_jsonl_records(_lines(handle), path, handle), single=False)
     if form == "json?":  # standard input beginning with `{`: JSON Lines if its first line is a record by itself
         try:
@@ -140,6 +143,14 @@ def _read(form: str, handle, path: str, model) -> Batch:
         columns, records = tabular.records(rows, path, model, delimited=form == "csv")
         return Batch(records, single=False, lenient=True, locate=columns.locate)
     return _json_stream(handle if handle is not None else open_text(path, "数据文件"), path)
+
+
+def _regular(path: str) -> bool:
+    """Whether `path` is a regular file, which `JsonLinesFile` may open more than once."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:  # missing or unreadable: `JsonLinesFile` says so when it opens it
+        return True
 
 
 def _is_object(line: str) -> bool:

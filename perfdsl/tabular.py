@@ -331,7 +331,7 @@ def xlsx_rows(path: str, handle=None):
     from openpyxl.utils.exceptions import InvalidFileException
 
     _require_defused_xml()
-    handle = handle if handle is not None else open_binary(path, "数据文件")
+    handle = _seekable(handle if handle is not None else open_binary(path, "数据文件"), path)
     magic = handle.read(4)
     handle.seek(0)
     try:
@@ -346,6 +346,19 @@ def xlsx_rows(path: str, handle=None):
         handle.close()
         raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
     return _sheet_rows(workbook, handle, path)
+
+
+def _seekable(handle, path: str):
+    """`handle`, or, for a named pipe or `<(…)` (a zip is read from its end), its bytes in memory."""
+    import io
+
+    if handle.seekable():
+        return handle
+    with handle:
+        data = handle.read(limits.WORKBOOK_BYTES + 1)
+    if len(data) > limits.WORKBOOK_BYTES:
+        raise DataFileError(f"{path}: 工作簿超过 {limits.WORKBOOK_BYTES} 字节")
+    return io.BytesIO(data)
 
 
 def _require_defused_xml():
