@@ -75,7 +75,8 @@ def open_stream(stream, form: str | None = None):
     if form is None:
         form = form_of(head)
     if form == "xlsx":
-        return form, io.BytesIO(head + stream.read())  # a zip is read from its end: it needs all of it
+        # a zip is read from its end: `tabular.xlsx_rows` takes all of it into memory, bounded
+        return form, io.BufferedReader(_Prefixed(head, stream))
     if form is None:
         return None, None
     encoding = csv_encoding(head) if form == "csv" else "utf-8-sig"

@@ -87,3 +87,24 @@ def test_a_table_from_a_pipe(tmp_path, suffix):
     assert expected[0] == 0
     assert expected[1].decode("utf-8-sig").count("89.04") == 3
     assert _through_pipe(tmp_path, table.read_bytes(), suffix, "--format", "csv") == expected
+
+
+def test_a_workbook_from_a_pipe_or_standard_input_is_read_into_memory_only_up_to_the_bound(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from perfdsl import limits
+    from perfdsl.cli import main
+
+    records = list(_records(2))
+    head = list(records[0])
+    rows = [[value["value"] if isinstance(value, dict) else value for value in record.values()] for record in records]
+    table = tmp_path / "table.xlsx"
+    tables.write_xlsx(table, head, None, rows)
+    content = table.read_bytes()
+    monkeypatch.setattr(limits, "WORKBOOK_BYTES", len(content) - 1)
+    done = CliRunner().invoke(main, ["eval", RULESET, "-", "--format", "csv"], input=content)
+    assert done.exit_code == 2 and isinstance(done.exception, SystemExit)
+    assert f"工作簿超过 {len(content) - 1} 字节" in done.output and "Traceback" not in done.output
+    monkeypatch.setattr(limits, "WORKBOOK_BYTES", 100 * len(content))  # its parts unzipped are bounded by it too
+    done = CliRunner().invoke(main, ["eval", RULESET, "-", "--format", "csv"], input=content)
+    assert done.exit_code == 0 and done.output.count("89.04") == 2
