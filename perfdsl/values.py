@@ -31,6 +31,9 @@ class Undefined:
     def __repr__(self):
         return f"<{self.what}>"
 
+    def __reduce__(self):  # the one `MISSING` or `UNDEFINED` still, once a result comes back from a worker
+        return self.what.upper()
+
     def _use(self, *args, **kwargs):
         raise UndefinedUse(self.what)
 
