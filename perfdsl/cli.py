@@ -184,8 +184,8 @@ def _scorecards(program, names):
 
 def _preparer(fmt, single, scorecards, model, basis=True, terminal=False, errors=None):
     """The part of a writer's work a worker process does for each record (`parallel`), if any: the record's
-    text, for every format written a record at a time (the workbook and the PDF are laid out here; a table
-    on a terminal is fitted to it here).  JSON, CSV and scores come back as UTF-8 bytes where the output
+    text, for every format written a record at a time, and a workbook's 汇总 row and 评分表 sheet (the PDF is
+    laid out here; a table on a terminal is fitted to it here).  JSON, CSV and scores come back as UTF-8 bytes where the output
     takes them (`errors`, its error handler: `jsonout.Sink`)."""
     if fmt in ("json", "jsonl"):
         from .report import jsonout
@@ -194,7 +194,7 @@ def _preparer(fmt, single, scorecards, model, basis=True, terminal=False, errors
     if fmt in ("csv", "scores"):
         report = importlib.import_module(f".report.{_REPORTS[fmt]}", __package__)
         return report.preparer(model, scorecards, errors=errors)
-    if fmt in ("md", "html") or (fmt == "table" and not terminal):
+    if fmt in ("md", "html", "xlsx") or (fmt == "table" and not terminal):
         report = importlib.import_module(f".report.{_REPORTS.get(fmt, fmt)}", __package__)
         return report.preparer(model, scorecards)
     return None

@@ -188,10 +188,17 @@ class _Order:
         # one it left out because records before it failed is built by `settle`.
         return self.basis_for is None or index < self.basis_for
 
-    def settle(self, position, item, raw):
+    def settle(self, position, item, raw, again=None):
         if not isinstance(item, RecordError):
             item.program = self.program
             if self.basis_for is None or self.shown < self.basis_for:
+                if item.rendered and not item.materialised and again is not None:
+                    # a worker left its basis out (records before it failed) and sent only its text: it is
+                    # scored again here, with it (an xlsx 评分表 sheet goes to the first `basis_for` scored)
+                    item, raw = again(position)
+                    if isinstance(item, RecordError):
+                        return position, item
+                    item.program = self.program
                 item = isolation.materialised(self.program, item, self.finish, raw)
                 if not isinstance(item, RecordError):
                     self.shown += 1
@@ -234,15 +241,17 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             while len(pending) >= workers * IN_FLIGHT:
                 chunk_done, future = pending.popleft()
                 items, broken = _collect(chunk_done, future, broken)
+                again = _again(chunk_done)
                 for position, item, raw in items:
-                    yield state.settle(position, item, raw)
+                    yield state.settle(position, item, raw, again)
             if broken:  # the rest of the batch is scored here
                 break
         while pending:
             chunk_done, future = pending.popleft()
             items, broken = _collect(chunk_done, future, broken)
+            again = _again(chunk_done)
             for position, item, raw in items:
-                yield state.settle(position, item, raw)
+                yield state.settle(position, item, raw, again)
         if broken and failure is None:
             for chunk in chunks:
                 for position, item, raw in _here(chunk):
@@ -280,6 +289,21 @@ def _collect(chunk, future, broken: bool):
         except BrokenProcessPool:
             broken = True
     return _here(chunk), broken
+
+
+def _again(chunk):
+    """`again(position)` for `_Order.settle`: (the record at `position` of `chunk` scored in this process with
+    its basis, its raw record)."""
+
+    def again(wanted):
+        program, lenient, finish, _, decode = _STATE
+        for position, source, _ in (_block_records(chunk) if isinstance(chunk, _Lines) else chunk):
+            if position == wanted:
+                raw = source if decode is None else decode(position, source)
+                return isolation.one(program, position, raw, lenient, True, finish), raw
+        raise LookupError(wanted)  # every record of a chunk is in it
+
+    return again
 
 
 def _here(chunk):
