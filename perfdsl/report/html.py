@@ -17,11 +17,12 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
+from ..neutralise import _HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
@@ -157,6 +158,7 @@ class _Page:
         self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
         self.kept: dict[tuple, str] = {}  # a scorecard's heading, its 合计 line, a closing block, by what makes it
         self.charts: dict[str, _Bars] = {}
+        self.shapes: dict[int, tuple] = {}  # a plain scorecard's number → what `_flat_holes` reads its columns by
 
     def bars(self, card) -> _Bars:
         found = self.charts.get(card.name)
@@ -218,6 +220,8 @@ class _Page:
                 self.plans.clear()
             plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
         body, holes, labels, named = plan
+        if scoresheet.is_flat(card):
+            return self.head + body % holes(self._flat_holes(card, labels, named))
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -246,6 +250,36 @@ class _Page:
         blank = [""] * count
         every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
         return self.head + body % holes(every)
+
+    def _flat_holes(self, card, labels: list, named: bool) -> list:
+        """`table`'s six lists for a scorecard read by column (`scoresheet.is_flat`), from its columns."""
+        spec = card.spec
+        count = len(spec.nodes)
+        shape = self.shapes.get(card.number)
+        if shape is None:  # (the declared weights, the getter of each node's basis — a group's is "")
+            declared = tuple(node.declared for node in spec.nodes)
+            shape = self.shapes[card.number] = (declared, itemgetter(*[
+                index if node.is_leaf else count for index, node in enumerate(spec.nodes)]) if count > 1 else None)
+        declared, pick = shape
+        weights = card.weights
+        bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
+        if _HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
+            bases = map(text, bases)
+        every = list(map(_figure, weights)) + list(map(_figure, card.scores)) + list(bases)
+        moved = weights != declared
+        every += map(_declared, weights, declared) if moved and self.layout.has_moves else [""] * count
+        every += map(text, (node.name for node in spec.nodes)) if named else [""] * count
+        if moved:  # a group's label with its weight before reallocation when that changed
+            labels = [label if node.is_leaf or weight == before else text(f"{node.name}\n（调整前 {plain(before)}）")
+                      for node, label, weight, before in zip(spec.nodes, labels, weights, declared)]
+        every += labels
+        return every
+
+
+@lru_cache(maxsize=4096)
+def _declared(weight, declared) -> str:
+    """A leaf's 调整前分值 cell: its declared weight when reallocation changed it (kept: a function of the values)."""
+    return _figure(declared) if weight != declared else ""
 
 
 def _filled(body: str, labels: list, named: bool, count: int) -> tuple:
@@ -420,13 +454,18 @@ class _Bars:
     def svg(self, card) -> str:
         if not self.indices:
             return ""
-        fixed = card.fixed
-        groups = [fixed[index] for index in self.indices]
-        heaviest = max(node.weight for node in groups) or Decimal(1)
+        if scoresheet.is_flat(card):  # by column
+            weights = [card.weights[index] for index in self.indices]
+            scores = [card.scores[index] for index in self.indices]
+        else:
+            fixed = card.fixed
+            weights = [fixed[index].weight for index in self.indices]
+            scores = [fixed[index].score for index in self.indices]
+        heaviest = max(weights) or Decimal(1)
         parts = [self.head]
         drawn = self.drawn
-        for row, node in zip(self.rows, groups):
-            key = (node.weight, node.score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
+        for row, weight, score in zip(self.rows, weights, scores):
+            key = (weight, score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
             bar = drawn[row].get(key)
             if bar is None:
                 bar = self._bar(row, *key)
