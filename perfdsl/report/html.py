@@ -24,7 +24,7 @@ from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import _HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
-from . import scoresheet
+from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
 from .table import _figure
 
@@ -100,6 +100,7 @@ text = html_text
 
 
 def write(handle, results, model, scorecards=None):
+    handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
     page = _Page(model, scorecards)
     key = _key(scorecards)
     title = text(model.title)
@@ -118,13 +119,14 @@ def write(handle, results, model, scorecards=None):
     handle.write("</body>\n</html>\n")
 
 
-def preparer(model, scorecards=None):
-    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored."""
+def preparer(model, scorecards=None, errors=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored (UTF-8
+    bytes when `errors` says the output takes them, `jsonout.Sink`)."""
     page = _Page(model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = page.record(result, position)
+        result.rendered[key] = jsonout.encoded(page.record(result, position), errors)
 
     return prepare
 

@@ -13,12 +13,13 @@ from operator import itemgetter
 from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import _MARKDOWN_ANY, markdown
-from . import scoresheet
+from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING
 from .table import _figure, weight_pair_text
 
 
 def write(handle, results, model, scorecards=None):
+    handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
     sheets = _Sheets(model, scorecards)
     key = _key(scorecards)
     handle.write(f"# {_cell(model.title)}\n")
@@ -31,13 +32,14 @@ def write(handle, results, model, scorecards=None):
         handle.write(text if text is not None else sheets.record(item))
 
 
-def preparer(model, scorecards=None):
-    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored."""
+def preparer(model, scorecards=None, errors=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored (UTF-8
+    bytes when `errors` says the output takes them, `jsonout.Sink`)."""
     sheets = _Sheets(model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = sheets.record(result)
+        result.rendered[key] = jsonout.encoded(sheets.record(result), errors)
 
     return prepare
 

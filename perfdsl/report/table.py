@@ -319,14 +319,17 @@ def _getter(indices: list):
     return lambda values: tuple(values[index] for index in indices)
 
 
-def preparer(model, scorecards=None):
+def preparer(model, scorecards=None, errors=None):
     """`prepare(position, result)` for `parallel.scored`: a record's plain 评分表 (not for a terminal, whose
-    width this process knows), made where it is scored."""
+    width this process knows), made where it is scored (UTF-8 bytes when `errors` says the output takes them,
+    `jsonout.Sink`)."""
+    from .jsonout import encoded
+
     writer = Writer(None, model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = writer.text(result)
+        result.rendered[key] = encoded(writer.text(result), errors)
 
     return prepare
 
@@ -342,6 +345,10 @@ def write(handle, results, model, scorecards=None, terminal: bool = False, error
     """
     columns = max(shutil.get_terminal_size().columns, 40) if terminal else None
     styled = terminal and os.name != "nt" and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    if not terminal:  # a worker's text may come as UTF-8 bytes (`preparer`)
+        from .jsonout import Sink
+
+        handle = Sink(handle)
     writer = Writer(handle, model, scorecards, columns, styled)
     from ..errors import RecordError
 
