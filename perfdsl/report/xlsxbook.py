@@ -258,7 +258,7 @@ def _pane(top_left: str | None) -> str:
 
 def row_text(cells, row: str, height: float | None = None, inline=None) -> str:
     """A ``<row>`` of (value, style) cells as `Sheet.row` writes it, row number `row`; `inline` is how a text
-    cell ends (`_inline`; `held_inline` for a template whose holes `%` fills, `Held`)."""
+    cell ends (`_inline`; `held_inline` for a template whose holes ``%`` fills, `xlsxout._Held`)."""
     inline = inline or _inline
     while len(cells) > len(_LETTERS):
         _LETTERS.append(column_letter(len(_LETTERS) + 1))
@@ -288,7 +288,7 @@ def row_text(cells, row: str, height: float | None = None, inline=None) -> str:
 
 @lru_cache(maxsize=8192)
 def held_inline(value: str) -> str:
-    """`_inline` for a template filled by ``%`` (`Held`): its ``%`` doubled."""
+    """`_inline` for a template filled by ``%`` (`xlsxout._Held`): its ``%`` doubled."""
     return _inline(value).replace("%", "%%")
 
 
@@ -296,9 +296,11 @@ class Sheet:
     """One worksheet: its head written when it is made (widths, frozen panes), then rows, then its tail."""
 
     def __init__(self, book: Book | None, number: int, name: str, widths, freeze: str | None, page: Page,
-                 streamed: bool = False, held: bool = False):
+                 streamed: bool = False):
+        """`book` None: the sheet is *held* — a template whose ``%`` is doubled, its text (`text`) filled with
+        the style ids elsewhere (`xlsxout._Held`)."""
         self.book, self.number, self.name, self.page = book, number, name, page
-        self._inline = held_inline if held else _inline
+        self._inline = held_inline if book is None else _inline
         self.rows = 0
         self.links: list[str] = []
         self._parts: list[str] = []
@@ -347,7 +349,7 @@ class Sheet:
         book (a streamed sheet waits for `Book.close`)."""
         links = f"<hyperlinks>{''.join(self.links)}</hyperlinks>" if self.links else ""
         tail = f"</sheetData>{merged}{links}{self.page.xml()}</worksheet>"
-        if self.book is None:  # held (`Held`): a template, its text's ``%`` doubled
+        if self.book is None:  # held: a template, its text's ``%`` doubled
             self._parts.append(tail.replace("%", "%%"))
             return
         self._parts.append(tail)
@@ -425,7 +427,8 @@ class Book:
         return sheet
 
     def written(self, name: str, page: Page, data: bytes) -> Sheet:
-        """A sheet laid out and written elsewhere (`Held`, filled): `data` is its part, put in the book now."""
+        """A sheet laid out elsewhere (a held sheet, filled: `xlsxout._Held`): `data` is its part, put in the
+        book now."""
         sheet = Sheet.__new__(Sheet)
         sheet.book, sheet.number, sheet.name, sheet.page = self, len(self.sheets) + 1, name, page
         sheet._spill = None

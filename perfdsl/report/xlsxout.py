@@ -406,7 +406,7 @@ def _record_sheet(book: Book, name: str, styles: _Styles, layout: scoresheet.Lay
 
     page = Page(header_rows, ("L", 9, _header_text(f"{model.title} · {result.name}")), _FOOTER)
     if book is None:  # a template (`_Held`)
-        sheet = Sheet(None, 0, name, grid.widths, f"A{below + 2}", page, held=True)
+        sheet = Sheet(None, 0, name, grid.widths, f"A{below + 2}", page)
         grid.emit(sheet, styles)
         return sheet, page
     grid.emit(book.sheet(name, grid.widths, f"A{below + 2}", page), styles)
