@@ -17,8 +17,8 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 
 from ..decimals import plain
 from ..errors import RecordError
@@ -258,27 +258,46 @@ class _Page:
         spec = card.spec
         count = len(spec.nodes)
         shape = self.shapes.get(card.number)
-        if shape is None:  # (the declared weights, the getter of each node's basis — a group's is "")
-            declared = tuple(node.declared for node in spec.nodes)
-            shape = self.shapes[card.number] = (declared, itemgetter(*[
-                index if node.is_leaf else count for index, node in enumerate(spec.nodes)]) if count > 1 else None)
-        declared, pick = shape
+        if shape is None:
+            shape = self.shapes[card.number] = _flat_shape(spec)
+        declared, pick, moved_labels = shape
         weights = card.weights
         bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
         if _HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
             bases = map(text, bases)
         every = list(map(_figure, weights)) + list(map(_figure, card.scores)) + list(bases)
-        moved = weights != declared
-        every += map(_declared, weights, declared) if moved and self.layout.has_moves else [""] * count
+        if weights == declared:
+            every += [""] * (2 * count) if not named else [""] * count + list(map(text, (n.name for n in spec.nodes)))
+            every += labels
+            return every
+        # reallocation moved some weights: a leaf shows its declared one, a group's label says it
+        changed = list(compress(range(count), map(ne, weights, declared)))
+        before = [""] * count
+        if self.layout.has_moves:
+            for index in changed:
+                before[index] = _figure(declared[index])
+        every += before
         every += map(text, (node.name for node in spec.nodes)) if named else [""] * count
-        if moved:  # a group's label with its weight before reallocation when that changed
-            labels = [label if node.is_leaf or weight == before else text(f"{node.name}\n（调整前 {plain(before)}）")
-                      for node, label, weight, before in zip(spec.nodes, labels, weights, declared)]
+        labels = list(labels)
+        for index in changed:
+            label = moved_labels[index]
+            if label is not None:
+                labels[index] = label
         every += labels
         return every
 
 
-@lru_cache(maxsize=4096)
+def _flat_shape(spec) -> tuple:
+    """(the declared weights, the getter of each node's basis text — a group's is "" —, each group's label
+    when reallocation changed its weight — `scoresheet.group_label` — or None) of a plain scorecard."""
+    nodes = spec.nodes
+    count = len(nodes)
+    declared = tuple(node.declared for node in nodes)
+    pick = itemgetter(*[index if node.is_leaf else count for index, node in enumerate(nodes)]) if count > 1 else None
+    moved = [None if node.is_leaf else text(f"{node.name}\n（调整前 {plain(node.declared)}）") for node in nodes]
+    return declared, pick, moved
+
+
 def _declared(weight, declared) -> str:
     """A leaf's 调整前分值 cell: its declared weight when reallocation changed it (kept: a function of the values)."""
     return _figure(declared) if weight != declared else ""
