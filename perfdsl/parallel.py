@@ -10,9 +10,10 @@ per worker at a time (memory stays bounded however long the batch), and
 yielded in input order as their chunks come back.  A worker scores each record
 through `isolation.one`, so a record's failure is that record's error, in its
 place, exactly as in one process; when a writer can do its part of the work
-there (`prepare`: the JSON, CSV or scores text — as UTF-8 bytes where the
-output takes them, `jsonout.Sink` — or a 评分表's), it does, and only that
-text comes back.  The workers are forked from this process once the ruleset is
+there (`prepare`: the JSON, CSV, scores, Markdown, HTML or table text — as
+UTF-8 bytes where the output takes them, `jsonout.Sink` — or a workbook's 汇总
+row and 评分表 sheet), it does, and only that text comes back; a record whose
+basis a writer needs but no worker built (`_Order.settle`) is scored again here.  The workers are forked from this process once the ruleset is
 compiled: they share it, and nothing is sent but records and results (data,
 never code).  Where `fork` is not available the batch is scored in this process.
 
