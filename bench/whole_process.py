@@ -85,6 +85,16 @@ def commands(data: str, out: Path) -> dict:
         "html": perfdsl + ["-o", str(out / "a.html")],
         "xlsx": perfdsl + ["-o", str(out / "a.xlsx")],
         "table into a file": perfdsl + ["-o", str(out / "a.txt")],
+        # the writers for people in one process and in two (`--jobs`: each record's text made in its worker)
+        "md -j1": perfdsl + ["-o", str(out / "b.md"), "--jobs", "1"],
+        "md -j2": perfdsl + ["-o", str(out / "c.md"), "--jobs", "2"],
+        "html -j1": perfdsl + ["-o", str(out / "b.html"), "--jobs", "1"],
+        "html -j2": perfdsl + ["-o", str(out / "c.html"), "--jobs", "2"],
+        "xlsx -j1": perfdsl + ["-o", str(out / "b.xlsx"), "--jobs", "1"],
+        "xlsx -j2": perfdsl + ["-o", str(out / "c.xlsx"), "--jobs", "2"],
+        "table into a file -j1": perfdsl + ["-o", str(out / "b.txt"), "--jobs", "1"],
+        "table into a file -j2": perfdsl + ["-o", str(out / "c.txt"), "--jobs", "2"],
+        "table to stdout": perfdsl + ["--format", "table"],  # standard output is /dev/null: not a terminal
     }
 
 
@@ -109,7 +119,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated command names (the hand pipelines and csv always run): "
                         "hand jsonl, hand csv, jsonl basis[ -j1| -j2], jsonl no-basis[ -j1| -j2], csv[ -j1| -j2], "
-                        "scores[ -j1| -j2], md, html, xlsx, table into a file")
+                        "scores[ -j1| -j2], md[ -j1| -j2], html[ -j1| -j2], xlsx[ -j1| -j2], table into a file[ -j1| -j2], "
+                        "table to stdout")
     parser.add_argument("--base", help="another perfdsl source tree (a `git worktree` of main, say): each perfdsl "
                         "command runs there too, as `base: NAME`, in the same rounds (before/after in one run)")
     args = parser.parse_args()

@@ -184,9 +184,9 @@ def _scorecards(program, names):
 
 def _preparer(fmt, single, scorecards, model, basis=True, terminal=False, errors=None):
     """The part of a writer's work a worker process does for each record (`parallel`), if any: the record's
-    text, for every format written a record at a time (the workbook and the PDF are laid out here; a table
-    on a terminal is fitted to it here).  JSON, CSV and scores come back as UTF-8 bytes where the output
-    takes them (`errors`, its error handler: `jsonout.Sink`)."""
+    text, for every format written a record at a time, and a workbook's 汇总 row and 评分表 sheet (the PDF is
+    laid out here; a table on a terminal is fitted to it here).  The text comes back as UTF-8 bytes where the
+    output takes them (`errors`, its error handler: `jsonout.Sink`)."""
     if fmt in ("json", "jsonl"):
         from .report import jsonout
 
@@ -196,13 +196,17 @@ def _preparer(fmt, single, scorecards, model, basis=True, terminal=False, errors
         return report.preparer(model, scorecards, errors=errors)
     if fmt in ("md", "html") or (fmt == "table" and not terminal):
         report = importlib.import_module(f".report.{_REPORTS.get(fmt, fmt)}", __package__)
-        return report.preparer(model, scorecards)
+        return report.preparer(model, scorecards, errors=errors)
+    if fmt == "xlsx":
+        from .report import xlsxout
+
+        return xlsxout.preparer(model, scorecards)
     return None
 
 
 def _byte_errors(fmt, output) -> str | None:
     """How the output encodes to UTF-8, if a worker's text can be sent as bytes and written as they are."""
-    if fmt not in ("json", "jsonl", "csv", "scores"):
+    if fmt not in ("json", "jsonl", "csv", "scores", "md", "html", "table"):
         return None
     if output is not None:  # `files.atomic_output`: UTF-8 (CSV: with a BOM, written with the header)
         return "backslashreplace"

@@ -68,6 +68,11 @@ class Layout:
         offset, size = self.blocks[number]
         return flat[offset + 1:offset + size - _TAIL + 1:2]
 
+    def node_weights(self, flat: tuple, number: int) -> tuple:
+        """Every node's weight after moves of scorecard `number`, in pre-order."""
+        offset, size = self.blocks[number]
+        return flat[offset:offset + size - _TAIL:2]
+
     def score(self, flat: tuple, number: int, index: int):
         return flat[self.blocks[number][0] + 2 * index + 1]
 

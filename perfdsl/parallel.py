@@ -10,9 +10,10 @@ per worker at a time (memory stays bounded however long the batch), and
 yielded in input order as their chunks come back.  A worker scores each record
 through `isolation.one`, so a record's failure is that record's error, in its
 place, exactly as in one process; when a writer can do its part of the work
-there (`prepare`: the JSON, CSV or scores text — as UTF-8 bytes where the
-output takes them, `jsonout.Sink` — or a 评分表's), it does, and only that
-text comes back.  The workers are forked from this process once the ruleset is
+there (`prepare`: the JSON, CSV, scores, Markdown, HTML or table text — as
+UTF-8 bytes where the output takes them, `jsonout.Sink` — or a workbook's 汇总
+row and 评分表 sheet), it does, and only that text comes back; a record whose
+basis a writer needs but no worker built (`_Order.settle`) is scored again here.  The workers are forked from this process once the ruleset is
 compiled: they share it, and nothing is sent but records and results (data,
 never code).  Where `fork` is not available the batch is scored in this process.
 
@@ -188,10 +189,17 @@ class _Order:
         # one it left out because records before it failed is built by `settle`.
         return self.basis_for is None or index < self.basis_for
 
-    def settle(self, position, item, raw):
+    def settle(self, position, item, raw, again=None):
         if not isinstance(item, RecordError):
             item.program = self.program
             if self.basis_for is None or self.shown < self.basis_for:
+                if item.rendered and not item.materialised and again is not None:
+                    # a worker left its basis out (records before it failed) and sent only its text: it is
+                    # scored again here, with it (an xlsx 评分表 sheet goes to the first `basis_for` scored)
+                    item, raw = again(position)
+                    if isinstance(item, RecordError):
+                        return position, item
+                    item.program = self.program
                 item = isolation.materialised(self.program, item, self.finish, raw)
                 if not isinstance(item, RecordError):
                     self.shown += 1
@@ -234,15 +242,17 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             while len(pending) >= workers * IN_FLIGHT:
                 chunk_done, future = pending.popleft()
                 items, broken = _collect(chunk_done, future, broken)
+                again = _again(chunk_done)
                 for position, item, raw in items:
-                    yield state.settle(position, item, raw)
+                    yield state.settle(position, item, raw, again)
             if broken:  # the rest of the batch is scored here
                 break
         while pending:
             chunk_done, future = pending.popleft()
             items, broken = _collect(chunk_done, future, broken)
+            again = _again(chunk_done)
             for position, item, raw in items:
-                yield state.settle(position, item, raw)
+                yield state.settle(position, item, raw, again)
         if broken and failure is None:
             for chunk in chunks:
                 for position, item, raw in _here(chunk):
@@ -280,6 +290,21 @@ def _collect(chunk, future, broken: bool):
         except BrokenProcessPool:
             broken = True
     return _here(chunk), broken
+
+
+def _again(chunk):
+    """`again(position)` for `_Order.settle`: (the record at `position` of `chunk` scored in this process with
+    its basis, its raw record)."""
+
+    def again(wanted):
+        program, lenient, finish, _, decode = _STATE
+        for position, source, _ in (_block_records(chunk) if isinstance(chunk, _Lines) else chunk):
+            if position == wanted:
+                raw = source if decode is None else decode(position, source)
+                return isolation.one(program, position, raw, lenient, True, finish), raw
+        raise LookupError(wanted)  # every record of a chunk is in it
+
+    return again
 
 
 def _here(chunk):

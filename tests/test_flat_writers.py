@@ -76,3 +76,23 @@ def test_generated_chaoan_records_and_which_cards_are_plain(monkeypatch):
     for name in ("yaan-2020-projects", "national-2020-projects"):  # each groups or scorecard rules: the tree
         model = load(ROOT / "rulesets" / f"{name}.perf").model
         assert not all(scoresheet.flat_scorecards(model)), name
+
+
+def test_a_plain_scorecards_template_keeps_names_that_look_like_its_holes(tmp_path, monkeypatch):
+    """md, html and the table lay a plain scorecard's lines out as one ``%`` template: the ruleset's names and
+    criteria in it (``%s``, ``%(r)s``, ``100%``, markup) are text, as the tree's path writes them."""
+    from bench_eval import make_records
+
+    text = (ROOT / "rulesets" / "chaoan-2022.perf").read_text("utf-8")
+    assert "group 预算编制 9 {" in text and "indicator 提前下达率 4 {" in text
+    text = text.replace("group 预算编制 9 {", "group `预算%(r)s编制&<b>|*` 9 {")
+    text = text.replace("提前下达率", "`提前%s下达率%`")  # and where the ruleset names it
+    ruleset = tmp_path / "percent.perf"
+    ruleset.write_text(text, "utf-8")
+    program = load(ruleset)
+    records = make_records(20)
+    flat, tree = _written(program, records, monkeypatch, True), _written(program, records, monkeypatch, False)
+    for name in flat:
+        assert flat[name][0] == tree[name][0], name
+        assert "提前%s下达率%" in flat[name][0], name
+        assert all(untouched for untouched, _ in flat[name][1]), name  # the flat path was taken

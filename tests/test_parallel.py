@@ -282,3 +282,27 @@ def test_a_large_json_lines_file_starts_the_workers_at_once(batch_with_slips, mo
     monkeypatch.setattr(parallel, "LARGE", batch_with_slips.stat().st_size)
     run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--no-basis")
     assert len(started) == 1
+
+
+@pytest.mark.parametrize("sheets", [5, 100])
+def test_a_workbook_laid_out_in_the_workers_is_that_of_one_process(batch_with_slips, tmp_path, sheets):
+    """The 汇总 rows and 评分表 sheets are made in the workers (`xlsxout.preparer`) as templates of the style ids;
+    records that fail among the first `sheets` move sheets to records a worker scored without their basis,
+    which are scored again here (`parallel._again`): every part but docProps is one process's."""
+    import zipfile
+
+    records = [json.loads(line) for line in batch_with_slips.read_text("utf-8").splitlines()]
+    records[0] = records[2] = {"单位": "坏的"}  # fail, so the sheets go on past the first `sheets` records
+    records[4]["单位"] = "%s %(r)s 100% & <b>"  # a template's holes and markup, as text
+    data = tmp_path / "batch.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), "utf-8")
+    parts = []
+    for jobs in (1, 2):
+        target = tmp_path / f"out{jobs}.xlsx"
+        done = run("eval", RULESET, data, "-o", target, "--jobs", jobs, "--sheets", sheets)
+        assert done.exit_code == 1, done.stderr
+        with zipfile.ZipFile(target) as book:
+            parts.append({name: book.read(name) for name in book.namelist() if not name.startswith("docProps")})
+    assert parts[0] == parts[1]
+    assert sum(name.startswith("xl/worksheets/") for name in parts[0]) == 1 + sheets
+    assert b"%s %(r)s 100% &amp; &lt;b&gt;" in parts[0]["xl/worksheets/sheet1.xml"]

@@ -17,13 +17,14 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
+from ..neutralise import _HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
-from . import scoresheet
+from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
 from .table import _figure
 
@@ -99,6 +100,7 @@ text = html_text
 
 
 def write(handle, results, model, scorecards=None):
+    handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
     page = _Page(model, scorecards)
     key = _key(scorecards)
     title = text(model.title)
@@ -117,13 +119,14 @@ def write(handle, results, model, scorecards=None):
     handle.write("</body>\n</html>\n")
 
 
-def preparer(model, scorecards=None):
-    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored."""
+def preparer(model, scorecards=None, errors=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored (UTF-8
+    bytes when `errors` says the output takes them, `jsonout.Sink`)."""
     page = _Page(model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = page.record(result, position)
+        result.rendered[key] = jsonout.encoded(page.record(result, position), errors)
 
     return prepare
 
@@ -157,6 +160,7 @@ class _Page:
         self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
         self.kept: dict[tuple, str] = {}  # a scorecard's heading, its 合计 line, a closing block, by what makes it
         self.charts: dict[str, _Bars] = {}
+        self.shapes: dict[int, tuple] = {}  # a plain scorecard's number → what `_flat_holes` reads its columns by
 
     def bars(self, card) -> _Bars:
         found = self.charts.get(card.name)
@@ -218,6 +222,8 @@ class _Page:
                 self.plans.clear()
             plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
         body, holes, labels, named = plan
+        if scoresheet.is_flat(card):
+            return self.head + body % holes(self._flat_holes(card, labels, named))
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -246,6 +252,55 @@ class _Page:
         blank = [""] * count
         every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
         return self.head + body % holes(every)
+
+    def _flat_holes(self, card, labels: list, named: bool) -> list:
+        """`table`'s six lists for a scorecard read by column (`scoresheet.is_flat`), from its columns."""
+        spec = card.spec
+        count = len(spec.nodes)
+        shape = self.shapes.get(card.number)
+        if shape is None:
+            shape = self.shapes[card.number] = _flat_shape(spec)
+        declared, pick, moved_labels = shape
+        weights = card.weights
+        bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
+        if _HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
+            bases = map(text, bases)
+        every = list(map(_figure, weights)) + list(map(_figure, card.scores)) + list(bases)
+        if weights == declared:
+            every += [""] * (2 * count) if not named else [""] * count + list(map(text, (n.name for n in spec.nodes)))
+            every += labels
+            return every
+        # reallocation moved some weights: a leaf shows its declared one, a group's label says it
+        changed = list(compress(range(count), map(ne, weights, declared)))
+        before = [""] * count
+        if self.layout.has_moves:
+            for index in changed:
+                before[index] = _figure(declared[index])
+        every += before
+        every += map(text, (node.name for node in spec.nodes)) if named else [""] * count
+        labels = list(labels)
+        for index in changed:
+            label = moved_labels[index]
+            if label is not None:
+                labels[index] = label
+        every += labels
+        return every
+
+
+def _flat_shape(spec) -> tuple:
+    """(the declared weights, the getter of each node's basis text — a group's is "" —, each group's label
+    when reallocation changed its weight — `scoresheet.group_label` — or None) of a plain scorecard."""
+    nodes = spec.nodes
+    count = len(nodes)
+    declared = tuple(node.declared for node in nodes)
+    pick = itemgetter(*[index if node.is_leaf else count for index, node in enumerate(nodes)]) if count > 1 else None
+    moved = [None if node.is_leaf else text(f"{node.name}\n（调整前 {plain(node.declared)}）") for node in nodes]
+    return declared, pick, moved
+
+
+def _declared(weight, declared) -> str:
+    """A leaf's 调整前分值 cell: its declared weight when reallocation changed it (kept: a function of the values)."""
+    return _figure(declared) if weight != declared else ""
 
 
 def _filled(body: str, labels: list, named: bool, count: int) -> tuple:
@@ -420,13 +475,18 @@ class _Bars:
     def svg(self, card) -> str:
         if not self.indices:
             return ""
-        fixed = card.fixed
-        groups = [fixed[index] for index in self.indices]
-        heaviest = max(node.weight for node in groups) or Decimal(1)
+        if scoresheet.is_flat(card):  # by column
+            weights = [card.weights[index] for index in self.indices]
+            scores = [card.scores[index] for index in self.indices]
+        else:
+            fixed = card.fixed
+            weights = [fixed[index].weight for index in self.indices]
+            scores = [fixed[index].score for index in self.indices]
+        heaviest = max(weights) or Decimal(1)
         parts = [self.head]
         drawn = self.drawn
-        for row, node in zip(self.rows, groups):
-            key = (node.weight, node.score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
+        for row, weight, score in zip(self.rows, weights, scores):
+            key = (weight, score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
             bar = drawn[row].get(key)
             if bar is None:
                 bar = self._bar(row, *key)

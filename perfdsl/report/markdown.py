@@ -7,15 +7,19 @@ table.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import itemgetter
+
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import markdown
-from . import scoresheet
+from ..neutralise import _MARKDOWN_ANY, markdown
+from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING
 from .table import _figure, weight_pair_text
 
 
 def write(handle, results, model, scorecards=None):
+    handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
     sheets = _Sheets(model, scorecards)
     key = _key(scorecards)
     handle.write(f"# {_cell(model.title)}\n")
@@ -28,13 +32,14 @@ def write(handle, results, model, scorecards=None):
         handle.write(text if text is not None else sheets.record(item))
 
 
-def preparer(model, scorecards=None):
-    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored."""
+def preparer(model, scorecards=None, errors=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored (UTF-8
+    bytes when `errors` says the output takes them, `jsonout.Sink`)."""
     sheets = _Sheets(model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = sheets.record(result)
+        result.rendered[key] = jsonout.encoded(sheets.record(result), errors)
 
     return prepare
 
@@ -63,6 +68,7 @@ class _Sheets:
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
         self.escaped: dict[str, str] = {}  # a basis text → its cell (`_cell`)
         self.flat = scoresheet.flat_scorecards(model)
+        self.plans: dict[int, tuple] = {}  # a plain scorecard's number → its `_flat_plan`
 
     def _made(self, number: int, levels: int) -> tuple:
         """The table head at `levels`, each node's (cells before 权重, 评分标准 cell) by node index, and the
@@ -84,11 +90,57 @@ class _Sheets:
         information = item.information
         if information:  # ``informational`` inputs: what the record says about itself, not scored
             out.append("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in information.items()) + "\n")
-        for number, (card, nodes) in enumerate(scoresheet.flat_cards(item, self.flat)):
+        for number, card in enumerate(scoresheet.cards(item, self.flat)):
             if self.scorecards is None or card.name in self.scorecards:
                 out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
-                out.append(self.table(number, card, nodes))
+                if scoresheet.is_flat(card):
+                    out.append(self.flat_table(number, card))
+                else:
+                    out.append(self.table(number, card, [
+                        scoresheet.Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
+                                        node.is_leaf, node.path) for node in card.fixed]))
         return "".join(out)
+
+    def flat_table(self, number: int, card) -> str:
+        """`table` of a scorecard read by column (`scoresheet.is_flat`): its lines are one ``%`` template, made
+        once, whose holes are each node's weight and score and each leaf's basis (`_flat_plan`)."""
+        plan = self.plans.get(number)
+        if plan is None:
+            plan = self.plans[number] = self._flat_plan(number)
+        template, declared, leaves, holes = plan
+        weights = card.weights
+        shown = list(map(_figure, weights) if weights == declared else map(_pair, weights, declared))
+        bases = leaves(card.lines)
+        if _ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (one scan; `markdown`'s test)
+            bases = map(_cell, bases)
+        every = shown + list(map(_figure, card.scores)) + list(bases)
+        return template % holes(every) + self.total(self.depths[number], card)
+
+    def _flat_plan(self, number: int) -> tuple:
+        """(the template of a plain scorecard's head and lines, its declared weights, the getter of its leaves'
+        basis texts, the getter of the holes' values in order from (weights, scores, bases))."""
+        levels = self.depths[number]
+        head, leads, _ = self._made(number, levels)
+        nodes = self.specs[number].nodes
+        count = len(nodes)
+        template = [head.replace("%", "%%")]
+        order = []
+        leaves = []
+        for index, node in enumerate(nodes):
+            lead, criteria = leads[index]
+            order += [index, count + index]
+            if node.is_leaf:
+                order.append(2 * count + len(leaves))
+                leaves.append(index)
+            template.append(f"{lead.replace('%', '%%')}%s{criteria.replace('%', '%%')} | %s | "
+                            + ("%s" if node.is_leaf else "") + " |\n")
+        return "".join(template), tuple(node.declared for node in nodes), _getter(leaves), _getter(order)
+
+    def total(self, levels: int, card) -> str:
+        """The 合计 line (`table`'s last)."""
+        total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max)] + [""] * self.criteria
+        total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
+        return "| " + " | ".join(total) + " |\n"
 
     def table(self, number: int, card, nodes) -> str:
         """`nodes`: the scorecard's `scoresheet.Node`s, its `each` groups' items aside (`flat_cards`)."""
@@ -136,10 +188,15 @@ class _Sheets:
             for line in adjustments:
                 cells = [_cell(line.name)] + levels_blank + [""] + crit_blank + [line.change, _cell(line.basis)]
                 out.append("| " + " | ".join(cells) + " |\n")
-        total = ["**合计**"] + levels_blank + [plain(card.max)] + crit_blank
-        total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
-        out.append("| " + " | ".join(total) + " |\n")
+        out.append(self.total(levels, card))
         return "".join(out)
+
+
+def _getter(indices: list):
+    """A function: a sequence → its items at `indices`, as a tuple (`itemgetter`, a tuple for one or none too)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda values: tuple(values[index] for index in indices)
 
 
 def _lead(levels: int, level: int, name: str, leaf: bool) -> str:
@@ -156,3 +213,7 @@ def _criteria(node) -> str | None:
 
 #: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
 _cell = markdown
+#: Any character `markdown` changes (it returns a text without one as it is); a space is not one.
+_ANY = _MARKDOWN_ANY
+#: `weight_pair_text` of the pairs a batch repeats (a function of the values: equal decimals have one text).
+_pair = lru_cache(maxsize=4096)(weight_pair_text)

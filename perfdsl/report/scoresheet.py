@@ -96,18 +96,31 @@ class Node(NamedTuple):
 
 
 class _FlatCard:
-    """What a writer asks of a scorecard with no `each` group and no scorecard rule, read from the flat tuple."""
+    """What a writer asks of a scorecard with no `each` group and no scorecard rule, read from the flat tuple:
+    by column — `weights`, `scores`, `lines` (each node's basis text; a group's is not shown) — for writers
+    that lay a scorecard's table out once (`number` is its place in the model), or `nodes` (made when asked)."""
 
-    __slots__ = ("name", "max", "score", "grade", "nodes")
+    __slots__ = ("name", "max", "score", "grade", "number", "spec", "weights", "scores", "lines", "criteria",
+                 "_nodes")
     items: dict = {}
     adjustments: tuple = ()
 
-    def __init__(self, name, maximum, score, grade, nodes=()):
-        self.name, self.max, self.score, self.grade, self.nodes = name, maximum, score, grade, nodes
+    def __init__(self, number, spec, score, grade, weights, scores, lines, criteria):
+        self.name, self.max, self.score, self.grade = spec.name, spec.max, score, grade
+        self.number, self.spec, self.weights, self.scores = number, spec, weights, scores
+        self.lines, self.criteria = lines, criteria
+        self._nodes = None
 
     @property
-    def fixed(self) -> list:
-        return self.nodes
+    def nodes(self) -> list:
+        if self._nodes is None:
+            self._nodes = [Node(weight, node.declared, score, basis if node.is_leaf else "", node.is_leaf, node.path,
+                                shown)
+                           for node, weight, score, basis, shown in zip(self.spec.nodes, self.weights, self.scores,
+                                                                        self.lines, self.criteria)]
+        return self._nodes
+
+    fixed = nodes
 
 
 def flat_scorecards(model) -> list[bool]:
@@ -127,25 +140,29 @@ def flat_cards(result, flat: list[bool], items: bool = False):
                               node.is_leaf, node.path) for node in (card.nodes if items else card.fixed)]
 
 
+def is_flat(card) -> bool:
+    """Whether `card` (of `cards`) is read by column (a `_FlatCard`)."""
+    return card.__class__ is _FlatCard
+
+
 def cards(result, flat: list[bool]) -> list:
     """The scorecards of a `Result` as a writer reads them.  A scorecard marked in `flat` (`flat_scorecards`)
-    whose every basis line was rendered from the facts is a `_FlatCard` with its `Node`s, read from the flat
-    result tuple through `Layout`, as the JSON and CSV plans are (building the `Result` tree cost more than
-    writing the table); any other is the tree's `CardResult`."""
+    whose every basis line was rendered from the facts is a `_FlatCard`, read from the flat result tuple
+    through `Layout`, as the JSON and CSV plans are (building the `Result` tree cost more than writing the
+    table); any other is the tree's `CardResult`."""
     texts = result.texts()
     program = result.program
     layout = program.layout
     criteria = program.criteria()
+    values = result.flat
     out = []
     tree = None
     for number, spec in enumerate(program.model.scorecards):
         lines = texts[number][0]
         if flat[number] and None not in lines:
-            block = layout.block(result.flat, number)
-            pairs = layout.pairs_in(block, len(spec.nodes))
-            nodes = [Node(weight, node.declared, score, basis if node.is_leaf else "", node.is_leaf, node.path, shown)
-                     for node, (weight, score), basis, shown in zip(spec.nodes, pairs, lines, criteria[number])]
-            out.append(_FlatCard(spec.name, spec.max, layout.total_in(block), layout.grade_in(block), nodes))
+            out.append(_FlatCard(number, spec, layout.total(values, number), layout.grade(values, number),
+                                 layout.node_weights(values, number), layout.node_scores(values, number), lines,
+                                 criteria[number]))
             continue
         if tree is None:
             tree = result.scorecards

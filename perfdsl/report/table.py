@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import shutil
 from functools import lru_cache
+from operator import itemgetter
 
 from . import scoresheet
 from ..decimals import plain
@@ -83,6 +84,11 @@ class _Columns:
         self.figures: dict[tuple, str] = {}  # (weight, declared, score) → the 分值 and 得分 columns
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
+        self.plan = None  # `_flat_plan`, once (False: the scorecard's lines are written one by one)
+        # (weight, declared, score) → the 分值 and 得分 columns of a line (a function of the values, kept)
+        self.middle = lru_cache(maxsize=4096)(
+            lambda weight, declared, score: f"{_right(weight_pair_text(weight, declared), self.weight)}"
+                                            f"{_GAP}{_right(_figure(score), self.score)}")
 
     def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
         """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
@@ -135,7 +141,7 @@ class Writer:
         flat = self.flat
         if flat is None:
             flat = self.flat = scoresheet.flat_scorecards(self.model)
-        for number, (card, nodes) in enumerate(scoresheet.flat_cards(result, flat, items=True)):
+        for number, card in enumerate(scoresheet.cards(result, flat)):
             if self.scorecards is not None and card.name not in self.scorecards:
                 continue
             spec = self.model.scorecards[number]
@@ -145,7 +151,12 @@ class Writer:
             grade = f"  {shown(card.grade)}" if card.grade else ""
             lines.append(self._bold(f"{shown(card.name)}：{plain(card.score)} / {plain(card.max)}{grade}"))
             lines.append("")
-            self._card(lines, card, nodes, columns)
+            if scoresheet.is_flat(card):
+                self._card(lines, card, None, columns)
+            else:
+                self._card(lines, card, [
+                    scoresheet.Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
+                                    node.is_leaf, node.path) for node in card.nodes], columns)
             lines.append("")
         return "\n".join(lines) + "\n"
 
@@ -188,6 +199,13 @@ class Writer:
                 cell = name_cell(name, len(path) - 1)
                 if len(cell) == 1:
                     leads[path] = f"{_INDENT}{cell[0]}{_GAP}"
+        if nodes is None:  # a scorecard read by column (`scoresheet.is_flat`)
+            plan = _flat_plan(columns, card.spec, leads) if plain_lines else None
+            if plan is not None:
+                lines.append(_flat_lines(plan, columns, card))
+                nodes = ()
+            else:
+                nodes = card.nodes
         figures = columns.figures  # (weight, declared, score) → the line's 分值 and 得分 columns
         for node in nodes:
             lead = leads.get(node.path) if plain_lines else None
@@ -253,14 +271,65 @@ class Writer:
                           + "".join(line + "\n" for line in warned) + "\n")
 
 
-def preparer(model, scorecards=None):
+def _flat_plan(columns: _Columns, spec, leads: dict):
+    """A plain scorecard's indicator lines as one ``%`` template (its names' cells made once), whose holes are
+    each line's 分值 and 得分 columns and each leaf's basis after its gap; None if a name's cell does not fit."""
+    if columns.plan is None:
+        count = len(spec.nodes)
+        template, order, picked = [], [], []
+        for index, node in enumerate(spec.nodes):
+            lead = leads.get(node.path)
+            if lead is None:
+                columns.plan = False
+                return None
+            order.append(index)
+            if node.is_leaf:
+                order.append(count + len(picked))
+                picked.append(index)
+            template.append(lead.replace("%", "%%") + ("%s%s" if node.is_leaf else "%s"))
+        columns.plan = ("\n".join(template), tuple(node.declared for node in spec.nodes), _getter(picked),
+                        _getter(order))
+    return columns.plan or None
+
+
+def _flat_lines(plan, columns: _Columns, card) -> str:
+    """The indicator lines of a scorecard read by column, as `Writer._card` writes them into a file."""
+    template, declared, picked, holes = plan
+    every = list(map(columns.middle, card.weights, declared, card.scores))
+    bases = picked(card.lines)
+    joined = "".join(bases)
+    if joined.isprintable() and "" not in bases:  # every leaf has a basis, shown as it is (one test for all)
+        every += map(_GAP.__add__, bases)
+    else:
+        every += map(_tail, bases)
+    return template % holes(every)
+
+
+def _tail(basis: str) -> str:
+    """What follows a leaf's 得分 on its line: its basis after a gap, if it has one."""
+    if not basis.isprintable():
+        basis = shown(basis)
+    return _GAP + basis if basis else ""
+
+
+def _getter(indices: list):
+    """A function: a sequence → its items at `indices`, as a tuple (`itemgetter`, a tuple for one or none too)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda values: tuple(values[index] for index in indices)
+
+
+def preparer(model, scorecards=None, errors=None):
     """`prepare(position, result)` for `parallel.scored`: a record's plain 评分表 (not for a terminal, whose
-    width this process knows), made where it is scored."""
+    width this process knows), made where it is scored (UTF-8 bytes when `errors` says the output takes them,
+    `jsonout.Sink`)."""
+    from .jsonout import encoded
+
     writer = Writer(None, model, scorecards)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = writer.text(result)
+        result.rendered[key] = encoded(writer.text(result), errors)
 
     return prepare
 
@@ -276,6 +345,10 @@ def write(handle, results, model, scorecards=None, terminal: bool = False, error
     """
     columns = max(shutil.get_terminal_size().columns, 40) if terminal else None
     styled = terminal and os.name != "nt" and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    if not terminal:  # a worker's text may come as UTF-8 bytes (`preparer`)
+        from .jsonout import Sink
+
+        handle = Sink(handle)
     writer = Writer(handle, model, scorecards, columns, styled)
     from ..errors import RecordError
 

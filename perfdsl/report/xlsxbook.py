@@ -256,12 +256,51 @@ def _pane(top_left: str | None) -> str:
     return f'{pane}{before}<selection pane="{active}" activeCell="A1" sqref="A1" />'
 
 
+def row_text(cells, row: str, height: float | None = None, inline=None) -> str:
+    """A ``<row>`` of (value, style) cells as `Sheet.row` writes it, row number `row`; `inline` is how a text
+    cell ends (`_inline`; `held_inline` for a template whose holes ``%`` fills, `xlsxout._Held`)."""
+    inline = inline or _inline
+    while len(cells) > len(_LETTERS):
+        _LETTERS.append(column_letter(len(_LETTERS) + 1))
+    parts = [f'<row r="{row}" ht="{decimal_text(height)}" customHeight="1">' if height is not None
+             else f'<row r="{row}">']
+    for column, cell in enumerate(cells):
+        if cell is None:
+            continue
+        value, style = cell
+        coordinate = _LETTERS[column] + row
+        if isinstance(value, str):
+            parts.append(f'<c r="{coordinate}"{style} t="inlineStr"{inline(value)}')
+        elif isinstance(value, Decimal):
+            parts.append(f'<c r="{coordinate}"{style} t="n"><v>{escape(_checked(plain(value)))}</v></c>')
+        elif value is None:
+            if style:
+                parts.append(f'<c r="{coordinate}"{style} t="n" />')
+        elif isinstance(value, bool):
+            parts.append(f'<c r="{coordinate}"{style} t="b"><v>{int(value)}</v></c>')
+        elif isinstance(value, int):
+            parts.append(f'<c r="{coordinate}"{style} t="n"><v>{"%.16g" % value}</v></c>')
+        else:
+            raise ValueError(f"Cannot convert {value!r} to Excel")
+    parts.append("</row>")
+    return "".join(parts)
+
+
+@lru_cache(maxsize=8192)
+def held_inline(value: str) -> str:
+    """`_inline` for a template filled by ``%`` (`xlsxout._Held`): its ``%`` doubled."""
+    return _inline(value).replace("%", "%%")
+
+
 class Sheet:
     """One worksheet: its head written when it is made (widths, frozen panes), then rows, then its tail."""
 
-    def __init__(self, book: Book, number: int, name: str, widths, freeze: str | None, page: Page,
+    def __init__(self, book: Book | None, number: int, name: str, widths, freeze: str | None, page: Page,
                  streamed: bool = False):
+        """`book` None: the sheet is *held* — a template whose ``%`` is doubled, its text (`text`) filled with
+        the style ids elsewhere (`xlsxout._Held`)."""
         self.book, self.number, self.name, self.page = book, number, name, page
+        self._inline = held_inline if book is None else _inline
         self.rows = 0
         self.links: list[str] = []
         self._parts: list[str] = []
@@ -283,35 +322,15 @@ class Sheet:
         """Append a row of (value, style id) cells, None for one left out; `height` in points (None: as its
         text needs); `link`: (0-based column, location, display text) of an internal hyperlink."""
         self.rows += 1
-        row = str(self.rows)
-        while len(cells) > len(_LETTERS):
-            _LETTERS.append(column_letter(len(_LETTERS) + 1))
-        parts = [f'<row r="{row}" ht="{decimal_text(height)}" customHeight="1">' if height is not None
-                 else f'<row r="{row}">']
-        for column, cell in enumerate(cells):
-            if cell is None:
-                continue
-            value, style = cell
-            coordinate = _LETTERS[column] + row
-            if isinstance(value, str):
-                parts.append(f'<c r="{coordinate}"{style} t="inlineStr"{_inline(value)}')
-            elif isinstance(value, Decimal):
-                parts.append(f'<c r="{coordinate}"{style} t="n"><v>{escape(_checked(plain(value)))}</v></c>')
-            elif value is None:
-                if style:
-                    parts.append(f'<c r="{coordinate}"{style} t="n" />')
-            elif isinstance(value, bool):
-                parts.append(f'<c r="{coordinate}"{style} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int):
-                parts.append(f'<c r="{coordinate}"{style} t="n"><v>{"%.16g" % value}</v></c>')
-            else:
-                raise ValueError(f"Cannot convert {value!r} to Excel")
-        parts.append("</row>")
+        self.row_text(row_text(cells, str(self.rows), height, self._inline), link)
+
+    def row_text(self, text: str, link=None):
+        """Append the next row as its text (`row_text`, numbered ``self.rows``: `row` counts it first)."""
         if link is not None:
             column, location, display = link
-            self.links.append(f'<hyperlink ref="{_LETTERS[column]}{row}" location="{attribute(location)}" '
+            self.links.append(f'<hyperlink ref="{_LETTERS[column]}{self.rows}" location="{attribute(location)}" '
                               f'display="{attribute(display)}" />')
-        self._parts.append("".join(parts))
+        self._parts.append(text)
         if self._streamed and len(self._parts) >= 256:
             self._flush()
 
@@ -329,13 +348,21 @@ class Sheet:
         """Write the tail (`merged`: ``<mergeCells>`` as `merged_cells` writes them) and put the sheet in the
         book (a streamed sheet waits for `Book.close`)."""
         links = f"<hyperlinks>{''.join(self.links)}</hyperlinks>" if self.links else ""
-        self._parts.append(f"</sheetData>{merged}{links}{self.page.xml()}</worksheet>")
+        tail = f"</sheetData>{merged}{links}{self.page.xml()}</worksheet>"
+        if self.book is None:  # held: a template, its text's ``%`` doubled
+            self._parts.append(tail.replace("%", "%%"))
+            return
+        self._parts.append(tail)
         if not self._streamed:
             self.book.part(self.path, "".join(self._parts).encode("utf-8"))
             self._parts = []
             return
         self._flush()
         self.book.waiting.append(self)
+
+    def text(self) -> str:
+        """A held sheet's template, once finished."""
+        return "".join(self._parts)
 
     def copy_into(self, archive: zipfile.ZipFile):
         self._spill.seek(0)
@@ -397,6 +424,16 @@ class Book:
     def sheet(self, name: str, widths, freeze: str | None, page: Page, streamed: bool = False) -> Sheet:
         sheet = Sheet(self, len(self.sheets) + 1, name, widths, freeze, page, streamed)
         self.sheets.append(sheet)
+        return sheet
+
+    def written(self, name: str, page: Page, data: bytes) -> Sheet:
+        """A sheet laid out elsewhere (a held sheet, filled: `xlsxout._Held`): `data` is its part, put in the
+        book now."""
+        sheet = Sheet.__new__(Sheet)
+        sheet.book, sheet.number, sheet.name, sheet.page = self, len(self.sheets) + 1, name, page
+        sheet._spill = None
+        self.sheets.append(sheet)
+        self.part(sheet.path, data)
         return sheet
 
     def part(self, path: str, data: bytes):

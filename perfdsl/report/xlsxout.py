@@ -34,7 +34,7 @@ from ..source import display_width
 from ..textwidth import width as text_width
 from . import scoresheet
 from .summary import Summary
-from .xlsxbook import Alignment, Book, Font, Page, fill, merged_cells, thin_box
+from .xlsxbook import Alignment, Book, Font, Page, Sheet, fill, held_inline, merged_cells, row_text, thin_box
 
 SUMMARY_SHEET = "汇总"
 #: Characters Excel does not allow in a sheet name, and its length limit.
@@ -78,15 +78,105 @@ def _write(book: Book, results, model, scorecards, sheets):
     index.row([styles.cell(value, "head") for value in summary.header()])
     names = {SUMMARY_SHEET}
     written = 0
+    key = _key(scorecards)
+    holes = {}  # a hole of a worker's template (`_Held`) → its style's id, and "r" → the 汇总 row's number
+    name_column = summary.kinds().index("name")
     for position, item in results:
         target = None
-        if not isinstance(item, RecordError) and written < sheets:
+        failed = isinstance(item, RecordError)
+        if not failed and written < sheets:
             target = _sheet_name(item.name, position, names)
             written += 1
+        held = None if failed else item.rendered.get(key)
+        if held is not None and (target is None or held[2] is not None):  # laid out where it was scored
+            row, used, sheet = held
+            _fill(holes, used, styles, "link" if target is not None else None)
+            index.rows += 1
+            holes["r"] = str(index.rows)
+            link = None
+            if target is not None:
+                quoted = target.replace("'", "''")
+                link = (name_column, f"'{quoted}'!A1", text(item.name))
+            index.row_text(row % holes, link)
+            if target is not None:
+                title_rows, header, body, used = sheet
+                _fill(holes, used, styles)
+                book.written(target, Page(title_rows, header, _FOOTER), (body % holes).encode("utf-8"))
+            continue
         index.row(*_summary_cells(styles, summary, summary.row(position, item), target))
         if target is not None:
             _record_sheet(book, target, styles, layout, model, item)
     index.finish()
+
+
+def _fill(holes: dict, used, styles, name_font=None):
+    """Give the styles a template uses (`_Held`: in the order its cells first ask for them) their ids, as
+    cells written here would have, in `holes`; the hole ``name`` is the 汇总 name's style, a link or not."""
+    for hole in used:
+        if hole == "name":
+            holes[hole] = styles.style("text", name_font)
+        elif hole not in holes:
+            style, _, font = hole.partition(".")
+            holes[hole] = styles.style(style, font or None)
+
+
+def _key(scorecards) -> tuple:
+    return ("xlsx", frozenset(scorecards) if scorecards is not None else None)
+
+
+def preparer(model, scorecards=None):
+    """`prepare(position, result)` for `parallel.scored`: the record's 汇总 row and, when its basis was built
+    (it is one of the first `sheets` records: `cli._evaluate`), its 评分表 sheet, laid out and written where it
+    is scored as templates whose holes are the style ids and the row number, which only the writer knows
+    (ids are given in the order cells first use them, `xlsxbook.Styles`)."""
+    summary = Summary(model, scorecards)
+    layout = scoresheet.Layout(model, scorecards)
+    key = _key(scorecards)
+
+    def prepare(position, result):
+        held = _Held()
+        row = held.summary_row(summary, summary.row(position, result))
+        used = held.used_by()
+        sheet = held.record_sheet(layout, model, result) if result.materialised else None
+        result.rendered[key] = (row, used, sheet)
+
+    return prepare
+
+
+class _Held:
+    """`_Styles` for a worker: a style is a hole named by it (``%(text.link)s``), and a sheet or row is a
+    template (`xlsxbook.held_inline`: its text's ``%`` doubled) that `_write` fills with the ids."""
+
+    def __init__(self):
+        self.used: dict = {}  # the holes asked for since `used_by`, in the order of first use
+
+    def cell(self, value, style: str = "plain", font: str | None = None) -> tuple:
+        if isinstance(value, str):
+            value = text(value)
+        return (value, self.style(style, font))
+
+    def style(self, style: str, font: str | None = None) -> str:
+        hole = f"{style}.{font}" if font else style
+        if hole not in self.used:
+            self.used[hole] = None
+        return f"%({hole})s"
+
+    def used_by(self) -> tuple:
+        """The holes asked for since the last call, in order (and none since)."""
+        used = tuple(self.used)
+        self.used = {}
+        return used
+
+    def summary_row(self, summary: Summary, row: list) -> str:
+        """A 汇总 row's template: its number is the hole ``r``, its name's style ``name`` (a link or not)."""
+        cells, _, _ = _summary_cells(self, summary, row, None, name="name")
+        return row_text(cells, "%(r)s", None, held_inline)
+
+    def record_sheet(self, layout, model, result) -> tuple:
+        """A 评分表's (print title rows, header, template of the part, holes it uses)."""
+        self.used_by()
+        sheet, page = _record_sheet(None, None, self, layout, model, result)
+        return page.title_rows, page.header, sheet.text(), self.used_by()
 
 
 class _Styles:
@@ -159,13 +249,17 @@ def _summary_sheet(book: Book, summary: Summary, model):
     return book.sheet(SUMMARY_SHEET, widths, "C2", page, streamed=True)
 
 
-def _summary_cells(styles: _Styles, summary: Summary, row: list, target: str | None):
-    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet."""
+def _summary_cells(styles: _Styles, summary: Summary, row: list, target: str | None, name: str | None = None):
+    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet.  `name`: the hole
+    of the name's style (`_Held.summary_row`; the writer knows whether it links)."""
     cells = []
     link = None
     for kind, value in zip(summary.kinds(), row):
         if kind in ("score", "position", "grade"):
             cells.append(styles.cell(value, "number"))
+        elif kind == "name" and name is not None:
+            styles.used[name] = None
+            cells.append((text(value), f"%({name})s"))
         elif kind == "name" and target is not None:
             quoted = target.replace("'", "''")
             link = (len(cells), f"'{quoted}'!A1", text(value))
@@ -311,6 +405,10 @@ def _record_sheet(book: Book, name: str, styles: _Styles, layout: scoresheet.Lay
     grid.fit_heights()
 
     page = Page(header_rows, ("L", 9, _header_text(f"{model.title} · {result.name}")), _FOOTER)
+    if book is None:  # a template (`_Held`)
+        sheet = Sheet(None, 0, name, grid.widths, f"A{below + 2}", page)
+        grid.emit(sheet, styles)
+        return sheet, page
     grid.emit(book.sheet(name, grid.widths, f"A{below + 2}", page), styles)
 
 
