@@ -49,7 +49,7 @@ THRESHOLD = 512
 #: longer than THRESHOLD records (Chao'an's are 2 KB a line; records of a few fields are 200 B).
 LARGE = 1 << 20
 
-_STATE = None  # (program, lenient, finish, prepare, decode) for the workers, which inherit it when forked
+_STATE = None  # (program, lenient, finish, prepare, decode, pack) for the workers, which inherit it when forked
 
 
 def cores() -> int:
@@ -204,7 +204,8 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _STATE = (program, lenient, state.finish, prepare, decode)
+    # the parent reads nothing of a record written already but its text (`_Run`) when it builds no basis
+    _STATE = (program, lenient, state.finish, prepare, decode, state.basis_for in (None, 0))
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
             stream.flush()
@@ -274,6 +275,8 @@ def _collect(chunk, future, broken: bool):
     if future is not None and not broken:
         try:
             scored_items = future.result()
+            if _STATE[5] and scored_items.__class__ is _Packed:
+                return _unpacked(scored_items), False
             if _STATE[4] is not None:  # decoded in the worker: the raw records are not here
                 return [(position, item, None) for position, item in scored_items], False
             return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
@@ -284,7 +287,7 @@ def _collect(chunk, future, broken: bool):
 
 def _here(chunk):
     """Score `chunk` in this process (no worker could)."""
-    program, lenient, finish, prepare, decode = _STATE
+    program, lenient, finish, prepare, decode, _ = _STATE
     return _score(chunk, program, lenient, finish, None, decode, raws=True)
 
 
@@ -370,8 +373,86 @@ def _worker():
 
 
 def _work(chunk):
-    program, lenient, finish, prepare, decode = _STATE
-    return _score(chunk, program, lenient, finish, prepare, decode)
+    program, lenient, finish, prepare, decode, pack = _STATE
+    out = _score(chunk, program, lenient, finish, prepare, decode)
+    return _packed(out) if pack and prepare is not None and decode is not None else out
+
+
+class _Packed(list):
+    """A chunk's scored records as a worker sends them back (`_packed`): each run of records whose text is all
+    the parent needs of them as ``(None, last position, count, key, their texts joined)``, the others as
+    (position, item)."""
+
+
+def _joiner(key):
+    """What a writer puts between two records' texts left under `key` (`prepare`): nothing for the lines of
+    CSV and ``scores`` (each text ends its line), a line break for JSON Lines; None where a writer does more
+    between them (a JSON array, a document of sections) and the texts are not joined."""
+    kind = key[0] if key.__class__ is tuple and key else None
+    if kind in ("scores", "csv"):
+        return ""
+    if kind == "json" and len(key) == 4 and key[2] is None:
+        return "\n"
+    return None
+
+
+def _packed(out) -> _Packed:
+    packed = _Packed()
+    run: list = []  # texts of the run being joined
+    key = joiner = kind = last = None
+
+    def close():
+        if run:
+            text = (joiner.encode() if kind is bytes else joiner).join(run)
+            packed.append((None, last, len(run), key, text))
+            run.clear()
+
+    for position, item in out:
+        rendered = None if isinstance(item, RecordError) or item.warnings else item.rendered
+        if rendered and len(rendered) == 1:
+            (own, text), = rendered.items()
+            if own == key and text.__class__ is kind:
+                run.append(text)
+                last = position
+                continue
+            close()
+            joiner = _joiner(own)
+            if joiner is not None and text.__class__ in (bytes, str):
+                key, kind, last = own, text.__class__, position
+                run.append(text)
+                continue
+        else:
+            close()
+        key = kind = None
+        packed.append((position, item))
+    close()
+    return packed
+
+
+def _unpacked(packed):
+    """(position, item, None) for each entry of a `_Packed`: a run is one `_Run`."""
+    out = []
+    for entry in packed:
+        if entry[0] is None:
+            _, last, count, key, text = entry
+            out.append((last, _Run(count, key, text), None))
+        else:
+            out.append((entry[0], entry[1], None))
+    return out
+
+
+class _Run:
+    """Records scored and written in a worker — their texts joined under the writer's key — as one item for
+    the writers (`scores`, `csvout`, `jsonout` Lines: each writes ``rendered[key]`` as it stands) and for the
+    command's progress (`count` records, none failed, none warned about)."""
+
+    warnings = ()
+    materialised = True
+    flat = None  # `jsonout` writes a text it was given only for an item that has figures
+    program = None
+
+    def __init__(self, count, key, text):
+        self.count, self.rendered = count, {key: text}
 
 
 def _score(chunk, program, lenient, finish, prepare, decode, raws=False):
