@@ -98,7 +98,7 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
 def _json_lines(program, batch, state, jobs, workers, prepare):
     """A JSON Lines file: this process reads its bytes and sends them on in blocks of lines (`jsonlbytes`),
     each decoded, scored and written where it is sent; a file `LARGE` or longer starts its workers at once."""
-    blocks = _counted(batch.records.blocks(CHUNK), state)
+    blocks = _counted(batch.records.blocks(CHUNK, offsets=True), batch.records.path, state)
     if jobs is None:
         if batch.records.size() < LARGE:
             for block in blocks:
@@ -120,16 +120,61 @@ def _here_block(program, block, lenient, state):
         yield state.settle(position, item, raw)
 
 
-def _counted(blocks, state):
+def _counted(blocks, path, state):
     """Each block as it is sent (`_Lines`), with `state.index` the records handed out once it is."""
-    for number, position, count, data in blocks:
+    for number, position, count, data, start in blocks:
         state.index = position - 1 + count
-        yield _Lines((number, position, data, state.basis_for))
+        if start is None:
+            yield _Lines((number, position, data, state.basis_for))
+        else:
+            yield _Span((number, position, data, state.basis_for), path, start)
 
 
 class _Lines(tuple):
     """A block of JSON Lines (`jsonlbytes.blocks`) to decode and score: (line number, position, bytes,
     `basis_for`: a record's basis is built when its index is below it, or always for None)."""
+
+
+class _Span(_Lines):
+    """A block whose bytes stand as they are in the file at `start`: a worker is sent where they are, not the
+    bytes (no copy through the pipe), and reads them itself (`_read_span`); this process keeps them, to score
+    the block itself should the worker not find them there."""
+
+    def __new__(cls, block, path, start):
+        span = super().__new__(cls, block)
+        span.path, span.start = path, start
+        return span
+
+    def __reduce__(self):
+        number, position, data, basis_for = self
+        return _read_span, (number, position, len(data), basis_for, self.path, self.start)
+
+
+class _Read(_Lines):
+    """A `_Span` as a worker read it from the file."""
+
+
+class _Unread(tuple):
+    """A `_Span` a worker could not read as it was (the file changed, or cannot be opened there)."""
+
+
+_FILES: dict = {}  # a worker's open data files, by path
+
+
+def _read_span(number, position, size, basis_for, path, start):
+    """In a worker: the `_Span`'s bytes, read from the file (`_Unread` if they are not all there)."""
+    try:
+        descriptor = _FILES.get(path)
+        if descriptor is None:
+            descriptor = _FILES[path] = os.open(path, os.O_RDONLY)
+        data = os.pread(descriptor, size, start)
+    except OSError:
+        return _Unread()
+    return _Read((number, position, data, basis_for)) if len(data) == size else _Unread()
+
+
+class _Reread:
+    """A worker's answer for a block it could not read as this process did: score it here."""
 
 
 def _sources(batch):
@@ -275,6 +320,8 @@ def _collect(chunk, future, broken: bool):
     if future is not None and not broken:
         try:
             scored_items = future.result()
+            if scored_items.__class__ is _Reread:
+                return _here(chunk), False
             if _STATE[5] and scored_items.__class__ is _Packed:
                 return _unpacked(scored_items), False
             if _STATE[4] is not None:  # decoded in the worker: the raw records are not here
@@ -374,7 +421,14 @@ def _worker():
 
 def _work(chunk):
     program, lenient, finish, prepare, decode, pack = _STATE
-    out = _score(chunk, program, lenient, finish, prepare, decode)
+    if chunk.__class__ is _Unread:
+        return _Reread()
+    try:
+        out = _score(chunk, program, lenient, finish, prepare, decode)
+    except UnicodeDecodeError:  # read from a file that changed since this process checked it
+        if chunk.__class__ is _Read:
+            return _Reread()
+        raise
     return _packed(out) if pack and prepare is not None and decode is not None else out
 
 
