@@ -212,12 +212,28 @@ def _here_one(program, position, source, lenient, state, decode):
 
 def idle_workers(most: int) -> int:
     """How many processes the default spreads a batch over: this one's core and every core the load
-    average says is idle (this process, busy for a while already, counts about 1 of the load)."""
+    average says is idle (this process, busy for a while already, counts about 1 of the load) — or, when
+    more, that the processes running right now leave idle (`_running`): the load average is a minute's,
+    and still counts a batch that has just ended (the one before this, say) for a minute after."""
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return most
-    return max(1, min(most, int(most - load + 1.5)))
+    by_load = max(1, min(most, int(most - load + 1.5)))
+    running = _running()
+    if running is None:
+        return by_load
+    return max(by_load, min(most, most - max(0, running - 1)))  # this process is one of those running
+
+
+def _running() -> int | None:
+    """The processes (threads) running or ready to run now, this one among them: the 4th field of Linux's
+    /proc/loadavg (``2/91``); None where there is none."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class _Order:
