@@ -2,7 +2,8 @@
 
 `scored` is `isolation.scored` spread over `jobs` processes.  The records are
 read here — a JSON Lines file only as bytes, `CHUNK` records' lines sent as one
-bytes object (`jsonlbytes`) that the worker decodes, record by record
+bytes object, or as where they stand in the file for the worker to read
+itself (`_Span`, `jsonlbytes`), that the worker decodes, record by record
 (`datafiles.line_record`, the messages of one process); JSON Lines on standard
 input as its lines; other inputs as their raw records — sent in chunks of
 `CHUNK`, at most `IN_FLIGHT` chunks
@@ -12,7 +13,8 @@ through `isolation.one`, so a record's failure is that record's error, in its
 place, exactly as in one process; when a writer can do its part of the work
 there (`prepare`: the JSON, CSV or scores text — as UTF-8 bytes where the
 output takes them, `jsonout.Sink` — or a 评分表's), it does, and only that
-text comes back.  The workers are forked from this process once the ruleset is
+text comes back: for CSV, scores and JSON Lines, a run of such records as one
+text (`_Packed`, written here as one `_Run`).  The workers are forked from this process once the ruleset is
 compiled: they share it, and nothing is sent but records and results (data,
 never code).  Where `fork` is not available the batch is scored in this process.
 
@@ -265,7 +267,8 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # the parent reads nothing of a record written already but its text (`_Run`) when it builds no basis
+    # runs of records come back as one text (`_Packed`) unless this process counts the records shown with
+    # their basis one by one (`_Order.settle`: a workbook's first `sheets`)
     _STATE = (program, lenient, state.finish, prepare, decode, state.basis_for in (None, 0))
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
