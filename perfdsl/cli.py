@@ -279,7 +279,7 @@ def _write(fmt, output, results, single, scorecards, model=None, sheets=100, bas
                     for warning in item.warnings:
                         named = item.record if failure else item.name
                         bar.say(neutralise.terminal(_record_named(warning, named).render()))
-                bar.advance()
+                bar.advance(getattr(item, "count", 1))  # a worker's run of records written already: `parallel._Run`
                 yield position, item
 
         stream = note_failures()

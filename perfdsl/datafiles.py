@@ -290,11 +290,12 @@ class JsonLinesFile(JsonLines):
         """Read from the start again next time."""
         self._lines = None
 
-    def blocks(self, per_block: int):
-        """(line number, position, bytes of whole lines) for `per_block` records at a time (`jsonlbytes`)."""
+    def blocks(self, per_block: int, offsets: bool = False):
+        """(line number, position, records, bytes of whole lines[, their offset in the file]) for `per_block`
+        records at a time (`jsonlbytes.blocks`)."""
         from . import jsonlbytes
 
-        return jsonlbytes.blocks(open_binary(self.path, "数据文件"), self.path, per_block)
+        return jsonlbytes.blocks(open_binary(self.path, "数据文件"), self.path, per_block, offsets)
 
     def size(self) -> int:
         try:

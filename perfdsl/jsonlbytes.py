@@ -46,11 +46,14 @@ class _Checked:
         self.handle, self.path = handle, path
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.first = True
+        self.start = self.read_to = 0  # the file offset of the bytes `read` returned last, and of the next read
 
     def read(self) -> tuple[bytes, DataFileError | None, int]:
         """The next bytes (b"" at the end); the error text mode would raise on them, and then only the bytes
         it had made text of before it; how many bytes at their end begin a character not complete yet."""
         data = self.handle.read(READ)
+        self.start = self.read_to
+        self.read_to += len(data)
         state = self.decoder.getstate()
         try:
             if not (data.isascii() and not self.first and not state[0]):
@@ -139,13 +142,16 @@ def _breaks(data: bytes, carried: bytes) -> int:
     return count - (carried in (b"\n", b"\r"))
 
 
-def blocks(handle, path: str, per_block: int):
+def blocks(handle, path: str, per_block: int, offsets: bool = False):
     """Yield (line number, position, records, bytes) for `per_block` records at a time of the JSON Lines in
     binary `handle` (of the first line and record): the bytes are whole lines, each ending in ``\\n`` (the
     last line of the file perhaps not), the blank ones among them; (line number, position, 1, None) is a
-    line longer than `limits.RECORD_CHARS`.
+    line longer than `limits.RECORD_CHARS`.  With `offsets`, each has a fifth item: where its bytes start
+    in the file, when they are the file's bytes as they stand there (None once a ``\\r`` was turned into
+    ``\\n``, and for a line too long), so that a worker can read them itself (`parallel`).
     `handle` is closed at the end."""
     source = _Checked(handle, path)
+    mapped = True  # whether `text` is still the file's bytes from `at_file` on
     number = position = 0  # of the last line / record handed on
     pending = b""  # the start of a line not ended yet
     too_long = False  # skipping the rest of such a line
@@ -154,9 +160,11 @@ def blocks(handle, path: str, per_block: int):
         while True:
             data, error, unfinished = source.read()
             end = not data or error is not None
+            at_file = source.start - len(pending)
             if not started:
                 started = True
-                data = data.removeprefix(_BOM)
+                if data.startswith(_BOM):
+                    data, at_file = data[len(_BOM):], at_file + len(_BOM)
             text = pending + data
             held = b""
             if text[:len(text) - unfinished].endswith(b"\r") and not (end and error is None):
@@ -165,6 +173,7 @@ def blocks(handle, path: str, per_block: int):
                 text = text[:len(text) - unfinished - 1]
             if b"\r" in text:
                 text = text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+                mapped = False
             cut = len(text) if end and error is None else text.rfind(b"\n") + 1
             whole, pending = text[:cut], text[cut:] + held
             at = 0
@@ -177,7 +186,7 @@ def blocks(handle, path: str, per_block: int):
                     continue
                 number += 1
                 position += 1
-                yield number, position, 1, None
+                yield (number, position, 1, None, None) if offsets else (number, position, 1, None)
                 too_long = False
                 at = stop + 1 if stop >= 0 else len(whole)
             start, count = at, 0
@@ -187,12 +196,13 @@ def blocks(handle, path: str, per_block: int):
                 line_at, at = at, min(stop + 1, len(whole))
                 if stop - line_at > limits.RECORD_CHARS and _characters(whole[line_at:stop]) > limits.RECORD_CHARS:
                     if count:
-                        yield number - _lines_in(whole, start, line_at) + 1, position - count + 1, count, \
-                            whole[start:line_at]
+                        block = (number - _lines_in(whole, start, line_at) + 1, position - count + 1, count,
+                                 whole[start:line_at])
+                        yield (*block, at_file + start if mapped else None) if offsets else block
                         count = 0
                     number += 1
                     position += 1
-                    yield number, position, 1, None
+                    yield (number, position, 1, None, None) if offsets else (number, position, 1, None)
                     start = at
                     continue
                 number += 1
@@ -201,10 +211,12 @@ def blocks(handle, path: str, per_block: int):
                 position += 1
                 count += 1
                 if count == per_block:
-                    yield number - _lines_in(whole, start, at) + 1, position - count + 1, count, whole[start:at]
+                    block = number - _lines_in(whole, start, at) + 1, position - count + 1, count, whole[start:at]
+                    yield (*block, at_file + start if mapped else None) if offsets else block
                     start, count = at, 0
             if count:
-                yield number - _lines_in(whole, start, len(whole)) + 1, position - count + 1, count, whole[start:]
+                block = number - _lines_in(whole, start, len(whole)) + 1, position - count + 1, count, whole[start:]
+                yield (*block, at_file + start if mapped else None) if offsets else block
             if error is not None:
                 raise error
             if end:

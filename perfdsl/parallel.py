@@ -2,7 +2,8 @@
 
 `scored` is `isolation.scored` spread over `jobs` processes.  The records are
 read here — a JSON Lines file only as bytes, `CHUNK` records' lines sent as one
-bytes object (`jsonlbytes`) that the worker decodes, record by record
+bytes object, or as where they stand in the file for the worker to read
+itself (`_Span`, `jsonlbytes`), that the worker decodes, record by record
 (`datafiles.line_record`, the messages of one process); JSON Lines on standard
 input as its lines; other inputs as their raw records — sent in chunks of
 `CHUNK`, at most `IN_FLIGHT` chunks
@@ -12,8 +13,10 @@ through `isolation.one`, so a record's failure is that record's error, in its
 place, exactly as in one process; when a writer can do its part of the work
 there (`prepare`: the JSON, CSV, scores, Markdown, HTML or table text — as
 UTF-8 bytes where the output takes them, `jsonout.Sink` — or a workbook's 汇总
-row and 评分表 sheet), it does, and only that text comes back; a record whose
-basis a writer needs but no worker built (`_Order.settle`) is scored again here.  The workers are forked from this process once the ruleset is
+row and 评分表 sheet), it does, and only that text comes back: for CSV, scores
+and JSON Lines, a run of such records as one text (`_Packed`, written here as
+one `_Run`).  A record whose basis a writer needs but no worker built
+(`_Order.settle`) is scored again here.  The workers are forked from this process once the ruleset is
 compiled: they share it, and nothing is sent but records and results (data,
 never code).  Where `fork` is not available the batch is scored in this process.
 
@@ -50,7 +53,7 @@ THRESHOLD = 512
 #: longer than THRESHOLD records (Chao'an's are 2 KB a line; records of a few fields are 200 B).
 LARGE = 1 << 20
 
-_STATE = None  # (program, lenient, finish, prepare, decode) for the workers, which inherit it when forked
+_STATE = None  # (program, lenient, finish, prepare, decode, pack) for the workers, which inherit it when forked
 
 
 def cores() -> int:
@@ -99,7 +102,7 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
 def _json_lines(program, batch, state, jobs, workers, prepare):
     """A JSON Lines file: this process reads its bytes and sends them on in blocks of lines (`jsonlbytes`),
     each decoded, scored and written where it is sent; a file `LARGE` or longer starts its workers at once."""
-    blocks = _counted(batch.records.blocks(CHUNK), state)
+    blocks = _counted(batch.records.blocks(CHUNK, offsets=True), batch.records.path, state)
     if jobs is None:
         if batch.records.size() < LARGE:
             for block in blocks:
@@ -121,16 +124,61 @@ def _here_block(program, block, lenient, state):
         yield state.settle(position, item, raw)
 
 
-def _counted(blocks, state):
+def _counted(blocks, path, state):
     """Each block as it is sent (`_Lines`), with `state.index` the records handed out once it is."""
-    for number, position, count, data in blocks:
+    for number, position, count, data, start in blocks:
         state.index = position - 1 + count
-        yield _Lines((number, position, data, state.basis_for))
+        if start is None:
+            yield _Lines((number, position, data, state.basis_for))
+        else:
+            yield _Span((number, position, data, state.basis_for), path, start)
 
 
 class _Lines(tuple):
     """A block of JSON Lines (`jsonlbytes.blocks`) to decode and score: (line number, position, bytes,
     `basis_for`: a record's basis is built when its index is below it, or always for None)."""
+
+
+class _Span(_Lines):
+    """A block whose bytes stand as they are in the file at `start`: a worker is sent where they are, not the
+    bytes (no copy through the pipe), and reads them itself (`_read_span`); this process keeps them, to score
+    the block itself should the worker not find them there."""
+
+    def __new__(cls, block, path, start):
+        span = super().__new__(cls, block)
+        span.path, span.start = path, start
+        return span
+
+    def __reduce__(self):
+        number, position, data, basis_for = self
+        return _read_span, (number, position, len(data), basis_for, self.path, self.start)
+
+
+class _Read(_Lines):
+    """A `_Span` as a worker read it from the file."""
+
+
+class _Unread(tuple):
+    """A `_Span` a worker could not read as it was (the file changed, or cannot be opened there)."""
+
+
+_FILES: dict = {}  # a worker's open data files, by path
+
+
+def _read_span(number, position, size, basis_for, path, start):
+    """In a worker: the `_Span`'s bytes, read from the file (`_Unread` if they are not all there)."""
+    try:
+        descriptor = _FILES.get(path)
+        if descriptor is None:
+            descriptor = _FILES[path] = os.open(path, os.O_RDONLY)
+        data = os.pread(descriptor, size, start)
+    except OSError:
+        return _Unread()
+    return _Read((number, position, data, basis_for)) if len(data) == size else _Unread()
+
+
+class _Reread:
+    """A worker's answer for a block it could not read as this process did: score it here."""
 
 
 def _sources(batch):
@@ -168,12 +216,28 @@ def _here_one(program, position, source, lenient, state, decode):
 
 def idle_workers(most: int) -> int:
     """How many processes the default spreads a batch over: this one's core and every core the load
-    average says is idle (this process, busy for a while already, counts about 1 of the load)."""
+    average says is idle (this process, busy for a while already, counts about 1 of the load) — or, when
+    more, that the processes running right now leave idle (`_running`): the load average is a minute's,
+    and still counts a batch that has just ended (the one before this, say) for a minute after."""
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return most
-    return max(1, min(most, int(most - load + 1.5)))
+    by_load = max(1, min(most, int(most - load + 1.5)))
+    running = _running()
+    if running is None:
+        return by_load
+    return max(by_load, min(most, most - max(0, running - 1)))  # this process is one of those running
+
+
+def _running() -> int | None:
+    """The processes (threads) running or ready to run now, this one among them: the 4th field of Linux's
+    /proc/loadavg (``2/91``); None where there is none."""
+    try:
+        with open("/proc/loadavg", "rb") as handle:
+            return int(handle.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 class _Order:
@@ -212,7 +276,9 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _STATE = (program, lenient, state.finish, prepare, decode)
+    # runs of records come back as one text (`_Packed`) unless this process counts the records shown with
+    # their basis one by one (`_Order.settle`: a workbook's first `sheets`)
+    _STATE = (program, lenient, state.finish, prepare, decode, state.basis_for in (None, 0))
     for stream in (sys.stdout, sys.stderr):  # a forked worker must not inherit unwritten output
         try:
             stream.flush()
@@ -284,6 +350,10 @@ def _collect(chunk, future, broken: bool):
     if future is not None and not broken:
         try:
             scored_items = future.result()
+            if scored_items.__class__ is _Reread:
+                return _here(chunk), False
+            if _STATE[5] and scored_items.__class__ is _Packed:
+                return _unpacked(scored_items), False
             if _STATE[4] is not None:  # decoded in the worker: the raw records are not here
                 return [(position, item, None) for position, item in scored_items], False
             return [(position, item, raw) for (position, item), (_, raw, _) in zip(scored_items, chunk)], False
@@ -297,7 +367,7 @@ def _again(chunk):
     its basis, its raw record)."""
 
     def again(wanted):
-        program, lenient, finish, _, decode = _STATE
+        program, lenient, finish, _, decode, _ = _STATE
         for position, source, _ in (_block_records(chunk) if isinstance(chunk, _Lines) else chunk):
             if position == wanted:
                 raw = source if decode is None else decode(position, source)
@@ -309,7 +379,7 @@ def _again(chunk):
 
 def _here(chunk):
     """Score `chunk` in this process (no worker could)."""
-    program, lenient, finish, prepare, decode = _STATE
+    program, lenient, finish, prepare, decode, _ = _STATE
     return _score(chunk, program, lenient, finish, None, decode, raws=True)
 
 
@@ -395,8 +465,93 @@ def _worker():
 
 
 def _work(chunk):
-    program, lenient, finish, prepare, decode = _STATE
-    return _score(chunk, program, lenient, finish, prepare, decode)
+    program, lenient, finish, prepare, decode, pack = _STATE
+    if chunk.__class__ is _Unread:
+        return _Reread()
+    try:
+        out = _score(chunk, program, lenient, finish, prepare, decode)
+    except UnicodeDecodeError:  # read from a file that changed since this process checked it
+        if chunk.__class__ is _Read:
+            return _Reread()
+        raise
+    return _packed(out) if pack and prepare is not None and decode is not None else out
+
+
+class _Packed(list):
+    """A chunk's scored records as a worker sends them back (`_packed`): each run of records whose text is all
+    the parent needs of them as ``(None, last position, count, key, their texts joined)``, the others as
+    (position, item)."""
+
+
+def _joiner(key):
+    """What a writer puts between two records' texts left under `key` (`prepare`): nothing for the lines of
+    CSV and ``scores`` (each text ends its line), a line break for JSON Lines; None where a writer does more
+    between them (a JSON array, a document of sections) and the texts are not joined."""
+    kind = key[0] if key.__class__ is tuple and key else None
+    if kind in ("scores", "csv"):
+        return ""
+    if kind == "json" and len(key) == 4 and key[2] is None:
+        return "\n"
+    return None
+
+
+def _packed(out) -> _Packed:
+    packed = _Packed()
+    run: list = []  # texts of the run being joined
+    key = joiner = kind = last = None
+
+    def close():
+        if run:
+            text = (joiner.encode() if kind is bytes else joiner).join(run)
+            packed.append((None, last, len(run), key, text))
+            run.clear()
+
+    for position, item in out:
+        rendered = None if isinstance(item, RecordError) or item.warnings else item.rendered
+        if rendered and len(rendered) == 1:
+            (own, text), = rendered.items()
+            if own == key and text.__class__ is kind:
+                run.append(text)
+                last = position
+                continue
+            close()
+            joiner = _joiner(own)
+            if joiner is not None and text.__class__ in (bytes, str):
+                key, kind, last = own, text.__class__, position
+                run.append(text)
+                continue
+        else:
+            close()
+        key = kind = None
+        packed.append((position, item))
+    close()
+    return packed
+
+
+def _unpacked(packed):
+    """(position, item, None) for each entry of a `_Packed`: a run is one `_Run`."""
+    out = []
+    for entry in packed:
+        if entry[0] is None:
+            _, last, count, key, text = entry
+            out.append((last, _Run(count, key, text), None))
+        else:
+            out.append((entry[0], entry[1], None))
+    return out
+
+
+class _Run:
+    """Records scored and written in a worker — their texts joined under the writer's key — as one item for
+    the writers (`scores`, `csvout`, `jsonout` Lines: each writes ``rendered[key]`` as it stands) and for the
+    command's progress (`count` records, none failed, none warned about)."""
+
+    warnings = ()
+    materialised = True
+    flat = None  # `jsonout` writes a text it was given only for an item that has figures
+    program = None
+
+    def __init__(self, count, key, text):
+        self.count, self.rendered = count, {key: text}
 
 
 def _score(chunk, program, lenient, finish, prepare, decode, raws=False):

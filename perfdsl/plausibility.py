@@ -97,7 +97,7 @@ class Plausibility:
                           for card in model.scorecards for node in card.leaves())
         # each relation's limit (a property: a product per call) with the relation, and each rate's key and its
         # P521 sizes, for the look at every record (`_off_relations`, `check`)
-        self.limited = tuple((relation, relation.limit) for relation in self.relations)
+        self.limited = tuple((relation, relation.limit, relation.kind == "proportion") for relation in self.relations)
         self.rate_keys = tuple((rate, rate.spec.name, rate.suspect[0]) for rate in self.rates)
 
     def check(self, raw: dict, values: dict, record=None, skip=frozenset()) -> tuple[DataWarning, ...]:
@@ -113,8 +113,14 @@ class Plausibility:
                 written = _unwrap(given) if given.__class__ is dict else given
                 if written is None or (written.__class__ is Decimal and abs(written) <= above):
                     continue  # neither a percent number (P521: not above its size) nor "x%" (P522)
-                found += self._rate(rate, given, name, scores, lambda fraction, name=name: _with(values, name,
-                                                                                                fraction))
+                corrected = lambda fraction, name=name: _with(values, name, fraction)  # noqa: E731
+                if written.__class__ is str and written.strip().endswith(("%", "％")):
+                    # "97.6%" is no number (P521 would try it, and raise): only P522, if its rules read it
+                    warning = self._fraction_percent(rate, given, name, scores, corrected) if rate.readers else None
+                    if warning is not None:
+                        found.append(warning)
+                    continue
+                found += self._rate(rate, given, name, scores, corrected)
         for rate in self.rate_fields:
             spec, field = rate.within, rate.spec
             items, read = _unwrap(raw.get(spec.name)), values.get(spec.name)
@@ -213,7 +219,7 @@ class Plausibility:
         relations, comparisons = self.limited, self.comparisons
         valued, sides = [], []
         with localcontext(CONTEXT):
-            for relation, _ in relations:
+            for relation, _, _ in relations:
                 try:
                     valued.append(relation.value(values))
                 except (Skip, ArithmeticError):
@@ -224,8 +230,12 @@ class Plausibility:
                 except (Skip, ArithmeticError):
                     sides.append(None)
         off = []
-        for (relation, limit), value in zip(relations, valued):
-            if value is not None and (abs(value) > limit or _far_below(relation, value) or _far_past(relation, value)):
+        for (relation, limit, proportion), value in zip(relations, valued):
+            if value is None:
+                continue
+            size = abs(value)  # `_far_below` and `_far_past`, inline: they run for every relation of every record
+            if size > limit or (proportion and ((value != 0 and size * FAR <= relation.low)
+                                                or (relation.top is not None and size > ORDINARY * relation.top))):
                 off.append(relation)
         for comparison, pair in zip(comparisons, sides):  # `Comparison.apart`
             if pair is not None and pair[0] > 0 and pair[1] > 0 and max(pair) / min(pair) >= APART:

@@ -12,7 +12,7 @@ import click
 
 
 class _Quiet:
-    def advance(self):
+    def advance(self, records: int = 1):
         pass
 
     def say(self, text: str):
@@ -24,8 +24,8 @@ class _Live:
         self.progress = progress
         self.task = task
 
-    def advance(self):
-        self.progress.advance(self.task)
+    def advance(self, records: int = 1):
+        self.progress.advance(self.task, records)
 
     def say(self, text: str):
         self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
@@ -33,7 +33,7 @@ class _Live:
 
 @contextlib.contextmanager
 def shown(enabled: bool):
-    """Yield an object with `advance()` (one more record) and `say(text)` (a message on stderr)."""
+    """Yield an object with `advance(records=1)` (more records done) and `say(text)` (a message on stderr)."""
     if not enabled:
         yield _Quiet()
         return

@@ -158,6 +158,7 @@ def test_the_default_scores_a_short_batch_here_and_a_long_one_on_every_core(batc
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == []
     monkeypatch.setattr(parallel, "THRESHOLD", 100)
+    monkeypatch.setattr(parallel, "_running", lambda: 3)
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.5, 2.5, 2.5))  # both cores busy elsewhere
     run("eval", RULESET, batch_with_slips, "--format", "jsonl")
     assert started == []
@@ -183,12 +184,24 @@ def test_the_default_on_an_idle_core_writes_the_bytes_of_one_process(batch_with_
 
 
 def test_a_busy_machine_gets_no_more_workers_than_it_has_idle_cores(monkeypatch):
+    monkeypatch.setattr(parallel, "_running", lambda: None)
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (1.0, 0, 0))
     assert parallel.idle_workers(2) == 2
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
     assert parallel.idle_workers(2) == 1
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.2, 0, 0))
     assert parallel.idle_workers(8) == 7
+
+
+def test_a_machine_idle_now_gets_its_cores_though_the_load_average_remembers_a_busy_minute(monkeypatch):
+    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (2.4, 0, 0))  # a batch on both cores just ended
+    monkeypatch.setattr(parallel, "_running", lambda: 1)  # this process alone runs now
+    assert parallel.idle_workers(2) == 2
+    monkeypatch.setattr(parallel, "_running", lambda: 3)  # two others run now
+    assert parallel.idle_workers(2) == 1
+    monkeypatch.setattr(parallel, "_running", lambda: 2)
+    assert parallel.idle_workers(8) == 7
+    assert isinstance(parallel._running(), (int, type(None)))
 
 
 def test_a_signal_mid_batch_stops_the_workers_and_leaves_no_temporary(chaoan, tmp_path):
@@ -306,3 +319,55 @@ def test_a_workbook_laid_out_in_the_workers_is_that_of_one_process(batch_with_sl
     assert parts[0] == parts[1]
     assert sum(name.startswith("xl/worksheets/") for name in parts[0]) == 1 + sheets
     assert b"%s %(r)s 100% &amp; &lt;b&gt;" in parts[0]["xl/worksheets/sheet1.xml"]
+
+
+class _Written:
+    """A scored record a worker wrote already (what `_packed` reads of a `Result`)."""
+
+    def __init__(self, text, key=("scores", None), warnings=()):
+        self.rendered, self.warnings = {key: text}, warnings
+
+
+def test_a_worker_joins_the_texts_of_a_run_and_sends_errors_and_warned_records_in_place():
+    from perfdsl.errors import DataValueError
+
+    failed = DataValueError("坏", record=3)
+    warned = _Written(b"w\n", warnings=("P520",))
+    out = [(1, _Written(b"a\n")), (2, _Written(b"b\n")), (3, failed), (4, warned), (5, _Written(b"c\n")),
+           (6, _Written("d\n")), (7, _Written(b"e", ("json", None, None, False))),
+           (8, _Written(b"f", ("json", None, None, False))), (9, _Written(b"g", ("json", None, 2, False)))]
+    packed = parallel._packed(out)
+    items = parallel._unpacked(packed)
+    assert [(p, getattr(i, "count", None)) for p, i, _ in items] == [
+        (2, 2), (3, None), (4, None), (5, 1), (6, 1), (8, 2), (9, None)]
+    assert items[0][1].rendered == {("scores", None): b"a\nb\n"}
+    assert items[1][1] is failed and items[2][1] is warned
+    assert items[4][1].rendered == {("scores", None): "d\n"}  # text and bytes are not joined together
+    assert items[5][1].rendered == {("json", None, None, False): b"e\nf"}  # JSON Lines: the writer ends the line
+    assert items[6][1].rendered == {("json", None, 2, False): b"g"}  # a JSON array's records stay apart
+
+
+def test_a_block_is_read_by_the_worker_where_it_stands_and_scored_here_if_the_file_changed(tmp_path):
+    import pickle
+
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"x": 1}\n{"x": 2}\n')
+    (number, position, count, data, start), = datafiles.JsonLinesFile(str(path)).blocks(64, offsets=True)
+    assert (number, position, count, data, start) == (1, 1, 2, b'{"x": 1}\n{"x": 2}\n', 0)
+    span = parallel._Span((number, position, data, None), str(path), start)
+    read = pickle.loads(pickle.dumps(span))
+    assert type(read) is parallel._Read and tuple(read) == tuple(span)
+    path.write_bytes(b'{"x": 1}\n')  # shorter now: not what this process read
+    parallel._FILES.clear()
+    unread = pickle.loads(pickle.dumps(span))
+    assert type(unread) is parallel._Unread
+    parallel._STATE = (None, False, None, None, None, False)
+    try:
+        assert type(parallel._work(unread)) is parallel._Reread
+    finally:
+        parallel._STATE = None
+    bom = tmp_path / "b.jsonl"
+    bom.write_bytes(b'\xef\xbb\xbf{"x": 1}\n\n{"x": 2}\n')
+    assert [block[4] for block in datafiles.JsonLinesFile(str(bom)).blocks(1, offsets=True)] == [3, 12]
+    bom.write_bytes(b'{"x": 1}\n{"x": 2}\r\n{"x": 3}\n')  # a \r turned into \n: these are not the file's bytes
+    assert [block[4] for block in datafiles.JsonLinesFile(str(bom)).blocks(1, offsets=True)] == [None] * 3
