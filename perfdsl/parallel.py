@@ -64,6 +64,16 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: `--jobs` is held to this many processes per core: more workers than cores only add forks, memory (each
+#: holds the compiled ruleset) and pipes, and a slip such as ``-j 1000`` would start a thousand processes.
+JOBS_PER_CORE = 4
+
+
+def most_workers(jobs: int) -> int:
+    """The processes `--jobs jobs` starts: as many, up to `JOBS_PER_CORE` for each core."""
+    return max(1, min(jobs, JOBS_PER_CORE * cores()))
+
+
 def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork is unsafe with its system libraries
 
@@ -75,7 +85,7 @@ def scored(program, batch, basis_for=None, finish=lambda item, raw: item, jobs=N
     `THRESHOLD`); `prepare(item)`, run where the record was scored, may store a writer's text in
     ``item.rendered``.
     """
-    workers = cores() if jobs is None else jobs
+    workers = cores() if jobs is None else most_workers(jobs)
     if workers <= 1 or not can_fork():
         yield from isolation.scored(program, batch, basis_for, finish)
         return

@@ -371,3 +371,20 @@ def test_a_block_is_read_by_the_worker_where_it_stands_and_scored_here_if_the_fi
     assert [block[4] for block in datafiles.JsonLinesFile(str(bom)).blocks(1, offsets=True)] == [3, 12]
     bom.write_bytes(b'{"x": 1}\n{"x": 2}\r\n{"x": 3}\n')  # a \r turned into \n: these are not the file's bytes
     assert [block[4] for block in datafiles.JsonLinesFile(str(bom)).blocks(1, offsets=True)] == [None] * 3
+
+
+def test_jobs_are_held_to_four_processes_a_core(monkeypatch, batch_with_slips):
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    assert [parallel.most_workers(jobs) for jobs in (1, 2, 8, 9, 1000)] == [1, 2, 8, 8, 8]
+    started = []
+    real = parallel._spread
+
+    def spread(program, chunks, lenient, state, workers, prepare, decode):
+        started.append(workers)
+        yield from real(program, chunks, lenient, state, workers, prepare, decode)
+
+    monkeypatch.setattr(parallel, "_spread", spread)
+    one = run("eval", RULESET, batch_with_slips, "--format", "scores", "--jobs", 1)
+    many = run("eval", RULESET, batch_with_slips, "--format", "scores", "--jobs", 1000)
+    assert started == [8] and many.exit_code == one.exit_code == 1
+    assert many.stdout == one.stdout and many.stderr == one.stderr
