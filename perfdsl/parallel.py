@@ -39,6 +39,7 @@ import contextlib
 import os
 import signal
 import sys
+import zlib
 from collections import deque
 
 from . import datafiles, isolation, jsonlbytes
@@ -159,9 +160,9 @@ class _Span(_Lines):
         span.path, span.start = path, start
         return span
 
-    def __reduce__(self):
+    def __reduce__(self):  # the bytes' CRC-32 goes along: a file rewritten in place, its size unchanged, is told
         number, position, data, basis_for = self
-        return _read_span, (number, position, len(data), basis_for, self.path, self.start)
+        return _read_span, (number, position, len(data), basis_for, self.path, self.start, zlib.crc32(data))
 
 
 class _Read(_Lines):
@@ -175,8 +176,9 @@ class _Unread(tuple):
 _FILES: dict = {}  # a worker's open data files, by path
 
 
-def _read_span(number, position, size, basis_for, path, start):
-    """In a worker: the `_Span`'s bytes, read from the file (`_Unread` if they are not all there)."""
+def _read_span(number, position, size, basis_for, path, start, crc):
+    """In a worker: the `_Span`'s bytes, read from the file (`_Unread` unless they are the bytes this process read:
+    a file changed since would split into other lines, and records would be lost or counted twice)."""
     try:
         descriptor = _FILES.get(path)
         if descriptor is None:
@@ -184,7 +186,7 @@ def _read_span(number, position, size, basis_for, path, start):
         data = os.pread(descriptor, size, start)
     except OSError:
         return _Unread()
-    return _Read((number, position, data, basis_for)) if len(data) == size else _Unread()
+    return _Read((number, position, data, basis_for)) if len(data) == size and zlib.crc32(data) == crc else _Unread()
 
 
 class _Reread:

@@ -361,6 +361,9 @@ def test_a_block_is_read_by_the_worker_where_it_stands_and_scored_here_if_the_fi
     parallel._FILES.clear()
     unread = pickle.loads(pickle.dumps(span))
     assert type(unread) is parallel._Unread
+    path.write_bytes(b'{"x":12}\n{"x":3}\n\n')  # as long as before, other lines: not what this process read
+    parallel._FILES.clear()
+    assert type(pickle.loads(pickle.dumps(span))) is parallel._Unread
     parallel._STATE = (None, False, None, None, None, False)
     try:
         assert type(parallel._work(unread)) is parallel._Reread
