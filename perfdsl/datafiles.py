@@ -127,8 +127,8 @@ def _read(form: str, handle, path: str, model) -> Batch:
             return _json_batch(text, path, several=True)
         except DataFileError:
             lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) > 1 and all(line.strip()[:1] == "{" and line.strip()[-1:] == "}" for line in lines):
-                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)  # a bad first line
+            if _jsonl_with_a_bad_line(lines):  # its first line cut off or mistyped: that line is its record's error
+                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)
             raise
     if form in ("csv", "xlsx"):
         if form == "xlsx":
@@ -151,6 +151,14 @@ def _regular(path: str) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:  # missing or unreadable: `JsonLinesFile` says so when it opens it
         return True
+
+
+def _jsonl_with_a_bad_line(lines: list) -> bool:
+    """Whether `lines` (not blank), no JSON document, are JSON Lines: each begins an object, and one of the
+    first few after the first is a whole object by itself (a pretty-printed document's inner lines begin
+    with a key, and its closing lines with ``}``)."""
+    return len(lines) > 1 and all(line.lstrip()[:1] == "{" for line in lines) \
+        and any(_is_object(line) for line in lines[1:4])
 
 
 def _is_object(line: str) -> bool:

@@ -113,6 +113,17 @@ def test_a_bad_line_is_quoted_in_a_bounded_excerpt(tmp_path):
     assert len(message) < 120 and message.endswith("的说明\", \"项目总数\" 14}）")
 
 
+def test_json_lines_on_stdin_whose_first_line_is_cut_off_or_mistyped_lose_only_that_record():
+    line = json.dumps(json.loads(EXAMPLE.read_text("utf-8")), ensure_ascii=False)
+    for first in (line[: len(line) // 2], "{bad", '{"单位": "甲", 项目总数: 14}'):
+        result = run("eval", RULESET, "-", "--format", "csv", input="\n".join([first, line, line]) + "\n")
+        rows = result.stdout.splitlines()
+        assert result.exit_code == 1 and result.stderr.startswith("记录 1: 第 1 行第 ") and len(rows) == 4
+        assert [row.split(",")[2] for row in rows[2:]] == ["89.04", "89.04"]
+    pretty = run("eval", RULESET, "-", "--format", "csv", input="{\n" + EXAMPLE.read_text("utf-8"))
+    assert pretty.exit_code == 2 and "不是有效的 JSON" in pretty.stderr  # one document, broken: no records
+
+
 def test_a_ruleset_on_stdin_for_check_eval_and_test(tmp_path):
     text = Path(RULESET).read_text("utf-8")
     shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "common")  # includes are found from the working folder
