@@ -85,21 +85,21 @@ def parse_number_string(text: str, grouped: bool = False) -> Decimal | None:
 
 def plain(value: Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
-    if value.__class__ is Decimal:  # equal decimals have the same text (6.40, 6.4): the value is the key
-        try:  # (a float equal to one never gets its text: it must fail as before)
-            text = _PLAIN.get(value)  # `get`, not `[]`: a batch's amounts miss often, and a KeyError costs
-        except TypeError:  # a signalling NaN has no hash
-            return str(value)
+    if value.__class__ is Decimal:  # (a float equal to one never gets its text: it must fail as before)
+        # kept by its `str`: exact (equal texts are equal decimals) and several times cheaper than a fresh
+        # Decimal's hash (its value's, by modular arithmetic), which every figure of a record would pay once
+        key = str(value)
+        text = _PLAIN.get(key)  # `get`, not `[]`: a batch's amounts miss often, and a KeyError costs
         if text is not None:
             return text
-        text = _OLDER.get(value)
+        text = _OLDER.get(key)
         if text is None:
             if not value.is_finite():
-                return str(value)
+                return key
             text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
         if len(_PLAIN) >= _GENERATION:
             _next_generation()
-        _PLAIN[value] = text
+        _PLAIN[key] = text
         return text
     if not value.is_finite():
         return str(value)
@@ -118,7 +118,7 @@ def _next_generation():
 #: `quantum(places)` of the places `fixed` is asked for (`percent`: 2 to 12), made once.
 _STEPS = tuple(quantum(places) for places in range(13))
 
-#: `plain`'s texts: every basis line and output figure goes through it, most of them the same few values.
+#: `plain`'s texts by the decimal's `str`: every basis line and output figure goes through it, most of them the same few values.
 #: Two generations of at most `_GENERATION` texts each (`_next_generation`): memory stays bounded.
 _GENERATION = 8192
 _PLAIN: dict = {}

@@ -46,6 +46,8 @@ FALLBACK = frozenset({
 
 #: The forms whose leaves' texts are kept by a key (`Renderer._keyer`).
 _KEYED = frozenset({"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "DeductionRule", "ManualRule"})
+#: The kinds of input whose values a flat key holds by their `str` (`_flat_key`): decimals and booleans.
+_STRINGED = frozenset({"count", "number", "rate", "money", "bool"})
 #: `_leaf`'s note not given: it asks the leaf's `_Reads`.
 _ASK = object()
 
@@ -364,13 +366,13 @@ class Renderer:
         if form not in _KEYED:
             return None, None
         shows = bool(plan[6])
-        sources = tuple(move.source for move in node.moves_in)
         model = self.model
         inputs, lets, totals = [], [], []
         seen = set()
-        todo = [node.indicator]
+        # a move's source takes its arm by its own condition: what it names is in the key too
+        todo = [node.indicator] + [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
         # whether the leaf's facts are a function of the values the key holds (the flat key below)
-        determined = form != "ManualRule"  # (its judgement is the manual input's, which it does not name)
+        determined = True
         while todo:
             for found in nodes.walk(todo.pop()):
                 if isinstance(found, nodes.Query):
@@ -392,20 +394,37 @@ class Renderer:
                 else:
                     determined = False
         manual = node.manual_input if form == "ManualRule" else None
+        if manual is not None:  # its judgement is the manual input's, which the indicator does not name
+            if manual in self.input_types and self.input_types[manual].kind != "list":
+                if manual not in seen:
+                    inputs.append(manual)
+            else:
+                determined = False
         # the units that can show: a money value's (a reported figure's of any kind, `_Show`)
         units = tuple(name for name in inputs if shows or self.input_types[name].kind == "money")
+        if determined:  # one flat tuple of the values that matter, each decimal by its `str` (`_keyed`)
+            return _flat_key(inputs, {name for name in inputs if self.input_types[name].kind in _STRINGED},
+                             units, manual, tuple(totals)), _Memo()
+
+        sources = tuple(move.source for move in node.moves_in)
         inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
         absent = (MISSING,) * len(inputs)
         rare = bool(manual or lets or totals or sources or shows)
 
-        if determined and not rare:  # one flat tuple of the few values that matter: a hit compares fewer
+        def key(rec, weight, fact, note, card_facts):
+            out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
             if units:
-                def key(rec, weight, fact, note, card_facts):
-                    return (weight, note, *map(rec.values.get, inputs, absent), *map(rec.units.get, units))
-            else:
-                def key(rec, weight, fact, note, card_facts):
-                    return (weight, note, *map(rec.values.get, inputs, absent))
-            return key, _Memo()
+                out += tuple(map(rec.units.get, units))
+            if rare:
+                out += (rec.notes.get(manual) if manual is not None else None,
+                        tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
+                if sources:
+                    out += tuple(card_facts[source][0] for source in sources)
+                if shows:
+                    out += tuple(map(_exact, fact[-1]))
+            return out
+
+        return key, _Memo()
 
         def key(rec, weight, fact, note, card_facts):
             out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
@@ -544,16 +563,14 @@ class Renderer:
                     if memo.off:
                         texts[index] = group(node, scores)
                         continue
-                    try:  # a group's line is a function of its parts' scores (and the ruleset)
-                        text = memo.texts.get(scores)
-                        if text is None:
-                            text = memo.miss(scores, rendered)
-                    except TypeError:
-                        texts[index] = group(node, scores)
-                        continue
+                    # a group's line is a function of its parts' scores (and the ruleset): kept by their `str`s
+                    key = tuple(map(str, scores))  # (exact, and cheaper than the fresh scores' hashes)
+                    text = memo.texts.get(key)
                     if text is None:
-                        text = group(node, scores)
-                        memo.put(scores, text)
+                        text = memo.miss(key, rendered)
+                        if text is None:
+                            text = group(node, scores)
+                            memo.put(key, text)
                     texts[index] = text
                 items = {}
                 if eaches:
@@ -694,19 +711,17 @@ class Renderer:
         return round_score(value, self.step, self.mode)
 
     def _score_text(self, raw: Decimal) -> str:
-        """``points(self._round(raw))``, kept by value: equal decimals round to the same step (the step and
-        mode are the ruleset's), so the raw score is the whole key; the texts of a batch repeat."""
-        decimal = raw.__class__ is Decimal  # (anything else fails in `_round` as it did)
-        if decimal:
-            try:
-                return self.rounded[raw]
-            except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash
-                pass
-        text = points(self._round(raw))
-        if decimal:
+        """``points(self._round(raw))``, kept by the raw score's `str` (exact, and cheaper than its hash): equal
+        decimals round to the same step (the step and mode are the ruleset's); the texts of a batch repeat."""
+        if raw.__class__ is not Decimal:  # (anything else fails in `_round` as it did)
+            return points(self._round(raw))
+        key = str(raw)
+        text = self.rounded.get(key)
+        if text is None:
+            text = points(self._round(raw))
             if len(self.rounded) > 8192:
                 self.rounded.clear()
-            self.rounded[raw] = text
+            self.rounded[key] = text
         return text
 
     def _leaf(self, rec, card, node, plan, weight, fact, card_facts, note=_ASK) -> str:
@@ -922,6 +937,33 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+def _flat_key(inputs, stringed, units, manual, totals):
+    """A flat key's function (`Renderer._keyer`): (weight, note, the inputs' values, their units, the manual
+    input's note, the totals).  A decimal goes in by its `str` — exact (sign, digits and exponent: equal texts
+    are equal decimals, and ``6.40`` keeps its digits, as a reported figure shows them) and several times
+    cheaper than a fresh Decimal's hash, which was a third of render.  `stringed`: the inputs whose values
+    are decimals, booleans or `MISSING` (no text: ``<missing>`` is no decimal's or boolean's text); a text
+    input's value goes in as it is."""
+    text = tuple(name for name in inputs if name not in stringed)
+    stringed = tuple(name for name in inputs if name in stringed)
+    absent, absent_text = (MISSING,) * len(stringed), (MISSING,) * len(text)
+    if not (text or units or manual or totals):
+        def key(rec, weight, fact, note, card_facts):
+            return (str(weight), note, *map(str, map(rec.values.get, stringed, absent)))
+        return key
+
+    def key(rec, weight, fact, note, card_facts):
+        get = rec.values.get
+        out = (str(weight), note, *map(str, map(get, stringed, absent)), *map(get, text, absent_text),
+               *map(rec.units.get, units))
+        if manual is not None:
+            out += (rec.notes.get(manual),)
+        if totals:
+            out += tuple(map(str, map(rec.totals.get, totals)))
+        return out
+    return key
 
 
 #: The stand-ins of `MISSING` and `UNDEFINED` in a key (`_hashable`): neither has a hash, by design.
