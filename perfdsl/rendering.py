@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
 
-from . import cardrules, nodes, printed
+from . import basisgen, cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, target_clause
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, percent, percent_as_given, plain, quantum, round_score
@@ -339,10 +339,17 @@ class Renderer:
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
                       for card, plans, _ in self.plans]
+        # per scorecard rendered, by node index: (node, plan, key, memo, where its facts are) of each leaf
+        # rendered here, (node, its parts' scores, memo) of each group
+        self.leaf_at = [{index: (node, plan, key_of, memo, positions[index])
+                         for index, node, plan, key_of, memo in leaves} for leaves, _, positions, _ in self.order]
+        self.group_at = [{index: (node, scores, memo) for index, node, scores, memo in groups}
+                         for _, groups, _, _ in self.order]
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
+        self._cards, self.source = basisgen.generate(self)  # every node's text, found or written (`render`)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
 
@@ -522,66 +529,77 @@ class Renderer:
         layout = self.layout
         totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
         rec = _Record(self, record, lets, totals)
-        out = []
-        leaf, group = self._leaf, self._group
-        noted, bases = rec.noted, rec.bases
         self.rendered = rendered = self.rendered + 1
         with localcontext(CONTEXT):
-            for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
-                block = layout.block(flat, card.index)
-                card_facts = [facts[k] if k is not None else None for k in positions]
-                texts: list[str | None] = [None] * len(card.nodes)
-                for index, node, plan, key_of, memo in leaves:
-                    weight, fact = block[2 * index], card_facts[index]  # (`layout.weight_in`)
-                    try:
-                        if memo is None or memo.off:
-                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts)
-                            continue
-                        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
-                        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
-                        note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
-                        key = key_of(rec, weight, fact, note, card_facts)
-                        try:
-                            text = memo.texts.get(key)
-                        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
-                            key = _hashable(key)
-                            try:
-                                text = memo.texts.get(key)
-                            except TypeError:  # a figure without a hash (a signalling NaN): not kept
-                                texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                                continue
-                        if text is None:
-                            text = memo.miss(key, rendered)
-                        if text is None:
-                            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                            memo.put(key, text)
-                        texts[index] = text
-                    except Fallback:
-                        pass
-                for index, node, scores, memo in groups:
-                    scores = scores(block)
-                    if memo.off:
-                        texts[index] = group(node, scores)
-                        continue
-                    # a group's line is a function of its parts' scores (and the ruleset): kept by their `str`s
-                    key = tuple(map(str, scores))  # (exact, and cheaper than the fresh scores' hashes)
-                    text = memo.texts.get(key)
-                    if text is None:
-                        text = memo.miss(key, rendered)
-                        if text is None:
-                            text = group(node, scores)
-                            memo.put(key, text)
-                    texts[index] = text
-                items = {}
-                if eaches:
-                    rows = iter(layout.rows_in(block))
-                    for node, plan in eaches:
-                        rows_of = next(rows)
-                        texts[node.index] = self._each(node, plan, rows_of)
-                        items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
-                total, adjustments = self._total(rec, card, block, plan_rules, facts)
-                out.append((texts, total, items, adjustments))
-        return out
+            return self._cards(rec, flat, facts, rendered)  # (`basisgen`: the loop over nodes, laid out once)
+
+    def _card_facts(self, number: int, facts) -> list:
+        """Each node's facts of the `number`-th scorecard rendered (None for a group)."""
+        return [facts[k] if k is not None else None for k in self.order[number][2]]
+
+    def _one(self, rec, number: int, index: int, block, facts, rendered: int):
+        """Leaf `index` of the `number`-th scorecard rendered: its text, kept by its key where it has one."""
+        card = self.plans[number][0]
+        node, plan, key_of, memo, at = self.leaf_at[number][index]
+        weight, fact = block[2 * index], facts[at]  # (`layout.weight_in`)
+        card_facts = self._card_facts(number, facts) if node.moves_in or (key_of is not None and
+                                                                        getattr(key_of, "flat", None) is None) else None
+        leaf = self._leaf
+        if memo is None or memo.off:
+            return leaf(rec, card, node, plan, weight, fact, card_facts)
+        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
+        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
+        note = reads.note(rec, fact[0]) if rec.noted and not reads.bases.isdisjoint(rec.bases) else None
+        key = key_of(rec, weight, fact, note, card_facts)
+        try:
+            text = memo.texts.get(key)
+        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
+            key = _hashable(key)
+            try:
+                text = memo.texts.get(key)
+            except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                return leaf(rec, card, node, plan, weight, fact, card_facts, note)
+        if text is None:
+            text = memo.miss(key, rendered)
+        if text is None:
+            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+            memo.put(key, text)
+        return text
+
+    def _fill(self, rec, number: int, index: int, block, facts, rendered: int, key, note):
+        """A kept leaf's text its key did not find (`basisgen`): the older generation's, or written and kept."""
+        node, plan, key_of, memo, at = self.leaf_at[number][index]
+        text = memo.miss(key, rendered)
+        if text is None:
+            card_facts = self._card_facts(number, facts) if node.moves_in else None
+            text = self._leaf(rec, self.plans[number][0], node, plan, block[2 * index], facts[at], card_facts, note)
+            memo.put(key, text)
+        return text
+
+    def _group_at(self, number: int, index: int, block) -> str:
+        node, scores, _ = self.group_at[number][index]
+        return self._group(node, scores(block))
+
+    def _group_fill(self, number: int, index: int, block, key, rendered: int) -> str:
+        """A group's line its key (its parts' scores' `str`s) did not find: the older generation's, or written."""
+        node, scores, memo = self.group_at[number][index]
+        text = memo.miss(key, rendered)
+        if text is None:
+            text = self._group(node, scores(block))
+            memo.put(key, text)
+        return text
+
+    def _items_of(self, rec, number: int, block, facts, texts) -> dict:
+        """The `each` groups of the `number`-th scorecard: each one's line (into `texts`) and its items' texts."""
+        card = self.plans[number][0]
+        card_facts = self._card_facts(number, facts)
+        items = {}
+        rows = iter(self.layout.rows_in(block))
+        for node, plan in self.order[number][3]:
+            rows_of = next(rows)
+            texts[node.index] = self._each(node, plan, rows_of)
+            items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
+        return items
 
     def _each(self, group, plan, rows) -> str:
         """`interp.score_each`'s line for the group, from its items' rows (name, share, score)."""
@@ -952,6 +970,7 @@ def _flat_key(inputs, stringed, units, manual, totals):
     if not (text or units or manual or totals):
         def key(rec, weight, fact, note, card_facts):
             return (str(weight), note, *map(str, map(rec.values.get, stringed, absent)))
+        key.flat = (stringed, units, manual, totals)  # (what `basisgen` builds the same tuple in place from)
         return key
 
     def key(rec, weight, fact, note, card_facts):
@@ -963,6 +982,8 @@ def _flat_key(inputs, stringed, units, manual, totals):
         if totals:
             out += tuple(map(str, map(rec.totals.get, totals)))
         return out
+    if not text:  # (a text input's value left out has no hash: `Renderer._one` looks it up by its stand-in)
+        key.flat = (stringed, units, manual, totals)
     return key
 
 
