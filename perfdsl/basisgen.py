@@ -59,7 +59,7 @@ def generate(renderer):
                       "        else:",
                       f"            note = N{tag}(rec, facts[{fact}][0]) if noted and not B{tag}.isdisjoint(bases) "
                       "else None",
-                      f"            key = (str(block[{2 * index}]), note{values})",
+                      f"            key = (note{values},)",
                       f"            text = M{tag}.texts.get(key)",
                       "            if text is None:",
                       f"                text = R._fill(rec, {number}, {index}, block, facts, rendered, key, note)",

@@ -83,6 +83,14 @@ def parse_number_string(text: str, grouped: bool = False) -> Decimal | None:
     return Decimal(match.group(1).replace(",", "")) if match else None
 
 
+def fixed_text(value: Decimal) -> str:
+    """``format(value, "f")`` of a finite decimal: its `str` where that has no exponent (then they are the same
+    digits: `str` writes an exponent only when it is above 0 or the number below 1E-6), five times cheaper
+    than `format`'s parsing of its spec."""
+    text = str(value)
+    return format(value, "f") if "E" in text or "e" in text else text
+
+
 def plain(value: Decimal) -> str:
     """Exact decimal text without exponent or trailing zeros: 6.40 → ``6.4``, 1E+2 → ``100``."""
     if value.__class__ is Decimal:  # (a float equal to one never gets its text: it must fail as before)
@@ -96,14 +104,14 @@ def plain(value: Decimal) -> str:
         if text is None:
             if not value.is_finite():
                 return key
-            text = "0" if value == 0 else format(value.normalize(CONTEXT), "f")
+            text = "0" if value == 0 else fixed_text(value.normalize(CONTEXT))
         if len(_PLAIN) >= _GENERATION:
             _next_generation()
         _PLAIN[key] = text
         return text
     if not value.is_finite():
         return str(value)
-    return "0" if value == 0 else format(value.normalize(CONTEXT), "f")
+    return "0" if value == 0 else fixed_text(value.normalize(CONTEXT))
 
 
 def _next_generation():
@@ -128,7 +136,7 @@ _OLDER: dict = {}
 def fixed(value: Decimal, places: int) -> str:
     """`value` rounded half-up to `places` decimals, zeros kept (``97.60``)."""
     step = _STEPS[places] if 0 <= places < len(_STEPS) else quantum(places)
-    text = format(value.quantize(step, rounding=ROUND_HALF_UP), "f")
+    text = fixed_text(value.quantize(step, rounding=ROUND_HALF_UP))
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
@@ -142,7 +150,7 @@ def percent(value: Decimal) -> str:
     """
     scaled = value * HUNDRED
     shown = scaled.quantize(_STEPS[2], rounding=ROUND_HALF_UP)  # `fixed(scaled, 2)`, its value kept for the tests
-    text = format(shown, "f")
+    text = fixed_text(shown)
     if shown == scaled or shown != shown.to_integral_value():
         return ("0" + text[2:] if text.startswith("-0") and shown == 0 else text) + "%"
     difference = abs(scaled - shown)
@@ -163,5 +171,5 @@ def money(value: Decimal, unit: str) -> str:
     one to miss, then keeping it, costs more than the formatting (the text is a function of the value)."""
     shown = value / MONEY_UNITS[unit]
     if shown.__class__ is Decimal and shown.is_finite():
-        return ("0" if shown == 0 else format(shown.normalize(CONTEXT), "f")) + unit
+        return ("0" if shown == 0 else fixed_text(shown.normalize(CONTEXT))) + unit
     return plain(shown) + unit

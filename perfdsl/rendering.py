@@ -28,7 +28,7 @@ from decimal import Decimal, DivisionUndefined, localcontext
 from . import basisgen, cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, target_clause
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, percent, percent_as_given, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
@@ -93,6 +93,19 @@ class _Memo:
         texts[key] = text
 
 
+class _CardFacts:
+    """A scorecard's facts by node index, looked up when asked: a leaf asks only its moves' sources'."""
+
+    __slots__ = ("facts", "positions")
+
+    def __init__(self, facts, positions):
+        self.facts, self.positions = facts, positions
+
+    def __getitem__(self, index: int):
+        at = self.positions[index]
+        return self.facts[at] if at is not None else None
+
+
 class Fallback(Exception):
     """This node's text needs the reference interpreter (for this record)."""
 
@@ -127,8 +140,7 @@ class _Record:
         self.lets = lets
         self.totals = totals
         # (data key, the input it belongs to) of every note the record gives
-        self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
-        self.bases = frozenset(base for _, base in self.noted)
+        self.noted, self.bases = renderer.noted(record.notes)
         self.scope = None  # an item's fields while an `each` group's item is rendered: name → (value, type, key)
         self.prefix = None  # that item's data key (``绩效指标[2]``)
         # name → its text (`shown`) outside an item: a name's text depends on the record alone (its values,
@@ -158,8 +170,9 @@ class _Record:
         scope = self.scope
         if scope is None or name not in scope:
             text = self.memo.get(name, _ASK)  # (`get`: a name's first text in a record misses, and a KeyError costs)
-            if text is _ASK:
-                text = self.memo[name] = self._shown(name)  # (raises Fallback before anything is kept)
+            if text is _ASK:  # (raises Fallback before anything is kept)
+                shown_of = self.renderer.shown_of.get(name)
+                text = self.memo[name] = shown_of(self) if shown_of is not None else self._shown(name)
             return text
         value, vtype, key = scope[name]
         if value is MISSING:
@@ -220,13 +233,55 @@ class _Record:
         return substituted(expr, self.shown, points(full) if full is not None else None)
 
 
+def _shown_of(name: str, vtype):
+    """`_Record._shown` of input `name` (of type `vtype`, not a list), laid out once: its value in the unit the
+    record wrote it, None when left out."""
+    kind, declared = vtype.kind, vtype.unit
+
+    if kind == "money":
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None  # the interpreter's read raises MissingInput: the name stays
+            unit = rec.units.get(name)
+            if value.__class__ is Decimal:
+                return _money_in(value, unit if unit is not None else declared or "元")
+            return _show_in(value, vtype, unit)
+    elif kind == "rate" or kind == "count" or kind == "number":
+        formatter = percent if kind == "rate" else plain
+
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None
+            if value.__class__ is Decimal:
+                return formatter(value)
+            return _show_in(value, vtype, rec.units.get(name))
+    else:
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None
+            return _show_in(value, vtype, rec.units.get(name))
+    return shown
+
+
+def _money_in(value: Decimal, unit: str) -> str:
+    """`money(value, unit)` under `CONTEXT` (the renderer's, always: `Renderer.render`), without dividing by one
+    for 元: ``value / 1`` rounds to the context's 40 digits, as `normalize(CONTEXT)` does once anyway, so the
+    text is the same; anything else (万元, an infinity, a NaN) is `money`'s."""
+    if unit == "元" and value.is_finite():
+        return ("0" if value == 0 else fixed_text(value.normalize(CONTEXT))) + "元"
+    return money(value, unit)
+
+
 def _show_in(value, vtype, unit: str | None) -> str:
     """`show_value(value, vtype with its unit replaced by unit)` (None: as declared), without making the type:
     only money shows its unit.  A decimal (most figures) goes straight to its formatter."""
     if value.__class__ is Decimal and vtype is not None:
         kind = vtype.kind
         if kind == "money":
-            return money(value, unit if unit is not None else vtype.unit or "元")
+            return _money_in(value, unit if unit is not None else vtype.unit or "元")
         return percent(value) if kind == "rate" else plain(value)
     if unit is not None and isinstance(value, Decimal) and vtype is not None and vtype.kind == "money":
         return money(value, unit)
@@ -339,6 +394,10 @@ class Renderer:
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
                       for card, plans, _ in self.plans]
+        # an input's text in a record (`_Record.shown`), by name: what it is looked up as is the ruleset's
+        cards = {card.name for card in model.scorecards}  # (a total is looked up first, as `_shown` does)
+        self.shown_of = {name: _shown_of(name, vtype) for name, vtype in self.input_types.items()
+                         if vtype.kind != "list" and name not in cards}
         # per scorecard rendered, by node index: (node, plan, key, memo, where its facts are) of each leaf
         # rendered here, (node, its parts' scores, memo) of each group
         self.leaf_at = [{index: (node, plan, key_of, memo, positions[index])
@@ -349,6 +408,7 @@ class Renderer:
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
+        self._noted: dict = {}  # a record's note keys → `noted`'s answer
         self._cards, self.source = basisgen.generate(self)  # every node's text, found or written (`render`)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
@@ -365,10 +425,13 @@ class Renderer:
         98.0% is not 98%), and with moves in, whose sources' arms are in it (a source not applicable adds
         its points).
 
-        A leaf that names inputs only (no derived value, total, list, manual judgement, move or ``show``) is
-        kept by (weight, note, its inputs' values [and units]) alone: its facts are what the evaluator made of
-        those values, and decimal arithmetic gives equal results for equal operands (6.40 and 6.4 alike), so
-        they add nothing to the key but decimals a hit compares one by one (a deduction line's nine)."""
+        A leaf whose facts are a function of values the key can hold — every input it names, through derived
+        values' formulas and its moves' sources' conditions, the manual input (and its note) it judges by, the
+        totals it names; no list, query or unknown name — is kept by the flat key of `_flat_key`: (note,
+        those values, their units …), each decimal by its exact `str`.  Its facts and its weight are what the
+        evaluator made of those values (the same digits give the same decimals, and the same arithmetic), so they add
+        nothing to the key; and the `str` keeps a reported figure's digits (``show … vs``).  Any other keyed
+        leaf holds its facts too (the general key below)."""
         form = plan[1]
         if form not in _KEYED:
             return None, None
@@ -417,21 +480,6 @@ class Renderer:
         inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
         absent = (MISSING,) * len(inputs)
         rare = bool(manual or lets or totals or sources or shows)
-
-        def key(rec, weight, fact, note, card_facts):
-            out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
-            if units:
-                out += tuple(map(rec.units.get, units))
-            if rare:
-                out += (rec.notes.get(manual) if manual is not None else None,
-                        tuple(map(rec.lets.__getitem__, lets)), tuple(map(rec.totals.get, totals)))
-                if sources:
-                    out += tuple(card_facts[source][0] for source in sources)
-                if shows:
-                    out += tuple(map(_exact, fact[-1]))
-            return out
-
-        return key, _Memo()
 
         def key(rec, weight, fact, note, card_facts):
             out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
@@ -533,9 +581,26 @@ class Renderer:
         with localcontext(CONTEXT):
             return self._cards(rec, flat, facts, rendered)  # (`basisgen`: the loop over nodes, laid out once)
 
-    def _card_facts(self, number: int, facts) -> list:
-        """Each node's facts of the `number`-th scorecard rendered (None for a group)."""
-        return [facts[k] if k is not None else None for k in self.order[number][2]]
+    def noted(self, notes: dict) -> tuple[tuple, frozenset]:
+        """((data key, the input it belongs to) of every note a record gives, the inputs), kept by the keys:
+        a batch's records give notes on the same keys (the manual judgements'), so they are split once."""
+        if not notes:
+            return (), frozenset()
+        keys = tuple(notes)
+        given = all(notes.values())  # (a key whose note is empty gives none)
+        found = self._noted.get(keys) if given else None
+        if found is None:
+            noted = tuple((key, key.split("[", 1)[0]) for key, text in notes.items() if text)
+            found = noted, frozenset(base for _, base in noted)
+            if given:
+                if len(self._noted) >= 256:
+                    self._noted.clear()
+                self._noted[keys] = found
+        return found
+
+    def _card_facts(self, number: int, facts) -> _CardFacts:
+        """Each node's facts of the `number`-th scorecard rendered, by node index (None for a group)."""
+        return _CardFacts(facts, self.order[number][2])
 
     def _one(self, rec, number: int, index: int, block, facts, rendered: int):
         """Leaf `index` of the `number`-th scorecard rendered: its text, kept by its key where it has one."""
@@ -661,7 +726,7 @@ class Renderer:
         """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
         top = self.top[card.index](block)
         total = sum(top, ZERO)
-        text = " + ".join(points(s) for s in top) + f" = {points(total)}"
+        text = " + ".join(map(points, top)) + f" = {points(total)}"
         lines = []
         if card.rules:
             try:
@@ -958,24 +1023,25 @@ class Renderer:
 
 
 def _flat_key(inputs, stringed, units, manual, totals):
-    """A flat key's function (`Renderer._keyer`): (weight, note, the inputs' values, their units, the manual
-    input's note, the totals).  A decimal goes in by its `str` — exact (sign, digits and exponent: equal texts
-    are equal decimals, and ``6.40`` keeps its digits, as a reported figure shows them) and several times
-    cheaper than a fresh Decimal's hash, which was a third of render.  `stringed`: the inputs whose values
-    are decimals, booleans or `MISSING` (no text: ``<missing>`` is no decimal's or boolean's text); a text
-    input's value goes in as it is."""
+    """A flat key's function (`Renderer._keyer`): (note, the inputs' values, their units, the manual input's
+    note, the totals).  A decimal goes in by its `str` — exact (sign, digits and exponent: equal texts are
+    equal decimals, and ``6.40`` keeps its digits, as a reported figure shows them) and several times cheaper
+    than a fresh Decimal's hash, which was a third of render.  `stringed`: the inputs whose values are
+    decimals, booleans or `MISSING` (no text: ``<missing>`` is no decimal's or boolean's text); a text input's
+    value goes in as it is.  The weight is not in it: a leaf's weight is its declared one, taken away by its own
+    ``applies`` and added to by its moves' sources' (`codegen`), whose conditions' inputs the key holds."""
     text = tuple(name for name in inputs if name not in stringed)
     stringed = tuple(name for name in inputs if name in stringed)
     absent, absent_text = (MISSING,) * len(stringed), (MISSING,) * len(text)
     if not (text or units or manual or totals):
         def key(rec, weight, fact, note, card_facts):
-            return (str(weight), note, *map(str, map(rec.values.get, stringed, absent)))
+            return (note, *map(str, map(rec.values.get, stringed, absent)))
         key.flat = (stringed, units, manual, totals)  # (what `basisgen` builds the same tuple in place from)
         return key
 
     def key(rec, weight, fact, note, card_facts):
         get = rec.values.get
-        out = (str(weight), note, *map(str, map(get, stringed, absent)), *map(get, text, absent_text),
+        out = (note, *map(str, map(get, stringed, absent)), *map(get, text, absent_text),
                *map(rec.units.get, units))
         if manual is not None:
             out += (rec.notes.get(manual),)

@@ -248,8 +248,8 @@ def test_a_kept_text_tells_a_reported_rate_by_its_digits():
 
 
 def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
-    """Its facts are the evaluator's of those values, so its key is (weight, note, the values, each decimal by
-    its exact `str`): a hit compares a few short texts, not a deduction line's nine figures too, and hashes no
+    """Its facts (and its weight) are the evaluator's of those values, so its key is (note, the values, each
+    decimal by its exact `str`): a hit compares a few short texts, not a deduction line's nine figures too, and hashes no
     fresh decimal; an amount in other digits is another key (its text written again), the text still the
     oracle's."""
     prog = load(ROOT / "rulesets" / "chaoan-2022.perf")
@@ -259,7 +259,7 @@ def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
     raw = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text("utf-8"))
     result = prog.evaluate(raw)
     rec = rendering._Record(renderer, result.record, None, {})
-    assert keyers["资产月报报送及时性"](rec, Decimal(2), None, None, None) == ("2", None, str(raw["资产月报逾期次数"]))
+    assert keyers["资产月报报送及时性"](rec, Decimal(2), None, None, None) == (None, str(raw["资产月报逾期次数"]))
     for total in ("8005000", "8005000.0", "8005000.00", "8005000"):
         assert same_basis(prog, dict(raw, 固定资产总额=Decimal(total))) == 0
     assert written.count("固定资产利用率") == 3  # one text per digits, the repeat found
