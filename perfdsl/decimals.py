@@ -43,7 +43,7 @@ def quantum(places: int) -> Decimal:
 
 def round_score(value: Decimal, step: Decimal, mode: str = ROUND_HALF_UP) -> Decimal:
     """Round a score to the ruleset's precision (snapping representation error first)."""
-    return value.quantize(SNAP, rounding=ROUND_HALF_EVEN, context=CONTEXT).quantize(step, rounding=mode)
+    return value.quantize(SNAP, ROUND_HALF_EVEN, CONTEXT).quantize(step, mode)  # (positional: half the cost)
 
 
 def parse_money_string(text: str) -> Decimal | None:
@@ -136,7 +136,7 @@ _OLDER: dict = {}
 def fixed(value: Decimal, places: int) -> str:
     """`value` rounded half-up to `places` decimals, zeros kept (``97.60``)."""
     step = _STEPS[places] if 0 <= places < len(_STEPS) else quantum(places)
-    text = fixed_text(value.quantize(step, rounding=ROUND_HALF_UP))
+    text = fixed_text(value.quantize(step, ROUND_HALF_UP))  # (the rounding positional: no keywords to parse)
     return "0" + text[2:] if text.startswith("-0") and Decimal(text) == 0 else text
 
 
@@ -149,10 +149,10 @@ def percent(value: Decimal) -> str:
     line must never hide a deviation.
     """
     scaled = value * HUNDRED
-    shown = scaled.quantize(_STEPS[2], rounding=ROUND_HALF_UP)  # `fixed(scaled, 2)`, its value kept for the tests
+    shown = scaled.quantize(_STEPS[2], ROUND_HALF_UP)  # `fixed(scaled, 2)`, its value kept for the tests
     text = fixed_text(shown)
     if shown == scaled or shown != shown.to_integral_value():
-        return ("0" + text[2:] if text.startswith("-0") and shown == 0 else text) + "%"
+        return ("0" + text[2:] if text.startswith("-0") and not shown else text) + "%"
     difference = abs(scaled - shown)
     places = max(2, -difference.adjusted() + 1)
     return fixed(scaled, min(places, 12)).rstrip("0").rstrip(".") + "%"

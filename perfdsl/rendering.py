@@ -266,12 +266,34 @@ def _shown_of(name: str, vtype):
     return shown
 
 
+def _let_shown_of(name: str, vtype, slot: int):
+    """`_Record._shown` of derived value `name` (of type `vtype`, at `slot` of the record's derived values),
+    laid out once; Fallback where it could not be computed (the interpreter tells how it failed)."""
+    if vtype.kind == "money":
+        def shown(rec):
+            value = rec.lets[slot]
+            if value is UNDEFINED:
+                raise Fallback(name)
+            return _show_in(value, vtype, rec.unit_of_let(name) or vtype.unit)
+    else:
+        formatter = percent if vtype.kind == "rate" else plain
+
+        def shown(rec):
+            value = rec.lets[slot]
+            if value.__class__ is Decimal:
+                return formatter(value)
+            if value is UNDEFINED:
+                raise Fallback(name)
+            return show_value(value, vtype)
+    return shown
+
+
 def _money_in(value: Decimal, unit: str) -> str:
     """`money(value, unit)` under `CONTEXT` (the renderer's, always: `Renderer.render`), without dividing by one
     for 元: ``value / 1`` rounds to the context's 40 digits, as `normalize(CONTEXT)` does once anyway, so the
     text is the same; anything else (万元, an infinity, a NaN) is `money`'s."""
     if unit == "元" and value.is_finite():
-        return ("0" if value == 0 else fixed_text(value.normalize(CONTEXT))) + "元"
+        return ("0" if not value else fixed_text(value.normalize(CONTEXT))) + "元"
     return money(value, unit)
 
 
@@ -398,6 +420,9 @@ class Renderer:
         cards = {card.name for card in model.scorecards}  # (a total is looked up first, as `_shown` does)
         self.shown_of = {name: _shown_of(name, vtype) for name, vtype in self.input_types.items()
                          if vtype.kind != "list" and name not in cards}
+        for let in model.lets:  # (a derived value of no known type, or one a list's is named after, asks `_shown`)
+            if let.type is not None and let.name not in cards and let.name not in self.input_types:
+                self.shown_of[let.name] = _let_shown_of(let.name, let.type, self.let_slots[let.name])
         # per scorecard rendered, by node index: (node, plan, key, memo, where its facts are) of each leaf
         # rendered here, (node, its parts' scores, memo) of each group
         self.leaf_at = [{index: (node, plan, key_of, memo, positions[index])
@@ -405,6 +430,9 @@ class Renderer:
         self.group_at = [{index: (node, scores, memo) for index, node, scores, memo in groups}
                          for _, groups, _, _ in self.order]
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
+        # each scorecard's name and where its total is in the flat tuple: `layout.total` of the places themselves
+        places = range(sum(size for _, size in layout))
+        self.total_at = [(card.name, layout.total(places, card.index)) for card in model.scorecards]
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
@@ -574,8 +602,7 @@ class Renderer:
     def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict, list]]:
         """(each node's text or None, the total's text, {each group's index: its items' texts or None},
         each scorecard rule's text) per scorecard, in declaration order."""
-        layout = self.layout
-        totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
+        totals = {name: flat[at] for name, at in self.total_at}
         rec = _Record(self, record, lets, totals)
         self.rendered = rendered = self.rendered + 1
         with localcontext(CONTEXT):
