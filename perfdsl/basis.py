@@ -18,6 +18,7 @@ CLAUSE = "，"
 #: The basis of a placeholder group (weight 0, no indicators), as published.
 PLACEHOLDER = "占位分组：没有下级指标，分值 0，得 0 分"
 SENTENCE = "；"
+_ZERO = Decimal(0)
 
 
 def show_value(value, vtype: Type | None) -> str:
@@ -77,7 +78,7 @@ def stepped_clause(described: str, where: str, mode: str | None, excess_text: st
 def group_line(scores, declared: Decimal, bonus: bool) -> tuple[Decimal, str]:
     """A group's score from its parts' and its basis: ``下级指标合计 4 + 3.5 = 7.5``; a bonus group's sum
     bounded by ±its weight.  One text for the renderer and the interpreter (the figures are each's own)."""
-    score = sum(scores, Decimal(0))
+    score = sum(scores, _ZERO)
     text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
     if bonus:
         bounded = min(max(score, -declared), declared)

@@ -25,8 +25,9 @@ def generate(renderer):
     namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback()}
     lines = ["def cards(rec, flat, facts, rendered):",
              "    get = rec.values.get",
-             "    noted, bases = rec.noted, rec.bases",
+             "    asks = R.asks_notes(rec.bases)",
              "    out = []"]
+    asked = []  # the `_Reads` of each kept leaf, in the order of `asks`'s flags
     for number, ((card, plans, plan_rules), (leaves, groups, positions, eaches)) in enumerate(
             zip(renderer.plans, renderer.order)):
         offset, size = renderer.layout[card.index]
@@ -46,7 +47,8 @@ def generate(renderer):
             tag = f"{number}_{index}"
             namespace[f"M{tag}"] = memo
             namespace[f"N{tag}"] = plan[5].note
-            namespace[f"B{tag}"] = plan[5].bases
+            flag = len(asked)
+            asked.append(plan[5])
             values = "".join(f", str(get({name!r}, MISSING))" for name in stringed)
             values += "".join(f", rec.units.get({name!r})" for name in units)
             if manual is not None:
@@ -57,8 +59,7 @@ def generate(renderer):
                       f"        if M{tag}.off:",
                       f"            texts[{index}] = R._one(rec, {number}, {index}, block, facts, rendered)",
                       "        else:",
-                      f"            note = N{tag}(rec, facts[{fact}][0]) if noted and not B{tag}.isdisjoint(bases) "
-                      "else None",
+                      f"            note = N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None",
                       f"            key = (note{values},)",
                       f"            text = M{tag}.texts.get(key)",
                       "            if text is None:",
@@ -84,6 +85,7 @@ def generate(renderer):
                   f"    total, adjustments = R._total(rec, C{number}[0], block, C{number}[2], facts)",
                   "    out.append((texts, total, items, adjustments))"]
     lines.append("    return out")
+    renderer.asked = tuple(asked)
     source = "\n".join(lines) + "\n"
     exec(compile(source, "<perfdsl:basis>", "exec"), namespace)  # no user text: see the module's note
     return namespace["cards"], source

@@ -437,6 +437,8 @@ class Renderer:
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
         self._noted: dict = {}  # a record's note keys → `noted`'s answer
+        self._asks: dict = {}  # the inputs a record notes → `asks_notes`'s answer
+        self.asked: tuple = ()  # (set by `basisgen`)
         self._cards, self.source = basisgen.generate(self)  # every node's text, found or written (`render`)
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
@@ -624,6 +626,17 @@ class Renderer:
                     self._noted.clear()
                 self._noted[keys] = found
         return found
+
+    def asks_notes(self, bases: frozenset) -> tuple:
+        """Per kept leaf of `basisgen` (`self.asked`), whether a record giving notes on the inputs `bases` may
+        have one for it (`_Reads.note`'s first test), kept by `bases`: a batch's records note the same inputs."""
+        flags = self._asks.get(bases)
+        if flags is None:
+            flags = tuple(not reads.bases.isdisjoint(bases) for reads in self.asked)
+            if len(self._asks) >= 256:
+                self._asks.clear()
+            self._asks[bases] = flags
+        return flags
 
     def _card_facts(self, number: int, facts) -> _CardFacts:
         """Each node's facts of the `number`-th scorecard rendered, by node index (None for a group)."""
