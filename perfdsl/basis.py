@@ -120,6 +120,15 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
 _TEMPLATES: dict = {}
 
 
+def template(expr):
+    """(`expr`'s text with a ``%s`` for each name, (the name, or None for ``full``; the name's own text) per
+    name), or None when it cannot be laid out so (`substituted` then renders it the long way)."""
+    entry = _TEMPLATES.get(id(expr))
+    if entry is None or entry[0] is not expr:
+        entry = _template(expr)
+    return None if entry[1] is None else (entry[1], entry[2])
+
+
 def _template(expr):
     slots: list = []
 

@@ -27,7 +27,7 @@ from decimal import Decimal, DivisionUndefined, localcontext
 
 from . import basisgen, cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import group_line, stepped_clause, substituted, target_clause
+from .basis import group_line, stepped_clause, substituted, target_clause, template
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum, round_score
 from .judgements import panel_score
 from .layout import with_facts
@@ -239,13 +239,22 @@ def _shown_of(name: str, vtype):
     kind, declared = vtype.kind, vtype.unit
 
     if kind == "money":
+        default = declared or "元"
+
         def shown(rec):
             value = rec.values.get(name, MISSING)
             if value is MISSING:
                 return None  # the interpreter's read raises MissingInput: the name stays
             unit = rec.units.get(name)
             if value.__class__ is Decimal:
-                return _money_in(value, unit if unit is not None else declared or "元")
+                if unit is None:
+                    unit = default
+                if unit == "元" and value.is_finite():  # `_money_in`, inline: a record shows most amounts so
+                    if not value:
+                        return "0元"
+                    text = str(value.normalize(CONTEXT))  # (`fixed_text`)
+                    return (format(value.normalize(CONTEXT), "f") if "E" in text or "e" in text else text) + "元"
+                return money(value, unit)
             return _show_in(value, vtype, unit)
     elif kind == "rate" or kind == "count" or kind == "number":
         formatter = percent if kind == "rate" else plain
@@ -286,6 +295,21 @@ def _let_shown_of(name: str, vtype, slot: int):
                 raise Fallback(name)
             return show_value(value, vtype)
     return shown
+
+
+def _formula_of(expr):
+    """``rec.show(expr)`` of a derived value's formula, its template laid out once (`basis.template`)."""
+    laid = template(expr)
+    if laid is None or any(name is None for name, _ in laid[1]):  # (no ``full`` in a formula; the long way else)
+        return lambda rec: rec.show(expr)
+    form, slots = laid
+    if not slots:
+        return lambda rec: form
+
+    def formula(rec):
+        shown = rec.shown
+        return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+    return formula
 
 
 def _money_in(value: Decimal, unit: str) -> str:
@@ -352,7 +376,7 @@ class _Leaf:
             self.described.add(expr.name)
             let = self.rec.renderer.let_specs.get(expr.name)
             if let is not None:
-                formula = self.rec.show(let.expr)
+                formula = self.rec.renderer.formula_of[expr.name](self.rec)
                 return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
             return f"{expr.name} = {shown}"
         if isinstance(expr, nodes.Num):
@@ -420,6 +444,7 @@ class Renderer:
         cards = {card.name for card in model.scorecards}  # (a total is looked up first, as `_shown` does)
         self.shown_of = {name: _shown_of(name, vtype) for name, vtype in self.input_types.items()
                          if vtype.kind != "list" and name not in cards}
+        self.formula_of = {let.name: _formula_of(let.expr) for let in model.lets}  # (`_Leaf.describe`)
         for let in model.lets:  # (a derived value of no known type, or one a list's is named after, asks `_shown`)
             if let.type is not None and let.name not in cards and let.name not in self.input_types:
                 self.shown_of[let.name] = _let_shown_of(let.name, let.type, self.let_slots[let.name])
