@@ -7,6 +7,7 @@ multiplication, full-width ``，``/``；`` between clauses.
 
 from __future__ import annotations
 
+import weakref
 from decimal import Decimal
 
 from . import nodes, targets
@@ -98,7 +99,7 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
     names' values are put in for each record.
     """
     entry = _TEMPLATES.get(id(expr))
-    if entry is None or entry[0] is not expr:
+    if entry is None or entry[0]() is not expr:
         entry = _template(expr)
     _, form, slots = entry
     if form is None:  # the expression's own text holds a NUL: render it the long way
@@ -113,19 +114,17 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
     return form % tuple(shown)
 
 
-#: id(expr) → (expr, the text with a ``%s`` for each name (its own text when it names nothing), (the name, or
-#: None for ``full``; the name's own text) per name).  The entry holds expr, so its id is not another's while
-#: it is kept, and it is checked on every use (`is`, not a weak reference's call): an id is only ever trusted
-#: for the object it was taken from.
+#: id(expr) → (a weak reference to expr, the text with a ``%s`` for each name (its own text when it names
+#: nothing), (the name, or None for ``full``; the name's own text) per name).  The reference is checked on
+#: every use: an id is only ever trusted for the object it was taken from.
 _TEMPLATES: dict = {}
 
 
 def template(expr):
     """(`expr`'s text with a ``%s`` for each name, (the name, or None for ``full``; the name's own text) per
-    name), or None when it cannot be laid out so (`substituted` then renders it the long way)."""
-    entry = _TEMPLATES.get(id(expr))
-    if entry is None or entry[0] is not expr:
-        entry = _template(expr)
+    name), or None when it cannot be laid out so (`substituted` then renders it the long way): laid out now,
+    for a caller that keeps it (`rendering`'s derived values' formulas)."""
+    entry = _template(expr)
     return None if entry[1] is None else (entry[1], entry[2])
 
 
@@ -139,11 +138,11 @@ def _template(expr):
 
     parts = expression(expr, show_name=mark, times="×").split("\0")
     if len(parts) != 2 * len(slots) + 1:
-        entry = (expr, None, None)
+        entry = (weakref.ref(expr), None, None)
     else:
         pieces = parts[0::2]
         form = pieces[0] if not slots else "%s".join(piece.replace("%", "%%") for piece in pieces)
-        entry = (expr, form, tuple(slots[int(index)] for index in parts[1::2]))
+        entry = (weakref.ref(expr), form, tuple(slots[int(index)] for index in parts[1::2]))
     if len(_TEMPLATES) > 100_000:  # many rulesets in one process (perfdsl serve): start again
         _TEMPLATES.clear()
     _TEMPLATES[id(expr)] = entry
