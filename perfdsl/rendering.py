@@ -454,6 +454,10 @@ class Renderer:
                          for index, node, plan, key_of, memo in leaves} for leaves, _, positions, _ in self.order]
         self.group_at = [{index: (node, scores, memo) for index, node, scores, memo in groups}
                          for _, groups, _, _ in self.order]
+        # per scorecard, for `_loop`: each leaf rendered here, its key function None unless it is flat
+        self.flat_leaves = [[(index, node, plan, key_of if getattr(key_of, "flat", None) is not None else None,
+                              memo, positions[index], plan[5]) for index, node, plan, key_of, memo in leaves]
+                            for leaves, _, positions, _ in self.order]
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
         # each scorecard's name and where its total is in the flat tuple: `layout.total` of the places themselves
         places = range(sum(size for _, size in layout))
@@ -464,9 +468,15 @@ class Renderer:
         self._noted: dict = {}  # a record's note keys → `noted`'s answer
         self._asks: dict = {}  # the inputs a record notes → `asks_notes`'s answer
         self.asked: tuple = ()  # (set by `basisgen`)
-        self._cards, self.source = basisgen.generate(self)  # every node's text, found or written (`render`)
+        # every node's text, found or written (`render`): by `_loop` for the first records, then by the function
+        # `basisgen` generates — compiling it costs ~20 µs a line of its source (≈ 3 ms for Chao'an, 1.5 s for
+        # 6,000 indicators), which a cold start of one record or a short batch would not earn back
+        self._cards = None
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    #: Records rendered by `_loop` before the loop is generated (`basisgen`); a test sets it to 0.
+    GENERATE_AFTER = 64
 
     def _keyer(self, card, node, plan):
         """(key, `_Memo`) for a leaf whose whole text is a function of a key made cheaply per record, or None.
@@ -632,8 +642,59 @@ class Renderer:
         totals = {name: flat[at] for name, at in self.total_at}
         rec = _Record(self, record, lets, totals)
         self.rendered = rendered = self.rendered + 1
+        cards = self._cards
+        if cards is None:
+            if rendered < self.GENERATE_AFTER:
+                cards = self._loop
+            else:  # a batch long enough to pay for it: the loop generated (`basisgen`), compiled once
+                cards = self._cards = basisgen.generate(self)[0]
         with localcontext(CONTEXT):
-            return self._cards(rec, flat, facts, rendered)  # (`basisgen`: the loop over nodes, laid out once)
+            return cards(rec, flat, facts, rendered)
+
+    def _loop(self, rec, flat, facts, rendered: int) -> list:
+        """The first records' texts: what `basisgen`'s function does, by one loop over the nodes (the same keys,
+        by each leaf's key function; the same methods), so that a command scoring a few records compiles nothing."""
+        out = []
+        layout = self.layout
+        leaf = self._leaf
+        noted, bases = rec.noted, rec.bases
+        for number, ((card, _, plan_rules), (leaves, groups, positions, eaches)) in enumerate(
+                zip(self.plans, self.order)):
+            block = layout.block(flat, card.index)
+            card_facts = _CardFacts(facts, positions)
+            texts: list[str | None] = [None] * len(card.nodes)
+            for index, node, plan, key_of, memo, at, reads in self.flat_leaves[number]:
+                if key_of is None or memo.off:
+                    try:
+                        texts[index] = self._one(rec, number, index, block, facts, rendered)
+                    except Fallback:
+                        pass
+                    continue
+                try:
+                    fact = facts[at]
+                    note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
+                    key = key_of(rec, None, fact, note, card_facts)  # (a flat key: what `basisgen` builds in place)
+                    text = memo.texts.get(key)
+                    if text is None:
+                        text = memo.miss(key, rendered)
+                        if text is None:
+                            text = leaf(rec, card, node, plan, block[2 * index], fact,
+                                        card_facts if node.moves_in else None, note)
+                            memo.put(key, text)
+                    texts[index] = text
+                except Fallback:
+                    pass
+            for index, node, scores, memo in groups:
+                if memo.off:
+                    texts[index] = self._group_at(number, index, block)
+                    continue
+                key = tuple(map(str, scores(block)))  # (the generated function's key: its parts' scores' `str`s)
+                text = memo.texts.get(key)
+                texts[index] = text if text is not None else self._group_fill(number, index, block, key, rendered)
+            items = self._items_of(rec, number, block, facts, texts) if eaches else {}
+            total, adjustments = self._total(rec, card, block, plan_rules, facts)
+            out.append((texts, total, items, adjustments))
+        return out
 
     def noted(self, notes: dict) -> tuple[tuple, frozenset]:
         """((data key, the input it belongs to) of every note a record gives, the inputs), kept by the keys:

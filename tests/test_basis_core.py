@@ -263,3 +263,29 @@ def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
     for total in ("8005000", "8005000.0", "8005000.00", "8005000"):
         assert same_basis(prog, dict(raw, 固定资产总额=Decimal(total))) == 0
     assert written.count("固定资产利用率") == 3  # one text per digits, the repeat found
+
+
+@pytest.mark.parametrize("name", RULESETS + ["basis-forms"])
+def test_the_generated_loop_is_the_interpreters(name):
+    """Past `Renderer.GENERATE_AFTER` records the loop over nodes is `basisgen`'s generated function (the same
+    keys as `Renderer._loop`'s, built in place): from the first record here, on the examples and on records
+    drawn from the declarations, twice (the second time from kept texts), every text is the interpreter's."""
+    fixture = ROOT / "tests" / "fixtures" / "basis-forms.perf"
+    prog = load(fixture if name == "basis-forms" else ROOT / "rulesets" / f"{name}.perf")  # a fresh renderer
+    _, renderer = prog.explained()
+    renderer.GENERATE_AFTER = 0
+    records = []
+    for example in EXAMPLES.get(name, ()):
+        raw = json.loads((ROOT / "examples" / f"{example}.json").read_text("utf-8"))
+        records += raw if isinstance(raw, list) else [raw]
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategies.records(prog.model))
+    def check(record):
+        records.append(record)
+        same_basis(prog, record)
+
+    check()
+    for record in records:
+        same_basis(prog, record)
+    assert renderer._cards is not None  # (rendered by the generated function)
