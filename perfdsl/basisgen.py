@@ -55,31 +55,21 @@ def generate(renderer):
                 values += f", rec.notes.get({manual!r})"
             if totals:
                 values += "".join(f", str(rec.totals.get({name!r}))" for name in totals)
+            # (a kept text is never None: `get` answers None for a key not kept, and `_fill` finds or writes it)
             lines += ["    try:",
-                      f"        if M{tag}.off:",
-                      f"            texts[{index}] = R._one(rec, {number}, {index}, block, facts, rendered)",
-                      "        else:",
-                      f"            note = N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None",
-                      f"            key = (note{values},)",
-                      f"            text = M{tag}.texts.get(key)",
-                      "            if text is None:",
-                      f"                text = R._fill(rec, {number}, {index}, block, facts, rendered, key, note)",
-                      f"            texts[{index}] = text",
-                      "    except Fallback:",
-                      "        pass"]
+                      f"        if M{tag}.off: texts[{index}] = R._one(rec, {number}, {index}, block, facts, rendered)",
+                      f"        else: key = (N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None{values},); "
+                      f"texts[{index}] = M{tag}.texts.get(key) or R._fill(rec, {number}, {index}, block, facts, "
+                      "rendered, key)",
+                      "    except Fallback: pass"]
         for index, node, scores, memo in groups:
             tag = f"{number}_{index}"
             namespace[f"G{tag}"] = memo
             places = [2 * child + 1 for child in node.children]
             key = "(" + "".join(f"str(block[{place}]), " for place in places) + ")"
-            lines += [f"    if G{tag}.off:",
-                      f"        texts[{index}] = R._group_at({number}, {index}, block)",
-                      "    else:",
-                      f"        key = {key}",
-                      f"        text = G{tag}.texts.get(key)",
-                      "        if text is None:",
-                      f"            text = R._group_fill({number}, {index}, block, key, rendered)",
-                      f"        texts[{index}] = text"]
+            lines += [f"    if G{tag}.off: texts[{index}] = R._group_at({number}, {index}, block)",
+                      f"    else: key = {key}; texts[{index}] = G{tag}.texts.get(key) or "
+                      f"R._group_fill({number}, {index}, block, key, rendered)"]
         items = f"R._items_of(rec, {number}, block, facts, texts)" if eaches else "{}"
         lines += [f"    items = {items}",
                   f"    total, adjustments = R._total(rec, C{number}[0], block, C{number}[2], facts)",

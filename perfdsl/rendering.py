@@ -757,9 +757,11 @@ class Renderer:
             memo.put(key, text)
         return text
 
-    def _fill(self, rec, number: int, index: int, block, facts, rendered: int, key, note):
-        """A kept leaf's text its key did not find (`basisgen`): the older generation's, or written and kept."""
+    def _fill(self, rec, number: int, index: int, block, facts, rendered: int, key):
+        """A kept leaf's text its flat key (its note first) did not find (`basisgen`): the older generation's, or
+        written and kept."""
         node, plan, key_of, memo, at = self.leaf_at[number][index]
+        note = key[0]
         text = memo.miss(key, rendered)
         if text is None:
             card_facts = self._card_facts(number, facts) if node.moves_in else None
