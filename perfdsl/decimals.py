@@ -126,7 +126,8 @@ def _next_generation():
 #: `quantum(places)` of the places `fixed` is asked for (`percent`: 2 to 12), made once.
 _STEPS = tuple(quantum(places) for places in range(13))
 
-#: `plain`'s texts by the decimal's `str`: every basis line and output figure goes through it, most of them the same few values.
+#: `plain`'s texts by the decimal's `str`: every basis line and output figure goes through it, most of them the
+#: same few values.
 #: Two generations of at most `_GENERATION` texts each (`_next_generation`): memory stays bounded.
 _GENERATION = 8192
 _PLAIN: dict = {}

@@ -28,7 +28,8 @@ from decimal import Decimal, DivisionUndefined, localcontext
 from . import basisgen, cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, target_clause, template
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum
+from .decimals import round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec

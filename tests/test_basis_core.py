@@ -249,8 +249,8 @@ def test_a_kept_text_tells_a_reported_rate_by_its_digits():
 
 def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
     """Its facts (and its weight) are the evaluator's of those values, so its key is (note, the values, each
-    decimal by its exact `str`): a hit compares a few short texts, not a deduction line's nine figures too, and hashes no
-    fresh decimal; an amount in other digits is another key (its text written again), the text still the
+    decimal by its exact `str`): a hit compares a few short texts, not a deduction line's nine figures too, and
+    hashes no fresh decimal; an amount in other digits is another key (its text written again), the text still the
     oracle's."""
     prog = load(ROOT / "rulesets" / "chaoan-2022.perf")
     written = _counting(prog)
