@@ -19,6 +19,7 @@ CLAUSE = "，"
 #: The basis of a placeholder group (weight 0, no indicators), as published.
 PLACEHOLDER = "占位分组：没有下级指标，分值 0，得 0 分"
 SENTENCE = "；"
+_ZERO = Decimal(0)
 
 
 def show_value(value, vtype: Type | None) -> str:
@@ -78,7 +79,7 @@ def stepped_clause(described: str, where: str, mode: str | None, excess_text: st
 def group_line(scores, declared: Decimal, bonus: bool) -> tuple[Decimal, str]:
     """A group's score from its parts' and its basis: ``下级指标合计 4 + 3.5 = 7.5``; a bonus group's sum
     bounded by ±its weight.  One text for the renderer and the interpreter (the figures are each's own)."""
-    score = sum(scores, Decimal(0))
+    score = sum(scores, _ZERO)
     text = " + ".join(map(plain, scores)) + f" = {plain(score)}"
     if bonus:
         bounded = min(max(score, -declared), declared)
@@ -117,6 +118,14 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
 #: nothing), (the name, or None for ``full``; the name's own text) per name).  The reference is checked on
 #: every use: an id is only ever trusted for the object it was taken from.
 _TEMPLATES: dict = {}
+
+
+def template(expr):
+    """(`expr`'s text with a ``%s`` for each name, (the name, or None for ``full``; the name's own text) per
+    name), or None when it cannot be laid out so (`substituted` then renders it the long way): laid out now,
+    for a caller that keeps it (`rendering`'s derived values' formulas)."""
+    entry = _template(expr)
+    return None if entry[1] is None else (entry[1], entry[2])
 
 
 def _template(expr):

@@ -25,10 +25,11 @@ from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
 
-from . import cardrules, nodes, printed
+from . import basisgen, cardrules, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import group_line, stepped_clause, substituted, target_clause
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, percent, percent_as_given, plain, quantum, round_score
+from .basis import group_line, stepped_clause, substituted, target_clause, template
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum
+from .decimals import round_score
 from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
@@ -46,6 +47,8 @@ FALLBACK = frozenset({
 
 #: The forms whose leaves' texts are kept by a key (`Renderer._keyer`).
 _KEYED = frozenset({"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "DeductionRule", "ManualRule"})
+#: The kinds of input whose values a flat key holds by their `str` (`_flat_key`): decimals and booleans.
+_STRINGED = frozenset({"count", "number", "rate", "money", "bool"})
 #: `_leaf`'s note not given: it asks the leaf's `_Reads`.
 _ASK = object()
 
@@ -91,6 +94,19 @@ class _Memo:
         texts[key] = text
 
 
+class _CardFacts:
+    """A scorecard's facts by node index, looked up when asked: a leaf asks only its moves' sources'."""
+
+    __slots__ = ("facts", "positions")
+
+    def __init__(self, facts, positions):
+        self.facts, self.positions = facts, positions
+
+    def __getitem__(self, index: int):
+        at = self.positions[index]
+        return self.facts[at] if at is not None else None
+
+
 class Fallback(Exception):
     """This node's text needs the reference interpreter (for this record)."""
 
@@ -125,8 +141,7 @@ class _Record:
         self.lets = lets
         self.totals = totals
         # (data key, the input it belongs to) of every note the record gives
-        self.noted = [(key, key.split("[", 1)[0]) for key, text in record.notes.items() if text]
-        self.bases = frozenset(base for _, base in self.noted)
+        self.noted, self.bases = renderer.noted(record.notes)
         self.scope = None  # an item's fields while an `each` group's item is rendered: name → (value, type, key)
         self.prefix = None  # that item's data key (``绩效指标[2]``)
         # name → its text (`shown`) outside an item: a name's text depends on the record alone (its values,
@@ -156,8 +171,9 @@ class _Record:
         scope = self.scope
         if scope is None or name not in scope:
             text = self.memo.get(name, _ASK)  # (`get`: a name's first text in a record misses, and a KeyError costs)
-            if text is _ASK:
-                text = self.memo[name] = self._shown(name)  # (raises Fallback before anything is kept)
+            if text is _ASK:  # (raises Fallback before anything is kept)
+                shown_of = self.renderer.shown_of.get(name)
+                text = self.memo[name] = shown_of(self) if shown_of is not None else self._shown(name)
             return text
         value, vtype, key = scope[name]
         if value is MISSING:
@@ -218,13 +234,101 @@ class _Record:
         return substituted(expr, self.shown, points(full) if full is not None else None)
 
 
+def _shown_of(name: str, vtype):
+    """`_Record._shown` of input `name` (of type `vtype`, not a list), laid out once: its value in the unit the
+    record wrote it, None when left out."""
+    kind, declared = vtype.kind, vtype.unit
+
+    if kind == "money":
+        default = declared or "元"
+
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None  # the interpreter's read raises MissingInput: the name stays
+            unit = rec.units.get(name)
+            if value.__class__ is Decimal:
+                if unit is None:
+                    unit = default
+                if unit == "元" and value.is_finite():  # `_money_in`, inline: a record shows most amounts so
+                    if not value:
+                        return "0元"
+                    text = str(value.normalize(CONTEXT))  # (`fixed_text`)
+                    return (format(value.normalize(CONTEXT), "f") if "E" in text or "e" in text else text) + "元"
+                return money(value, unit)
+            return _show_in(value, vtype, unit)
+    elif kind == "rate" or kind == "count" or kind == "number":
+        formatter = percent if kind == "rate" else plain
+
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None
+            if value.__class__ is Decimal:
+                return formatter(value)
+            return _show_in(value, vtype, rec.units.get(name))
+    else:
+        def shown(rec):
+            value = rec.values.get(name, MISSING)
+            if value is MISSING:
+                return None
+            return _show_in(value, vtype, rec.units.get(name))
+    return shown
+
+
+def _let_shown_of(name: str, vtype, slot: int):
+    """`_Record._shown` of derived value `name` (of type `vtype`, at `slot` of the record's derived values),
+    laid out once; Fallback where it could not be computed (the interpreter tells how it failed)."""
+    if vtype.kind == "money":
+        def shown(rec):
+            value = rec.lets[slot]
+            if value is UNDEFINED:
+                raise Fallback(name)
+            return _show_in(value, vtype, rec.unit_of_let(name) or vtype.unit)
+    else:
+        formatter = percent if vtype.kind == "rate" else plain
+
+        def shown(rec):
+            value = rec.lets[slot]
+            if value.__class__ is Decimal:
+                return formatter(value)
+            if value is UNDEFINED:
+                raise Fallback(name)
+            return show_value(value, vtype)
+    return shown
+
+
+def _formula_of(expr):
+    """``rec.show(expr)`` of a derived value's formula, its template laid out once (`basis.template`)."""
+    laid = template(expr)
+    if laid is None or any(name is None for name, _ in laid[1]):  # (no ``full`` in a formula; the long way else)
+        return lambda rec: rec.show(expr)
+    form, slots = laid
+    if not slots:
+        return lambda rec: form
+
+    def formula(rec):
+        shown = rec.shown
+        return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+    return formula
+
+
+def _money_in(value: Decimal, unit: str) -> str:
+    """`money(value, unit)` under `CONTEXT` (the renderer's, always: `Renderer.render`), without dividing by one
+    for 元: ``value / 1`` rounds to the context's 40 digits, as `normalize(CONTEXT)` does once anyway, so the
+    text is the same; anything else (万元, an infinity, a NaN) is `money`'s."""
+    if unit == "元" and value.is_finite():
+        return ("0" if not value else fixed_text(value.normalize(CONTEXT))) + "元"
+    return money(value, unit)
+
+
 def _show_in(value, vtype, unit: str | None) -> str:
     """`show_value(value, vtype with its unit replaced by unit)` (None: as declared), without making the type:
     only money shows its unit.  A decimal (most figures) goes straight to its formatter."""
     if value.__class__ is Decimal and vtype is not None:
         kind = vtype.kind
         if kind == "money":
-            return money(value, unit if unit is not None else vtype.unit or "元")
+            return _money_in(value, unit if unit is not None else vtype.unit or "元")
         return percent(value) if kind == "rate" else plain(value)
     if unit is not None and isinstance(value, Decimal) and vtype is not None and vtype.kind == "money":
         return money(value, unit)
@@ -273,7 +377,7 @@ class _Leaf:
             self.described.add(expr.name)
             let = self.rec.renderer.let_specs.get(expr.name)
             if let is not None:
-                formula = self.rec.show(let.expr)
+                formula = self.rec.renderer.formula_of[expr.name](self.rec)
                 return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
             return f"{expr.name} = {shown}"
         if isinstance(expr, nodes.Num):
@@ -337,12 +441,43 @@ class Renderer:
                        [self.fact_of.get((card.index, n.index)) for n in card.nodes],
                        [(n, p) for n, p in zip(card.nodes, plans) if p is not None and p[0] == "each"])
                       for card, plans, _ in self.plans]
+        # an input's text in a record (`_Record.shown`), by name: what it is looked up as is the ruleset's
+        cards = {card.name for card in model.scorecards}  # (a total is looked up first, as `_shown` does)
+        self.shown_of = {name: _shown_of(name, vtype) for name, vtype in self.input_types.items()
+                         if vtype.kind != "list" and name not in cards}
+        self.formula_of = {let.name: _formula_of(let.expr) for let in model.lets}  # (`_Leaf.describe`)
+        for let in model.lets:  # (a derived value of no known type, or one a list's is named after, asks `_shown`)
+            if let.type is not None and let.name not in cards and let.name not in self.input_types:
+                self.shown_of[let.name] = _let_shown_of(let.name, let.type, self.let_slots[let.name])
+        # per scorecard rendered, by node index: (node, plan, key, memo, where its facts are) of each leaf
+        # rendered here, (node, its parts' scores, memo) of each group
+        self.leaf_at = [{index: (node, plan, key_of, memo, positions[index])
+                         for index, node, plan, key_of, memo in leaves} for leaves, _, positions, _ in self.order]
+        self.group_at = [{index: (node, scores, memo) for index, node, scores, memo in groups}
+                         for _, groups, _, _ in self.order]
+        # per scorecard, for `_loop`: each leaf rendered here, its key function None unless it is flat
+        self.flat_leaves = [[(index, node, plan, key_of if getattr(key_of, "flat", None) is not None else None,
+                              memo, positions[index], plan[5]) for index, node, plan, key_of, memo in leaves]
+                            for leaves, _, positions, _ in self.order]
         self.top = [layout.scores_of(card.top) for card in model.scorecards]  # the scores a total adds
+        # each scorecard's name and where its total is in the flat tuple: `layout.total` of the places themselves
+        places = range(sum(size for _, size in layout))
+        self.total_at = [(card.name, layout.total(places, card.index)) for card in model.scorecards]
         self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
+        self._noted: dict = {}  # a record's note keys → `noted`'s answer
+        self._asks: dict = {}  # the inputs a record notes → `asks_notes`'s answer
+        self.asked: tuple = ()  # (set by `basisgen`)
+        # every node's text, found or written (`render`): by `_loop` for the first records, then by the function
+        # `basisgen` generates — compiling it costs ~20 µs a line of its source (≈ 3 ms for Chao'an, 1.5 s for
+        # 6,000 indicators), which a cold start of one record or a short batch would not earn back
+        self._cards = None
 
     # ── plans, once per ruleset ─────────────────────────────────────────────
+
+    #: Records rendered by `_loop` before the loop is generated (`basisgen`); a test sets it to 0.
+    GENERATE_AFTER = 64
 
     def _keyer(self, card, node, plan):
         """(key, `_Memo`) for a leaf whose whole text is a function of a key made cheaply per record, or None.
@@ -356,21 +491,24 @@ class Renderer:
         98.0% is not 98%), and with moves in, whose sources' arms are in it (a source not applicable adds
         its points).
 
-        A leaf that names inputs only (no derived value, total, list, manual judgement, move or ``show``) is
-        kept by (weight, note, its inputs' values [and units]) alone: its facts are what the evaluator made of
-        those values, and decimal arithmetic gives equal results for equal operands (6.40 and 6.4 alike), so
-        they add nothing to the key but decimals a hit compares one by one (a deduction line's nine)."""
+        A leaf whose facts are a function of values the key can hold — every input it names, through derived
+        values' formulas and its moves' sources' conditions, the manual input (and its note) it judges by, the
+        totals it names; no list, query or unknown name — is kept by the flat key of `_flat_key`: (note,
+        those values, their units …), each decimal by its exact `str`.  Its facts and its weight are what the
+        evaluator made of those values (the same digits give the same decimals, and the same arithmetic), so they add
+        nothing to the key; and the `str` keeps a reported figure's digits (``show … vs``).  Any other keyed
+        leaf holds its facts too (the general key below)."""
         form = plan[1]
         if form not in _KEYED:
             return None, None
         shows = bool(plan[6])
-        sources = tuple(move.source for move in node.moves_in)
         model = self.model
         inputs, lets, totals = [], [], []
         seen = set()
-        todo = [node.indicator]
+        # a move's source takes its arm by its own condition: what it names is in the key too
+        todo = [node.indicator] + [card.nodes[m.source].indicator.applies.condition for m in node.moves_in]
         # whether the leaf's facts are a function of the values the key holds (the flat key below)
-        determined = form != "ManualRule"  # (its judgement is the manual input's, which it does not name)
+        determined = True
         while todo:
             for found in nodes.walk(todo.pop()):
                 if isinstance(found, nodes.Query):
@@ -392,20 +530,22 @@ class Renderer:
                 else:
                     determined = False
         manual = node.manual_input if form == "ManualRule" else None
+        if manual is not None:  # its judgement is the manual input's, which the indicator does not name
+            if manual in self.input_types and self.input_types[manual].kind != "list":
+                if manual not in seen:
+                    inputs.append(manual)
+            else:
+                determined = False
         # the units that can show: a money value's (a reported figure's of any kind, `_Show`)
         units = tuple(name for name in inputs if shows or self.input_types[name].kind == "money")
+        if determined:  # one flat tuple of the values that matter, each decimal by its `str` (`_keyed`)
+            return _flat_key(inputs, {name for name in inputs if self.input_types[name].kind in _STRINGED},
+                             units, manual, tuple(totals)), _Memo()
+
+        sources = tuple(move.source for move in node.moves_in)
         inputs, lets, totals = tuple(inputs), tuple(lets), tuple(totals)
         absent = (MISSING,) * len(inputs)
         rare = bool(manual or lets or totals or sources or shows)
-
-        if determined and not rare:  # one flat tuple of the few values that matter: a hit compares fewer
-            if units:
-                def key(rec, weight, fact, note, card_facts):
-                    return (weight, note, *map(rec.values.get, inputs, absent), *map(rec.units.get, units))
-            else:
-                def key(rec, weight, fact, note, card_facts):
-                    return (weight, note, *map(rec.values.get, inputs, absent))
-            return key, _Memo()
 
         def key(rec, weight, fact, note, card_facts):
             out = (weight, fact, note, tuple(map(rec.values.get, inputs, absent)))
@@ -500,71 +640,160 @@ class Renderer:
     def render(self, record, flat, lets, facts) -> list[tuple[list, str | None, dict, list]]:
         """(each node's text or None, the total's text, {each group's index: its items' texts or None},
         each scorecard rule's text) per scorecard, in declaration order."""
-        layout = self.layout
-        totals = {card.name: layout.total(flat, card.index) for card in self.model.scorecards}
+        totals = {name: flat[at] for name, at in self.total_at}
         rec = _Record(self, record, lets, totals)
-        out = []
-        leaf, group = self._leaf, self._group
-        noted, bases = rec.noted, rec.bases
         self.rendered = rendered = self.rendered + 1
+        cards = self._cards
+        if cards is None:
+            if rendered < self.GENERATE_AFTER:
+                cards = self._loop
+            else:  # a batch long enough to pay for it: the loop generated (`basisgen`), compiled once
+                cards = self._cards = basisgen.generate(self)[0]
         with localcontext(CONTEXT):
-            for (card, plans, plan_rules), (leaves, groups, positions, eaches) in zip(self.plans, self.order):
-                block = layout.block(flat, card.index)
-                card_facts = [facts[k] if k is not None else None for k in positions]
-                texts: list[str | None] = [None] * len(card.nodes)
-                for index, node, plan, key_of, memo in leaves:
-                    weight, fact = block[2 * index], card_facts[index]  # (`layout.weight_in`)
+            return cards(rec, flat, facts, rendered)
+
+    def _loop(self, rec, flat, facts, rendered: int) -> list:
+        """The first records' texts: what `basisgen`'s function does, by one loop over the nodes (the same keys,
+        by each leaf's key function; the same methods), so that a command scoring a few records compiles nothing."""
+        out = []
+        layout = self.layout
+        leaf = self._leaf
+        noted, bases = rec.noted, rec.bases
+        for number, ((card, _, plan_rules), (leaves, groups, positions, eaches)) in enumerate(
+                zip(self.plans, self.order)):
+            block = layout.block(flat, card.index)
+            card_facts = _CardFacts(facts, positions)
+            texts: list[str | None] = [None] * len(card.nodes)
+            for index, node, plan, key_of, memo, at, reads in self.flat_leaves[number]:
+                if key_of is None or memo.off:
                     try:
-                        if memo is None or memo.off:
-                            texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts)
-                            continue
-                        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
-                        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
-                        note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
-                        key = key_of(rec, weight, fact, note, card_facts)
-                        try:
-                            text = memo.texts.get(key)
-                        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
-                            key = _hashable(key)
-                            try:
-                                text = memo.texts.get(key)
-                            except TypeError:  # a figure without a hash (a signalling NaN): not kept
-                                texts[index] = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                                continue
-                        if text is None:
-                            text = memo.miss(key, rendered)
-                        if text is None:
-                            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
-                            memo.put(key, text)
-                        texts[index] = text
+                        texts[index] = self._one(rec, number, index, block, facts, rendered)
                     except Fallback:
                         pass
-                for index, node, scores, memo in groups:
-                    scores = scores(block)
-                    if memo.off:
-                        texts[index] = group(node, scores)
-                        continue
-                    try:  # a group's line is a function of its parts' scores (and the ruleset)
-                        text = memo.texts.get(scores)
-                        if text is None:
-                            text = memo.miss(scores, rendered)
-                    except TypeError:
-                        texts[index] = group(node, scores)
-                        continue
+                    continue
+                try:
+                    fact = facts[at]
+                    note = reads.note(rec, fact[0]) if noted and not reads.bases.isdisjoint(bases) else None
+                    key = key_of(rec, None, fact, note, card_facts)  # (a flat key: what `basisgen` builds in place)
+                    text = memo.texts.get(key)
                     if text is None:
-                        text = group(node, scores)
-                        memo.put(scores, text)
+                        text = memo.miss(key, rendered)
+                        if text is None:
+                            text = leaf(rec, card, node, plan, block[2 * index], fact,
+                                        card_facts if node.moves_in else None, note)
+                            memo.put(key, text)
                     texts[index] = text
-                items = {}
-                if eaches:
-                    rows = iter(layout.rows_in(block))
-                    for node, plan in eaches:
-                        rows_of = next(rows)
-                        texts[node.index] = self._each(node, plan, rows_of)
-                        items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
-                total, adjustments = self._total(rec, card, block, plan_rules, facts)
-                out.append((texts, total, items, adjustments))
+                except Fallback:
+                    pass
+            for index, node, scores, memo in groups:
+                if memo.off:
+                    texts[index] = self._group_at(number, index, block)
+                    continue
+                key = tuple(map(str, scores(block)))  # (the generated function's key: its parts' scores' `str`s)
+                text = memo.texts.get(key)
+                texts[index] = text if text is not None else self._group_fill(number, index, block, key, rendered)
+            items = self._items_of(rec, number, block, facts, texts) if eaches else {}
+            total, adjustments = self._total(rec, card, block, plan_rules, facts)
+            out.append((texts, total, items, adjustments))
         return out
+
+    def noted(self, notes: dict) -> tuple[tuple, frozenset]:
+        """((data key, the input it belongs to) of every note a record gives, the inputs), kept by the keys:
+        a batch's records give notes on the same keys (the manual judgements'), so they are split once."""
+        if not notes:
+            return (), frozenset()
+        keys = tuple(notes)
+        given = all(notes.values())  # (a key whose note is empty gives none)
+        found = self._noted.get(keys) if given else None
+        if found is None:
+            noted = tuple((key, key.split("[", 1)[0]) for key, text in notes.items() if text)
+            found = noted, frozenset(base for _, base in noted)
+            if given:
+                if len(self._noted) >= 256:
+                    self._noted.clear()
+                self._noted[keys] = found
+        return found
+
+    def asks_notes(self, bases: frozenset) -> tuple:
+        """Per kept leaf of `basisgen` (`self.asked`), whether a record giving notes on the inputs `bases` may
+        have one for it (`_Reads.note`'s first test), kept by `bases`: a batch's records note the same inputs."""
+        flags = self._asks.get(bases)
+        if flags is None:
+            flags = tuple(not reads.bases.isdisjoint(bases) for reads in self.asked)
+            if len(self._asks) >= 256:
+                self._asks.clear()
+            self._asks[bases] = flags
+        return flags
+
+    def _card_facts(self, number: int, facts) -> _CardFacts:
+        """Each node's facts of the `number`-th scorecard rendered, by node index (None for a group)."""
+        return _CardFacts(facts, self.order[number][2])
+
+    def _one(self, rec, number: int, index: int, block, facts, rendered: int):
+        """Leaf `index` of the `number`-th scorecard rendered: its text, kept by its key where it has one."""
+        card = self.plans[number][0]
+        node, plan, key_of, memo, at = self.leaf_at[number][index]
+        weight, fact = block[2 * index], facts[at]  # (`layout.weight_in`)
+        card_facts = self._card_facts(number, facts) if node.moves_in or (key_of is not None and
+                                                                        getattr(key_of, "flat", None) is None) else None
+        leaf = self._leaf
+        if memo is None or memo.off:
+            return leaf(rec, card, node, plan, weight, fact, card_facts)
+        # the text is a function of the key (`_keyer`): a batch's repeats are rendered once
+        reads = plan[5]  # (`_Reads.note`'s first test, without the call: most leaves read no noted input)
+        note = reads.note(rec, fact[0]) if rec.noted and not reads.bases.isdisjoint(rec.bases) else None
+        key = key_of(rec, weight, fact, note, card_facts)
+        try:
+            text = memo.texts.get(key)
+        except TypeError:  # a value left out (MISSING has no hash): by its stand-in
+            key = _hashable(key)
+            try:
+                text = memo.texts.get(key)
+            except TypeError:  # a figure without a hash (a signalling NaN): not kept
+                return leaf(rec, card, node, plan, weight, fact, card_facts, note)
+        if text is None:
+            text = memo.miss(key, rendered)
+        if text is None:
+            text = leaf(rec, card, node, plan, weight, fact, card_facts, note)
+            memo.put(key, text)
+        return text
+
+    def _fill(self, rec, number: int, index: int, block, facts, rendered: int, key):
+        """A kept leaf's text its flat key (its note first) did not find (`basisgen`): the older generation's, or
+        written and kept."""
+        node, plan, key_of, memo, at = self.leaf_at[number][index]
+        note = key[0]
+        text = memo.miss(key, rendered)
+        if text is None:
+            card_facts = self._card_facts(number, facts) if node.moves_in else None
+            text = self._leaf(rec, self.plans[number][0], node, plan, block[2 * index], facts[at], card_facts, note)
+            memo.put(key, text)
+        return text
+
+    def _group_at(self, number: int, index: int, block) -> str:
+        node, scores, _ = self.group_at[number][index]
+        return self._group(node, scores(block))
+
+    def _group_fill(self, number: int, index: int, block, key, rendered: int) -> str:
+        """A group's line its key (its parts' scores' `str`s) did not find: the older generation's, or written."""
+        node, scores, memo = self.group_at[number][index]
+        text = memo.miss(key, rendered)
+        if text is None:
+            text = self._group(node, scores(block))
+            memo.put(key, text)
+        return text
+
+    def _items_of(self, rec, number: int, block, facts, texts) -> dict:
+        """The `each` groups of the `number`-th scorecard: each one's line (into `texts`) and its items' texts."""
+        card = self.plans[number][0]
+        card_facts = self._card_facts(number, facts)
+        items = {}
+        rows = iter(self.layout.rows_in(block))
+        for node, plan in self.order[number][3]:
+            rows_of = next(rows)
+            texts[node.index] = self._each(node, plan, rows_of)
+            items[node.index] = self._items(rec, card, node, plan, rows_of, card_facts[node.index])
+        return items
 
     def _each(self, group, plan, rows) -> str:
         """`interp.score_each`'s line for the group, from its items' rows (name, share, score)."""
@@ -626,7 +855,7 @@ class Renderer:
         """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
         top = self.top[card.index](block)
         total = sum(top, ZERO)
-        text = " + ".join(points(s) for s in top) + f" = {points(total)}"
+        text = " + ".join(map(points, top)) + f" = {points(total)}"
         lines = []
         if card.rules:
             try:
@@ -694,19 +923,17 @@ class Renderer:
         return round_score(value, self.step, self.mode)
 
     def _score_text(self, raw: Decimal) -> str:
-        """``points(self._round(raw))``, kept by value: equal decimals round to the same step (the step and
-        mode are the ruleset's), so the raw score is the whole key; the texts of a batch repeat."""
-        decimal = raw.__class__ is Decimal  # (anything else fails in `_round` as it did)
-        if decimal:
-            try:
-                return self.rounded[raw]
-            except (KeyError, TypeError):  # TypeError: a signalling NaN has no hash
-                pass
-        text = points(self._round(raw))
-        if decimal:
+        """``points(self._round(raw))``, kept by the raw score's `str` (exact, and cheaper than its hash): equal
+        decimals round to the same step (the step and mode are the ruleset's); the texts of a batch repeat."""
+        if raw.__class__ is not Decimal:  # (anything else fails in `_round` as it did)
+            return points(self._round(raw))
+        key = str(raw)
+        text = self.rounded.get(key)
+        if text is None:
+            text = points(self._round(raw))
             if len(self.rounded) > 8192:
                 self.rounded.clear()
-            self.rounded[raw] = text
+            self.rounded[key] = text
         return text
 
     def _leaf(self, rec, card, node, plan, weight, fact, card_facts, note=_ASK) -> str:
@@ -922,6 +1149,37 @@ class Renderer:
         if cap is not None and value > cap:
             return cap, f"{text}（最多{verb} {points(cap)}，计 {points(cap)}）"
         return value, text
+
+
+def _flat_key(inputs, stringed, units, manual, totals):
+    """A flat key's function (`Renderer._keyer`): (note, the inputs' values, their units, the manual input's
+    note, the totals).  A decimal goes in by its `str` — exact (sign, digits and exponent: equal texts are
+    equal decimals, and ``6.40`` keeps its digits, as a reported figure shows them) and several times cheaper
+    than a fresh Decimal's hash, which was a third of render.  `stringed`: the inputs whose values are
+    decimals, booleans or `MISSING` (no text: ``<missing>`` is no decimal's or boolean's text); a text input's
+    value goes in as it is.  The weight is not in it: a leaf's weight is its declared one, taken away by its own
+    ``applies`` and added to by its moves' sources' (`codegen`), whose conditions' inputs the key holds."""
+    text = tuple(name for name in inputs if name not in stringed)
+    stringed = tuple(name for name in inputs if name in stringed)
+    absent, absent_text = (MISSING,) * len(stringed), (MISSING,) * len(text)
+    if not (text or units or manual or totals):
+        def key(rec, weight, fact, note, card_facts):
+            return (note, *map(str, map(rec.values.get, stringed, absent)))
+        key.flat = (stringed, units, manual, totals)  # (what `basisgen` builds the same tuple in place from)
+        return key
+
+    def key(rec, weight, fact, note, card_facts):
+        get = rec.values.get
+        out = (note, *map(str, map(get, stringed, absent)), *map(get, text, absent_text),
+               *map(rec.units.get, units))
+        if manual is not None:
+            out += (rec.notes.get(manual),)
+        if totals:
+            out += tuple(map(str, map(rec.totals.get, totals)))
+        return out
+    if not text:  # (a text input's value left out has no hash: `Renderer._one` looks it up by its stand-in)
+        key.flat = (stringed, units, manual, totals)
+    return key
 
 
 #: The stand-ins of `MISSING` and `UNDEFINED` in a key (`_hashable`): neither has a hash, by design.

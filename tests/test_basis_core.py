@@ -248,9 +248,10 @@ def test_a_kept_text_tells_a_reported_rate_by_its_digits():
 
 
 def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
-    """Its facts are the evaluator's of those values, so its key is (weight, note, the values): a hit compares
-    a few decimals, not a deduction line's nine figures too; equal amounts in other digits find the one text,
-    still the oracle's."""
+    """Its facts (and its weight) are the evaluator's of those values, so its key is (note, the values, each
+    decimal by its exact `str`): a hit compares a few short texts, not a deduction line's nine figures too, and
+    hashes no fresh decimal; an amount in other digits is another key (its text written again), the text still the
+    oracle's."""
     prog = load(ROOT / "rulesets" / "chaoan-2022.perf")
     written = _counting(prog)
     _, renderer = prog.explained()
@@ -258,7 +259,33 @@ def test_a_leaf_naming_inputs_only_is_kept_by_their_values_alone():
     raw = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text("utf-8"))
     result = prog.evaluate(raw)
     rec = rendering._Record(renderer, result.record, None, {})
-    assert keyers["资产月报报送及时性"](rec, Decimal(2), None, None, None) == (Decimal(2), None, Decimal(raw["资产月报逾期次数"]))
+    assert keyers["资产月报报送及时性"](rec, Decimal(2), None, None, None) == (None, str(raw["资产月报逾期次数"]))
     for total in ("8005000", "8005000.0", "8005000.00", "8005000"):
         assert same_basis(prog, dict(raw, 固定资产总额=Decimal(total))) == 0
-    assert written.count("固定资产利用率") == 1  # one value, one text, whatever its digits
+    assert written.count("固定资产利用率") == 3  # one text per digits, the repeat found
+
+
+@pytest.mark.parametrize("name", RULESETS + ["basis-forms"])
+def test_the_generated_loop_is_the_interpreters(name):
+    """Past `Renderer.GENERATE_AFTER` records the loop over nodes is `basisgen`'s generated function (the same
+    keys as `Renderer._loop`'s, built in place): from the first record here, on the examples and on records
+    drawn from the declarations, twice (the second time from kept texts), every text is the interpreter's."""
+    fixture = ROOT / "tests" / "fixtures" / "basis-forms.perf"
+    prog = load(fixture if name == "basis-forms" else ROOT / "rulesets" / f"{name}.perf")  # a fresh renderer
+    _, renderer = prog.explained()
+    renderer.GENERATE_AFTER = 0
+    records = []
+    for example in EXAMPLES.get(name, ()):
+        raw = json.loads((ROOT / "examples" / f"{example}.json").read_text("utf-8"))
+        records += raw if isinstance(raw, list) else [raw]
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategies.records(prog.model))
+    def check(record):
+        records.append(record)
+        same_basis(prog, record)
+
+    check()
+    for record in records:
+        same_basis(prog, record)
+    assert renderer._cards is not None  # (rendered by the generated function)

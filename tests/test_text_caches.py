@@ -1,4 +1,4 @@
-"""The texts the basis keeps by value: bounded, and what a batch repeats stays kept (decimals.plain)."""
+"""The texts the basis keeps by value (`plain`: by the decimal's exact `str`): bounded, and what a batch repeats stays kept (decimals.plain)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ def test_plain_keeps_what_a_batch_repeats_through_its_one_off_amounts():
     for n in range(3 * decimals._GENERATION):  # a batch of one-off amounts, the common score among them
         assert plain(Decimal(n) / 100 + Decimal("0.001")) == format(Decimal(n) / 100 + Decimal("0.001"), "f")
         if n % 100 == 0:  # still kept since it was last asked for (a clear when full dropped it)
-            assert common in decimals._PLAIN or common in decimals._OLDER, n
+            assert str(common) in decimals._PLAIN or str(common) in decimals._OLDER, n
             assert plain(common) == "89.04"
         assert len(decimals._PLAIN) <= decimals._GENERATION
         assert len(decimals._OLDER) <= decimals._GENERATION
-    assert common in decimals._PLAIN or common in decimals._OLDER
+    assert str(common) in decimals._PLAIN or str(common) in decimals._OLDER
 
 
 def test_plain_texts_equal_values_alike_and_the_odd_ones_as_before():
@@ -39,5 +39,5 @@ def test_money_is_formatted_without_filling_plains_texts():
         assert decimals.money(Decimal("43217"), "万元") == "4.3217万元"
         assert decimals.money(Decimal("-0.00"), "元") == "0元"
         assert decimals.money(Decimal("Infinity"), "元") == "Infinity元"
-        assert amount not in decimals._PLAIN and amount not in decimals._OLDER
-        assert Decimal("4.3217") not in decimals._PLAIN and Decimal("4.3217") not in decimals._OLDER
+        assert str(amount) not in decimals._PLAIN and str(amount) not in decimals._OLDER
+        assert "4.3217" not in decimals._PLAIN and "4.3217" not in decimals._OLDER
