@@ -34,8 +34,9 @@ _INDENT = "  "
 _MIN_BASIS = 24
 
 
-#: `plain` for the few figures a 评分表 repeats (weights, full marks, 0): it depends on the value alone.
-_figure = lru_cache(maxsize=4096)(plain)
+#: A figure's text on a 评分表: `plain`, which keeps the texts a batch repeats by the decimal's `str` (an
+#: `lru_cache` here hashed each fresh score, ~4,000 instructions a decimal, more than its text costs).
+_figure = plain
 
 
 def weight_text(node) -> str:
@@ -85,10 +86,11 @@ class _Columns:
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
         self.plan = None  # `_flat_plan`, once (False: the scorecard's lines are written one by one)
-        # (weight, declared, score) → the 分值 and 得分 columns of a line (a function of the values, kept)
+        # (weight, declared, the score's text) → the 分值 and 得分 columns of a line (a function of the values, kept;
+        # the weights are mostly the ruleset's own decimals, whose hash is kept, a score is new in every record)
         self.middle = lru_cache(maxsize=4096)(
             lambda weight, declared, score: f"{_right(weight_pair_text(weight, declared), self.weight)}"
-                                            f"{_GAP}{_right(_figure(score), self.score)}")
+                                            f"{_GAP}{_right(score, self.score)}")
 
     def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
         """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
@@ -295,7 +297,7 @@ def _flat_plan(columns: _Columns, spec, leads: dict):
 def _flat_lines(plan, columns: _Columns, card) -> str:
     """The indicator lines of a scorecard read by column, as `Writer._card` writes them into a file."""
     template, declared, picked, holes = plan
-    every = list(map(columns.middle, card.weights, declared, card.scores))
+    every = list(map(columns.middle, card.weights, declared, map(plain, card.scores)))
     bases = picked(card.lines)
     joined = "".join(bases)
     if joined.isprintable() and "" not in bases:  # every leaf has a basis, shown as it is (one test for all)
