@@ -260,13 +260,15 @@ class _Page:
         shape = self.shapes.get(card.number)
         if shape is None:
             shape = self.shapes[card.number] = _flat_shape(spec)
-        declared, pick, moved_labels = shape
+        declared, declared_texts, pick, moved_labels = shape
         weights = card.weights
         bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
         if _HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
             bases = map(text, bases)
-        every = list(map(_figure, weights)) + list(map(_figure, card.scores)) + list(bases)
-        if weights == declared:
+        same = weights == declared  # most records move no weight: the declared weights' texts are made once
+        every = (list(declared_texts) if same else list(map(_figure, weights))) + list(map(_figure, card.scores))
+        every += bases
+        if same:
             every += [""] * (2 * count) if not named else [""] * count + list(map(text, (n.name for n in spec.nodes)))
             every += labels
             return every
@@ -288,14 +290,14 @@ class _Page:
 
 
 def _flat_shape(spec) -> tuple:
-    """(the declared weights, the getter of each node's basis text — a group's is "" —, each group's label
-    when reallocation changed its weight — `scoresheet.group_label` — or None) of a plain scorecard."""
+    """(the declared weights, their texts, the getter of each node's basis text — a group's is "" —, each group's
+    label when reallocation changed its weight — `scoresheet.group_label` — or None) of a plain scorecard."""
     nodes = spec.nodes
     count = len(nodes)
     declared = tuple(node.declared for node in nodes)
     pick = itemgetter(*[index if node.is_leaf else count for index, node in enumerate(nodes)]) if count > 1 else None
     moved = [None if node.is_leaf else text(f"{node.name}\n（调整前 {plain(node.declared)}）") for node in nodes]
-    return declared, pick, moved
+    return declared, tuple(map(_figure, declared)), pick, moved
 
 
 def _declared(weight, declared) -> str:

@@ -107,9 +107,10 @@ class _Sheets:
         plan = self.plans.get(number)
         if plan is None:
             plan = self.plans[number] = self._flat_plan(number)
-        template, declared, leaves, holes = plan
+        template, declared, declared_texts, leaves, holes = plan
         weights = card.weights
-        shown = list(map(_figure, weights) if weights == declared else map(_pair, weights, declared))
+        # the declared weights' texts are the ruleset's: made once (most records move no weight)
+        shown = list(declared_texts) if weights == declared else list(map(_pair, weights, declared))
         bases = leaves(card.lines)
         if _ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (one scan; `markdown`'s test)
             bases = map(_cell, bases)
@@ -117,8 +118,8 @@ class _Sheets:
         return template % holes(every) + self.total(self.depths[number], card)
 
     def _flat_plan(self, number: int) -> tuple:
-        """(the template of a plain scorecard's head and lines, its declared weights, the getter of its leaves'
-        basis texts, the getter of the holes' values in order from (weights, scores, bases))."""
+        """(the template of a plain scorecard's head and lines, its declared weights and their texts, the getter
+        of its leaves' basis texts, the getter of the holes' values in order from (weights, scores, bases))."""
         levels = self.depths[number]
         head, leads, _ = self._made(number, levels)
         nodes = self.specs[number].nodes
@@ -134,7 +135,8 @@ class _Sheets:
                 leaves.append(index)
             template.append(f"{lead.replace('%', '%%')}%s{criteria.replace('%', '%%')} | %s | "
                             + ("%s" if node.is_leaf else "") + " |\n")
-        return "".join(template), tuple(node.declared for node in nodes), _getter(leaves), _getter(order)
+        declared = tuple(node.declared for node in nodes)
+        return "".join(template), declared, tuple(map(_figure, declared)), _getter(leaves), _getter(order)
 
     def total(self, levels: int, card) -> str:
         """The 合计 line (`table`'s last)."""
