@@ -45,6 +45,7 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
     namespace: dict = {"_Decimal": Decimal, "_missing": MISSING, "_one": one, "_bounded": bounded,
                        "_surrogate": limits.SURROGATE.search, "_money": decimals.MONEY.match,
                        "_percent": decimals.PERCENT.match, "_units": decimals.MONEY_UNITS}
+    namespace["_fine_notes"], namespace["_fine_note"] = _notes_seen(limits.SURROGATE.search)
     lines = ["def read_values(record, lenient, problems, notes, units):", "    get = record.get"]
     slot_of = {}
     for slot, entry in enumerate(plan):
@@ -92,7 +93,26 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
 
 #: An annotated value ``x`` written as it should be: a value and a note that is a text within bounds (``note``).
 _ANNOTATED = ('len(x) == 2 and "value" in x and (note := x.get("note")).__class__ is str and len(note) <= '
-              f"{limits.TEXT_CHARS} and (note.isascii() or not _surrogate(note))")
+              f"{limits.TEXT_CHARS} and (note.isascii() or note in _fine_notes or _fine_note(note))")
+
+
+def _notes_seen(search):
+    """(the notes found free of lone surrogates, the test that finds it of a note and remembers it): the note a
+    batch writes beside a figure on every record (``"评审意见"``) is searched once, not once a record.  At most
+    `_SEEN` short notes are kept: memory stays bounded whatever the notes."""
+    fine: set = set()
+
+    def fine_note(note) -> bool:
+        if search(note):
+            return False
+        if len(fine) < _SEEN and len(note) <= 64:
+            fine.add(note)
+        return True
+
+    return fine, fine_note
+
+
+_SEEN = 256
 
 
 def _one_as_is(factor) -> bool:

@@ -14,6 +14,7 @@ import json
 import os
 import stat
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from . import jsonlbytes, jsonstream, limits, stdindata, tabular
@@ -340,11 +341,45 @@ def _jsonl_lines(lines, path, handle=None):
         (handle or lines).close()
 
 
+_SCAN = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal).scan_once
+
+
+def _flat_record(line: str):
+    """The record of a JSON Lines `line` when it is an object whose values nest no object deeper than one more
+    object (no array) and no key repeats in either, or None: then `_DECODER.decode` reads it, and says what is
+    wrong.  Decoded by the C scanner alone — no duplicate-key hook called for each object, no whitespace
+    matched around it (`decode` would match none: the line starts with its ``{`` and the scan ends at its end).
+    No key repeats when the line's colons are as many as the objects' entries: each pair has a colon of its
+    own, a colon in a string only adds one, and a repeated key leaves an object fewer entries than pairs; its
+    objects are all counted when its ``{`` are as many (one in a string only adds one)."""
+    if line[:1] != "{" or "[" in line:
+        return None
+    try:
+        value, end = _SCAN(line, 0)
+    except Exception:  # noqa: BLE001 - `decode` reads it again and words what is wrong
+        return None
+    if end != len(line):
+        return None
+    entries, objects = len(value), 1
+    braces = line.count("{")
+    if braces > 1:
+        for item in value.values():
+            if item.__class__ is dict:
+                entries += len(item)
+                objects += 1
+    if objects != braces or line.count(":") != entries:
+        return None
+    return value
+
+
 def line_record(position: int, number: int, line: str):
     """The record on line `number` of a JSON Lines file (the `position`-th record), or its `DataValueError`."""
     if isinstance(line, _TooLong):
         return DataValueError(f"第 {number} 行超过 {limits.RECORD_CHARS} 个字符", record=position)
     line = line.rstrip("\r\n")
+    value = _flat_record(line)
+    if value is not None:
+        return value
     try:
         value = _DECODER.decode(line)
         if not jsonstream.shallow(line) and jsonstream.depth(value) > limits.JSON_DEPTH:

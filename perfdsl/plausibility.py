@@ -282,15 +282,17 @@ class Plausibility:
                     len(counts) == 1 or (len(counts) == 2 and 1 in counts.values()))
                 if conventional and len(counts) == 2:
                     odd = next(form for form, count in counts.items() if count == 1)
-            readings = []
             if conventional and forms.get(name) == odd:  # what the others say depends on its form and unit only
                 unit = self.units[name]
                 known = evidence.get((forms.get(name), unit))
                 if known is None:
                     known = evidence[forms.get(name), unit] = list(_evidence(name, forms, self.model, counts))
-                readings += known
-            if (amount * 100) % 1 and not (amount * WAN * 100) % 1:  # `_digits`, inline: it runs for every amount
-                readings.append((WAN, _SUB_FEN))
+                readings = [*known, *_SUB_FEN_READING] if (amount * 100) % 1 and not (amount * WAN * 100) % 1 \
+                    else known
+            elif (amount * 100) % 1 and not (amount * WAN * 100) % 1:  # `_digits`, inline: it runs for every amount
+                readings = _SUB_FEN_READING
+            else:  # the usual amount: nothing to read otherwise, and no list made for it
+                continue
             for factor, why in readings:
                 moved = _settled(self.by_input[name], values, _with(values, name, values[name] * factor))
                 if moved:
@@ -531,6 +533,7 @@ def _digits(name, raw, values, model):
 
 
 _SUB_FEN = "金额不会有不足一分的位数"
+_SUB_FEN_READING = ((WAN, _SUB_FEN),)  # `_odd_amounts`: the reading of digits below a 分, never changed
 
 
 def _undeclared(name, factor, forms, model) -> int:
