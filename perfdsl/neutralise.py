@@ -70,13 +70,13 @@ def unprefixed(text: str) -> str:
 def markdown(text) -> str:
     """Text for a Markdown table cell or heading: shown literally, on one line of the table."""
     text = text if isinstance(text, str) else str(text)
-    if _MARKDOWN_ANY.search(text) is None:  # most text: nothing to escape or show (one scan, no copy)
+    if MARKDOWN_ANY.search(text) is None:  # most text: nothing to escape or show (one scan, no copy)
         return text
     return visible(text).translate(_MARKDOWN)
 
 
 #: Any character `markdown` or `html` changes: `_UNSAFE`'s, a line break and the Markdown or HTML specials.
-_MARKDOWN_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}\n&<>\\\\`*_\\[\\]|~]")
+MARKDOWN_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}\n&<>\\\\`*_\\[\\]|~]")
 _HTML_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}&<>\"']")
 #: `markdown` in one pass: HTML's three, a backslash before each of `_MARKDOWN_SPECIAL`, line breaks as <br>.
 _MARKDOWN = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\n"): "<br>",
@@ -92,12 +92,12 @@ def html(text) -> str:
 
 
 #: Any character `html_text` changes: `html`'s and a line break.
-_HTML_TEXT_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}&<>\"'\n]")
+HTML_TEXT_ANY = re.compile(f"[{_UNSAFE_CHARACTERS}&<>\"'\n]")
 
 
 def html_text(text) -> str:
     """`html`, with line breaks as ``<br>``: the text of an HTML page's element (most text: one scan, no copy)."""
-    if text.__class__ is str and _HTML_TEXT_ANY.search(text) is None:
+    if text.__class__ is str and HTML_TEXT_ANY.search(text) is None:
         return text
     return html(text).replace("\n", "<br>")
 

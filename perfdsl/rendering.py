@@ -248,14 +248,7 @@ def _shown_of(name: str, vtype):
                 return None  # the interpreter's read raises MissingInput: the name stays
             unit = rec.units.get(name)
             if value.__class__ is Decimal:
-                if unit is None:
-                    unit = default
-                if unit == "元" and value.is_finite():  # `_money_in`, inline: a record shows most amounts so
-                    if not value:
-                        return "0元"
-                    text = str(value.normalize(CONTEXT))  # (`fixed_text`)
-                    return (format(value.normalize(CONTEXT), "f") if "E" in text or "e" in text else text) + "元"
-                return money(value, unit)
+                return _money_in(value, default if unit is None else unit)
             return _show_in(value, vtype, unit)
     elif kind == "rate" or kind == "count" or kind == "number":
         formatter = percent if kind == "rate" else plain

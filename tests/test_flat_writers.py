@@ -1,4 +1,4 @@
-"""md, html and the table read a plain scorecard from the flat result tuple (`scoresheet.flat_cards`/`cards`):
+"""md, html and the table read a plain scorecard from the flat result tuple (`scoresheet.cards`):
 the same text as through the `Result` tree, on every shipped ruleset's examples and generated Chao'an records,
 without building the tree; a scorecard with `each` groups or scorecard rules still goes through it."""
 

@@ -22,7 +22,7 @@ from operator import itemgetter, ne
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import _HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
+from ..neutralise import HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
 from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
@@ -263,7 +263,7 @@ class _Page:
         declared, declared_texts, pick, moved_labels = shape
         weights = card.weights
         bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
-        if _HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
+        if HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
             bases = map(text, bases)
         same = weights == declared  # most records move no weight: the declared weights' texts are made once
         every = (list(declared_texts) if same else list(map(_figure, weights))) + list(map(_figure, card.scores))

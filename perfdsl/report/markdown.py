@@ -8,11 +8,11 @@ table.
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import itemgetter
 
 from ..decimals import plain
 from ..errors import RecordError
-from ..neutralise import _MARKDOWN_ANY, markdown
+from ..layout import getter as _getter
+from ..neutralise import MARKDOWN_ANY, markdown
 from . import jsonout, scoresheet
 from .summary import WARNINGS_HEADING
 from .table import _figure, weight_pair_text
@@ -96,9 +96,7 @@ class _Sheets:
                 if scoresheet.is_flat(card):
                     out.append(self.flat_table(number, card))
                 else:
-                    out.append(self.table(number, card, [
-                        scoresheet.Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
-                                        node.is_leaf, node.path) for node in card.fixed]))
+                    out.append(self.table(number, card, scoresheet.tree_nodes(card)))
         return "".join(out)
 
     def flat_table(self, number: int, card) -> str:
@@ -145,7 +143,7 @@ class _Sheets:
         return "| " + " | ".join(total) + " |\n"
 
     def table(self, number: int, card, nodes) -> str:
-        """`nodes`: the scorecard's `scoresheet.Node`s, its `each` groups' items aside (`flat_cards`)."""
+        """`nodes`: the scorecard's `scoresheet.Node`s, its `each` groups' items aside (`tree_nodes`)."""
         items = card.items
         levels = self.depths[number]
         for index, rows in items.items():  # an `each` group's items sit a level below it (`scoresheet.depth`)
@@ -194,13 +192,6 @@ class _Sheets:
         return "".join(out)
 
 
-def _getter(indices: list):
-    """A function: a sequence → its items at `indices`, as a tuple (`itemgetter`, a tuple for one or none too)."""
-    if len(indices) > 1:
-        return itemgetter(*indices)
-    return lambda values: tuple(values[index] for index in indices)
-
-
 def _lead(levels: int, level: int, name: str, leaf: bool) -> str:
     """A row's cells up to its 权重: the name in its level's column (a group's in bold), the others empty."""
     names = [""] * levels
@@ -216,6 +207,6 @@ def _criteria(node) -> str | None:
 #: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
 _cell = markdown
 #: Any character `markdown` changes (it returns a text without one as it is); a space is not one.
-_ANY = _MARKDOWN_ANY
+_ANY = MARKDOWN_ANY
 #: `weight_pair_text` of the pairs a batch repeats (a function of the values: equal decimals have one text).
 _pair = lru_cache(maxsize=4096)(weight_pair_text)

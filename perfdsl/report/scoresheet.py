@@ -80,7 +80,7 @@ class AdjustmentRow:
 
 
 class Node(NamedTuple):
-    """What a writer reads of one indicator of a record (`flat_cards`)."""
+    """What a writer reads of one indicator of a record (`tree_nodes`, `_FlatCard.nodes`)."""
 
     weight: Decimal
     declared: Decimal
@@ -124,20 +124,16 @@ class _FlatCard:
 
 
 def flat_scorecards(model) -> list[bool]:
-    """Per scorecard, whether a record's 评分表 can be read from the flat result tuple (`flat_cards`): no `each`
+    """Per scorecard, whether a record's 评分表 can be read from the flat result tuple (`cards`): no `each`
     group (its items are the record's) and no scorecard rule."""
     return [not card.rules and all(node.each is None for node in card.nodes) for card in model.scorecards]
 
 
-def flat_cards(result, flat: list[bool], items: bool = False):
-    """Per scorecard of a `Result`: (the card, its `Node`s — with its `each` groups' items, in order, if
-    `items`), as `cards` reads them: from the flat result tuple where it can, else from the tree."""
-    for card in cards(result, flat):
-        if card.__class__ is _FlatCard:
-            yield card, card.nodes
-        else:
-            yield card, [Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
-                              node.is_leaf, node.path) for node in (card.nodes if items else card.fixed)]
+def tree_nodes(card, items: bool = False) -> list:
+    """The `Node`s of a scorecard of the `Result` tree (not `is_flat`) — with its `each` groups' items, in order,
+    if `items` — as a writer reads them (a group shows no basis)."""
+    return [Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "", node.is_leaf, node.path)
+            for node in (card.nodes if items else card.fixed)]
 
 
 def is_flat(card) -> bool:

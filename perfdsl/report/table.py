@@ -20,10 +20,10 @@ from __future__ import annotations
 import os
 import shutil
 from functools import lru_cache
-from operator import itemgetter
 
 from . import scoresheet
 from ..decimals import plain
+from ..layout import getter as _getter
 from ..neutralise import terminal
 from ..textwidth import pad, width, wrap
 
@@ -156,9 +156,7 @@ class Writer:
             if scoresheet.is_flat(card):
                 self._card(lines, card, None, columns)
             else:
-                self._card(lines, card, [
-                    scoresheet.Node(node.weight, node.declared, node.score, node.basis if node.is_leaf else "",
-                                    node.is_leaf, node.path) for node in card.nodes], columns)
+                self._card(lines, card, scoresheet.tree_nodes(card, items=True), columns)
             lines.append("")
         return "\n".join(lines) + "\n"
 
@@ -312,13 +310,6 @@ def _tail(basis: str) -> str:
     if not basis.isprintable():
         basis = shown(basis)
     return _GAP + basis if basis else ""
-
-
-def _getter(indices: list):
-    """A function: a sequence → its items at `indices`, as a tuple (`itemgetter`, a tuple for one or none too)."""
-    if len(indices) > 1:
-        return itemgetter(*indices)
-    return lambda values: tuple(values[index] for index in indices)
 
 
 def preparer(model, scorecards=None, errors=None):
