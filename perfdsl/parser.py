@@ -914,6 +914,11 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
                          Span(source, line, column, line, column + 1),
                          hint=f"在 `{value}` 之前补上 `}}`",
                          notes=((f"在此处发现：`{value}` 不能写在这个块里", span),))
+        if value in _CARD_KEYWORDS and unclosed is None and _innermost_block(source, token.line, token.column) is None \
+                and _expects(expected, "scorecard"):
+            # A newcomer's first ruleset: indicators written straight at the top of the file.
+            return error("P110", f"`{value}` 须写在计分卡（scorecard）块里", span,
+                         hint="例如 scorecard 复核得分 max 100 { indicator 项目完成率 8 { … } }")
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
@@ -924,6 +929,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
 #: the block before them is missing its `}`.
 _BLOCK_KEYWORDS = frozenset("indicator group bonus each scorecard input let property ruleset include extends "
                             "override".split())
+#: What only a scorecard's block may hold.
+_CARD_KEYWORDS = frozenset("indicator group bonus each".split())
 _CURLY_QUOTES = "“”‘’"
 #: ``indicator 预算执行率（10分）``, ``indicator 预算执行率 10分 {``: a weight as a table prints it.
 _PRINTED_WEIGHT = re.compile(r"^(?P<lead>\s*(?P<kw>indicator|group|bonus)\s+)(?P<name>[^\s（(]+?)\s*"
