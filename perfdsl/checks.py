@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-from . import intervals, nodes, reach
+from . import forms, intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
@@ -472,7 +472,7 @@ def check_unused(model: Model):
                 read.add(node.name)
             elif isinstance(node, nodes.Each):
                 read.add(node.list_name)
-            elif isinstance(node, (nodes.ManualRule, nodes.PanelRule)) and node.input_name is not None:
+            elif node.__class__ in forms.BY_CLASS and forms.of(node).ASSESSOR and node.input_name is not None:
                 read.add(node.input_name)
     if model.record is not None:
         read.add(model.record)

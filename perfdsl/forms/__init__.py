@@ -1,0 +1,83 @@
+"""The rule forms of an indicator (``score``, ``ratio``, ``bands`` …): one module each, holding all that is
+the form's own, so that adding a form touches four files — its grammar rule (grammar/perfdsl.lark), its
+module here, docs/language.md and its test.
+
+A form module (found by listing this package, in name order; a name starting with ``_`` is not a form)
+provides every hook of `HOOKS`; `tests/test_architecture.py` fails, naming the form and the hook, when one
+is missing, and fails when a phase module names a rule form's class instead of asking `of(rule)`:
+
+``NODES``
+    its node classes (`frozen`, the rule's class first: ``NODES[0]`` is what `of` is keyed by).  They are
+    reachable as ``nodes.<Class>`` too, and the model cache keeps them under that name.
+``BUILD``
+    ``{grammar rule name: function(builder, meta, *children)}``: its tree building, as a `parser._Builder`
+    method (``builder.span(meta)``, ``raise builder.Error(code, message, span)``).
+``resolve(res, rule, leaf, entry, deps, check)``
+    its names and types, with the resolver (`resolve._Resolver`): ``check(expr, allow_full=True)`` types an
+    expression there; `entry` is the indicator's node entry, `deps` the names the scorecard reads.
+``emit(gen, rule, node, w, s)``
+    its meaning, compiled (`codegen._Generator`): lines that set `s` from the weight `w`; with
+    ``gen.explain`` the facts a basis is made of, in ``gen.facts``.
+``evaluate(ev, rule, leaf, weight)``
+    its meaning in the reference interpreter (`interp.Evaluation`): the raw score, its clauses added to
+    ``leaf.clauses``.  Written separately from `emit` on purpose: the two are the oracle and the compiled
+    path the tests compare.
+``plan(r, rule, node, bound)`` and ``render(r, leaf, node, rule, weight, raw, fact, extra)``
+    its basis text from `emit`'s facts (`rendering.Renderer`): `plan` what depends on the ruleset alone (the
+    `extra` `render` is given), `render` the clauses `evaluate` adds, from the facts, byte for byte.
+``format(fmt, rule)``
+    its lines printed back (`formatter`): a list of `formatter.Unit`.
+
+A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
+phase object is passed in.  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
+it imports inside the hook that needs it.  Static checks that analyse several forms at once (`checks`'
+ranges, divisions, bands coverage) are still `checks`' (docs/architecture.md, *What adding a rule form
+touches*).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .. import nodes
+
+#: What every form module provides (see above).
+HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "format")
+
+
+def _discover():
+    """The form modules, in name order: listed here with `os` rather than `pkgutil`, which a warm eval would
+    import for this alone (with `importlib.util`)."""
+    names = sorted(entry[:-3] for entry in os.listdir(__path__[0])
+                   if entry.endswith(".py") and not entry.startswith("_"))
+    for name in names:
+        __import__(f"{__name__}.{name}")
+    return tuple(sys.modules[f"{__name__}.{name}"] for name in names)
+
+
+MODULES = _discover()
+#: rule class → its form module
+BY_CLASS = {module.NODES[0]: module for module in MODULES if hasattr(module, "NODES")}
+#: every form's node classes by name (`nodes.__getattr__`, the model cache)
+NODES = {cls.__name__: cls for module in MODULES for cls in getattr(module, "NODES", ())}
+for _cls in NODES.values():  # `nodes.BandsRule`: where the rest of the project (and a user's code) finds them
+    setattr(nodes, _cls.__name__, _cls)
+
+
+def of(rule):
+    """The form module of `rule` (a `nodes.Rule`)."""
+    return BY_CLASS[rule.__class__]
+
+
+def builders() -> dict:
+    """{grammar rule: its builder function} of every form (`parser`)."""
+    out = {}
+    for module in MODULES:
+        out.update(getattr(module, "BUILD", {}))
+    return out
+
+
+def missing() -> list[str]:
+    """``form.hook`` for each hook a form module lacks (empty when every form is complete)."""
+    return [f"{module.__name__}.{hook}" for module in MODULES for hook in HOOKS if not hasattr(module, hook)]

@@ -1,0 +1,162 @@
+"""``bands SUBJECT [share] { >= 95% => 8; … else => 0 }``: the first arm whose test holds gives the score.
+
+The arms are `nodes.BandArm`s, which a scorecard's ``cap by`` shares.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from .. import nodes
+from ..basis import CLAUSE, comparison, is_literal, points
+from ..decimals import ZERO, percent, plain
+from ..frozen import frozen
+
+_COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+            ">=": operator.ge}
+_CMP = {op: op for op in _COMPARE}  # generated code writes only these (a forged cache entry's op is a KeyError)
+
+
+@frozen
+class BandsRule(nodes.Rule):
+    """``bands SUBJECT [share] { arms }``: the first arm whose test holds gives the score.
+
+    With ``share`` an arm's value is a share of the effective weight (80% of 8
+    is 6.4); without, it is points.
+    """
+
+    subject: nodes.Expr
+    share: bool
+    arms: tuple[nodes.BandArm, ...]
+
+
+NODES = (BandsRule,)
+
+
+def bands_rule(builder, meta, subject, share, *arms):
+    return BandsRule(subject, bool(share), tuple(arms), span=builder._span(meta))
+
+
+def share(builder, meta, token):
+    return True
+
+
+BUILD = {"bands_rule": bands_rule, "share": share}
+
+KEYED = True  # its leaves' texts are kept by the values they depend on (`rendering`)
+ASSESSOR = False  # it reads an assessor's input, `<indicator>{suffix}` or `from INPUT`
+IN_EACH = None  # why an `each` group's items may not use it (P309), or None
+NOTED = False  # its assessor's note is part of its own text, not of the notes (依据) after it
+
+
+def resolve(res, rule, leaf, entry, deps, check):
+    subject = res.checker.need_numeric(check(rule.subject), rule.subject, "bands")
+    for arm in rule.arms:
+        res._threshold(subject, arm, check, "分档界限")
+        value = check(arm.value)
+        if rule.share:
+            res.checker.need_numeric(value, arm.value, "share 分档的得分比例")
+        else:
+            res.checker.points(value, arm.value)
+
+
+def emit(gen, rule, node, w, s):
+    out = gen.out
+    t = gen.held(gen.expr(rule.subject, w))
+    arm_taken = gen.temp()  # explain: (the arm's number, its value); (0, None) when none holds
+    keyword = "if"
+    has_else = False
+    for number, arm in enumerate(rule.arms, start=1):
+        value = gen.expr(arm.value, w)
+        if gen.explain:
+            out_value, value = value, f"{arm_taken}[1]"
+        if rule.share:
+            value = f"{w} * {value}"
+        if arm.op is None:
+            out.line("else:" if keyword == "elif" else "if True:")
+            has_else = True
+        else:
+            out.line(f"{keyword} {t} {_CMP[arm.op]} {gen.expr(arm.threshold, w)}:")
+        if gen.explain:
+            out.line(f"    {arm_taken} = ({number}, {out_value})")
+        out.line(f"    {s} = {value}")
+        keyword = "elif"
+        if arm.op is None:
+            break
+    if not has_else:
+        out.line("else:")
+        if gen.explain:
+            out.line(f"    {arm_taken} = (0, None)")
+        out.line(f"    {s} = {gen.zero}")
+    gen.facts = [t, arm_taken]
+
+
+def evaluate(ev, rule, leaf, weight):
+    subject = ev.eval(rule.subject, weight)
+    described = ev.describe(rule.subject, weight)
+    for number, arm in enumerate(rule.arms, start=1):
+        if arm.op is None:
+            leaf.arm = "else"
+            value = ev.eval(arm.value, weight)
+            head = "不在以上各档"
+            break
+        threshold = ev.eval(arm.threshold, weight)
+        if _COMPARE[arm.op](subject, threshold):
+            leaf.arm = f"band#{number}"
+            value = ev.eval(arm.value, weight)
+            head = f"{comparison(arm.op)} {ev._show(arm.threshold)}"
+            break
+    else:
+        leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
+        leaf.arm = "none"
+        return ZERO
+    if rule.share:
+        raw = weight * value
+        shown = ev._show(arm.value, weight) if is_literal(arm.value) else percent(value)
+        tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(ev._round(raw))}"
+    else:
+        raw = value
+        tail = f"得 {points(ev._round(raw))} 分"
+    leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
+    return raw
+
+
+def plan(r, rule, node, bound):
+    """Each arm's head and literal share are the ruleset's text when they name nothing."""
+    from ..rendering import _constant
+
+    return {"subject": r.model.type_of(rule.subject),
+            "heads": [("不在以上各档" if arm.op is None else _constant(arm.threshold, comparison(arm.op) + " "))
+                      for arm in rule.arms],
+            "shares": [_constant(arm.value) if is_literal(arm.value) else None for arm in rule.arms]}
+
+
+def render(r, leaf, node, rule, weight, raw, fact, extra):
+    subject, (number, value) = fact[2], fact[3]
+    described = leaf.describe(rule.subject, subject, extra["subject"], weight)
+    if number == 0:
+        leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
+        return
+    arm = rule.arms[number - 1]
+    head = extra["heads"][number - 1]
+    if head is None:
+        head = f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
+    if rule.share:
+        shown = extra["shares"][number - 1]
+        if shown is None:
+            shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
+        tail = f"得分值的 {shown}{CLAUSE}{plain(weight)} × {shown} = {r._score_text(raw)}"
+    else:
+        tail = f"得 {r._score_text(raw)} 分"
+    leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
+
+
+def reads(model, rule, certain, shown):
+    return certain([rule.subject]) + shown(rule.subject)
+
+
+def format(fmt, rule):
+    arms = [fmt.unit(arm, (f"{arm.op} {fmt.expr(arm.threshold)}" if arm.op else "else")
+                     + f" => {fmt.expr(arm.value)}") for arm in rule.arms]
+    share = " share" if rule.share else ""
+    return [fmt.unit(rule, f"bands {fmt.expr(rule.subject)}{share}", children=arms)]

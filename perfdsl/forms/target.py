@@ -1,0 +1,132 @@
+"""``target 目标值 actual 实际值 [unit 度量单位] [levels { … }]``: full marks when the target is met, else the
+share attained (`perfdsl.targets` reads the target's text)."""
+
+from __future__ import annotations
+
+from .. import nodes, targets
+from ..basis import points, target_clause
+from ..decimals import ZERO
+from ..errors import DataValueError
+from ..frozen import frozen
+
+
+@frozen
+class TargetRule(nodes.Rule):
+    """``target 目标值 actual 实际值``: full marks when the target is met, else the share attained."""
+
+    target: nodes.Expr
+    actual: nodes.Expr
+    unit: nodes.Expr | None = None  # ``unit 度量单位``: the unit column, for targets written as bare numbers
+    levels: tuple[nodes.LevelArm, ...] | None = None  # the shares of qualitative results (达成 …)
+
+
+NODES = (TargetRule,)
+
+
+def target_rule(builder, meta, target, actual, unit, levels):
+    return TargetRule(target, actual, unit, levels, span=builder._span(meta))
+
+
+BUILD = {"target_rule": target_rule}
+
+KEYED = False  # its leaves' texts are kept by the values they depend on (`rendering`)
+ASSESSOR = False  # it reads an assessor's input, `<indicator>{suffix}` or `from INPUT`
+IN_EACH = None  # why an `each` group's items may not use it (P309), or None
+NOTED = False  # its assessor's note is part of its own text, not of the notes (依据) after it
+
+
+def resolve(res, rule, leaf, entry, deps, check):
+    from ..typecheck import text as _text
+
+    target = check(rule.target)
+    if target.kind not in ("text", "error"):
+        res.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
+                        f"{target.describe()}", rule.target.span)
+    actual = check(rule.actual)
+    if actual.kind == "list":
+        res.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
+                rule.actual.span)
+    if rule.unit is not None:
+        unit = check(rule.unit)
+        if unit.kind not in ("text", "error"):
+            res.err("P204", f"unit 后须是度量单位的文本（如 \"百分比\"、\"个\"），`{_text(rule.unit)}` 是"
+                            f"{unit.describe()}", rule.unit.span)
+    res._levels(rule.levels, check)
+
+
+def emit(gen, rule, node, w, s):
+    actual = gen.model.type_of(rule.actual)
+    kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
+    column = gen.expr(rule.unit, w) if rule.unit is not None else "None"
+    if gen.explain:  # the judgement itself: its kind, level, text, and a quantity's target and actual
+        judged = gen.temp()
+        gen.out.line(f"{judged} = JUDGE({gen.expr(rule.target, w)}, {gen.expr(rule.actual, w)}, "
+                     f"{gen.const(kind)}, {gen.const(unit)}, {column}, {gen._levels(rule.levels, w)})")
+        gen.out.line(f"{s} = {w} * {judged}.share")
+        gen.facts = [judged]
+        return
+    gen.out.line(f"{s} = {w} * ATTAIN({gen.expr(rule.target, w)}, {gen.expr(rule.actual, w)}, "
+                 f"{gen.const(kind)}, {gen.const(unit)}, {column}, {gen._levels(rule.levels, w)})")
+
+
+def _field_name(expr) -> str:
+    return expr.name if isinstance(expr, nodes.Name) else ""
+
+
+def evaluate(ev, rule, leaf, weight):
+    text = ev.eval(rule.target, weight)
+    raw = ev.eval(rule.actual, weight)
+    column = ev.eval(rule.unit, weight) if rule.unit is not None else None
+    levels = ev._levels(rule.levels, weight)
+    try:
+        declared = ev.model.type_of(rule.actual)
+        kind, unit = (declared.kind, declared.unit) if declared else (None, None)
+        judged = targets.judge(text, raw, kind, unit, column, levels)
+        if judged.kind == "quantity":
+            text, raw = targets.in_column_unit(str(text), raw, column)
+            target = targets.parse_target(text)
+            actual = targets.parse_actual(raw, kind, unit)
+            met, rate = targets.attainment(target, actual)
+    except targets.TargetError as exc:
+        key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
+        if ("实际" in str(exc) or "单位" in str(exc)) and not str(exc).startswith("无法读取目标值"):
+            key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
+        message = str(exc)
+        if "目标为空" in message:
+            message += "（请填写指标值，或由评审给出得分：`when 指标值 == \"\" => 评审得分`）"
+        elif message.startswith("定性目标"):
+            message += "（定性指标请由评审给出得分）"
+        raise DataValueError(message, key=key) from None
+    if judged.kind != "quantity":
+        leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
+            else f"target:{judged.kind}"
+        raw_score = weight * judged.share
+        leaf.clauses.append(target_clause(judged.kind, judged.text, judged.share, judged.met, None, None,
+                                          weight, points(ev._round(raw_score))))
+        return raw_score
+    leaf.arm = "target:met" if met else "target:short"
+    raw_score = weight if met else ZERO if targets.unmeasurable(target, actual) else weight * rate
+    leaf.clauses.append(target_clause("quantity", None, rate, met, target, actual, weight,
+                                      points(ev._round(raw_score))))
+    return raw_score
+
+
+def plan(r, rule, node, bound):
+    return {}
+
+
+def render(r, leaf, node, rule, weight, raw, fact, extra):
+    judged = fact[2]
+    leaf.clauses.append(target_clause(judged.kind, judged.text, judged.share, judged.met, judged.target,
+                                      judged.actual, weight, r._score_text(raw)))
+
+
+def reads(model, rule, certain, shown):
+    return []  # what it reads the facts do not say for certain: the interpreter orders the notes
+
+
+def format(fmt, rule):
+    text = f"target {fmt.expr(rule.target)} actual {fmt.expr(rule.actual)}"
+    if rule.unit is not None:
+        text += f" unit {fmt.expr(rule.unit)}"
+    return [fmt.unit(rule, text + (" levels" if rule.levels is not None else ""), children=fmt.levels(rule.levels))]
