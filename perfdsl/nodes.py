@@ -4,7 +4,7 @@ Every node carries a `span` that takes no part in equality, so two files that
 say the same thing in a different layout parse to equal trees (what `fmt`'s
 round-trip property relies on).  Children are tuples.  Nodes hold no
 behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
-`codegen`.
+`codegen`, and for a rule form in its module of `perfdsl.forms`.
 """
 
 from __future__ import annotations
@@ -142,6 +142,8 @@ class If(Expr):
 
 
 # ── rules of a leaf indicator ───────────────────────────────────────────────
+# Each rule form's own classes (`BandsRule`, `CheckItem` …) are declared in its module of `perfdsl.forms`
+# and reached here as ``nodes.BandsRule`` (`__getattr__` below); what several forms share stays here.
 
 
 @frozen

@@ -25,8 +25,24 @@ is missing, and fails when a phase module names a rule form's class instead of a
 ``plan(r, rule, node, bound)`` and ``render(r, leaf, node, rule, weight, raw, fact, extra)``
     its basis text from `emit`'s facts (`rendering.Renderer`): `plan` what depends on the ruleset alone (the
     `extra` `render` is given), `render` the clauses `evaluate` adds, from the facts, byte for byte.
+``reads(model, rule, certain, shown)``
+    the inputs its text reads for certain (`rendering._Reads`, which orders the notes after it):
+    ``certain(exprs)`` and ``shown(expr)`` are the renderer's; ``[]`` leaves the order to the interpreter.
 ``format(fmt, rule)``
     its lines printed back (`formatter`): a list of `formatter.Unit`.
+``KEYED``, ``ASSESSOR``, ``IN_EACH``, ``NOTED``
+    what the phases ask of it: whether the renderer keeps its leaves' texts by the values they depend on
+    (only for a text that shows values by `basis.show_value`, docs/basis-speed.md); whether it reads an
+    assessor's input ``<indicator><suffix>`` (its node has `input_name` and `suffix`); the P309 message when
+    an ``each`` group's items may not use it (None: they may); whether that input's note is part of its own
+    text rather than of the notes (依据) after it.
+
+To add a form: write its grammar rule (an alias ``-> myform_rule`` of ``?rule``), copy the closest module
+here to ``forms/myform.py``, change every hook (`tests/test_architecture.py` names a missing one), describe
+it in docs/language.md, and test it: its figures and basis text, both evaluators against each other
+(tests/test_basis_core.py's `same_basis` compares them for a program and a record), ``perfdsl fmt``'s
+round trip and its diagnostics.  (The random rulesets of tests/strategies.py draw the forms it lists: a
+new form joins the property tests by a line there.)
 
 A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
 phase object is passed in.  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
@@ -43,7 +59,8 @@ import sys
 from .. import nodes
 
 #: What every form module provides (see above).
-HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "format")
+HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "reads", "format", "KEYED", "ASSESSOR",
+         "IN_EACH", "NOTED")
 
 
 def _discover():
