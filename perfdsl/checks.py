@@ -270,28 +270,11 @@ def _out_of_range(analysis, name, branch, weight):
     full = Interval.point(weight)
     node = branch.node
     shown = plain(weight)
-    if isinstance(node, nodes.RatioRule):
-        value = _ratio(analysis, node, branch.env, full)
-        if value is None or not branch.exact(value):
+    if not isinstance(node, nodes.Guard):  # a rule: its form may judge its own range (a ratio, a checklist's sum)
+        own = forms.of(node).out_of_range(analysis, name, node, branch, weight, full)
+        if own is not None:
+            yield from own
             return
-        ratio = f"{expression(node.numerator)} / {expression(node.denominator)}"
-        if intervals.above(value.interval.hi, Decimal(1)):
-            hint = "本应封顶就改写为 score min(…, full)；数据不会如此就声明输入的范围"
-            if isinstance(node.numerator, nodes.Name) and isinstance(node.denominator, nodes.Name):
-                hint = f"若 {node.numerator.name} 不会超过 {node.denominator.name}，声明 <= {node.denominator.name}"
-            yield "P410", warning("P410", f"指标 {name} 的比率 `{ratio}` 可能超过 100%，得分只靠截断为 {shown}",
-                                  node.span, hint=hint)
-        if intervals.above(Decimal(0), value.interval.lo):
-            yield "P411", warning("P411", f"指标 {name} 的比率 `{ratio}` 可能为负，得分只靠截断为 0", node.span,
-                                  hint="声明分子、分母的范围（如 >= 0元）")
-        return
-    if isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
-        total = _checklist_total(analysis, node, branch, full)
-        if total is not None and total.exact and intervals.above(total.interval.hi, weight):
-            yield "P410", warning("P410", f"指标 {name} 的清单各项分值合计 {plain(total.interval.hi)}，超过其分值 "
-                                          f"{shown}：全部符合时只靠截断", node.span,
-                                  hint=f"清单合计 {plain(total.interval.hi)}，分值 {shown}")
-        return
     for expr, value, share in _scored(analysis, branch, full):
         if value is None or not branch.exact(value):
             continue
@@ -312,28 +295,8 @@ def _scored(analysis, branch, full):
     node = branch.node
     if isinstance(node, nodes.Guard):
         yield node.score, analysis.value(node.score, branch.env, full), False
-    elif isinstance(node, nodes.ScoreRule):
-        yield node.expr, analysis.value(node.expr, branch.env, full), False
-    elif isinstance(node, nodes.BandsRule):
-        for arm in node.arms:
-            yield arm.value, analysis.value(arm.value, branch.env, full), node.share
-
-
-def _ratio(analysis, rule, env, full) -> reach.Value | None:
-    return analysis.value(nodes.Binary("/", rule.numerator, rule.denominator), env, full)
-
-
-def _checklist_total(analysis, rule, branch, full) -> reach.Value | None:
-    """What a checklist with points can give: any sum of its items' points (exact if the items are independent)."""
-    values = [analysis.value(item.points, branch.env, full) for item in rule.items]
-    if any(v is None for v in values):
-        return None
-    low = sum((min(v.interval.lo, 0) for v in values), Decimal(0))
-    high = sum((max(v.interval.hi, 0) for v in values), Decimal(0))
-    names = [frozenset(n.name for n in nodes.walk(item.condition) if isinstance(n, nodes.Name)) for item in rule.items]
-    independent = all(not (a & b) for i, a in enumerate(names) for b in names[i + 1:])
-    exact = independent and all(v.exact and not v.names for v in values)
-    return reach.Value(Interval(low, high), exact, frozenset())
+    else:  # a rule: a formula, band arms (its form's `scored`)
+        yield from forms.of(node).scored(analysis, node, branch.env, full)
 
 
 def _most(analysis, leaf, env, weight) -> Decimal | None:
@@ -342,24 +305,13 @@ def _most(analysis, leaf, env, weight) -> Decimal | None:
     most = -INF
     for branch in reach.branches(analysis, leaf, env):
         node = branch.node
-        if isinstance(node, (nodes.Guard, nodes.ScoreRule, nodes.BandsRule)):
-            scored = [(value, share) for _, value, share in _scored(analysis, branch, full)]
-            if any(value is None for value, _ in scored):
+        if isinstance(node, nodes.Guard):
+            scored = [value for _, value, _ in _scored(analysis, branch, full)]
+            if any(value is None for value in scored):
                 return None
-            highs = [intervals.times(value.interval.hi, weight if share else Decimal(1)) for value, share in scored]
-            high = max(highs + [Decimal(0)] if isinstance(node, nodes.BandsRule) else highs)  # no arm: 0
-        elif isinstance(node, nodes.RatioRule):
-            value = _ratio(analysis, node, branch.env, full)
-            high = intervals.times(value.interval.hi, weight) if value is not None else None
-        elif isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
-            total = _checklist_total(analysis, node, branch, full)
-            high = total.interval.hi if total is not None else None
-        elif isinstance(node, nodes.DeductionRule) and all(line.kind == "add" for line in node.lines):
-            ups = [analysis.value(line.up_to, branch.env, full) if line.up_to is not None else None
-                   for line in node.lines]
-            high = sum((u.interval.hi if u is not None else INF for u in ups), Decimal(0))
-        else:  # checklist shares, deductions from full, manual, target: full marks are possible
-            high = weight
+            high = max(intervals.times(value.interval.hi, Decimal(1)) for value in scored)
+        else:  # a rule: its form says (full marks are possible for most)
+            high = forms.of(node).most(analysis, node, branch.env, weight, full)
         if high is None:
             return None
         most = max(most, high)
@@ -408,44 +360,8 @@ def _leaf_divisions(analysis, leaf, env):
         if env is None:
             return
     rule = leaf.rule
-    if isinstance(rule, nodes.RatioRule):
-        yield from analysis.divisions(rule.numerator, env)
-        yield from analysis.divisions(rule.denominator, env)
-        found = analysis.zero_divisor(rule.denominator, rule.denominator, env)
-        if found is not None:
-            yield found
-    elif isinstance(rule, nodes.BandsRule):
-        yield from analysis.divisions(rule.subject, env)
-        for arm in rule.arms:
-            if arm.op is None:
-                yield from analysis.divisions(arm.value, env)
-                continue
-            yield from analysis.divisions(arm.threshold, env)
-            here = analysis.refine(env, nodes.Compare(arm.op, rule.subject, arm.threshold), True)
-            if here is not None:
-                yield from analysis.divisions(arm.value, here)
-    elif isinstance(rule, nodes.ChecklistRule):
-        for item in rule.items:
-            yield from analysis.divisions(item.condition, env)
-            here = analysis.refine(env, item.condition, True)
-            if here is not None and item.points is not None:
-                yield from analysis.divisions(item.points, here)
-    elif rule is not None:
-        for part in reach._children(rule) if not isinstance(rule, nodes.DeductionRule) else ():
-            yield from analysis.divisions(part, env)
-        for line in getattr(rule, "lines", ()):
-            for part in nodes.walk(line):
-                if isinstance(part, nodes.Expr) and _top_level(part, line):
-                    yield from analysis.divisions(part, env)
-
-
-def _top_level(expr, line) -> bool:
-    """Whether `expr` is one of the expressions a deduction line is made of (not a part of one)."""
-    per = line.per
-    parts = [line.amount, line.when, line.up_to]
-    if per is not None:
-        parts += [per.step, per.subject, per.threshold]
-    return any(expr is part for part in parts)
+    if rule is not None:
+        yield from forms.of(rule).divisions(analysis, rule, env)
 
 
 def check_unused(model: Model):

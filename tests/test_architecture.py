@@ -281,15 +281,10 @@ NAMES_A_FORM = {
                                          "`indicator`: the form has no grammar rule of its own",
     ("perfdsl.rendering", "ManualRule"): "`FALLBACK`'s entry names the form the test holds (an `each` template "
                                          "judged by the assessor)",
-    # The static checks that analyse several forms at once, over `reach`'s branches (ranges P410/P411, the most
-    # a leaf can score, divisions P412) or one form's whole coverage (bands P401–P403, targets P420–P422): a
-    # hook per analysis is the next step (docs/architecture.md, *What adding a rule form touches*).
-    ("perfdsl.checks", "BandsRule"): "check_bands, _scored, _most, _leaf_divisions",
-    ("perfdsl.checks", "RatioRule"): "_out_of_range, _most, _leaf_divisions",
-    ("perfdsl.checks", "ChecklistRule"): "_out_of_range, _most, _leaf_divisions",
-    ("perfdsl.checks", "ScoreRule"): "_scored, _most",
-    ("perfdsl.checks", "DeductionRule"): "_most, _leaf_divisions",
-    ("perfdsl.checks", "TargetRule"): "check_targets",
+    # Two whole checks of one form's own, each at its place in `checks.CHECKS` (the order diagnostics come in):
+    ("perfdsl.checks", "BandsRule"): "check_bands: every arm reachable, else or the arms cover the subject "
+                                     "(P401–P403)",
+    ("perfdsl.checks", "TargetRule"): "check_targets: the targets written as text read now (P420–P422)",
 }
 
 
@@ -325,7 +320,8 @@ def test_the_scan_finds_a_form_named():
 FORM_IMPORTS = ("perfdsl.nodes", "perfdsl.frozen", "perfdsl.basis", "perfdsl.decimals", "perfdsl.errors",
                 "perfdsl.unparse", "perfdsl.types", "perfdsl.targets", "perfdsl.source", "perfdsl.values")
 FORM_IMPORTS_IN_A_HOOK = ("perfdsl.model", "perfdsl.typecheck", "perfdsl.judgements",
-                          "perfdsl.rendering")  # the renderer's plan helpers (`_chain`, `_constant`, `_Condition`)
+                          "perfdsl.rendering",  # the renderer's plan helpers (`_chain`, `_constant`, `_Condition`)
+                          "perfdsl.intervals", "perfdsl.reach")  # the checks' analysis (not on the eval path)
 
 
 def test_a_form_imports_only_the_shared_helpers():
@@ -334,7 +330,8 @@ def test_a_form_imports_only_the_shared_helpers():
         if not name.startswith("perfdsl.forms."):
             continue
         for module, top in imports:
-            if not module.startswith("perfdsl") or module == "perfdsl" or _within(module, FORM_IMPORTS):
+            if not module.startswith("perfdsl") or module in ("perfdsl", "perfdsl.forms", "perfdsl.forms._shared") \
+                    or _within(module, FORM_IMPORTS):  # the helpers the forms share, never another form
                 continue
             if top or not _within(module, FORM_IMPORTS_IN_A_HOOK):
                 wrong.add((name, module))

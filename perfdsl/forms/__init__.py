@@ -25,6 +25,11 @@ is missing, and fails when a phase module names a rule form's class instead of a
 ``plan(r, rule, node, bound)`` and ``render(r, leaf, node, rule, weight, raw, fact, extra)``
     its basis text from `emit`'s facts (`rendering.Renderer`): `plan` what depends on the ruleset alone (the
     `extra` `render` is given), `render` the clauses `evaluate` adds, from the facts, byte for byte.
+``divisions(analysis, rule, env)``, ``scored(analysis, rule, env, full)``, ``most(analysis, rule, env, weight, full)``,
+``out_of_range(analysis, name, rule, branch, weight, full)``
+    its part in `checks`' analyses over `reach`'s branches: the divisions it may make by 0 (P412), the
+    expressions it scores with (value, whether a share), the most it can score (None: cannot be told), and
+    its own P410/P411 (None: judged by what it `scored`, as a ``when`` case is).  `_shared` has the usual.
 ``reads(model, rule, certain, shown)``
     the inputs its text reads for certain (`rendering._Reads`, which orders the notes after it):
     ``certain(exprs)`` and ``shown(expr)`` are the renderer's; ``[]`` leaves the order to the interpreter.
@@ -46,9 +51,8 @@ new form joins the property tests by a line there.)
 
 A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
 phase object is passed in.  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
-it imports inside the hook that needs it.  Static checks that analyse several forms at once (`checks`'
-ranges, divisions, bands coverage) are still `checks`' (docs/architecture.md, *What adding a rule form
-touches*).
+it imports inside the hook that needs it.  Two whole checks of one form's own are still `checks`'
+(`check_bands`, `check_targets`: docs/architecture.md, *What adding a rule form touches*).
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ import sys
 from .. import nodes
 
 #: What every form module provides (see above).
-HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "reads", "format", "KEYED", "ASSESSOR",
-         "IN_EACH", "NOTED")
+HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "reads", "format", "divisions", "scored",
+         "most", "out_of_range", "KEYED", "ASSESSOR", "IN_EACH", "NOTED")
 
 
 def _discover():

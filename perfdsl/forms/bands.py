@@ -6,11 +6,13 @@ The arms are `nodes.BandArm`s, which a scorecard's ``cap by`` shares.
 from __future__ import annotations
 
 import operator
+from decimal import Decimal
 
 from .. import nodes
 from ..basis import CLAUSE, comparison, is_literal, points
 from ..decimals import ZERO, percent, plain
 from ..frozen import frozen
+from . import _shared
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
             ">=": operator.ge}
@@ -153,6 +155,38 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
 
 def reads(model, rule, certain, shown):
     return certain([rule.subject]) + shown(rule.subject)
+
+
+# checks (`checks`: P410–P412, the most a leaf can score; its own arms' coverage is `checks.check_bands`)
+
+
+def divisions(analysis, rule, env):
+    yield from analysis.divisions(rule.subject, env)
+    for arm in rule.arms:
+        if arm.op is None:
+            yield from analysis.divisions(arm.value, env)
+            continue
+        yield from analysis.divisions(arm.threshold, env)
+        here = analysis.refine(env, nodes.Compare(arm.op, rule.subject, arm.threshold), True)
+        if here is not None:
+            yield from analysis.divisions(arm.value, here)
+
+
+def scored(analysis, rule, env, full):
+    for arm in rule.arms:
+        yield arm.value, analysis.value(arm.value, env, full), rule.share
+
+
+def most(analysis, rule, env, weight, full):
+    from ..intervals import times
+
+    values = [analysis.value(arm.value, env, full) for arm in rule.arms]
+    if any(value is None for value in values):
+        return None
+    return max([times(value.interval.hi, weight if rule.share else Decimal(1)) for value in values] + [Decimal(0)])
+
+
+out_of_range = _shared.general_range
 
 
 def format(fmt, rule):

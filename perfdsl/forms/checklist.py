@@ -8,7 +8,9 @@ from decimal import Decimal
 from .. import nodes
 from ..basis import CLAUSE, points, pretty
 from ..decimals import ZERO, plain
+from ..errors import warning
 from ..frozen import frozen
+from . import _shared
 
 
 @frozen
@@ -122,6 +124,58 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
 
 def reads(model, rule, certain, shown):
     return certain([item.condition for item in rule.items])
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+
+def divisions(analysis, rule, env):
+    for item in rule.items:
+        yield from analysis.divisions(item.condition, env)
+        here = analysis.refine(env, item.condition, True)
+        if here is not None and item.points is not None:
+            yield from analysis.divisions(item.points, here)
+
+
+scored = _shared.scores_no_expression
+
+
+def _total(analysis, rule, env, full):
+    """What a checklist with points can give: any sum of its items' points (exact if the items are independent)."""
+    from ..intervals import Interval
+    from ..reach import Value
+
+    values = [analysis.value(item.points, env, full) for item in rule.items]
+    if any(v is None for v in values):
+        return None
+    low = sum((min(v.interval.lo, 0) for v in values), Decimal(0))
+    high = sum((max(v.interval.hi, 0) for v in values), Decimal(0))
+    names = [frozenset(n.name for n in nodes.walk(item.condition) if isinstance(n, nodes.Name)) for item in rule.items]
+    independent = all(not (a & b) for i, a in enumerate(names) for b in names[i + 1:])
+    exact = independent and all(v.exact and not v.names for v in values)
+    return Value(Interval(low, high), exact, frozenset())
+
+
+def most(analysis, rule, env, weight, full):
+    if not (rule.items and rule.items[0].points is not None):
+        return weight  # shares of the weight: full marks are possible
+    total = _total(analysis, rule, env, full)
+    return total.interval.hi if total is not None else None
+
+
+def out_of_range(analysis, name, rule, branch, weight, full):
+    """P410: items whose points add up to more than the weight."""
+    from ..intervals import above
+
+    if not (rule.items and rule.items[0].points is not None):
+        return None
+    total = _total(analysis, rule, branch.env, full)
+    if total is not None and total.exact and above(total.interval.hi, weight):
+        shown = plain(weight)
+        return [("P410", warning("P410", f"指标 {name} 的清单各项分值合计 {plain(total.interval.hi)}，超过其分值 "
+                                         f"{shown}：全部符合时只靠截断", rule.span,
+                                 hint=f"清单合计 {plain(total.interval.hi)}，分值 {shown}"))]
+    return ()
 
 
 def format(fmt, rule):

@@ -5,10 +5,13 @@ the parser's `indicator` gathers an indicator's lines into a `DeductionRule` (it
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import nodes
 from ..basis import CLAUSE, SENTENCE, points
 from ..decimals import ZERO, plain
 from ..frozen import frozen
+from . import _shared
 
 
 @frozen
@@ -107,6 +110,41 @@ def reads(model, rule, certain, shown):
             parts += [line.per.subject, line.per.step, line.per.threshold]
     return certain([p for p in parts if p is not None]) + [name for line in rule.lines if line.per is not None
                                                            for name in shown(line.per.subject)]
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+
+def divisions(analysis, rule, env):
+    for line in rule.lines:
+        for part in nodes.walk(line):
+            if isinstance(part, nodes.Expr) and _top_level(part, line):
+                yield from analysis.divisions(part, env)
+
+
+def _top_level(expr, line) -> bool:
+    """Whether `expr` is one of the expressions a deduction line is made of (not a part of one)."""
+    per = line.per
+    parts = [line.amount, line.when, line.up_to]
+    if per is not None:
+        parts += [per.step, per.subject, per.threshold]
+    return any(expr is part for part in parts)
+
+
+scored = _shared.scores_no_expression
+
+
+def most(analysis, rule, env, weight, full):
+    """Bonus points add up to their caps (none: no bound); a deduction from full can keep full marks."""
+    if not all(line.kind == "add" for line in rule.lines):
+        return weight
+    from ..intervals import INF
+
+    ups = [analysis.value(line.up_to, env, full) if line.up_to is not None else None for line in rule.lines]
+    return sum((u.interval.hi if u is not None else INF for u in ups), Decimal(0))
+
+
+out_of_range = _shared.general_range
 
 
 def format(fmt, rule):

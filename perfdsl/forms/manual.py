@@ -9,6 +9,7 @@ from ..basis import CLAUSE, points
 from ..decimals import plain
 from ..errors import DataValueError
 from ..frozen import frozen
+from . import _shared
 
 
 @frozen
@@ -87,8 +88,7 @@ def evaluate(ev, rule, leaf, weight):
     return raw
 
 
-def plan(r, rule, node, bound):
-    return {}
+plan = _shared.nothing_planned
 
 
 def render(r, leaf, node, rule, weight, raw, fact, extra):
@@ -104,8 +104,15 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
                             + f"{CLAUSE}{plain(weight)} - {plain(given)} = {r._score_text(raw)}")
 
 
-def reads(model, rule, certain, shown):
-    return []  # what it reads the facts do not say for certain: the interpreter orders the notes
+reads = _shared.nothing_certain
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+divisions = _shared.divisions_in_parts
+scored = _shared.scores_no_expression
+most = _shared.full_marks_possible
+out_of_range = _shared.general_range
 
 
 def format(fmt, rule):

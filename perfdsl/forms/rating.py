@@ -10,6 +10,7 @@ from ..basis import CLAUSE, points, show_value
 from ..decimals import plain
 from ..errors import DataValueError
 from ..frozen import frozen
+from . import _shared
 
 
 @frozen
@@ -107,8 +108,15 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
                         f"{plain(weight)} × {plain(share * 100)}% = {r._score_text(raw)}")
 
 
-def reads(model, rule, certain, shown):
-    return []  # what it reads the facts do not say for certain: the interpreter orders the notes
+reads = _shared.nothing_certain
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+divisions = _shared.divisions_in_parts
+scored = _shared.scores_no_expression
+most = _shared.full_marks_possible
+out_of_range = _shared.general_range
 
 
 def format(fmt, rule):

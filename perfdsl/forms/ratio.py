@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import nodes
 from ..basis import CLAUSE, points
 from ..decimals import percent, plain
-from ..errors import EvaluationError
+from ..errors import EvaluationError, warning
 from ..frozen import frozen
+from . import _shared
 from ..unparse import expression
 
 
@@ -84,6 +87,53 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
 
 def reads(model, rule, certain, shown):
     return certain([rule.numerator, rule.denominator])
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+
+def divisions(analysis, rule, env):
+    yield from analysis.divisions(rule.numerator, env)
+    yield from analysis.divisions(rule.denominator, env)
+    found = analysis.zero_divisor(rule.denominator, rule.denominator, env)
+    if found is not None:
+        yield found
+
+
+scored = _shared.scores_no_expression
+
+
+def _ratio(analysis, rule, env, full):
+    return analysis.value(nodes.Binary("/", rule.numerator, rule.denominator), env, full)
+
+
+def most(analysis, rule, env, weight, full):
+    from ..intervals import times
+
+    value = _ratio(analysis, rule, env, full)
+    return times(value.interval.hi, weight) if value is not None else None
+
+
+def out_of_range(analysis, name, rule, branch, weight, full):
+    """P410/P411: a ratio that may pass 100 % or fall below 0, so that only the clamp keeps its score."""
+    from ..intervals import above
+
+    value = _ratio(analysis, rule, branch.env, full)
+    if value is None or not branch.exact(value):
+        return ()
+    found = []
+    shown = plain(weight)
+    ratio = f"{expression(rule.numerator)} / {expression(rule.denominator)}"
+    if above(value.interval.hi, Decimal(1)):
+        hint = "本应封顶就改写为 score min(…, full)；数据不会如此就声明输入的范围"
+        if isinstance(rule.numerator, nodes.Name) and isinstance(rule.denominator, nodes.Name):
+            hint = f"若 {rule.numerator.name} 不会超过 {rule.denominator.name}，声明 <= {rule.denominator.name}"
+        found.append(("P410", warning("P410", f"指标 {name} 的比率 `{ratio}` 可能超过 100%，得分只靠截断为 {shown}",
+                                      rule.span, hint=hint)))
+    if above(Decimal(0), value.interval.lo):
+        found.append(("P411", warning("P411", f"指标 {name} 的比率 `{ratio}` 可能为负，得分只靠截断为 0", rule.span,
+                                      hint="声明分子、分母的范围（如 >= 0元）")))
+    return found
 
 
 def format(fmt, rule):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .. import nodes
 from ..basis import lets_in
 from ..frozen import frozen
+from . import _shared
 
 
 @frozen
@@ -62,6 +65,25 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
 def reads(model, rule, certain, shown):
     """The inputs it reads for certain (`rendering._Reads`), and each derived value it names is described."""
     return certain([rule.expr]) + [name for let in lets_in(model, rule.expr) for name in shown(nodes.Name(let))]
+
+
+# checks (`checks`: P410–P412, the most a leaf can score)
+
+divisions = _shared.divisions_in_parts
+
+
+def scored(analysis, rule, env, full):
+    yield rule.expr, analysis.value(rule.expr, env, full), False
+
+
+def most(analysis, rule, env, weight, full):
+    from ..intervals import times
+
+    value = analysis.value(rule.expr, env, full)
+    return times(value.interval.hi, Decimal(1)) if value is not None else None
+
+
+out_of_range = _shared.general_range
 
 
 def format(fmt, rule):

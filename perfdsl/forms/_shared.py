@@ -1,0 +1,38 @@
+"""What several forms' hooks share (not a form: a name that starts with ``_`` is not listed as one)."""
+
+from __future__ import annotations
+
+from .. import nodes
+
+
+def divisions_in_parts(analysis, rule, env):
+    """`checks`' P412: the divisions in each expression right below `rule`, where nothing narrows them."""
+    for part in nodes.children(rule):
+        if isinstance(part, nodes.Expr):
+            yield from analysis.divisions(part, env)
+
+
+def scores_no_expression(analysis, rule, env, full):
+    """What it scores with is no expression of the ruleset's (`checks._scored`)."""
+    return ()
+
+
+def full_marks_possible(analysis, rule, env, weight, full):
+    """The most it can score (`checks._most`): its weight (checklist shares, deductions from full, a judgement,
+    a target)."""
+    return weight
+
+
+def general_range(analysis, name, rule, branch, weight, full):
+    """None: `checks` judges its range by what it scores with (`scored`), as a `when` case's."""
+    return None
+
+
+def nothing_planned(r, rule, node, bound):
+    """Its text needs nothing of the ruleset's laid out beforehand (`rendering`'s plan)."""
+    return {}
+
+
+def nothing_certain(model, rule, certain, shown):
+    """What it reads the facts do not say for certain (`rendering._Reads`): the interpreter orders the notes."""
+    return []
