@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -270,6 +271,19 @@ def test_a_missing_hook_is_named(monkeypatch):
 
     monkeypatch.delattr(ratio, "render")
     assert forms.missing() == ["perfdsl.forms.ratio.render"]
+
+
+def test_the_forms_are_found_in_an_archive_too(monkeypatch):
+    """Listed with `os` (no `pkgutil` on a cold start); where the package is no folder, the import system says."""
+    from perfdsl import forms
+
+    def no_folder(path):
+        raise NotADirectoryError(path)
+
+    monkeypatch.setattr(forms, "os", SimpleNamespace(listdir=no_folder))  # pkgutil keeps the real one
+    assert forms._discover() == forms.MODULES
+    assert [module.__name__.rsplit(".", 1)[1] for module in forms.MODULES] == [
+        "bands", "checklist", "deduction", "manual", "panel", "rating", "ratio", "score", "target"]
 
 
 #: Phase modules: each asks `forms.of(rule)` for a rule form's part, never names a form's class.

@@ -70,8 +70,13 @@ HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "rea
 def _discover():
     """The form modules, in name order: listed here with `os` rather than `pkgutil`, which a warm eval would
     import for this alone (with `importlib.util`)."""
-    names = sorted(entry[:-3] for entry in os.listdir(__path__[0])
-                   if entry.endswith(".py") and not entry.startswith("_"))
+    try:
+        entries = os.listdir(__path__[0])
+    except OSError:  # not a folder (the package inside an archive): ask the import system
+        import pkgutil
+
+        entries = [f"{name}.py" for _, name, _ in pkgutil.iter_modules(__path__)]
+    names = sorted(entry[:-3] for entry in entries if entry.endswith(".py") and not entry.startswith("_"))
     for name in names:
         __import__(f"{__name__}.{name}")
     return tuple(sys.modules[f"{__name__}.{name}"] for name in names)
