@@ -28,6 +28,16 @@ def general_range(analysis, name, rule, branch, weight, full):
     return None
 
 
+def assessor_input(res, rule, leaf, entry, deps):
+    """(name, what it names, its declaration) of the assessor's input a rule reads (`ASSESSOR`), now the leaf's
+    (`NodeSpec.manual_input`) and read by its scorecard."""
+    name = rule.input_name or f"{leaf.name}{rule.suffix}"
+    entry["manual_input"] = name
+    deps.add(name)
+    kind, decl = res.symbols.get(name, (None, None))
+    return name, kind, decl
+
+
 def nothing_planned(r, rule, node, bound):
     """Its text needs nothing of the ruleset's laid out beforehand (`rendering`'s plan)."""
     return {}

@@ -51,10 +51,7 @@ NOTED = True  # its assessor's note is part of its own text, not of the notes (�
 def resolve(res, rule, leaf, entry, deps, check):
     from ..model import InputSpec
 
-    name = rule.input_name or f"{leaf.name}{rule.suffix}"
-    entry["manual_input"] = name
-    deps.add(name)
-    kind, decl = res.symbols.get(name, (None, None))
+    name, kind, decl = _shared.assessor_input(res, rule, leaf, entry, deps)
     if kind == "input" and decl.type.kind not in ("number", "count"):
         res.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
     elif kind == "manual" and decl is leaf and res.list_input(name) is None:

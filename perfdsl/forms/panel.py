@@ -51,10 +51,7 @@ def resolve(res, rule, leaf, entry, deps, check):
     from ..model import InputSpec
     from ..typecheck import literal_value as _literal_value
 
-    name = rule.input_name or f"{leaf.name}{rule.suffix}"
-    entry["manual_input"] = name
-    deps.add(name)
-    kind, decl = res.symbols.get(name, (None, None))
+    name, kind, decl = _shared.assessor_input(res, rule, leaf, entry, deps)
     if kind == "input" and decl.type.kind != "list":
         res.err("P220", f"评审组输入 `{name}` 须为 list（每位专家一项：得分、说明）", decl.span)
     elif kind == "manual" and decl is leaf and res.list_input(name) is None:
