@@ -7,6 +7,7 @@ grade bands that overlap — so a ruleset that passes cannot repeat it.
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 
@@ -15,7 +16,6 @@ from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, r
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
-from .targets import TargetError, aligned, parse_actual, parse_target, validate, with_unit
 from .unparse import expression
 
 
@@ -138,73 +138,13 @@ def _totals(card) -> Interval:
     return Interval(-bonus, card.max + bonus)
 
 
-def check_bands(model: Model, analysis: reach.Analysis | None = None):
-    """Every arm of a band can be reached, and ``else`` — or the arms — catch every value of the subject.
-
-    An arm is tried only where the arms before it failed: one whose region
-    they already cover is never hit (P401, as with thresholds out of order);
-    an ``else`` where they cover everything the subject can be is dead
-    (P403); without ``else``, the values no arm covers score 0 (P402).  The
-    subject ranges over what its inputs' types and declared ranges allow.
-    """
+def check_reached(model: Model, analysis: reach.Analysis | None = None):
+    """Each rule form's own check of the values its leaf meets where it applies (its `check_reached`: a band's
+    arms, P401–P403), here among the checks."""
     analysis = analysis or reach.Analysis(model)
     for where, leaf, env in _leaves(model, analysis):
-        rule = leaf.rule
-        if not isinstance(rule, nodes.BandsRule):
-            continue
-        subject = analysis.value(rule.subject, env)
-        domain = subject.interval if subject is not None else Interval()
-        shown = _shower(model, rule.subject)
-        covered, known = Ranges(), True
-        for position, arm in enumerate(rule.arms):
-            if arm.op is None:
-                if position != len(rule.arms) - 1:
-                    yield error("P401", "else 分档只能放在最后", rule.span)
-                elif known and Ranges.of(domain).minus(covered).empty:
-                    yield warning("P403", f"else 分档永远不会命中：`{expression(rule.subject)}` 可取的值"
-                                          f" {_text(domain, shown)} 都已落入前面各档", arm.span)
-                break
-            value = analysis.value(arm.threshold, env)
-            if value is None or value.names or value.interval.lo != value.interval.hi:
-                known = False
-                continue
-            region = _region(arm.op, value.interval.lo)
-            reached = region.intersect(domain).minus(covered)
-            if known and reached.empty:
-                why = _why_unreached(rule, arm, region, domain, shown)
-                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{why}",
-                            arm.span)
-            covered = covered.union(region)
-        else:
-            gap = Ranges.of(domain).minus(covered)
-            if known and not gap.empty:
-                yield warning("P402", f"指标 {where} 的分档没有 else：`{expression(rule.subject)}` "
-                                      f"{_gaps(gap, shown)}不落入任何一档，得 0 分", rule.span)
-
-
-def _region(op: str, value) -> Ranges:
-    if op == "!=":
-        return Ranges.of(intervals.region("<", value), intervals.region(">", value))
-    return Ranges.of(intervals.region(op, value))
-
-
-def _why_unreached(rule, arm, region: Ranges, domain: Interval, shown=plain) -> str:
-    if region.intersect(domain).empty:  # said in the subject's own terms: a rate in percent, [0%, 100%]
-        return f"`{expression(rule.subject)}` 只在 {_text(domain, shown)} 内取值"
-    before = rule.arms[: rule.arms.index(arm)]
-    for previous in before:
-        threshold = _literal(previous.threshold)
-        if threshold is None or previous.op is None:
-            continue
-        if region.intersect(domain).minus(_region(previous.op, threshold)).empty:
-            order = ""
-            if {arm.op, previous.op} <= {">=", ">"}:
-                order = "（下限须从高到低）"
-            elif {arm.op, previous.op} <= {"<=", "<"}:
-                order = "（上限须从低到高）"
-            which = "上一档" if previous is before[-1] else "前面的"
-            return f"{which} `{_arm(previous)}` 已包含它{order}"
-    return "前面各档合起来已包含它"
+        if leaf.rule is not None:
+            yield from forms.of(leaf.rule).check_reached(_CHECKS, analysis, model, where, leaf, env)
 
 
 def check_bonus(model: Model):
@@ -528,26 +468,6 @@ def _text(interval: Interval, shown=plain) -> str:
     return interval.describe(shown)
 
 
-def _gaps(ranges: Ranges, shown) -> str:
-    """``> 10 时``, ``在 (5, 10] 内时``, ``< 0 或 > 100 时``: where a value falls between the arms."""
-    phrases = []
-    for part in ranges.parts:
-        if part.lo == -INF and part.hi == INF:
-            phrases.append("取任何值")
-        elif part.lo == -INF:
-            phrases.append(f"{'<=' if part.hi_closed else '<'} {shown(part.hi)}")
-        elif part.hi == INF:
-            phrases.append(f"{'>=' if part.lo_closed else '>'} {shown(part.lo)}")
-        else:
-            phrases.append(f"在 {part.describe(shown)} 内")
-    text = " 或 ".join(phrases)
-    return text + ("时" if text.endswith("内") else " 时")
-
-
-def _arm(arm) -> str:
-    return f"{arm.op} {expression(arm.threshold)}"
-
-
 def _literal(expr):
     if isinstance(expr, nodes.Num):
         return expr.value
@@ -609,58 +529,15 @@ def _rounded_top(card, step, mode) -> Decimal:
     return sum((round_score(node.declared, step, mode) for node in card.leaves() if not node.bonus), Decimal(0))
 
 
-def check_targets(model: Model):
-    """Every target (and actual) the ruleset writes as text is read now, not first when a record needs it;
-    an actual declared as a rate or an amount must meet a target in percent or in 元/万元."""
+def check_written(model: Model):
+    """Each rule form's own check of what the ruleset writes (its `check_written`: a target's text read now,
+    P420–P422), here among the checks; an `each` group's items by their template."""
     for card in model.scorecards:
         for node in card.nodes:
             indicator = node.indicator if node.indicator is not None else (node.each.template if node.each else None)
             rule = indicator.rule if indicator is not None else None
-            if not isinstance(rule, nodes.TargetRule):
-                continue
-            target = _written_target(model, rule.target)
-            if target is None:
-                continue
-            text, where = target
-            if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
-                text = with_unit(text, rule.unit.value)
-            actual = model.type_of(rule.actual)
-            try:
-                kind = validate(text)
-            except TargetError as exc:
-                yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
-                continue
-            if kind != "quantity":
-                if actual is not None and actual.numeric and not (kind == "deadline" and actual.kind in ("count", "number")):
-                    what = "时限" if kind == "deadline" else "定性"
-                    yield error("P421", f"指标 {node.name} 的目标 `{text}` 是{what}目标，实际值却是{actual.describe()}",
-                                where, hint="实际值须为完成日期、按时完成/未按时完成" if kind == "deadline"
-                                else "实际值须为 达成 / 基本达成 / 部分达成 / 未达成 或 levels 中的等级")
-                continue
-            parsed = parse_target(text)
-            family = parsed.amount.family
-            wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
-            if wanted is not None and family not in (wanted, None):
-                said = {"ratio": "百分数（如 95%）", "money": "金额（如 30万元）"}[wanted]
-                yield error("P421", f"指标 {node.name} 的实际值是{actual.describe()}，目标 `{text}` 却不是{said}",
-                            where, hint=f"目标须写成{said}")
-            if isinstance(rule.actual, nodes.Str):
-                try:
-                    aligned(parsed, parse_actual(rule.actual.value))
-                except TargetError as exc:
-                    yield error("P420", f"指标 {node.name} 的实际值无法与目标比较：{exc}", rule.actual.span)
-
-
-def _written_target(model: Model, expr):
-    """(text, span) of a target the ruleset itself writes: a string, or the text default of the input it names."""
-    if isinstance(expr, nodes.Str):
-        return expr.value, expr.span
-    if isinstance(expr, nodes.Name):
-        for spec in model.inputs:
-            for candidate in (spec, *spec.fields):
-                if candidate.name == expr.name and isinstance(candidate.default, str) and candidate.default.strip():
-                    return candidate.default, candidate.span
-    return None
+            if rule is not None:
+                yield from forms.of(rule).check_written(_CHECKS, model, node, rule)
 
 
 def check_item_weights(model: Model):
@@ -720,13 +597,13 @@ CHECKS = (
     check_precision,
     check_item_weights,
     check_card_rules,
-    check_targets,
+    check_written,
     check_group_weights,
     check_empty_groups,
     check_reallocation,
     check_full_marks,
     check_grades,
-    check_bands,
+    check_reached,
     check_bonus,
     check_score_range,
     check_divisions,
@@ -737,7 +614,10 @@ CHECKS = (
 
 #: The checks that judge values (`reach`): they share one analysis of the model (its inputs' declared
 #: intervals and its derived values' are worked out once, not once per check).
-_REACHING = frozenset((check_full_marks, check_bands, check_score_range, check_divisions))
+_REACHING = frozenset((check_full_marks, check_reached, check_score_range, check_divisions))
+
+
+_CHECKS = sys.modules[__name__]  # what a form's check hooks are given: this module's helpers (`_shower` …)
 
 
 def run_checks(model: Model):

@@ -295,10 +295,6 @@ NAMES_A_FORM = {
                                          "`indicator`: the form has no grammar rule of its own",
     ("perfdsl.rendering", "ManualRule"): "`FALLBACK`'s entry names the form the test holds (an `each` template "
                                          "judged by the assessor)",
-    # Two whole checks of one form's own, each at its place in `checks.CHECKS` (the order diagnostics come in):
-    ("perfdsl.checks", "BandsRule"): "check_bands: every arm reachable, else or the arms cover the subject "
-                                     "(P401–P403)",
-    ("perfdsl.checks", "TargetRule"): "check_targets: the targets written as text read now (P420–P422)",
 }
 
 

@@ -30,6 +30,11 @@ is missing, and fails when a phase module names a rule form's class instead of a
     its part in `checks`' analyses over `reach`'s branches: the divisions it may make by 0 (P412), the
     expressions it scores with (value, whether a share), the most it can score (None: cannot be told), and
     its own P410/P411 (None: judged by what it `scored`, as a ``when`` case is).  `_shared` has the usual.
+``check_written(chk, model, node, rule)``, ``check_reached(chk, analysis, model, where, leaf, env)``
+    its own checks, each run at its place among `checks.CHECKS` (the order diagnostics come in): of what the
+    ruleset writes (a target's text, P420–P422; `node` is the scorecard's node, an ``each`` group's by its
+    template), and of the values its leaf meets where it applies (a band's arms, P401–P403).  `chk` is the
+    `checks` module, for its message helpers (``chk._shower``, ``chk._text``, ``chk._literal``).
 ``reads(model, rule, certain, shown)``
     the inputs its text reads for certain (`rendering._Reads`, which orders the notes after it):
     ``certain(exprs)`` and ``shown(expr)`` are the renderer's; ``[]`` leaves the order to the interpreter.
@@ -51,8 +56,7 @@ new form joins the property tests by a line there.)
 
 A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
 phase object is passed in.  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
-it imports inside the hook that needs it.  Two whole checks of one form's own are still `checks`'
-(`check_bands`, `check_targets`: docs/architecture.md, *What adding a rule form touches*).
+it imports inside the hook that needs it.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ from .. import nodes
 
 #: What every form module provides (see above).
 HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "reads", "format", "divisions", "scored",
-         "most", "out_of_range", "KEYED", "ASSESSOR", "IN_EACH", "NOTED")
+         "most", "out_of_range", "check_written", "check_reached", "KEYED", "ASSESSOR", "IN_EACH", "NOTED")
 
 
 def _discover():

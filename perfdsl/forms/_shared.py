@@ -38,6 +38,16 @@ def assessor_input(res, rule, leaf, entry, deps):
     return name, kind, decl
 
 
+def nothing_written(chk, model, node, rule):
+    """No check of its own of what the ruleset writes (`checks.check_written`)."""
+    return ()
+
+
+def nothing_reached(chk, analysis, model, where, leaf, env):
+    """No check of its own of the values its leaf meets (`checks.check_reached`)."""
+    return ()
+
+
 def nothing_planned(r, rule, node, bound):
     """Its text needs nothing of the ruleset's laid out beforehand (`rendering`'s plan)."""
     return {}

@@ -11,7 +11,9 @@ from decimal import Decimal
 from .. import nodes
 from ..basis import CLAUSE, comparison, is_literal, points
 from ..decimals import ZERO, percent, plain
+from ..errors import error, warning
 from ..frozen import frozen
+from ..unparse import expression
 from . import _shared
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
@@ -157,7 +159,7 @@ def reads(model, rule, certain, shown):
     return certain([rule.subject]) + shown(rule.subject)
 
 
-# checks (`checks`: P410–P412, the most a leaf can score; its own arms' coverage is `checks.check_bands`)
+# checks (`checks`: P410–P412, the most a leaf can score)
 
 
 def divisions(analysis, rule, env):
@@ -187,6 +189,104 @@ def most(analysis, rule, env, weight, full):
 
 
 out_of_range = _shared.general_range
+
+
+# its own check (`checks.check_reached`, given the checks module `chk` for its message helpers)
+
+
+def check_reached(chk, analysis, model, where, leaf, env):
+    """Every arm of a band can be reached, and ``else`` — or the arms — catch every value of the subject.
+
+    An arm is tried only where the arms before it failed: one whose region
+    they already cover is never hit (P401, as with thresholds out of order);
+    an ``else`` where they cover everything the subject can be is dead
+    (P403); without ``else``, the values no arm covers score 0 (P402).  The
+    subject ranges over what its inputs' types and declared ranges allow.
+    """
+    from ..intervals import Interval, Ranges
+
+    rule = leaf.rule
+    subject = analysis.value(rule.subject, env)
+    domain = subject.interval if subject is not None else Interval()
+    shown = chk._shower(model, rule.subject)
+    covered, known = Ranges(), True
+    for position, arm in enumerate(rule.arms):
+        if arm.op is None:
+            if position != len(rule.arms) - 1:
+                yield error("P401", "else 分档只能放在最后", rule.span)
+            elif known and Ranges.of(domain).minus(covered).empty:
+                yield warning("P403", f"else 分档永远不会命中：`{expression(rule.subject)}` 可取的值"
+                                      f" {chk._text(domain, shown)} 都已落入前面各档", arm.span)
+            break
+        value = analysis.value(arm.threshold, env)
+        if value is None or value.names or value.interval.lo != value.interval.hi:
+            known = False
+            continue
+        region = _region(arm.op, value.interval.lo)
+        reached = region.intersect(domain).minus(covered)
+        if known and reached.empty:
+            why = _why_unreached(chk, rule, arm, region, domain, shown)
+            yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{why}",
+                        arm.span)
+        covered = covered.union(region)
+    else:
+        gap = Ranges.of(domain).minus(covered)
+        if known and not gap.empty:
+            yield warning("P402", f"指标 {where} 的分档没有 else：`{expression(rule.subject)}` "
+                                  f"{_gaps(gap, shown)}不落入任何一档，得 0 分", rule.span)
+
+
+def _region(op: str, value):
+    from .. import intervals
+    from ..intervals import Ranges
+
+    if op == "!=":
+        return Ranges.of(intervals.region("<", value), intervals.region(">", value))
+    return Ranges.of(intervals.region(op, value))
+
+
+def _why_unreached(chk, rule, arm, region, domain, shown=plain) -> str:
+    if region.intersect(domain).empty:  # said in the subject's own terms: a rate in percent, [0%, 100%]
+        return f"`{expression(rule.subject)}` 只在 {chk._text(domain, shown)} 内取值"
+    before = rule.arms[: rule.arms.index(arm)]
+    for previous in before:
+        threshold = chk._literal(previous.threshold)
+        if threshold is None or previous.op is None:
+            continue
+        if region.intersect(domain).minus(_region(previous.op, threshold)).empty:
+            order = ""
+            if {arm.op, previous.op} <= {">=", ">"}:
+                order = "（下限须从高到低）"
+            elif {arm.op, previous.op} <= {"<=", "<"}:
+                order = "（上限须从低到高）"
+            which = "上一档" if previous is before[-1] else "前面的"
+            return f"{which} `{_arm(previous)}` 已包含它{order}"
+    return "前面各档合起来已包含它"
+
+
+def _gaps(ranges, shown) -> str:
+    """``> 10 时``, ``在 (5, 10] 内时``, ``< 0 或 > 100 时``: where a value falls between the arms."""
+    from ..intervals import INF
+
+    phrases = []
+    for part in ranges.parts:
+        if part.lo == -INF and part.hi == INF:
+            phrases.append("取任何值")
+        elif part.lo == -INF:
+            phrases.append(f"{'<=' if part.hi_closed else '<'} {shown(part.hi)}")
+        elif part.hi == INF:
+            phrases.append(f"{'>=' if part.lo_closed else '>'} {shown(part.lo)}")
+        else:
+            phrases.append(f"在 {part.describe(shown)} 内")
+    text = " 或 ".join(phrases)
+    return text + ("时" if text.endswith("内") else " 时")
+
+
+def _arm(arm) -> str:
+    return f"{arm.op} {expression(arm.threshold)}"
+
+
+check_written = _shared.nothing_written
 
 
 def format(fmt, rule):

@@ -178,6 +178,10 @@ def out_of_range(analysis, name, rule, branch, weight, full):
     return ()
 
 
+check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
+check_reached = _shared.nothing_reached
+
+
 def format(fmt, rule):
     items = [fmt.unit(item, fmt.expr(item.condition)
                       + (f" => {fmt.expr(item.points)}" if item.points is not None else "")) for item in rule.items]

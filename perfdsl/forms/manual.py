@@ -112,6 +112,10 @@ most = _shared.full_marks_possible
 out_of_range = _shared.general_range
 
 
+check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
+check_reached = _shared.nothing_reached
+
+
 def format(fmt, rule):
     text = "manual" + (" score" if rule.mode == "score" else "")
     if rule.input_name is not None:

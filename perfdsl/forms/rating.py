@@ -119,6 +119,10 @@ most = _shared.full_marks_possible
 out_of_range = _shared.general_range
 
 
+check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
+check_reached = _shared.nothing_reached
+
+
 def format(fmt, rule):
     return [fmt.unit(rule, f"rating {fmt.expr(rule.subject)}" + (" levels" if rule.levels is not None else ""),
                      children=fmt.levels(rule.levels))]

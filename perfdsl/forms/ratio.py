@@ -136,5 +136,9 @@ def out_of_range(analysis, name, rule, branch, weight, full):
     return found
 
 
+check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
+check_reached = _shared.nothing_reached
+
+
 def format(fmt, rule):
     return [fmt.unit(rule, "ratio " + fmt.expr(nodes.Binary("/", rule.numerator, rule.denominator)))]

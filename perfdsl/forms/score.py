@@ -86,5 +86,9 @@ def most(analysis, rule, env, weight, full):
 out_of_range = _shared.general_range
 
 
+check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
+check_reached = _shared.nothing_reached
+
+
 def format(fmt, rule):
     return [fmt.formula(rule, "score ", rule.expr)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from .. import nodes, targets
 from ..basis import points, target_clause
 from ..decimals import ZERO
-from ..errors import DataValueError
+from ..errors import DataValueError, error
 from ..frozen import frozen
 from . import _shared
 
@@ -130,6 +130,62 @@ divisions = _shared.divisions_in_parts
 scored = _shared.scores_no_expression
 most = _shared.full_marks_possible
 out_of_range = _shared.general_range
+
+
+# its own check (`checks.check_written`)
+
+
+def check_written(chk, model, node, rule):
+    """Every target (and actual) the ruleset writes as text is read now, not first when a record needs it;
+    an actual declared as a rate or an amount must meet a target in percent or in 元/万元."""
+    from ..targets import TargetError, aligned, parse_actual, parse_target, validate, with_unit
+
+    target = _written_target(model, rule.target)
+    if target is None:
+        return
+    text, where = target
+    if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
+        text = with_unit(text, rule.unit.value)
+    actual = model.type_of(rule.actual)
+    try:
+        kind = validate(text)
+    except TargetError as exc:
+        yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
+        return
+    if kind != "quantity":
+        if actual is not None and actual.numeric and not (kind == "deadline" and actual.kind in ("count", "number")):
+            what = "时限" if kind == "deadline" else "定性"
+            yield error("P421", f"指标 {node.name} 的目标 `{text}` 是{what}目标，实际值却是{actual.describe()}",
+                        where, hint="实际值须为完成日期、按时完成/未按时完成" if kind == "deadline"
+                        else "实际值须为 达成 / 基本达成 / 部分达成 / 未达成 或 levels 中的等级")
+        return
+    parsed = parse_target(text)
+    family = parsed.amount.family
+    wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
+    if wanted is not None and family not in (wanted, None):
+        said = {"ratio": "百分数（如 95%）", "money": "金额（如 30万元）"}[wanted]
+        yield error("P421", f"指标 {node.name} 的实际值是{actual.describe()}，目标 `{text}` 却不是{said}",
+                    where, hint=f"目标须写成{said}")
+    if isinstance(rule.actual, nodes.Str):
+        try:
+            aligned(parsed, parse_actual(rule.actual.value))
+        except TargetError as exc:
+            yield error("P420", f"指标 {node.name} 的实际值无法与目标比较：{exc}", rule.actual.span)
+
+
+def _written_target(model, expr):
+    """(text, span) of a target the ruleset itself writes: a string, or the text default of the input it names."""
+    if isinstance(expr, nodes.Str):
+        return expr.value, expr.span
+    if isinstance(expr, nodes.Name):
+        for spec in model.inputs:
+            for candidate in (spec, *spec.fields):
+                if candidate.name == expr.name and isinstance(candidate.default, str) and candidate.default.strip():
+                    return candidate.default, candidate.span
+    return None
+
+
+check_reached = _shared.nothing_reached
 
 
 def format(fmt, rule):
