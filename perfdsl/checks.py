@@ -7,15 +7,15 @@ grade bands that overlap — so a ruleset that passes cannot repeat it.
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 
 
-from . import intervals, nodes, reach
+from . import forms, intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
-from .targets import TargetError, aligned, parse_actual, parse_target, validate, with_unit
 from .unparse import expression
 
 
@@ -138,73 +138,13 @@ def _totals(card) -> Interval:
     return Interval(-bonus, card.max + bonus)
 
 
-def check_bands(model: Model, analysis: reach.Analysis | None = None):
-    """Every arm of a band can be reached, and ``else`` — or the arms — catch every value of the subject.
-
-    An arm is tried only where the arms before it failed: one whose region
-    they already cover is never hit (P401, as with thresholds out of order);
-    an ``else`` where they cover everything the subject can be is dead
-    (P403); without ``else``, the values no arm covers score 0 (P402).  The
-    subject ranges over what its inputs' types and declared ranges allow.
-    """
+def check_reached(model: Model, analysis: reach.Analysis | None = None):
+    """Each rule form's own check of the values its leaf meets where it applies (its `check_reached`: a band's
+    arms, P401–P403), here among the checks."""
     analysis = analysis or reach.Analysis(model)
     for where, leaf, env in _leaves(model, analysis):
-        rule = leaf.rule
-        if not isinstance(rule, nodes.BandsRule):
-            continue
-        subject = analysis.value(rule.subject, env)
-        domain = subject.interval if subject is not None else Interval()
-        shown = _shower(model, rule.subject)
-        covered, known = Ranges(), True
-        for position, arm in enumerate(rule.arms):
-            if arm.op is None:
-                if position != len(rule.arms) - 1:
-                    yield error("P401", "else 分档只能放在最后", rule.span)
-                elif known and Ranges.of(domain).minus(covered).empty:
-                    yield warning("P403", f"else 分档永远不会命中：`{expression(rule.subject)}` 可取的值"
-                                          f" {_text(domain, shown)} 都已落入前面各档", arm.span)
-                break
-            value = analysis.value(arm.threshold, env)
-            if value is None or value.names or value.interval.lo != value.interval.hi:
-                known = False
-                continue
-            region = _region(arm.op, value.interval.lo)
-            reached = region.intersect(domain).minus(covered)
-            if known and reached.empty:
-                why = _why_unreached(rule, arm, region, domain, shown)
-                yield error("P401", f"分档 `{_arm(arm)}` 永远不会命中：{why}",
-                            arm.span)
-            covered = covered.union(region)
-        else:
-            gap = Ranges.of(domain).minus(covered)
-            if known and not gap.empty:
-                yield warning("P402", f"指标 {where} 的分档没有 else：`{expression(rule.subject)}` "
-                                      f"{_gaps(gap, shown)}不落入任何一档，得 0 分", rule.span)
-
-
-def _region(op: str, value) -> Ranges:
-    if op == "!=":
-        return Ranges.of(intervals.region("<", value), intervals.region(">", value))
-    return Ranges.of(intervals.region(op, value))
-
-
-def _why_unreached(rule, arm, region: Ranges, domain: Interval, shown=plain) -> str:
-    if region.intersect(domain).empty:  # said in the subject's own terms: a rate in percent, [0%, 100%]
-        return f"`{expression(rule.subject)}` 只在 {_text(domain, shown)} 内取值"
-    before = rule.arms[: rule.arms.index(arm)]
-    for previous in before:
-        threshold = _literal(previous.threshold)
-        if threshold is None or previous.op is None:
-            continue
-        if region.intersect(domain).minus(_region(previous.op, threshold)).empty:
-            order = ""
-            if {arm.op, previous.op} <= {">=", ">"}:
-                order = "（下限须从高到低）"
-            elif {arm.op, previous.op} <= {"<=", "<"}:
-                order = "（上限须从低到高）"
-            which = "上一档" if previous is before[-1] else "前面的"
-            return f"{which} `{_arm(previous)}` 已包含它{order}"
-    return "前面各档合起来已包含它"
+        if leaf.rule is not None:
+            yield from forms.of(leaf.rule).check_reached(_CHECKS, analysis, model, where, leaf, env)
 
 
 def check_bonus(model: Model):
@@ -270,28 +210,11 @@ def _out_of_range(analysis, name, branch, weight):
     full = Interval.point(weight)
     node = branch.node
     shown = plain(weight)
-    if isinstance(node, nodes.RatioRule):
-        value = _ratio(analysis, node, branch.env, full)
-        if value is None or not branch.exact(value):
+    if not isinstance(node, nodes.Guard):  # a rule: its form may judge its own range (a ratio, a checklist's sum)
+        own = forms.of(node).out_of_range(analysis, name, node, branch, weight, full)
+        if own is not None:
+            yield from own
             return
-        ratio = f"{expression(node.numerator)} / {expression(node.denominator)}"
-        if intervals.above(value.interval.hi, Decimal(1)):
-            hint = "本应封顶就改写为 score min(…, full)；数据不会如此就声明输入的范围"
-            if isinstance(node.numerator, nodes.Name) and isinstance(node.denominator, nodes.Name):
-                hint = f"若 {node.numerator.name} 不会超过 {node.denominator.name}，声明 <= {node.denominator.name}"
-            yield "P410", warning("P410", f"指标 {name} 的比率 `{ratio}` 可能超过 100%，得分只靠截断为 {shown}",
-                                  node.span, hint=hint)
-        if intervals.above(Decimal(0), value.interval.lo):
-            yield "P411", warning("P411", f"指标 {name} 的比率 `{ratio}` 可能为负，得分只靠截断为 0", node.span,
-                                  hint="声明分子、分母的范围（如 >= 0元）")
-        return
-    if isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
-        total = _checklist_total(analysis, node, branch, full)
-        if total is not None and total.exact and intervals.above(total.interval.hi, weight):
-            yield "P410", warning("P410", f"指标 {name} 的清单各项分值合计 {plain(total.interval.hi)}，超过其分值 "
-                                          f"{shown}：全部符合时只靠截断", node.span,
-                                  hint=f"清单合计 {plain(total.interval.hi)}，分值 {shown}")
-        return
     for expr, value, share in _scored(analysis, branch, full):
         if value is None or not branch.exact(value):
             continue
@@ -312,28 +235,8 @@ def _scored(analysis, branch, full):
     node = branch.node
     if isinstance(node, nodes.Guard):
         yield node.score, analysis.value(node.score, branch.env, full), False
-    elif isinstance(node, nodes.ScoreRule):
-        yield node.expr, analysis.value(node.expr, branch.env, full), False
-    elif isinstance(node, nodes.BandsRule):
-        for arm in node.arms:
-            yield arm.value, analysis.value(arm.value, branch.env, full), node.share
-
-
-def _ratio(analysis, rule, env, full) -> reach.Value | None:
-    return analysis.value(nodes.Binary("/", rule.numerator, rule.denominator), env, full)
-
-
-def _checklist_total(analysis, rule, branch, full) -> reach.Value | None:
-    """What a checklist with points can give: any sum of its items' points (exact if the items are independent)."""
-    values = [analysis.value(item.points, branch.env, full) for item in rule.items]
-    if any(v is None for v in values):
-        return None
-    low = sum((min(v.interval.lo, 0) for v in values), Decimal(0))
-    high = sum((max(v.interval.hi, 0) for v in values), Decimal(0))
-    names = [frozenset(n.name for n in nodes.walk(item.condition) if isinstance(n, nodes.Name)) for item in rule.items]
-    independent = all(not (a & b) for i, a in enumerate(names) for b in names[i + 1:])
-    exact = independent and all(v.exact and not v.names for v in values)
-    return reach.Value(Interval(low, high), exact, frozenset())
+    else:  # a rule: a formula, band arms (its form's `scored`)
+        yield from forms.of(node).scored(analysis, node, branch.env, full)
 
 
 def _most(analysis, leaf, env, weight) -> Decimal | None:
@@ -342,24 +245,13 @@ def _most(analysis, leaf, env, weight) -> Decimal | None:
     most = -INF
     for branch in reach.branches(analysis, leaf, env):
         node = branch.node
-        if isinstance(node, (nodes.Guard, nodes.ScoreRule, nodes.BandsRule)):
-            scored = [(value, share) for _, value, share in _scored(analysis, branch, full)]
-            if any(value is None for value, _ in scored):
+        if isinstance(node, nodes.Guard):
+            scored = [value for _, value, _ in _scored(analysis, branch, full)]
+            if any(value is None for value in scored):
                 return None
-            highs = [intervals.times(value.interval.hi, weight if share else Decimal(1)) for value, share in scored]
-            high = max(highs + [Decimal(0)] if isinstance(node, nodes.BandsRule) else highs)  # no arm: 0
-        elif isinstance(node, nodes.RatioRule):
-            value = _ratio(analysis, node, branch.env, full)
-            high = intervals.times(value.interval.hi, weight) if value is not None else None
-        elif isinstance(node, nodes.ChecklistRule) and node.items and node.items[0].points is not None:
-            total = _checklist_total(analysis, node, branch, full)
-            high = total.interval.hi if total is not None else None
-        elif isinstance(node, nodes.DeductionRule) and all(line.kind == "add" for line in node.lines):
-            ups = [analysis.value(line.up_to, branch.env, full) if line.up_to is not None else None
-                   for line in node.lines]
-            high = sum((u.interval.hi if u is not None else INF for u in ups), Decimal(0))
-        else:  # checklist shares, deductions from full, manual, target: full marks are possible
-            high = weight
+            high = max(intervals.times(value.interval.hi, Decimal(1)) for value in scored)
+        else:  # a rule: its form says (full marks are possible for most)
+            high = forms.of(node).most(analysis, node, branch.env, weight, full)
         if high is None:
             return None
         most = max(most, high)
@@ -408,44 +300,8 @@ def _leaf_divisions(analysis, leaf, env):
         if env is None:
             return
     rule = leaf.rule
-    if isinstance(rule, nodes.RatioRule):
-        yield from analysis.divisions(rule.numerator, env)
-        yield from analysis.divisions(rule.denominator, env)
-        found = analysis.zero_divisor(rule.denominator, rule.denominator, env)
-        if found is not None:
-            yield found
-    elif isinstance(rule, nodes.BandsRule):
-        yield from analysis.divisions(rule.subject, env)
-        for arm in rule.arms:
-            if arm.op is None:
-                yield from analysis.divisions(arm.value, env)
-                continue
-            yield from analysis.divisions(arm.threshold, env)
-            here = analysis.refine(env, nodes.Compare(arm.op, rule.subject, arm.threshold), True)
-            if here is not None:
-                yield from analysis.divisions(arm.value, here)
-    elif isinstance(rule, nodes.ChecklistRule):
-        for item in rule.items:
-            yield from analysis.divisions(item.condition, env)
-            here = analysis.refine(env, item.condition, True)
-            if here is not None and item.points is not None:
-                yield from analysis.divisions(item.points, here)
-    elif rule is not None:
-        for part in reach._children(rule) if not isinstance(rule, nodes.DeductionRule) else ():
-            yield from analysis.divisions(part, env)
-        for line in getattr(rule, "lines", ()):
-            for part in nodes.walk(line):
-                if isinstance(part, nodes.Expr) and _top_level(part, line):
-                    yield from analysis.divisions(part, env)
-
-
-def _top_level(expr, line) -> bool:
-    """Whether `expr` is one of the expressions a deduction line is made of (not a part of one)."""
-    per = line.per
-    parts = [line.amount, line.when, line.up_to]
-    if per is not None:
-        parts += [per.step, per.subject, per.threshold]
-    return any(expr is part for part in parts)
+    if rule is not None:
+        yield from forms.of(rule).divisions(analysis, rule, env)
 
 
 def check_unused(model: Model):
@@ -472,7 +328,7 @@ def check_unused(model: Model):
                 read.add(node.name)
             elif isinstance(node, nodes.Each):
                 read.add(node.list_name)
-            elif isinstance(node, (nodes.ManualRule, nodes.PanelRule)) and node.input_name is not None:
+            elif node.__class__ in forms.BY_CLASS and forms.of(node).ASSESSOR and node.input_name is not None:
                 read.add(node.input_name)
     if model.record is not None:
         read.add(model.record)
@@ -612,26 +468,6 @@ def _text(interval: Interval, shown=plain) -> str:
     return interval.describe(shown)
 
 
-def _gaps(ranges: Ranges, shown) -> str:
-    """``> 10 时``, ``在 (5, 10] 内时``, ``< 0 或 > 100 时``: where a value falls between the arms."""
-    phrases = []
-    for part in ranges.parts:
-        if part.lo == -INF and part.hi == INF:
-            phrases.append("取任何值")
-        elif part.lo == -INF:
-            phrases.append(f"{'<=' if part.hi_closed else '<'} {shown(part.hi)}")
-        elif part.hi == INF:
-            phrases.append(f"{'>=' if part.lo_closed else '>'} {shown(part.lo)}")
-        else:
-            phrases.append(f"在 {part.describe(shown)} 内")
-    text = " 或 ".join(phrases)
-    return text + ("时" if text.endswith("内") else " 时")
-
-
-def _arm(arm) -> str:
-    return f"{arm.op} {expression(arm.threshold)}"
-
-
 def _literal(expr):
     if isinstance(expr, nodes.Num):
         return expr.value
@@ -693,58 +529,15 @@ def _rounded_top(card, step, mode) -> Decimal:
     return sum((round_score(node.declared, step, mode) for node in card.leaves() if not node.bonus), Decimal(0))
 
 
-def check_targets(model: Model):
-    """Every target (and actual) the ruleset writes as text is read now, not first when a record needs it;
-    an actual declared as a rate or an amount must meet a target in percent or in 元/万元."""
+def check_written(model: Model):
+    """Each rule form's own check of what the ruleset writes (its `check_written`: a target's text read now,
+    P420–P422), here among the checks; an `each` group's items by their template."""
     for card in model.scorecards:
         for node in card.nodes:
             indicator = node.indicator if node.indicator is not None else (node.each.template if node.each else None)
             rule = indicator.rule if indicator is not None else None
-            if not isinstance(rule, nodes.TargetRule):
-                continue
-            target = _written_target(model, rule.target)
-            if target is None:
-                continue
-            text, where = target
-            if isinstance(rule.unit, nodes.Str) and rule.unit.value.strip():
-                text = with_unit(text, rule.unit.value)
-            actual = model.type_of(rule.actual)
-            try:
-                kind = validate(text)
-            except TargetError as exc:
-                yield error("P420", f"指标 {node.name} 的目标值无法读取：{exc}", where)
-                continue
-            if kind != "quantity":
-                if actual is not None and actual.numeric and not (kind == "deadline" and actual.kind in ("count", "number")):
-                    what = "时限" if kind == "deadline" else "定性"
-                    yield error("P421", f"指标 {node.name} 的目标 `{text}` 是{what}目标，实际值却是{actual.describe()}",
-                                where, hint="实际值须为完成日期、按时完成/未按时完成" if kind == "deadline"
-                                else "实际值须为 达成 / 基本达成 / 部分达成 / 未达成 或 levels 中的等级")
-                continue
-            parsed = parse_target(text)
-            family = parsed.amount.family
-            wanted = {"rate": "ratio", "money": "money"}.get(actual.kind) if actual is not None else None
-            if wanted is not None and family not in (wanted, None):
-                said = {"ratio": "百分数（如 95%）", "money": "金额（如 30万元）"}[wanted]
-                yield error("P421", f"指标 {node.name} 的实际值是{actual.describe()}，目标 `{text}` 却不是{said}",
-                            where, hint=f"目标须写成{said}")
-            if isinstance(rule.actual, nodes.Str):
-                try:
-                    aligned(parsed, parse_actual(rule.actual.value))
-                except TargetError as exc:
-                    yield error("P420", f"指标 {node.name} 的实际值无法与目标比较：{exc}", rule.actual.span)
-
-
-def _written_target(model: Model, expr):
-    """(text, span) of a target the ruleset itself writes: a string, or the text default of the input it names."""
-    if isinstance(expr, nodes.Str):
-        return expr.value, expr.span
-    if isinstance(expr, nodes.Name):
-        for spec in model.inputs:
-            for candidate in (spec, *spec.fields):
-                if candidate.name == expr.name and isinstance(candidate.default, str) and candidate.default.strip():
-                    return candidate.default, candidate.span
-    return None
+            if rule is not None:
+                yield from forms.of(rule).check_written(_CHECKS, model, node, rule)
 
 
 def check_item_weights(model: Model):
@@ -804,13 +597,13 @@ CHECKS = (
     check_precision,
     check_item_weights,
     check_card_rules,
-    check_targets,
+    check_written,
     check_group_weights,
     check_empty_groups,
     check_reallocation,
     check_full_marks,
     check_grades,
-    check_bands,
+    check_reached,
     check_bonus,
     check_score_range,
     check_divisions,
@@ -821,7 +614,10 @@ CHECKS = (
 
 #: The checks that judge values (`reach`): they share one analysis of the model (its inputs' declared
 #: intervals and its derived values' are worked out once, not once per check).
-_REACHING = frozenset((check_full_marks, check_bands, check_score_range, check_divisions))
+_REACHING = frozenset((check_full_marks, check_reached, check_score_range, check_divisions))
+
+
+_CHECKS = sys.modules[__name__]  # what a form's check hooks are given: this module's helpers (`_shower` …)
 
 
 def run_checks(model: Model):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
-from . import cardrules, judgements, layout, nodes
+from . import cardrules, forms, layout, nodes
 from .decimals import ROUNDING_MODES, SNAP, quantum
 from .model import Model, NodeSpec, ScorecardSpec
 
@@ -356,7 +356,7 @@ class Generator:
             out.line("else:")
             out.indent()
         self.facts = []
-        getattr(self, "_rule_" + type(indicator.rule).__name__)(indicator.rule, node, w, s)
+        forms.of(indicator.rule).emit(self, indicator.rule, node, w, s)
         if f:
             out.line(f"{f} = (0, {s}, " + "".join(f"{figure}, " for figure in self.facts) + ")")
         if indicator.guards:
@@ -390,107 +390,11 @@ class Generator:
         return (f"((True, {self.path(expr.then, w)}) if {self.expr(expr.test, w)} "
                 f"else (False, {self.path(expr.otherwise, w)}))")
 
-    def _rule_ScoreRule(self, rule, node, w, s):
-        self.out.line(f"{s} = {self.expr(rule.expr, w)}")
-        self.facts = [self.path(rule.expr, w)]
-
-    def _rule_RatioRule(self, rule, node, w, s):
-        n = self.held(self.expr(rule.numerator, w))
-        d = self.held(self.expr(rule.denominator, w))
-        self.out.line(f"{s} = {w} * {n} / {d}")
-        self.facts = [n, d]
-
-    def _rule_BandsRule(self, rule, node, w, s):
-        out = self.out
-        t = self.held(self.expr(rule.subject, w))
-        arm_taken = self.temp()  # explain: (the arm's number, its value); (0, None) when none holds
-        keyword = "if"
-        has_else = False
-        for number, arm in enumerate(rule.arms, start=1):
-            value = self.expr(arm.value, w)
-            if self.explain:
-                out_value, value = value, f"{arm_taken}[1]"
-            if rule.share:
-                value = f"{w} * {value}"
-            if arm.op is None:
-                out.line("else:" if keyword == "elif" else "if True:")
-                has_else = True
-            else:
-                out.line(f"{keyword} {t} {_CMP[arm.op]} {self.expr(arm.threshold, w)}:")
-            if self.explain:
-                out.line(f"    {arm_taken} = ({number}, {out_value})")
-            out.line(f"    {s} = {value}")
-            keyword = "elif"
-            if arm.op is None:
-                break
-        if not has_else:
-            out.line("else:")
-            if self.explain:
-                out.line(f"    {arm_taken} = (0, None)")
-            out.line(f"    {s} = {self.zero}")
-        self.facts = [t, arm_taken]
-
-    def _rule_ChecklistRule(self, rule, node, w, s):
-        met = [self.expr(item.condition, w) for item in rule.items]
-        if self.explain:  # each item's truth, then (points) each met item's points, kept for the basis
-            held, given = self.temp(), self.temp()
-            self.out.line(f"{held} = (" + "".join(f"bool({m}), " for m in met) + ")")
-            met = [f"{held}[{k}]" for k in range(len(met))]
-            self.facts = [held]
-        if rule.items[0].points is None:
-            count = " + ".join(f"({self.one} if {m} else {self.zero})" for m in met)
-            self.out.line(f"{s} = {w} * ({count}) / {self.const(Decimal(len(rule.items)))}")
-            return
-        points = [self.expr(item.points, w) for item in rule.items]
-        if self.explain:
-            self.out.line(f"{given} = (" + "".join(f"{p} if {m} else None, " for p, m in zip(points, met)) + ")")
-            points = [f"{given}[{k}]" for k in range(len(points))]
-            self.facts.append(given)
-        terms = [f"({p} if {m} else {self.zero})" for p, m in zip(points, met)]
-        self.out.line(f"{s} = {self.zero} + " + " + ".join(terms))
-
-    def _rule_ManualRule(self, rule, node, w, s):
-        m = self.name(node.manual_input)
-        self.out.line(f"if {m} > {w}: raise UndefinedUse('judgement above weight')")
-        self.out.line(f"{s} = {m}" if rule.mode == "score" else f"{s} = {w} - {m}")
-
-    def _rule_TargetRule(self, rule, node, w, s):
-        actual = self.model.type_of(rule.actual)
-        kind, unit = (actual.kind, actual.unit) if actual is not None else (None, None)
-        column = self.expr(rule.unit, w) if rule.unit is not None else "None"
-        if self.explain:  # the judgement itself: its kind, level, text, and a quantity's target and actual
-            judged = self.temp()
-            self.out.line(f"{judged} = JUDGE({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
-                          f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
-            self.out.line(f"{s} = {w} * {judged}.share")
-            self.facts = [judged]
-            return
-        self.out.line(f"{s} = {w} * ATTAIN({self.expr(rule.target, w)}, {self.expr(rule.actual, w)}, "
-                      f"{self.const(kind)}, {self.const(unit)}, {column}, {self._levels(rule.levels, w)})")
-
     def _levels(self, arms, w) -> str:
         """A ``levels { … }`` block as a dict display (None: the document's tiers)."""
         if arms is None:
             return "None"
         return "{" + ", ".join(f"{self.const(arm.name)}: {self.expr(arm.share, w)}" for arm in arms) + "}"
-
-    def _rule_RatingRule(self, rule, node, w, s):
-        judgements.emit_rating(self, rule, node, w, s)
-
-    def _rule_PanelRule(self, rule, node, w, s):
-        judgements.emit_panel(self, rule, node, w, s)
-
-    def _rule_DeductionRule(self, rule, node, w, s):
-        out = self.out
-        adds = all(line.kind == "add" for line in rule.lines)
-        base = self.zero if (node.bonus or adds) else w
-        out.line(f"{s} = {base}")
-        lines = []
-        for line in rule.lines:
-            value = self.line_amount(line, w)
-            lines.append(self.line_facts)
-            out.line(f"{s} = {s} {'+' if line.kind == 'add' else '-'} {value}")
-        self.facts = lines
 
     def line_amount(self, line, w) -> str:
         """The variable holding what one `deduct`/`add` line takes: when its condition holds, or per

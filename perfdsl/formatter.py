@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import nodes, parser, unparse
+from . import forms, nodes, parser, unparse
 from .comments import Layout, Unit, attach
 from .decimals import MONEY_UNITS
 from .errors import PerfSyntaxError
@@ -229,10 +229,8 @@ class _Printer:
             items.append(self.applies(leaf.applies))
         items += [self.unit(guard, f"when {self.expr(guard.condition)} => {self.expr(guard.score)}")
                   for guard in leaf.guards]
-        if isinstance(leaf.rule, nodes.DeductionRule):
-            items += [self.deduction(line) for line in leaf.rule.lines]
-        elif leaf.rule is not None:
-            items.append(self.rule(leaf.rule))
+        if leaf.rule is not None:
+            items += forms.of(leaf.rule).format(self, leaf.rule)
         for show in leaf.shows:
             text = f"show {self.expr(show.expr)}"
             if show.reported is not None:
@@ -246,44 +244,6 @@ class _Printer:
         else:
             otherwise = "move " + ", ".join(f"{_decimal(m.amount)} to {self.name(m.target)}" for m in applies.moves)
         return self.unit(applies, f"applies when {self.expr(applies.condition)} else {otherwise}")
-
-    def rule(self, rule) -> Unit:
-        if isinstance(rule, nodes.ScoreRule):
-            return self.formula(rule, "score ", rule.expr)
-        if isinstance(rule, nodes.RatioRule):
-            return self.unit(rule, "ratio " + self.expr(nodes.Binary("/", rule.numerator, rule.denominator)))
-        if isinstance(rule, nodes.BandsRule):
-            arms = [self.unit(arm, (f"{arm.op} {self.expr(arm.threshold)}" if arm.op else "else")
-                              + f" => {self.expr(arm.value)}") for arm in rule.arms]
-            share = " share" if rule.share else ""
-            return self.unit(rule, f"bands {self.expr(rule.subject)}{share}", children=arms)
-        if isinstance(rule, nodes.ChecklistRule):
-            items = [self.unit(item, self.expr(item.condition)
-                               + (f" => {self.expr(item.points)}" if item.points is not None else ""))
-                     for item in rule.items]
-            return self.unit(rule, "checklist", children=items)
-        if isinstance(rule, nodes.ManualRule):
-            text = "manual" + (" score" if rule.mode == "score" else "")
-            if rule.input_name is not None:
-                text += f" from {self.name(rule.input_name)}"
-            return self.unit(rule, text)
-        if isinstance(rule, nodes.TargetRule):
-            text = f"target {self.expr(rule.target)} actual {self.expr(rule.actual)}"
-            if rule.unit is not None:
-                text += f" unit {self.expr(rule.unit)}"
-            return self.unit(rule, text + (" levels" if rule.levels is not None else ""),
-                             children=self.levels(rule.levels))
-        if isinstance(rule, nodes.RatingRule):
-            return self.unit(rule, f"rating {self.expr(rule.subject)}" + (" levels" if rule.levels is not None else ""),
-                             children=self.levels(rule.levels))
-        if isinstance(rule, nodes.PanelRule):
-            text = f"panel {rule.mode}"
-            if rule.input_name is not None:
-                text += f" from {self.name(rule.input_name)}"
-            if rule.spread is not None:
-                text += f" spread {self.expr(rule.spread)}"
-            return self.unit(rule, text)
-        raise AssertionError(f"cannot format {rule!r}")  # pragma: no cover
 
     def levels(self, arms) -> list[Unit] | None:
         """A ``levels { … }`` block, printed as the last part of its rule's line (None: there is none)."""

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation, localcontext
 
-from . import basis, cardrules, judgements, nodes, printed, targets
+from . import basis, cardrules, forms, nodes, printed, targets
 from .basis import CLAUSE, PLACEHOLDER, SENTENCE, points, show_value
-from .basis import is_literal as _is_literal  # noqa: F401 (shared with `rendering`)
-from .basis import lets_in as _lets_in
 from .basis import pretty as _pretty
 from .basis import split_text as _split_text
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent, percent_as_given, plain, quantum, round_score
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, percent_as_given, plain, quantum, round_score
 from .errors import DataValueError, EvaluationError, MissingInput, RecordError
 from .frozen import evolve, field, frozen
 from .model import Model, NodeSpec, ScorecardSpec
@@ -574,7 +572,7 @@ class Evaluation:
                 leaf.clauses.append(f"{self._condition(guard.condition, True)}{CLAUSE}{scored}")
                 return self._finish(leaf, weight, raw)
         rule = indicator.rule
-        raw = getattr(self, "_rule_" + type(rule).__name__)(rule, leaf, weight)
+        raw = forms.of(rule).evaluate(self, rule, leaf, weight)
         return self._finish(leaf, weight, raw)
 
     def _applies(self, card, index) -> bool:
@@ -613,7 +611,7 @@ class Evaluation:
         for show in node.indicator.shows:
             leaf.clauses.append(self._show_clause(show))
         notes = [self.notes[name] for name in leaf.inputs if self.notes.get(name)
-                 and not (isinstance(node.indicator.rule, nodes.ManualRule) and name == node.manual_input)]
+                 and not (name == node.manual_input and forms.of(node.indicator.rule).NOTED)]
         if notes:
             leaf.clauses.append("依据：" + SENTENCE.join(notes))
         text = CLAUSE.join(leaf.clauses)
@@ -655,174 +653,13 @@ class Evaluation:
         return printed.of_input(value, vtype.kind if vtype is not None else "number",
                                 vtype.unit if vtype is not None else None)
 
-    # one method per rule form; each returns the raw score and adds its clauses
-
-    def _rule_ScoreRule(self, rule, leaf, weight):
-        raw = self.eval(rule.expr, weight)
-        for name in _lets_in(self.model, rule.expr):  # how each derived value it uses came about
-            leaf.clauses.append(self.describe(nodes.Name(name)))
-        leaf.clauses.append(self._points_text(rule.expr, raw, weight))
-        return raw
-
-    def _rule_RatioRule(self, rule, leaf, weight):
-        numerator = self.eval(rule.numerator, weight)
-        denominator = self.eval(rule.denominator, weight)
-        if denominator == 0:
-            key = rule.denominator.name if isinstance(rule.denominator, nodes.Name) else None
-            raise EvaluationError(
-                f"比率的分母 `{expression(rule.denominator)}` 为 0，规则没有说明此时如何计分",
-                key=key if key and self.model.input(key) else None,
-            )
-        raw = weight * numerator / denominator
-        rate = numerator / denominator
-        name = leaf.node.name
-        num_text = self._value_text(rule.numerator, numerator)
-        den_text = self._value_text(rule.denominator, denominator)
-        leaf.clauses.append(f"{name} = {num_text} / {den_text} = {percent(rate)}"
-                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {points(self._round(raw))}")
-        return raw
-
-    def _rule_BandsRule(self, rule, leaf, weight):
-        subject = self.eval(rule.subject, weight)
-        described = self.describe(rule.subject, weight)
-        for number, arm in enumerate(rule.arms, start=1):
-            if arm.op is None:
-                leaf.arm = "else"
-                value = self.eval(arm.value, weight)
-                head = "不在以上各档"
-                break
-            threshold = self.eval(arm.threshold, weight)
-            if _COMPARE[arm.op](subject, threshold):
-                leaf.arm = f"band#{number}"
-                value = self.eval(arm.value, weight)
-                head = f"{basis.comparison(arm.op)} {self._show(arm.threshold)}"
-                break
-        else:
-            leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
-            leaf.arm = "none"
-            return ZERO
-        if rule.share:
-            raw = weight * value
-            shown = self._show(arm.value, weight) if _is_literal(arm.value) else percent(value)
-            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {points(self._round(raw))}"
-        else:
-            raw = value
-            tail = f"得 {points(self._round(raw))} 分"
-        leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
-        return raw
-
-    def _rule_ChecklistRule(self, rule, leaf, weight):
-        met = [bool(self.eval(item.condition, weight)) for item in rule.items]
-        count = sum(met)
-        total = len(rule.items)
-        if rule.items and rule.items[0].points is None:
-            raw = weight * count / total
-            text = f"符合 {count}/{total} 项"
-            missed = [_pretty(item.condition) for item, ok in zip(rule.items, met) if not ok]
-            if missed:
-                text += f"（不符合：{'、'.join(missed)}）"
-            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {points(self._round(raw))}")
-            return raw
-        raw = ZERO
-        shown = []
-        for item, ok in zip(rule.items, met):
-            if ok:
-                value = self.eval(item.points, weight)
-                raw += value
-                shown.append(f"{_pretty(item.condition)} ✓ +{points(value)}")
-            else:
-                shown.append(f"{_pretty(item.condition)} ✗")
-        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {points(self._round(raw))} 分")
-        return raw
-
-    def _rule_ManualRule(self, rule, leaf, weight):
-        name = leaf.node.manual_input
-        given = self.read(name)
-        if given > weight:
-            raise DataValueError(f"`{name}` 为 {plain(given)}，超过指标的分值 {points(weight)}", key=name)
-        note = self.notes.get(name)
-        if rule.mode == "score":
-            leaf.clauses.append(f"评审得 {plain(given)} 分" + (f"：{note}" if note else ""))
-            return given
-        deduction = given
-        raw = weight - deduction
-        if deduction == 0:
-            text = "评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分"
-        else:
-            text = (f"评审扣 {plain(deduction)} 分" + (f"：{note}" if note else "")
-                    + f"{CLAUSE}{points(weight)} - {plain(deduction)} = {points(self._round(raw))}")
-        leaf.clauses.append(text)
-        return raw
-
-    def _rule_TargetRule(self, rule, leaf, weight):
-        text = self.eval(rule.target, weight)
-        raw = self.eval(rule.actual, weight)
-        column = self.eval(rule.unit, weight) if rule.unit is not None else None
-        levels = self._levels(rule.levels, weight)
-        try:
-            declared = self.model.type_of(rule.actual)
-            kind, unit = (declared.kind, declared.unit) if declared else (None, None)
-            judged = targets.judge(text, raw, kind, unit, column, levels)
-            if judged.kind == "quantity":
-                text, raw = targets.in_column_unit(str(text), raw, column)
-                target = targets.parse_target(text)
-                actual = targets.parse_actual(raw, kind, unit)
-                met, rate = targets.attainment(target, actual)
-        except targets.TargetError as exc:
-            key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.target))), None)
-            if ("实际" in str(exc) or "单位" in str(exc)) and not str(exc).startswith("无法读取目标值"):
-                key = next((k for k in reversed(leaf.inputs) if k.endswith("." + _field_name(rule.actual))), key)
-            message = str(exc)
-            if "目标为空" in message:
-                message += "（请填写指标值，或由评审给出得分：`when 指标值 == \"\" => 评审得分`）"
-            elif message.startswith("定性目标"):
-                message += "（定性指标请由评审给出得分）"
-            raise DataValueError(message, key=key) from None
-        if judged.kind != "quantity":
-            leaf.arm = f"level:{judged.level}" if judged.level is not None and rule.levels is not None \
-                else f"target:{judged.kind}"
-            raw_score = weight * judged.share
-            leaf.clauses.append(basis.target_clause(judged.kind, judged.text, judged.share, judged.met, None, None,
-                                                    weight, points(self._round(raw_score))))
-            return raw_score
-        leaf.arm = "target:met" if met else "target:short"
-        raw_score = weight if met else ZERO if targets.unmeasurable(target, actual) else weight * rate
-        leaf.clauses.append(basis.target_clause("quantity", None, rate, met, target, actual, weight,
-                                                points(self._round(raw_score))))
-        return raw_score
+    # each rule form's meaning is its `perfdsl.forms` module's `evaluate`; what they share:
 
     def _levels(self, arms, weight) -> dict | None:
         """A ``levels { … }`` block's shares by name (None: the document's tiers, `targets.DEFAULT_LEVELS`)."""
         if arms is None:
             return None
         return {arm.name: self.eval(arm.share, weight) for arm in arms}
-
-    def _rule_RatingRule(self, rule, leaf, weight):
-        return judgements.interpret_rating(self, rule, leaf, weight)
-
-    def _rule_PanelRule(self, rule, leaf, weight):
-        return judgements.interpret_panel(self, rule, leaf, weight)
-
-    def _rule_DeductionRule(self, rule, leaf, weight):
-        adds = all(line.kind == "add" for line in rule.lines)
-        base = ZERO if (leaf.node.bonus or adds) else weight
-        raw = base
-        amounts = []
-        texts = []
-        for line in rule.lines:
-            amount = self.eval(line.amount, weight)
-            value, text = self._capped(line, *self._deduction(line, amount, weight), weight)
-            amounts.append((line.kind, value))
-            raw = raw + value if line.kind == "add" else raw - value
-            texts.append(text)
-        changed = [(kind, value) for kind, value in amounts if value != 0]
-        if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
-            tail = f"得 {points(self._round(raw))} 分"
-        else:
-            terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
-            tail = f"{points(base)}{terms} = {points(self._round(raw))}"
-        leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
-        return raw
 
     def _deduction(self, line, amount, weight):
         """The points one line deducts (or adds) before its cap, and the clause saying why."""

@@ -1,5 +1,7 @@
-"""Rules that score an assessor's judgement: ``rating`` (a coefficient or a level × the weight) and
-``panel`` (several assessors' scores, their mean or trimmed mean) — both evaluation paths.
+"""What the rules that score an assessor's judgement share between the evaluation paths: ``rating`` (a
+coefficient or a level × the weight) and ``panel`` (several assessors' scores, their mean or trimmed mean).
+Each form's own code is its module, perfdsl/forms/rating.py and panel.py; here are the arithmetic the
+interpreter, the renderer and the generated code (`runtime`'s RATING and PANEL) all use, and P530.
 
 ``rating 得分系数``: the record gives a coefficient in [0, 1]; the score is weight × coefficient.
 ``rating 评价等级 levels { 优 => 100%; 良 => 80%; 中 => 60%; 差 => 0 }``: the record names a level.
@@ -14,78 +16,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from . import nodes
-from .basis import CLAUSE, SENTENCE, points, show_value
 from .decimals import ZERO, plain
-from .errors import DataValueError
 from .plausibility import DataWarning
 from .runtime import UndefinedUse
 
 
 def level_names(levels: dict) -> str:
     return " / ".join(levels)
-
-
-# ── the reference interpreter ───────────────────────────────────────────────
-
-
-def interpret_rating(ev, rule, leaf, weight):
-    value = ev.eval(rule.subject, weight)
-    key = rule.subject.name if isinstance(rule.subject, nodes.Name) else None
-    if key is not None:
-        key = next((k for k in reversed(leaf.inputs) if k == key or k.endswith("." + key)), key)
-    if rule.levels is None:
-        if not isinstance(value, Decimal) or not 0 <= value <= 1:
-            raise DataValueError(f"得分系数须在 0 到 1 之间，得到 {show_value(value, None)}", key=key)
-        shown = ev.describe(rule.subject, weight)
-        raw = weight * value
-        leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {points(ev._round(raw))}")
-        return raw
-    levels = ev._levels(rule.levels, weight)
-    level = str(value).strip()
-    if level not in levels:
-        raise DataValueError(f"等级须为 {level_names(levels)} 之一，得到 `{level}`", key=key)
-    share = levels[level]
-    leaf.arm = f"level:{level}"
-    raw = weight * share
-    leaf.clauses.append(f"{_name(rule.subject)}评为 {level}（得分值的 {plain(share * 100)}%）{CLAUSE}"
-                        f"{points(weight)} × {plain(share * 100)}% = {points(ev._round(raw))}")
-    return raw
-
-
-def _name(expr) -> str:
-    return expr.name + " " if isinstance(expr, nodes.Name) else ""
-
-
-def interpret_panel(ev, rule, leaf, weight):
-    name = leaf.node.manual_input
-    items = ev.read(name)
-    spec = ev.model.input(name)
-    score_slot = spec.field("得分").slot
-    expert, note = spec.field("专家"), spec.field("说明")
-    scores, lines = [], []
-    for number, item in enumerate(items, start=1):
-        score = item[score_slot]
-        key = f"{name}[{number}].得分"
-        if not isinstance(score, Decimal):
-            raise DataValueError(f"缺少专家评分 `{key}`", key=key)
-        if not 0 <= score <= weight:
-            raise DataValueError(f"专家评分 {plain(score)} 不在 0 到分值 {points(weight)} 之间", key=key)
-        scores.append(score)
-        who = str(item[expert.slot]).strip() if expert is not None and isinstance(item[expert.slot], str) else ""
-        said = str(item[note.slot]).strip() if note is not None and isinstance(item[note.slot], str) else ""
-        lines.append(f"{who or f'专家{number}'} {plain(score)}" + (f"（{said}）" if said else ""))
-    if not scores:
-        raise DataValueError("评审组没有给出任何评分", key=name)
-    if rule.mode == "trimmed" and len(scores) < 3:
-        raise DataValueError(f"去掉最高分和最低分须至少 3 位专家评分，只有 {len(scores)} 位", key=name)
-    raw, how = panel_score(rule.mode, scores)
-    text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {points(ev._round(raw))}"
-    if rule.spread is not None:
-        spread, allowed = max(scores) - min(scores), ev.eval(rule.spread, weight)
-        if spread > allowed:
-            text += f"{CLAUSE}最高与最低相差 {plain(spread)}，超过允许的 {plain(allowed)}"
-    leaf.clauses.append(text)
-    return raw
 
 
 def panel_score(mode: str, scores: list) -> tuple[Decimal, str]:
@@ -103,26 +40,6 @@ def panel_score(mode: str, scores: list) -> tuple[Decimal, str]:
 
 
 # ── the compiled evaluator ──────────────────────────────────────────────────
-
-
-def emit_rating(gen, rule, node, w, s):
-    levels = gen._levels(rule.levels, w)
-    if gen.explain:  # the rating and the levels' shares, for the basis (`rendering`)
-        value, shares = gen.temp(), gen.temp()
-        gen.out.line(f"{value} = {gen.expr(rule.subject, w)}")
-        gen.out.line(f"{shares} = {levels}")
-        gen.out.line(f"{s} = {w} * RATING({value}, {shares})")
-        gen.facts = [value, shares]
-        return
-    gen.out.line(f"{s} = {w} * RATING({gen.expr(rule.subject, w)}, {levels})")
-
-
-def emit_panel(gen, rule, node, w, s):
-    spec = gen.model.input(node.manual_input)
-    gen.out.line(f"{s} = PANEL({gen.name(node.manual_input)}, {spec.field('得分').slot}, {w}, "
-                 f"{gen.const(rule.mode)})")
-    if gen.explain:  # the spread allowed (the experts' scores are the record's own)
-        gen.facts = [gen.expr(rule.spread, w) if rule.spread is not None else "None"]
 
 
 def rating_share(value, levels):

@@ -31,7 +31,7 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from . import LANGUAGE_VERSION, nodes, source, userdirs
+from . import LANGUAGE_VERSION, forms, nodes, source, userdirs
 
 try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
     from _sha256 import sha256
@@ -55,6 +55,8 @@ def _classes() -> dict:
         for name, value in vars(module).items():
             if isinstance(value, type) and "__attrs_attrs__" in value.__dict__ and value.__module__ == module.__name__:
                 out[f"{module.__name__.rsplit('.', 1)[1]}.{name}"] = value
+    for name, value in forms.NODES.items():  # a rule form's classes, kept as `nodes`' (where they were declared)
+        out[f"nodes.{name}"] = value
     return out
 
 
@@ -68,6 +70,7 @@ def _fingerprint() -> str:
     here = Path(__file__).resolve().parent
     grammar = here.parent / "grammar"
     modules = sorted(entry.name for entry in os.scandir(here) if entry.name.endswith(".py"))
+    modules += sorted("forms/" + entry.name for entry in os.scandir(here / "forms") if entry.name.endswith(".py"))  # the rule forms
     files = [here / name for name in modules] + [grammar / "perfdsl.lark", here / "_grammar" / "perfdsl.lark"]
     parts = [LANGUAGE_VERSION, str(FORMAT)]
     for path in files:

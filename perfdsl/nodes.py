@@ -4,7 +4,7 @@ Every node carries a `span` that takes no part in equality, so two files that
 say the same thing in a different layout parse to equal trees (what `fmt`'s
 round-trip property relies on).  Children are tuples.  Nodes hold no
 behaviour beyond tiny helpers; meaning lives in `resolve`, `interp` and
-`codegen`.
+`codegen`, and for a rule form in its module of `perfdsl.forms`.
 """
 
 from __future__ import annotations
@@ -142,26 +142,13 @@ class If(Expr):
 
 
 # ── rules of a leaf indicator ───────────────────────────────────────────────
+# Each rule form's own classes (`BandsRule`, `CheckItem` …) are declared in its module of `perfdsl.forms`
+# and reached here as ``nodes.BandsRule`` (`__getattr__` below); what several forms share stays here.
 
 
 @frozen
 class Rule(Node):
     pass
-
-
-@frozen
-class ScoreRule(Rule):
-    """``score EXPR``: the score is the expression (clamped to the weight)."""
-
-    expr: Expr
-
-
-@frozen
-class RatioRule(Rule):
-    """``ratio A / B``: full × A / B (proportional score)."""
-
-    numerator: Expr
-    denominator: Expr
 
 
 @frozen
@@ -171,50 +158,6 @@ class BandArm(Node):
     op: str | None
     threshold: Expr | None
     value: Expr
-
-
-@frozen
-class BandsRule(Rule):
-    """``bands SUBJECT [share] { arms }``: the first arm whose test holds gives the score.
-
-    With ``share`` an arm's value is a share of the effective weight (80% of 8
-    is 6.4); without, it is points.
-    """
-
-    subject: Expr
-    share: bool
-    arms: tuple[BandArm, ...]
-
-
-@frozen
-class CheckItem(Node):
-    """One line of a checklist: a condition and, optionally, the points it earns."""
-
-    condition: Expr
-    points: Expr | None
-
-
-@frozen
-class ChecklistRule(Rule):
-    """Items met earn their points, or an equal share of the weight when no points are given."""
-
-    items: tuple[CheckItem, ...]
-
-
-@frozen
-class ManualRule(Rule):
-    """An assessor's judgement.
-
-    ``manual``: the score is full minus the input ``<indicator>扣分`` (default 0).
-    ``manual score``: the score is the input ``<indicator>得分`` (required).
-    """
-
-    input_name: str | None
-    mode: str = "deduction"  # "deduction" | "score"
-
-    @property
-    def suffix(self) -> str:
-        return "得分" if self.mode == "score" else "扣分"
 
 
 @frozen
@@ -244,48 +187,11 @@ class Deduction(Rule):
 
 
 @frozen
-class TargetRule(Rule):
-    """``target 目标值 actual 实际值``: full marks when the target is met, else the share attained."""
-
-    target: Expr
-    actual: Expr
-    unit: Expr | None = None  # ``unit 度量单位``: the unit column, for targets written as bare numbers
-    levels: tuple[LevelArm, ...] | None = None  # the shares of qualitative results (达成 …)
-
-
-@frozen
 class LevelArm(Node):
     """``良 => 80%``: a level a rating or a qualitative target may read, and its share of the weight."""
 
     name: str
     share: Expr
-
-
-@frozen
-class RatingRule(Rule):
-    """``rating 得分系数``: weight × a coefficient in [0, 1]; with `levels`, weight × the share of a level."""
-
-    subject: Expr
-    levels: tuple[LevelArm, ...] | None = None
-
-
-@frozen
-class PanelRule(Rule):
-    """``panel trimmed spread 3``: the mean (or the mean without the highest and lowest) of several assessors'
-    scores, read from ``<indicator>评分`` (or `input_name`); `spread` is the largest max − min not warned of."""
-
-    mode: str  # "mean" | "trimmed"
-    input_name: str | None
-    spread: Expr | None
-
-    suffix = "评分"
-
-
-@frozen
-class DeductionRule(Rule):
-    """The deduction lines of one indicator, applied together (扣完为止)."""
-
-    lines: tuple[Deduction, ...]
 
 
 @frozen
@@ -554,6 +460,19 @@ class PropertyDecl(Node):
     input: Name | None  # monotone: the input that is raised
     never: str | None  # monotone: "decreases" | "increases"
     when: Expr | None
+
+
+def __getattr__(name: str):
+    """A rule form's node class (``nodes.BandsRule``): it is declared in its form's module (`perfdsl.forms`),
+    which imports this one; loading the forms puts their classes here, so this runs once, at the first use."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from . import forms  # noqa: F401 (the forms import nodes, not the other way round at import time)
+
+    try:
+        return forms.NODES[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 def walk(node):

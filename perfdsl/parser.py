@@ -20,7 +20,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 from lark.lark import PostLex
 
-from . import lalr, limits, nodes
+from . import forms, lalr, limits, nodes
 from .comments import Layout
 from .decimals import MONEY_UNITS, ROUNDING_MODES
 from .errors import PerfSyntaxError, error
@@ -680,19 +680,6 @@ class _Builder(Transformer):
     def show(self, meta, expr, reported):
         return nodes.Show(expr, reported, span=self._span(meta))
 
-    def target_rule(self, meta, target, actual, unit, levels):
-        return nodes.TargetRule(target, actual, unit, levels, span=self._span(meta))
-
-    def rating_rule(self, meta, subject, levels):
-        return nodes.RatingRule(subject, levels, span=self._span(meta))
-
-    def panel_rule(self, meta, mode, ident, spread):
-        return nodes.PanelRule(mode or "mean", str(ident) if ident is not None else None, spread,
-                               span=self._span(meta))
-
-    def panel_mode(self, meta, token):
-        return str(token)
-
     def levels(self, meta, *arms):
         seen = set()
         for arm in arms:
@@ -707,39 +694,11 @@ class _Builder(Transformer):
             name = name.value
         return nodes.LevelArm(str(name), share, span=self._span(meta))
 
-    def score_rule(self, meta, expr):
-        return nodes.ScoreRule(expr, span=self._span(meta))
-
-    def ratio_rule(self, meta, expr):
-        if not (isinstance(expr, nodes.Binary) and expr.op == "/"):
-            raise _BuildError("P107", "ratio 后须写成「分子 / 分母」", expr.span,
-                              hint="例如 ratio 项目完成数 / 项目总数")
-        return nodes.RatioRule(expr.left, expr.right, span=self._span(meta))
-
-    def share(self, meta, token):
-        return True
-
-    def bands_rule(self, meta, subject, share, *arms):
-        return nodes.BandsRule(subject, bool(share), tuple(arms), span=self._span(meta))
-
     def band_arm(self, meta, op, threshold, value):
         return nodes.BandArm(op, threshold, value, span=self._span(meta))
 
     def band_else(self, meta, value):
         return nodes.BandArm(None, None, value, span=self._span(meta))
-
-    def checklist_rule(self, meta, *items):
-        return nodes.ChecklistRule(tuple(items), span=self._span(meta))
-
-    def check_item(self, meta, condition, points):
-        return nodes.CheckItem(condition, points, span=self._span(meta))
-
-    def manual_rule(self, meta, mode, ident):
-        return nodes.ManualRule(str(ident) if ident is not None else None, "score" if mode else "deduction",
-                                span=self._span(meta))
-
-    def manual_mode(self, meta, token):
-        return str(token)
 
     def deduct_kind(self, meta, token):
         return str(token)
@@ -782,6 +741,11 @@ class _Builder(Transformer):
 
     def monotone_dir(self, meta, token):
         return str(token)
+
+
+for _rule, _build in forms.builders().items():  # each rule form's own rules (`perfdsl.forms`), as methods
+    setattr(_Builder, _rule, v_args(inline=True, meta=True)(_build))
+_Builder.Error = property(lambda builder: _BuildError)  # what a form's builder raises (set here: not a rule)
 
 
 #: The builder's rule methods, unwrapped from Lark's `v_args` (which rebuilds its wrapper per lookup), for `lalr`.

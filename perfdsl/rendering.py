@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
 
-from . import basisgen, cardrules, nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, SENTENCE, comparison, is_literal, lets_in, pretty, show_value, split_text
-from .basis import group_line, stepped_clause, substituted, target_clause, template
+from . import basisgen, cardrules, forms, nodes, printed
+from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
+from .basis import group_line, stepped_clause, substituted, template
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum
 from .decimals import round_score
-from .judgements import panel_score
 from .layout import with_facts
 from .model import NodeSpec
 from .types import RATE
@@ -45,8 +44,8 @@ FALLBACK = frozenset({
 })
 
 
-#: The forms whose leaves' texts are kept by a key (`Renderer._keyer`).
-_KEYED = frozenset({"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "DeductionRule", "ManualRule"})
+#: The forms whose leaves' texts are kept by a key (`Renderer._keyer`): each form's `KEYED`.
+_KEYED = frozenset(cls.__name__ for cls, form in forms.BY_CLASS.items() if form.KEYED)
 #: The kinds of input whose values a flat key holds by their `str` (`_flat_key`): decimals and booleans.
 _STRINGED = frozenset({"count", "number", "rate", "money", "bool"})
 #: `_leaf`'s note not given: it asks the leaf's `_Reads`.
@@ -456,7 +455,7 @@ class Renderer:
         # each scorecard's name and where its total is in the flat tuple: `layout.total` of the places themselves
         places = range(sum(size for _, size in layout))
         self.total_at = [(card.name, layout.total(places, card.index)) for card in model.scorecards]
-        self.forms = {name[len("_rule_"):]: getattr(self, name) for name in dir(self) if name.startswith("_rule_")}
+        self.forms = {cls.__name__: form.render for cls, form in forms.BY_CLASS.items()}  # a leaf's form → its text
         self.rounded: dict = {}  # a raw score → its rounded score's text (`_score_text`)
         self.rendered = 0  # records rendered (`_Memo.miss` decides by it)
         self._noted: dict = {}  # a record's note keys → `noted`'s answer
@@ -522,7 +521,7 @@ class Renderer:
                     totals.append(name)
                 else:
                     determined = False
-        manual = node.manual_input if form == "ManualRule" else None
+        manual = node.manual_input if forms.of(node.indicator.rule).NOTED else None
         if manual is not None:  # its judgement is the manual input's, which the indicator does not name
             if manual in self.input_types and self.input_types[manual].kind != "list":
                 if manual not in seen:
@@ -572,8 +571,8 @@ class Renderer:
         if indicator is None:
             return None
         form = type(indicator.rule).__name__
-        if form == "ManualRule" and node.each is not None:
-            return "each ManualRule"  # a template's judgement input is an item's field: not ported
+        if forms.of(indicator.rule).NOTED and node.each is not None:
+            return "each " + form  # a template's judgement input is an item's field: not ported
         return form if form in FALLBACK else None
 
     def _plan(self, card, node, bound, item=None):
@@ -601,29 +600,7 @@ class Renderer:
         applies = _Condition(indicator.applies.condition, bound) if indicator.applies is not None else None
         guards = [(_Condition(g.condition, bound), _chain(g.score, bound)) for g in indicator.guards]
         rule = indicator.rule
-        extra = {}
-        if form == "BandsRule":  # each arm's head and literal share are the ruleset's text when they name nothing
-            extra = {"subject": model.type_of(rule.subject),
-                     "heads": [("不在以上各档" if arm.op is None else _constant(arm.threshold, comparison(arm.op) + " "))
-                               for arm in rule.arms],
-                     "shares": [_constant(arm.value) if is_literal(arm.value) else None for arm in rule.arms]}
-        elif form == "RatingRule":
-            extra = {"subject": model.type_of(rule.subject)}
-        elif form == "PanelRule":
-            extra = {"spec": model.input(node.manual_input)}
-        elif form == "ChecklistRule":
-            extra = {"items": [pretty(item.condition) for item in rule.items]}
-        elif form == "RatioRule":
-            extra = {"types": (model.type_of(rule.numerator), model.type_of(rule.denominator))}
-        elif form == "DeductionRule":
-            extra = {"lines": [(_Condition(line.when, bound) if line.when is not None else None,
-                                model.type_of(line.per.subject) if line.per is not None else None,
-                                _constant(line.per.step) if line.per is not None and line.per.step is not None else None,
-                                _constant(line.per.threshold) if line.per is not None and line.per.threshold is not None
-                                else None)
-                               for line in rule.lines]}
-        elif form == "ScoreRule":
-            extra = {"lets": lets_in(model, rule.expr), "chain": _chain(rule.expr, bound)}
+        extra = forms.of(rule).plan(self, rule, node, bound)  # what its text needs of the ruleset
         reads = _Reads(model, card, node, item)
         shows = [_Show(model, show) for show in indicator.shows]
         return ("leaf", form, applies, guards, extra, reads, shows)
@@ -956,7 +933,7 @@ class Renderer:
             scored = self._points_text(leaf, score, raw, weight, fact[2])
             leaf.clauses.append(f"{leaf.condition(cond, True)}{CLAUSE}{scored}")
             return self._finish(leaf, node, weight, raw, note)
-        self.forms[form](leaf, node, indicator.rule, weight, raw, fact, extra)
+        self.forms[form](self, leaf, node, indicator.rule, weight, raw, fact, extra)
         return self._finish(leaf, node, weight, raw, note)
 
     def _points_text(self, leaf, chain, raw, weight, path) -> str:
@@ -990,120 +967,7 @@ class Renderer:
             leaf.clauses.append("依据：" + note)
         return CLAUSE.join(leaf.clauses)
 
-    # one method per rule form: the clauses `interp._rule_*` adds, from the facts
-
-    def _rule_ScoreRule(self, leaf, node, rule, weight, raw, fact, extra):
-        rec = leaf.rec
-        for name in extra["lets"]:
-            leaf.clauses.append(leaf.describe(nodes.Name(name), rec.value(name), None))
-        leaf.clauses.append(self._points_text(leaf, extra["chain"], raw, weight, fact[2]))
-
-    def _rule_RatioRule(self, leaf, node, rule, weight, raw, fact, extra):
-        numerator, denominator = fact[2], fact[3]
-        rate = numerator / denominator
-        num_type, den_type = extra["types"]
-        leaf.clauses.append(f"{node.name} = {leaf.value_text(rule.numerator, numerator, num_type)} / "
-                            f"{leaf.value_text(rule.denominator, denominator, den_type)} = {percent(rate)}"
-                            f"{CLAUSE}{points(weight)} × {percent(rate)} = {self._score_text(raw)}")
-
-    def _rule_BandsRule(self, leaf, node, rule, weight, raw, fact, extra):
-        subject, (number, value) = fact[2], fact[3]
-        described = leaf.describe(rule.subject, subject, extra["subject"], weight)
-        if number == 0:
-            leaf.clauses.append(f"{described}{CLAUSE}不在任何一档，得 0")
-            return
-        arm = rule.arms[number - 1]
-        head = extra["heads"][number - 1]
-        if head is None:
-            head = f"{comparison(arm.op)} {leaf.rec.show(arm.threshold)}"
-        if rule.share:
-            shown = extra["shares"][number - 1]
-            if shown is None:
-                shown = leaf.rec.show(arm.value, weight) if is_literal(arm.value) else percent(value)
-            tail = f"得分值的 {shown}{CLAUSE}{points(weight)} × {shown} = {self._score_text(raw)}"
-        else:
-            tail = f"得 {self._score_text(raw)} 分"
-        leaf.clauses.append(f"{described}{CLAUSE}{head}{CLAUSE}{tail}")
-
-    def _rule_ChecklistRule(self, leaf, node, rule, weight, raw, fact, extra):
-        met, texts = fact[2], extra["items"]
-        if rule.items[0].points is None:
-            count, total = sum(met), len(met)
-            text = f"符合 {count}/{total} 项"
-            missed = [t for t, ok in zip(texts, met) if not ok]
-            if missed:
-                text += f"（不符合：{'、'.join(missed)}）"
-            leaf.clauses.append(f"{text}{CLAUSE}{points(weight)} × {count}/{total} = {self._score_text(raw)}")
-            return
-        shown = [f"{t} ✓ +{points(value)}" if ok else f"{t} ✗" for t, ok, value in zip(texts, met, fact[3])]
-        leaf.clauses.append("；".join(shown) + f"{CLAUSE}得 {self._score_text(raw)} 分")
-
-    def _rule_TargetRule(self, leaf, node, rule, weight, raw, fact, extra):
-        judged = fact[2]
-        leaf.clauses.append(target_clause(judged.kind, judged.text, judged.share, judged.met, judged.target,
-                                          judged.actual, weight, self._score_text(raw)))
-
-    def _rule_RatingRule(self, leaf, node, rule, weight, raw, fact, extra):
-        """`judgements.interpret_rating`."""
-        value, levels = fact[2], fact[3]
-        if levels is None:
-            shown = leaf.describe(rule.subject, value, extra["subject"], weight)
-            leaf.clauses.append(f"{shown}{CLAUSE}{points(weight)} × {plain(value)} = {self._score_text(raw)}")
-            return
-        level = str(value).strip()
-        share = levels[level]
-        named = rule.subject.name + " " if isinstance(rule.subject, nodes.Name) else ""
-        leaf.clauses.append(f"{named}评为 {level}（得分值的 {plain(share * 100)}%）{CLAUSE}"
-                            f"{points(weight)} × {plain(share * 100)}% = {self._score_text(raw)}")
-
-    def _rule_PanelRule(self, leaf, node, rule, weight, raw, fact, extra):
-        """`judgements.interpret_panel`: the experts' scores and notes are the record's list."""
-        spec = extra["spec"]
-        score_slot = spec.field("得分").slot
-        expert, note = spec.field("专家"), spec.field("说明")
-        scores, lines = [], []
-        for number, item in enumerate(leaf.rec.value(node.manual_input), start=1):
-            score = item[score_slot]
-            scores.append(score)
-            who = str(item[expert.slot]).strip() if expert is not None and isinstance(item[expert.slot], str) else ""
-            said = str(item[note.slot]).strip() if note is not None and isinstance(item[note.slot], str) else ""
-            lines.append(f"{who or f'专家{number}'} {plain(score)}" + (f"（{said}）" if said else ""))
-        _, how = panel_score(rule.mode, scores)
-        text = "评审组：" + SENTENCE.join(lines) + CLAUSE + how + f" = {self._score_text(raw)}"
-        allowed = fact[2]
-        if allowed is not None:
-            spread = max(scores) - min(scores)
-            if spread > allowed:
-                text += f"{CLAUSE}最高与最低相差 {plain(spread)}，超过允许的 {plain(allowed)}"
-        leaf.clauses.append(text)
-
-    def _rule_ManualRule(self, leaf, node, rule, weight, raw, fact, extra):
-        name = node.manual_input
-        given = leaf.rec.value(name)
-        note = leaf.rec.notes.get(name)
-        if rule.mode == "score":
-            leaf.clauses.append(f"评审得 {plain(given)} 分" + (f"：{note}" if note else ""))
-        elif given == 0:
-            leaf.clauses.append("评审未扣分" + (f"（{note}）" if note else "") + f"{CLAUSE}得 {points(weight)} 分")
-        else:
-            leaf.clauses.append(f"评审扣 {plain(given)} 分" + (f"：{note}" if note else "")
-                                + f"{CLAUSE}{points(weight)} - {plain(given)} = {self._score_text(raw)}")
-
-    def _rule_DeductionRule(self, leaf, node, rule, weight, raw, fact, extra):
-        adds = all(line.kind == "add" for line in rule.lines)
-        base = ZERO if (node.bonus or adds) else weight
-        changed, texts = [], []
-        for line, figures, (when, subject_type, step_text, threshold_text) in zip(rule.lines, fact[2:], extra["lines"]):
-            value, text = self._line(leaf, line, figures, when, subject_type, weight, step_text, threshold_text)
-            if value != 0:
-                changed.append((line.kind, value))
-            texts.append(text)
-        if not changed or (base == 0 and len(changed) == 1 and changed[0][0] == "add"):
-            tail = f"得 {self._score_text(raw)} 分"
-        else:
-            terms = "".join(f" {'+' if kind == 'add' else '-'} {points(value)}" for kind, value in changed)
-            tail = f"{points(base)}{terms} = {self._score_text(raw)}"
-        leaf.clauses.append(SENTENCE.join(texts) + CLAUSE + tail)
+    # each rule form's text is its `perfdsl.forms` module's `render` (the clauses its `evaluate` adds); what they share:
 
     def _line(self, leaf, line, figures, when, subject_type, weight, step_text=None, threshold_text=None):
         """(what a deduct/add line takes, its clause): `interp._deduction` and `_capped` from its figures;
@@ -1268,7 +1132,7 @@ class _Reads:
 
     def __init__(self, model, card, node, item=None):
         indicator = node.indicator
-        self.manual = node.manual_input if isinstance(indicator.rule, nodes.ManualRule) else None
+        self.manual = node.manual_input if forms.of(indicator.rule).NOTED else None
         fields = item[1] if item is not None else ()  # an item's field is read as ``.field`` (its key's tail)
         exprs = [g.condition for g in indicator.guards] + [g.score for g in indicator.guards]
         exprs += _rule_exprs(indicator.rule)
@@ -1278,26 +1142,8 @@ class _Reads:
             exprs.append(indicator.applies.condition)
         self.maybe = frozenset(_inputs(model, exprs, fields))  # every input it may read, through derived values too
         self.bases = self.maybe | ({item[0]} if item is not None else set())  # what notes' keys begin with
-        certain = []
-        rule = indicator.rule
-        if isinstance(rule, nodes.ScoreRule):  # and each derived value it names is described, formula and all
-            certain = _certain(model, fields, [rule.expr])
-            certain += [name for let in lets_in(model, rule.expr) for name in _shown_in(model, fields, nodes.Name(let))]
-        elif isinstance(rule, nodes.RatioRule):
-            certain = _certain(model, fields, [rule.numerator, rule.denominator])
-        elif isinstance(rule, nodes.BandsRule):
-            certain = _certain(model, fields, [rule.subject]) + _shown_in(model, fields, rule.subject)
-        elif isinstance(rule, nodes.ChecklistRule):
-            certain = _certain(model, fields, [item.condition for item in rule.items])
-        elif isinstance(rule, nodes.DeductionRule):
-            parts = []
-            for line in rule.lines:
-                parts += [line.amount, line.when, line.up_to]
-                if line.per is not None:
-                    parts += [line.per.subject, line.per.step, line.per.threshold]
-            certain = _certain(model, fields, [p for p in parts if p is not None])
-            certain += [name for line in rule.lines if line.per is not None
-                        for name in _shown_in(model, fields, line.per.subject)]
+        certain = forms.of(indicator.rule).reads(model, indicator.rule, lambda exprs: _certain(model, fields, exprs),
+                                                 lambda expr: _shown_in(model, fields, expr))
         guards = [g.condition for g in indicator.guards]
         guard_reads = _certain(model, fields, guards)
         self.certain = {0: frozenset(certain) | frozenset(guard_reads)}

@@ -11,9 +11,8 @@ decides whether they are fatal.
 from __future__ import annotations
 
 from collections import deque
-from decimal import Decimal
 
-from . import nodes, types, unparse
+from . import forms, nodes, types, unparse
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .nearest import nearest  # noqa: F401 (resolve.nearest: kept for callers)
@@ -150,7 +149,7 @@ class _Resolver:
     def _implicit_manual_inputs(self, cards):
         for card in cards:
             for leaf in _leaves(card.children):
-                if isinstance(leaf.rule, (nodes.ManualRule, nodes.PanelRule)):
+                if leaf.rule is not None and forms.of(leaf.rule).ASSESSOR:
                     name = leaf.rule.input_name or f"{leaf.name}{leaf.rule.suffix}"
                     kind, decl = self.symbols.get(name, (None, None))
                     if kind is None:
@@ -395,13 +394,9 @@ class _Resolver:
                 self.checker.points(weight, each.weight)
             if template.applies is not None:
                 self.err("P309", "each 的各项不能设置 applies", template.applies.span)
-            if isinstance(template.rule, nodes.PanelRule):
-                self.err("P309", "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率",
-                         template.rule.span)
-                return
-            if isinstance(template.rule, nodes.ManualRule):
-                self.err("P309", "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率",
-                         template.rule.span)
+            refused = forms.of(template.rule).IN_EACH if template.rule is not None else None
+            if refused is not None:
+                self.err("P309", refused, template.rule.span)
                 return
             self._leaf(template, dict(entry, bonus=False), deps)
         finally:
@@ -427,111 +422,9 @@ class _Resolver:
             self.err("P303", f"指标 {leaf.name} 没有评分规则", leaf.span,
                      hint="写 score、ratio、bands、checklist、manual 或 deduct/add 之一")
         else:
-            getattr(self, "_rule_" + type(rule).__name__)(rule, leaf, entry, deps, check)
+            forms.of(rule).resolve(self, rule, leaf, entry, deps, check)
 
-    # ── the rule forms of an indicator, one method each (as `interp.Evaluation._rule_<class>`) ──
-    # Each gets the rule, its indicator, the indicator's node entry (a rule may name the input it reads),
-    # the set of names the scorecard reads, and `check(expr, allow_full=True)`: type `expr` there.
-
-    def _rule_ScoreRule(self, rule: nodes.ScoreRule, leaf, entry, deps, check):
-        self.checker.points(check(rule.expr), rule.expr)
-
-    def _rule_RatioRule(self, rule: nodes.RatioRule, leaf, entry, deps, check):
-        num, den = check(rule.numerator), check(rule.denominator)
-        self.checker.need_numeric(num, rule.numerator, "ratio")
-        self.checker.need_numeric(den, rule.denominator, "ratio")
-        if num.numeric and den.numeric and (num.kind == "money") != (den.kind == "money"):
-            self.err("P203", "ratio 的分子分母须同为金额或同为非金额", rule.span)
-
-    def _rule_BandsRule(self, rule: nodes.BandsRule, leaf, entry, deps, check):
-        subject = self.checker.need_numeric(check(rule.subject), rule.subject, "bands")
-        for arm in rule.arms:
-            self._threshold(subject, arm, check, "分档界限")
-            value = check(arm.value)
-            if rule.share:
-                self.checker.need_numeric(value, arm.value, "share 分档的得分比例")
-            else:
-                self.checker.points(value, arm.value)
-
-    def _rule_ChecklistRule(self, rule: nodes.ChecklistRule, leaf, entry, deps, check):
-        with_points = [item.points is not None for item in rule.items]
-        if any(with_points) and not all(with_points):
-            self.err("P304", "清单项要么都写分值（=> 1），要么都不写（按项数均分）", rule.span)
-        for item in rule.items:
-            self.checker.need_bool(check(item.condition), item.condition, "清单项")
-            if item.points is not None:
-                self.checker.points(check(item.points), item.points)
-        if not rule.items:
-            self.err("P304", "checklist 不能为空", rule.span)
-
-    def _rule_ManualRule(self, rule: nodes.ManualRule, leaf, entry, deps, check):
-        name = rule.input_name or f"{leaf.name}{rule.suffix}"
-        entry["manual_input"] = name
-        deps.add(name)
-        kind, decl = self.symbols.get(name, (None, None))
-        if kind == "input" and decl.type.kind not in ("number", "count"):
-            self.err("P204", f"评审输入 `{name}` 须为 number", decl.span)
-        elif kind == "manual" and decl is leaf and self.list_input(name) is None:
-            default = Decimal(0) if rule.mode == "deduction" else None  # a judged score must be given
-            self.inputs.append(InputSpec(name, len(self.inputs), types.NUMBER, default, None, None,
-                                         leaf.span, leaf.name))
-
-    def _rule_TargetRule(self, rule: nodes.TargetRule, leaf, entry, deps, check):
-        target = check(rule.target)
-        if target.kind not in ("text", "error"):
-            self.err("P204", f"target 后须是目标值的文本（如 \"30条\"、\"6%以内\"），`{_text(rule.target)}` 是"
-                             f"{target.describe()}", rule.target.span)
-        actual = check(rule.actual)
-        if actual.kind == "list":
-            self.err("P204", f"actual 后须是实际值（文本或数值），`{_text(rule.actual)}` 是{actual.describe()}",
-                     rule.actual.span)
-        if rule.unit is not None:
-            unit = check(rule.unit)
-            if unit.kind not in ("text", "error"):
-                self.err("P204", f"unit 后须是度量单位的文本（如 \"百分比\"、\"个\"），`{_text(rule.unit)}` 是"
-                                 f"{unit.describe()}", rule.unit.span)
-        self._levels(rule.levels, check)
-
-    def _rule_RatingRule(self, rule: nodes.RatingRule, leaf, entry, deps, check):
-        subject = check(rule.subject)
-        if rule.levels is None:
-            self.checker.need_numeric(subject, rule.subject, "rating（得分系数）")
-            if subject.kind == "money":
-                self.err("P203", "rating 的得分系数须是 0 到 1 之间的数或比率，不能是金额", rule.subject.span)
-        elif subject.kind not in ("text", "error"):
-            self.err("P204", f"rating … levels 须读一个文本（等级，如 \"良\"），`{_text(rule.subject)}` 是"
-                             f"{subject.describe()}", rule.subject.span)
-        self._levels(rule.levels, check)
-
-    def _rule_PanelRule(self, rule: nodes.PanelRule, leaf, entry, deps, check):
-        name = rule.input_name or f"{leaf.name}{rule.suffix}"
-        entry["manual_input"] = name
-        deps.add(name)
-        kind, decl = self.symbols.get(name, (None, None))
-        if kind == "input" and decl.type.kind != "list":
-            self.err("P220", f"评审组输入 `{name}` 须为 list（每位专家一项：得分、说明）", decl.span)
-        elif kind == "manual" and decl is leaf and self.list_input(name) is None:
-            fields = (InputSpec("得分", 0, types.NUMBER, None, None, None, leaf.span),
-                      InputSpec("专家", 1, types.TEXT, "", None, None, leaf.span),
-                      InputSpec("说明", 2, types.TEXT, "", None, None, leaf.span))
-            self.inputs.append(InputSpec(name, len(self.inputs), types.LIST, None, None, None, leaf.span,
-                                         leaf.name, fields=fields))
-        if rule.spread is not None:
-            self.checker.points(check(rule.spread), rule.spread)
-            if _literal_value(rule.spread) is None or _literal_value(rule.spread) < 0:
-                self.err("P220", "spread 后须是一个不小于 0 的分数常量（最高分与最低分允许相差多少）",
-                         rule.spread.span)
-        if kind == "input" and decl.type.kind == "list":
-            names = {field.name for field in decl.type.fields}
-            if "得分" not in names:
-                self.err("P220", f"评审组输入 `{name}` 须有字段 `得分: number`（可另有 专家、说明: text）", decl.span)
-
-    def _rule_DeductionRule(self, rule: nodes.DeductionRule, leaf, entry, deps, check):
-        kinds = {line.kind for line in rule.lines}
-        if len(kinds) > 1 and not entry["bonus"]:
-            self.err("P304", f"指标 {leaf.name} 混用了 add 与 deduct；加减分请放在 bonus 分组里", rule.span)
-        for line in rule.lines:
-            self._deduction_line(line, check)
+    # ── what the rule forms of an indicator share (each form's own check is its `perfdsl.forms` module's) ──
 
     def _threshold(self, subject: Type, arm: nodes.BandArm, check, what: str):
         """A band arm's bound must meet its subject (money with money …)."""

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -242,15 +243,107 @@ def test_a_copied_or_pickled_model_still_knows_its_types():
     assert answers(pickle.loads(pickle.dumps(model))) == original
 
 
-def test_every_rule_form_has_its_method_in_resolve_as_in_the_evaluator():
-    """Resolve checks each rule form in its own `_rule_<class>` method, dispatched by the rule's class as
-    `interp.Evaluation` evaluates it; scorecard rules in `_card_rule_<class>`.  A new form without one fails."""
-    from perfdsl import interp, nodes, resolve
+def test_every_rule_form_has_its_module_with_every_hook():
+    """Each rule form of an indicator (a `nodes.Rule` but a `deduct` line, which a DeductionRule or a scorecard
+    holds) is one module of `perfdsl.forms` with every hook its phases call; a hook left out is named here."""
+    from perfdsl import forms, nodes
 
-    forms = {cls.__name__ for cls in vars(nodes).values()
-             if isinstance(cls, type) and issubclass(cls, nodes.Rule) and cls is not nodes.Rule
-             and cls is not nodes.Deduction}  # a `deduct` line: inside a DeductionRule, or a scorecard rule
-    assert {"ScoreRule", "BandsRule", "TargetRule", "PanelRule", "DeductionRule"} <= forms
-    assert {f"_rule_{name}" for name in forms} <= set(dir(resolve._Resolver))
-    assert {f"_rule_{name}" for name in forms} <= set(dir(interp.Evaluation))
-    assert {f"_card_rule_{name}" for name in ("CapBy", "Deduction", "Veto")} <= set(dir(resolve._Resolver))
+    found = {cls for module in (nodes, *forms.MODULES) for cls in vars(module).values()
+             if isinstance(cls, type) and issubclass(cls, nodes.Rule) and cls not in (nodes.Rule, nodes.Deduction)}
+    assert {cls.__name__ for cls in found} == {"ScoreRule", "RatioRule", "BandsRule", "ChecklistRule", "ManualRule",
+                                               "TargetRule", "RatingRule", "PanelRule", "DeductionRule"}
+    assert set(forms.BY_CLASS) == found  # none declared outside a form module, none without one
+    assert forms.missing() == []
+    for module in forms.MODULES:
+        for hook in forms.HOOKS[2:]:
+            if not hook.isupper():
+                assert callable(getattr(module, hook)), f"{module.__name__}.{hook}"
+        for cls in module.NODES:
+            assert getattr(nodes, cls.__name__) is cls and cls.__module__ == module.__name__
+    grammar = (ROOT / "grammar" / "perfdsl.lark").read_text("utf-8")
+    for rule in forms.builders():  # each builder is a rule (or an alias) of the grammar
+        assert f"-> {rule}" in grammar or f"\n{rule}:" in grammar or f"!{rule}:" in grammar, rule
+
+
+def test_a_missing_hook_is_named(monkeypatch):
+    from perfdsl import forms
+    from perfdsl.forms import ratio
+
+    monkeypatch.delattr(ratio, "render")
+    assert forms.missing() == ["perfdsl.forms.ratio.render"]
+
+
+def test_the_forms_are_found_in_an_archive_too(monkeypatch):
+    """Listed with `os` (no `pkgutil` on a cold start); where the package is no folder, the import system says."""
+    from perfdsl import forms
+
+    def no_folder(path):
+        raise NotADirectoryError(path)
+
+    monkeypatch.setattr(forms, "os", SimpleNamespace(listdir=no_folder))  # pkgutil keeps the real one
+    assert forms._discover() == forms.MODULES
+    assert [module.__name__.rsplit(".", 1)[1] for module in forms.MODULES] == [
+        "bands", "checklist", "deduction", "manual", "panel", "rating", "ratio", "score", "target"]
+
+
+#: Phase modules: each asks `forms.of(rule)` for a rule form's part, never names a form's class.
+PHASES = ("perfdsl.parser", "perfdsl.lalr", "perfdsl.resolve", "perfdsl.checks", "perfdsl.codegen",
+          "perfdsl.rendering", "perfdsl.basisgen", "perfdsl.interp", "perfdsl.formatter", "perfdsl.unparse")
+#: What a phase module still names, and why: (module, class name) → the reason.
+NAMES_A_FORM = {
+    ("perfdsl.parser", "DeductionRule"): "an indicator's `deduct`/`add` lines are gathered into one rule by "
+                                         "`indicator`: the form has no grammar rule of its own",
+    ("perfdsl.rendering", "ManualRule"): "`FALLBACK`'s entry names the form the test holds (an `each` template "
+                                         "judged by the assessor)",
+}
+
+
+def _form_names_in(name: str) -> set[str]:
+    """Each rule form's class a module names: ``nodes.BandsRule``, a bare ``BandsRule``, or ``"BandsRule"``."""
+    from perfdsl import forms
+
+    classes = set(forms.NODES)
+    path = PACKAGE.joinpath(*name.split(".")[1:]).with_suffix(".py")
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Attribute) and node.attr in classes:
+            found.add(node.attr)
+        elif isinstance(node, ast.Name) and node.id in classes:
+            found.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found |= {word for word in node.value.split() if word in classes}
+    return found
+
+
+def test_no_phase_module_names_a_rule_form():
+    named = {(name, form) for name in PHASES for form in _form_names_in(name)}
+    assert named - set(NAMES_A_FORM) == set()
+    assert set(NAMES_A_FORM) - named == set()  # an entry no longer needed goes
+
+
+def test_the_scan_finds_a_form_named():
+    assert _form_names_in("perfdsl.forms.bands") >= {"BandsRule"}
+
+
+#: What a form module may import at its top level (the shared helpers a warm eval loads anyway), and what
+#: inside a hook; never a phase module, an evaluator or an outer layer: the phase object is passed in.
+FORM_IMPORTS = ("perfdsl.nodes", "perfdsl.frozen", "perfdsl.basis", "perfdsl.decimals", "perfdsl.errors",
+                "perfdsl.unparse", "perfdsl.types", "perfdsl.targets", "perfdsl.source", "perfdsl.values")
+FORM_IMPORTS_IN_A_HOOK = ("perfdsl.model", "perfdsl.typecheck", "perfdsl.judgements",
+                          "perfdsl.rendering",  # the renderer's plan helpers (`_chain`, `_constant`, `_Condition`)
+                          "perfdsl.intervals", "perfdsl.reach")  # the checks' analysis (not on the eval path)
+
+
+def test_a_form_imports_only_the_shared_helpers():
+    wrong = set()
+    for name, imports in MODULES.items():
+        if not name.startswith("perfdsl.forms."):
+            continue
+        for module, top in imports:
+            if not module.startswith("perfdsl") or module in ("perfdsl", "perfdsl.forms", "perfdsl.forms._shared") \
+                    or _within(module, FORM_IMPORTS):  # the helpers the forms share, never another form
+                continue
+            if top or not _within(module, FORM_IMPORTS_IN_A_HOOK):
+                wrong.add((name, module))
+    assert wrong == set()
+    assert {m for m in _perfdsl(MODULES["perfdsl.forms"]) if m != "perfdsl"} == {"perfdsl.nodes"}

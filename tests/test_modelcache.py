@@ -228,3 +228,30 @@ def test_an_entry_of_other_perfdsl_code_is_not_read(cache, tmp_path, monkeypatch
     assert modelcache._fingerprint() != before
     load(path, cache=True)
     assert len(_entries(cache)) == 2
+
+
+def test_a_rule_forms_module_is_in_the_key(monkeypatch):
+    """A form's resolve, checks and classes live in perfdsl/forms/: a change there is a new entry too."""
+    from perfdsl import modelcache
+
+    before = modelcache._fingerprint()
+    assert "bands.py:" in before and "panel.py:" in before
+    real = os.stat
+
+    def touched(name, *args, **kwargs):
+        result = real(name, *args, **kwargs)
+        if str(name).endswith(os.path.join("forms", "bands.py")):
+            return os.stat_result((*result[:8], result[8] + 1, result[9]))
+        return result
+
+    monkeypatch.setattr(os, "stat", touched)
+    assert modelcache._fingerprint() != before
+
+
+def test_a_rule_forms_classes_are_kept_under_their_nodes_names():
+    """The entry format is unchanged: a form's classes, declared in its module, are tagged as before."""
+    from perfdsl import modelcache, nodes
+
+    assert modelcache._NAMES[nodes.BandsRule] == "nodes.BandsRule"
+    assert modelcache._NAMES[nodes.CheckItem] == "nodes.CheckItem"
+    assert nodes.BandsRule.__module__ == "perfdsl.forms.bands"
