@@ -155,6 +155,16 @@ class Sink:
         self.errors = byte_errors(handle)
         self.raw = None  # the byte stream, once bytes were written
 
+    def bytes_errors(self) -> str | None:
+        """`errors` when bytes written here are, to the byte, what the handle writes of their text (UTF-8 without a
+        BOM to begin it, no line ends translated), for a writer that makes its own bytes; else None."""
+        import codecs
+        import os
+
+        if self.errors is None or os.linesep != "\n" or codecs.lookup(self.handle.encoding).name != "utf-8":
+            return None
+        return self.errors
+
     def write(self, data):
         raw = self.raw
         if data.__class__ is str:

@@ -34,13 +34,34 @@ _NUMBERS = frozenset({Decimal, int})
 
 def number_texts(values) -> list | None:
     """The JSON/CSV text of each figure (ints and Decimals only, else None: the general path says it)."""
+    return _figure_texts(values, _TEXTS, _miss)
+
+
+def number_bytes(values) -> list | None:
+    """`number_texts` as ASCII bytes (`ScoresPlan.line`), kept by the same `str`."""
+    return _figure_texts(values, _BYTES, _miss_bytes)
+
+
+def _figure_texts(values, kept: dict, miss) -> list | None:
     if not _NUMBERS.issuperset(map(type, values)):
         return None
     shown = list(map(str, values))
-    texts = list(map(_TEXTS.get, shown))
+    texts = list(map(kept.get, shown))
     if None in texts:
-        texts = [_miss(key, value) if text is None else text for text, key, value in zip(texts, shown, values)]
+        texts = [miss(key, value) if text is None else text for text, key, value in zip(texts, shown, values)]
     return texts
+
+
+_BYTES: dict = {}
+
+
+def _miss_bytes(key: str, value) -> bytes:
+    text = _TEXTS.get(key)
+    data = (_miss(key, value) if text is None else text).encode("ascii")
+    if len(_BYTES) > 8192:
+        _BYTES.clear()
+    _BYTES[key] = data
+    return data
 
 
 def _miss(key: str, value) -> str:
@@ -99,13 +120,14 @@ class _TemplatePlan:
         self.template, self.order = t.compile()
         self.figures = _getter(positions)
         self.grades = _getter(grades)
+        self.graded = len(grades)
         self.parts = parts
         self.grade_texts: dict = {}
 
-    def _head(self, result) -> list | None:
+    def _head(self, result, texts=number_texts) -> list | None:
         name = _scalar(result.name)
         flat = result.flat
-        figures = number_texts(self.figures(flat))
+        figures = texts(self.figures(flat))
         if name is None or figures is None:
             return None
         grades = [_grade_text(self.grade_texts, grade) for grade in self.grades(flat)]
@@ -337,6 +359,7 @@ class ScoresPlan(_TemplatePlan):
         parts.append(_warnings)
         t.text("}")
         self._compiled(t, positions, grades, parts)
+        self.lines: dict = {}  # the template as UTF-8 bytes, by error handler (`line`)
 
     def text(self, result) -> str | None:
         try:
@@ -349,6 +372,28 @@ class ScoresPlan(_TemplatePlan):
         except (TypeError, ValueError, ArithmeticError):
             return None
         return self.template % self.order([*head, *parts])
+
+    def line(self, result, errors: str) -> bytes | None:
+        """`text` and its newline as the UTF-8 bytes an output with error handler `errors` writes, made as bytes:
+        the figures' ASCII texts kept as bytes, only the name, grades and parts encoded — no record-long
+        text built and encoded again (a Chao'an line is 2.4 KB).  None where `text` is, or a part will not
+        encode (the caller then encodes `text` as before, and fails as before)."""
+        try:
+            head = self._head(result, number_bytes)  # the name, the figures' bytes, the grades
+            if head is None:
+                return None
+            parts = [part(result) for part in self.parts]
+            if None in parts:
+                return None
+            template = self.lines.get(errors)
+            if template is None:
+                template = self.lines[errors] = (self.template + "\n").encode("utf-8", errors)
+            graded = len(head) - self.graded
+            return template % self.order([head[0].encode("utf-8", errors), *head[1:graded],
+                                          *[grade.encode("utf-8", errors) for grade in head[graded:]],
+                                          *[part.encode("utf-8", errors) if part else b"" for part in parts]])
+        except (TypeError, ValueError, ArithmeticError):  # UnicodeError is a ValueError
+            return None
 
     def _items(self, number, row, node):
         layout = self.program.layout
