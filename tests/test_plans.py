@@ -65,6 +65,8 @@ def agree(prog, item, position=1) -> dict:
             expected = jsonout.dumps(jsonout.result_json(fresh(item), None, basis), indent)
             if text is not None:
                 assert text == expected
+            data = plans.JsonPlan(prog, None, indent, basis).line(fresh(item), "backslashreplace")
+            assert data == (None if text is None else text.encode("utf-8", "backslashreplace"))
             taken[("json", indent, basis)] = text is not None
     cells = plans.CsvPlan(prog, summary, csvout._text).cells(position, fresh(item))
     assert cells is None or cells == [csvout._text(cell) for cell in summary.row(position, fresh(item))]
@@ -169,10 +171,10 @@ def _written(fmt, prog, results, fast=True, prepared=False) -> bytes:
             if not isinstance(item, RecordError):
                 prepare(position, item)
                 assert all(isinstance(v, bytes) for v in item.rendered.values())
-    original = plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.ScoresPlan.line
+    original = plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.JsonPlan.line, plans.ScoresPlan.line
     if not fast:  # every plan declines: the general path writes everything
         plans.JsonPlan.text = plans.ScoresPlan.text = lambda self, result: None
-        plans.ScoresPlan.line = lambda self, result, errors: None
+        plans.JsonPlan.line = plans.ScoresPlan.line = lambda self, result, errors: None
         plans.CsvPlan.cells = lambda self, position, result: None
     try:
         if fmt in ("json", "jsonl"):
@@ -182,7 +184,8 @@ def _written(fmt, prog, results, fast=True, prepared=False) -> bytes:
         else:
             scores.write(handle, items, prog.model)
     finally:
-        plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.ScoresPlan.line = original
+        plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.JsonPlan.line, \
+            plans.ScoresPlan.line = original
     handle.flush()
     return buffer.getvalue()
 

@@ -123,6 +123,7 @@ class _TemplatePlan:
         self.graded = len(grades)
         self.parts = parts
         self.grade_texts: dict = {}
+        self.lines: dict = {}  # the template and `ending` as UTF-8 bytes, by error handler (`line`)
 
     def _head(self, result, texts=number_texts) -> list | None:
         name = _scalar(result.name)
@@ -134,6 +135,40 @@ class _TemplatePlan:
         if None in grades:
             return None
         return [name, *figures, *grades]
+
+    ending = ""  # what ends a record's `line` (the scores plan's: its newline)
+
+    def text(self, result) -> str | None:
+        """The record's text, or None where the general writer must write it."""
+        try:
+            head = self._head(result)
+            rest = None if head is None else self._rest(result)
+            if rest is None:
+                return None
+        except (TypeError, ValueError, ArithmeticError):  # a signalling NaN's hash, say: the general path raises
+            return None
+        return self.template % self.order([*head, *rest])
+
+    def line(self, result, errors: str) -> bytes | None:
+        """`text` and `ending` as the UTF-8 bytes an output with error handler `errors` writes, made as bytes: the
+        figures' ASCII texts kept as bytes, the template encoded once, only the name, grades and the record's
+        other texts encoded — no record-long text built, then encoded (a Chao'an scores line is 2.4 KB, its JSON
+        Lines object 9 KB).  None where `text` is, or a text will not encode (the caller then encodes `text`
+        as before, and fails as before)."""
+        try:
+            head = self._head(result, number_bytes)  # the name, the figures' bytes, the grades
+            rest = None if head is None else self._rest(result)
+            if rest is None:
+                return None
+            template = self.lines.get(errors)
+            if template is None:
+                template = self.lines[errors] = (self.template + self.ending).encode("utf-8", errors)
+            graded = len(head) - self.graded
+            return template % self.order([head[0].encode("utf-8", errors), *head[1:graded],
+                                          *[grade.encode("utf-8", errors) for grade in head[graded:]],
+                                          *[text.encode("utf-8", errors) if text else b"" for text in rest]])
+        except (TypeError, ValueError, ArithmeticError):  # UnicodeError is a ValueError
+            return None
 
 
 class JsonPlan(_TemplatePlan):
@@ -203,31 +238,24 @@ class JsonPlan(_TemplatePlan):
         t.text(nl[0] + "}")
         self._compiled(t, positions, grades, parts)
 
-    def text(self, result) -> str | None:
-        """The record's text, or None where the general writer must write it."""
-        try:
-            head = self._head(result)
-            if head is None:
-                return None
-            texts = None
-            bases = []
-            if self.basis:
-                texts = result.texts()
-                for number in self.numbers:
-                    node_texts = texts[number][0]
-                    if None in node_texts:
-                        return None
-                    bases += node_texts
-                bases = list(map(_string, bases))
-            parts = []
-            for part in self.parts:
-                text = part(result, texts)
-                if text is None:
+    def _rest(self, result) -> list | None:
+        """The record's basis texts and parts, in hole order after the head (None: the general path writes)."""
+        texts = None
+        bases = []
+        if self.basis:
+            texts = result.texts()
+            for number in self.numbers:
+                node_texts = texts[number][0]
+                if None in node_texts:
                     return None
-                parts.append(text)
-        except (TypeError, ValueError, ArithmeticError):  # a signalling NaN's hash, say: the general path raises
-            return None
-        return self.template % self.order([*head, *bases, *parts])
+                bases += node_texts
+            bases = list(map(_string, bases))
+        for part in self.parts:
+            text = part(result, texts)
+            if text is None:
+                return None
+            bases.append(text)
+        return bases
 
     def _items(self, number, index, row, node, nl, comma, key):
         """The items of `each` group `index` (after the group's own entry), as `Result._build` names them."""
@@ -359,41 +387,11 @@ class ScoresPlan(_TemplatePlan):
         parts.append(_warnings)
         t.text("}")
         self._compiled(t, positions, grades, parts)
-        self.lines: dict = {}  # the template as UTF-8 bytes, by error handler (`line`)
+        self.ending = "\n"
 
-    def text(self, result) -> str | None:
-        try:
-            head = self._head(result)
-            if head is None:
-                return None
-            parts = [part(result) for part in self.parts]
-            if None in parts:
-                return None
-        except (TypeError, ValueError, ArithmeticError):
-            return None
-        return self.template % self.order([*head, *parts])
-
-    def line(self, result, errors: str) -> bytes | None:
-        """`text` and its newline as the UTF-8 bytes an output with error handler `errors` writes, made as bytes:
-        the figures' ASCII texts kept as bytes, only the name, grades and parts encoded — no record-long
-        text built and encoded again (a Chao'an line is 2.4 KB).  None where `text` is, or a part will not
-        encode (the caller then encodes `text` as before, and fails as before)."""
-        try:
-            head = self._head(result, number_bytes)  # the name, the figures' bytes, the grades
-            if head is None:
-                return None
-            parts = [part(result) for part in self.parts]
-            if None in parts:
-                return None
-            template = self.lines.get(errors)
-            if template is None:
-                template = self.lines[errors] = (self.template + "\n").encode("utf-8", errors)
-            graded = len(head) - self.graded
-            return template % self.order([head[0].encode("utf-8", errors), *head[1:graded],
-                                          *[grade.encode("utf-8", errors) for grade in head[graded:]],
-                                          *[part.encode("utf-8", errors) if part else b"" for part in parts]])
-        except (TypeError, ValueError, ArithmeticError):  # UnicodeError is a ValueError
-            return None
+    def _rest(self, result) -> list | None:
+        parts = [part(result) for part in self.parts]
+        return None if None in parts else parts
 
     def _items(self, number, row, node):
         layout = self.program.layout
