@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from perfdsl import load
 from perfdsl.datafiles import read
 from perfdsl.errors import RecordError
+from perfdsl.frozen import evolve
 from perfdsl.isolation import scored
 from perfdsl.report import csvout, jsonout, plans, scores
 from perfdsl.report.summary import Summary
@@ -64,6 +65,8 @@ def agree(prog, item, position=1) -> dict:
             expected = jsonout.dumps(jsonout.result_json(fresh(item), None, basis), indent)
             if text is not None:
                 assert text == expected
+            data = plans.JsonPlan(prog, None, indent, basis).line(fresh(item), "backslashreplace")
+            assert data == (None if text is None else text.encode("utf-8", "backslashreplace"))
             taken[("json", indent, basis)] = text is not None
     cells = plans.CsvPlan(prog, summary, csvout._text).cells(position, fresh(item))
     assert cells is None or cells == [csvout._text(cell) for cell in summary.row(position, fresh(item))]
@@ -71,6 +74,9 @@ def agree(prog, item, position=1) -> dict:
     line = plans.ScoresPlan(prog).text(fresh(item))
     assert line is None or line == jsonout.dumps(scores.scores_json(fresh(item)), None)
     taken["scores"] = line is not None
+    for errors in ("strict", "backslashreplace"):  # the line made as bytes: the text's, encoded
+        data = plans.ScoresPlan(prog).line(fresh(item), errors)
+        assert data == (None if line is None else (line + "\n").encode("utf-8", errors))
     for cards in ({prog.model.scorecards[-1].name}, set()):
         filtered = plans.JsonPlan(prog, cards, None, False).text(fresh(item))
         assert filtered == jsonout.dumps(jsonout.result_json(fresh(item), cards, False), None)
@@ -165,9 +171,10 @@ def _written(fmt, prog, results, fast=True, prepared=False) -> bytes:
             if not isinstance(item, RecordError):
                 prepare(position, item)
                 assert all(isinstance(v, bytes) for v in item.rendered.values())
-    original = plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text
+    original = plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.JsonPlan.line, plans.ScoresPlan.line
     if not fast:  # every plan declines: the general path writes everything
         plans.JsonPlan.text = plans.ScoresPlan.text = lambda self, result: None
+        plans.JsonPlan.line = plans.ScoresPlan.line = lambda self, result, errors: None
         plans.CsvPlan.cells = lambda self, position, result: None
     try:
         if fmt in ("json", "jsonl"):
@@ -177,7 +184,8 @@ def _written(fmt, prog, results, fast=True, prepared=False) -> bytes:
         else:
             scores.write(handle, items, prog.model)
     finally:
-        plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text = original
+        plans.JsonPlan.text, plans.CsvPlan.cells, plans.ScoresPlan.text, plans.JsonPlan.line, \
+            plans.ScoresPlan.line = original
     handle.flush()
     return buffer.getvalue()
 
@@ -196,6 +204,24 @@ def test_a_worker_text_with_a_lone_surrogate_is_escaped_as_the_file_escapes_it()
     assert buffer.getvalue() == "\ufeff表头\r\n一行\r\nx".encode() + b"\\udc80\r\n"
     ascii_handle = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
     assert jsonout.byte_errors(ascii_handle) is None and jsonout.byte_errors(io.StringIO()) is None
+    # a writer's own bytes only where they are the text's to the byte: not before a BOM, not in another encoding
+    assert jsonout.Sink(handle).bytes_errors() is None and jsonout.Sink(ascii_handle).bytes_errors() is None
+    utf8 = io.TextIOWrapper(io.BytesIO(), encoding="UTF8", errors="backslashreplace")
+    assert jsonout.Sink(utf8).bytes_errors() == "backslashreplace"
+
+
+def test_a_scores_line_made_as_bytes_is_its_text_encoded():
+    prog = program("chaoan-2022")
+    scored_ = prog.evaluate(make_records(1)[0])
+    # a lone surrogate in the name (the reader refuses one; a caller's Record may hold it): escaped, or refused
+    result = Result(prog, evolve(scored_.record, name="单位\udc80"), scored_.flat)
+    plan = plans.ScoresPlan(prog)
+    text = plan.text(fresh(result)) + "\n"
+    assert plan.line(fresh(result), "backslashreplace") == text.encode("utf-8", "backslashreplace")
+    assert b'"record": "\xe5\x8d\x95\xe4\xbd\x8d\\udc80"' in plan.line(fresh(result), "backslashreplace")
+    assert plan.line(fresh(result), "strict") is None  # the caller encodes the text, and fails as it always did
+    assert plans.number_bytes([Decimal("6.40"), Decimal("1E+2"), 7]) == [b"6.4", b"100", b"7"]
+    assert plans.number_bytes([True]) is None
 
 
 def test_figures_that_are_not_decimals_go_the_general_way():

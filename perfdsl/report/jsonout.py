@@ -39,12 +39,17 @@ def write(handle, results, single: bool, scorecards=None, lines: bool = False, b
     plans = Plans(lambda program: _json_plan(program, scorecards, indent, basis))
     sink = Sink(handle)
     key = rendered_key(scorecards, indent, basis)
+    errors = sink.bytes_errors()  # a text made in this process is made as bytes too, where they can be written
 
     def text(item):
         if isinstance(item, RecordError) or not hasattr(item, "flat"):
             return dumps(result_json(item, scorecards, basis), indent)
         done = getattr(item, "rendered", {}).get(key)
-        return done if done is not None else _fast_text(item, plans.of(item), scorecards, indent, basis)
+        if done is not None:
+            return done
+        plan = plans.of(item)
+        line = plan.line(item, errors) if errors is not None and plan is not None else None
+        return line if line is not None else _fast_text(item, plan, scorecards, indent, basis)
 
     if lines or single:
         for _, item in results:
@@ -83,7 +88,10 @@ def preparer(single: bool, scorecards=None, lines: bool = False, basis: bool = T
     plans = Plans(lambda program: _json_plan(program, scorecards, indent, basis))
 
     def prepare(_position, result):
-        result.rendered[key] = encoded(_fast_text(result, plans.of(result), scorecards, indent, basis), errors)
+        plan = plans.of(result)
+        line = plan.line(result, errors) if plan is not None and errors is not None else None
+        result.rendered[key] = line if line is not None else \
+            encoded(_fast_text(result, plan, scorecards, indent, basis), errors)
 
     return prepare
 
@@ -154,6 +162,16 @@ class Sink:
         self.handle = handle
         self.errors = byte_errors(handle)
         self.raw = None  # the byte stream, once bytes were written
+
+    def bytes_errors(self) -> str | None:
+        """`errors` when bytes written here are, to the byte, what the handle writes of their text (UTF-8 without a
+        BOM to begin it, no line ends translated), for a writer that makes its own bytes; else None."""
+        import codecs
+        import os
+
+        if self.errors is None or os.linesep != "\n" or codecs.lookup(self.handle.encoding).name != "utf-8":
+            return None
+        return self.errors
 
     def write(self, data):
         raw = self.raw

@@ -48,12 +48,16 @@ def write(handle, results, model=None, scorecards=None):
     key = _key(scorecards)
     plans = jsonout.Plans(lambda program: _plan(program, scorecards))
     sink = jsonout.Sink(handle)
+    errors = sink.bytes_errors()  # a line made in this process is made as bytes too, where they can be written
     for _, item in results:
         done = None if isinstance(item, RecordError) else getattr(item, "rendered", {}).get(key)
         if done is not None:
             sink.write(done)
-        else:
-            sink.write(record_text(item, scorecards, plans.of(item)) + "\n")
+            continue
+        plan = plans.of(item)
+        line = plan.line(item, errors) if errors is not None and plan is not None and \
+            not isinstance(item, RecordError) else None
+        sink.write(line if line is not None else record_text(item, scorecards, plan) + "\n")
 
 
 def preparer(model=None, scorecards=None, errors=None):
@@ -63,7 +67,10 @@ def preparer(model=None, scorecards=None, errors=None):
     plans = jsonout.Plans(lambda program: _plan(program, scorecards))
 
     def prepare(_position, result):
-        result.rendered[key] = jsonout.encoded(record_text(result, scorecards, plans.of(result)) + "\n", errors)
+        plan = plans.of(result)
+        line = plan.line(result, errors) if plan is not None and errors is not None else None
+        result.rendered[key] = line if line is not None else \
+            jsonout.encoded(record_text(result, scorecards, plan) + "\n", errors)
 
     return prepare
 
