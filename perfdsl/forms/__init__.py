@@ -40,6 +40,10 @@ is missing, and fails when a phase module names a rule form's class instead of a
     ``certain(exprs)`` and ``shown(expr)`` are the renderer's; ``[]`` leaves the order to the interpreter.
 ``format(fmt, rule)``
     its lines printed back (`formatter`): a list of `formatter.Unit`.
+``branches(rule, with_conditions)`` and ``reached(rule, trace, truth)``
+    its branches for ``perfdsl test``'s rule coverage (`testing.coverage`): (tag, label, node) of each, and
+    the tags one record's `interp` trace reached beyond its arm (``truth(condition)``: a condition's value
+    for the record, None when it cannot be told; `truth` itself None for an ``each`` group's items).
 ``KEYED``, ``ASSESSOR``, ``IN_EACH``, ``NOTED``
     what the phases ask of it: whether the renderer keeps its leaves' texts by the values they depend on
     (only for a text that shows values by `basis.show_value`, docs/basis-speed.md); whether it reads an
@@ -54,8 +58,9 @@ it in docs/language.md, and test it: its figures and basis text, both evaluators
 round trip and its diagnostics.  (The random rulesets of tests/strategies.py draw the forms it lists: a
 new form joins the property tests by a line there.)
 
-A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
-phase object is passed in.  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
+A form module imports no phase module (parser, resolve, checks, codegen, interp, formatter…): the phase
+object is passed in — but for the renderer's plan helpers (`rendering._chain`, `_constant`, `_Condition`), which
+`plan` imports inside itself (tests/test_architecture.py's `FORM_IMPORTS_IN_A_HOOK`).  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
 it imports inside the hook that needs it.
 """
 

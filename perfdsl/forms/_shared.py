@@ -56,3 +56,24 @@ def nothing_planned(r, rule, node, bound):
 def nothing_certain(model, rule, certain, shown):
     """What it reads the facts do not say for certain (`rendering._Reads`): the interpreter orders the notes."""
     return []
+
+
+def no_branches(rule, with_conditions):
+    """No branches of its own for rule coverage (`testing.coverage`) beyond its leaf's `applies` and `when`s."""
+    return ()
+
+
+def nothing_more_reached(rule, trace, truth):
+    """Nothing reached beyond what the trace's arm says (`testing.coverage`)."""
+    return ()
+
+
+def conditions_reached(tagged, truth):
+    """``<tag>+`` or ``<tag>-`` for each (tag, condition) as the condition holds for the record (`truth`; one it
+    cannot tell is left out, and none at all when `truth` is None: an ``each`` group's items)."""
+    if truth is None:
+        return
+    for tag, condition in tagged:
+        value = truth(condition)
+        if value is not None:
+            yield tag + ("+" if value else "-")

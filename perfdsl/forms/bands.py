@@ -294,3 +294,15 @@ def format(fmt, rule):
                      + f" => {fmt.expr(arm.value)}") for arm in rule.arms]
     share = " share" if rule.share else ""
     return [fmt.unit(rule, f"bands {fmt.expr(rule.subject)}{share}", children=arms)]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+def branches(rule, with_conditions):
+    """(tag, label, node) of each band, in source order; the evaluator's trace names the band it took."""
+    for number, arm in enumerate(rule.arms, start=1):
+        test = "else" if arm.op is None else f"{arm.op} {expression(arm.threshold)}"
+        yield ("else" if arm.op is None else f"band#{number}"), f"分档 {test}", arm
+
+
+reached = _shared.nothing_more_reached

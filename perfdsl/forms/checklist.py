@@ -10,6 +10,7 @@ from ..basis import CLAUSE, points, pretty
 from ..decimals import ZERO, plain
 from ..errors import warning
 from ..frozen import frozen
+from ..unparse import expression
 from . import _shared
 
 
@@ -186,3 +187,22 @@ def format(fmt, rule):
     items = [fmt.unit(item, fmt.expr(item.condition)
                       + (f" => {fmt.expr(item.points)}" if item.points is not None else "")) for item in rule.items]
     return [fmt.unit(rule, "checklist", children=items)]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+def branches(rule, with_conditions):
+    """Each item true and false — found by evaluating its condition afterwards, so not for an `each`
+    group's items (`with_conditions` false), whose fields are in scope only while they are scored."""
+    if not with_conditions:
+        return
+    for number, item in enumerate(rule.items, start=1):
+        shown = expression(item.condition)
+        yield f"item#{number}+", f"清单项 {shown} 成立", item
+        yield f"item#{number}-", f"清单项 {shown} 不成立", item
+
+
+def reached(rule, trace, truth):
+    """Each item's condition, true or false for the record (`_shared.conditions_reached`)."""
+    return _shared.conditions_reached(((f"item#{number}", item.condition)
+                                       for number, item in enumerate(rule.items, start=1)), truth)

@@ -11,6 +11,7 @@ from .. import nodes
 from ..basis import CLAUSE, SENTENCE, points
 from ..decimals import ZERO, plain
 from ..frozen import frozen
+from ..unparse import expression
 from . import _shared
 
 
@@ -153,3 +154,21 @@ check_reached = _shared.nothing_reached
 
 def format(fmt, rule):
     return [fmt.deduction(line) for line in rule.lines]  # its lines, each a line of the indicator
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+def branches(rule, with_conditions):
+    """Each ``… when`` line's condition true and false (not for an `each` group's items, as a checklist's)."""
+    if not with_conditions:
+        return
+    for number, line in enumerate(rule.lines, start=1):
+        if line.when is not None:
+            yield f"line#{number}+", f"{line.kind} … when {expression(line.when)} 成立", line
+            yield f"line#{number}-", f"{line.kind} … when {expression(line.when)} 不成立", line
+
+
+def reached(rule, trace, truth):
+    return _shared.conditions_reached(((f"line#{number}", line.when)
+                                       for number, line in enumerate(rule.lines, start=1) if line.when is not None),
+                                      truth)

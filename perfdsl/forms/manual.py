@@ -121,3 +121,9 @@ def format(fmt, rule):
     if rule.input_name is not None:
         text += f" from {fmt.name(rule.input_name)}"
     return [fmt.unit(rule, text)]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+branches = _shared.no_branches
+reached = _shared.nothing_more_reached

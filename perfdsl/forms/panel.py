@@ -162,3 +162,9 @@ def format(fmt, rule):
     if rule.spread is not None:
         text += f" spread {fmt.expr(rule.spread)}"
     return [fmt.unit(rule, text)]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+branches = _shared.no_branches
+reached = _shared.nothing_more_reached

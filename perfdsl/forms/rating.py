@@ -126,3 +126,13 @@ check_reached = _shared.nothing_reached
 def format(fmt, rule):
     return [fmt.unit(rule, f"rating {fmt.expr(rule.subject)}" + (" levels" if rule.levels is not None else ""),
                      children=fmt.levels(rule.levels))]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+def branches(rule, with_conditions):
+    for arm in rule.levels or ():
+        yield f"level:{arm.name}", f"评为 {arm.name}", arm
+
+
+reached = _shared.nothing_more_reached

@@ -142,3 +142,9 @@ check_reached = _shared.nothing_reached
 
 def format(fmt, rule):
     return [fmt.unit(rule, "ratio " + fmt.expr(nodes.Binary("/", rule.numerator, rule.denominator)))]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+branches = _shared.no_branches
+reached = _shared.nothing_more_reached

@@ -92,3 +92,9 @@ check_reached = _shared.nothing_reached
 
 def format(fmt, rule):
     return [fmt.formula(rule, "score ", rule.expr)]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+branches = _shared.no_branches
+reached = _shared.nothing_more_reached

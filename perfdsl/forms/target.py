@@ -193,3 +193,19 @@ def format(fmt, rule):
     if rule.unit is not None:
         text += f" unit {fmt.expr(rule.unit)}"
     return [fmt.unit(rule, text + (" levels" if rule.levels is not None else ""), children=fmt.levels(rule.levels))]
+
+
+# rule coverage (`testing.coverage`: which of its branches the records reached)
+
+def branches(rule, with_conditions):
+    yield "target:met", "目标达成", rule
+    yield "target:short", "目标未达成", rule
+    for arm in rule.levels or ():
+        yield f"level:{arm.name}", f"评为 {arm.name}", arm
+
+
+def reached(rule, trace, truth):
+    """Met or short: as the trace says, or judged by the raw score against the weight (a level's arm)."""
+    if trace.arm is not None and trace.arm.startswith("target"):
+        yield trace.arm if trace.arm in ("target:met", "target:short") else (
+            "target:met" if trace.raw is not None and trace.raw >= trace.weight else "target:short")

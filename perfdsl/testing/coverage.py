@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from .. import cardrules, nodes
+from .. import cardrules, forms, nodes
 from ..errors import RecordError
 from ..unparse import expression
 from .scoring import Scored
@@ -86,30 +86,7 @@ def _branches(indicator: nodes.Indicator, with_conditions: bool = True):
     rule = indicator.rule
     if indicator.guards:
         yield "rule", "when 之后的规则", rule
-    if isinstance(rule, nodes.BandsRule):
-        for number, arm in enumerate(rule.arms, start=1):
-            test = "else" if arm.op is None else f"{arm.op} {expression(arm.threshold)}"
-            yield ("else" if arm.op is None else f"band#{number}"), f"分档 {test}", arm
-    elif isinstance(rule, nodes.TargetRule):
-        yield "target:met", "目标达成", rule
-        yield "target:short", "目标未达成", rule
-        for arm in rule.levels or ():
-            yield f"level:{arm.name}", f"评为 {arm.name}", arm
-    elif isinstance(rule, nodes.RatingRule):
-        for arm in rule.levels or ():
-            yield f"level:{arm.name}", f"评为 {arm.name}", arm
-    elif not with_conditions:
-        return
-    elif isinstance(rule, nodes.ChecklistRule):
-        for number, item in enumerate(rule.items, start=1):
-            shown = expression(item.condition)
-            yield f"item#{number}+", f"清单项 {shown} 成立", item
-            yield f"item#{number}-", f"清单项 {shown} 不成立", item
-    elif isinstance(rule, nodes.DeductionRule):
-        for number, line in enumerate(rule.lines, start=1):
-            if line.when is not None:
-                yield f"line#{number}+", f"{line.kind} … when {expression(line.when)} 成立", line
-                yield f"line#{number}-", f"{line.kind} … when {expression(line.when)} 不成立", line
+    yield from forms.of(rule).branches(rule, with_conditions)
 
 
 def _reached(scored: Scored, indicator: nodes.Indicator, trace, with_conditions: bool = True):
@@ -124,20 +101,12 @@ def _reached(scored: Scored, indicator: nodes.Indicator, trace, with_conditions:
         yield "rule"
     if trace.arm in ("else",) or (trace.arm or "").startswith(("band#", "level:")):
         yield trace.arm
-    if isinstance(indicator.rule, nodes.TargetRule) and trace.arm is not None and trace.arm.startswith("target"):
-        yield trace.arm if trace.arm in ("target:met", "target:short") else (
-            "target:met" if trace.raw is not None and trace.raw >= trace.weight else "target:short")
     rule = indicator.rule
-    if not with_conditions:
-        return
-    if isinstance(rule, nodes.ChecklistRule):
-        conditions = [(f"item#{n}", item.condition) for n, item in enumerate(rule.items, start=1)]
-    elif isinstance(rule, nodes.DeductionRule):
-        conditions = [(f"line#{n}", line.when) for n, line in enumerate(rule.lines, start=1) if line.when]
-    else:
-        return
-    for tag, condition in conditions:
+
+    def truth(condition):
         try:
-            yield tag + ("+" if scored.value(condition, trace.weight) else "-")
+            return bool(scored.value(condition, trace.weight))
         except RecordError:
-            continue
+            return None
+
+    yield from forms.of(rule).reached(rule, trace, truth if with_conditions else None)
