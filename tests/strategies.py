@@ -13,11 +13,12 @@ blank lines, comments) without changing what it says.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from perfdsl import nodes
+from perfdsl import forms, nodes
 
 NAMES = st.sampled_from(["项目总数", "项目完成数", "支出率", "甲", "乙", "x", "a1", "单位", "“三公”经费", "12345热线",
                          "per", "score", "full", "of", "名 称", "完成率#1"])
@@ -124,21 +125,10 @@ def deductions(draw):
 LEVELS = st.lists(st.builds(nodes.LevelArm, NAMES, EXPRS), min_size=1, max_size=3,
                   unique_by=lambda arm: arm.name).map(tuple)
 
-RULES = st.one_of(
-    st.builds(nodes.ScoreRule, EXPRS),
-    st.builds(nodes.RatioRule, EXPRS, EXPRS),
-    st.builds(nodes.BandsRule, EXPRS, st.booleans(), st.lists(st.one_of(
-        st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), EXPRS, EXPRS),
-        st.builds(nodes.BandArm, st.none(), st.none(), EXPRS)), max_size=4).map(tuple)),
-    st.builds(nodes.ChecklistRule, st.lists(st.builds(nodes.CheckItem, EXPRS, st.none() | EXPRS),
-                                            max_size=3).map(tuple)),
-    st.builds(nodes.ManualRule, st.none() | NAMES, st.sampled_from(["deduction", "score"])),
-    st.builds(nodes.TargetRule, EXPRS, EXPRS),
-    st.builds(nodes.TargetRule, EXPRS, EXPRS, st.none() | EXPRS, st.none() | LEVELS),
-    st.builds(nodes.RatingRule, EXPRS, st.none() | LEVELS),
-    st.builds(nodes.PanelRule, st.sampled_from(["mean", "trimmed"]), st.none() | NAMES, st.none() | EXPRS),
-    st.lists(deductions(), min_size=1, max_size=3).map(lambda lines: nodes.DeductionRule(tuple(lines))),
-)
+#: Every rule form, by its own `arbitrary` hook (perfdsl/forms): a new form is drawn with no line here.
+RULES = st.one_of(*(form.arbitrary(st, SimpleNamespace(exprs=EXPRS, names=NAMES, levels=LEVELS,
+                                                        deductions=deductions()))
+                    for form in forms.MODULES))
 
 
 @st.composite

@@ -44,6 +44,10 @@ is missing, and fails when a phase module names a rule form's class instead of a
     its branches for ``perfdsl test``'s rule coverage (`testing.coverage`): (tag, label, node) of each, and
     the tags one record's `interp` trace reached beyond its arm (``truth(condition)``: a condition's value
     for the record, None when it cannot be told; `truth` itself None for an ``each`` group's items).
+``arbitrary(st, parts)``
+    a hypothesis strategy of its node (``st`` is `hypothesis.strategies`, passed in so that no form imports
+    it; ``parts`` has ``exprs``, ``names``, ``levels`` and ``deductions``): the random rulesets of the property
+    tests (tests/strategies.py) draw every form by it.
 ``KEYED``, ``ASSESSOR``, ``IN_EACH``, ``NOTED``
     what the phases ask of it: whether the renderer keeps its leaves' texts by the values they depend on
     (only for a text that shows values by `basis.show_value`, docs/basis-speed.md); whether it reads an
@@ -55,8 +59,7 @@ To add a form: write its grammar rule (an alias ``-> myform_rule`` of ``?rule``)
 here to ``forms/myform.py``, change every hook (`tests/test_architecture.py` names a missing one), describe
 it in docs/language.md, and test it: its figures and basis text, both evaluators against each other
 (tests/test_basis_core.py's `same_basis` compares them for a program and a record), ``perfdsl fmt``'s
-round trip and its diagnostics.  (The random rulesets of tests/strategies.py draw the forms it lists: a
-new form joins the property tests by a line there.)
+round trip and its diagnostics.
 
 A form module imports no phase module (parser, resolve, checks, codegen, interp, formatter…): the phase
 object is passed in — but for the renderer's plan helpers (`rendering._chain`, `_constant`, `_Condition`), which

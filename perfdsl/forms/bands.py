@@ -306,3 +306,12 @@ def branches(rule, with_conditions):
 
 
 reached = _shared.nothing_more_reached
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    arms = st.one_of(st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), parts.exprs, parts.exprs),
+                     st.builds(nodes.BandArm, st.none(), st.none(), parts.exprs))
+    return st.builds(BandsRule, parts.exprs, st.booleans(), st.lists(arms, max_size=4).map(tuple))

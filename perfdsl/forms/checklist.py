@@ -206,3 +206,11 @@ def reached(rule, trace, truth):
     """Each item's condition, true or false for the record (`_shared.conditions_reached`)."""
     return _shared.conditions_reached(((f"item#{number}", item.condition)
                                        for number, item in enumerate(rule.items, start=1)), truth)
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    items = st.builds(CheckItem, parts.exprs, st.none() | parts.exprs)
+    return st.builds(ChecklistRule, st.lists(items, max_size=3).map(tuple))

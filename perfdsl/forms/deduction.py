@@ -172,3 +172,10 @@ def reached(rule, trace, truth):
     return _shared.conditions_reached(((f"line#{number}", line.when)
                                        for number, line in enumerate(rule.lines, start=1) if line.when is not None),
                                       truth)
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    return st.lists(parts.deductions, min_size=1, max_size=3).map(lambda lines: DeductionRule(tuple(lines)))

@@ -127,3 +127,10 @@ def format(fmt, rule):
 
 branches = _shared.no_branches
 reached = _shared.nothing_more_reached
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    return st.builds(ManualRule, st.none() | parts.names, st.sampled_from(["deduction", "score"]))

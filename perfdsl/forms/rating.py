@@ -136,3 +136,10 @@ def branches(rule, with_conditions):
 
 
 reached = _shared.nothing_more_reached
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    return st.builds(RatingRule, parts.exprs, st.none() | parts.levels)

@@ -209,3 +209,11 @@ def reached(rule, trace, truth):
     if trace.arm is not None and trace.arm.startswith("target"):
         yield trace.arm if trace.arm in ("target:met", "target:short") else (
             "target:met" if trace.raw is not None and trace.raw >= trace.weight else "target:short")
+
+
+# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
+# the strategies of what a rule holds (exprs, names, levels, deductions)
+
+def arbitrary(st, parts):
+    return st.builds(TargetRule, parts.exprs, parts.exprs) | st.builds(
+        TargetRule, parts.exprs, parts.exprs, st.none() | parts.exprs, st.none() | parts.levels)
