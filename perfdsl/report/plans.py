@@ -21,6 +21,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from ..decimals import plain
+from ..fill import Fill
 from ..layout import getter as _getter
 from ..values import item_names
 from .jsonout import _newline, _path, _scalar, _string, _write
@@ -96,7 +97,8 @@ class _TemplatePlan:
     head of a record's arguments (its name, the figures' texts, the grades') — None where the general path writes."""
 
     def _compiled(self, t: _Template, positions, grades, parts):
-        self.template, self.order = t.compile()
+        template, self.order = t.compile()
+        self.template = Fill(template)  # (one join of its pieces, not a scan of the template: `fill`)
         self.figures = _getter(positions)
         self.grades = _getter(grades)
         self.parts = parts
@@ -205,7 +207,7 @@ class JsonPlan(_TemplatePlan):
                 parts.append(text)
         except (TypeError, ValueError, ArithmeticError):  # a signalling NaN's hash, say: the general path raises
             return None
-        return self.template % self.order([*head, *bases, *parts])
+        return self.template(self.order([*head, *bases, *parts]))
 
     def _items(self, number, index, row, node, nl, comma, key):
         """The items of `each` group `index` (after the group's own entry), as `Result._build` names them."""
@@ -348,7 +350,7 @@ class ScoresPlan(_TemplatePlan):
                 return None
         except (TypeError, ValueError, ArithmeticError):
             return None
-        return self.template % self.order([*head, *parts])
+        return self.template(self.order([*head, *parts]))
 
     def _items(self, number, row, node):
         layout = self.program.layout

@@ -20,9 +20,13 @@ from __future__ import annotations
 import os
 import shutil
 from functools import lru_cache
+from itertools import compress
+from operator import ne
 
 from . import scoresheet
-from ..decimals import plain
+from .cells import Cells
+from ..decimals import plain, plains
+from ..fill import Fill
 from ..layout import getter as _getter
 from ..neutralise import terminal
 from ..textwidth import pad, width, wrap
@@ -48,6 +52,15 @@ def weight_pair_text(weight, declared) -> str:
     if weight != declared:
         return f"{_figure(weight)}（原 {_figure(declared)}）"
     return _figure(weight)
+
+
+def weight_texts(weights, declared) -> list:
+    """`weight_pair_text` of each (weight, declared): the weights' texts, and the declared one beside each that
+    reallocation moved (most are not: a comparison each, no call)."""
+    texts = plains(weights)
+    for index in compress(range(len(texts)), map(ne, weights, declared)):
+        texts[index] = f"{texts[index]}（原 {_figure(declared[index])}）"
+    return texts
 
 
 def shown(text: str) -> str:
@@ -86,11 +99,10 @@ class _Columns:
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
         self.plan = None  # `_flat_plan`, once (False: the scorecard's lines are written one by one)
-        # (weight, declared, the score's text) → the 分值 and 得分 columns of a line (a function of the values, kept;
-        # the weights are mostly the ruleset's own decimals, whose hash is kept, a score is new in every record)
+        # (the 分值's text, the 得分's) → the 分值 and 得分 columns of a line, kept by the texts: a record's weights
+        # are fresh decimals (not the ruleset's own), whose hashes cost more than the texts
         self.middle = lru_cache(maxsize=4096)(
-            lambda weight, declared, score: f"{_right(weight_pair_text(weight, declared), self.weight)}"
-                                            f"{_GAP}{_right(score, self.score)}")
+            lambda weight, score: f"{_right(weight, self.weight)}{_GAP}{_right(score, self.score)}")
 
     def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
         """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
@@ -287,7 +299,7 @@ def _flat_plan(columns: _Columns, spec, leads: dict):
                 order.append(count + len(picked))
                 picked.append(index)
             template.append(lead.replace("%", "%%") + ("%s%s" if node.is_leaf else "%s"))
-        columns.plan = ("\n".join(template), tuple(node.declared for node in spec.nodes), _getter(picked),
+        columns.plan = (Fill("\n".join(template)), tuple(node.declared for node in spec.nodes), _getter(picked),
                         _getter(order))
     return columns.plan or None
 
@@ -295,14 +307,9 @@ def _flat_plan(columns: _Columns, spec, leads: dict):
 def _flat_lines(plan, columns: _Columns, card) -> str:
     """The indicator lines of a scorecard read by column, as `Writer._card` writes them into a file."""
     template, declared, picked, holes = plan
-    every = list(map(columns.middle, card.weights, declared, map(plain, card.scores)))
-    bases = picked(card.lines)
-    joined = "".join(bases)
-    if joined.isprintable() and "" not in bases:  # every leaf has a basis, shown as it is (one test for all)
-        every += map(_GAP.__add__, bases)
-    else:
-        every += map(_tail, bases)
-    return template % holes(every)
+    every = list(map(columns.middle, weight_texts(card.weights, declared), plains(card.scores)))
+    every += _TAILS(picked(card.lines))
+    return template(holes(every))
 
 
 def _tail(basis: str) -> str:
@@ -310,6 +317,10 @@ def _tail(basis: str) -> str:
     if not basis.isprintable():
         basis = shown(basis)
     return _GAP + basis if basis else ""
+
+
+#: `_tail` of each basis text, kept by the text (`Cells`: testing them all joined cost ~20 µs a record).
+_TAILS = Cells(_tail)
 
 
 def preparer(model, scorecards=None, errors=None):
