@@ -29,7 +29,7 @@ def write(handle, results, model, scorecards=None):
                          + _warnings(item.warnings))
             continue
         text = getattr(item, "rendered", {}).get(key)
-        handle.write(text if text is not None else sheets.record(item))
+        handle.write(text if text is not None else sheets.record(item, handle.errors))
 
 
 def preparer(model, scorecards=None, errors=None):
@@ -39,7 +39,8 @@ def preparer(model, scorecards=None, errors=None):
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = jsonout.encoded(sheets.record(result), errors)
+        text = sheets.record(result, errors)
+        result.rendered[key] = text if text.__class__ is bytes else jsonout.encoded(text, errors)
 
     return prepare
 
@@ -85,8 +86,19 @@ class _Sheets:
                           f" | {_cell(_criteria(node) or '')}" if criteria else ""))
         return head, nodes, {}  # and (node, weight, declared, score, basis) → its row, kept
 
-    def record(self, item) -> str:
-        """A scored record's part of the document: its heading, warnings, information and tables."""
+    def record(self, item, errors: str | None = None) -> str | bytes:
+        """A scored record's part of the document: its heading, warnings, information and tables; with `errors`
+        (the output takes UTF-8 bytes, `jsonout.Sink`) as those bytes, each table's constant text encoded once
+        (`Fill.encoded`), or as text where its encoding fails."""
+        if errors is not None:
+            try:
+                return b"".join(part if part.__class__ is bytes else part.encode("utf-8", errors)
+                                for part in self._parts(item, errors))
+            except UnicodeError:  # (the caller says what it says for the text, as before)
+                pass
+        return "".join(self._parts(item, None))
+
+    def _parts(self, item, errors) -> list:
         out = [f"\n## {_cell(str(item.name))}\n", _warnings(item.warnings)]
         information = item.information
         if information:  # ``informational`` inputs: what the record says about itself, not scored
@@ -95,14 +107,15 @@ class _Sheets:
             if self.scorecards is None or card.name in self.scorecards:
                 out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
                 if scoresheet.is_flat(card):
-                    out.append(self.flat_table(number, card))
+                    out += self.flat_table(number, card, errors)
                 else:
                     out.append(self.table(number, card, scoresheet.tree_nodes(card)))
-        return "".join(out)
+        return out
 
-    def flat_table(self, number: int, card) -> str:
-        """`table` of a scorecard read by column (`scoresheet.is_flat`): its lines are one ``%`` template, made
-        once, whose holes are each node's weight and score and each leaf's basis (`_flat_plan`)."""
+    def flat_table(self, number: int, card, errors: str | None = None) -> tuple:
+        """`table` of a scorecard read by column (`scoresheet.is_flat`), as (its lines, its 合计 line): the lines are
+        one ``%`` template, made once, whose holes are each node's weight and score and each leaf's basis
+        (`_flat_plan`) — UTF-8 bytes with `errors`."""
         plan = self.plans.get(number)
         if plan is None:
             plan = self.plans[number] = self._flat_plan(number)
@@ -111,7 +124,8 @@ class _Sheets:
         # the declared weights' texts are the ruleset's: made once (most records move no weight)
         shown = list(declared_texts) if weights == declared else weight_texts(weights, declared)
         every = shown + plains(card.scores) + self.cells(leaves(card.lines))  # (each text's cell kept: `Cells`)
-        return template(holes(every)) + self.total(self.depths[number], card)
+        lines = template.encoded(holes(every), errors) if errors is not None else template(holes(every))
+        return lines, self.total(self.depths[number], card)
 
     def _flat_plan(self, number: int) -> tuple:
         """(the template of a plain scorecard's head and lines, its declared weights and their texts, the getter
