@@ -16,7 +16,7 @@ _HOLE = re.compile(r"%%|%s")
 
 
 class Fill:
-    __slots__ = ("template", "pieces", "holes", "_bytes")
+    __slots__ = ("template", "pieces", "holes")
 
     def __init__(self, template: str):
         self.template = template
@@ -36,7 +36,6 @@ class Fill:
             raise ValueError("only %s and %% in a Fill template")
         self.pieces = pieces
         self.holes = len(pieces) // 2
-        self._bytes: dict = {}  # an error handler → the literal pieces in UTF-8 (`encoded`)
 
     def __call__(self, values) -> str:
         if len(values) != self.holes:  # (``%`` says what is wrong)
@@ -47,23 +46,3 @@ class Fill:
             return "".join(pieces)
         except TypeError:  # a value that is not a str: ``%`` shows its `str`
             return self.template % tuple(values)
-
-    def encoded(self, values, errors: str) -> bytes:
-        """``self(values).encode("utf-8", errors)``, the template's own text encoded once: only the values are
-        encoded per record (one call for them all, joined by NULs and split after; UTF-8 encodes each character
-        alone, so the pieces put together are the whole text's bytes).  A UnicodeError is the caller's."""
-        literal = self._bytes.get(errors)
-        if literal is None:
-            literal = self._bytes[errors] = [piece.encode("utf-8", errors) for piece in self.pieces[0::2]]
-        if not self.holes:
-            return literal[0]
-        try:
-            joined = "\0".join(values)
-        except TypeError:  # a value that is not a str
-            return self(values).encode("utf-8", errors)
-        data = joined.encode("utf-8", errors).split(b"\0")
-        if len(data) != self.holes:  # a value holding a NUL itself, or the wrong count
-            return self(values).encode("utf-8", errors)
-        out = literal + data
-        out[0::2], out[1::2] = literal, data
-        return b"".join(out)

@@ -40,10 +40,3 @@ def test_cells_escape_each_text_once_and_stay_bounded():
         assert cells(("new",)) == ["new"] and cells.kept == {"new": "new"}  # full: dropped, then kept again
     finally:
         Cells.SIZE = size
-
-
-@pytest.mark.parametrize("template,values", [
-    ("a%sb%%c%s", ("X", "Y")), ("", ()), ("%s%s", ("a\0", "b")), ("一%s二", ("\udc80",)), ("%s%s", ("", "")),
-])
-def test_a_fills_bytes_are_its_texts(template, values):
-    assert Fill(template).encoded(values, "backslashreplace") == (template % values).encode("utf-8", "backslashreplace")

@@ -117,7 +117,7 @@ def write(handle, results, model, scorecards=None):
                          f'<p class="error">未能计分：{text(item.message)}</p>\n{_warnings(item.warnings)}</section>\n')
             continue
         rendered = getattr(item, "rendered", {}).get(key)
-        handle.write(rendered if rendered is not None else page.record(item, position, handle.errors))
+        handle.write(rendered if rendered is not None else page.record(item, position))
     handle.write("</body>\n</html>\n")
 
 
@@ -128,8 +128,7 @@ def preparer(model, scorecards=None, errors=None):
     key = _key(scorecards)
 
     def prepare(position, result):
-        text = page.record(result, position, errors)
-        result.rendered[key] = text if text.__class__ is bytes else jsonout.encoded(text, errors)
+        result.rendered[key] = jsonout.encoded(page.record(result, position), errors)
 
     return prepare
 
@@ -172,18 +171,7 @@ class _Page:
             found = self.charts[card.name] = _Bars(card)
         return found
 
-    def record(self, result, position, errors: str | None = None) -> str | bytes:
-        """A record's section; with `errors` (the output takes UTF-8 bytes, `jsonout.Sink`) as those bytes, each
-        table's constant text encoded once (`Fill.encoded`), or as text where its encoding fails."""
-        if errors is not None:
-            try:
-                return b"".join(part if part.__class__ is bytes else part.encode("utf-8", errors)
-                                for part in self._record(result, position, errors))
-            except UnicodeError:  # (the caller says what it says for the text, as before)
-                pass
-        return "".join(self._record(result, position, None))
-
-    def _record(self, result, position, errors) -> list:
+    def record(self, result, position) -> str:
         layout, wanted = self.layout, self.wanted
         cards = [card for card in scoresheet.cards(result, self.flat) if card.name in wanted]
         parts = [f'<section class="record" id="record-{position}">\n', self.sheet_title]
@@ -205,7 +193,7 @@ class _Page:
             if head is None:
                 head = kept[key] = f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n"
             parts.append(head)
-            parts.append(self.table(card, errors))
+            parts.append(self.table(card))
             if card.adjustments:
                 parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
             else:  # 合计 is a function of these (and the ruleset) when no scorecard rule adds a row
@@ -225,9 +213,9 @@ class _Page:
                 closing = kept[key] = _closing(result)
         parts.append(closing)
         parts.append("</section>\n")
-        return parts
+        return "".join(parts)
 
-    def table(self, card, errors: str | None = None) -> str | bytes:
+    def table(self, card) -> str:
         """The head and the indicator lines of one scorecard's table (合计 follows)."""
         number = self.numbers[card.name]
         shape = (number, tuple(len(rows) for _, rows in sorted(card.items.items())))
@@ -238,10 +226,7 @@ class _Page:
             plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
         body, holes, labels, named = plan
         if scoresheet.is_flat(card):
-            values = holes(self._flat_holes(card, labels, named))
-            if errors is not None:
-                return self.head.encode("utf-8", errors) + body.encoded(values, errors)
-            return self.head + body(values)
+            return self.head + body(holes(self._flat_holes(card, labels, named)))
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -269,8 +254,6 @@ class _Page:
         count = len(nodes)
         blank = [""] * count
         every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
-        if errors is not None:
-            return self.head.encode("utf-8", errors) + body.encoded(holes(every), errors)
         return self.head + body(holes(every))
 
     def _flat_holes(self, card, labels: list, named: bool) -> list:

@@ -29,7 +29,7 @@ def write(handle, results, model, scorecards=None):
                          + _warnings(item.warnings))
             continue
         text = getattr(item, "rendered", {}).get(key)
-        handle.write(text if text is not None else sheets.record(item, handle.errors))
+        handle.write(text if text is not None else sheets.record(item))
 
 
 def preparer(model, scorecards=None, errors=None):
@@ -39,8 +39,7 @@ def preparer(model, scorecards=None, errors=None):
     key = _key(scorecards)
 
     def prepare(position, result):
-        text = sheets.record(result, errors)
-        result.rendered[key] = text if text.__class__ is bytes else jsonout.encoded(text, errors)
+        result.rendered[key] = jsonout.encoded(sheets.record(result), errors)
 
     return prepare
 
@@ -86,19 +85,8 @@ class _Sheets:
                           f" | {_cell(_criteria(node) or '')}" if criteria else ""))
         return head, nodes, {}  # and (node, weight, declared, score, basis) → its row, kept
 
-    def record(self, item, errors: str | None = None) -> str | bytes:
-        """A scored record's part of the document: its heading, warnings, information and tables; with `errors`
-        (the output takes UTF-8 bytes, `jsonout.Sink`) as those bytes, each table's constant text encoded once
-        (`Fill.encoded`), or as text where its encoding fails."""
-        if errors is not None:
-            try:
-                return b"".join(part if part.__class__ is bytes else part.encode("utf-8", errors)
-                                for part in self._parts(item, errors))
-            except UnicodeError:  # (the caller says what it says for the text, as before)
-                pass
-        return "".join(self._parts(item, None))
-
-    def _parts(self, item, errors) -> list:
+    def record(self, item) -> str:
+        """A scored record's part of the document: its heading, warnings, information and tables."""
         out = [f"\n## {_cell(str(item.name))}\n", _warnings(item.warnings)]
         information = item.information
         if information:  # ``informational`` inputs: what the record says about itself, not scored
@@ -107,15 +95,14 @@ class _Sheets:
             if self.scorecards is None or card.name in self.scorecards:
                 out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
                 if scoresheet.is_flat(card):
-                    out += self.flat_table(number, card, errors)
+                    out.append(self.flat_table(number, card))
                 else:
                     out.append(self.table(number, card, scoresheet.tree_nodes(card)))
-        return out
+        return "".join(out)
 
-    def flat_table(self, number: int, card, errors: str | None = None) -> tuple:
-        """`table` of a scorecard read by column (`scoresheet.is_flat`), as (its lines, its 合计 line): the lines are
-        one ``%`` template, made once, whose holes are each node's weight and score and each leaf's basis
-        (`_flat_plan`) — UTF-8 bytes with `errors`."""
+    def flat_table(self, number: int, card) -> str:
+        """`table` of a scorecard read by column (`scoresheet.is_flat`): its lines are one ``%`` template, made
+        once, whose holes are each node's weight and score and each leaf's basis (`_flat_plan`)."""
         plan = self.plans.get(number)
         if plan is None:
             plan = self.plans[number] = self._flat_plan(number)
@@ -124,8 +111,7 @@ class _Sheets:
         # the declared weights' texts are the ruleset's: made once (most records move no weight)
         shown = list(declared_texts) if weights == declared else weight_texts(weights, declared)
         every = shown + plains(card.scores) + self.cells(leaves(card.lines))  # (each text's cell kept: `Cells`)
-        lines = template.encoded(holes(every), errors) if errors is not None else template(holes(every))
-        return lines, self.total(self.depths[number], card)
+        return template(holes(every)) + self.total(self.depths[number], card)
 
     def _flat_plan(self, number: int) -> tuple:
         """(the template of a plain scorecard's head and lines, its declared weights and their texts, the getter
