@@ -7,6 +7,8 @@ table.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..decimals import plain, plains
 from ..errors import RecordError
 from ..fill import Fill
@@ -15,7 +17,7 @@ from ..neutralise import markdown
 from . import jsonout, scoresheet
 from .cells import Cells
 from .summary import WARNINGS_HEADING
-from .table import _figure, weight_pair_text, weight_texts
+from .table import _figure, weight_pair_text
 
 
 def write(handle, results, model, scorecards=None):
@@ -109,7 +111,7 @@ class _Sheets:
         template, declared, declared_texts, leaves, holes = plan
         weights = card.weights
         # the declared weights' texts are the ruleset's: made once (most records move no weight)
-        shown = list(declared_texts) if weights == declared else weight_texts(weights, declared)
+        shown = list(declared_texts) if weights == declared else list(map(_pair, weights, declared))
         every = shown + plains(card.scores) + self.cells(leaves(card.lines))  # (each text's cell kept: `Cells`)
         return template(holes(every)) + self.total(self.depths[number], card)
 
@@ -204,3 +206,5 @@ def _criteria(node) -> str | None:
 
 #: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
 _cell = markdown
+#: `weight_pair_text` of the pairs a batch repeats (a function of the values: equal decimals have one text).
+_pair = lru_cache(maxsize=4096)(weight_pair_text)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import os
 import shutil
 from functools import lru_cache
-from itertools import compress
-from operator import ne
 
 from . import scoresheet
 from .cells import Cells
@@ -52,15 +50,6 @@ def weight_pair_text(weight, declared) -> str:
     if weight != declared:
         return f"{_figure(weight)}（原 {_figure(declared)}）"
     return _figure(weight)
-
-
-def weight_texts(weights, declared) -> list:
-    """`weight_pair_text` of each (weight, declared): the weights' texts, and the declared one beside each that
-    reallocation moved (most are not: a comparison each, no call)."""
-    texts = plains(weights)
-    for index in compress(range(len(texts)), map(ne, weights, declared)):
-        texts[index] = f"{texts[index]}（原 {_figure(declared[index])}）"
-    return texts
 
 
 def shown(text: str) -> str:
@@ -99,10 +88,11 @@ class _Columns:
         # everything before the basis column, but the name column
         self.others = width(_INDENT) + len(_GAP) + self.weight + len(_GAP) + self.score + len(_GAP)
         self.plan = None  # `_flat_plan`, once (False: the scorecard's lines are written one by one)
-        # (the 分值's text, the 得分's) → the 分值 and 得分 columns of a line, kept by the texts: a record's weights
-        # are fresh decimals (not the ruleset's own), whose hashes cost more than the texts
+        # (weight, declared, the score's text) → the 分值 and 得分 columns of a line (a function of the values, kept;
+        # the weights are mostly the ruleset's own decimals, whose hash is kept, a score is new in every record)
         self.middle = lru_cache(maxsize=4096)(
-            lambda weight, score: f"{_right(weight, self.weight)}{_GAP}{_right(score, self.score)}")
+            lambda weight, declared, score: f"{_right(weight_pair_text(weight, declared), self.weight)}"
+                                            f"{_GAP}{_right(score, self.score)}")
 
     def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
         """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
@@ -307,7 +297,7 @@ def _flat_plan(columns: _Columns, spec, leads: dict):
 def _flat_lines(plan, columns: _Columns, card) -> str:
     """The indicator lines of a scorecard read by column, as `Writer._card` writes them into a file."""
     template, declared, picked, holes = plan
-    every = list(map(columns.middle, weight_texts(card.weights, declared), plains(card.scores)))
+    every = list(map(columns.middle, card.weights, declared, plains(card.scores)))
     every += _TAILS(picked(card.lines))
     return template(holes(every))
 
