@@ -17,12 +17,16 @@ of a record or of the ruleset is ever evaluated (as in `codegen`).
 
 from __future__ import annotations
 
+from .decimals import ZERO, plain
 from .values import MISSING
 
 
 def generate(renderer):
     """The function ``cards(rec, flat, facts, rendered) -> list`` of `renderer` (`Renderer.render`'s loop)."""
-    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback()}
+    from .rendering import _CardFacts
+
+    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback(), "L": renderer._leaf, "plain": plain,
+                 "ZERO": ZERO, "_CardFacts": _CardFacts}
     lines = ["def cards(rec, flat, facts, rendered):",
              "    get = rec.values.get",
              "    asks = R.asks_notes(rec.bases)",
@@ -32,6 +36,7 @@ def generate(renderer):
             zip(renderer.plans, renderer.order)):
         offset, size = renderer.layout[card.index]
         namespace[f"C{number}"] = (card, plans, plan_rules)
+        namespace[f"POS{number}"] = positions
         lines += [f"    block = flat[{offset}:{offset + size}]",
                   f"    texts = [None] * {len(card.nodes)}"]
         for index, node, plan, key_of, memo in leaves:
@@ -56,8 +61,12 @@ def generate(renderer):
             if totals:
                 values += "".join(f", str(rec.totals.get({name!r}))" for name in totals)
             # (a kept text is never None: `get` answers None for a key not kept, and `_fill` finds or writes it)
+            namespace[f"D{tag}"], namespace[f"P{tag}"] = node, plan
+            # switched off (written every record): straight to `_leaf`, as `_one` would call it
+            card_facts = f"_CardFacts(facts, POS{number})" if node.moves_in else "None"
             lines += ["    try:",
-                      f"        if M{tag}.off: texts[{index}] = R._one(rec, {number}, {index}, block, facts, rendered)",
+                      f"        if M{tag}.off: texts[{index}] = L(rec, C{number}[0], D{tag}, P{tag}, block[{2 * index}], "
+                      f"facts[{fact}], {card_facts})",
                       f"        else: key = (N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None{values},); "
                       f"texts[{index}] = M{tag}.texts.get(key) or R._fill(rec, {number}, {index}, block, facts, "
                       "rendered, key)",
@@ -67,7 +76,12 @@ def generate(renderer):
             namespace[f"G{tag}"] = memo
             places = [2 * child + 1 for child in node.children]
             key = "(" + "".join(f"str(block[{place}]), " for place in places) + ")"
-            lines += [f"    if G{tag}.off: texts[{index}] = R._group_at({number}, {index}, block)",
+            off = f"R._group_at({number}, {index}, block)"
+            if not node.bonus and len(places) > 1:  # `basis.group_line`'s text, inline (`Renderer._group`)
+                namespace[f"S{tag}"] = scores
+                off = (f"'下级指标合计 ' + ' + '.join(map(plain, (s := S{tag}(block)))) + ' = ' + "
+                       "plain(sum(s, ZERO))")
+            lines += [f"    if G{tag}.off: texts[{index}] = {off}",
                       f"    else: key = {key}; texts[{index}] = G{tag}.texts.get(key) or "
                       f"R._group_fill({number}, {index}, block, key, rendered)"]
         items = f"R._items_of(rec, {number}, block, facts, texts)" if eaches else "{}"

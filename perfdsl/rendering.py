@@ -28,7 +28,8 @@ from decimal import Decimal, DivisionUndefined, localcontext
 from . import basisgen, cardrules, forms, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, template
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, fixed_text, money, percent, percent_as_given, plain, quantum
+from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, normal_text, percent, percent_as_given, plain, plains
+from .decimals import quantum
 from .decimals import round_score
 from .layout import with_facts
 from .model import NodeSpec
@@ -310,7 +311,7 @@ def _money_in(value: Decimal, unit: str) -> str:
     for 元: ``value / 1`` rounds to the context's 40 digits, as `normalize(CONTEXT)` does once anyway, so the
     text is the same; anything else (万元, an infinity, a NaN) is `money`'s."""
     if unit == "元" and value.is_finite():
-        return ("0" if not value else fixed_text(value.normalize(CONTEXT))) + "元"
+        return ("0" if not value else normal_text(value)) + "元"
     return money(value, unit)
 
 
@@ -364,18 +365,26 @@ class _Leaf:
 
     def describe(self, expr, value, vtype, full: Decimal | None = None) -> str:
         """`interp.Evaluation.describe` with the value the compiled evaluator found."""
-        shown = self.value_text(expr, value, vtype)
         if isinstance(expr, nodes.Name):
             self.described.add(expr.name)
-            let = self.rec.renderer.let_specs.get(expr.name)
-            if let is not None:
-                formula = self.rec.renderer.formula_of[expr.name](self.rec)
-                return f"{expr.name} = {formula} = {shown}" if formula != shown else f"{expr.name} = {shown}"
-            return f"{expr.name} = {shown}"
+            return named(self.rec, expr.name, value, vtype, self.rec.renderer.formula_of.get(expr.name))
+        shown = self.value_text(expr, value, vtype)
         if isinstance(expr, nodes.Num):
             return expr.text
         formula = self.rec.show(expr, full)
         return f"{formula} = {shown}" if formula != shown else shown
+
+
+def named(rec, name: str, value, vtype, formula) -> str:
+    """`_Leaf.describe` of a name: ``name = its value``, a derived value's with its formula (`formula`: its
+    `formula_of`, None for an input or a total) between (``部门预算支出率 = 548800.53元 / (…) = 89.99%``)."""
+    shown = rec.shown(name)
+    if shown is None:
+        shown = show_value(value, vtype)
+    if formula is not None and name in rec.renderer.let_specs:
+        text = formula(rec)
+        return f"{name} = {text} = {shown}" if text != shown else f"{name} = {shown}"
+    return f"{name} = {shown}"
 
 
 class Renderer:
@@ -441,6 +450,16 @@ class Renderer:
         for let in model.lets:  # (a derived value of no known type, or one a list's is named after, asks `_shown`)
             if let.type is not None and let.name not in cards and let.name not in self.input_types:
                 self.shown_of[let.name] = _let_shown_of(let.name, let.type, self.let_slots[let.name])
+        # a leaf's text of its rule's arm laid out once by its form (`arm_text`), where it can be: a leaf written in
+        # every record (amounts that never repeat) then formats its figures and joins; a ``show`` line and a
+        # bonus's bounds take the long way
+        for card, plans, _ in self.plans:
+            for node, plan in zip(card.nodes, plans):
+                if plan is not None and plan[0] == "leaf" and not plan[6] and not node.bonus:
+                    rule = node.indicator.rule
+                    fast = forms.of(rule).arm_text(self, rule, plan[4])
+                    if fast is not None:
+                        plan[4]["fast"] = fast
         # per scorecard rendered, by node index: (node, plan, key, memo, where its facts are) of each leaf
         # rendered here, (node, its parts' scores, memo) of each group
         self.leaf_at = [{index: (node, plan, key_of, memo, positions[index])
@@ -825,7 +844,7 @@ class Renderer:
         """The total's line and each scorecard rule's (`cardrules.interpret_*`)."""
         top = self.top[card.index](block)
         total = sum(top, ZERO)
-        text = " + ".join(map(points, top)) + f" = {points(total)}"
+        text = " + ".join(plains(top)) + f" = {points(total)}"
         lines = []
         if card.rules:
             try:
@@ -908,17 +927,21 @@ class Renderer:
 
     def _leaf(self, rec, card, node, plan, weight, fact, card_facts, note=_ASK) -> str:
         _, form, applies, guards, extra, reads, shows = plan
-        leaf = _Leaf(rec)
-        if shows:
-            leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
         arm, raw = fact[0], fact[1]
         if note is _ASK:  # Fallback when the notes cannot be told without the interpreter
             note = reads.note(rec, arm) if rec.noted else None
-        received = [m for m in node.moves_in if card_facts[m.source][0] == -1] if node.moves_in else None
+        if arm == 0:  # its rule's arm by a text laid out once, where its form has one (`arm_text`)
+            fast = extra.get("fast")
+            if fast is not None:
+                text = fast(rec, card, node, weight, fact, card_facts, note)
+                if text is not None:
+                    return text
+        leaf = _Leaf(rec)
+        if shows:
+            leaf.shows = [(show, fact[-1][2 * k], fact[-1][2 * k + 1]) for k, show in enumerate(shows)]
+        received = self._received(card, node, weight, card_facts) if node.moves_in else None
         if received:
-            added = " + ".join(points(m.amount) for m in received)
-            sources = "、".join(card.nodes[m.source].name for m in received)
-            leaf.clauses.append(f"分值 {points(node.declared)} + {added}（{sources}不适用调入）= {points(weight)}")
+            leaf.clauses.append(received)
         indicator = node.indicator
         if arm == -1:
             why = leaf.condition(applies, False)
@@ -951,15 +974,52 @@ class Renderer:
             return f"{expr.name} = {self._score_text(raw)}"
         return f"{leaf.rec.show(expr, weight)} = {self._score_text(raw)}"
 
-    def _finish(self, leaf, node, weight, raw, note) -> str:
+    @staticmethod
+    def _received(card, node, weight, card_facts) -> str | None:
+        """The clause of the points a leaf received from its moves' sources that did not apply, or None."""
+        received = [m for m in node.moves_in if card_facts[m.source][0] == -1]
+        if not received:
+            return None
+        added = " + ".join(points(m.amount) for m in received)
+        sources = "、".join(card.nodes[m.source].name for m in received)
+        return f"分值 {points(node.declared)} + {added}（{sources}不适用调入）= {points(weight)}"
+
+    def _subject_text(self, expr, vtype):
+        """``text(rec, value)``: `named` of a rule's subject that is a name, bound once (a form's `arm_text`);
+        None for any other subject."""
+        if not isinstance(expr, nodes.Name):
+            return None
+        name = expr.name
+        formula = self.formula_of.get(name)
+        return lambda rec, value: named(rec, name, value, vtype, formula)
+
+    def _finished_text(self, text, card, node, weight, raw, card_facts, note) -> str:
+        """`_finish` of a leaf whose clauses are `text` (no ``show``; a form's `arm_text`): the points moved in
+        before it, the clamp after, then its note."""
+        clauses = [text]
+        if node.moves_in:
+            received = self._received(card, node, weight, card_facts)
+            if received:
+                clauses.insert(0, received)
+        self._clamped(clauses, node, weight, raw)
+        if note:
+            clauses.append("依据：" + note)
+        return CLAUSE.join(clauses) if len(clauses) > 1 else text
+
+    @staticmethod
+    def _clamped(clauses: list, node, weight, raw):
+        """The clause of a raw score beyond the leaf's bounds, added to `clauses` (`_finish`)."""
         if node.bonus:
             low, high = -node.declared, node.declared
         else:
             low, high = ZERO, weight
         if raw > high:
-            leaf.clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
+            clauses.append(f"超过分值，按 {points(high)} 计" if not node.bonus else f"最多 {points(high)}")
         elif raw < low:
-            leaf.clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+            clauses.append("扣完为止，得 0" if not node.bonus else f"最多扣 {points(-low)}")
+
+    def _finish(self, leaf, node, weight, raw, note) -> str:
+        self._clamped(leaf.clauses, node, weight, raw)
         if leaf.shows:
             for show, computed, reported in leaf.shows:
                 leaf.clauses.append(show.clause(leaf, computed, reported))

@@ -289,3 +289,32 @@ def test_the_generated_loop_is_the_interpreters(name):
     for record in records:
         same_basis(prog, record)
     assert renderer._cards is not None  # (rendered by the generated function)
+
+
+@pytest.mark.parametrize("name", RULESETS + ["basis-forms"])
+def test_texts_written_every_record_are_the_interpreters(name):
+    """A node whose memo is switched off (amounts that differ in every record) is written by the generated
+    function's own path for it (`basisgen`: straight to `_leaf`, a group's line inline): with every memo off
+    from the first record, every text is still the interpreter's."""
+    fixture = ROOT / "tests" / "fixtures" / "basis-forms.perf"
+    prog = load(fixture if name == "basis-forms" else ROOT / "rulesets" / f"{name}.perf")
+    _, renderer = prog.explained()
+    renderer.GENERATE_AFTER = 0
+    memos = [memo for leaves, groups, _, _ in renderer.order
+             for memo in [leaf[4] for leaf in leaves] + [group[3] for group in groups] if memo is not None]
+    for memo in memos:
+        memo.decided = memo.off = True
+    records = []
+    for example in EXAMPLES.get(name, ()):
+        raw = json.loads((ROOT / "examples" / f"{example}.json").read_text("utf-8"))
+        records += raw if isinstance(raw, list) else [raw]
+    for record in records:
+        same_basis(prog, record)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategies.records(prog.model))
+    def check(record):
+        same_basis(prog, record)
+
+    check()
+    assert renderer._cards is not None and all(memo.off and not memo.texts for memo in memos)

@@ -35,6 +35,11 @@ is missing, and fails when a phase module names a rule form's class instead of a
     ruleset writes (a target's text, P420–P422; `node` is the scorecard's node, an ``each`` group's by its
     template), and of the values its leaf meets where it applies (a band's arms, P401–P403).  `chk` is the
     `checks` module, for its message helpers (``chk._shower``, ``chk._text``, ``chk._literal``).
+``arm_text(r, rule, extra)``
+    optional speed: ``text(rec, card, node, weight, fact, card_facts, note) -> str | None``, its rule's arm's
+    text laid out once per leaf from `plan`'s `extra` (None from a record: `render` writes it; `_shared.no_arm_text`:
+    always `render`).  For a form whose leaves are written in every record (amounts that never repeat); it is a
+    second writing of `render`'s text for the shapes it covers, held to it by tests/test_basis_core.py.
 ``reads(model, rule, certain, shown)``
     the inputs its text reads for certain (`rendering._Reads`, which orders the notes after it):
     ``certain(exprs)`` and ``shown(expr)`` are the renderer's; ``[]`` leaves the order to the interpreter.

@@ -77,3 +77,8 @@ def conditions_reached(tagged, truth):
         value = truth(condition)
         if value is not None:
             yield tag + ("+" if value else "-")
+
+
+def no_arm_text(r, rule, extra):
+    """No text of its arm laid out beforehand: `render` writes it every time (`rendering`, *arm_text*)."""
+    return None

@@ -315,3 +315,37 @@ def arbitrary(st, parts):
     arms = st.one_of(st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), parts.exprs, parts.exprs),
                      st.builds(nodes.BandArm, st.none(), st.none(), parts.exprs))
     return st.builds(BandsRule, parts.exprs, st.booleans(), st.lists(arms, max_size=4).map(tuple))
+
+
+# the text of its rule's arm, laid out once per leaf (`Renderer._leaf` asks it first; None: `render` writes it)
+
+def arm_text(renderer, rule, extra):
+    """`render`'s text of its rule's arm laid out once (`rendering`, *arm_text*): per arm whose head (and share) name nothing, the text around the subject's."""
+    subject = renderer._subject_text( rule.subject, extra["subject"])
+    if subject is None:
+        return None
+    arms = []
+    for head, share in zip(extra["heads"], extra["shares"]):
+        if head is None or (rule.share and share is None):
+            arms.append(None)
+        elif rule.share:
+            arms.append((f"{CLAUSE}{head}{CLAUSE}得分值的 {share}{CLAUSE}", f" × {share} = "))
+        else:
+            arms.append((f"{CLAUSE}{head}{CLAUSE}得 ", " 分"))
+    share, score_text = rule.share, renderer._score_text
+
+    def text(rec, card, node, weight, fact, card_facts, note):
+        number = fact[3][0]
+        if number == 0:
+            body = subject(rec, fact[2]) + f"{CLAUSE}不在任何一档，得 0"
+        else:
+            pieces = arms[number - 1]
+            if pieces is None:
+                return None
+            described = subject(rec, fact[2])
+            if share:
+                body = described + pieces[0] + plain(weight) + pieces[1] + score_text(fact[1])
+            else:
+                body = described + pieces[0] + score_text(fact[1]) + pieces[1]
+        return renderer._finished_text(body, card, node, weight, fact[1], card_facts, note)
+    return text

@@ -214,3 +214,6 @@ def reached(rule, trace, truth):
 def arbitrary(st, parts):
     items = st.builds(CheckItem, parts.exprs, st.none() | parts.exprs)
     return st.builds(ChecklistRule, st.lists(items, max_size=3).map(tuple))
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

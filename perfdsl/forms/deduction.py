@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .. import nodes
-from ..basis import CLAUSE, SENTENCE, points
+from ..basis import CLAUSE, SENTENCE, points, show_value, stepped_clause
 from ..decimals import ZERO, plain
 from ..frozen import frozen
 from ..unparse import expression
@@ -179,3 +179,49 @@ def reached(rule, trace, truth):
 
 def arbitrary(st, parts):
     return st.lists(parts.deductions, min_size=1, max_size=3).map(lambda lines: DeductionRule(tuple(lines)))
+
+
+# the text of its rule's arm, laid out once per leaf (`Renderer._leaf` asks it first; None: `render` writes it)
+
+def arm_text(renderer, rule, extra):
+    """`render` and `_line`'s text, laid out once (`rendering`, *arm_text*), of a rule of one stepped line beyond a threshold that names
+    nothing (``deduct 0.5 per started 1% of 结转结余率 above 5%``)."""
+    if len(rule.lines) != 1:
+        return None
+    line = rule.lines[0]
+    when, subject_type, step_text, threshold_text = extra["lines"][0]
+    per = line.per
+    if when is not None or per is None or per.step is None or per.threshold is None:
+        return None
+    if step_text is None or threshold_text is None:
+        return None
+    subject = renderer._subject_text( per.subject, subject_type)
+    if subject is None:
+        return None
+    verb = "扣" if line.kind == "deduct" else "加"
+    adds = line.kind == "add"
+    above = per.direction == "above"
+    where = f"超过 {threshold_text}" if above else f"低于 {threshold_text}"
+    quiet = f"{CLAUSE}{'未超过' if above else '不低于'} {threshold_text}{CLAUSE}不{verb}"
+    mode = per.mode
+    whole = mode in ("started", "whole")
+    score_text, rounded = renderer._score_text, renderer._round
+
+    def text(rec, card, node, weight, fact, card_facts, note):
+        amount, _, value_of, _, _, excess, count, value, cap = fact[2]
+        if cap is not None and value > cap:
+            return None
+        described = subject(rec, value_of)
+        if excess > 0:
+            count_text = plain(count) if whole else plain(rounded(count))
+            body = stepped_clause(described, where, mode, show_value(excess, subject_type), step_text, count_text,
+                                  verb, amount, value)
+        else:
+            body = described + quiet
+        raw = fact[1]
+        if value == 0 or adds:  # nothing taken, or an add line alone (its base is 0)
+            body += f"{CLAUSE}得 {score_text(raw)} 分"
+        else:  # a deduction from the weight
+            body += f"{CLAUSE}{plain(weight)} - {plain(value)} = {score_text(raw)}"
+        return renderer._finished_text(body, card, node, weight, raw, card_facts, note)
+    return text

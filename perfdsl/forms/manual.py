@@ -134,3 +134,6 @@ reached = _shared.nothing_more_reached
 
 def arbitrary(st, parts):
     return st.builds(ManualRule, st.none() | parts.names, st.sampled_from(["deduction", "score"]))
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

@@ -175,3 +175,6 @@ reached = _shared.nothing_more_reached
 
 def arbitrary(st, parts):
     return st.builds(PanelRule, st.sampled_from(["mean", "trimmed"]), st.none() | parts.names, st.none() | parts.exprs)
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

@@ -143,3 +143,6 @@ reached = _shared.nothing_more_reached
 
 def arbitrary(st, parts):
     return st.builds(RatingRule, parts.exprs, st.none() | parts.levels)
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

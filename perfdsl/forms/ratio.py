@@ -155,3 +155,6 @@ reached = _shared.nothing_more_reached
 
 def arbitrary(st, parts):
     return st.builds(RatioRule, parts.exprs, parts.exprs)
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

@@ -105,3 +105,6 @@ reached = _shared.nothing_more_reached
 
 def arbitrary(st, parts):
     return st.builds(ScoreRule, parts.exprs)
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

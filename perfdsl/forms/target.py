@@ -217,3 +217,6 @@ def reached(rule, trace, truth):
 def arbitrary(st, parts):
     return st.builds(TargetRule, parts.exprs, parts.exprs) | st.builds(
         TargetRule, parts.exprs, parts.exprs, st.none() | parts.exprs, st.none() | parts.levels)
+
+
+arm_text = _shared.no_arm_text  # its arm's text is `render`'s

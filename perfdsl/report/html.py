@@ -20,11 +20,13 @@ from decimal import Decimal
 from itertools import compress
 from operator import itemgetter, ne
 
-from ..decimals import plain
+from ..decimals import plain, plains
 from ..errors import RecordError
-from ..neutralise import HTML_TEXT_ANY, html_text  # data and ruleset text, escaped (neutralise)
+from ..fill import Fill
+from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
 from . import jsonout, scoresheet
+from .cells import Cells
 from .summary import WARNINGS_HEADING, warning_lines
 from .table import _figure
 
@@ -158,6 +160,7 @@ class _Page:
                      f"<thead><tr>{top}</tr><tr>{below}</tr></thead>\n<tbody>\n")
         self.plans: dict[tuple, tuple[str, list]] = {}
         self.escaped: dict[str, str] = {}  # a basis text → its escaped text (`text`)
+        self.cells = Cells(text)  # the same, for a scorecard read by column
         self.kept: dict[tuple, str] = {}  # a scorecard's heading, its 合计 line, a closing block, by what makes it
         self.charts: dict[str, _Bars] = {}
         self.shapes: dict[int, tuple] = {}  # a plain scorecard's number → what `_flat_holes` reads its columns by
@@ -194,7 +197,7 @@ class _Page:
             if card.adjustments:
                 parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
             else:  # 合计 is a function of these (and the ruleset) when no scorecard rule adds a row
-                key = ("total", card.name, card.max, card.score, card.grade)
+                key = ("total", card.name, str(card.max), str(card.score), card.grade)  # (`str`: exact, no hash)
                 total = kept.get(key)
                 if total is None:
                     total = kept[key] = _totals(layout, card, wanted[card.name], self.rules[card.name])
@@ -223,7 +226,7 @@ class _Page:
             plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
         body, holes, labels, named = plan
         if scoresheet.is_flat(card):
-            return self.head + body % holes(self._flat_holes(card, labels, named))
+            return self.head + body(holes(self._flat_holes(card, labels, named)))
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -251,7 +254,7 @@ class _Page:
         count = len(nodes)
         blank = [""] * count
         every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
-        return self.head + body % holes(every)
+        return self.head + body(holes(every))
 
     def _flat_holes(self, card, labels: list, named: bool) -> list:
         """`table`'s six lists for a scorecard read by column (`scoresheet.is_flat`), from its columns."""
@@ -263,10 +266,9 @@ class _Page:
         declared, declared_texts, pick, moved_labels = shape
         weights = card.weights
         bases = pick((*card.lines, "")) if pick is not None else (card.lines[0] if spec.nodes[0].is_leaf else "",)
-        if HTML_TEXT_ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (`text`'s own test)
-            bases = map(text, bases)
+        bases = self.cells(bases)  # each text escaped once (`Cells`: a scan of them all joined cost ~30 µs a record)
         same = weights == declared  # most records move no weight: the declared weights' texts are made once
-        every = (list(declared_texts) if same else list(map(_figure, weights))) + list(map(_figure, card.scores))
+        every = (list(declared_texts) if same else plains(weights)) + plains(card.scores)
         every += bases
         if same:
             every += [""] * (2 * count) if not named else [""] * count + list(map(text, (n.name for n in spec.nodes)))
@@ -323,7 +325,7 @@ def _filled(body: str, labels: list, named: bool, count: int) -> tuple:
     else:
         single = itemgetter(holes[0])
         getter = lambda every: (single(every),)  # noqa: E731 - one hole: still a tuple for ``%``
-    return "".join(template), getter, labels, named
+    return Fill("".join(template)), getter, labels, named
 
 
 #: How many table plans a page keeps (a ruleset's scorecards times the item counts its records come in).
@@ -487,11 +489,14 @@ class _Bars:
         heaviest = max(weights) or Decimal(1)
         parts = [self.head]
         drawn = self.drawn
+        top = str(heaviest)
         for row, weight, score in zip(self.rows, weights, scores):
-            key = (weight, score, heaviest)  # a bar is drawn from these alone (its row's the ruleset's)
+            # a bar is drawn from these values alone (its row's the ruleset's), kept by their `str`s: exact, and
+            # several times cheaper than a fresh score's hash
+            key = (str(weight), str(score), top)
             bar = drawn[row].get(key)
             if bar is None:
-                bar = self._bar(row, *key)
+                bar = self._bar(row, weight, score, heaviest)
                 if len(drawn[row]) >= _PLANS * 16:  # a batch of ever new scores: memory stays bounded
                     drawn[row].clear()
                 drawn[row][key] = bar

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..decimals import plain
+from ..decimals import plain, plains
 from ..errors import RecordError
+from ..fill import Fill
 from ..layout import getter as _getter
-from ..neutralise import MARKDOWN_ANY, markdown
+from ..neutralise import markdown
 from . import jsonout, scoresheet
+from .cells import Cells
 from .summary import WARNINGS_HEADING
 from .table import _figure, weight_pair_text
 
@@ -67,6 +69,7 @@ class _Sheets:
         self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
         self.escaped: dict[str, str] = {}  # a basis text → its cell (`_cell`)
+        self.cells = Cells(_cell)  # the same, for a scorecard read by column
         self.flat = scoresheet.flat_scorecards(model)
         self.plans: dict[int, tuple] = {}  # a plain scorecard's number → its `_flat_plan`
 
@@ -109,11 +112,8 @@ class _Sheets:
         weights = card.weights
         # the declared weights' texts are the ruleset's: made once (most records move no weight)
         shown = list(declared_texts) if weights == declared else list(map(_pair, weights, declared))
-        bases = leaves(card.lines)
-        if _ANY.search(" ".join(bases)) is not None:  # else no text needs escaping (one scan; `markdown`'s test)
-            bases = map(_cell, bases)
-        every = shown + list(map(_figure, card.scores)) + list(bases)
-        return template % holes(every) + self.total(self.depths[number], card)
+        every = shown + plains(card.scores) + self.cells(leaves(card.lines))  # (each text's cell kept: `Cells`)
+        return template(holes(every)) + self.total(self.depths[number], card)
 
     def _flat_plan(self, number: int) -> tuple:
         """(the template of a plain scorecard's head and lines, its declared weights and their texts, the getter
@@ -134,7 +134,7 @@ class _Sheets:
             template.append(f"{lead.replace('%', '%%')}%s{criteria.replace('%', '%%')} | %s | "
                             + ("%s" if node.is_leaf else "") + " |\n")
         declared = tuple(node.declared for node in nodes)
-        return "".join(template), declared, tuple(map(_figure, declared)), _getter(leaves), _getter(order)
+        return Fill("".join(template)), declared, tuple(map(_figure, declared)), _getter(leaves), _getter(order)
 
     def total(self, levels: int, card) -> str:
         """The 合计 line (`table`'s last)."""
@@ -206,7 +206,5 @@ def _criteria(node) -> str | None:
 
 #: Text that cannot break a Markdown table or become markup: escaped, line breaks as <br> (neutralise).
 _cell = markdown
-#: Any character `markdown` changes (it returns a text without one as it is); a space is not one.
-_ANY = MARKDOWN_ANY
 #: `weight_pair_text` of the pairs a batch repeats (a function of the values: equal decimals have one text).
 _pair = lru_cache(maxsize=4096)(weight_pair_text)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from operator import itemgetter
 
 from ..decimals import plain
+from ..fill import Fill
 from ..layout import getter as _getter
 from ..values import item_names
 from .jsonout import _newline, _path, _scalar, _string, _write
@@ -118,6 +119,7 @@ class _TemplatePlan:
 
     def _compiled(self, t: _Template, positions, grades, parts):
         self.template, self.order = t.compile()
+        self.fill = Fill(self.template)  # `text`: one join of its pieces, not a scan of the template (`fill`)
         self.figures = _getter(positions)
         self.grades = _getter(grades)
         self.graded = len(grades)
@@ -147,7 +149,7 @@ class _TemplatePlan:
                 return None
         except (TypeError, ValueError, ArithmeticError):  # a signalling NaN's hash, say: the general path raises
             return None
-        return self.template % self.order([*head, *rest])
+        return self.fill(self.order([*head, *rest]))
 
     def line(self, result, errors: str) -> bytes | None:
         """`text` and `ending` as the UTF-8 bytes an output with error handler `errors` writes, made as bytes: the
