@@ -390,6 +390,12 @@ def named(rec, name: str, value, vtype, formula) -> str:
 class Renderer:
     """Every node's basis text for one ruleset, from `evaluate_facts`' results."""
 
+    # what a form's `plan` lays out with (it is handed the renderer, and imports no phase module): a constant's
+    # text, an expression's chain of `when`/`if` arms, a condition's text and facts
+    constant = staticmethod(lambda expr, before="": _constant(expr, before))
+    chain = staticmethod(lambda expr, bound: _chain(expr, bound))
+    condition = staticmethod(lambda expr, bound: _Condition(expr, bound))
+
     def __init__(self, model, layout):
         self.model = model
         self.layout = layout

@@ -330,7 +330,6 @@ def test_the_scan_finds_a_form_named():
 FORM_IMPORTS = ("perfdsl.nodes", "perfdsl.frozen", "perfdsl.basis", "perfdsl.decimals", "perfdsl.errors",
                 "perfdsl.unparse", "perfdsl.types", "perfdsl.targets", "perfdsl.source", "perfdsl.values")
 FORM_IMPORTS_IN_A_HOOK = ("perfdsl.model", "perfdsl.typecheck", "perfdsl.judgements",
-                          "perfdsl.rendering",  # the renderer's plan helpers (`_chain`, `_constant`, `_Condition`)
                           "perfdsl.intervals", "perfdsl.reach")  # the checks' analysis (not on the eval path)
 
 

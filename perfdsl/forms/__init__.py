@@ -66,9 +66,9 @@ it in docs/language.md, and test it: its figures and basis text, both evaluators
 (tests/test_basis_core.py's `same_basis` compares them for a program and a record), ``perfdsl fmt``'s
 round trip and its diagnostics.
 
-A form module imports no phase module (parser, resolve, checks, codegen, interp, formatter…): the phase
-object is passed in — but for the renderer's plan helpers (`rendering._chain`, `_constant`, `_Condition`), which
-`plan` imports inside itself (tests/test_architecture.py's `FORM_IMPORTS_IN_A_HOOK`).  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
+A form module imports no phase module (parser, resolve, checks, codegen, interp, rendering, formatter…): the
+phase object is passed in, and offers what a hook needs (the renderer's `constant`, `chain` and `condition` for
+`plan`).  What a warm ``perfdsl eval`` does not load (docs/architecture.md, *Cold start*)
 it imports inside the hook that needs it.
 """
 

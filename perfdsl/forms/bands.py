@@ -127,12 +127,10 @@ def evaluate(ev, rule, leaf, weight):
 
 def plan(r, rule, node, bound):
     """Each arm's head and literal share are the ruleset's text when they name nothing."""
-    from ..rendering import _constant
-
     return {"subject": r.model.type_of(rule.subject),
-            "heads": [("不在以上各档" if arm.op is None else _constant(arm.threshold, comparison(arm.op) + " "))
+            "heads": [("不在以上各档" if arm.op is None else r.constant(arm.threshold, comparison(arm.op) + " "))
                       for arm in rule.arms],
-            "shares": [_constant(arm.value) if is_literal(arm.value) else None for arm in rule.arms]}
+            "shares": [r.constant(arm.value) if is_literal(arm.value) else None for arm in rule.arms]}
 
 
 def render(r, leaf, node, rule, weight, raw, fact, extra):

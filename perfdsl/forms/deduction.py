@@ -75,13 +75,11 @@ def evaluate(ev, rule, leaf, weight):
 
 
 def plan(r, rule, node, bound):
-    from ..rendering import _Condition, _constant
-
     model = r.model
-    return {"lines": [(_Condition(line.when, bound) if line.when is not None else None,
+    return {"lines": [(r.condition(line.when, bound) if line.when is not None else None,
                        model.type_of(line.per.subject) if line.per is not None else None,
-                       _constant(line.per.step) if line.per is not None and line.per.step is not None else None,
-                       _constant(line.per.threshold) if line.per is not None and line.per.threshold is not None
+                       r.constant(line.per.step) if line.per is not None and line.per.step is not None else None,
+                       r.constant(line.per.threshold) if line.per is not None and line.per.threshold is not None
                        else None)
                       for line in rule.lines]}
 

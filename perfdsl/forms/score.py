@@ -50,9 +50,7 @@ def evaluate(ev, rule, leaf, weight):
 
 
 def plan(r, rule, node, bound):
-    from ..rendering import _chain
-
-    return {"lets": lets_in(r.model, rule.expr), "chain": _chain(rule.expr, bound)}
+    return {"lets": lets_in(r.model, rule.expr), "chain": r.chain(rule.expr, bound)}
 
 
 def render(r, leaf, node, rule, weight, raw, fact, extra):
