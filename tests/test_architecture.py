@@ -273,6 +273,16 @@ def test_a_missing_hook_is_named(monkeypatch):
     assert forms.missing() == ["perfdsl.forms.ratio.render"]
 
 
+def test_a_hook_a_form_leaves_out_is_the_shared_default():
+    """Only `OPTIONAL` hooks may be left out, and one left out is `_shared`'s "nothing of its own"."""
+    from perfdsl import forms
+    from perfdsl.forms import _shared, score
+
+    assert set(forms.OPTIONAL) < set(forms.HOOKS) and not {"resolve", "emit", "evaluate", "render"} & set(forms.OPTIONAL)
+    assert score.arm_text is _shared.no_arm_text and score.branches is _shared.no_branches
+    assert "arm_text" not in vars(score).get("__annotations__", {}) and score.plan is not _shared.nothing_planned
+
+
 def test_the_forms_are_found_in_an_archive_too(monkeypatch):
     """Listed with `os` (no `pkgutil` on a cold start); where the package is no folder, the import system says."""
     from perfdsl import forms
@@ -345,4 +355,6 @@ def test_a_form_imports_only_the_shared_helpers():
             if top or not _within(module, FORM_IMPORTS_IN_A_HOOK):
                 wrong.add((name, module))
     assert wrong == set()
-    assert {m for m in _perfdsl(MODULES["perfdsl.forms"]) if m != "perfdsl"} == {"perfdsl.nodes"}
+    # the package itself: `nodes`, and its own `_shared` (the defaults of the hooks a form leaves out)
+    assert {m for m in _perfdsl(MODULES["perfdsl.forms"]) if m != "perfdsl"} == {"perfdsl.nodes", "perfdsl.forms",
+                                                                           "perfdsl.forms._shared"}

@@ -3,7 +3,9 @@ the form's own, so that adding a form touches four files — its grammar rule (g
 module here, docs/language.md and its test.
 
 A form module (found by listing this package, in name order; a name starting with ``_`` is not a form)
-provides every hook of `HOOKS`; `tests/test_architecture.py` fails, naming the form and the hook, when one
+provides every hook of `HOOKS` but those of `OPTIONAL`, which it leaves out where it has nothing of its own
+(``plan``, ``reads``, ``divisions``, ``out_of_range``, ``check_written``, ``check_reached``, ``branches``,
+``reached``, ``arm_text``: `_shared`'s defaults are then its); `tests/test_architecture.py` fails, naming the form and the hook, when one
 is missing, and fails when a phase module names a rule form's class instead of asking `of(rule)`:
 
 ``NODES``
@@ -81,7 +83,8 @@ from .. import nodes
 
 #: What every form module provides (see above).
 HOOKS = ("NODES", "BUILD", "resolve", "emit", "evaluate", "plan", "render", "reads", "format", "divisions", "scored",
-         "most", "out_of_range", "check_written", "check_reached", "KEYED", "ASSESSOR", "IN_EACH", "NOTED")
+         "most", "out_of_range", "check_written", "check_reached", "branches", "reached", "arbitrary", "arm_text",
+         "KEYED", "ASSESSOR", "IN_EACH", "NOTED")
 
 
 def _discover():
@@ -99,7 +102,25 @@ def _discover():
     return tuple(sys.modules[f"{__name__}.{name}"] for name in names)
 
 
-MODULES = _discover()
+#: The hooks a form may leave out, and what it then has: "nothing of its own" (`_shared`).  Every other hook is
+#: its own to write (`missing` names one left out).
+OPTIONAL = {"plan": "nothing_planned", "reads": "nothing_certain", "divisions": "divisions_in_parts",
+            "out_of_range": "general_range", "check_written": "nothing_written", "check_reached": "nothing_reached",
+            "branches": "no_branches", "reached": "nothing_more_reached", "arm_text": "no_arm_text"}
+
+
+def _completed(modules):
+    """`modules`, each given `_shared`'s default of every `OPTIONAL` hook it leaves out."""
+    from . import _shared
+
+    for module in modules:
+        for hook, default in OPTIONAL.items():
+            if not hasattr(module, hook):
+                setattr(module, hook, getattr(_shared, default))
+    return modules
+
+
+MODULES = _completed(_discover())
 #: rule class → its form module
 BY_CLASS = {module.NODES[0]: module for module in MODULES if hasattr(module, "NODES")}
 #: every form's node classes by name (`nodes.__getattr__`, the model cache)

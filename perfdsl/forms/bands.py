@@ -14,7 +14,6 @@ from ..decimals import ZERO, percent, plain
 from ..errors import error, warning
 from ..frozen import frozen
 from ..unparse import expression
-from . import _shared
 
 _COMPARE = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
             ">=": operator.ge}
@@ -186,9 +185,6 @@ def most(analysis, rule, env, weight, full):
     return max([times(value.interval.hi, weight if rule.share else Decimal(1)) for value in values] + [Decimal(0)])
 
 
-out_of_range = _shared.general_range
-
-
 # its own check (`checks.check_reached`, given the checks module `chk` for its message helpers)
 
 
@@ -284,17 +280,12 @@ def _arm(arm) -> str:
     return f"{arm.op} {expression(arm.threshold)}"
 
 
-check_written = _shared.nothing_written
-
-
 def format(fmt, rule):
     arms = [fmt.unit(arm, (f"{arm.op} {fmt.expr(arm.threshold)}" if arm.op else "else")
                      + f" => {fmt.expr(arm.value)}") for arm in rule.arms]
     share = " share" if rule.share else ""
     return [fmt.unit(rule, f"bands {fmt.expr(rule.subject)}{share}", children=arms)]
 
-
-# rule coverage (`testing.coverage`: which of its branches the records reached)
 
 def branches(rule, with_conditions):
     """(tag, label, node) of each band, in source order; the evaluator's trace names the band it took."""
@@ -303,19 +294,11 @@ def branches(rule, with_conditions):
         yield ("else" if arm.op is None else f"band#{number}"), f"分档 {test}", arm
 
 
-reached = _shared.nothing_more_reached
-
-
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     arms = st.one_of(st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), parts.exprs, parts.exprs),
                      st.builds(nodes.BandArm, st.none(), st.none(), parts.exprs))
     return st.builds(BandsRule, parts.exprs, st.booleans(), st.lists(arms, max_size=4).map(tuple))
 
-
-# the text of its rule's arm, laid out once per leaf (`Renderer._leaf` asks it first; None: `render` writes it)
 
 def arm_text(renderer, rule, extra):
     """`render`'s text of its rule's arm laid out once (`rendering`, *arm_text*): per arm whose head (and share) name nothing, the text around the subject's."""

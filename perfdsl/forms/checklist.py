@@ -179,17 +179,11 @@ def out_of_range(analysis, name, rule, branch, weight, full):
     return ()
 
 
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
-
-
 def format(fmt, rule):
     items = [fmt.unit(item, fmt.expr(item.condition)
                       + (f" => {fmt.expr(item.points)}" if item.points is not None else "")) for item in rule.items]
     return [fmt.unit(rule, "checklist", children=items)]
 
-
-# rule coverage (`testing.coverage`: which of its branches the records reached)
 
 def branches(rule, with_conditions):
     """Each item true and false — found by evaluating its condition afterwards, so not for an `each`
@@ -208,12 +202,6 @@ def reached(rule, trace, truth):
                                        for number, item in enumerate(rule.items, start=1)), truth)
 
 
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     items = st.builds(CheckItem, parts.exprs, st.none() | parts.exprs)
     return st.builds(ChecklistRule, st.lists(items, max_size=3).map(tuple))
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s

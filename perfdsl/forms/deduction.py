@@ -143,18 +143,9 @@ def most(analysis, rule, env, weight, full):
     return sum((u.interval.hi if u is not None else INF for u in ups), Decimal(0))
 
 
-out_of_range = _shared.general_range
-
-
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
-
-
 def format(fmt, rule):
     return [fmt.deduction(line) for line in rule.lines]  # its lines, each a line of the indicator
 
-
-# rule coverage (`testing.coverage`: which of its branches the records reached)
 
 def branches(rule, with_conditions):
     """Each ``… when`` line's condition true and false (not for an `each` group's items, as a checklist's)."""
@@ -172,14 +163,9 @@ def reached(rule, trace, truth):
                                       truth)
 
 
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.lists(parts.deductions, min_size=1, max_size=3).map(lambda lines: DeductionRule(tuple(lines)))
 
-
-# the text of its rule's arm, laid out once per leaf (`Renderer._leaf` asks it first; None: `render` writes it)
 
 def arm_text(renderer, rule, extra):
     """`render` and `_line`'s text, laid out once (`rendering`, *arm_text*), of a rule of one stepped line beyond a threshold that names

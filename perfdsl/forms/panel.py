@@ -140,19 +140,10 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
     leaf.clauses.append(text)
 
 
-reads = _shared.nothing_certain
-
-
 # checks (`checks`: P410–P412, the most a leaf can score)
 
-divisions = _shared.divisions_in_parts
 scored = _shared.scores_no_expression
 most = _shared.full_marks_possible
-out_of_range = _shared.general_range
-
-
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
 
 
 def format(fmt, rule):
@@ -164,17 +155,5 @@ def format(fmt, rule):
     return [fmt.unit(rule, text)]
 
 
-# rule coverage (`testing.coverage`: which of its branches the records reached)
-
-branches = _shared.no_branches
-reached = _shared.nothing_more_reached
-
-
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.builds(PanelRule, st.sampled_from(["mean", "trimmed"]), st.none() | parts.names, st.none() | parts.exprs)
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s

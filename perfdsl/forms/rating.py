@@ -108,19 +108,10 @@ def render(r, leaf, node, rule, weight, raw, fact, extra):
                         f"{plain(weight)} × {plain(share * 100)}% = {r._score_text(raw)}")
 
 
-reads = _shared.nothing_certain
-
-
 # checks (`checks`: P410–P412, the most a leaf can score)
 
-divisions = _shared.divisions_in_parts
 scored = _shared.scores_no_expression
 most = _shared.full_marks_possible
-out_of_range = _shared.general_range
-
-
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
 
 
 def format(fmt, rule):
@@ -128,21 +119,10 @@ def format(fmt, rule):
                      children=fmt.levels(rule.levels))]
 
 
-# rule coverage (`testing.coverage`: which of its branches the records reached)
-
 def branches(rule, with_conditions):
     for arm in rule.levels or ():
         yield f"level:{arm.name}", f"评为 {arm.name}", arm
 
 
-reached = _shared.nothing_more_reached
-
-
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.builds(RatingRule, parts.exprs, st.none() | parts.levels)
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s

@@ -136,25 +136,9 @@ def out_of_range(analysis, name, rule, branch, weight, full):
     return found
 
 
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
-
-
 def format(fmt, rule):
     return [fmt.unit(rule, "ratio " + fmt.expr(nodes.Binary("/", rule.numerator, rule.denominator)))]
 
 
-# rule coverage (`testing.coverage`: which of its branches the records reached)
-
-branches = _shared.no_branches
-reached = _shared.nothing_more_reached
-
-
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.builds(RatioRule, parts.exprs, parts.exprs)
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s

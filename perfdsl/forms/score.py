@@ -7,7 +7,6 @@ from decimal import Decimal
 from .. import nodes
 from ..basis import lets_in
 from ..frozen import frozen
-from . import _shared
 
 
 @frozen
@@ -67,8 +66,6 @@ def reads(model, rule, certain, shown):
 
 # checks (`checks`: P410–P412, the most a leaf can score)
 
-divisions = _shared.divisions_in_parts
-
 
 def scored(analysis, rule, env, full):
     yield rule.expr, analysis.value(rule.expr, env, full), False
@@ -81,28 +78,9 @@ def most(analysis, rule, env, weight, full):
     return times(value.interval.hi, Decimal(1)) if value is not None else None
 
 
-out_of_range = _shared.general_range
-
-
-check_written = _shared.nothing_written  # no check of its own (`checks.check_written`, `check_reached`)
-check_reached = _shared.nothing_reached
-
-
 def format(fmt, rule):
     return [fmt.formula(rule, "score ", rule.expr)]
 
 
-# rule coverage (`testing.coverage`: which of its branches the records reached)
-
-branches = _shared.no_branches
-reached = _shared.nothing_more_reached
-
-
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.builds(ScoreRule, parts.exprs)
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s

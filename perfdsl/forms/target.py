@@ -112,24 +112,16 @@ def evaluate(ev, rule, leaf, weight):
     return raw_score
 
 
-plan = _shared.nothing_planned
-
-
 def render(r, leaf, node, rule, weight, raw, fact, extra):
     judged = fact[2]
     leaf.clauses.append(target_clause(judged.kind, judged.text, judged.share, judged.met, judged.target,
                                       judged.actual, weight, r._score_text(raw)))
 
 
-reads = _shared.nothing_certain
-
-
 # checks (`checks`: P410–P412, the most a leaf can score)
 
-divisions = _shared.divisions_in_parts
 scored = _shared.scores_no_expression
 most = _shared.full_marks_possible
-out_of_range = _shared.general_range
 
 
 # its own check (`checks.check_written`)
@@ -185,17 +177,12 @@ def _written_target(model, expr):
     return None
 
 
-check_reached = _shared.nothing_reached
-
-
 def format(fmt, rule):
     text = f"target {fmt.expr(rule.target)} actual {fmt.expr(rule.actual)}"
     if rule.unit is not None:
         text += f" unit {fmt.expr(rule.unit)}"
     return [fmt.unit(rule, text + (" levels" if rule.levels is not None else ""), children=fmt.levels(rule.levels))]
 
-
-# rule coverage (`testing.coverage`: which of its branches the records reached)
 
 def branches(rule, with_conditions):
     yield "target:met", "目标达成", rule
@@ -211,12 +198,6 @@ def reached(rule, trace, truth):
             "target:met" if trace.raw is not None and trace.raw >= trace.weight else "target:short")
 
 
-# the random syntax trees of the property tests (tests/strategies.py): `st` is hypothesis.strategies, `parts`
-# the strategies of what a rule holds (exprs, names, levels, deductions)
-
 def arbitrary(st, parts):
     return st.builds(TargetRule, parts.exprs, parts.exprs) | st.builds(
         TargetRule, parts.exprs, parts.exprs, st.none() | parts.exprs, st.none() | parts.levels)
-
-
-arm_text = _shared.no_arm_text  # its arm's text is `render`'s
