@@ -280,7 +280,7 @@ def test_a_hook_a_form_leaves_out_is_the_shared_default():
 
     assert set(forms.OPTIONAL) < set(forms.HOOKS) and not {"resolve", "emit", "evaluate", "render"} & set(forms.OPTIONAL)
     assert score.arm_text is _shared.no_arm_text and score.branches is _shared.no_branches
-    assert "arm_text" not in vars(score).get("__annotations__", {}) and score.plan is not _shared.nothing_planned
+    assert score.plan is not _shared.nothing_planned  # a hook it writes is its own, not replaced by the default
 
 
 def test_the_forms_are_found_in_an_archive_too(monkeypatch):

@@ -42,10 +42,10 @@ def check_item(builder, meta, condition, points):
 
 BUILD = {"checklist_rule": checklist_rule, "check_item": check_item}
 
-KEYED = True  # its leaves' texts are kept by the values they depend on (`rendering`)
-ASSESSOR = False  # it reads an assessor's input, `<indicator>{suffix}` or `from INPUT`
-IN_EACH = None  # why an `each` group's items may not use it (P309), or None
-NOTED = False  # its assessor's note is part of its own text, not of the notes (依据) after it
+KEYED = True
+ASSESSOR = False
+IN_EACH = None
+NOTED = False
 
 
 def resolve(res, rule, leaf, entry, deps, check):

@@ -42,10 +42,10 @@ def manual_mode(builder, meta, token):
 
 BUILD = {"manual_rule": manual_rule, "manual_mode": manual_mode}
 
-KEYED = True  # its leaves' texts are kept by the values they depend on (`rendering`)
-ASSESSOR = True  # it reads an assessor's input, `<indicator>{suffix}` or `from INPUT`
+KEYED = True
+ASSESSOR = True
 IN_EACH = "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率"  # P309 (`each` items may not)
-NOTED = True  # its assessor's note is part of its own text, not of the notes (依据) after it
+NOTED = True
 
 
 def resolve(res, rule, leaf, entry, deps, check):

@@ -41,10 +41,10 @@ def panel_mode(builder, meta, token):
 
 BUILD = {"panel_rule": panel_rule, "panel_mode": panel_mode}
 
-KEYED = False  # its leaves' texts are kept by the values they depend on (`rendering`)
-ASSESSOR = True  # it reads an assessor's input, `<indicator>{suffix}` or `from INPUT`
+KEYED = False
+ASSESSOR = True
 IN_EACH = "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率"  # P309 (`each` items may not)
-NOTED = False  # its assessor's note is part of its own text, not of the notes (依据) after it
+NOTED = False
 
 
 def resolve(res, rule, leaf, entry, deps, check):
