@@ -24,6 +24,7 @@ does (tests/test_basis_core.py holds it): only a form the checker refuses anyway
 from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
+from functools import partial
 
 from . import basisgen, cardrules, forms, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
@@ -251,8 +252,10 @@ def _shown_of(name: str, vtype):
                 if unit is None:
                     unit = default
                 if unit == "元" and value.is_finite():
-                    return ("0" if not value else normal_text(value)) + "元"
-                return money(value, unit)
+                    text = str(value)  # `normal_text`'s usual case (a point, no exponent, at most 40 characters)
+                    if value and "." in text and len(text) <= 40 and "E" not in text:
+                        return text.rstrip("0").rstrip(".") + "元"
+                return _money_in(value, unit)
             return _show_in(value, vtype, unit)
     elif kind == "rate" or kind == "count" or kind == "number":
         formatter = percent if kind == "rate" else plain
@@ -382,7 +385,7 @@ class _Leaf:
         """`interp.Evaluation.describe` with the value the compiled evaluator found."""
         if isinstance(expr, nodes.Name):
             self.described.add(expr.name)
-            return named(self.rec, expr.name, value, vtype, self.rec.renderer.formula_of.get(expr.name))
+            return named(expr.name, vtype, self.rec.renderer.formula_of.get(expr.name), self.rec, value)
         shown = self.value_text(expr, value, vtype)
         if isinstance(expr, nodes.Num):
             return expr.text
@@ -390,9 +393,10 @@ class _Leaf:
         return f"{formula} = {shown}" if formula != shown else shown
 
 
-def named(rec, name: str, value, vtype, formula) -> str:
+def named(name: str, vtype, formula, rec, value) -> str:
     """`_Leaf.describe` of a name: ``name = its value``, a derived value's with its formula (`formula`: its
-    `formula_of`, None for an input or a total) between (``部门预算支出率 = 548800.53元 / (…) = 89.99%``)."""
+    `formula_of`, None for an input or a total) between (``部门预算支出率 = 548800.53元 / (…) = 89.99%``).
+    The record and the value last: a form's subject binds the rest once (`Renderer._subject_text`)."""
     shown = rec.shown(name)
     if shown is None:
         shown = show_value(value, vtype)
@@ -1010,9 +1014,7 @@ class Renderer:
         None for any other subject."""
         if not isinstance(expr, nodes.Name):
             return None
-        name = expr.name
-        formula = self.formula_of.get(name)
-        return lambda rec, value: named(rec, name, value, vtype, formula)
+        return partial(named, expr.name, vtype, self.formula_of.get(expr.name))  # (no frame of its own, as a lambda)
 
     def _finished_text(self, text, card, node, weight, raw, card_facts, note) -> str:
         """`_finish` of a leaf whose clauses are `text` (no ``show``; a form's `arm_text`): the points moved in
