@@ -17,7 +17,7 @@ of a record or of the ruleset is ever evaluated (as in `codegen`).
 
 from __future__ import annotations
 
-from .decimals import ZERO, plain
+from .decimals import ZERO, plain, plains
 from .values import MISSING
 
 
@@ -25,7 +25,7 @@ def generate(renderer):
     """The function ``cards(rec, flat, facts, rendered) -> list`` of `renderer` (`Renderer.render`'s loop)."""
     from .rendering import _CardFacts
 
-    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback(), "L": renderer._leaf, "plain": plain,
+    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback(), "L": renderer._leaf, "plain": plain, "plains": plains,
                  "ZERO": ZERO, "_CardFacts": _CardFacts}
     lines = ["def cards(rec, flat, facts, rendered):",
              "    get = rec.values.get",
@@ -62,12 +62,18 @@ def generate(renderer):
                 values += "".join(f", str(rec.totals.get({name!r}))" for name in totals)
             # (a kept text is never None: `get` answers None for a key not kept, and `_fill` finds or writes it)
             namespace[f"D{tag}"], namespace[f"P{tag}"] = node, plan
-            # switched off (written every record): straight to `_leaf`, as `_one` would call it
+            # switched off (written every record): straight to `_leaf`, as `_one` would call it, with its note; and
+            # where its form laid its rule's arm out (`arm_text`), to that text first, as `_leaf` would go
             card_facts = f"_CardFacts(facts, POS{number})" if node.moves_in else "None"
+            note = f"N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None"
+            written = f"L(rec, C{number}[0], D{tag}, P{tag}, block[{2 * index}], facts[{fact}], cf, note)"
+            if plan[4].get("fast") is not None:
+                namespace[f"F{tag}"] = plan[4]["fast"]
+                written = (f"(F{tag}(rec, C{number}[0], D{tag}, block[{2 * index}], facts[{fact}], cf, note) "
+                           f"if facts[{fact}][0] == 0 else None) or {written}")  # (None: it cannot say; `_leaf` can)
             lines += ["    try:",
-                      f"        if M{tag}.off: texts[{index}] = L(rec, C{number}[0], D{tag}, P{tag}, block[{2 * index}], "
-                      f"facts[{fact}], {card_facts})",
-                      f"        else: key = (N{tag}(rec, facts[{fact}][0]) if asks[{flag}] else None{values},); "
+                      f"        if M{tag}.off: cf = {card_facts}; note = {note}; texts[{index}] = {written}",
+                      f"        else: key = ({note}{values},); "
                       f"texts[{index}] = M{tag}.texts.get(key) or R._fill(rec, {number}, {index}, block, facts, "
                       "rendered, key)",
                       "    except Fallback: pass"]
@@ -79,7 +85,7 @@ def generate(renderer):
             off = f"R._group_at({number}, {index}, block)"
             if not node.bonus and len(places) > 1:  # `basis.group_line`'s text, inline (`Renderer._group`)
                 namespace[f"S{tag}"] = scores
-                off = (f"'下级指标合计 ' + ' + '.join(map(plain, (s := S{tag}(block)))) + ' = ' + "
+                off = (f"'下级指标合计 ' + ' + '.join(plains(s := S{tag}(block))) + ' = ' + "
                        "plain(sum(s, ZERO))")
             lines += [f"    if G{tag}.off: texts[{index}] = {off}",
                       f"    else: key = {key}; texts[{index}] = G{tag}.texts.get(key) or "

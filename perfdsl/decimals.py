@@ -176,7 +176,9 @@ def percent(value: Decimal) -> str:
     """
     scaled = value * HUNDRED
     shown = scaled.quantize(_STEPS[2], ROUND_HALF_UP)  # `fixed(scaled, 2)`, its value kept for the tests
-    text = fixed_text(shown)
+    # `fixed_text(shown)` is its `str`: an exponent of -2 is never written as one (`str` writes an exponent only
+    # when it is above 0 or the number below 1E-6), and a NaN has none
+    text = str(shown)
     if shown == scaled or shown != shown.to_integral_value():
         return ("0" + text[2:] if text.startswith("-0") and not shown else text) + "%"
     difference = abs(scaled - shown)

@@ -24,6 +24,7 @@ does (tests/test_basis_core.py holds it): only a form the checker refuses anyway
 from __future__ import annotations
 
 from decimal import Decimal, DivisionUndefined, localcontext
+from functools import partial
 
 from . import basisgen, cardrules, forms, nodes, printed
 from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
@@ -247,8 +248,14 @@ def _shown_of(name: str, vtype):
             if value is MISSING:
                 return None  # the interpreter's read raises MissingInput: the name stays
             unit = rec.units.get(name)
-            if value.__class__ is Decimal:
-                return _money_in(value, default if unit is None else unit)
+            if value.__class__ is Decimal:  # (`_money_in`, inline: every amount of a basis line comes here)
+                if unit is None:
+                    unit = default
+                if unit == "元" and value.is_finite():
+                    text = str(value)  # `normal_text`'s usual case (a point, no exponent, at most 40 characters)
+                    if value and "." in text and len(text) <= 40 and "E" not in text:
+                        return text.rstrip("0").rstrip(".") + "元"
+                return _money_in(value, unit)
             return _show_in(value, vtype, unit)
     elif kind == "rate" or kind == "count" or kind == "number":
         formatter = percent if kind == "rate" else plain
@@ -291,18 +298,29 @@ def _let_shown_of(name: str, vtype, slot: int):
     return shown
 
 
-def _formula_of(expr):
-    """``rec.show(expr)`` of a derived value's formula, its template laid out once (`basis.template`)."""
+def _formula_of(expr, shown_of: dict):
+    """``rec.show(expr)`` of a derived value's formula, its template laid out once (`basis.template`).
+
+    Outside an `each` item each name's text is asked of its own `shown_of` function, bound here, rather than of
+    `_Record.shown`: the same text (`shown` asks the same function), without its memo, which a formula's
+    amounts — shown once a record — only fill."""
     laid = template(expr)
     if laid is None or any(name is None for name, _ in laid[1]):  # (no ``full`` in a formula; the long way else)
         return lambda rec: rec.show(expr)
     form, slots = laid
     if not slots:
         return lambda rec: form
+    bound = tuple((name, default, shown_of.get(name)) for name, default in slots)
 
     def formula(rec):
-        shown = rec.shown
-        return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+        if rec.scope is not None:  # an item's field may stand for a name: `shown` knows
+            shown = rec.shown
+            return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+        texts = []
+        for name, default, shown in bound:
+            text = shown(rec) if shown is not None else rec.shown(name)
+            texts.append(default if text is None else text)
+        return form % tuple(texts)
     return formula
 
 
@@ -367,7 +385,7 @@ class _Leaf:
         """`interp.Evaluation.describe` with the value the compiled evaluator found."""
         if isinstance(expr, nodes.Name):
             self.described.add(expr.name)
-            return named(self.rec, expr.name, value, vtype, self.rec.renderer.formula_of.get(expr.name))
+            return named(expr.name, vtype, self.rec.renderer.formula_of.get(expr.name), self.rec, value)
         shown = self.value_text(expr, value, vtype)
         if isinstance(expr, nodes.Num):
             return expr.text
@@ -375,9 +393,10 @@ class _Leaf:
         return f"{formula} = {shown}" if formula != shown else shown
 
 
-def named(rec, name: str, value, vtype, formula) -> str:
+def named(name: str, vtype, formula, rec, value) -> str:
     """`_Leaf.describe` of a name: ``name = its value``, a derived value's with its formula (`formula`: its
-    `formula_of`, None for an input or a total) between (``部门预算支出率 = 548800.53元 / (…) = 89.99%``)."""
+    `formula_of`, None for an input or a total) between (``部门预算支出率 = 548800.53元 / (…) = 89.99%``).
+    The record and the value last: a form's subject binds the rest once (`Renderer._subject_text`)."""
     shown = rec.shown(name)
     if shown is None:
         shown = show_value(value, vtype)
@@ -452,10 +471,10 @@ class Renderer:
         cards = {card.name for card in model.scorecards}  # (a total is looked up first, as `_shown` does)
         self.shown_of = {name: _shown_of(name, vtype) for name, vtype in self.input_types.items()
                          if vtype.kind != "list" and name not in cards}
-        self.formula_of = {let.name: _formula_of(let.expr) for let in model.lets}  # (`_Leaf.describe`)
         for let in model.lets:  # (a derived value of no known type, or one a list's is named after, asks `_shown`)
             if let.type is not None and let.name not in cards and let.name not in self.input_types:
                 self.shown_of[let.name] = _let_shown_of(let.name, let.type, self.let_slots[let.name])
+        self.formula_of = {let.name: _formula_of(let.expr, self.shown_of) for let in model.lets}  # (`_Leaf.describe`)
         # a leaf's text of its rule's arm laid out once by its form (`arm_text`), where it can be: a leaf written in
         # every record (amounts that never repeat) then formats its figures and joins; a ``show`` line and a
         # bonus's bounds take the long way
@@ -995,13 +1014,13 @@ class Renderer:
         None for any other subject."""
         if not isinstance(expr, nodes.Name):
             return None
-        name = expr.name
-        formula = self.formula_of.get(name)
-        return lambda rec, value: named(rec, name, value, vtype, formula)
+        return partial(named, expr.name, vtype, self.formula_of.get(expr.name))  # (no frame of its own, as a lambda)
 
     def _finished_text(self, text, card, node, weight, raw, card_facts, note) -> str:
         """`_finish` of a leaf whose clauses are `text` (no ``show``; a form's `arm_text`): the points moved in
         before it, the clamp after, then its note."""
+        if not (node.moves_in or note or node.bonus) and ZERO <= raw <= weight:  # the usual case: nothing to add
+            return text
         clauses = [text]
         if node.moves_in:
             received = self._received(card, node, weight, card_facts)
