@@ -17,6 +17,7 @@ a batch of any size streams.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, ne
 
@@ -25,7 +26,7 @@ from ..errors import RecordError
 from ..fill import Fill
 from ..neutralise import html_text  # data and ruleset text, escaped (neutralise)
 from ..textwidth import width
-from . import jsonout, scoresheet
+from . import jsonout, scoresheet, utf8
 from .cells import Cells
 from .summary import WARNINGS_HEADING, warning_lines
 from .table import _figure
@@ -99,11 +100,13 @@ _TRACK = "#e4e4e4"
 
 #: The one door for data text (names, basis, criteria, notes) into the page: escaped, line breaks kept (as <br>).
 text = html_text
+#: `text` of the ruleset's labels, scorecard names and grades, which every record repeats (a function of the text).
+_kept = lru_cache(maxsize=1024)(html_text)
 
 
 def write(handle, results, model, scorecards=None):
     handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
-    page = _Page(model, scorecards)
+    record = _records(model, scorecards, handle.bytes_errors())  # and so is one made here, where they can be
     key = _key(scorecards)
     title = text(model.title)
     handle.write(f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
@@ -117,20 +120,25 @@ def write(handle, results, model, scorecards=None):
                          f'<p class="error">未能计分：{text(item.message)}</p>\n{_warnings(item.warnings)}</section>\n')
             continue
         rendered = getattr(item, "rendered", {}).get(key)
-        handle.write(rendered if rendered is not None else page.record(item, position))
+        handle.write(rendered if rendered is not None else record(item, position))
     handle.write("</body>\n</html>\n")
 
 
 def preparer(model, scorecards=None, errors=None):
     """`prepare(position, result)` for `parallel.scored`: the record's section, made where it is scored (UTF-8
     bytes when `errors` says the output takes them, `jsonout.Sink`)."""
-    page = _Page(model, scorecards)
+    record = _records(model, scorecards, errors)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = jsonout.encoded(page.record(result, position), errors)
+        result.rendered[key] = record(result, position)
 
     return prepare
+
+
+def _records(model, scorecards, errors):
+    """`record(result, position)`: a scored record's section, as UTF-8 bytes with `errors` (`utf8`)."""
+    return utf8.record_of(lambda encoding: _Page(model, scorecards, encoding).record, errors)
 
 
 def _key(scorecards) -> tuple:
@@ -142,7 +150,8 @@ class _Page:
     shape of a scorecard (its `each` groups' item counts) its body as a format string whose holes are the
     record's figures, names and basis (`_plan`)."""
 
-    def __init__(self, model, scorecards):
+    def __init__(self, model, scorecards, encoding=None):
+        self.encoding = encoding = encoding or utf8.Encoding(None)  # the record made as text or as bytes (`utf8`)
         self.model = model
         self.layout = layout = scoresheet.Layout(model, scorecards)
         self.wanted = {spec.name: spec for spec in layout.cards}
@@ -171,19 +180,19 @@ class _Page:
             found = self.charts[card.name] = _Bars(card)
         return found
 
-    def record(self, result, position) -> str:
+    def record(self, result, position):
         layout, wanted = self.layout, self.wanted
         cards = [card for card in scoresheet.cards(result, self.flat) if card.name in wanted]
         parts = [f'<section class="record" id="record-{position}">\n', self.sheet_title]
-        parts += [f"<span>{text(label)}：{text(value)}</span>" for label, value in scoresheet.identity(self.model, result)]
+        parts += [f"<span>{_kept(label)}：{text(value)}</span>" for label, value in scoresheet.identity(self.model, result)]
         parts.append('</p>\n<ul class="totals">\n')
         for card in cards:
-            grade = f'<span class="grade">{text(card.grade)}</span>' if card.grade else ""
-            parts.append(f'<li>{text(card.name)} <b class="total">{plain(card.score)}</b> / '
+            grade = f'<span class="grade">{_kept(card.grade)}</span>' if card.grade else ""
+            parts.append(f'<li>{_kept(card.name)} <b class="total">{plain(card.score)}</b> / '
                          f"{plain(card.max)}{grade}</li>\n")
         parts.append("</ul>\n")
         parts.append(_warnings(result.warnings))
-        parts.append(_chart(cards, self.bars))
+        parts += self.encoding.texts(_chart(cards, self.bars))  # (its pieces are kept: their bytes are too)
         kept = self.kept
         if len(kept) >= 4096:  # a batch of ever new totals: memory stays bounded
             kept.clear()
@@ -193,6 +202,7 @@ class _Page:
             if head is None:
                 head = kept[key] = f"<h3>{text(scoresheet.card_heading(number, card))}</h3>\n"
             parts.append(head)
+            parts.append(self.encoding.text(self.head))
             parts.append(self.table(card))
             if card.adjustments:
                 parts.append(_totals(layout, card, wanted[card.name], self.rules[card.name]))
@@ -213,10 +223,10 @@ class _Page:
                 closing = kept[key] = _closing(result)
         parts.append(closing)
         parts.append("</section>\n")
-        return "".join(parts)
+        return self.encoding.join(parts)
 
-    def table(self, card) -> str:
-        """The head and the indicator lines of one scorecard's table (合计 follows)."""
+    def table(self, card):
+        """The indicator lines of one scorecard's table (its head before them, 合计 after)."""
         number = self.numbers[card.name]
         shape = (number, tuple(len(rows) for _, rows in sorted(card.items.items())))
         plan = self.plans.get(shape)
@@ -226,7 +236,7 @@ class _Page:
             plan = self.plans[shape] = _filled(*_plan(self.layout, card), len(card.nodes))
         body, holes, labels, named = plan
         if scoresheet.is_flat(card):
-            return self.head + body(holes(self._flat_holes(card, labels, named)))
+            return self.encoding.fill(body, self.encoding.texts(holes(self._flat_holes(card, labels, named))))
         nodes = card.nodes
         # what the holes of `body` take, by kind and then position: each a list over the scorecard's nodes
         weights = [_figure(node.weight) for node in nodes]
@@ -254,7 +264,7 @@ class _Page:
         count = len(nodes)
         blank = [""] * count
         every = weights + scores + bases + (declared or blank) + (names or blank) + labels  # by `_filled`'s offsets
-        return self.head + body(holes(every))
+        return self.encoding.fill(body, self.encoding.texts(holes(every)))
 
     def _flat_holes(self, card, labels: list, named: bool) -> list:
         """`table`'s six lists for a scorecard read by column (`scoresheet.is_flat`), from its columns."""
@@ -441,14 +451,21 @@ _LEGEND = ("".join(f'<li><i style="background:{colour}"></i>{label}</li>' for _,
            + f'<li><i style="background:{_TRACK}"></i>分值（条长按分值比例）</li>')
 
 
-def _chart(cards, bars) -> str:
+def _chart(cards, bars) -> list:
     """Per scorecard, a horizontal bar per group: the track is its weight, the bar its score (one scale).
-    `bars(card)` is the scorecard's `_Bars` (made once per ruleset)."""
-    parts = [bars(card).svg(card) for card in cards]
-    if not any(parts):
-        return ""
-    return (f'<figure class="chart">{"".join(parts)}<figcaption>各分组得分与分值'
-            f'<ul class="legend">{_LEGEND}</ul></figcaption></figure>\n')
+    `bars(card)` is the scorecard's `_Bars` (made once per ruleset).  The chart's pieces, not joined: each is
+    the ruleset's or a kept bar."""
+    parts = [_FIGURE]
+    for card in cards:
+        parts += bars(card).svg(card)
+    if len(parts) == 1:
+        return []
+    parts.append(_CAPTION)
+    return parts
+
+
+_FIGURE = '<figure class="chart">'
+_CAPTION = f'<figcaption>各分组得分与分值<ul class="legend">{_LEGEND}</ul></figcaption></figure>\n'
 
 
 class _Bars:
@@ -476,9 +493,10 @@ class _Bars:
                 f'" y="{top + 15}">'))
         self.drawn = {row: {} for row in self.rows}  # per row: (weight, score, heaviest) → the bar's text
 
-    def svg(self, card) -> str:
+    def svg(self, card) -> list:
+        """The chart's pieces (`_chart`)."""
         if not self.indices:
-            return ""
+            return []
         if scoresheet.is_flat(card):  # by column
             weights = [card.weights[index] for index in self.indices]
             scores = [card.scores[index] for index in self.indices]
@@ -502,7 +520,7 @@ class _Bars:
                 drawn[row][key] = bar
             parts.append(bar)
         parts.append("</svg></div>")
-        return "".join(parts)
+        return parts
 
     def _bar(self, row, weight, score, heaviest) -> str:
         first, second, third = row

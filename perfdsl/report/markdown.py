@@ -14,7 +14,7 @@ from ..errors import RecordError
 from ..fill import Fill
 from ..layout import getter as _getter
 from ..neutralise import markdown
-from . import jsonout, scoresheet
+from . import jsonout, scoresheet, utf8
 from .cells import Cells
 from .summary import WARNINGS_HEADING
 from .table import _figure, weight_pair_text
@@ -22,7 +22,7 @@ from .table import _figure, weight_pair_text
 
 def write(handle, results, model, scorecards=None):
     handle = jsonout.Sink(handle)  # a worker's text may come as UTF-8 bytes (`preparer`)
-    sheets = _Sheets(model, scorecards)
+    record = _records(model, scorecards, handle.bytes_errors())  # and so is one made here, where they can be
     key = _key(scorecards)
     handle.write(f"# {_cell(model.title)}\n")
     for _, item in results:
@@ -31,19 +31,24 @@ def write(handle, results, model, scorecards=None):
                          + _warnings(item.warnings))
             continue
         text = getattr(item, "rendered", {}).get(key)
-        handle.write(text if text is not None else sheets.record(item))
+        handle.write(text if text is not None else record(item))
 
 
 def preparer(model, scorecards=None, errors=None):
     """`prepare(position, result)` for `parallel.scored`: the record's text, made where it is scored (UTF-8
     bytes when `errors` says the output takes them, `jsonout.Sink`)."""
-    sheets = _Sheets(model, scorecards)
+    record = _records(model, scorecards, errors)
     key = _key(scorecards)
 
     def prepare(position, result):
-        result.rendered[key] = jsonout.encoded(sheets.record(result), errors)
+        result.rendered[key] = record(result)
 
     return prepare
+
+
+def _records(model, scorecards, errors):
+    """`record(result)`: a scored record's part of the document, as UTF-8 bytes with `errors` (`utf8`)."""
+    return utf8.record_of(lambda encoding: _Sheets(model, scorecards, encoding).record, errors)
 
 
 def _key(scorecards) -> tuple:
@@ -62,14 +67,15 @@ class _Sheets:
     """The tables of a model's scorecards: what is the ruleset's — headers, each indicator's name cells and
     评分标准, escaped — made once per ruleset; a record adds its weights, scores and basis (escaped)."""
 
-    def __init__(self, model, scorecards):
+    def __init__(self, model, scorecards, encoding=None):
+        self.encoding = encoding or utf8.Encoding(None)  # the record made as text or as bytes (`utf8`)
         self.specs = model.scorecards
         self.scorecards = scorecards
         self.criteria = scoresheet.Layout(model, scorecards).has_criteria
         self.depths = [max((len(node.path) for node in card.nodes), default=1) for card in model.scorecards]
         self.made: dict[tuple[int, int], tuple] = {}  # (scorecard, levels) → (head, each node's name cells)
         self.escaped: dict[str, str] = {}  # a basis text → its cell (`_cell`)
-        self.cells = Cells(_cell)  # the same, for a scorecard read by column
+        self.cells = Cells(self.encoding.escape(_cell))  # the same, for a scorecard read by column (as its kind)
         self.flat = scoresheet.flat_scorecards(model)
         self.plans: dict[int, tuple] = {}  # a plain scorecard's number → its `_flat_plan`
 
@@ -87,33 +93,35 @@ class _Sheets:
                           f" | {_cell(_criteria(node) or '')}" if criteria else ""))
         return head, nodes, {}  # and (node, weight, declared, score, basis) → its row, kept
 
-    def record(self, item) -> str:
+    def record(self, item):
         """A scored record's part of the document: its heading, warnings, information and tables."""
         out = [f"\n## {_cell(str(item.name))}\n", _warnings(item.warnings)]
         information = item.information
         if information:  # ``informational`` inputs: what the record says about itself, not scored
-            out.append("\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in information.items()) + "\n")
+            out.append(_information(tuple(information.items())))
         for number, card in enumerate(scoresheet.cards(item, self.flat)):
             if self.scorecards is None or card.name in self.scorecards:
                 out.append(f"\n### {_cell(scoresheet.title(card))}\n\n")
                 if scoresheet.is_flat(card):
                     out.append(self.flat_table(number, card))
+                    out.append(self.total(self.depths[number], card))
                 else:
                     out.append(self.table(number, card, scoresheet.tree_nodes(card)))
-        return "".join(out)
+        return self.encoding.join(out)
 
-    def flat_table(self, number: int, card) -> str:
-        """`table` of a scorecard read by column (`scoresheet.is_flat`): its lines are one ``%`` template, made
-        once, whose holes are each node's weight and score and each leaf's basis (`_flat_plan`)."""
+    def flat_table(self, number: int, card):
+        """`table` of a scorecard read by column (`scoresheet.is_flat`) but its 合计 line: its lines are one ``%``
+        template, made once, whose holes are each node's weight and score and each leaf's basis (`_flat_plan`)."""
         plan = self.plans.get(number)
         if plan is None:
             plan = self.plans[number] = self._flat_plan(number)
         template, declared, declared_texts, leaves, holes = plan
         weights = card.weights
+        texts = self.encoding.texts
         # the declared weights' texts are the ruleset's: made once (most records move no weight)
-        shown = list(declared_texts) if weights == declared else list(map(_pair, weights, declared))
-        every = shown + plains(card.scores) + self.cells(leaves(card.lines))  # (each text's cell kept: `Cells`)
-        return template(holes(every)) + self.total(self.depths[number], card)
+        shown = list(declared_texts) if weights == declared else texts(list(map(_pair, weights, declared)))
+        every = shown + texts(plains(card.scores)) + self.cells(leaves(card.lines))  # (each cell kept: `Cells`)
+        return self.encoding.fill(template, holes(every))
 
     def _flat_plan(self, number: int) -> tuple:
         """(the template of a plain scorecard's head and lines, its declared weights and their texts, the getter
@@ -134,7 +142,8 @@ class _Sheets:
             template.append(f"{lead.replace('%', '%%')}%s{criteria.replace('%', '%%')} | %s | "
                             + ("%s" if node.is_leaf else "") + " |\n")
         declared = tuple(node.declared for node in nodes)
-        return Fill("".join(template)), declared, tuple(map(_figure, declared)), _getter(leaves), _getter(order)
+        return (Fill("".join(template)), declared, self.encoding.texts(list(map(_figure, declared))), _getter(leaves),
+                _getter(order))
 
     def total(self, levels: int, card) -> str:
         """The 合计 line (`table`'s last)."""
@@ -190,6 +199,12 @@ class _Sheets:
                 out.append("| " + " | ".join(cells) + " |\n")
         out.append(self.total(levels, card))
         return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _information(items: tuple) -> str:
+    """The line of a record's ``informational`` inputs (kept: a batch's records mostly give the same, 年度 2022)."""
+    return "\n信息（不计分）：" + "，".join(f"{_cell(k)} {_cell(v)}" for k, v in items) + "\n"
 
 
 def _lead(levels: int, level: int, name: str, leaf: bool) -> str:
