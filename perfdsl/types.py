@@ -10,7 +10,7 @@ as 万元.  A bare numeric literal adapts to the other operand (``x - 1``,
 
 from __future__ import annotations
 
-from .frozen import field, frozen
+from .frozen import frozen
 
 
 @frozen
