@@ -77,3 +77,27 @@ def test_a_document_written_here_is_the_same_into_bytes_or_text(module):
     module.write(handle, iter(results), program.model)
     handle.flush()
     assert raw.getvalue() == text.getvalue().encode("utf-8", "backslashreplace")
+
+
+PUBLISHED = {  # seed 001, the Chao'an review: its total and 支出率's basis, as each writer shows them
+    markdown: ["### 复核得分：89.04 / 100（良好）", "| **合计** |  |  | 100 |  | **89.04** | 等级：良好 |",
+               "部门预算支出率 = 6440687.91元 / (6400981.42元 + 197940.5元) = 97.60%，≥ 95%，得分值的 80%，8 × 80% = 6.4 |",
+               "### 自评质量：29 / 40"],
+    html: ['<b class="total">89.04</b>', "部门预算支出率 = 6440687.91元 / (6400981.42元 + 197940.5元) = 97.60%"],
+}
+
+
+@pytest.mark.parametrize("module", [markdown, html])
+def test_the_published_record_made_as_bytes_shows_its_published_figures(module):
+    import json
+    from decimal import Decimal
+
+    program = load(ROOT / "rulesets" / "chaoan-2022.perf")
+    raw = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text("utf-8"), parse_float=Decimal)
+    raw = {key: value for key, value in raw.items() if not key.startswith("_")}
+    result = one(program, 1, raw, False, True)
+    module.preparer(program.model, None, "strict")(1, result)
+    (data,) = result.rendered.values()
+    assert data.__class__ is bytes
+    for line in PUBLISHED[module]:
+        assert line.encode("utf-8") in data
