@@ -13,9 +13,10 @@ through `isolation.one`, so a record's failure is that record's error, in its
 place, exactly as in one process; when a writer can do its part of the work
 there (`prepare`: the JSON, CSV, scores, Markdown, HTML or table text — as
 UTF-8 bytes where the output takes them, `jsonout.Sink` — or a workbook's 汇总
-row and 评分表 sheet), it does, and only that text comes back: for CSV, scores
-and JSON Lines, a run of such records as one text (`_Packed`, written here as
-one `_Run`).  A record whose basis a writer needs but no worker built
+row and 评分表 sheet), it does, and only that text comes back: for CSV, scores,
+JSON Lines, Markdown, HTML and the plain table, a run of such records as one
+text (`_Packed`, written here as one `_Run`), so that no scored record is
+pickled whole.  A record whose basis a writer needs but no worker built
 (`_Order.settle`) is scored again here.  The workers are forked from this process once the ruleset is
 compiled: they share it, and nothing is sent but records and results (data,
 never code).  Where `fork` is not available the batch is scored in this process.
@@ -497,10 +498,11 @@ class _Packed(list):
 
 def _joiner(key):
     """What a writer puts between two records' texts left under `key` (`prepare`): nothing for the lines of
-    CSV and ``scores`` (each text ends its line), a line break for JSON Lines; None where a writer does more
-    between them (a JSON array, a document of sections) and the texts are not joined."""
+    CSV and ``scores`` (each text ends its line) and for the sections of Markdown, HTML and the plain table
+    (each writer writes a scored record's text as it stands, nothing between), a line break for JSON Lines;
+    None where a writer does more between them (a JSON array) and the texts are not joined."""
     kind = key[0] if key.__class__ is tuple and key else None
-    if kind in ("scores", "csv"):
+    if kind in ("scores", "csv", "md", "html", "table"):
         return ""
     if kind == "json" and len(key) == 4 and key[2] is None:
         return "\n"
@@ -554,7 +556,8 @@ def _unpacked(packed):
 
 class _Run:
     """Records scored and written in a worker — their texts joined under the writer's key — as one item for
-    the writers (`scores`, `csvout`, `jsonout` Lines: each writes ``rendered[key]`` as it stands) and for the
+    the writers (`scores`, `csvout`, `jsonout` Lines, `markdown`, `html`, `table` into a file: each writes
+    ``rendered[key]`` as it stands) and for the
     command's progress (`count` records, none failed, none warned about)."""
 
     warnings = ()

@@ -58,6 +58,26 @@ def test_jobs_write_the_bytes_of_one_process(batch_with_slips, chaoan_batch, fmt
         assert len(one.stdout) > 10_000
 
 
+@pytest.mark.parametrize("fmt", ["md", "html", "table"])
+def test_documents_come_back_from_the_workers_as_runs_of_text(batch_with_slips, fmt, tmp_path, monkeypatch):
+    """A Markdown, HTML or plain-table file from JSON Lines: the workers send runs of records' text (`_Run`),
+    never a scored record pickled whole, and the file has the bytes of one process."""
+    runs = []
+    real = parallel._unpacked
+    monkeypatch.setattr(parallel, "_unpacked", lambda packed: runs.append(real(packed)) or runs[-1])
+    files = []
+    for jobs in (1, 2):
+        target = tmp_path / f"out{jobs}.{fmt if fmt != 'table' else 'txt'}"
+        done = run("eval", RULESET, batch_with_slips, "-o", target, "--jobs", jobs)
+        assert done.exit_code == 1, done.stderr
+        files.append(target.read_bytes())
+    assert files[1] == files[0] and len(files[0]) > 100_000
+    items = [item for chunk in runs for _, item, _ in chunk]
+    written = sum(item.count for item in items if isinstance(item, parallel._Run))
+    assert written == 197  # 200 records: two failed and one warned about come back as themselves
+    assert len(items) - sum(isinstance(item, parallel._Run) for item in items) == 3
+
+
 def test_jobs_keep_the_order_and_the_errors_in_place(batch_with_slips):
     out = run("eval", RULESET, batch_with_slips, "--format", "jsonl", "--jobs", 2, "--no-basis")
     lines = [json.loads(line) for line in out.stdout.splitlines()]
