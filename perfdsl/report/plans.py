@@ -24,6 +24,7 @@ from ..decimals import plain
 from ..fill import Fill
 from ..layout import getter as _getter
 from ..values import item_names
+from .cells import Cells
 from .jsonout import _newline, _path, _scalar, _string, _write
 
 #: A figure's text (`plain`) by its `str`: exact (a decimal's `str` tells its sign, digits and exponent, so
@@ -159,7 +160,7 @@ class _TemplatePlan:
         as before, and fails as before)."""
         try:
             head = self._head(result, number_bytes)  # the name, the figures' bytes, the grades
-            rest = None if head is None else self._rest(result)
+            rest = None if head is None else self._rest_bytes(result, errors)
             if rest is None:
                 return None
             template = self.lines.get(errors)
@@ -167,10 +168,14 @@ class _TemplatePlan:
                 template = self.lines[errors] = (self.template + self.ending).encode("utf-8", errors)
             graded = len(head) - self.graded
             return template % self.order([head[0].encode("utf-8", errors), *head[1:graded],
-                                          *[grade.encode("utf-8", errors) for grade in head[graded:]],
-                                          *[text.encode("utf-8", errors) if text else b"" for text in rest]])
+                                          *[grade.encode("utf-8", errors) for grade in head[graded:]], *rest])
         except (TypeError, ValueError, ArithmeticError):  # UnicodeError is a ValueError
             return None
+
+    def _rest_bytes(self, result, errors: str) -> list | None:
+        """`_rest` as UTF-8 bytes with `errors`."""
+        rest = self._rest(result)
+        return None if rest is None else [text.encode("utf-8", errors) if text else b"" for text in rest]
 
 
 class JsonPlan(_TemplatePlan):
@@ -239,9 +244,23 @@ class JsonPlan(_TemplatePlan):
         parts.append(self._tail(model, nl, comma))
         t.text(nl[0] + "}")
         self._compiled(t, positions, grades, parts)
+        self.strings = Cells(_string)  # each basis text's JSON string, kept by the text (`_basis_and_parts`)
+        self.byte_strings: dict = {}  # the same as UTF-8 bytes, by error handler
 
     def _rest(self, result) -> list | None:
         """The record's basis texts and parts, in hole order after the head (None: the general path writes)."""
+        return self._basis_and_parts(result, self.strings, str)
+
+    def _rest_bytes(self, result, errors: str) -> list | None:
+        strings = self.byte_strings.get(errors)
+        if strings is None:
+            strings = self.byte_strings[errors] = Cells(lambda text: _string(text).encode("utf-8", errors))
+        return self._basis_and_parts(result, strings, lambda text: text.encode("utf-8", errors))
+
+    def _basis_and_parts(self, result, strings, made) -> list | None:
+        """The basis texts as JSON strings (`strings`: each kept by its text — most of a batch's are the
+        renderer's kept texts, the same string objects — so that one lookup finds it escaped), then the parts
+        (each `made` into what the line takes), in hole order after the head."""
         texts = None
         bases = []
         if self.basis:
@@ -251,12 +270,12 @@ class JsonPlan(_TemplatePlan):
                 if None in node_texts:
                     return None
                 bases += node_texts
-            bases = list(map(_string, bases))
+            bases = strings(bases)
         for part in self.parts:
             text = part(result, texts)
             if text is None:
                 return None
-            bases.append(text)
+            bases.append(made(text))
         return bases
 
     def _items(self, number, index, row, node, nl, comma, key):
