@@ -42,6 +42,8 @@ class Program:
         self._facts = None  # `evaluate_facts` and its `rendering.Renderer`, built when a basis is first asked
         self._criteria = None
         self.reader = RecordReader(model)
+        #: the ``informational`` inputs, in declaration order (`Result.information`: every writer asks, per record)
+        self.informational = tuple(spec for spec in model.inputs if spec.informational)
         self.reader.plausibility.scorer = self._node_scores  # the compiled scores, for telling which way rules pay
         if not deferred:
             self._compiled()

@@ -252,9 +252,11 @@ class Result:
         from .basis import show_value
 
         out = {}
-        for spec in self.program.model.inputs:
-            if spec.informational:
-                value = self.record.values.get(spec.name)
+        specs = self.program.informational
+        if specs:
+            values = self.record.values
+            for spec in specs:
+                value = values.get(spec.name)
                 if value is not None and not isinstance(value, (tuple, Undefined)):
                     out[spec.name] = show_value(value, spec.type)
         return out
