@@ -8,7 +8,7 @@ that reads those with a few comparisons each, without the loop: per input, in sl
     x = get('预算支出决算数')
     if x is None:
         v3 = _d3
-    elif x.__class__ is _Decimal and x.is_finite() and -12 <= x.adjusted() < 15 and len(str(x)) <= 30 and …:
+    elif x.__class__ is _Decimal and (short or x.is_finite() and len(str(x)) <= 30) and -12 <= x.adjusted() < 15 …:
         v3 = y                                      # an amount: x times its unit, within bounds too
     else:
         v3 = _one(_p3, x, lenient, problems, notes, units)
@@ -20,7 +20,8 @@ or percent string, a text, and then the general reading, which says what is wron
 by one definition whichever path it takes.  The constant range bounds are compared inline; a value outside
 them, and every bound naming another input, goes to `bounded` (`inputs._range_problems`, which words the
 message).  tests/test_convert_paths.py holds this function, the loop and the general reading to the same
-outcome.
+outcome.  Of a record whose figures have few digits each (``short``: `shortfigures`, as `datafiles` reads most
+JSON Lines) only each figure's magnitude is asked, which then decides whether it is within bounds.
 
 Safety, as in `codegen`: no user text is code.  An input's value is the local ``v<slot>``; its name appears only
 as a string literal made by `str.__repr__` of an exact `str` (a `get` argument, a dict key); defaults, units,
@@ -36,8 +37,9 @@ from .values import MISSING
 
 
 def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
-    """The source of ``read_values(record, lenient, problems, notes, units) -> (slots, values)`` and the
-    namespace it runs in.  `plan`: `RecordReader.plan` (an entry per input, in slot order); `ranges`: (spec,
+    """The source of ``read_values(record, lenient, problems, notes, units, short=False) -> (slots, values)``
+    and the namespace it runs in (`short`: every figure of `record` is finite and has at most
+    `limits.DATA_DIGITS` digits, `shortfigures.short`).  `plan`: `RecordReader.plan` (an entry per input, in slot order); `ranges`: (spec,
     constant (low, high) or None) per bounded input; `figures`: the names of the loop's inline readings
     (``{"amount": …, "count": …, "bool": …}``) and which of them read a figure; ``one(entry, raw, lenient,
     problems, notes, units)`` reads any other value; ``bounded(spec, values, record)`` gives a bounded input's
@@ -46,7 +48,7 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
                        "_surrogate": limits.SURROGATE.search, "_money": decimals.MONEY.match,
                        "_percent": decimals.PERCENT.match, "_units": decimals.MONEY_UNITS}
     namespace["_fine_notes"], namespace["_fine_note"] = _notes_seen(limits.SURROGATE.search)
-    lines = ["def read_values(record, lenient, problems, notes, units):", "    get = record.get"]
+    lines = ["def read_values(record, lenient, problems, notes, units, short=False):", "    get = record.get"]
     slot_of = {}
     for slot, entry in enumerate(plan):
         name, inline, default, factor, most, _ = entry
@@ -135,9 +137,16 @@ def _fine(x: str) -> str:
             f"{limits.DATA_MAGNITUDE.adjusted()} and len(str({x})) <= {limits.DATA_DIGITS}")
 
 
+def _short_fine(x: str) -> str:
+    """`_fine` of a figure of the record; of a figure of few digits (``short``, `shortfigures.short`: finite, at
+    most `limits.DATA_DIGITS` digits) only the magnitude, which then decides `limits.number_problem`."""
+    return (f"(short or {x}.is_finite() and len(str({x})) <= {limits.DATA_DIGITS}) and "
+            f"{limits.DATA_SMALLEST.adjusted()} <= {x}.adjusted() < {limits.DATA_MAGNITUDE.adjusted()}")
+
+
 def _figure(x: str, slot: int, inline, figures: dict, amount: bool) -> tuple[str, str]:
     """(the test that the `Decimal` in `x` is read as it stands, the variable then holding its value)."""
-    test = _fine(x)
+    test = _short_fine(x)
     if inline == figures["count"]:
         test += f" and {x} >= 0 and {x} == {x}.to_integral_value()"
     if amount:  # times its unit, and that within bounds too (`y`)

@@ -14,10 +14,9 @@ import json
 import os
 import stat
 import sys
-from decimal import Decimal
 from pathlib import Path
 
-from . import jsonlbytes, jsonstream, limits, stdindata, tabular
+from . import jsonlbytes, jsonstream, limits, shortfigures, stdindata, tabular
 from .errors import DataFileError, DataValueError, UsageError
 from .files import STDIN, open_binary, open_text
 from .frozen import evolve, frozen
@@ -341,7 +340,7 @@ def _jsonl_lines(lines, path, handle=None):
         (handle or lines).close()
 
 
-_SCAN = json.JSONDecoder(parse_float=Decimal, parse_int=Decimal).scan_once
+_SCAN = json.JSONDecoder(parse_float=shortfigures.read, parse_int=shortfigures.read).scan_once
 
 
 def _flat_record(line: str):
@@ -351,7 +350,8 @@ def _flat_record(line: str):
     matched around it (`decode` would match none: the line starts with its ``{`` and the scan ends at its end).
     No key repeats when the line's colons are as many as the objects' entries: each pair has a colon of its
     own, a colon in a string only adds one, and a repeated key leaves an object fewer entries than pairs; its
-    objects are all counted when its ``{`` are as many (one in a string only adds one)."""
+    objects are all counted when its ``{`` are as many (one in a string only adds one).  Its figures are read
+    by `shortfigures.read` (at most `shortfigures.DIGITS` digits each, else None), and the record marked so."""
     if line[:1] != "{" or "[" in line:
         return None
     try:
@@ -379,6 +379,7 @@ def line_record(position: int, number: int, line: str):
     line = line.rstrip("\r\n")
     value = _flat_record(line)
     if value is not None:
+        shortfigures.mark(value)
         return value
     try:
         value = _DECODER.decode(line)

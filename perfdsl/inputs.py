@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal, localcontext
 
-from . import limits, nodes
+from . import limits, nodes, shortfigures
 from .decimals import (CONTEXT, MONEY, MONEY_UNITS, PERCENT, money_unit, parse_money_string, parse_number_string,
                        parse_percent_string, plain)
 from .errors import DataValueError, MissingInput
@@ -199,7 +199,7 @@ class RecordReader:
         notes: dict = {}
         units: dict = {}
         with localcontext(CONTEXT):  # an amount of `limits.DATA_DIGITS` digits times 10⁴ stays exact (not 28 digits)
-            slots, values = self._values(record, lenient, problems, notes, units)
+            slots, values = self._values(record, lenient, problems, notes, units, shortfigures.short(record))
         name = position
         own_key = self.model.record
         if own_key is not None:
@@ -249,15 +249,16 @@ class RecordReader:
             record = _with_notes(record, notes_apart, problems)
         return record, meta
 
-    def _values(self, record: dict, lenient: bool, problems, notes, units) -> tuple[tuple, dict]:
+    def _values(self, record: dict, lenient: bool, problems, notes, units, short=False) -> tuple[tuple, dict]:
         """Each input's value of `record` by the plan, then the range checks: (slots, values by name).  The first
         records are read by the loop below; from the `COMPILE_AFTER`-th on, by the plan written out as one
         function (`convertgen`), compiled once: a cold `perfdsl eval` of one record pays no compile, a batch
         reads at the compiled speed.  Both read every value by `_one` but for the usual ones, which the compiled
-        function reads inline exactly as `_one` does."""
+        function reads inline exactly as `_one` does (`short`: `shortfigures.short`, which spares it each
+        figure's text)."""
         compiled = self._compiled
         if compiled is not None:
-            return compiled(record, lenient, problems, notes, units)
+            return compiled(record, lenient, problems, notes, units, short)
         self._reads += 1
         if self._reads >= COMPILE_AFTER:
             self._compiled = self.compiled()

@@ -50,6 +50,8 @@ from .frozen import evolve, field, frozen
 from .relations import Comparison, Skip, comparisons, lowest, readers, relations, scale
 
 WAN = Decimal(10000)
+#: 0, 1 and 100 as the decimals an int operand is made into, made once: a figure's tests at every record.
+ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 ORDINARY = Decimal(10)
 RATE_LIMIT = Decimal(5)
 
@@ -238,7 +240,7 @@ class Plausibility:
                                                 or (relation.top is not None and size > ORDINARY * relation.top))):
                 off.append(relation)
         for comparison, pair in zip(comparisons, sides):  # `Comparison.apart`
-            if pair is not None and pair[0] > 0 and pair[1] > 0 and max(pair) / min(pair) >= APART:
+            if pair is not None and pair[0] > ZERO and pair[1] > ZERO and max(pair) / min(pair) >= APART:
                 off.append(comparison)
         return off
 
@@ -287,9 +289,9 @@ class Plausibility:
                 known = evidence.get((forms.get(name), unit))
                 if known is None:
                     known = evidence[forms.get(name), unit] = list(_evidence(name, forms, self.model, counts))
-                readings = [*known, *_SUB_FEN_READING] if (amount * 100) % 1 and not (amount * WAN * 100) % 1 \
+                readings = [*known, *_SUB_FEN_READING] if (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE \
                     else known
-            elif (amount * 100) % 1 and not (amount * WAN * 100) % 1:  # `_digits`, inline: it runs for every amount
+            elif (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE:  # `_digits`, inline: it runs for every amount
                 readings = _SUB_FEN_READING
             else:  # the usual amount: nothing to read otherwise, and no list made for it
                 continue
@@ -528,7 +530,7 @@ def _digits(name, raw, values, model):
     """(×10⁴, why) when amount `name` has digits below a 分 (no account has them) that are a whole number of 分
     once multiplied by 10⁴: ``640.098119`` (元) is 6400981.19 元 typed in 万元, and so is ``0.0640098119万元``."""
     amount = values[name]
-    if (amount * 100) % 1 and not (amount * WAN * 100) % 1:
+    if (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE:
         yield WAN, _SUB_FEN
 
 

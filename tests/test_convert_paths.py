@@ -128,6 +128,41 @@ def test_every_hostile_value_reads_as_the_general_reading_does(example):
                 _same(program, dict(record, **{spec.name: value / unit}))
 
 
+#: JSON numbers about the digits `shortfigures.read` takes (30) and the magnitudes data allows (1e-12 … 1e15):
+#: a record read by `datafiles.line_record` with such figures is read as the general reading reads it.
+SHORT_EDGES = ["0", "-0", "0.0", "0e-21", "0E+20", "1e-12", "1e-13", "-1e-12", "0.000001234", "-0.0000012345678901234567",
+               "0.0000001", "1e14", "-9.99e14", "1e15", "1e-7", "1.5e-7", "12.50", "1" * 22, "1" * 23, "-" + "9" * 22,
+               "0." + "1" * 22, "-0." + "0" * 5 + "1" * 22, "-0." + "0" * 5 + "1" * 23,
+               "0." + "1" * 30, "0." + "1" * 31, "1." + "0" * 29, "1." + "0" * 30, "0.00" + "1" * 30, "1." + "0" * 21, "1." + "0" * 22, "1" * 14 + "." + "1" * 8,
+               "-" + "1" * 15 + "." + "1" * 7, "1" * 30, "1e999999999999999999", "1e-1000000000000000000"]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_a_record_of_short_figures_reads_as_the_general_reading_does(example):
+    """A JSON Lines record whose figures `datafiles` read short (`shortfigures`) spares the compiled reader each
+    figure's text; for figures at the edges of that, plain and annotated, it reads as the general reading."""
+    from perfdsl import datafiles, shortfigures
+    from perfdsl.report.jsonout import dumps
+
+    program = load(_ruleset_of(example))
+    _, compiled, general = _readers(program)
+    data = DECODER.decode(example.read_text(encoding="utf-8"))
+    record = data[0] if isinstance(data, list) else data
+    record = {key: value for key, value in record.items()  # no array, no metadata with a colon: flat
+              if not isinstance(value, list) and not key.startswith("_")}
+    seen = 0
+    for spec in program.model.inputs:
+        if spec.type.kind == "list":
+            continue
+        others = dumps({key: value for key, value in record.items() if key != spec.name}, None)
+        for text in SHORT_EDGES:
+            for written in (text, '{"value": %s, "note": "n"}' % text):
+                raw = datafiles.line_record(1, 1, others[:-1] + ', %s: %s}' % (json.dumps(spec.name), written))
+                seen += shortfigures.short(raw)
+                assert _outcome(compiled, raw, False) == _outcome(general, raw, False), (spec.name, written)
+    assert seen
+
+
 def test_the_bounds_are_tried():
     """Every example's ruleset has a constant range the test above tries at its edges."""
     program = load(ROOT / "rulesets" / "chaoan-2022.perf")
