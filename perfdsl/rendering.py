@@ -1014,7 +1014,27 @@ class Renderer:
         None for any other subject."""
         if not isinstance(expr, nodes.Name):
             return None
-        return partial(named, expr.name, vtype, self.formula_of.get(expr.name))  # (no frame of its own, as a lambda)
+        name = expr.name
+        formula = self.formula_of.get(name)
+        shown_of = self.shown_of.get(name)
+        if shown_of is None:  # (a total, or a name `_shown` looks up the long way)
+            return partial(named, name, vtype, formula)  # (no frame of its own, as a lambda)
+        if name not in self.let_specs:
+            formula = None
+
+        def text(rec, value):
+            """`named`, its name's text asked of its own `shown_of` (what `rec.shown` asks outside an item, without
+            its memo: a subject is shown once a record) and its formula bound: two calls fewer a leaf."""
+            if rec.scope is not None:  # an item's field may stand for the name: `shown` knows
+                return named(name, vtype, formula, rec, value)
+            shown = shown_of(rec)
+            if shown is None:
+                shown = show_value(value, vtype)
+            if formula is not None:
+                written = formula(rec)
+                return f"{name} = {written} = {shown}" if written != shown else f"{name} = {shown}"
+            return f"{name} = {shown}"
+        return text
 
     def _finished_text(self, text, card, node, weight, raw, card_facts, note) -> str:
         """`_finish` of a leaf whose clauses are `text` (no ``show``; a form's `arm_text`): the points moved in
