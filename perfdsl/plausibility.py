@@ -45,13 +45,11 @@ from __future__ import annotations
 from decimal import Decimal, localcontext
 
 from . import nodes
-from .decimals import CONTEXT, MONEY_UNITS, money, percent_as_given, plain
+from .decimals import CONTEXT, HUNDRED, MONEY_UNITS, ONE, ZERO, money, percent_as_given, plain
 from .frozen import evolve, field, frozen
 from .relations import Comparison, Skip, comparisons, lowest, readers, relations, scale
 
 WAN = Decimal(10000)
-#: 0, 1 and 100 as the decimals an int operand is made into, made once: a figure's tests at every record.
-ZERO, ONE, HUNDRED = Decimal(0), Decimal(1), Decimal(100)
 ORDINARY = Decimal(10)
 RATE_LIMIT = Decimal(5)
 

@@ -400,10 +400,12 @@ def named(name: str, vtype, formula, rec, value) -> str:
     shown = rec.shown(name)
     if shown is None:
         shown = show_value(value, vtype)
-    if formula is not None and name in rec.renderer.let_specs:
-        text = formula(rec)
-        return f"{name} = {text} = {shown}" if text != shown else f"{name} = {shown}"
-    return f"{name} = {shown}"
+    return _equation(name, shown, formula(rec) if formula is not None and name in rec.renderer.let_specs else None)
+
+
+def _equation(name: str, shown: str, written: str | None) -> str:
+    """``name = written = shown``, or ``name = shown`` where there is no formula or it reads as the value."""
+    return f"{name} = {written} = {shown}" if written is not None and written != shown else f"{name} = {shown}"
 
 
 class Renderer:
@@ -1030,10 +1032,7 @@ class Renderer:
             shown = shown_of(rec)
             if shown is None:
                 shown = show_value(value, vtype)
-            if formula is not None:
-                written = formula(rec)
-                return f"{name} = {written} = {shown}" if written != shown else f"{name} = {shown}"
-            return f"{name} = {shown}"
+            return _equation(name, shown, formula(rec) if formula is not None else None)
         return text
 
     def _finished_text(self, text, card, node, weight, raw, card_facts, note) -> str:
