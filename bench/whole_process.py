@@ -14,6 +14,15 @@ format's time ÷ perfdsl's CSV time; the CPU columns are the same for the
 CPU time of the process and its workers (user + system), which a busy
 machine disturbs less than the wall clock (a second core shows in the wall
 clock only).  No wall-time is asserted anywhere.
+
+Every process runs byte-compiled, as a pip install leaves perfdsl (and the
+hand pipeline's modules): the compiled files go to a temporary
+PYTHONPYCACHEPREFIX, never into the source tree, written by one warm-up run of
+each command before the rounds (which also fills the ruleset cache).  This
+machine sets PYTHONDONTWRITEBYTECODE=1 and an editable install is never
+compiled, so without that every perfdsl process compiled ~60 modules from
+source first (~0.1 s a process, ~10 % of a 10,000-record batch) — a cost no
+installed perfdsl pays.  `--source` measures that way instead.
 """
 
 from __future__ import annotations
@@ -121,6 +130,8 @@ def main():
                         "hand jsonl, hand csv, jsonl basis[ -j1| -j2], jsonl no-basis[ -j1| -j2], csv[ -j1| -j2], "
                         "scores[ -j1| -j2], md[ -j1| -j2], html[ -j1| -j2], xlsx[ -j1| -j2], table into a file[ -j1| -j2], "
                         "table to stdout")
+    parser.add_argument("--source", action="store_true", help="run every process from source, not byte-compiled "
+                        "(as this machine's PYTHONDONTWRITEBYTECODE=1 and an editable install leave it)")
     parser.add_argument("--base", help="another perfdsl source tree (a `git worktree` of main, say): each perfdsl "
                         "command runs there too, as `base: NAME`, in the same rounds (before/after in one run)")
     args = parser.parse_args()
@@ -132,7 +143,10 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        os.environ["PERFDSL_CACHE_DIR"] = str(out / "cache")  # the ruleset's tree is cached by the first run
+        os.environ["PERFDSL_CACHE_DIR"] = str(out / "cache")  # the ruleset's tree is cached by the warm-up
+        if not args.source:  # byte-compiled, as installed (the module's note)
+            os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+            os.environ["PYTHONPYCACHEPREFIX"] = str(out / "pyc")
         data = out / "records.jsonl"
         data.write_text("".join(dumps(r, None) + "\n" for r in make_records(args.records)), "utf-8")
         every = commands(str(data), out)
@@ -146,6 +160,8 @@ def main():
                     every[f"base: {name}"] = command
                     where[f"base: {name}"] = Path(args.base).resolve()
         names = list(every)
+        for name in names:  # warm-up: the .pyc files and the ruleset cache written, not timed
+            timed(every[name], where[name])
         times: dict = {name: [] for name in names}
         cpus: dict = {name: [] for name in names}
         for round_ in range(args.rounds):
@@ -155,7 +171,8 @@ def main():
                 times[name].append(seconds)
                 cpus[name].append(cpu)
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"{args.records} Chao'an records, {args.rounds} rounds, {os.cpu_count()} cores "
+        print(f"{args.records} Chao'an records, {args.rounds} rounds, {os.cpu_count()} cores, "
+              f"{'from source' if args.source else 'byte-compiled'} "
               f"(load average {load:.1f} at the end); medians of per-round ratios")
         print(f"{'command':<28}{'seconds':>9}{'µs/record':>11}{'× hand':>9}{'÷ csv':>8}{'CPU µs/rec':>12}"
               f"{'CPU × hand':>12}")
