@@ -23,6 +23,13 @@ machine sets PYTHONDONTWRITEBYTECODE=1 and an editable install is never
 compiled, so without that every perfdsl process compiled ~60 modules from
 source first (~0.1 s a process, ~10 % of a 10,000-record batch) — a cost no
 installed perfdsl pays.  `--source` measures that way instead.
+
+"hand jsonl 2 halves" is the hand pipeline run as two processes at
+the same time, each on its own half of the records: both cores used as well
+as a program can use them, with nothing split, sent or merged.  Its "× hand"
+is what a second core is worth on this machine — the ceiling of any
+`--jobs 2` ratio — which is not 2 when the two cores slow each other down
+(shared caches and memory bandwidth, a host's other guests).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -71,12 +79,31 @@ def hand(fmt: str, data: str, out: str):
                                         ensure_ascii=False, default=lambda d: float(d)) + "\n")
 
 
+def halves(data: Path) -> tuple[str, str]:
+    """The first and the second half of the lines of `data`, as two files beside it."""
+    lines = data.read_text("utf-8").splitlines(keepends=True)
+    first, second = data.with_suffix(".1.jsonl"), data.with_suffix(".2.jsonl")
+    first.write_text("".join(lines[: len(lines) // 2]), "utf-8")
+    second.write_text("".join(lines[len(lines) // 2:]), "utf-8")
+    return str(first), str(second)
+
+
+def both(first: list, second: list) -> list:
+    """One command that runs `first` and `second` at once and ends when both have (the status: the last failed)."""
+    return ["/bin/sh", "-c", f"{shlex.join(first)} & p=$!; {shlex.join(second)}; s=$?; wait $p || exit $?; exit $s"]
+
+
 def commands(data: str, out: Path) -> dict:
     perfdsl = [sys.executable, "-m", "perfdsl", "eval", RULESET, data]
     me = [sys.executable, __file__, "--hand"]
+    first, second = halves(Path(data))
     return {
         "hand jsonl": me + ["jsonl", data, str(out / "hand.jsonl")],
         "hand csv": me + ["csv", data, str(out / "hand.csv")],
+        # the hand pipeline given both cores as well as a program can have them: each process its half of the
+        # file, nothing split, sent or merged — what this machine's second core is worth (the note of `main`)
+        "hand jsonl 2 halves": both(me + ["jsonl", first, str(out / "hand.1.jsonl")],
+                                             me + ["jsonl", second, str(out / "hand.2.jsonl")]),
         "jsonl basis -j1": perfdsl + ["-o", str(out / "a.jsonl"), "--jobs", "1"],
         "jsonl basis -j2": perfdsl + ["-o", str(out / "b.jsonl"), "--jobs", "2"],
         "jsonl basis": perfdsl + ["-o", str(out / "e.jsonl")],
@@ -127,7 +154,7 @@ def main():
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only", help="comma-separated command names (the hand pipelines and csv always run): "
-                        "hand jsonl, hand csv, jsonl basis[ -j1| -j2], jsonl no-basis[ -j1| -j2], csv[ -j1| -j2], "
+                        "hand jsonl, hand csv, hand jsonl 2 halves, jsonl basis[ -j1| -j2], jsonl no-basis[ -j1| -j2], csv[ -j1| -j2], "
                         "scores[ -j1| -j2], md[ -j1| -j2], html[ -j1| -j2], xlsx[ -j1| -j2], table into a file[ -j1| -j2], "
                         "table to stdout")
     parser.add_argument("--source", action="store_true", help="run every process from source, not byte-compiled "
@@ -151,7 +178,7 @@ def main():
         data.write_text("".join(dumps(r, None) + "\n" for r in make_records(args.records)), "utf-8")
         every = commands(str(data), out)
         if args.only:
-            wanted = {"hand jsonl", "hand csv", "csv", *args.only.split(",")}
+            wanted = {"hand jsonl", "hand csv", "hand jsonl 2 halves", "csv", *args.only.split(",")}
             every = {name: command for name, command in every.items() if name in wanted}
         where = {name: ROOT for name in every}
         if args.base:
