@@ -23,6 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import FORMATS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,23 +33,6 @@ from perfdsl.testing import profiles
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = sorted(p.stem for p in (ROOT / "rulesets").glob("*.perf"))
-FORMATS = ("json", "jsonl", "csv", "md", "html", "table", "xlsx", "pdf")
-
-
-def _pdf_font() -> bool:
-    """Whether the PDF writer has a Chinese font here; CI installs one (.ci/run), so there a missing font fails."""
-    from perfdsl.errors import UsageError
-    from perfdsl.report import fonts
-
-    try:
-        fonts.load()
-        return True
-    except UsageError:
-        return bool(os.environ.get("CI"))
-
-
-if not _pdf_font():  # a machine without a Chinese TrueType font cannot write the PDF (test_scoresheet skips too)
-    FORMATS = FORMATS[:-1]
 
 #: Cases a test runs: few in CI (the suite stays quick), the profile's own number elsewhere;
 #: ``PERFDSL_FUZZ_EXAMPLES=N`` sets it outright (with a random search, for a campaign).

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from helpers import FORMATS
 
 from perfdsl.cli import main
 from perfdsl.program import Program
@@ -17,7 +18,6 @@ from perfdsl.program import Program
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
 EXAMPLE = json.loads((ROOT / "examples" / "chaoan-2022.json").read_text("utf-8"))
-FORMATS = ("json", "jsonl", "csv", "md", "html", "table", "xlsx", "pdf")
 VICTIM = "受害单位"
 
 

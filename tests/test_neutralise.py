@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from helpers import FORMATS
 
 from perfdsl import neutralise
 from perfdsl.cli import main
@@ -130,7 +131,7 @@ def test_a_lone_surrogate_never_stops_a_writer(tmp_path):
     records = [EXAMPLE, dict(EXAMPLE, 单位="\ud800"), dict(EXAMPLE, **{"\udfff未知": 1}), EXAMPLE]
     data = tmp_path / "surrogates.json"
     data.write_text(json.dumps(records, ensure_ascii=True), "utf-8")
-    for fmt in ("json", "jsonl", "csv", "md", "html", "table", "xlsx", "pdf"):
+    for fmt in FORMATS:
         target = tmp_path / f"out.{fmt}"
         done = _run("eval", RULESET, str(data), "--format", fmt, "-o", str(target))
         assert done.exit_code == 1, (fmt, done.output)
