@@ -154,14 +154,20 @@ class _Raw(str):
     """A JSON number written as is (so 1e9999999, NaN and 5,000 digits reach the reader as text)."""
 
 
+def _containers(inner):
+    """Lists and objects of `inner` (a named function: hypothesis misreads a lambda split over two lines as one
+    that ignores its argument, and warns on every example)."""
+    return st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["value", "note", "x", "\ud800"]), inner,
+                                                         max_size=3)
+
+
 def _values():
     scalar = st.one_of(st.none(), st.booleans(), st.sampled_from(NUMBERS).map(_Raw), st.sampled_from(TEXTS),
                        st.integers(-10**6, 10**6).map(lambda n: _Raw(str(n))),
                        st.decimals(allow_nan=False, allow_infinity=False, places=4).map(lambda d: _Raw(str(d))),
                        st.text(max_size=8))
     annotated = st.builds(lambda v, n: {"value": v, "note": n}, scalar, st.one_of(st.sampled_from(TEXTS), scalar))
-    nested = st.recursive(scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["value", "note", "x", "\ud800"]), inner, max_size=3), max_leaves=6)
+    nested = st.recursive(scalar, _containers, max_leaves=6)
     deep = st.integers(30, 40).map(lambda n: json.loads("[" * n + "]" * n))
     return st.one_of(scalar, annotated, nested, deep)
 
