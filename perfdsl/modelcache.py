@@ -5,7 +5,9 @@ record: importing Lark and parsing the ruleset and everything it includes.
 This keeps the parsed, include-expanded syntax tree (`nodes.Module`) as JSON,
 keyed by the ruleset's path and text, with the path and SHA-256 of every other
 source the loader read (includes now, ``extends`` bases as they come: every
-file that goes through the loader's parse), and a fingerprint of the code
+file that goes through the loader's parse), the places an include or base was
+looked for first and not found (beside the file, for a shipped library: one
+made there later is read instead), and a fingerprint of the code
 that builds and checks the tree (the grammar, perfdsl's own modules, its
 language version).  A hit skips the parse — and Lark's import — and the
 loader then *resolves the tree again* (milliseconds, linear): the model, with
@@ -106,7 +108,12 @@ def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
         if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != entry_key:
             return None
         for other, digest in stored["sources"]:
-            if not isinstance(other, str) or _digest(read(other)) != digest:
+            if not isinstance(other, str):
+                return None
+            if digest is None:  # a place looked in first and found empty: a file there now would be read
+                if os.path.lexists(other):
+                    return None
+            elif _digest(read(other)) != digest:
                 return None
         module = _Decoder(stored["files"]).decode(stored["module"])
         return (module, stored.get("checked") is True) if isinstance(module, nodes.Module) else None
@@ -115,8 +122,9 @@ def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
 
 
 def store(text: str, path: str, module: nodes.Module, sources, checked: bool = False) -> None:
-    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read);
-    `checked`: resolved and checked by this perfdsl without an error."""
+    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read,
+    and (path, None) of every place looked in first and found empty); `checked`: resolved and checked by
+    this perfdsl without an error."""
     import tempfile
 
     entry_key = key(text, path)
@@ -125,7 +133,8 @@ def store(text: str, path: str, module: nodes.Module, sources, checked: bool = F
         encoder = _Encoder()
         body = encoder.encode(module)
         data = {"format": FORMAT, "key": entry_key, "checked": bool(checked),
-                "sources": [[other, _digest(other_text)] for other, other_text in sources],
+                "sources": [[other, None if other_text is None else _digest(other_text)]
+                            for other, other_text in sources],
                 "files": encoder.files, "module": body}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -97,6 +97,33 @@ def test_a_base_that_changed_is_a_new_parse(cache, tmp_path):
     assert load(tmp_path / "child.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "合格"
 
 
+SHADOWED = {
+    "include": ('ruleset "t" { }\ninclude "common/national.perf"\ninput x: number\n'
+                "scorecard 卡 max 100 {\n  grades 全国四档\n  group 组 100 { indicator 分 100 { score x } }\n}\n",
+                "common/national.perf", "grades 全国四档 { 优秀 >= 90; 良好 >= 86; 中 >= 60; 差 }\n", {"x": 85}),
+    "extends": ('ruleset "t" { }\nextends "common/guangdong-framework.perf"\ninput 单位: text\ninput x: number\n'
+                "scorecard 卡 max 100 {\n  grades 广东五档\n  group 组 100 { indicator 分 100 { score x } }\n}\n",
+                "common/guangdong-framework.perf",
+                'ruleset "框架" { record 单位\n  framework }\ngrades 广东五档 { 优秀 >= 90; 良好 >= 86; 中 >= 70; 差 }\n',
+                {"单位": "甲", "x": 85}),
+}
+
+
+@pytest.mark.parametrize("how", sorted(SHADOWED))
+def test_a_library_made_beside_the_ruleset_is_read_instead_of_the_shipped_one(cache, tmp_path, how):
+    """An include or base is looked for beside the file first, then among the shipped libraries: a file made
+    beside it after the tree was cached is the one a parse reads, so the entry is stale."""
+    ruleset, written, library, record = SHADOWED[how]
+    (tmp_path / "card.perf").write_text(ruleset, "utf-8")
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "良好"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "良好"
+    (tmp_path / written).parent.mkdir(parents=True)
+    (tmp_path / written).write_text(library, "utf-8")  # nothing the entry read has changed: only where it looked
+    assert load(tmp_path / "card.perf").evaluate(record).scorecards[0].grade == "中"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "中"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "中"
+
+
 HOSTILE = [
     "",
     "{",
