@@ -33,7 +33,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from . import LANGUAGE_VERSION, forms, nodes, source, userdirs
+from . import LANGUAGE_VERSION, forms, limits, nodes, source, userdirs
+from .files import read_bounded
 
 try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
     from _sha256 import sha256
@@ -42,6 +43,9 @@ except ImportError:  # pragma: no cover - other Pythons name it otherwise, or ha
         from _sha2 import sha256
     except ImportError:
         from hashlib import sha256
+
+#: The most an entry is read of: the texts of a ruleset and its sources with their tree, many times over.
+ENTRY_BYTES = 64 * limits.RULESET_BYTES
 
 FORMAT = 3  # 2: an entry says whether its tree resolved and checked without an error ("checked"); 3: an
 #            object's fields by position, not by name, a span flat (smaller, decoded with fewer calls)
@@ -103,8 +107,8 @@ def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
     whether this perfdsl's resolve and checks found no error in it (`store`'s `checked`)."""
     entry_key = key(text, path)
     try:
-        with open(_entry(entry_key), encoding="utf-8") as handle:
-            stored = json.load(handle)
+        # bounded, and only a regular file: a FIFO or /dev/zero in the cache folder is no hang
+        stored = json.loads(read_bounded(_entry(entry_key), "缓存", ENTRY_BYTES, error=ValueError))
         if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != entry_key:
             return None
         for other, digest in stored["sources"]:

@@ -175,9 +175,10 @@ def _load_cached(path: str, key: str, live: dict):
     """The parser kept at `path`, if the file is this grammar's, whole and only data; else None."""
     import json
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            stored = json.load(handle)
+    from .files import read_bounded
+
+    try:  # bounded, and only a regular file: a FIFO or /dev/zero in its place is no hang
+        stored = json.loads(read_bounded(path, "缓存", 16 * limits.RULESET_BYTES, error=ValueError))
         if not isinstance(stored, dict) or stored.get("key") != key:
             return None
         data, memo = _decode(stored["data"]), _decode(stored["memo"])

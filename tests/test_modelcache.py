@@ -168,6 +168,29 @@ def test_a_truncated_garbage_or_hostile_entry_is_ignored_and_written_again(cache
     assert load(path, cache=True).evaluate(record).scorecards[0].score == D("89.04")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("which", ["entry", "grammar"])
+def test_a_fifo_in_place_of_a_cache_file_is_no_hang(cache, tmp_path, which):
+    """An entry, or the grammar's cache, that is a FIFO (or a device): never opened to wait for a writer,
+    nor read without end — ignored like any other bad entry."""
+    ruleset, example = str(ROOT / "rulesets" / "chaoan-2022.perf"), str(ROOT / "examples" / "chaoan-2022.json")
+    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache), XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    command = [sys.executable, "-m", "perfdsl", "eval", ruleset, example, "--format", "json"]
+    expected = subprocess.run(command + ["--no-cache"], capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert expected.returncode == 0
+    if which == "entry":
+        load(ruleset, cache=True)
+        [entry] = _entries(cache)
+        entry.unlink()
+        os.mkfifo(entry)
+    else:
+        grammar = tmp_path / "xdg" / "perfdsl" / "grammar.json"
+        grammar.unlink()
+        os.mkfifo(grammar)
+    done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, expected.stderr)
+
+
 def test_no_cache_and_the_environment_variable_turn_it_off(cache, tmp_path):
     from click.testing import CliRunner
 
