@@ -131,9 +131,9 @@ def store(text: str, path: str, module: nodes.Module, sources, checked: bool = F
     this perfdsl without an error."""
     import tempfile
 
-    entry_key = key(text, path)
-    target = _entry(entry_key)
     try:
+        entry_key = key(text, path)
+        target = _entry(entry_key)  # no home folder to find it in: a RuntimeError
         encoder = _Encoder()
         body = encoder.encode(module)
         data = {"format": FORMAT, "key": entry_key, "checked": bool(checked),
@@ -151,7 +151,8 @@ def store(text: str, path: str, module: nodes.Module, sources, checked: bool = F
             with _quiet():
                 os.unlink(temporary)
             raise
-    except (OSError, TypeError, ValueError, RecursionError):  # a cache is an optimisation: never a reason to fail
+    except (OSError, TypeError, ValueError, RuntimeError):  # a cache is an optimisation: never a reason to fail
+        # (RuntimeError: a tree too deep to encode, RecursionError, or a cache folder Path.home cannot place)
         pass
 
 

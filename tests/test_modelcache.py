@@ -214,6 +214,18 @@ def test_an_unwritable_cache_is_no_reason_to_fail(tmp_path, monkeypatch):
         read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
 
 
+def test_no_home_folder_to_put_the_cache_in_is_no_reason_to_fail(tmp_path, monkeypatch):
+    """No HOME and no password entry (a container run as a bare uid): `Path.home` raises RuntimeError."""
+    from perfdsl import userdirs
+
+    def nowhere():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(userdirs, "cache_dir", nowhere)
+    assert load(ROOT / "rulesets" / "chaoan-2022.perf", cache=True).evaluate(
+        read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
+
+
 def test_a_ruleset_named_two_ways_keeps_each_name_in_its_messages(cache, monkeypatch):
     monkeypatch.chdir(ROOT)
     relative, absolute = "rulesets/chaoan-2022.perf", str(ROOT / "rulesets" / "chaoan-2022.perf")
