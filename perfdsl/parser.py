@@ -108,10 +108,15 @@ def _cache_file() -> str | bool:
     can write the cache file runs code in every perfdsl process; this one is
     plain JSON, decoded into Lark's documented serialised form only when its
     key (grammar, options, Lark and Python versions) matches, and anything else
-    in the file is ignored and rebuilt.
+    in the file is ignored and rebuilt.  The folder is the model cache's (`userdirs`: ``PERFDSL_CACHE_DIR``
+    moves it; never a relative ``XDG_CACHE_HOME``, nor a ``~`` folder in the working one without a home).
     """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    directory = os.path.join(base, "perfdsl")
+    from . import userdirs
+
+    try:
+        directory = str(userdirs.cache_dir())
+    except RuntimeError:  # no home folder to find it in
+        return False
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:

@@ -174,7 +174,7 @@ def test_a_fifo_in_place_of_a_cache_file_is_no_hang(cache, tmp_path, which):
     """An entry, or the grammar's cache, that is a FIFO (or a device): never opened to wait for a writer,
     nor read without end — ignored like any other bad entry."""
     ruleset, example = str(ROOT / "rulesets" / "chaoan-2022.perf"), str(ROOT / "examples" / "chaoan-2022.json")
-    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache), XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache))
     command = [sys.executable, "-m", "perfdsl", "eval", ruleset, example, "--format", "json"]
     expected = subprocess.run(command + ["--no-cache"], capture_output=True, env=env, cwd=ROOT, timeout=120)
     assert expected.returncode == 0
@@ -184,11 +184,30 @@ def test_a_fifo_in_place_of_a_cache_file_is_no_hang(cache, tmp_path, which):
         entry.unlink()
         os.mkfifo(entry)
     else:
-        grammar = tmp_path / "xdg" / "perfdsl" / "grammar.json"
+        grammar = cache / "grammar.json"
         grammar.unlink()
         os.mkfifo(grammar)
     done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, expected.stderr)
+
+
+@pytest.mark.parametrize("where", ["PERFDSL_CACHE_DIR", "relative XDG_CACHE_HOME", "no home"])
+def test_the_grammars_cache_is_in_the_cache_folder_never_in_the_working_one(tmp_path, where):
+    """The grammar's cache (parser.py) goes where the model cache goes (`userdirs`)."""
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("HOME", "XDG_CACHE_HOME", "PERFDSL_CACHE_DIR")}
+    env.update({"PERFDSL_CACHE_DIR": {"PERFDSL_CACHE_DIR": str(cache), "HOME": str(tmp_path / "home")},
+                "relative XDG_CACHE_HOME": {"XDG_CACHE_HOME": "xdg", "HOME": str(tmp_path / "home")},
+                "no home": {}}[where], PYTHONPATH=str(ROOT))
+    code = "from perfdsl import parser\nparser._lark()\n"
+    if where == "no home":  # as without HOME and a password entry: Path.home raises, expanduser gives "~" back
+        code = ("import os, pathlib\ndef nowhere(cls):\n    raise RuntimeError('no home')\n"
+                "pathlib.Path.home = classmethod(nowhere)\nos.path.expanduser = lambda path: path\n") + code
+    subprocess.run([sys.executable, "-c", code], cwd=work, env=env, check=True, timeout=120)
+    assert list(work.iterdir()) == []
+    assert (cache / "grammar.json").is_file() == (where == "PERFDSL_CACHE_DIR")
 
 
 def test_no_cache_and_the_environment_variable_turn_it_off(cache, tmp_path):
