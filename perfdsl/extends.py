@@ -39,13 +39,15 @@ class _Problem(Exception):
         self.diagnostic = diagnostic
 
 
-def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[nodes.Module, list[Diagnostic]]:
+def expand(module: nodes.Module, path: str, load, trees, chain=(),
+           absent: list | None = None) -> tuple[nodes.Module, list[Diagnostic]]:
     """`module` merged onto the base it extends (if any), and the problems found.
 
     `load(path, chain)` parses a base file the way the loader parses any
     ruleset (includes spliced, its own base merged) and returns (module,
     problems); `trees` are the folders a base may lie in (include's);
-    `chain` the real paths of the rulesets extending down to this one.
+    `chain` the real paths of the rulesets extending down to this one;
+    `absent` receives the places the base was looked for first (`include.locate`).
     """
     from . import include  # the confinement rules are include's; imported here to keep the graph one-way
 
@@ -63,7 +65,7 @@ def expand(module: nodes.Module, path: str, load, trees, chain=()) -> tuple[node
     decls = tuple(d for d in module.decls if not isinstance(d, nodes.Extends))
     bare = evolve(module, decls=tuple(d for d in decls if not isinstance(d, nodes.Override)))
     try:
-        shown, real = include.locate(path, mark.path, trees, "extends")
+        shown, real = include.locate(path, mark.path, trees, "extends", absent)
     except include.Refused as exc:
         return bare, problems + [error("P116", str(exc), mark.span)]
     here = os.path.realpath(path) if os.path.exists(path) else path

@@ -58,17 +58,22 @@ def trees_of(path: str) -> list[str]:
     return [top] + [root for root in [shipped_libraries()] if root is not None]
 
 
-def locate(including: str, written: str, trees: list[str], keyword: str = "include") -> tuple[str, str]:
-    """(the path to report, the real path to read) of a file `keyword` names, or `Refused` saying why not."""
-    return _resolve(including, written, trees, keyword)
+def locate(including: str, written: str, trees: list[str], keyword: str = "include",
+           absent: list | None = None) -> tuple[str, str]:
+    """(the path to report, the real path to read) of a file `keyword` names, or `Refused` saying why not;
+    `absent`, when given, receives the places looked in first and found empty (`_resolve`)."""
+    return _resolve(including, written, trees, keyword, absent)
 
 
-def expand(module: nodes.Module, path: str, parse, read=None, trees=None) -> tuple[nodes.Module, list[Diagnostic]]:
+def expand(module: nodes.Module, path: str, parse, read=None, trees=None,
+           absent: list | None = None) -> tuple[nodes.Module, list[Diagnostic]]:
     """`module` with every include replaced by the library's declarations, and the problems found.
 
     `parse(text, path)` is the loader's, so that errors in a library carry the
     library's own file:line:col.  (`read` is accepted for the loader's call;
-    libraries are always read through the bounded reader here.)
+    libraries are always read through the bounded reader here.)  `absent`, when
+    given, receives every place an include was looked for first and not found
+    (a file made there later is the one it reads: the model cache keys on it).
     """
     problems: list[Diagnostic] = []
     seen: dict[str, None] = {}  # ordered: the files read, reported as the module's sources
@@ -81,7 +86,7 @@ def expand(module: nodes.Module, path: str, parse, read=None, trees=None) -> tup
                 decls.append(decl)
                 continue
             try:
-                target, key = _resolve(current_path, decl.path, trees)
+                target, key = _resolve(current_path, decl.path, trees, absent=absent)
             except _Refused as exc:
                 problems.append(error("P108", str(exc), decl.span))
                 continue
@@ -122,8 +127,10 @@ def expand(module: nodes.Module, path: str, parse, read=None, trees=None) -> tup
     return evolve(module, decls=tuple(decls), sources=module.sources + tuple(seen)), problems
 
 
-def _resolve(including: str, written: str, trees: list[str], keyword: str = "include") -> tuple[str, str]:
-    """(the path to report, the real path to read) of an include, or `_Refused` saying why not."""
+def _resolve(including: str, written: str, trees: list[str], keyword: str = "include",
+             absent: list | None = None) -> tuple[str, str]:
+    """(the path to report, the real path to read) of an include, or `_Refused` saying why not; the
+    candidates before the one found (the place beside the file, for a shipped library) go to `absent`."""
     verb = "包含" if keyword == "include" else "继承"  # extends: 继承它的文件
     if os.path.isabs(written) or written.startswith(("~", "\\")) or (len(written) > 1 and written[1] == ":"):
         raise _Refused(f"{keyword} 只能写相对路径（相对于{verb}它的文件），`{written}` 是绝对路径")
@@ -136,6 +143,8 @@ def _resolve(including: str, written: str, trees: list[str], keyword: str = "inc
     if found is None:
         places = "、".join([beside] + (["perfdsl 自带的函数库"] if len(trees) > 1 else []))
         raise _Refused(f"找不到被{verb}的文件 `{written}`（查找位置：{places}）")
+    if absent is not None:
+        absent.extend(candidates[:candidates.index(found)])
     real = os.path.realpath(found)
     if not any(_within(real, tree) for tree in trees):
         raise _Refused(f"不能{verb} `{written}`：它在规则集所在的文件夹（{trees[0]}）及 perfdsl 自带的函数库之外"

@@ -51,7 +51,9 @@ def _parse(text: str, path: str, trees=None, chain=(), sources: list | None = No
     outermost ruleset may read from: a base's own includes and bases are
     confined to the same places.  `sources`, when given, receives (path, text)
     of every other file parsed on the way — every one goes through `parse`
-    below or `load_base` — so that the model cache keys on all of them.
+    below or `load_base` — so that the model cache keys on all of them, and
+    (path, None) for every place a file was looked for and not found before
+    the one read (a library made there later would be read instead).
     """
     from . import extends, include, parser  # here: a cached ruleset never imports Lark, nor reads includes
 
@@ -62,7 +64,8 @@ def _parse(text: str, path: str, trees=None, chain=(), sources: list | None = No
 
     module = parser.parse(text, path)
     trees = trees or include.trees_of(path)
-    module, diagnostics = include.expand(module, path, parse, read_ruleset, trees)
+    absent = [] if sources is not None else None
+    module, diagnostics = include.expand(module, path, parse, read_ruleset, trees, absent)
 
     def load_base(shown: str, real: str, trail):
         base_text = read_bounded(real, "基础规则集", limits.RULESET_BYTES, error=include.Refused)
@@ -70,7 +73,9 @@ def _parse(text: str, path: str, trees=None, chain=(), sources: list | None = No
             sources.append((real, base_text))
         return _parse(base_text, shown, trees, trail, sources)
 
-    module, more = extends.expand(module, path, load_base, trees, chain)
+    module, more = extends.expand(module, path, load_base, trees, chain, absent)
+    if sources is not None:
+        sources.extend((other, None) for other in absent)
     return module, diagnostics + more
 
 

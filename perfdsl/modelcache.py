@@ -5,7 +5,9 @@ record: importing Lark and parsing the ruleset and everything it includes.
 This keeps the parsed, include-expanded syntax tree (`nodes.Module`) as JSON,
 keyed by the ruleset's path and text, with the path and SHA-256 of every other
 source the loader read (includes now, ``extends`` bases as they come: every
-file that goes through the loader's parse), and a fingerprint of the code
+file that goes through the loader's parse), the places an include or base was
+looked for first and not found (beside the file, for a shipped library: one
+made there later is read instead), and a fingerprint of the code
 that builds and checks the tree (the grammar, perfdsl's own modules, its
 language version).  A hit skips the parse — and Lark's import — and the
 loader then *resolves the tree again* (milliseconds, linear): the model, with
@@ -31,7 +33,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-from . import LANGUAGE_VERSION, forms, nodes, source, userdirs
+from . import LANGUAGE_VERSION, forms, limits, nodes, source, userdirs
+from .files import read_bounded
 
 try:  # the interpreter's own SHA-256: `hashlib` loads OpenSSL first, 4 ms of every cold start
     from _sha256 import sha256
@@ -40,6 +43,9 @@ except ImportError:  # pragma: no cover - other Pythons name it otherwise, or ha
         from _sha2 import sha256
     except ImportError:
         from hashlib import sha256
+
+#: The most an entry is read of: the texts of a ruleset and its sources with their tree, many times over.
+ENTRY_BYTES = 64 * limits.RULESET_BYTES
 
 FORMAT = 3  # 2: an entry says whether its tree resolved and checked without an error ("checked"); 3: an
 #            object's fields by position, not by name, a span flat (smaller, decoded with fewer calls)
@@ -101,12 +107,17 @@ def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
     whether this perfdsl's resolve and checks found no error in it (`store`'s `checked`)."""
     entry_key = key(text, path)
     try:
-        with open(_entry(entry_key), encoding="utf-8") as handle:
-            stored = json.load(handle)
+        # bounded, and only a regular file: a FIFO or /dev/zero in the cache folder is no hang
+        stored = json.loads(read_bounded(_entry(entry_key), "缓存", ENTRY_BYTES, error=ValueError))
         if not isinstance(stored, dict) or stored.get("format") != FORMAT or stored.get("key") != entry_key:
             return None
         for other, digest in stored["sources"]:
-            if not isinstance(other, str) or _digest(read(other)) != digest:
+            if not isinstance(other, str):
+                return None
+            if digest is None:  # a place looked in first and found empty: a file there now would be read
+                if os.path.lexists(other):
+                    return None
+            elif _digest(read(other)) != digest:
                 return None
         module = _Decoder(stored["files"]).decode(stored["module"])
         return (module, stored.get("checked") is True) if isinstance(module, nodes.Module) else None
@@ -115,17 +126,19 @@ def lookup(text: str, path: str, read) -> tuple[nodes.Module, bool] | None:
 
 
 def store(text: str, path: str, module: nodes.Module, sources, checked: bool = False) -> None:
-    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read);
-    `checked`: resolved and checked by this perfdsl without an error."""
+    """Keep `module` (parsed from `text` at `path`; `sources` are the (path, text) of every other file read,
+    and (path, None) of every place looked in first and found empty); `checked`: resolved and checked by
+    this perfdsl without an error."""
     import tempfile
 
-    entry_key = key(text, path)
-    target = _entry(entry_key)
     try:
+        entry_key = key(text, path)
+        target = _entry(entry_key)  # no home folder to find it in: a RuntimeError
         encoder = _Encoder()
         body = encoder.encode(module)
         data = {"format": FORMAT, "key": entry_key, "checked": bool(checked),
-                "sources": [[other, _digest(other_text)] for other, other_text in sources],
+                "sources": [[other, None if other_text is None else _digest(other_text)]
+                            for other, other_text in sources],
                 "files": encoder.files, "module": body}
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -138,7 +151,8 @@ def store(text: str, path: str, module: nodes.Module, sources, checked: bool = F
             with _quiet():
                 os.unlink(temporary)
             raise
-    except (OSError, TypeError, ValueError, RecursionError):  # a cache is an optimisation: never a reason to fail
+    except (OSError, TypeError, ValueError, RuntimeError):  # a cache is an optimisation: never a reason to fail
+        # (RuntimeError: a tree too deep to encode, RecursionError, or a cache folder Path.home cannot place)
         pass
 
 

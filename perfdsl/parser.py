@@ -108,10 +108,15 @@ def _cache_file() -> str | bool:
     can write the cache file runs code in every perfdsl process; this one is
     plain JSON, decoded into Lark's documented serialised form only when its
     key (grammar, options, Lark and Python versions) matches, and anything else
-    in the file is ignored and rebuilt.
+    in the file is ignored and rebuilt.  The folder is the model cache's (`userdirs`: ``PERFDSL_CACHE_DIR``
+    moves it; never a relative ``XDG_CACHE_HOME``, nor a ``~`` folder in the working one without a home).
     """
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    directory = os.path.join(base, "perfdsl")
+    from . import userdirs
+
+    try:
+        directory = str(userdirs.cache_dir())
+    except RuntimeError:  # no home folder to find it in
+        return False
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
     except OSError:
@@ -175,9 +180,10 @@ def _load_cached(path: str, key: str, live: dict):
     """The parser kept at `path`, if the file is this grammar's, whole and only data; else None."""
     import json
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            stored = json.load(handle)
+    from .files import read_bounded
+
+    try:  # bounded, and only a regular file: a FIFO or /dev/zero in its place is no hang
+        stored = json.loads(read_bounded(path, "缓存", 16 * limits.RULESET_BYTES, error=ValueError))
         if not isinstance(stored, dict) or stored.get("key") != key:
             return None
         data, memo = _decode(stored["data"]), _decode(stored["memo"])

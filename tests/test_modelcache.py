@@ -97,6 +97,33 @@ def test_a_base_that_changed_is_a_new_parse(cache, tmp_path):
     assert load(tmp_path / "child.perf", cache=True).evaluate({"x": 59}).scorecards[0].grade == "合格"
 
 
+SHADOWED = {
+    "include": ('ruleset "t" { }\ninclude "common/national.perf"\ninput x: number\n'
+                "scorecard 卡 max 100 {\n  grades 全国四档\n  group 组 100 { indicator 分 100 { score x } }\n}\n",
+                "common/national.perf", "grades 全国四档 { 优秀 >= 90; 良好 >= 86; 中 >= 60; 差 }\n", {"x": 85}),
+    "extends": ('ruleset "t" { }\nextends "common/guangdong-framework.perf"\ninput 单位: text\ninput x: number\n'
+                "scorecard 卡 max 100 {\n  grades 广东五档\n  group 组 100 { indicator 分 100 { score x } }\n}\n",
+                "common/guangdong-framework.perf",
+                'ruleset "框架" { record 单位\n  framework }\ngrades 广东五档 { 优秀 >= 90; 良好 >= 86; 中 >= 70; 差 }\n',
+                {"单位": "甲", "x": 85}),
+}
+
+
+@pytest.mark.parametrize("how", sorted(SHADOWED))
+def test_a_library_made_beside_the_ruleset_is_read_instead_of_the_shipped_one(cache, tmp_path, how):
+    """An include or base is looked for beside the file first, then among the shipped libraries: a file made
+    beside it after the tree was cached is the one a parse reads, so the entry is stale."""
+    ruleset, written, library, record = SHADOWED[how]
+    (tmp_path / "card.perf").write_text(ruleset, "utf-8")
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "良好"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "良好"
+    (tmp_path / written).parent.mkdir(parents=True)
+    (tmp_path / written).write_text(library, "utf-8")  # nothing the entry read has changed: only where it looked
+    assert load(tmp_path / "card.perf").evaluate(record).scorecards[0].grade == "中"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "中"
+    assert load(tmp_path / "card.perf", cache=True).evaluate(record).scorecards[0].grade == "中"
+
+
 HOSTILE = [
     "",
     "{",
@@ -141,6 +168,48 @@ def test_a_truncated_garbage_or_hostile_entry_is_ignored_and_written_again(cache
     assert load(path, cache=True).evaluate(record).scorecards[0].score == D("89.04")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("which", ["entry", "grammar"])
+def test_a_fifo_in_place_of_a_cache_file_is_no_hang(cache, tmp_path, which):
+    """An entry, or the grammar's cache, that is a FIFO (or a device): never opened to wait for a writer,
+    nor read without end — ignored like any other bad entry."""
+    ruleset, example = str(ROOT / "rulesets" / "chaoan-2022.perf"), str(ROOT / "examples" / "chaoan-2022.json")
+    env = dict(os.environ, PERFDSL_CACHE_DIR=str(cache))
+    command = [sys.executable, "-m", "perfdsl", "eval", ruleset, example, "--format", "json"]
+    expected = subprocess.run(command + ["--no-cache"], capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert expected.returncode == 0
+    if which == "entry":
+        load(ruleset, cache=True)
+        [entry] = _entries(cache)
+        entry.unlink()
+        os.mkfifo(entry)
+    else:
+        grammar = cache / "grammar.json"
+        grammar.unlink()
+        os.mkfifo(grammar)
+    done = subprocess.run(command, capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, expected.stdout, expected.stderr)
+
+
+@pytest.mark.parametrize("where", ["PERFDSL_CACHE_DIR", "relative XDG_CACHE_HOME", "no home"])
+def test_the_grammars_cache_is_in_the_cache_folder_never_in_the_working_one(tmp_path, where):
+    """The grammar's cache (parser.py) goes where the model cache goes (`userdirs`)."""
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("HOME", "XDG_CACHE_HOME", "PERFDSL_CACHE_DIR")}
+    env.update({"PERFDSL_CACHE_DIR": {"PERFDSL_CACHE_DIR": str(cache), "HOME": str(tmp_path / "home")},
+                "relative XDG_CACHE_HOME": {"XDG_CACHE_HOME": "xdg", "HOME": str(tmp_path / "home")},
+                "no home": {}}[where], PYTHONPATH=str(ROOT))
+    code = "from perfdsl import parser\nparser._lark()\n"
+    if where == "no home":  # as without HOME and a password entry: Path.home raises, expanduser gives "~" back
+        code = ("import os, pathlib\ndef nowhere(cls):\n    raise RuntimeError('no home')\n"
+                "pathlib.Path.home = classmethod(nowhere)\nos.path.expanduser = lambda path: path\n") + code
+    subprocess.run([sys.executable, "-c", code], cwd=work, env=env, check=True, timeout=120)
+    assert list(work.iterdir()) == []
+    assert (cache / "grammar.json").is_file() == (where == "PERFDSL_CACHE_DIR")
+
+
 def test_no_cache_and_the_environment_variable_turn_it_off(cache, tmp_path):
     from click.testing import CliRunner
 
@@ -160,6 +229,18 @@ def test_an_unwritable_cache_is_no_reason_to_fail(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", "utf-8")
     monkeypatch.setenv("PERFDSL_CACHE_DIR", str(blocked))
+    assert load(ROOT / "rulesets" / "chaoan-2022.perf", cache=True).evaluate(
+        read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
+
+
+def test_no_home_folder_to_put_the_cache_in_is_no_reason_to_fail(tmp_path, monkeypatch):
+    """No HOME and no password entry (a container run as a bare uid): `Path.home` raises RuntimeError."""
+    from perfdsl import userdirs
+
+    def nowhere():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(userdirs, "cache_dir", nowhere)
     assert load(ROOT / "rulesets" / "chaoan-2022.perf", cache=True).evaluate(
         read_record(ROOT / "examples" / "chaoan-2022.json")).scorecards[0].score == D("89.04")
 
