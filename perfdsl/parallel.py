@@ -346,12 +346,17 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
 
 def _chunks(records, state: _Order):
     chunk = []
-    for position, raw in records:
-        chunk.append((position, raw, state.wants_basis(state.index)))
-        state.index += 1
-        if len(chunk) == CHUNK:
+    try:
+        for position, raw in records:
+            chunk.append((position, raw, state.wants_basis(state.index)))
+            state.index += 1
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    except DataFileError:  # the input cannot be read on (a JSON array cut short, a byte not UTF-8): the records
+        if chunk:  # read before it are scored and written first, as in one process — those of this chunk too
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 

@@ -411,3 +411,25 @@ def test_jobs_are_held_to_four_processes_a_core(monkeypatch, batch_with_slips):
     many = run("eval", RULESET, batch_with_slips, "--format", "scores", "--jobs", 1000)
     assert started == [8] and many.exit_code == one.exit_code == 1
     assert many.stdout == one.stdout and many.stderr == one.stderr
+
+
+def test_a_file_that_cannot_be_read_on_writes_with_jobs_the_records_one_process_writes_before_it(
+        batch_with_slips, chaoan_batch, tmp_path):
+    """A JSON array cut short, a CSV file or JSON Lines on standard input with a bad byte: the records read
+    before the failure are written, those of the last, unfinished chunk too, then the message (exit 2)."""
+    text = chaoan_batch["json"].read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(text[: text.index("单位150".encode()) + 10])
+    rows = bytearray(chaoan_batch["csv"].read_bytes())
+    at = rows.index("单位150".encode())
+    rows[at:at + 2] = b"\xff\xfe"
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_bytes(bytes(rows))
+    lines = bytearray(batch_with_slips.read_bytes())
+    at = lines.index("单位150".encode())
+    lines[at:at + 2] = b"\xff\xfe"
+    for data, stdin in ((cut, None), (bad_csv, None), ("-", bytes(lines))):
+        one, two = (CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "scores", "--jobs", jobs],
+                                       input=stdin) for jobs in ("1", "2"))
+        assert one.exit_code == 2 and 100 < len(one.stdout.splitlines()) < 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
