@@ -297,7 +297,8 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             stream.flush()
         except (OSError, ValueError):
             pass
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
+    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
+                                   initargs=(os.getpid(),))
     pending: deque = deque()
     broken = False
     done = False
@@ -470,16 +471,33 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _worker():
+def _worker(parent: int):
     """A worker's signals: Ctrl-C is the parent's to handle; SIGTERM/SIGHUP end it at once (the parent's
     handlers, inherited by the fork, would remove the parent's temporaries); then none is held back any
-    more (the fork inherited `_signals_held`)."""
+    more (the fork inherited `_signals_held`).  It dies with the parent (`_dies_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+    _dies_with(parent)
+
+
+def _dies_with(parent: int):
+    """On Linux, SIGKILL for this worker when the parent process `parent` ends: a parent killed outright (``kill
+    -9``, the out-of-memory killer) cannot stop its workers, which waited for ever on the pool's pipes (each
+    holding the compiled ruleset and the parent's output temporary open)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
 
 
 def _work(chunk):

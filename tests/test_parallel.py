@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -433,3 +434,31 @@ def test_a_file_that_cannot_be_read_on_writes_with_jobs_the_records_one_process_
                                        input=stdin) for jobs in ("1", "2"))
         assert one.exit_code == 2 and 100 < len(one.stdout.splitlines()) < 200
         assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_the_workers_die_with_a_parent_killed_outright(chaoan, tmp_path):
+    """SIGKILL (``kill -9``, the out-of-memory killer) leaves the parent no way to stop its workers: they waited
+    on the pool's pipes for ever, each holding the compiled ruleset and the output's temporary open."""
+    data = tmp_path / "big.csv"
+    _write_rows(data, chaoan.model, 6000)
+    writer = subprocess.Popen([sys.executable, "-m", "perfdsl", "eval", RULESET, str(data), "-o",
+                               str(tmp_path / "out.jsonl"), "--jobs", "2"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_children(writer.pid)) < 2:
+        assert writer.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.05)
+    workers = _children(writer.pid)
+    time.sleep(0.5)
+    writer.kill()
+    writer.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    try:
+        while [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"]:
+            assert time.monotonic() < deadline, "the workers outlived their parent"
+            time.sleep(0.1)
+    finally:  # none is left behind should they outlive it
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                if str(data).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
