@@ -297,8 +297,17 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             stream.flush()
         except (OSError, ValueError):
             pass
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
-                                   initargs=(os.getpid(),))
+    try:
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
+                                       initargs=(os.getpid(),))
+    except (OSError, ImportError):  # no semaphores for the pool's queues (/dev/shm missing or read-only, as in
+        try:  # some containers and on AWS Lambda): the batch is scored in this process, as where fork is not
+            for chunk in chunks:
+                for position, item, raw in _here(chunk):
+                    yield state.settle(position, item, raw)
+        finally:
+            _STATE = None
+        return
     pending: deque = deque()
     broken = False
     done = False

@@ -462,3 +462,21 @@ def test_the_workers_die_with_a_parent_killed_outright(chaoan, tmp_path):
             with contextlib.suppress(OSError):
                 if str(data).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
                     os.kill(pid, signal.SIGKILL)
+
+
+def test_no_semaphores_for_the_pool_scores_the_batch_here(batch_with_slips, chaoan_batch, monkeypatch):
+    """/dev/shm missing or read-only (some containers, AWS Lambda): the pool's queues cannot be made, and
+    `--jobs 2` (and a default batch over `THRESHOLD`) failed with 读写失败（只读的磁盘或文件夹）and no output."""
+    import concurrent.futures
+    import errno
+
+    def no_semaphores(*args, **options):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    for data in (batch_with_slips, chaoan_batch["csv"]):
+        one = run("eval", RULESET, data, "--format", "scores", "--jobs", 1)
+        with monkeypatch.context() as patch:
+            patch.setattr(concurrent.futures, "ProcessPoolExecutor", no_semaphores)
+            two = run("eval", RULESET, data, "--format", "scores", "--jobs", 2)
+        assert one.exit_code == 1 and len(one.stdout.splitlines()) >= 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
