@@ -309,7 +309,7 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             _STATE = None
         return
     pending: deque = deque()
-    broken = False
+    broken = unforked = False
     done = False
     failure = None
     try:
@@ -328,6 +328,9 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
                 pending.append((chunk, future))
             except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
                 pending.append((chunk, None))
+            except OSError:  # a worker could not be forked (EAGAIN: a process limit, `ulimit -u`, a container's
+                pending.append((chunk, None))  # pids limit; ENOMEM): the batch is scored here, and those forked
+                broken = unforked = True  # are stopped
             while len(pending) >= workers * IN_FLIGHT:
                 chunk_done, future = pending.popleft()
                 items, broken = _collect(chunk_done, future, broken)
@@ -351,7 +354,7 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
         done = True
     finally:
         _STATE = None
-        _stop(executor, done)
+        _stop(executor, done and not unforked)
 
 
 def _chunks(records, state: _Order):

@@ -480,3 +480,27 @@ def test_no_semaphores_for_the_pool_scores_the_batch_here(batch_with_slips, chao
             two = run("eval", RULESET, data, "--format", "scores", "--jobs", 2)
         assert one.exit_code == 1 and len(one.stdout.splitlines()) >= 200
         assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+@pytest.mark.parametrize("forks", [0, 1])
+def test_a_worker_that_cannot_be_forked_has_the_batch_scored_here(batch_with_slips, chaoan_batch, monkeypatch, forks):
+    """fork failing (EAGAIN: `ulimit -u`, a container's pids limit; ENOMEM) for the first worker or the second:
+    `--jobs 2` failed with 读写失败（Resource temporarily unavailable）and no output."""
+    import errno
+
+    real, calls = os.fork, []
+
+    def fork():
+        calls.append(True)
+        if len(calls) > forks:
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real()
+
+    for data in (batch_with_slips, chaoan_batch["csv"]):
+        one = run("eval", RULESET, data, "--format", "scores", "--jobs", 1)
+        calls.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fork", fork)
+            two = run("eval", RULESET, data, "--format", "scores", "--jobs", 2)
+        assert calls and one.exit_code == 1 and len(one.stdout.splitlines()) >= 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
