@@ -194,7 +194,10 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
 def _special(path: Path) -> bool:
     """Whether `path` is a device or a named pipe (``-o /dev/null``, ``/dev/stdout``, ``>(…)``): one that cannot be
     replaced by a file — renaming a temporary over it would put a regular file in the device's place, ``/dev/null``
-    for every program when run as root — and has no old content to keep."""
+    for every program when run as root — and has no old content to keep.  So is anything in /dev or /proc:
+    ``/dev/stdout`` of a standard output redirected to a file is that file, and is not to be replaced either."""
+    if os.name == "posix" and os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True
     try:
         kind = os.stat(path).st_mode
     except (OSError, ValueError):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from test_streaming import RULESET, _write_rows
 
+from perfdsl import files
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = [sys.executable, "-m", "perfdsl", "eval", RULESET]
 
@@ -127,6 +129,8 @@ def test_a_device_or_a_named_pipe_is_written_into_not_replaced(tmp_path):
     assert (done.returncode, done.stderr) == (0, "") and fifo.is_fifo()
     expected = subprocess.run(COMMAND + [example, "--format", "json"], cwd=ROOT, capture_output=True, timeout=120)
     assert received == [expected.stdout]
+    with open(tmp_path / "redirected", "w") as redirected:  # `-o /dev/stdout > file`: /dev/stdout is not replaced
+        assert files._special(Path(f"/dev/fd/{redirected.fileno()}"))
     if os.geteuid() != 0:  # a device node is made by root only
         return
     for name, minor, status, message in (("null", 3, 0, ""), ("full", 7, 2, "写入失败（磁盘已满）")):
