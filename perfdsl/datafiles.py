@@ -126,9 +126,9 @@ def _read(form: str, handle, path: str, model) -> Batch:
         try:
             return _json_batch(text, path, several=True)
         except DataFileError:
-            lines = [line for line in text.splitlines() if line.strip()]
+            lines = [line for line in text.split("\n") if line.strip()]  # not `splitlines`: U+2028 may be in a string
             if _jsonl_with_a_bad_line(lines):  # its first line cut off or mistyped: that line is its record's error
-                return Batch(_jsonl_records(iter(text.splitlines()), path, handle), single=False)
+                return Batch(_jsonl_records(iter(text.split("\n")), path, handle), single=False)
             raise
     if form in ("csv", "xlsx"):
         if form == "xlsx":

@@ -154,9 +154,14 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     only a process that is killed outright; the next write of `path` removes it.
     A full disk (or quota, or file size limit) is a `UsageError` saying the old
     file is untouched.  Text that cannot be encoded (an unpaired surrogate) is
-    written escaped rather than failing the batch.
+    written escaped rather than failing the batch.  A device or a named pipe
+    (``-o /dev/null``) is written into as it is (`_special`).
     """
     path = Path(path)
+    if _special(path):
+        with _written_into(path, mode, encoding) as handle:
+            yield handle
+        return
     directory = path.parent if str(path.parent) else Path(".")
     _remove_orphans(directory, path.name)
     import tempfile  # here: it imports shutil, bz2, lzma, random — 8 ms of a cold start that writes no file
@@ -183,6 +188,38 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         if isinstance(exc, OSError) and exc.errno in FULL:
             kept = "原文件未改动" if path.exists() else "未生成文件"
             raise UsageError(f"{path}: 写入失败（{full_reason(exc)}）；{kept}") from None
+        raise
+
+
+def _special(path: Path) -> bool:
+    """Whether `path` is a device or a named pipe (``-o /dev/null``, ``/dev/stdout``, ``>(…)``): one that cannot be
+    replaced by a file — renaming a temporary over it would put a regular file in the device's place, ``/dev/null``
+    for every program when run as root — and has no old content to keep.  So is anything in /dev or /proc:
+    ``/dev/stdout`` of a standard output redirected to a file is that file, and is not to be replaced either."""
+    if os.name == "posix" and os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        kind = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not stat.S_ISREG(kind) and not stat.S_ISDIR(kind)
+
+
+@contextlib.contextmanager
+def _written_into(path: Path, mode: str, encoding: str | None):
+    """`atomic_output` for a `_special` path: written into as it is, with the same messages."""
+    text = "b" not in mode
+    try:
+        handle = open(path, mode, encoding=encoding if text else None, newline="" if text else None,
+                      errors="backslashreplace" if text else None)
+    except OSError as exc:
+        raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
+    try:
+        with handle:
+            yield handle
+    except OSError as exc:
+        if exc.errno in FULL:
+            raise UsageError(f"{path}: 写入失败（{full_reason(exc)}）") from None
         raise
 
 

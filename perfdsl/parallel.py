@@ -297,9 +297,19 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
             stream.flush()
         except (OSError, ValueError):
             pass
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker)
+    try:
+        executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker,
+                                       initargs=(os.getpid(),))
+    except (OSError, ImportError):  # no semaphores for the pool's queues (/dev/shm missing or read-only, as in
+        try:  # some containers and on AWS Lambda): the batch is scored in this process, as where fork is not
+            for chunk in chunks:
+                for position, item, raw in _here(chunk):
+                    yield state.settle(position, item, raw)
+        finally:
+            _STATE = None
+        return
     pending: deque = deque()
-    broken = False
+    broken = unforked = False
     done = False
     failure = None
     try:
@@ -318,6 +328,9 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
                 pending.append((chunk, future))
             except (BrokenProcessPool, RuntimeError):  # the pool broke: `_collect` scores the chunk here
                 pending.append((chunk, None))
+            except OSError:  # a worker could not be forked (EAGAIN: a process limit, `ulimit -u`, a container's
+                pending.append((chunk, None))  # pids limit; ENOMEM): the batch is scored here, and those forked
+                broken = unforked = True  # are stopped
             while len(pending) >= workers * IN_FLIGHT:
                 chunk_done, future = pending.popleft()
                 items, broken = _collect(chunk_done, future, broken)
@@ -341,17 +354,22 @@ def _spread(program, chunks, lenient, state: _Order, workers: int, prepare, deco
         done = True
     finally:
         _STATE = None
-        _stop(executor, done)
+        _stop(executor, done and not unforked)
 
 
 def _chunks(records, state: _Order):
     chunk = []
-    for position, raw in records:
-        chunk.append((position, raw, state.wants_basis(state.index)))
-        state.index += 1
-        if len(chunk) == CHUNK:
+    try:
+        for position, raw in records:
+            chunk.append((position, raw, state.wants_basis(state.index)))
+            state.index += 1
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+    except DataFileError:  # the input cannot be read on (a JSON array cut short, a byte not UTF-8): the records
+        if chunk:  # read before it are scored and written first, as in one process — those of this chunk too
             yield chunk
-            chunk = []
+        raise
     if chunk:
         yield chunk
 
@@ -465,16 +483,33 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-def _worker():
+def _worker(parent: int):
     """A worker's signals: Ctrl-C is the parent's to handle; SIGTERM/SIGHUP end it at once (the parent's
     handlers, inherited by the fork, would remove the parent's temporaries); then none is held back any
-    more (the fork inherited `_signals_held`)."""
+    more (the fork inherited `_signals_held`).  It dies with the parent (`_dies_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+    _dies_with(parent)
+
+
+def _dies_with(parent: int):
+    """On Linux, SIGKILL for this worker when the parent process `parent` ends: a parent killed outright (``kill
+    -9``, the out-of-memory killer) cannot stop its workers, which waited for ever on the pool's pipes (each
+    holding the compiled ruleset and the parent's output temporary open)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
 
 
 def _work(chunk):

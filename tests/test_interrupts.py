@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from test_streaming import RULESET, _write_rows
+
+from perfdsl import files
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMAND = [sys.executable, "-m", "perfdsl", "eval", RULESET]
@@ -106,3 +109,34 @@ def test_output_equal_to_an_input_is_refused(tmp_path):
         assert done.returncode == 2
         assert "就是输入文件" in done.stderr and "会覆盖它" in done.stderr
         assert data.read_bytes() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_device_or_a_named_pipe_is_written_into_not_replaced(tmp_path):
+    """``-o /dev/null``, ``-o /dev/full``, a FIFO: renaming a temporary over one put a regular file in its place
+    (as root, /dev/null itself) and said nothing; it is written into, and a full device is the full-disk message."""
+    import threading
+
+    example = str(ROOT / "examples" / "chaoan-2022.json")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = subprocess.run(COMMAND + [example, "--format", "json", "-o", str(fifo)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    reader.join(timeout=10)
+    assert (done.returncode, done.stderr) == (0, "") and fifo.is_fifo()
+    expected = subprocess.run(COMMAND + [example, "--format", "json"], cwd=ROOT, capture_output=True, timeout=120)
+    assert received == [expected.stdout]
+    with open(tmp_path / "redirected", "w") as redirected:  # `-o /dev/stdout > file`: /dev/stdout is not replaced
+        assert files._special(Path(f"/dev/fd/{redirected.fileno()}"))
+    if os.geteuid() != 0:  # a device node is made by root only
+        return
+    for name, minor, status, message in (("null", 3, 0, ""), ("full", 7, 2, "写入失败（磁盘已满）")):
+        device = tmp_path / name
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+        done = subprocess.run(COMMAND + [example, "-o", str(device), "--format", "xlsx"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == status and done.stderr == (f"{device}: {message}\n" if message else "")
+        assert device.is_char_device() and list(tmp_path.glob(f".{name}.*")) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -411,3 +412,95 @@ def test_jobs_are_held_to_four_processes_a_core(monkeypatch, batch_with_slips):
     many = run("eval", RULESET, batch_with_slips, "--format", "scores", "--jobs", 1000)
     assert started == [8] and many.exit_code == one.exit_code == 1
     assert many.stdout == one.stdout and many.stderr == one.stderr
+
+
+def test_a_file_that_cannot_be_read_on_writes_with_jobs_the_records_one_process_writes_before_it(
+        batch_with_slips, chaoan_batch, tmp_path):
+    """A JSON array cut short, a CSV file or JSON Lines on standard input with a bad byte: the records read
+    before the failure are written, those of the last, unfinished chunk too, then the message (exit 2)."""
+    text = chaoan_batch["json"].read_bytes()
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(text[: text.index("单位150".encode()) + 10])
+    rows = bytearray(chaoan_batch["csv"].read_bytes())
+    at = rows.index("单位150".encode())
+    rows[at:at + 2] = b"\xff\xfe"
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_bytes(bytes(rows))
+    lines = bytearray(batch_with_slips.read_bytes())
+    at = lines.index("单位150".encode())
+    lines[at:at + 2] = b"\xff\xfe"
+    for data, stdin in ((cut, None), (bad_csv, None), ("-", bytes(lines))):
+        one, two = (CliRunner().invoke(main, ["eval", RULESET, str(data), "--format", "scores", "--jobs", jobs],
+                                       input=stdin) for jobs in ("1", "2"))
+        assert one.exit_code == 2 and 100 < len(one.stdout.splitlines()) < 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+def test_the_workers_die_with_a_parent_killed_outright(chaoan, tmp_path):
+    """SIGKILL (``kill -9``, the out-of-memory killer) leaves the parent no way to stop its workers: they waited
+    on the pool's pipes for ever, each holding the compiled ruleset and the output's temporary open."""
+    data = tmp_path / "big.csv"
+    _write_rows(data, chaoan.model, 6000)
+    writer = subprocess.Popen([sys.executable, "-m", "perfdsl", "eval", RULESET, str(data), "-o",
+                               str(tmp_path / "out.jsonl"), "--jobs", "2"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(_children(writer.pid)) < 2:
+        assert writer.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.05)
+    workers = _children(writer.pid)
+    time.sleep(0.5)
+    writer.kill()
+    writer.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    try:
+        while [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(pid) != "Z"]:
+            assert time.monotonic() < deadline, "the workers outlived their parent"
+            time.sleep(0.1)
+    finally:  # none is left behind should they outlive it
+        for pid in workers:
+            with contextlib.suppress(OSError):
+                if str(data).encode() in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    os.kill(pid, signal.SIGKILL)
+
+
+def test_no_semaphores_for_the_pool_scores_the_batch_here(batch_with_slips, chaoan_batch, monkeypatch):
+    """/dev/shm missing or read-only (some containers, AWS Lambda): the pool's queues cannot be made, and
+    `--jobs 2` (and a default batch over `THRESHOLD`) failed with 读写失败（只读的磁盘或文件夹）and no output."""
+    import concurrent.futures
+    import errno
+
+    def no_semaphores(*args, **options):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    for data in (batch_with_slips, chaoan_batch["csv"]):
+        one = run("eval", RULESET, data, "--format", "scores", "--jobs", 1)
+        with monkeypatch.context() as patch:
+            patch.setattr(concurrent.futures, "ProcessPoolExecutor", no_semaphores)
+            two = run("eval", RULESET, data, "--format", "scores", "--jobs", 2)
+        assert one.exit_code == 1 and len(one.stdout.splitlines()) >= 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)
+
+
+@pytest.mark.parametrize("forks", [0, 1])
+def test_a_worker_that_cannot_be_forked_has_the_batch_scored_here(batch_with_slips, chaoan_batch, monkeypatch, forks):
+    """fork failing (EAGAIN: `ulimit -u`, a container's pids limit; ENOMEM) for the first worker or the second:
+    `--jobs 2` failed with 读写失败（Resource temporarily unavailable）and no output."""
+    import errno
+
+    real, calls = os.fork, []
+
+    def fork():
+        calls.append(True)
+        if len(calls) > forks:
+            raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")
+        return real()
+
+    for data in (batch_with_slips, chaoan_batch["csv"]):
+        one = run("eval", RULESET, data, "--format", "scores", "--jobs", 1)
+        calls.clear()
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "fork", fork)
+            two = run("eval", RULESET, data, "--format", "scores", "--jobs", 2)
+        assert calls and one.exit_code == 1 and len(one.stdout.splitlines()) >= 200
+        assert (two.exit_code, two.stdout, two.stderr) == (one.exit_code, one.stdout, one.stderr)

@@ -124,6 +124,19 @@ def test_json_lines_on_stdin_whose_first_line_is_cut_off_or_mistyped_lose_only_t
     assert pretty.exit_code == 2 and "不是有效的 JSON" in pretty.stderr  # one document, broken: no records
 
 
+def test_json_lines_on_stdin_whose_first_line_is_cut_off_keep_a_line_separator_inside_a_string():
+    """U+2028 and U+0085 are allowed in a JSON string, and end no JSON Lines line (`str.splitlines` broke the lines
+    there: the whole input was refused, exit 2, as if it were one broken document)."""
+    line = json.dumps(json.loads(EXAMPLE.read_text("utf-8")), ensure_ascii=False)
+    for separator in ("\u2028", "\x85"):
+        named = line.replace('"单位": "', f'"单位": "甲{separator}', 1)
+        result = run("eval", RULESET, "-", "--format", "scores", input="\n".join([line[:-5], named, line]) + "\n")
+        scored = [json.loads(text) for text in result.stdout.split("\n")[:-1]]
+        assert result.exit_code == 1 and result.stderr.startswith("记录 1: 第 1 行第 ") and len(scored) == 3
+        assert [record["scorecards"]["复核得分"]["score"] for record in scored[1:]] == [89.04, 89.04]
+        assert scored[1]["record"].startswith(f"甲{separator}")
+
+
 def test_a_ruleset_on_stdin_for_check_eval_and_test(tmp_path):
     text = Path(RULESET).read_text("utf-8")
     shutil.copytree(ROOT / "rulesets" / "common", tmp_path / "common")  # includes are found from the working folder
