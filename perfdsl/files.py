@@ -47,7 +47,10 @@ _OS_REASONS = {
     errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOSPC: "磁盘已满", errno.EROFS: "只读的磁盘或文件夹",
     errno.ENAMETOOLONG: "文件名太长", errno.ENOENT: "文件夹不存在", errno.ENOTDIR: "路径中有一段不是文件夹",
     errno.EISDIR: "是目录", errno.EBUSY: "文件正被占用", errno.EMFILE: "打开的文件太多",
+    errno.EFBIG: "文件超过允许的大小：ulimit -f 或文件系统的上限",
 }
+if hasattr(errno, "EDQUOT"):
+    _OS_REASONS[errno.EDQUOT] = "超出磁盘配额"
 
 
 def os_reason(exc: OSError) -> str:
@@ -128,7 +131,7 @@ FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 def full_reason(exc: OSError) -> str:
     """Why a write failed, for one of `FULL`: ``磁盘已满``, or the system's reason with the likely cause."""
     reason = os_reason(exc)
-    return reason if "磁盘已满" in reason else f"{reason}，磁盘已满？"
+    return reason if exc.errno in _OS_REASONS else f"{reason}，磁盘已满？"
 
 
 def read_stdin(what: str, error=UsageError) -> str:

@@ -73,7 +73,7 @@ def test_a_full_disk_is_one_message_and_the_old_file_stays(chaoan, tmp_path, ext
     done = subprocess.run(COMMAND + [str(data), "-o", str(target)], cwd=ROOT, capture_output=True, text=True,
                           preexec_fn=_limited(60_000), timeout=300)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == f"{target}: 写入失败（File too large，磁盘已满？）；原文件未改动"
+    assert done.stderr.strip().splitlines()[-1] == f"{target}: 写入失败（文件超过允许的大小：ulimit -f 或文件系统的上限）；原文件未改动"
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr
     assert target.read_bytes() == b"the old results"
     assert list(tmp_path.glob(f".{target.name}.*")) == []
