@@ -158,13 +158,16 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     A full disk (or quota, or file size limit) is a `UsageError` saying the old
     file is untouched.  Text that cannot be encoded (an unpaired surrogate) is
     written escaped rather than failing the batch.  A device or a named pipe
-    (``-o /dev/null``) is written into as it is (`_special`).
+    (``-o /dev/null``) is written into as it is (`_special`); a symbolic link
+    has the file it points to replaced, the link kept (as ``> link`` would).
     """
-    path = Path(path)
+    path = shown = Path(path)
     if _special(path):
         with _written_into(path, mode, encoding) as handle:
             yield handle
         return
+    if path.is_symlink():  # the temporary goes beside the target, which it replaces: the link stays a link
+        path = Path(os.path.realpath(path))
     directory = path.parent if str(path.parent) else Path(".")
     _remove_orphans(directory, path.name)
     import tempfile  # here: it imports shutil, bz2, lzma, random — 8 ms of a cold start that writes no file
@@ -172,7 +175,7 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     except OSError as exc:
-        raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
+        raise UsageError(f"{shown}: 无法写入（{os_reason(exc)}）") from None
     text = "b" not in mode
     try:
         with os.fdopen(fd, mode, encoding=encoding if text else None, newline="" if text else None,
@@ -184,13 +187,13 @@ def atomic_output(path, mode: str = "w", encoding: str | None = "utf-8"):
         try:
             os.replace(temporary, path)
         except OSError as exc:  # on Windows: the file is open in Excel
-            raise UsageError(f"{path}: 无法写入（{os_reason(exc)}）") from None
+            raise UsageError(f"{shown}: 无法写入（{os_reason(exc)}）") from None
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         if isinstance(exc, OSError) and exc.errno in FULL:
             kept = "原文件未改动" if path.exists() else "未生成文件"
-            raise UsageError(f"{path}: 写入失败（{full_reason(exc)}）；{kept}") from None
+            raise UsageError(f"{shown}: 写入失败（{full_reason(exc)}）；{kept}") from None
         raise
 
 

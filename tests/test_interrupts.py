@@ -140,3 +140,22 @@ def test_a_device_or_a_named_pipe_is_written_into_not_replaced(tmp_path):
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == status and done.stderr == (f"{device}: {message}\n" if message else "")
         assert device.is_char_device() and list(tmp_path.glob(f".{name}.*")) == []
+
+
+def test_a_symbolic_link_has_its_target_replaced_and_stays_a_link(tmp_path):
+    """``-o link.json``: the temporary was renamed over the link, which became a file of its own and left the file
+    it points to as it was; the target is written (a dangling link's made) and the link kept, as ``> link`` does."""
+    example = str(ROOT / "examples" / "chaoan-2022.json")
+    (tmp_path / "shared").mkdir()
+    target = tmp_path / "shared" / "评分.csv"
+    target.write_text("the old results", "utf-8")
+    link, dangling = tmp_path / "link.csv", tmp_path / "new.csv"
+    link.symlink_to(target)
+    dangling.symlink_to(tmp_path / "shared" / "new.csv")
+    for output in (link, dangling):
+        done = subprocess.run(COMMAND + [example, "-o", str(output)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+        assert (done.returncode, done.stderr) == (0, "")
+        assert output.is_symlink()
+        assert "89.04" in output.resolve().read_text("utf-8-sig")
+    assert sorted(p.name for p in (tmp_path / "shared").iterdir()) == ["new.csv", "评分.csv"]
