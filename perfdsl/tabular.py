@@ -18,6 +18,7 @@ openpyxl's read-only mode), so memory does not grow with the file.
 from __future__ import annotations
 
 import datetime
+import re
 import zlib
 from decimal import Decimal
 
@@ -107,6 +108,11 @@ class Columns:
         """The raw record of one row (`number` is its row in the sheet), or the error that spoils it."""
         raw: dict = {ROW_KEY: number}
         width = len(row)
+        if UNCOMPUTED in row:
+            spoilt = self._uncomputed(row, number)
+            if isinstance(spoilt, DataValueError):
+                return spoilt
+            row = spoilt
         for index, name in self.values:
             if index < width and not _blank(row[index]):
                 raw[name] = _cell(row[index])
@@ -134,6 +140,22 @@ class Columns:
             named = name is not None and not isinstance(name, dict)
             return DataValueError(f"第 {number} 行 {'、'.join(stray)} 列{why}", record=_note(name) if named else None)
         return raw
+
+    def _uncomputed(self, row, number: int):
+        """The error of a row whose inputs hold a formula no program computed (`UNCOMPUTED`), naming each cell;
+        else the row with such cells of other columns blank."""
+        read = {index: name for index, name in self.values + self.notes}
+        read.update((entry[0], f"{entry[1]}{ITEM_SEPARATOR}{entry[2]}") for entry in self.items)
+        keys = [(index, read[index]) for index, cell in enumerate(row) if cell is UNCOMPUTED and index in read]
+        cells = [f"{column_letter(index)} 列（{key}）" for index, key in keys]
+        if not cells:
+            return tuple(None if cell is UNCOMPUTED else cell for cell in row)
+        where = next((index for index, key in self.values if key == self.name_key), None)
+        name = row[where] if where is not None and where < len(row) else None
+        named = name is not None and name is not UNCOMPUTED and not _blank(name)
+        return DataValueError(f"第 {number} 行 {'、'.join(cells)}是公式，但工作簿里没有保存它的计算结果（文件由程序"
+                              "生成，未在 Excel 或 WPS 中计算、保存过），按空白读会得出错误的分数：请用 Excel 或 WPS "
+                              "打开并保存后再读取", key=keys[0][1], record=_note(name) if named else None)
 
     def locate(self, raw, key) -> str | None:
         """Where a record's value sits: ``第 7 行 AH 列``, a list item's field on the item's row (for messages)."""
@@ -338,6 +360,8 @@ def xlsx_rows(path: str, handle=None):
         _check_parts(handle, path)
         handle.seek(0)
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        # formulas are read by their saved values: one saved with none is told from a blank cell (`_uncomputed_cells`)
+        uncomputed = _uncomputed_cells(handle, workbook.worksheets[0]) if workbook.worksheets else {}
     except DataFileError:
         handle.close()
         raise
@@ -345,7 +369,62 @@ def xlsx_rows(path: str, handle=None):
             AttributeError, IndexError, EOFError, zlib.error) as exc:
         handle.close()
         raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
-    return _sheet_rows(workbook, handle, path)
+    return _sheet_rows(workbook, handle, path, uncomputed)
+
+
+class _Uncomputed:
+    """A formula cell with no value saved (`UNCOMPUTED`): a workbook a program wrote and no Excel or WPS computed."""
+
+    def __repr__(self):
+        return "（未计算的公式）"
+
+
+UNCOMPUTED = _Uncomputed()
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")  # a cell's <f>, a namespace prefix or not
+_COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+
+
+def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
+    """The cells of `sheet` (row number → column indexes) that hold a formula saved with no value: no ``<v>``, or an
+    empty one that is not a string's (``t="str"``: a formula that gives "" is blank).  openpyxl reads such a cell
+    as blank, as it reads a computed blank; a program that writes formulas (openpyxl itself) leaves them so until
+    Excel or WPS computes and saves the workbook.  A sheet without ``<f>`` in its bytes costs one search of them;
+    one with formulas is parsed once more (defusedxml, within `limits`: `_check_parts` has looked)."""
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    part = getattr(sheet, "_worksheet_path", None)
+    if part is None:
+        return {}
+    handle.seek(0)
+    with zipfile.ZipFile(handle) as archive:
+        data = archive.read(part.lstrip("/"))
+        if _FORMULA_TAG.search(data) is None:
+            return {}
+    import io
+
+    found: dict[int, set[int]] = {}
+    for _, element in iterparse(io.BytesIO(data)):
+        if element.tag.rpartition("}")[2] != "c":
+            continue
+        formula = value = None
+        for child in element:
+            local = child.tag.rpartition("}")[2]
+            if local == "f":
+                formula = child
+            elif local == "v":
+                value = child
+        if formula is not None and (value is None or not value.text) and element.get("t") not in ("str", "e"):
+            match = _COORDINATE.fullmatch(element.get("r") or "")
+            if match is not None:
+                letters, row = match.groups()
+                column = 0
+                for letter in letters:
+                    column = column * 26 + ord(letter) - 64
+                found.setdefault(int(row), set()).add(column - 1)
+        element.clear()
+    return found
 
 
 def _seekable(handle, path: str):
@@ -407,7 +486,9 @@ def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
     return f"不是有效的 xlsx 文件（{why}）"
 
 
-def _sheet_rows(workbook, handle, path: str):
+def _sheet_rows(workbook, handle, path: str, uncomputed=None):
+    """The rows of `workbook`'s first sheet; a cell of `uncomputed` (`_uncomputed_cells`) is `UNCOMPUTED`, not a
+    blank (its input would silently take its default)."""
     import zipfile
 
     number = 0
@@ -417,7 +498,11 @@ def _sheet_rows(workbook, handle, path: str):
         if declared is not None and declared > limits.COLUMNS:
             raise DataFileError(f"{path}: 工作表声明了 {declared} 列，超过上限 {limits.COLUMNS} 列")
         width = declared or limits.COLUMNS
-        for number, row in enumerate(sheet.iter_rows(values_only=True, max_col=width), start=1):
+        rows = sheet.iter_rows(values_only=True, max_col=width)
+        for number, row in enumerate(rows, start=1):
+            if uncomputed and number in uncomputed and number > 1:
+                row = tuple(UNCOMPUTED if cell is None and index in uncomputed[number] else cell
+                            for index, cell in enumerate(row))
             yield number, row
     except DataFileError:
         raise

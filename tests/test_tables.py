@@ -269,3 +269,41 @@ def test_metadata_columns_are_ignored_and_a_data_cell_locates_its_error(chaoan, 
               if spec.default is None and spec.name not in ("单位", "项目总数", "项目完成数", "年度")
               and not spec.name.startswith("提前下达")]
     assert missing == "缺少输入 " + "、".join(f"`{name}`" for name in needed) + "（第 2 行）"
+
+
+def test_a_formula_saved_without_its_value_is_that_records_error_not_a_blank(tmp_path):
+    """A workbook written by a program (openpyxl, say) and never computed by Excel or WPS holds its formulas with no
+    value: read as blank, 表彰次数 took its default (0) and the record scored wrong without a word.  It is the record's
+    error naming the cell; the same formula saved with its value (as Excel saves it) reads as that value."""
+    import re
+    import zipfile
+
+    data = tmp_path / "data.xlsx"
+    assert run("template", RULESET, "-o", data).exit_code == 0
+    _fill_template(data, read_record(EXAMPLE))
+    book = openpyxl.load_workbook(data)
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("表彰次数") + 1
+    letter = openpyxl.utils.get_column_letter(column)
+    for row in (4, 5):
+        for index in range(1, sheet.max_column + 1):
+            sheet.cell(row, index, sheet.cell(3, index).value)
+        sheet.cell(row, column, "=1+2")
+    book.save(data)
+    with zipfile.ZipFile(data) as archive:  # row 5 as Excel saves it: the formula with its computed value
+        parts = {info.filename: archive.read(info.filename) for info in archive.infolist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet_xml, count = re.subn(rf'(<c r="{letter}5"[^>]*><f>1\+2</f>)<v\s*/>', r"\1<v>3</v>", sheet_xml)
+    assert count == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.encode("utf-8")
+    with zipfile.ZipFile(data, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    result = run("eval", RULESET, data, "--format", "json")
+    assert result.exit_code == 1
+    first, second, third = json.loads(result.stdout, parse_float=D)
+    assert [card["score"] for card in first["scorecards"]] == [D("89.04"), 29]
+    assert [card["score"] for card in third["scorecards"]] == [D("89.04"), 29]
+    assert second["error"]["key"] == "表彰次数"
+    assert second["error"]["message"].startswith(f"第 4 行 {letter} 列（表彰次数）是公式，但工作簿里没有保存它的计算结果")
