@@ -79,13 +79,28 @@ def _fingerprint() -> str:
     modules += sorted("forms/" + entry.name for entry in os.scandir(here / "forms") if entry.name.endswith(".py"))  # the rule forms
     files = [here / name for name in modules] + [grammar / "perfdsl.lark", here / "_grammar" / "perfdsl.lark"]
     parts = [LANGUAGE_VERSION, str(FORMAT)]
-    for path in files:
+    for path in files + _lark():
         try:
             stat = path.stat()
         except OSError:
             continue
-        parts.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{path.parent.name}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     return "|".join(parts)
+
+
+def _lark() -> list[Path]:
+    """Lark's ``__init__.py`` (its version is written there), found as the import system would find it first but
+    without importing it (a hit never imports Lark): another Lark may parse the same text into another tree."""
+    import sys
+
+    loaded = sys.modules.get("lark")
+    if loaded is not None and getattr(loaded, "__file__", None):
+        return [Path(loaded.__file__)]
+    for entry in sys.path:
+        candidate = Path(entry or ".") / "lark" / "__init__.py"
+        if candidate.is_file():
+            return [candidate]
+    return []
 
 
 def _digest(text: str) -> str:

@@ -329,6 +329,27 @@ def test_a_rule_forms_module_is_in_the_key(monkeypatch):
     assert modelcache._fingerprint() != before
 
 
+def test_another_lark_is_another_key(monkeypatch):
+    """The tree is Lark's parse: an upgraded Lark (its ``__init__.py`` holds the version) is a new entry, found
+    without importing Lark."""
+    import lark
+
+    from perfdsl import modelcache
+
+    before = modelcache._fingerprint()
+    assert f"lark/__init__.py:{os.stat(lark.__file__).st_size}:" in before
+    real = os.stat
+
+    def touched(name, *args, **kwargs):
+        result = real(name, *args, **kwargs)
+        if str(name) == lark.__file__:
+            return os.stat_result((*result[:8], result[8] + 1, result[9]))
+        return result
+
+    monkeypatch.setattr(os, "stat", touched)
+    assert modelcache._fingerprint() != before
+
+
 def test_a_rule_forms_classes_are_kept_under_their_nodes_names():
     """The entry format is unchanged: a form's classes, declared in its module, are tagged as before."""
     from perfdsl import modelcache, nodes
