@@ -191,3 +191,17 @@ def test_a_grade_name_is_markdown_text_on_the_total_line(tmp_path):
     assert total.endswith("| 等级：&lt;img src=x onerror=alert(1)&gt;\\[x\\](javascript:y)\\|\\\\x1b\\[2J\\\\u202e差 |")
     assert "<img" not in md and "\x1b" not in md and "\u202e" not in md
 
+
+def test_audit_and_fmt_show_record_and_ruleset_text_on_the_terminal_as_text(tmp_path):
+    hostile = "\x1b]8;;http://evil\x07链接\x1b]8;;\x07\x1b[2J\u202e\x9b"
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps(dict(EXAMPLE, 单位=hostile), ensure_ascii=True), "utf-8")
+    done = _run("audit", RULESET, str(data))
+    assert "\\x1b]8;;http://evil\\x07链接" in done.stdout
+    assert not any(c in done.output for c in "\x1b\x07\u202e\x9b"), done.output
+    broken = tmp_path / "b.perf"
+    broken.write_text(f'ruleset "r" {{ }}\nscorecard `{hostile}` max 1 {{ indicator i 1 {{ score 1 + }} }}\n', "utf-8")
+    done = _run("fmt", str(broken))
+    assert done.exit_code == 2 and "\\x1b[2J\\u202e" in done.stderr
+    assert not any(c in done.stderr for c in "\x1b\x07\u202e\x9b"), done.stderr
+
