@@ -205,3 +205,6 @@ def test_audit_and_fmt_show_record_and_ruleset_text_on_the_terminal_as_text(tmp_
     assert done.exit_code == 2 and "\\x1b[2J\\u202e" in done.stderr
     assert not any(c in done.stderr for c in "\x1b\x07\u202e\x9b"), done.stderr
 
+
+def test_the_arabic_letter_mark_is_a_bidirectional_control_too():
+    assert neutralise.terminal("a\u061cb") == "a\\u061cb" and neutralise.html("\u061c") == "\\u061c"
