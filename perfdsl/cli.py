@@ -495,7 +495,7 @@ def audit_command(ruleset, data, fmt, input_format):
     if fmt == "json":
         click.echo(jsonout.dumps(render.to_json(program.model.title, audits)))
     else:
-        click.echo(render.text(audits), nl=False)
+        click.echo(neutralise.terminal(render.text(audits)), nl=False)  # records' names, notes and labels
     sys.exit(0 if all(a.ok for a in audits) else 1)
 
 
@@ -567,7 +567,7 @@ def fmt_command(rulesets, check):
         try:
             formatted = format_text(text, name)
         except PerfSyntaxError as exc:
-            click.echo(exc.render(), err=True)
+            _say(exc.render())  # it quotes the ruleset's line
             status = 2
             continue
         if path == "-" and not check:

@@ -29,8 +29,8 @@ import html as _html
 import re
 
 #: Characters that are never shown as themselves: C0 controls but tab and line feed, DEL, C1 controls,
-#: zero-width and bidirectional formatting characters, the BOM, and lone surrogates.
-_UNSAFE_CHARACTERS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
+#: zero-width and bidirectional formatting characters (the Arabic letter mark U+061C too), the BOM, and lone surrogates.
+_UNSAFE_CHARACTERS = ("\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff"
                       "\ud800-\udfff")
 _UNSAFE = re.compile(f"[{_UNSAFE_CHARACTERS}]")
 #: A spreadsheet reads a cell starting with one of these as a formula (or DDE command).

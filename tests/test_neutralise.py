@@ -172,3 +172,39 @@ def test_html_text_is_html_with_line_breaks_as_br():
                  "\ud800", "", 89.04, None]:
         assert html_text(text) == html(str(text)).replace("\n", "<br>")
     assert html_text("<b>\n</b>") == "&lt;b&gt;<br>&lt;/b&gt;"
+
+
+def _graded_ruleset(tmp_path, grade: str) -> Path:
+    """A one-indicator ruleset whose lower grade is named `grade` (a ruleset's text, shown on every 合计 line)."""
+    ruleset = tmp_path / "g.perf"
+    ruleset.write_text(f'ruleset "g" {{ }}\ngrades 档 {{\n  优 >= 1\n  `{grade}`\n}}\ninput 数: number in 0..1\n'
+                       "scorecard 卡 max 1 { grades 档\n  indicator 分 1 { score 数 } }\n", "utf-8")
+    return ruleset
+
+
+def test_a_grade_name_is_markdown_text_on_the_total_line(tmp_path):
+    ruleset = _graded_ruleset(tmp_path, "<img src=x onerror=alert(1)>[x](javascript:y)|\x1b[2J\u202e差")
+    data = tmp_path / "d.json"
+    data.write_text('{"数": 0.5}', "utf-8")
+    md = _run("eval", str(ruleset), str(data), "--format", "md").stdout
+    total = next(line for line in md.splitlines() if line.startswith("| **合计**"))
+    assert total.endswith("| 等级：&lt;img src=x onerror=alert(1)&gt;\\[x\\](javascript:y)\\|\\\\x1b\\[2J\\\\u202e差 |")
+    assert "<img" not in md and "\x1b" not in md and "\u202e" not in md
+
+
+def test_audit_and_fmt_show_record_and_ruleset_text_on_the_terminal_as_text(tmp_path):
+    hostile = "\x1b]8;;http://evil\x07链接\x1b]8;;\x07\x1b[2J\u202e\x9b"
+    data = tmp_path / "d.json"
+    data.write_text(json.dumps(dict(EXAMPLE, 单位=hostile), ensure_ascii=True), "utf-8")
+    done = _run("audit", RULESET, str(data))
+    assert "\\x1b]8;;http://evil\\x07链接" in done.stdout
+    assert not any(c in done.output for c in "\x1b\x07\u202e\x9b"), done.output
+    broken = tmp_path / "b.perf"
+    broken.write_text(f'ruleset "r" {{ }}\nscorecard `{hostile}` max 1 {{ indicator i 1 {{ score 1 + }} }}\n', "utf-8")
+    done = _run("fmt", str(broken))
+    assert done.exit_code == 2 and "\\x1b[2J\\u202e" in done.stderr
+    assert not any(c in done.stderr for c in "\x1b\x07\u202e\x9b"), done.stderr
+
+
+def test_the_arabic_letter_mark_is_a_bidirectional_control_too():
+    assert neutralise.terminal("a\u061cb") == "a\\u061cb" and neutralise.html("\u061c") == "\\u061c"

@@ -121,3 +121,21 @@ def test_an_upload_names_no_file_of_the_server_and_a_template_with_a_list_input_
         assert "template.xlsx" not in http.get("/rulesets/yaan-2020-projects").text
         gone = http.get("/runs/not-a-run")
         assert gone.status_code == 404 and "找不到这批结果" in gone.text
+
+
+def test_control_characters_and_bidi_overrides_of_a_record_are_shown_on_the_pages_and_kept_where_edited():
+    """As in the html report (`neutralise.visible`): an ESC or U+202E in a name is shown as its escape on every page —
+    a browser would reorder the text around an override — while the check page's form gives the ruleset back as it was."""
+    from perfdsl import read_record
+
+    record = read_record(EXAMPLE)
+    record["单位"] = "\x1b[2J\u202e名\u200b"
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        summary = _upload(http, "x.json", jsonout.dumps(record).encode())
+        pages = [http.get(summary).text, http.get(summary + "/records/1").text]
+        checked = http.post("/check", files={"text": (None, 'ruleset "\u202e甲" {}\n'), "name": (None, "\u202e.perf")}).text
+    for page in pages:
+        assert "\\x1b[2J\\u202e名\\u200b" in page
+        assert not any(c in page for c in "\x1b\u202e\u200b")
+    assert '>ruleset &#34;\u202e甲&#34; {}\n</textarea>' in checked and 'value="\u202e.perf"' in checked
+    assert "\\u202e甲" in checked.split("</textarea>")[1]  # the report of it shows it

@@ -148,7 +148,7 @@ class _Sheets:
     def total(self, levels: int, card) -> str:
         """The 合计 line (`table`'s last)."""
         total = ["**合计**"] + [""] * (levels - 1) + [plain(card.max)] + [""] * self.criteria
-        total += [f"**{plain(card.score)}**", scoresheet.grade_text(card)]
+        total += [f"**{plain(card.score)}**", _cell(scoresheet.grade_text(card))]  # a grade is the ruleset's text
         return "| " + " | ".join(total) + " |\n"
 
     def table(self, number: int, card, nodes) -> str:

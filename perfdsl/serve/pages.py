@@ -17,6 +17,7 @@ import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from .. import neutralise
 from .. import template as templates_of_data
 from ..basis import comparison
 from ..decimals import plain
@@ -32,9 +33,20 @@ from .runs import warnings_of
 from .uploads import Upload
 
 
+class Verbatim(str):
+    """Text a form gives back to be edited (the check page's ruleset and its name): escaped, every character kept."""
+
+
+def _shown(value):
+    """What ``{{ … }}`` writes before autoescaping: a record's or a ruleset's text with its control characters,
+    bidirectional overrides and zero-width characters visible (`neutralise.visible`), as the html report shows them."""
+    return neutralise.visible(value) if value.__class__ is str else value
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("perfdsl.serve", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=_shown)
+    env.filters["verbatim"] = Verbatim
     env.filters["num"] = lambda value: "" if value is None else plain(value) if not isinstance(value, str) else value
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.globals.update(comparison=comparison, features=features, weight_text=weight_text, warnings_of=warnings_of,
