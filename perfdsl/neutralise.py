@@ -53,18 +53,25 @@ def visible(text) -> str:
 
 
 def spreadsheet(text) -> str:
-    """A CSV or xlsx text cell no spreadsheet will evaluate (OWASP: a leading = + - @ tab CR gets a ``'``)."""
+    """A CSV or xlsx text cell no spreadsheet will evaluate (OWASP: a leading = + - @ tab CR gets a ``'``).  A text
+    that already looks so prefixed (``'=a``, an input's own name) gets one more, so that `unprefixed` gives it back."""
     text = visible(text) if not isinstance(text, str) or _UNSAFE.search(text) else text
-    if text and (text[0] in _FORMULA_START):
+    if text and (text[0] in _FORMULA_START or (text[0] == "'" and _prefixed(text))):
         return "'" + text
     return text
 
 
 def unprefixed(text: str) -> str:
     """A cell as it was before `spreadsheet` (for reading perfdsl's own sheets back)."""
-    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START:
+    if len(text) > 1 and text[0] == "'" and _prefixed(text):
         return text[1:]
     return text
+
+
+def _prefixed(text: str) -> bool:
+    """Whether `text` (starting with ``'``) is apostrophes, then a formula's first character."""
+    rest = text.lstrip("'")
+    return bool(rest) and rest[0] in _FORMULA_START
 
 
 def markdown(text) -> str:

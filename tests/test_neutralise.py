@@ -141,23 +141,29 @@ def test_a_lone_surrogate_never_stops_a_writer(tmp_path):
     assert [("error" in r) for r in out] == [False, True, True, False]
 
 
-def test_a_template_input_named_like_a_formula_reads_back(tmp_path):
+def test_a_text_that_looks_prefixed_keeps_its_apostrophes_through_a_sheet():
+    for text in ("=a", "'=a", "''+1", "'abc", "''abc", "'", "abc", "-3"):
+        assert neutralise.unprefixed(neutralise.spreadsheet(text)) == text, text
+    assert neutralise.spreadsheet("'=a") == "''=a" and neutralise.spreadsheet("'abc") == "'abc"
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "'=a"])
+def test_a_template_input_named_like_a_formula_reads_back(tmp_path, name):
     ruleset = tmp_path / "f.perf"
-    ruleset.write_text('ruleset "f" { }\ninput `=HYPERLINK("http://x")`: number in 0..1\n'
-                       'scorecard 卡 max 1 { group 组 1 { indicator 分 1 { score `=HYPERLINK("http://x")` } } }\n',
-                       "utf-8")
+    ruleset.write_text(f'ruleset "f" {{ }}\ninput `{name}`: number in 0..1\n'
+                       f'scorecard 卡 max 1 {{ group 组 1 {{ indicator 分 1 {{ score `{name}` }} }} }}\n', "utf-8")
     for extension in (".xlsx", ".csv"):
         template = tmp_path / f"t{extension}"
         assert _run("template", str(ruleset), "-o", str(template)).exit_code == 0
         if extension == ".xlsx":
             book = openpyxl.load_workbook(template)
             header = book.active["A1"]
-            assert header.data_type == "s" and header.value == "'=HYPERLINK(\"http://x\")"
+            assert header.data_type == "s" and header.value == "'" + name
             book.active["A3"] = 0.5
             book.save(template)
         else:
             text = template.read_text("utf-8-sig")
-            assert text.startswith("\"'=HYPERLINK(\"\"http://x\"\")\"")
+            assert text.startswith('"' + ("'" + name).replace('"', '""') + '"' if '"' in name else "'" + name)
             template.write_text(text + "0.5\n", "utf-8")
         done = _run("eval", str(ruleset), str(template), "--format", "json")
         assert done.exit_code == 0, done.output
