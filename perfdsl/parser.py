@@ -778,6 +778,7 @@ class _BuildError(Exception):
 _FULL_WIDTH = {
     "：": ":", "；": ";", "（": "(", "）": ")", "，": ",", "＝": "=", "＞": ">", "＜": "<",
     "＋": "+", "－": "-", "＊": "*", "／": "/", "｛": "{", "｝": "}", "“": '"', "”": '"', "．": ".", "％": "%",
+    "‘": '"', "’": '"', "＂": '"', "！": "!", "＃": "#",
 }
 
 #: How a terminal is named in a message about what was expected.
@@ -826,6 +827,8 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
                          hint=f"改为 {_FULL_WIDTH[char]}", fix=_FULL_WIDTH[char])
+        if char == "%":
+            return _stray_percent(source, exc.line, exc.column, span)
         if char == '"':
             return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
         if char == "`":
@@ -925,6 +928,20 @@ def _weight_as_printed(source: SourceFile, line: int):
     span = Span(source, line, start + 1, line, end + 1)
     return error("P119", "分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
                  span, hint=f"改为：{rewrite.strip()}")
+
+
+_CHINESE_DIGITS = "〇零一二两三四五六七八九十百千"
+
+
+def _stray_percent(source: SourceFile, line: int, column: int, span):
+    """P101 for a `%` that follows no number: `5 %` (a space between) or `五%` (a Chinese numeral)."""
+    before = source.line(line)[: column - 1]
+    if before.rstrip() and before.rstrip()[-1] in _CHINESE_DIGITS:
+        return error("P101", "`%` 前须是阿拉伯数字，汉字数字（五、十）不能用作数字", span, hint="改为如 5%")
+    if before.endswith((" ", "\t", "\u3000")) and before.rstrip()[-1:].isdigit():
+        return error("P101", "`%` 须紧跟在数字后面，中间不能有空格", span,
+                     hint=f"改为 {before.rstrip().split()[-1]}%")
+    return error("P101", "`%` 须紧跟在数字后面（如 5%）", span)
 
 
 def _quoted_name(source: SourceFile, line: int, column: int):
