@@ -1056,9 +1056,39 @@ def _expects(expected, literal: str) -> bool:
 
 
 def _unclosed_brace(source: SourceFile):
-    """The position of the first ``{`` never closed, skipping strings and comments."""
+    """The position of the ``{`` that lacks its ``}``, skipping strings and comments.
+
+    Each ``}`` closes the innermost open block, so a ``}`` left out inside the file takes its
+    outer block's ``}`` with it, and what the end of the file finds open is the outermost block
+    (the scorecard), not the one the author left open.  The indentation tells: the first ``}``
+    that starts its line left of the line of the ``{`` it closes belongs further out, and that
+    ``{`` is the one without its own.  Without such a sign, the first ``{`` never closed.
+    """
     stack = _open_blocks(source)
-    return stack[0][:2] if stack else None
+    if not stack:
+        return None
+    opened = []
+    for number, text in enumerate(source.lines, start=1):
+        quote = None
+        for index, char in enumerate(text):
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"`":
+                quote = char
+            elif char == "#":
+                break
+            elif char == "{":
+                opened.append((number, index + 1, _indent(text)))
+            elif char == "}" and opened:
+                line, column, indent = opened.pop()
+                if line != number and not text[:index].strip() and _indent(text) < indent:
+                    return line, column
+    return stack[0][:2]
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t\u3000"))
 
 
 # ── limits ──────────────────────────────────────────────────────────────────
