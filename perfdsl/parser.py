@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -833,6 +834,9 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
         if char == "`":
             return error("P103", "反引号名称缺少结尾的 `", span)
+        if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cf"):  # pasted from a web page or Word: not seen
+            return error("P101", f"看不见的字符 U+{ord(char):04X}（{_INVISIBLE.get(unicodedata.category(char))}）",
+                         span, hint={"Zs": "改为普通空格", "Cf": "删去它"}.get(unicodedata.category(char), "改为普通换行"))
         return error("P101", f"无法识别的字符 `{char}`", span)
 
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
@@ -930,6 +934,9 @@ def _weight_as_printed(source: SourceFile, line: int):
                  span, hint=f"改为：{rewrite.strip()}")
 
 
+#: What an invisible character that is not a plain space is, by its Unicode category.
+_INVISIBLE = {"Zs": "特殊空格，常见于从网页、Word 复制的文字", "Zl": "换行符", "Zp": "分段符",
+              "Cf": "格式控制字符，常见于从网页、Word 复制的文字"}
 _CHINESE_DIGITS = "〇零一二两三四五六七八九十百千"
 
 
