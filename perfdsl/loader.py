@@ -125,7 +125,9 @@ def _diagnose(text: str, path: str):
         module, diagnostics = _parse(text, path)
     except PerfSyntaxError as exc:
         return None, list(exc.diagnostics)
-    if any(d.code == "P116" for d in diagnostics):  # without its base a ruleset says too little to judge
+    # Without its base, or a library it includes, a ruleset says too little to judge: every name the
+    # missing file defines would be reported again, as unknown, with a hint to include what it includes.
+    if any(d.code in ("P108", "P116") for d in diagnostics):
         return None, diagnostics
     model, found = resolve.resolve(module, path)
     diagnostics += found

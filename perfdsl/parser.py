@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import unicodedata
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -778,6 +779,7 @@ class _BuildError(Exception):
 _FULL_WIDTH = {
     "：": ":", "；": ";", "（": "(", "）": ")", "，": ",", "＝": "=", "＞": ">", "＜": "<",
     "＋": "+", "－": "-", "＊": "*", "／": "/", "｛": "{", "｝": "}", "“": '"', "”": '"', "．": ".", "％": "%",
+    "‘": '"', "’": '"', "＂": '"', "！": "!", "＃": "#",
 }
 
 #: How a terminal is named in a message about what was expected.
@@ -826,10 +828,15 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
                          hint=f"改为 {_FULL_WIDTH[char]}", fix=_FULL_WIDTH[char])
+        if char == "%":
+            return _stray_percent(source, exc.line, exc.column, span)
         if char == '"':
             return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
         if char == "`":
             return error("P103", "反引号名称缺少结尾的 `", span)
+        if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cf"):  # pasted from a web page or Word: not seen
+            return error("P101", f"看不见的字符 U+{ord(char):04X}（{_INVISIBLE.get(unicodedata.category(char))}）",
+                         span, hint={"Zs": "改为普通空格", "Cf": "删去它"}.get(unicodedata.category(char), "改为普通换行"))
         return error("P101", f"无法识别的字符 `{char}`", span)
 
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
@@ -925,6 +932,23 @@ def _weight_as_printed(source: SourceFile, line: int):
     span = Span(source, line, start + 1, line, end + 1)
     return error("P119", "分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
                  span, hint=f"改为：{rewrite.strip()}")
+
+
+#: What an invisible character that is not a plain space is, by its Unicode category.
+_INVISIBLE = {"Zs": "特殊空格，常见于从网页、Word 复制的文字", "Zl": "换行符", "Zp": "分段符",
+              "Cf": "格式控制字符，常见于从网页、Word 复制的文字"}
+_CHINESE_DIGITS = "〇零一二两三四五六七八九十百千"
+
+
+def _stray_percent(source: SourceFile, line: int, column: int, span):
+    """P101 for a `%` that follows no number: `5 %` (a space between) or `五%` (a Chinese numeral)."""
+    before = source.line(line)[: column - 1]
+    if before.rstrip() and before.rstrip()[-1] in _CHINESE_DIGITS:
+        return error("P101", "`%` 前须是阿拉伯数字，汉字数字（五、十）不能用作数字", span, hint="改为如 5%")
+    if before.endswith((" ", "\t", "\u3000")) and before.rstrip()[-1:].isdigit():
+        return error("P101", "`%` 须紧跟在数字后面，中间不能有空格", span,
+                     hint=f"改为 {before.rstrip().split()[-1]}%")
+    return error("P101", "`%` 须紧跟在数字后面（如 5%）", span)
 
 
 def _quoted_name(source: SourceFile, line: int, column: int):
@@ -1039,9 +1063,39 @@ def _expects(expected, literal: str) -> bool:
 
 
 def _unclosed_brace(source: SourceFile):
-    """The position of the first ``{`` never closed, skipping strings and comments."""
+    """The position of the ``{`` that lacks its ``}``, skipping strings and comments.
+
+    Each ``}`` closes the innermost open block, so a ``}`` left out inside the file takes its
+    outer block's ``}`` with it, and what the end of the file finds open is the outermost block
+    (the scorecard), not the one the author left open.  The indentation tells: the first ``}``
+    that starts its line left of the line of the ``{`` it closes belongs further out, and that
+    ``{`` is the one without its own.  Without such a sign, the first ``{`` never closed.
+    """
     stack = _open_blocks(source)
-    return stack[0][:2] if stack else None
+    if not stack:
+        return None
+    opened = []
+    for number, text in enumerate(source.lines, start=1):
+        quote = None
+        for index, char in enumerate(text):
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"`":
+                quote = char
+            elif char == "#":
+                break
+            elif char == "{":
+                opened.append((number, index + 1, _indent(text)))
+            elif char == "}" and opened:
+                line, column, indent = opened.pop()
+                if line != number and not text[:index].strip() and _indent(text) < indent:
+                    return line, column
+    return stack[0][:2]
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" \t\u3000"))
 
 
 # ── limits ──────────────────────────────────────────────────────────────────

@@ -530,6 +530,9 @@ class _Resolver:
             if arm.threshold is not None:
                 if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
                     self.err("P307", "等级界限须是数字常量", arm.threshold.span)
+                elif _is_percent(arm.threshold):  # `优秀 >= 90%`: a bound is a total in points, 90% is 0.9 of one
+                    points = format((_literal_value(arm.threshold) * 100).normalize(), "f")
+                    self.err("P307", "等级界限是总分（分），不带 %", arm.threshold.span, hint=f"改为 {points}")
                 else:
                     self.checker.record(arm.threshold, types.NUMBER)
         return arms
@@ -683,3 +686,8 @@ def resolve(module: nodes.Module, path: str = "<string>") -> tuple[Model, list[D
     resolver = _Resolver(module, path)
     model = resolver.run()
     return model, resolver.diagnostics
+
+
+def _is_percent(expr) -> bool:
+    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
+    return isinstance(inner, nodes.Num) and inner.kind == "percent"

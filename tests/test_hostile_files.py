@@ -91,6 +91,18 @@ def test_a_library_that_does_not_parse_is_located_but_never_quoted(tree):
     assert SECRET not in message and "SECRET" not in message
 
 
+@pytest.mark.parametrize("library", [None, "input x: number\nlet y =\n", "include \"top.perf\"\n"])
+def test_an_include_that_fails_is_one_message_not_one_more_for_each_name_it_defines(tree, library):
+    # a missing, unparsable or circular library: its names are not reported again as unknown (P201),
+    # with a hint to include the file the ruleset includes; `eval` says the same one thing
+    if library is not None:
+        (tree / "lib.perf").write_text(library, "utf-8")
+    path = _ruleset(tree, "lib.perf")
+    path.write_text(path.read_text("utf-8").replace("score 1", "score min(x, 1)"), "utf-8")
+    (message,) = _messages(path)
+    assert "error[P108]" in message and "P201" not in message
+
+
 def test_a_library_that_parses_is_quoted_where_it_is_wrong(tree):
     (tree / "sub" / "lib.perf").write_text("input a: number\nlet b = 未知\n", "utf-8")
     messages = _messages(_ruleset(tree, "sub/lib.perf"))
