@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-import unicodedata
 import threading
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
