@@ -834,9 +834,10 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return error("P103", "字符串缺少结尾的引号（字符串不能跨行）", span)
         if char == "`":
             return error("P103", "反引号名称缺少结尾的 `", span)
-        if unicodedata.category(char) in ("Zs", "Zl", "Zp", "Cf"):  # pasted from a web page or Word: not seen
-            return error("P101", f"看不见的字符 U+{ord(char):04X}（{_INVISIBLE.get(unicodedata.category(char))}）",
-                         span, hint={"Zs": "改为普通空格", "Cf": "删去它"}.get(unicodedata.category(char), "改为普通换行"))
+        kind = unicodedata.category(char)
+        if kind in ("Zs", "Zl", "Zp", "Cf"):  # pasted from a web page or Word: not seen
+            return error("P101", f"看不见的字符 U+{ord(char):04X}（{_INVISIBLE.get(kind)}）", span,
+                         hint={"Zs": "改为普通空格", "Cf": "删去它"}.get(kind, "改为普通换行"))
         return error("P101", f"无法识别的字符 `{char}`", span)
 
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
