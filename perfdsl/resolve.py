@@ -16,7 +16,7 @@ from . import forms, nodes, types, unparse
 from .errors import Diagnostic, error, warning
 from .model import InputSpec, LetSpec, Model, Move, NodeSpec, PropertySpec, ScorecardSpec
 from .nearest import nearest  # noqa: F401 (resolve.nearest: kept for callers)
-from .typecheck import AGGREGATES, FUNCTIONS, TypeChecker  # noqa: F401 (resolve.FUNCTIONS: kept for callers)
+from .typecheck import AGGREGATES, FUNCTIONS, TypeChecker, bare_number_beside_rate  # noqa: F401 (resolve.FUNCTIONS)
 from .typecheck import declared_type as _declared_type
 from .typecheck import is_literal as _is_literal
 from .typecheck import is_money as _is_money
@@ -433,6 +433,8 @@ class _Resolver:
             reason = types.comparable(subject, t, False, _is_literal(arm.threshold), False, _is_zero(arm.threshold))
             if reason:
                 self.err("P203", f"{what}：{reason}", arm.threshold.span)
+            else:
+                bare_number_beside_rate(self.warn, subject, arm.threshold)
 
     def _deduction_line(self, line: nodes.Deduction, check):
         """One ``deduct``/``add`` line, of an indicator or of a scorecard."""
@@ -450,6 +452,8 @@ class _Resolver:
                     reason = types.comparable(subject, t, False, _is_literal(extra), False, _is_zero(extra))
                     if reason:
                         self.err("P203", reason, extra.span)
+                    else:  # a step of 1 is 100% of a rate: at most one step, never what a scheme means
+                        bare_number_beside_rate(self.warn, subject, extra, step=extra is per.step)
             if per.step is not None and _literal_value(per.step) is not None and _literal_value(per.step) <= 0:
                 self.err("P304", "步长须大于 0", per.step.span)
 

@@ -133,6 +133,10 @@ class TypeChecker:
                                   is_zero(expr.left), is_zero(expr.right))
         if reason:
             self.err("P203", reason, expr.span)
+        elif expr.op not in ("==", "!="):
+            warn = getattr(self.scope, "warn", None)
+            if warn is not None:
+                bare_number_beside_rate(warn, left, expr.right) or bare_number_beside_rate(warn, right, expr.left)
         return types.BOOL
 
     def _expr_Logic(self, expr, allow_full, deps, lets) -> Type:
@@ -308,6 +312,24 @@ _FORMS = {cls: getattr(TypeChecker, "_expr_" + cls.__name__)
 
 
 # ── literals ────────────────────────────────────────────────────────────────
+
+
+def bare_number_beside_rate(warn, rate: Type, expr, step: bool = False) -> bool:
+    """P214 for a bare number above 1 compared with a rate (`结转结余率 <= 5`, `above 5`), or of 1 and more as a rate's
+    step (`per started 1 of 结转结余率`): a bare number next to a rate adapts to it, so 5 is 500% — a score that
+    changes silently where 5% was meant."""
+    if rate.kind != "rate" or not is_literal(expr):
+        return False
+    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
+    value = literal_value(expr)
+    if inner.kind != "plain" or value is None or abs(value) < 1 or (abs(value) == 1 and not step):
+        return False
+    shown, percent = format(value.normalize(), "f"), format((value * 100).normalize(), "f")
+    what = f"比率的步长是不带 % 的数 {shown}" if step else f"比率与不带 % 的数 {shown} 比较"
+    warn("P214", f"{what}：{shown} 即 {percent}%", expr.span,
+         hint=f"若指 {shown}%，请写 {shown}%；确指 {percent}% 时也写成百分数，此警告即消失")
+    return True
+
 
 
 def is_literal(expr) -> bool:
