@@ -1345,11 +1345,30 @@ def parse(text: str, path: str = "<string>", layout: Layout | None = None) -> no
     A text without an error is parsed in one pass (`_one_pass`); the rest, and `fmt`'s, as before (`_full`).
     """
     source = SourceFile(path, text)
+    if "\r" in text:
+        _no_lone_carriage_return(source)
     if layout is None:
         module = _one_pass(source)
         if module is not None:
             return module
     return _full(source, layout)
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _no_lone_carriage_return(source: SourceFile):
+    """P101 at a carriage return that ends no line: a file saved with old Mac line ends (CR only) read as one line,
+    its first comment swallowing the whole file, and said only that it had no scorecard (P302)."""
+    found = _LONE_CR.search(source.text)
+    if found is None:
+        return
+    before = source.text[: found.start()]
+    line = before.count("\n") + 1
+    column = found.start() - (before.rfind("\n") + 1) + 1
+    raise PerfSyntaxError([error("P101", "单独的回车符（CR）不是换行：文件是否用旧 Mac 格式的换行保存？",
+                                 Span(source, line, column, line, column + 1),
+                                 hint="在编辑器中改存为 LF 或 CRLF（Windows）换行")])
 
 
 def _full(source: SourceFile, layout: Layout | None = None) -> nodes.Module:

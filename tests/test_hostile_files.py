@@ -305,3 +305,14 @@ def test_a_ruleset_not_in_utf8_names_its_line_and_column_and_the_encoding_to_sav
     with pytest.raises(UsageError) as raised:
         read_ruleset(str(path))
     assert str(raised.value) == f"{path}: 第 2 行第 5 列不是 UTF-8 文本（文件第 25 字节）：请另存为 UTF-8 编码"
+
+
+def test_old_mac_line_ends_are_named_not_read_as_one_line():
+    """A file saved with CR alone at its line ends was one line: its first comment swallowed the rest, and the
+    only message was that it had no scorecard (P302).  The first lone CR is P101, saying what to save it as."""
+    text = f'# 潮安\rruleset "潮安" {{ }}\r{CARD}'.replace("\n", "\r")
+    _, diagnostics = diagnose(text, "mac.perf")
+    assert [(d.code, d.span.line, d.span.column, d.message, d.hint) for d in diagnostics] == [
+        ("P101", 1, 5, "单独的回车符（CR）不是换行：文件是否用旧 Mac 格式的换行保存？", "在编辑器中改存为 LF 或 CRLF（Windows）换行")]
+    _, diagnostics = diagnose(text.replace("\r", "\r\n"), "windows.perf")  # CRLF is a line end, as LF is
+    assert [d for d in diagnostics if d.severity == "error"] == []
