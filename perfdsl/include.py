@@ -107,9 +107,11 @@ def expand(module: nodes.Module, path: str, parse, read=None, trees=None,
             except PerfSyntaxError as exc:
                 problems.append(_unparsable(decl, target, exc))
                 continue
-            if library.header is not None:
+            if library.header is not None:  # a ruleset or framework is extended, not included: the hint says so
                 problems.append(error("P109", "被包含的文件是函数库，不能有 ruleset 头部", library.header.span,
-                                      notes=(("由此包含", decl.span),)))
+                                      notes=(("由此包含", decl.span),),
+                                      hint=f"它是规则集{'框架' if library.header.framework else ''}：要在它之上写方案，"
+                                           f"请把 include 改为 extends \"{decl.path}\""))
             for item in library.decls:
                 if isinstance(item, (nodes.Extends, nodes.Override)):
                     problems.append(error("P109", "被包含的文件是函数库，不能 extends 或 override", item.span,

@@ -314,5 +314,13 @@ def test_old_mac_line_ends_are_named_not_read_as_one_line():
     _, diagnostics = diagnose(text, "mac.perf")
     assert [(d.code, d.span.line, d.span.column, d.message, d.hint) for d in diagnostics] == [
         ("P101", 1, 5, "单独的回车符（CR）不是换行：文件是否用旧 Mac 格式的换行保存？", "在编辑器中改存为 LF 或 CRLF（Windows）换行")]
-    _, diagnostics = diagnose(text.replace("\r", "\r\n"), "windows.perf")  # CRLF is a line end, as LF is
-    assert [d for d in diagnostics if d.severity == "error"] == []
+    model, diagnostics = diagnose(text.replace("\r", "\r\n"), "windows.perf")  # CRLF is a line end, as LF is
+    assert diagnostics == [] and [card.name for card in model.scorecards] == ["卡"]
+
+
+def test_a_framework_included_is_told_to_be_extended(tmp_path):
+    path = tmp_path / "t.perf"
+    path.write_text(f'ruleset "t" {{ }}\ninclude "common/guangdong-framework.perf"\n{CARD}', "utf-8")
+    _, diagnostics = diagnose(path.read_text("utf-8"), str(path))
+    assert [(d.code, d.hint) for d in diagnostics] == [
+        ("P109", '它是规则集框架：要在它之上写方案，请把 include 改为 extends "common/guangdong-framework.perf"')]
