@@ -65,7 +65,12 @@ class TypeChecker:
         self.table[expr.serial] = result
 
     def unknown(self, message, ref, candidates):
-        """P201 at a misspelt name: the closest candidate is the hint, and the fix (as it must be written)."""
+        """P201 at a misspelt name: the closest candidate is the hint, and the fix (as it must be written); a word
+        of the table where the language has a keyword or a number (`满分`, `五分`) is told what to write."""
+        meant = chinese_meaning(ref.name)
+        if meant is not None:
+            self.err("P201", message, ref.span, hint=f"改为 {meant}", fix=meant)
+            return
         close = nearest(ref.name, candidates)
         self.err("P201", message, ref.span, hint=f"是否想写 `{close}`？" if close else None,
                  fix=unparse.name(close) if close else None)
@@ -309,6 +314,40 @@ class TypeChecker:
 _FORMS = {cls: getattr(TypeChecker, "_expr_" + cls.__name__)
           for cls in (nodes.Num, nodes.Bool, nodes.Str, nodes.Full, nodes.Name, nodes.Neg, nodes.Binary,
                       nodes.Compare, nodes.Logic, nodes.Not, nodes.If, nodes.Call, nodes.Query, nodes.IndicatorRef)}
+
+
+# ── a table's words where the language has its own ──────────────────────────
+
+#: Words an author copies from a published table where a rule says it with a keyword.
+_TABLE_WORDS = {"满分": "full", "得满分": "full", "全分": "full", "零分": "0", "不得分": "0"}
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_meaning(name: str) -> str | None:
+    """What a name that is a word of the table means in the language: ``满分`` → ``full``, ``五分`` → ``5``,
+    ``百分之五`` → ``5%``, ``十五`` → ``15``; None for any other name."""
+    if name in _TABLE_WORDS:
+        return _TABLE_WORDS[name]
+    percent = name.startswith("百分之")
+    text = name[3:] if percent else name.removesuffix("分")
+    number = _chinese_number(text)
+    if number is None:
+        return None
+    return f"{number}%" if percent else str(number)
+
+
+def _chinese_number(text: str) -> int | None:
+    """A whole number of 0–100 in Chinese numerals (``五``, ``十``, ``十五``, ``二十五``, ``一百``), else None."""
+    if text == "一百" or text == "百":
+        return 100
+    if not text or any(char not in _DIGITS and char != "十" for char in text):
+        return None
+    if "十" not in text:
+        return _DIGITS[text] if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
 # ── literals ────────────────────────────────────────────────────────────────
