@@ -881,6 +881,15 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return error("P110", f"语句不完整：`{tail}` 之后缺少内容", gap,
                          notes=((f"下一行的 `{before[0]}` 被当成了这条语句的一部分", span),))
         return error("P110", f"语句不完整：期望 {_expected_text(expected)}", span)
+    if token.type == "NAME" and value in _WRITTEN_UNITS:  # `0.5分`, `0 元`: a table's way of writing a figure
+        written = source.line(token.line)[: token.column - 1]
+        number = re.search(r"(\d+(?:\.\d+)?)(\s*)$", written)
+        if number is not None:
+            digits, gap = number.groups()
+            if value == "分":
+                return error("P110", "数的后面不写“分”：分值是不带单位的数", span, hint=f"改为 {digits}")
+            if gap:
+                return error("P110", "金额的数与单位之间不能有空格", span, hint=f"改为 {digits}{value}")
     if value == "where" and token.type != "NAME":
         return error("P114", "列表查询（where / of）只能写在 sum、mean、count、all、any、min、max 的括号里", span,
                      hint="例如 count(绩效指标 where 一级指标 == \"产出指标\")")
@@ -934,6 +943,9 @@ def _weight_as_printed(source: SourceFile, line: int):
     return error("P119", "分值写成了评分表的样子：分值是名称后的一个数，用空格隔开，不带括号，也不带“分”",
                  span, hint=f"改为：{rewrite.strip()}")
 
+
+#: Units a table writes after a figure: 分 (points take none), 元 and 万元 (written right after the digits).
+_WRITTEN_UNITS = frozenset({"分", "元", "万元"})
 
 #: What an invisible character that is not a plain space is, by its Unicode category.
 _INVISIBLE = {"Zs": "特殊空格，常见于从网页、Word 复制的文字", "Zl": "换行符", "Zp": "分段符",
