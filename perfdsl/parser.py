@@ -779,8 +779,11 @@ class _BuildError(Exception):
 _FULL_WIDTH = {
     "：": ":", "；": ";", "（": "(", "）": ")", "，": ",", "＝": "=", "＞": ">", "＜": "<",
     "＋": "+", "－": "-", "＊": "*", "／": "/", "｛": "{", "｝": "}", "“": '"', "”": '"', "．": ".", "％": "%",
-    "‘": '"', "’": '"', "＂": '"', "！": "!", "＃": "#",
+    "‘": '"', "’": '"', "＂": '"', "！": "!", "＃": "#", "。": ".",
 }
+#: Characters the language has no use for, with what the author most likely meant by them.
+_MEANT = {"【": "名称请写在反引号里（`…`），文字写在双引号里（\"…\"）", "】": "名称请写在反引号里（`…`），文字写在双引号里（\"…\"）",
+          "'": "文字请写在双引号里：\"…\"", "、": "列举请用半角逗号 ,"}
 
 #: How a terminal is named in a message about what was expected.
 _TERMINALS = {
@@ -838,7 +841,7 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
         if kind in ("Zs", "Zl", "Zp", "Cf"):  # pasted from a web page or Word: not seen
             return error("P101", f"看不见的字符 U+{ord(char):04X}（{_INVISIBLE.get(kind)}）", span,
                          hint={"Zs": "改为普通空格", "Cf": "删去它"}.get(kind, "改为普通换行"))
-        return error("P101", f"无法识别的字符 `{char}`", span)
+        return error("P101", f"无法识别的字符 `{char}`", span, hint=_MEANT.get(char))
 
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         opener = _unclosed_brace(source)
