@@ -782,8 +782,8 @@ _FULL_WIDTH = {
     "‘": '"', "’": '"', "＂": '"', "！": "!", "＃": "#", "。": ".",
 }
 #: Characters the language has no use for, with what the author most likely meant by them.
-_MEANT = {"【": "名称请写在反引号里（`…`），文字写在双引号里（\"…\"）", "】": "名称请写在反引号里（`…`），文字写在双引号里（\"…\"）",
-          "'": "文字请写在双引号里：\"…\"", "、": "列举请用半角逗号 ,"}
+_BRACKETS = "名称请写在反引号里（`…`），文字写在双引号里（\"…\"）"
+_MEANT = {"【": _BRACKETS, "】": _BRACKETS, "'": "文字请写在双引号里：\"…\"", "、": "列举请用半角逗号 ,"}
 
 #: How a terminal is named in a message about what was expected.
 _TERMINALS = {
