@@ -467,3 +467,32 @@ def test_pdf_cuts_a_line_taller_than_a_page_and_carries_on(tmp_path):
     assert len(pages) == 7 and "ZZ9" in text and "自评结论同复核结论偏差" in text and "问题。问题。" in text
     assert all("扣分原因/依据" in _squeezed(page) for page in pages[:6]) and "项目监管（续）" in _squeezed(pages[2])
     assert f"第 {len(pages)} 页 共 {len(pages)} 页" in pages[-1]
+
+
+def test_pdf_keeps_the_signature_block_and_each_heading_with_lines_of_their_table(tmp_path):
+    # Zhanjiang's table fills its first page to 合计: the closing block and the signature line were
+    # left alone on page 2, a page to sign that shows no score; now the last lines go over with them
+    _pdf_fonts_or_skip()
+    target = tmp_path / "zhanjiang.pdf"
+    assert run("eval", ROOT / "rulesets" / "zhanjiang-2021.perf", ROOT / "examples" / "zhanjiang-2021.json",
+               "-o", target).exit_code == 0
+    pages = [_squeezed(page) for page in _pdf_pages(target)]
+    signed = [page for page in pages if "评价人：" in page]
+    assert len(signed) == 1 and "合计" in signed[0] and "公平性" in signed[0]
+    # long notes push 二、自评质量 to the foot of page 2, under which none of its table fitted
+    record = json.loads(EXAMPLE.read_text("utf-8"))
+    note = ("经查阅佐证材料，发现该单位2022年度预算执行过程中存在资金支付进度滞后、政府采购程序不规范、"
+            "固定资产登记不及时等问题，" * 9)[:500]
+    for key, length in (("绩效目标合理性扣分", 500), ("项目监管扣分", 200), ("公众或服务对象满意度扣分", 200)):
+        record[key] = dict(record[key], note=note[:length])
+    record["单位"] = "某某省某某市某某区人民政府办公室（区政务服务数据管理局、区人民政府外事办公室）下属事业单位综合保障服务中心"
+    record["_存在问题"] = note
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    target = tmp_path / "chaoan.pdf"
+    assert run("eval", RULESET, data, "-o", target).exit_code == 0
+    pages = [_squeezed(page) for page in _pdf_pages(target)]
+    headed = [page for page in pages if "二、自评质量（满分40）" in page]
+    assert len(headed) == 1 and "组织开展完整性" in headed[0]
+    assert "合计" in next(page for page in pages if "评价人：" in page)
+
