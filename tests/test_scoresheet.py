@@ -13,6 +13,9 @@ import json
 import math
 import os
 import re
+import shutil
+import subprocess
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -330,11 +333,11 @@ class _Sheet(HTMLParser):
         self.texts.append(data)
 
 
-def _html(tmp_path, records) -> tuple[str, _Sheet]:
+def _html(tmp_path, records, ruleset=RULESET) -> tuple[str, _Sheet]:
     data = tmp_path / "batch.json"
     data.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     target = tmp_path / "out.html"
-    run("eval", RULESET, data, "-o", target)
+    run("eval", ruleset, data, "-o", target)
     page = target.read_text("utf-8")
     sheet = _Sheet()
     sheet.feed(page)
@@ -496,3 +499,21 @@ def test_pdf_keeps_the_signature_block_and_each_heading_with_lines_of_their_tabl
     assert len(headed) == 1 and "组织开展完整性" in headed[0]
     assert "合计" in next(page for page in pages if "评价人：" in page)
 
+
+def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_path):
+    # 委托业务项目's table fills its first page to 合计: Chromium printed the closing block alone on page 2
+    record = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
+    assert "div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
+    assert "table.sheet tr.sum { break-before: avoid; }" in sheet.style
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium to print the page with")
+    target = tmp_path / "printed.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={target}",
+                    (tmp_path / "out.html").as_uri()], capture_output=True, timeout=120, check=True)
+    # NFKC: Chromium's Noto CJK maps some characters to look-alike radicals in the text layer
+    signed = [text for text in (_squeezed(unicodedata.normalize("NFKC", page)) for page in _pdf_pages(target))
+              if "评价人" in text]
+    assert len(signed) == 1 and "合计" in signed[0] and "满意度指标" in signed[0]
