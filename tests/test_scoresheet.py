@@ -517,3 +517,22 @@ def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_pa
     signed = [text for text in (_squeezed(unicodedata.normalize("NFKC", page)) for page in _pdf_pages(target))
               if "评价人" in text]
     assert len(signed) == 1 and "合计" in signed[0] and "满意度指标" in signed[0]
+
+
+def test_pdf_page_header_of_a_long_name_ends_within_the_page(tmp_path):
+    # a 单位 of 91 characters ran the page header (title · 单位) off the right edge: 机关后勤服 and no more
+    fonts = _pdf_fonts_or_skip()
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    record = json.loads((ROOT / "examples" / "zhanjiang-2021.json").read_text("utf-8"))
+    record["单位"] = ("某某省某某市某某区人民政府办公室（区政务服务数据管理局、区人民政府外事办公室、区人民政府金融工作局、"
+                    "区人民政府研究室、区机关事务管理局）下属事业单位综合保障服务中心机关后勤服务分中心")
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    target = tmp_path / "out.pdf"
+    assert run("eval", ROOT / "rulesets" / "zhanjiang-2021.perf", data, "-o", target).exit_code == 0
+    page = PdfReader(str(target)).pages[0]
+    header = next(line for line in page.extract_text().splitlines() if line.startswith("湛江市2021年部门整体绩效自评 · "))
+    assert header.endswith("…")
+    assert 25.5 + stringWidth(header, fonts.body, 8) <= float(page.mediabox.width) - 25.5

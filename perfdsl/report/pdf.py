@@ -24,6 +24,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -425,6 +426,20 @@ class _Mark(Flowable):
         self.canv._perfdsl_record = self.record
 
 
+def _fitted(line: str, font: str, size: float, room: float) -> str:
+    """`line` as far as it fits in `room` points, ended by …: a long 单位 ran off the page's edge."""
+    if stringWidth(line, font, size) <= room:
+        return line
+    fits, beyond = 0, len(line)
+    while beyond - fits > 1:
+        middle = (fits + beyond) // 2
+        if stringWidth(line[:middle] + "…", font, size) <= room:
+            fits = middle
+        else:
+            beyond = middle
+    return line[:fits] + "…"
+
+
 def _canvas_class(styles: _Styles, title: str):
     """A canvas that holds its pages back until the end, to write ``第 N 页 共 M 页`` per department."""
     class NumberedCanvas(Canvas):
@@ -456,7 +471,8 @@ def _canvas_class(styles: _Styles, title: str):
             self.setFont(styles.fonts.body, 8)
             self.setFillColor("#555555")
             if record is not None and record[1]:
-                self.drawString(25.5, height - 18, styles.fonts.text(f"{title} · {record[1]}"))
+                line = _fitted(f"{title} · {record[1]}", styles.fonts.body, 8, width - 2 * 25.5)
+                self.drawString(25.5, height - 18, styles.fonts.text(line))
             self.setFont(styles.fonts.body, 9)
             self.setFillColor("#000000")
             self.drawCentredString(width / 2, 16, f"第 {number} 页 共 {count} 页")
