@@ -13,6 +13,9 @@ import json
 import math
 import os
 import re
+import shutil
+import subprocess
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -330,11 +333,11 @@ class _Sheet(HTMLParser):
         self.texts.append(data)
 
 
-def _html(tmp_path, records) -> tuple[str, _Sheet]:
+def _html(tmp_path, records, ruleset=RULESET) -> tuple[str, _Sheet]:
     data = tmp_path / "batch.json"
     data.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
     target = tmp_path / "out.html"
-    run("eval", RULESET, data, "-o", target)
+    run("eval", ruleset, data, "-o", target)
     page = target.read_text("utf-8")
     sheet = _Sheet()
     sheet.feed(page)
@@ -467,3 +470,69 @@ def test_pdf_cuts_a_line_taller_than_a_page_and_carries_on(tmp_path):
     assert len(pages) == 7 and "ZZ9" in text and "自评结论同复核结论偏差" in text and "问题。问题。" in text
     assert all("扣分原因/依据" in _squeezed(page) for page in pages[:6]) and "项目监管（续）" in _squeezed(pages[2])
     assert f"第 {len(pages)} 页 共 {len(pages)} 页" in pages[-1]
+
+
+def test_pdf_keeps_the_signature_block_and_each_heading_with_lines_of_their_table(tmp_path):
+    # Zhanjiang's table fills its first page to 合计: the closing block and the signature line were
+    # left alone on page 2, a page to sign that shows no score; now the last lines go over with them
+    _pdf_fonts_or_skip()
+    target = tmp_path / "zhanjiang.pdf"
+    assert run("eval", ROOT / "rulesets" / "zhanjiang-2021.perf", ROOT / "examples" / "zhanjiang-2021.json",
+               "-o", target).exit_code == 0
+    pages = [_squeezed(page) for page in _pdf_pages(target)]
+    signed = [page for page in pages if "评价人：" in page]
+    assert len(signed) == 1 and "合计" in signed[0] and "公平性" in signed[0]
+    # long notes push 二、自评质量 to the foot of page 2, under which none of its table fitted
+    record = json.loads(EXAMPLE.read_text("utf-8"))
+    note = ("经查阅佐证材料，发现该单位2022年度预算执行过程中存在资金支付进度滞后、政府采购程序不规范、"
+            "固定资产登记不及时等问题，" * 9)[:500]
+    for key, length in (("绩效目标合理性扣分", 500), ("项目监管扣分", 200), ("公众或服务对象满意度扣分", 200)):
+        record[key] = dict(record[key], note=note[:length])
+    record["单位"] = "某某省某某市某某区人民政府办公室（区政务服务数据管理局、区人民政府外事办公室）下属事业单位综合保障服务中心"
+    record["_存在问题"] = note
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    target = tmp_path / "chaoan.pdf"
+    assert run("eval", RULESET, data, "-o", target).exit_code == 0
+    pages = [_squeezed(page) for page in _pdf_pages(target)]
+    headed = [page for page in pages if "二、自评质量（满分40）" in page]
+    assert len(headed) == 1 and "组织开展完整性" in headed[0]
+    assert "合计" in next(page for page in pages if "评价人：" in page)
+
+
+def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_path):
+    # 委托业务项目's table fills its first page to 合计: Chromium printed the closing block alone on page 2
+    record = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
+    assert "div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
+    assert "table.sheet tr.sum { break-before: avoid; }" in sheet.style
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no Chromium to print the page with")
+    target = tmp_path / "printed.pdf"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={target}",
+                    (tmp_path / "out.html").as_uri()], capture_output=True, timeout=120, check=True)
+    # NFKC: Chromium's Noto CJK maps some characters to look-alike radicals in the text layer
+    signed = [text for text in (_squeezed(unicodedata.normalize("NFKC", page)) for page in _pdf_pages(target))
+              if "评价人" in text]
+    assert len(signed) == 1 and "合计" in signed[0] and "满意度指标" in signed[0]
+
+
+def test_pdf_page_header_of_a_long_name_ends_within_the_page(tmp_path):
+    # a 单位 of 91 characters ran the page header (title · 单位) off the right edge: 机关后勤服 and no more
+    fonts = _pdf_fonts_or_skip()
+    from pypdf import PdfReader
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    record = json.loads((ROOT / "examples" / "zhanjiang-2021.json").read_text("utf-8"))
+    record["单位"] = ("某某省某某市某某区人民政府办公室（区政务服务数据管理局、区人民政府外事办公室、区人民政府金融工作局、"
+                    "区人民政府研究室、区机关事务管理局）下属事业单位综合保障服务中心机关后勤服务分中心")
+    data = tmp_path / "r.json"
+    data.write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    target = tmp_path / "out.pdf"
+    assert run("eval", ROOT / "rulesets" / "zhanjiang-2021.perf", data, "-o", target).exit_code == 0
+    page = PdfReader(str(target)).pages[0]
+    header = next(line for line in page.extract_text().splitlines() if line.startswith("湛江市2021年部门整体绩效自评 · "))
+    assert header.endswith("…")
+    assert 25.5 + stringWidth(header, fonts.body, 8) <= float(page.mediabox.width) - 25.5

@@ -83,7 +83,8 @@ svg text { font-size: 13px; }
   h3 { margin: 3pt 0 2pt; break-after: avoid; }
   table.closing td { height: 1.7em; }
   p.signatures { margin-top: 9pt; }
-  div.closing { break-inside: avoid; }
+  table.sheet tr.sum { break-before: avoid; }
+  div.closing { break-inside: avoid; break-before: avoid; }  /* signed under lines of the table, never alone */
 }
 """
 

@@ -24,6 +24,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -137,11 +138,14 @@ def _record(styles: _Styles, layout, model, result, width, page_height) -> list:
     story = [styles.para(scoresheet.sheet_title(model), styles.title), styles.paras(facts, styles.info),
              styles.para(scoresheet.totals_text(result, cards), styles.info), *_warnings(styles, result.warnings)]
     widths = _widths(layout, width)
+    closing = _closing(styles, result, widths)
     for number, card in enumerate(cards):
         heading = styles.para(scoresheet.card_heading(number, card), styles.heading)
         table = _ScoreTable(styles, layout, card, wanted[card.name], widths, page_height)
-        story += [heading, table]
-    story.append(KeepTogether(_closing(styles, result, widths)))
+        last = number == len(cards) - 1
+        story.append(_Together([heading], table, closing if last else [], page_height))
+    if not cards:
+        story.append(KeepTogether(closing))
     return story
 
 
@@ -281,6 +285,44 @@ class _ScoreTable(Flowable):
         return _ScoreTable(self.styles, self.layout, self.card, self.spec, self.widths, self.page_height, part)
 
 
+class _Together(Flowable):
+    """A scorecard's heading, its table and (after the last one) the closing block, never parted from it.
+
+    A heading is not left at the foot of a page without a line of its table under it, and the closing
+    block — 评价结论 … and the 评价人 / 复核人 / 日期 line that is signed — is not left alone on a page:
+    when it does not fit under the table's end, the table's last lines (and 合计) go over with it.
+    Like `KeepTogether`, it is always split: into its parts, once it knows where the page ends.
+    """
+
+    def __init__(self, before: list, table: _ScoreTable, after: list, page_height: float):
+        super().__init__()
+        self.before, self.table, self.after, self.page_height = before, table, after, page_height
+
+    def wrap(self, available_width, available_height):
+        return available_width, 0xFFFFFF  # never drawn whole: `split` hands the frame its parts
+
+    @staticmethod
+    def _height(flowables, width, height) -> float:
+        """An upper bound of their height in a frame: every space before and after counted."""
+        return sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+    def split(self, available_width, available_height):
+        before = self._height(self.before, available_width, available_height)
+        after = self._height(self.after, available_width, available_height)
+        room = available_height - before
+        height = self.table.wrap(available_width, room)[1]
+        if height + after <= room:
+            return [*self.before, self.table, *self.after]
+        # the table's first part here (its last lines kept for the closing block when all of it fits)
+        parts = self.table.split(available_width, room - after if height <= room else room)
+        if len(parts) == 2:
+            return [*self.before, parts[0], _Together([], parts[1], self.after, self.page_height)]
+        if available_height < self.page_height - 1:
+            return []  # start on the next page
+        # taller than a page even at its top: laid out as before, the closing block kept together
+        return [*self.before, self.table, *([KeepTogether(self.after)] if self.after else [])]
+
+
 def _line_cells(styles: _Styles, layout, line) -> list:
     """The cells of one line: group names, numbers centred, text wrapped."""
     row = []
@@ -384,6 +426,20 @@ class _Mark(Flowable):
         self.canv._perfdsl_record = self.record
 
 
+def _fitted(line: str, font: str, size: float, room: float) -> str:
+    """`line` as far as it fits in `room` points, ended by …: a long 单位 ran off the page's edge."""
+    if stringWidth(line, font, size) <= room:
+        return line
+    fits, beyond = 0, len(line)
+    while beyond - fits > 1:
+        middle = (fits + beyond) // 2
+        if stringWidth(line[:middle] + "…", font, size) <= room:
+            fits = middle
+        else:
+            beyond = middle
+    return line[:fits] + "…"
+
+
 def _canvas_class(styles: _Styles, title: str):
     """A canvas that holds its pages back until the end, to write ``第 N 页 共 M 页`` per department."""
     class NumberedCanvas(Canvas):
@@ -415,7 +471,8 @@ def _canvas_class(styles: _Styles, title: str):
             self.setFont(styles.fonts.body, 8)
             self.setFillColor("#555555")
             if record is not None and record[1]:
-                self.drawString(25.5, height - 18, styles.fonts.text(f"{title} · {record[1]}"))
+                line = _fitted(f"{title} · {record[1]}", styles.fonts.body, 8, width - 2 * 25.5)
+                self.drawString(25.5, height - 18, styles.fonts.text(line))
             self.setFont(styles.fonts.body, 9)
             self.setFillColor("#000000")
             self.drawCentredString(width / 2, 16, f"第 {number} 页 共 {count} 页")
