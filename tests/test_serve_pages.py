@@ -139,3 +139,25 @@ def test_control_characters_and_bidi_overrides_of_a_record_are_shown_on_the_page
         assert not any(c in page for c in "\x1b\u202e\u200b")
     assert '>ruleset &#34;\u202e甲&#34; {}\n</textarea>' in checked and 'value="\u202e.perf"' in checked
     assert "\\u202e甲" in checked.split("</textarea>")[1]  # the report of it shows it
+
+
+def test_the_summary_has_one_header_per_column_and_the_error_sits_under_its_heading():
+    """The 汇总's header once said 警告 twice (the summary's own column and the page's), so every error showed
+    under 警告 and 错误 headed an empty column."""
+    from perfdsl import read_record
+
+    good = read_record(EXAMPLE)
+    bad = read_record(EXAMPLE)
+    bad.update({"单位": "填错局", "项目总数": "十四"})
+    for record in (good, bad):
+        record.pop("_reported", None)  # no 审计 column: the two columns after the scores are 警告 and 错误
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        page = http.get(_upload(http, "两条.json", jsonout.dumps([good, bad]).encode())).text
+    table = re.search(r'<table class="summary" id="summary">(.*?)</table>', page, re.S).group(1)
+    headings = re.findall(r"<th>(.*?)</th>", table)
+    assert headings.count("警告") == 1 and headings[-2:] == ["警告", "错误"]
+    for row in re.findall(r"<tr class=\"(?:failed|scored)\".*?</tr>", table, re.S):
+        assert len(re.findall(r"<td[ >]", row)) == len(headings)
+    failed = re.search(r'<tr class="failed".*?</tr>', table, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", failed, re.S)
+    assert "十四" in cells[headings.index("错误")]
