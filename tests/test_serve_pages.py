@@ -161,3 +161,25 @@ def test_the_summary_has_one_header_per_column_and_the_error_sits_under_its_head
     failed = re.search(r'<tr class="failed".*?</tr>', table, re.S).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", failed, re.S)
     assert "十四" in cells[headings.index("错误")]
+
+
+def test_a_batch_over_the_record_limit_is_refused_on_its_page_with_its_own_code():
+    """The page of a batch refused while it was scored said `bad_data（HTTP 400）` whatever the reason; a batch over
+    `--max-records` is `too_many_records`, 413, as the API answers it."""
+    from perfdsl import read_record
+    from perfdsl.serve.limits import Limits
+
+    record = read_record(EXAMPLE)
+    with serving(create_app(ROOT / "rulesets", Limits(records=2))) as url, \
+            httpx.Client(base_url=url, timeout=60) as http:
+        response = http.post("/rulesets/chaoan-2022/runs", files={"data": ("三条.json", jsonout.dumps([record] * 3).encode())})
+        summary = response.headers["location"]
+        for _ in range(300):
+            progress = http.get(summary + "/progress").json()
+            if progress["done"]:
+                break
+            time.sleep(0.05)
+        assert progress["failure"].startswith("记录超过上限 2 条")
+        page = http.get(summary)
+    assert page.status_code == 413
+    assert "记录超过上限 2 条" in page.text and "<code>too_many_records</code>（HTTP 413）" in page.text
