@@ -298,3 +298,22 @@ def test_the_published_claims_of_a_record_are_audited_on_its_scoresheet(page, se
     assert findings.first.get_attribute("data-code") == "A301"
     assert "公布：6440687.91万元；重算：644.07万元" in findings.first.inner_text()
     page.locator("#audit").screenshot(path=SCREENSHOTS / "13-audit.png")
+
+
+def test_an_upload_the_server_never_received_can_be_sent_again(browser, server):
+    """The button was disabled when the upload started and stayed so when the connection failed: the user had to
+    know to reload the page before trying again.  (Its own context: the failed load is in the console, as it should be.)"""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(server + "/rulesets/chaoan-2022")
+        page.set_input_files("#data", str(ROOT / "examples" / "chaoan-2022.json"))
+        page.route("**/rulesets/chaoan-2022/runs", lambda route: route.abort())  # as if the server had stopped
+        page.click("form.uploader button")
+        page.locator("form.uploader .progress .label").filter(has_text="上传失败").wait_for()
+        assert page.locator("form.uploader button").is_enabled()
+        page.unroute("**/rulesets/chaoan-2022/runs")
+        page.click("form.uploader button")
+        page.wait_for_selector("#summary")
+    finally:
+        context.close()

@@ -139,3 +139,47 @@ def test_control_characters_and_bidi_overrides_of_a_record_are_shown_on_the_page
         assert not any(c in page for c in "\x1b\u202e\u200b")
     assert '>ruleset &#34;\u202e甲&#34; {}\n</textarea>' in checked and 'value="\u202e.perf"' in checked
     assert "\\u202e甲" in checked.split("</textarea>")[1]  # the report of it shows it
+
+
+def test_the_summary_has_one_header_per_column_and_the_error_sits_under_its_heading():
+    """The 汇总's header once said 警告 twice (the summary's own column and the page's), so every error showed
+    under 警告 and 错误 headed an empty column."""
+    from perfdsl import read_record
+
+    good = read_record(EXAMPLE)
+    bad = read_record(EXAMPLE)
+    bad.update({"单位": "填错局", "项目总数": "十四"})
+    for record in (good, bad):
+        record.pop("_reported", None)  # no 审计 column: the two columns after the scores are 警告 and 错误
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        page = http.get(_upload(http, "两条.json", jsonout.dumps([good, bad]).encode())).text
+    table = re.search(r'<table class="summary" id="summary">(.*?)</table>', page, re.S).group(1)
+    headings = re.findall(r"<th>(.*?)</th>", table)
+    assert headings.count("警告") == 1 and headings[-2:] == ["警告", "错误"]
+    for row in re.findall(r"<tr class=\"(?:failed|scored)\".*?</tr>", table, re.S):
+        assert len(re.findall(r"<td[ >]", row)) == len(headings)
+    failed = re.search(r'<tr class="failed".*?</tr>', table, re.S).group(0)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", failed, re.S)
+    assert "十四" in cells[headings.index("错误")]
+
+
+def test_a_batch_over_the_record_limit_is_refused_on_its_page_with_its_own_code():
+    """The page of a batch refused while it was scored said `bad_data（HTTP 400）` whatever the reason; a batch over
+    `--max-records` is `too_many_records`, 413, as the API answers it."""
+    from perfdsl import read_record
+    from perfdsl.serve.limits import Limits
+
+    record = read_record(EXAMPLE)
+    with serving(create_app(ROOT / "rulesets", Limits(records=2))) as url, \
+            httpx.Client(base_url=url, timeout=60) as http:
+        response = http.post("/rulesets/chaoan-2022/runs", files={"data": ("三条.json", jsonout.dumps([record] * 3).encode())})
+        summary = response.headers["location"]
+        for _ in range(300):
+            progress = http.get(summary + "/progress").json()
+            if progress["done"]:
+                break
+            time.sleep(0.05)
+        assert progress["failure"].startswith("记录超过上限 2 条")
+        page = http.get(summary)
+    assert page.status_code == 413
+    assert "记录超过上限 2 条" in page.text and "<code>too_many_records</code>（HTTP 413）" in page.text

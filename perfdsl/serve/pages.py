@@ -146,7 +146,7 @@ async def run_page(request):
     if not run.done:
         return render(request, "progress.html", run=run)
     if run.failure is not None:
-        return render(request, "error.html", status=400, problem=Problem(400, "bad_data", run.failure), run=run)
+        return render(request, "error.html", status=run.problem.status, problem=run.problem, run=run)
     summary = Summary(run.entry.model)
     rows = [(position, item, summary.row(position, item)) for position, item in run.items]
     audit = await run_in_threadpool(_claims, run)

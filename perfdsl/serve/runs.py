@@ -68,6 +68,7 @@ class Run:
         self.started: float | None = None
         self.finished: float | None = None
         self.failure: str | None = None
+        self.problem: Problem | None = None  # the failure as its page shows it (its code and status kept)
 
     @property
     def done(self) -> bool:
@@ -126,15 +127,16 @@ class RunStore:
                 if isinstance(raw, dict) and "_reported" in raw:
                     run.claims[position] = raw
         except Problem as exc:
-            run.failure = exc.message
+            run.problem = exc
         except PerfError as exc:
-            run.failure = upload.message(exc)
+            run.problem = Problem(400, "bad_data", upload.message(exc))
         except Exception as exc:  # a defect: the page says so, the log has the details
             from .problems import as_problem
 
-            run.failure = as_problem(exc).message
+            run.problem = as_problem(exc)
         finally:
-            if run.failure is not None:
+            if run.problem is not None:
+                run.failure = run.problem.message
                 run.items, run.claims = [], {}
             upload.close()
             run.finished = time.monotonic()

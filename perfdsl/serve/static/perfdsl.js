@@ -41,7 +41,10 @@ function enhanceUpload(form) {
       if (request.status < 400) window.location.assign(request.responseURL);
       else replaceMain(request.responseText);
     });
-    request.addEventListener("error", () => showProgress(box, 0, "上传失败：无法连接服务器"));
+    request.addEventListener("error", () => {  // the server is down or restarting: let the user send it again
+      showProgress(box, 0, "上传失败：无法连接服务器，请稍后重试");
+      form.querySelector("button").disabled = false;
+    });
     form.querySelector("button").disabled = true;
     showProgress(box, 0, "上传中 0%");
     request.send(new FormData(form));
