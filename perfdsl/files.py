@@ -101,8 +101,10 @@ def read_bounded(path, what: str, limit: int, error=UsageError) -> str:
 
 def not_utf8_text(path, data: bytes, exc: UnicodeDecodeError) -> str:
     """The message for a whole file that is not UTF-8: the bad byte's line and column, and, for a file that
-    reads as GB18030 (what Windows Notepad and WPS save Chinese text as by default), the encoding to save in."""
-    before = data[: exc.start]
+    reads as GB18030 (what Windows Notepad and WPS save Chinese text as by default), the encoding to save in.
+    `exc` is of ``data.decode("utf-8-sig")``, whose positions start after a BOM."""
+    start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+    before = data[:start]
     line = before.count(b"\n") + 1
     column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
     try:
@@ -111,7 +113,7 @@ def not_utf8_text(path, data: bytes, exc: UnicodeDecodeError) -> str:
         hint = "请另存为 UTF-8 编码"
     else:
         hint = "看来是 GBK/GB18030 编码（记事本、WPS 的默认），请另存为 UTF-8 编码"
-    return f"{path}: 第 {line} 行第 {column} 列不是 UTF-8 文本（文件第 {exc.start + 1} 字节）：{hint}"
+    return f"{path}: 第 {line} 行第 {column} 列不是 UTF-8 文本（文件第 {start + 1} 字节）：{hint}"
 
 
 def read_text(path, what: str, error=UsageError) -> str:
@@ -120,8 +122,14 @@ def read_text(path, what: str, error=UsageError) -> str:
     try:
         with handle:
             return handle.read()
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+    except UnicodeDecodeError:  # `exc.start` counts from the decoder's last chunk: the bytes say where, in the file
+        with _open(path, what, "rb") as handle:
+            data = handle.read()
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise error(not_utf8_text(path, data, exc)) from None
+        raise error(f"{path}: 不是 UTF-8 文本") from None  # (the file changed while it was read)
 
 
 #: errno values that mean the output could not be written (rather than an input not read).

@@ -198,6 +198,15 @@ def test_malformed_json_is_a_400_naming_line_and_column(client):
     assert error["code"] == "bad_json" and "请求正文:1:" in error["message"] and "不是有效的 JSON" in error["message"]
 
 
+def test_a_body_not_in_utf8_says_where_and_what_to_save_it_as(client):
+    """It said 第 N 字节 counted from 0; now the line, the column and the byte as everywhere else."""
+    body = '\ufeff{"单位": "潮安",\n "项目总数": 14}'.encode("utf-8").replace("潮安".encode(), "潮安".encode("gb18030"))
+    response = client.post("/api/rulesets/chaoan-2022/evaluate", content=body, headers=JSON)
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "bad_encoding", "message": (
+        "请求正文: 第 1 行第 10 列不是 UTF-8 文本（文件第 16 字节）：看来是 GBK/GB18030 编码（记事本、WPS 的默认），请另存为 UTF-8 编码")}
+
+
 @pytest.mark.parametrize("path", ["/api/rulesets/..%2F..%2Fetc%2Fpasswd", "/api/rulesets/../../etc/passwd/evaluate",
                                   "/api/rulesets/%2e%2e%2fpyproject", "/static/../../pyproject.toml",
                                   "/static/%2e%2e/%2e%2e/pyproject.toml", "/rulesets/..%2Fcommon%2Fguangdong"])

@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from .. import datafiles
 from ..errors import PerfError, RecordError
+from ..files import not_utf8_text
 from ..report import explain as explaining
 from ..report import jsonout
 from . import checking, features, schema
@@ -66,7 +67,7 @@ async def _body_text(request, what: str, limit: int | None = None) -> str:
     try:
         return body.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Problem(400, "bad_encoding", f"{what}不是 UTF-8 文本（第 {exc.start} 字节）") from None
+        raise Problem(400, "bad_encoding", not_utf8_text(what, body, exc)) from None
 
 
 def _require_json(request):

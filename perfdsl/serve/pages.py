@@ -22,6 +22,7 @@ from .. import template as templates_of_data
 from ..basis import comparison
 from ..decimals import plain
 from ..errors import PerfError, RecordError
+from ..files import not_utf8_text
 from ..report import explain as explaining
 from ..report import jsonout, scoresheet
 from ..report.summary import Summary
@@ -300,7 +301,7 @@ async def check_submit(request):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise Problem(400, "bad_encoding", f"{name or '规则集'}: 不是 UTF-8 文本（第 {exc.start} 字节）") from None
+        raise Problem(400, "bad_encoding", not_utf8_text(name or "规则集", content, exc)) from None
     report = await run_in_threadpool(checking.check, state.catalog, text, name)
     marks = _marks(report)
     return render(request, "check.html", text=text, name=report.name, report=report, marks=marks,
