@@ -86,14 +86,14 @@ def read(path: str, model=None, form: str | None = None) -> Batch:
     if form is None:
         suffix = Path(path).suffix.lower()
         if suffix not in FORMATS:
-            raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`{_OTHER_FORMATS.get(suffix, '')}"
+            raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`{OTHER_FORMATS.get(suffix, '')}"
                              f"（可用：{'、'.join(FORMATS)}；或用 --input-format 指定）")
         form = suffix[1:]
     return _nonempty(_read(form, None, path, model), path, form)
 
 
 #: Formats a user may have in hand instead, and what to do about them.
-_OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
+OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
                   ".txt": "：若是 CSV，请改扩展名为 .csv"}
 
 

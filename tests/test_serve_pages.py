@@ -111,6 +111,8 @@ def test_an_upload_names_no_file_of_the_server_and_a_template_with_a_list_input_
         message = re.search(r'<pre class="message">(.*?)</pre>', bad.text, re.S).group(1)
         assert message.startswith("数据.csv: 表头有未知的列：B 列 `项目总树` 不是规则集的输入，是否为 `项目总数`？")
         assert "/tmp" not in bad.text and "perfdsl-serve-" not in bad.text
+        old = http.post("/rulesets/chaoan-2022/runs", files={"data": ("旧.xls", b"\xd0\xcf\x11\xe0")})
+        assert old.status_code == 415 and "不支持的数据文件格式 `.xls`：请在 Excel 或 WPS 中另存为 .xlsx；" in old.text
         empty = http.post("/rulesets/chaoan-2022/runs", files={"data": ("空.xlsx", b"")})
         assert empty.status_code == 400 and "文件是空的" in empty.text
         broken = http.post("/rulesets/chaoan-2022/runs", files={"data": ("坏.xlsx", b"PK\x03\x04 not a zip")})

@@ -74,7 +74,8 @@ def _suffix(name: str) -> str:
     suffix = os.path.splitext(name)[1].lower()
     if suffix not in datafiles.FORMATS:
         shown = f"`{suffix}`" if suffix else "（无扩展名）"
+        advice = datafiles.OTHER_FORMATS.get(suffix, "")  # `.xls`: save it as .xlsx, as the command line says
         raise Problem(415, "unsupported_format",
-                      f"{name}: 不支持的数据文件格式 {shown}；请上传 {'、'.join(datafiles.FORMATS)} 文件"
+                      f"{name}: 不支持的数据文件格式 {shown}{advice}；请上传 {'、'.join(datafiles.FORMATS)} 文件"
                       "（可先下载规则集的数据模板）")
     return suffix
