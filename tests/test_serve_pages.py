@@ -185,3 +185,29 @@ def test_a_batch_over_the_record_limit_is_refused_on_its_page_with_its_own_code(
         page = http.get(summary)
     assert page.status_code == 413
     assert "记录超过上限 2 条" in page.text and "<code>too_many_records</code>（HTTP 413）" in page.text
+
+
+def test_a_download_clicked_twice_is_written_once():
+    """A second click on a slow download (or the same link in another tab) while it was written started the same
+    minute-and-a-half of work again; it waits for the first, and a PDF or workbook written is kept with its run."""
+    import threading
+
+    from perfdsl.serve.runs import Run
+
+    run = Run(None, "数据.json", False, 1)
+    calls = []
+
+    def write():
+        calls.append(1)
+        time.sleep(0.2)
+        return b"%PDF"
+
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(run.download("pdf", write))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [b"%PDF"] * 3 and len(calls) == 1
+    assert run.download("pdf", write) == b"%PDF" and len(calls) == 1
+    assert run.download("csv", lambda: b"a,b") == b"a,b" and run.download("csv", lambda: b"c,d") == b"c,d"  # not kept

@@ -256,7 +256,9 @@ async def download(request):
     if not run.done or run.failure is not None:
         raise Problem(409, "not_ready", "这批数据还没有计分完成")
     kind = request.path_params["kind"]
-    content = await run_in_threadpool(download_bytes, run, kind, state.limits.sheets)
+    if kind not in DOWNLOADS:  # (before a lock is made for it)
+        download_bytes(run, kind, state.limits.sheets)
+    content = await run_in_threadpool(run.download, kind, lambda: download_bytes(run, kind, state.limits.sheets))
     stem = run.filename.rsplit(".", 1)[0] if "." in run.filename else run.filename
     return _attachment(content, f"{stem}-评分表.{kind}", kind)
 

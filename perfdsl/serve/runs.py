@@ -52,6 +52,11 @@ def warnings_of(item) -> tuple:
     return tuple(getattr(item, "warnings", None) or ())
 
 
+#: The downloads a run keeps once written, the slow ones (`Run.download`), and the largest it keeps.
+KEPT_KINDS = frozenset({"pdf", "xlsx"})
+KEPT_DOWNLOAD = 32 << 20
+
+
 class Run:
     """One uploaded file against one ruleset: its results as they come, then done (or failed as a whole)."""
 
@@ -69,6 +74,9 @@ class Run:
         self.finished: float | None = None
         self.failure: str | None = None
         self.problem: Problem | None = None  # the failure as its page shows it (its code and status kept)
+        self._downloads: dict = {}  # format → its bytes, once written (`download`)
+        self._writing: dict = {}  # format → the lock its first writer holds
+        self._downloads_lock = threading.Lock()
 
     @property
     def done(self) -> bool:
@@ -87,6 +95,21 @@ class Run:
         if self.done and self.failure is None and 1 <= position <= len(self.items):
             return self.items[position - 1][1]
         raise Problem(404, "no_such_record", f"这批数据中没有第 {position} 条记录（共 {len(self.items)} 条）")
+
+    def download(self, kind: str, write) -> bytes:
+        """The results in format `kind`, written by `write()` once: a PDF of 600 records takes a minute and a half,
+        and a second click while it was written (or the same link in another tab) started the same work again.
+        A request for a format being written waits for it; a PDF or workbook written is kept with the run (up
+        to `KEPT_DOWNLOAD` bytes: the others are written in seconds, and the store keeps a few runs)."""
+        with self._downloads_lock:
+            lock = self._writing.setdefault(kind, threading.Lock())
+        with lock:
+            content = self._downloads.get(kind)
+            if content is None:
+                content = write()
+                if kind in KEPT_KINDS and len(content) <= KEPT_DOWNLOAD:
+                    self._downloads[kind] = content
+            return content
 
     def progress(self) -> dict:
         return {"done": self.done, "scored": len(self.items), "total": self.total,

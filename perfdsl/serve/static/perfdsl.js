@@ -2,6 +2,7 @@
 // 1. An upload shows how much has been sent, then the scoring page takes over.
 // 2. A scoring page follows the worker's progress and shows the 汇总 when it is done.
 // 3. On a 评分表, a click on an indicator opens its explain trace beside the table.
+// 4. A click on a slow download (PDF, Excel) says it is being written.
 "use strict";
 
 function showProgress(box, fraction, text) {
@@ -86,6 +87,20 @@ function enhanceSheet(trace) {
   });
 }
 
+function noteSlowDownloads(box) {  // a PDF of hundreds of records takes a minute or two: say so, once clicked
+  box.querySelectorAll("a#download-pdf, a#download-xlsx").forEach((link) => {
+    link.addEventListener("click", () => {
+      let note = box.querySelector(".download-note");
+      if (!note) {
+        note = document.createElement("span");
+        note.className = "download-note hint";
+        box.append(note);
+      }
+      note.textContent = "正在生成" + link.textContent + "：记录多时需要一两分钟，生成后浏览器即开始下载，无需再点";
+    });
+  });
+}
+
 document.addEventListener("keydown", (event) => {
   const trace = document.getElementById("trace");
   if (event.key === "Escape" && trace) trace.hidden = true;
@@ -97,4 +112,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (run) followRun(run);
   const trace = document.getElementById("trace");
   if (trace) enhanceSheet(trace);
+  const downloads = document.getElementById("downloads");
+  if (downloads) noteSlowDownloads(downloads);
 });
