@@ -211,3 +211,14 @@ def test_a_download_clicked_twice_is_written_once():
     assert answers == [b"%PDF"] * 3 and len(calls) == 1
     assert run.download("pdf", write) == b"%PDF" and len(calls) == 1
     assert run.download("csv", lambda: b"a,b") == b"a,b" and run.download("csv", lambda: b"c,d") == b"c,d"  # not kept
+
+
+def test_a_record_that_is_no_object_is_named_by_its_place_not_by_a_bare_number():
+    batch = json.dumps([json.loads(EXAMPLE.read_text("utf-8")), "不是记录", None], ensure_ascii=False).encode()
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        summary = http.get(_upload(http, "批.json", batch)).text
+        names = re.findall(r'<td class="name"><a[^>]*>(.*?)</a>', summary)
+        assert names == ["潮州市潮安区政务服务数据管理局", "第 2 条", "第 3 条"]
+        page = http.get(_upload(http, "批.json", batch) + "/records/2").text
+        assert re.findall(r"<title>(.*?)</title>", page)[0].startswith("评分表 · 第 2 条")
+        assert re.findall(r"<h1>(.*?)</h1>", page) == ["第 2 条"]
