@@ -123,3 +123,13 @@ def shown_number(value: Decimal) -> str:
         mantissa, _, exponent = text.partition("e")
         text = mantissa[:20] + "…e" + exponent
     return text
+
+
+def shown_bytes(count: int) -> str:
+    """A size for a message: ``2 MB``, ``1.96 GB`` (two decimals at most, half up), bytes below a KB."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if count >= size:
+            hundredths = (count * 100 + size // 2) // size
+            whole, part = divmod(hundredths, 100)
+            return f"{whole}.{part:02d}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{count} 字节"

@@ -436,7 +436,7 @@ def _seekable(handle, path: str):
     with handle:
         data = handle.read(limits.WORKBOOK_BYTES + 1)
     if len(data) > limits.WORKBOOK_BYTES:
-        raise DataFileError(f"{path}: 工作簿超过 {limits.WORKBOOK_BYTES} 字节")
+        raise DataFileError(f"{path}: 工作簿超过 {limits.shown_bytes(limits.WORKBOOK_BYTES)}")
     return io.BytesIO(data)
 
 
@@ -460,12 +460,12 @@ def _check_parts(handle, path: str):
             raise DataFileError(f"{path}: 工作簿有 {len(parts)} 个部件，超过上限 {limits.WORKBOOK_PARTS}")
         total = sum(part.file_size for part in parts)
         if total > limits.WORKBOOK_BYTES:
-            raise DataFileError(f"{path}: 工作簿解压后有 {total} 字节，超过上限 {limits.WORKBOOK_BYTES} 字节"
-                                "（可能是压缩炸弹）")
+            raise DataFileError(f"{path}: 工作簿解压后有 {limits.shown_bytes(total)}（{total} 字节），超过上限 "
+                                f"{limits.shown_bytes(limits.WORKBOOK_BYTES)}（可能是压缩炸弹）")
         for part in parts:
             if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > limits.SHARED_STRINGS_BYTES:
-                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {part.file_size} 字节，超过上限 "
-                                    f"{limits.SHARED_STRINGS_BYTES} 字节")
+                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {limits.shown_bytes(part.file_size)}"
+                                    f"（{part.file_size} 字节），超过上限 {limits.shown_bytes(limits.SHARED_STRINGS_BYTES)}")
 
 
 def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:

@@ -235,7 +235,14 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
     sheet = _SHEET.format(dimension="", rows=_HEADER_ROW).replace("<sheetData>", padding + "<sheetData>")
     done = _eval(_workbook(tmp_path / "zip.xlsx", sheet))
     assert done.exit_code == 2
-    assert "超过上限 2097152 字节（可能是压缩炸弹）" in done.stderr
+    assert "工作簿解压后有 3.02 MB（3161974 字节），超过上限 2 MB（可能是压缩炸弹）" in done.stderr
+
+
+def test_a_size_in_a_message_is_read_as_people_read_it():
+    from perfdsl.limits import shown_bytes
+
+    assert [shown_bytes(n) for n in (512, 1024, 1536, 2 * 1024 * 1024, 2097168545, 1 << 30)] == [
+        "512 字节", "1 KB", "1.5 KB", "2 MB", "1.95 GB", "1 GB"]
 
 
 def test_a_shared_strings_bomb_is_refused(tmp_path, monkeypatch):

@@ -104,7 +104,7 @@ def test_a_workbook_from_a_pipe_or_standard_input_is_read_into_memory_only_up_to
     monkeypatch.setattr(limits, "WORKBOOK_BYTES", len(content) - 1)
     done = CliRunner().invoke(main, ["eval", RULESET, "-", "--format", "csv"], input=content)
     assert done.exit_code == 2 and isinstance(done.exception, SystemExit)
-    assert f"工作簿超过 {len(content) - 1} 字节" in done.output and "Traceback" not in done.output
+    assert f"工作簿超过 {limits.shown_bytes(len(content) - 1)}" in done.output and "Traceback" not in done.output
     monkeypatch.setattr(limits, "WORKBOOK_BYTES", 100 * len(content))  # its parts unzipped are bounded by it too
     done = CliRunner().invoke(main, ["eval", RULESET, "-", "--format", "csv"], input=content)
     assert done.exit_code == 0 and done.output.count("89.04") == 2
