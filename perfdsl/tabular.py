@@ -464,8 +464,8 @@ def _check_parts(handle, path: str):
                                 f"{limits.shown_bytes(limits.WORKBOOK_BYTES)}（可能是压缩炸弹）")
         for part in parts:
             if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > limits.SHARED_STRINGS_BYTES:
-                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {limits.shown_bytes(part.file_size)}"
-                                    f"（{part.file_size} 字节），超过上限 {limits.shown_bytes(limits.SHARED_STRINGS_BYTES)}")
+                size, most = limits.shown_bytes(part.file_size), limits.shown_bytes(limits.SHARED_STRINGS_BYTES)
+                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {size}（{part.file_size} 字节），超过上限 {most}")
 
 
 def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
