@@ -465,7 +465,8 @@ def _check_parts(handle, path: str):
         for part in parts:
             if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > limits.SHARED_STRINGS_BYTES:
                 size, most = limits.shown_bytes(part.file_size), limits.shown_bytes(limits.SHARED_STRINGS_BYTES)
-                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {size}（{part.file_size} 字节），超过上限 {most}")
+                raise DataFileError(f"{path}: 工作簿的共享字符串表解压后有 {size}（{part.file_size} 字节），"
+                                    f"超过上限 {most}")
 
 
 def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
