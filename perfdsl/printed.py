@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from .decimals import MONEY_UNITS, fixed, plain
 from .frozen import evolve, frozen
 from .lazyre import Pattern
+from .limits import shown_number
 
 #: Arithmetic of comparisons: wide enough that quantizing a large amount never overflows the context.
 _WIDE = Context(prec=80, rounding=ROUND_HALF_UP)
@@ -178,9 +179,21 @@ def same(a: Printed, b: Printed) -> bool:
 
 def show(value, like: Printed) -> str:
     """`value` written as `like` is printed: in its unit, with at least its digits (``644.07万元``,
-    ``93.94%``, ``1.523万元`` beside a printed ``23万元``)."""
+    ``93.94%``, ``1.523万元`` beside a printed ``23万元``); a figure too long for that (a product or ratio
+    of claimed figures far beyond any amount) in scientific form."""
     if not isinstance(value, Decimal):
         return str(value)
+    try:
+        return _show(value, like)
+    except (InvalidOperation, OverflowError, ValueError):
+        if like.kind == "rate":
+            return shown_number(value * 100) + "%"
+        unit = (like.unit or "元") if like.kind == "money" else like.unit
+        factor = MONEY_UNITS.get(unit, Decimal(1)) if like.kind == "money" else Decimal(1)
+        return shown_number(value / factor) + (unit or "")
+
+
+def _show(value: Decimal, like: Printed) -> str:
     if like.kind == "date":
         return datetime.date.fromordinal(int(value)).isoformat()
     if like.kind == "rate":

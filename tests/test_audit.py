@@ -318,11 +318,22 @@ def test_identities(identity, code):
     ({"identities": [{"same": [{"value": "甲局"}, {"value": "乙局"}], "relation": "<="}]}, "文本不能比较大小"),
     ({"identities": [{"same": [{"value": "2022-05-18"}, {"value": "5个"}]}]}, "不是同一类数字"),
     ([], "须是对象"),
+    # a number beyond what a record may hold: refused as in data, not an internal error of the comparisons
+    ({"identities": [{"sum": [{"value": "9" * 300}, {"value": "1"}], "equals": {"value": 1}}]}, "数值过大"),
+    ({"figures": {"实际": "1" + "0" * 400 + "元"}}, "数值过大"),
+    ({"卡": {"score": 1e308}}, "数值过大"),
 ])
 def test_claims_that_cannot_be_read_are_reported_each_with_its_place(reported, fragment):
     audit = _audit(reported)
     assert not audit.ok
     assert any(fragment in problem for problem in audit.problems), audit.problems
+
+
+def test_a_product_of_claimed_figures_too_long_to_print_is_still_a_finding():
+    big = "12345678901234.1234567890123456"  # within the bounds of data; its cube is not printable to 2 places
+    audit = _audit({"identities": [{"product": [{"value": big}] * 3, "equals": {"value": 1}}]})
+    assert audit.problems == () and _codes(audit) == {"identities/1": ["A214"]}
+    assert "e+39" in audit.findings[0].computed
 
 
 # ── the command ────────────────────────────────────────────────────────────────

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import attrs
 
-from .. import printed
+from .. import limits, printed
 from ..nearest import nearest
 
 #: Per-scorecard claims: key → kind (``indicators`` etc. map an indicator's path to a value).
@@ -84,19 +84,40 @@ class ClaimProblem:
         return f"`_reported` {' '.join(self.where)}：{self.message}" if self.where else f"`_reported`：{self.message}"
 
 
+def figure(raw) -> printed.Printed:
+    """A claimed value as printed (`printed.parse`); a number beyond what a record's data may hold is refused
+    (ValueError saying why), as it would be in the record: its digits would overflow the comparisons."""
+    value = printed.parse(raw)
+    if value.numeric:
+        problem = limits.number_problem(value.value)
+        if problem:
+            raise ValueError(problem)
+    return value
+
+
 def number(value) -> Decimal | None:
-    """A published score or weight: a JSON number, or text such as ``"6.4"``, ``"6.4分"``; None otherwise."""
+    """A published score or weight: a JSON number, or text such as ``"6.4"``, ``"6.4分"``; None otherwise
+    (and for a number out of bounds: `number_problem` says why)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+        return None if limits.number_problem(Decimal(value)) else Decimal(value)
     if isinstance(value, str):
         try:
-            figure = printed.parse(value)
+            parsed = figure(value)
         except ValueError:
             return None
-        if figure.kind == "number" and figure.unit in (None, "分"):
-            return figure.value
+        if parsed.kind == "number" and parsed.unit in (None, "分"):
+            return parsed.value
+    return None
+
+
+def number_problem(value) -> str | None:
+    """Why a claimed score or weight that `number` refuses is out of bounds, or None (it is not a number)."""
+    try:
+        figure(value if not isinstance(value, int) or isinstance(value, bool) else Decimal(value))
+    except ValueError as exc:
+        return str(exc) if not isinstance(value, bool) and isinstance(value, (str, int, Decimal)) else None
     return None
 
 

@@ -18,6 +18,7 @@ from decimal import Decimal, localcontext
 import attrs
 
 from .. import interp, nodes, printed
+from . import claims
 from ..decimals import CONTEXT
 from ..errors import RecordError
 from ..nearest import nearest
@@ -100,7 +101,7 @@ class Figures:
         if name in self.printed:
             claim = self.printed[name]
             try:
-                return Figure(name, printed.parse(claim.value), "printed", claim.at)
+                return Figure(name, claims.figure(claim.value), "printed", claim.at)
             except ValueError as exc:
                 raise OperandError(f"`{name}` 的公布值不是数字或文本：{exc}") from None
         return None
@@ -169,6 +170,10 @@ class Figures:
             value = printed.parse(raw)
         except ValueError:
             raise OperandError(f"不是数字、文本或名称：{raw!r}") from None
+        try:
+            claims.figure(raw)
+        except ValueError as exc:
+            raise OperandError(str(exc)) from None
         if numeric and not value.numeric and value.kind != "date":
             close = nearest(str(raw), list(self.printed) + [s.name for s in self.model.inputs]
                             + [let.name for let in self.model.lets])

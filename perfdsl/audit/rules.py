@@ -9,7 +9,8 @@ from ..decimals import plain
 from ..errors import RecordError
 from ..nearest import nearest
 from . import diagnose
-from .claims import number
+from . import claims
+from .claims import number, number_problem
 from .figures import OperandError
 from .findings import Finding
 
@@ -36,7 +37,7 @@ def scorecards(audit) -> list[Finding]:
 def _number(claim) -> Decimal:
     value = number(claim.value)
     if value is None:
-        raise OperandError(f"须是数字，得到 {claim.value!r}")
+        raise OperandError(number_problem(claim.value) or f"须是数字，得到 {claim.value!r}")
     return value
 
 
@@ -133,7 +134,7 @@ def figures(audit) -> list[Finding]:
             continue
         name = claim.where[1]
         try:
-            says = printed.parse(claim.value)
+            says = claims.figure(claim.value)
         except ValueError as exc:
             audit.problem(claim, str(exc))
             continue
