@@ -18,11 +18,11 @@ from decimal import Decimal, localcontext
 import attrs
 
 from .. import interp, nodes, printed
-from . import claims
 from ..decimals import CONTEXT
 from ..errors import RecordError
 from ..nearest import nearest
 from ..values import MISSING
+from . import claims
 
 
 class OperandError(Exception):

@@ -8,8 +8,7 @@ from .. import printed
 from ..decimals import plain
 from ..errors import RecordError
 from ..nearest import nearest
-from . import diagnose
-from . import claims
+from . import claims, diagnose
 from .claims import number, number_problem
 from .figures import OperandError
 from .findings import Finding
