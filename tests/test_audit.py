@@ -254,6 +254,19 @@ def test_scores_weights_grades_and_levels_against_the_rules():
     assert (grade.says, grade.computed, grade.working) == ("差", "好", "总分 8.6 按规则集的等级为 好")
 
 
+def test_a_grade_or_level_claim_of_the_wrong_kind_is_a_problem_not_a_finding():
+    """``" 好 "`` as a table cell holds it is 好; a grade that is no text and a level 1.5, 0 or 7 cannot be
+    compared (each was a finding: A103 saying ['好'] or None, A105 saying 一级 against 一级)."""
+    assert _audit({"卡": {"grade": " 好 ", "levels": {"执行": " 一级 "}}}).ok
+    for grade, shown in ((["好"], '["好"]'), (5, "5"), (None, "null")):
+        audit = _audit({"卡": {"grade": grade}})
+        assert audit.flagged == {} and audit.problems == (f"`_reported` 卡 grade：等级须是文本（如 “优秀”），得到 {shown}",)
+    for level in (1.5, 0, 7, -1):
+        audit = _audit({"卡": {"levels": {"执行": level}}})
+        assert audit.flagged == {} and audit.problems == (
+            f"`_reported` 卡 levels 执行：层级须是 1、2、3 或 “一级”“二级”“三级”，得到 {level}",), level
+
+
 def test_the_table_against_itself_without_the_rules():
     audit = _audit({"卡": {"score": 8, "max": 11,
                           "indicators": {"执行": 5, "执行/支出": 3.6, "执行/完成": 1, "管理": 4, "管理/制度": 4},

@@ -61,7 +61,12 @@ def _score(audit, card, claim):
 
 def _grade(audit, card, claim):
     published = claim.value
-    if published == card.grade or (published in (None, "") and card.grade is None):
+    if published is None and card.grade is None:
+        return None
+    if not isinstance(published, str):
+        raise OperandError(f"等级须是文本（如 “优秀”），得到 {_shown(published)}")
+    published = published.strip()  # " 良好 " as a table cell holds it
+    if published == card.grade or (published == "" and card.grade is None):
         return None
     return Finding("A103", claim, str(published), str(card.grade),
                    f"总分 {plain(card.score)} 按规则集的等级为 {card.grade}",
@@ -101,9 +106,10 @@ def _weight(audit, card, claim):
 def _level(audit, card, claim):
     node = _node(audit, card, claim)
     value = claim.value
-    level = _LEVELS.get(value) if isinstance(value, str) else value if isinstance(value, (int, Decimal)) else None
-    if level is None or isinstance(level, bool):
-        raise OperandError(f"层级须是 1、2、3 或 “一级”“二级”“三级”，得到 {value!r}")
+    level = _LEVELS.get(value.strip()) if isinstance(value, str) else \
+        value if isinstance(value, (int, Decimal)) else None
+    if level is None or isinstance(level, bool) or level != int(level) or not 1 <= level <= 6:  # (1.5, 0, 7: no level)
+        raise OperandError(f"层级须是 1、2、3 或 “一级”“二级”“三级”，得到 {_shown(value)}")
     depth = len(node.path)
     if level == depth:
         return None
@@ -111,6 +117,15 @@ def _level(audit, card, claim):
     return Finding("A105", claim, f"{names[int(level) - 1] if 0 < level <= 6 else level}级",
                    f"{names[depth - 1]}级", f"{'/'.join(node.path)} 在指标体系中是第 {depth} 级",
                    "核对标题中的指标层级")
+
+
+def _shown(value) -> str:
+    """A claimed value in a message, as it was written: 1.5, null, "好", ["好"]."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return plain(Decimal(value))
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 _CARD_CHECKS = {"score": _score, "grade": _grade, "max": _max, "indicator": _indicator, "weight": _weight,
