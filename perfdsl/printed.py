@@ -89,7 +89,8 @@ def parse(raw) -> Printed:
             unit = combined if combined in MONEY_UNITS else "元"
             return Printed(number * factor, "money", unit, _step(number) * factor, text)
         factor = _MULTIPLIERS[multiplier]
-        step = _step(number) * factor if multiplier else None  # 20万条 is printed to the 万; 14个 is exact
+        # 20万条 is printed to the 万; 14个 is exact; a bare "0.8904" is printed to its digits, as the number 0.8904 is
+        step = _step(number) * factor if multiplier or word is None else None
         return Printed(number * factor, "number", word, step, text)
     return Printed(text, "text", text=text)
 

@@ -286,6 +286,11 @@ def test_figures_are_compared_at_their_printed_precision():
     assert ok.ok
     audit = _audit({"figures": {"执行率": "100%", "实际": "900万元", "预算": "1001元"}})
     assert _codes(audit) == {"figures/执行率": ["A106"], "figures/实际": ["A301"], "figures/预算": ["A106"]}
+    # a bare number written as text is printed to its digits, as the same JSON number is (it was read as exact)
+    record = dict(RECORD, 实际=890.35)  # 执行率 0.89035
+    for written in (0.8904, "0.8904", "89.04%"):
+        assert _audit({"figures": {"执行率": written}}, record).ok, written
+    assert _codes(_audit({"figures": {"执行率": "0.8903"}}, record)) == {"figures/执行率": ["A106"]}
 
 
 @pytest.mark.parametrize("identity,code", [
