@@ -120,6 +120,11 @@ BAD = [
     (["eval", RULESET, EXAMPLE, "-o"], 2, "选项 '-o' 需要一个值。"),
     (["eval", RULESET, EXAMPLE, "extra"], 2, "错误：多余的参数 `extra`"),
     (["eval", RULESET, EXAMPLE, "--input-format", "xml"], 2, "'--input-format' 的值无效：'xml' 不是可选的值"),
+    # a misspelt or capitalised choice is told the nearest one
+    (["eval", RULESET, EXAMPLE, "--format", "jsn"], 2, "'table', 'json', 'jsonl', 'csv', 'scores', 'md', 'xlsx', 'html', 'pdf'）。是否为 'json'？"),
+    (["eval", RULESET, EXAMPLE, "--format", "JSON"], 2, "）。是否为 'json'？"),
+    (["check", "--format", "txet", RULESET], 2, "）。是否为 'text'？"),
+    (["test", RULESET, "--profile", "nigthly"], 2, "）。是否为 'nightly'？"),
     (["evl"], 2, "错误：没有命令 'evl'。是否为 'eval'？"),
     (["nosuch"], 2, "错误：没有命令 'nosuch'。"),
     (["test", RULESET, "--profile", "fast"], 2, "'--profile' 的值无效：'fast' 不是可选的值"),
