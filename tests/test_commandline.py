@@ -22,12 +22,14 @@ from perfdsl.commandline import CATALOG
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
 EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
+FRAMEWORK = str(ROOT / "rulesets" / "common" / "guangdong-framework.perf")  # `framework`: no scorecard
+LIBRARY = str(ROOT / "rulesets" / "common" / "guangdong.perf")  # shared definitions: no scorecard
 
 #: Latin words perfdsl prints on purpose: its name, file formats and encodings, choices of its options,
 #: words of the ruleset language and environment variables.  Everything else Latin is a defect here.
 OWN_WORDS = {
     "perfdsl", "table", "json", "jsonl", "csv", "scores", "md", "xlsx", "html", "pdf", "text", "ci", "dev", "nightly",
-    "property", "include", "when", "utf", "gb18030", "perfdsl_profile", "true", "false", "wps", "excel", "bash",
+    "property", "include", "extends", "framework", "when", "utf", "gb18030", "perfdsl_profile", "true", "false", "wps", "excel", "bash",
 }
 #: Capitalised words perfdsl prints on purpose; any other (``TEXT``, ``INTEGER``, ``RULESET``) is a metavar
 #: that escaped translation.
@@ -145,6 +147,13 @@ BAD = [
     (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
     (["explain", RULESET, EXAMPLE, "--record", "5"], 2, "数据文件只有 1 条记录，没有第 5 条（序号从 1 起）"),
     (["eval", RULESET, "-"], 2, "<标准输入>: 没有数据（标准输入是空的）"),
+    # a ruleset without a scorecard is refused by every command that scores, as eval refuses it
+    (["template", FRAMEWORK], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["explain", FRAMEWORK, EXAMPLE], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["audit", FRAMEWORK, EXAMPLE], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["template", LIBRARY], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
+    (["explain", LIBRARY, EXAMPLE], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
+    (["audit", LIBRARY, EXAMPLE], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
 ]
 
 
