@@ -477,7 +477,8 @@ def test_command(rulesets, profile, max_examples, seed, failures, verbose):
 ))
 @click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="报告的输出格式：text（默认）或 json。")
 @_input_format
 def audit_command(ruleset, data, fmt, input_format):
     """核对数据中每条记录的 `_reported`（原文公布的得分、权重、数字与算式）：按规则重算，并检查原文自身的加总与比率。
@@ -520,7 +521,8 @@ def _unreadable(error, position, path):
 ))
 @click.argument("a", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("b", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="报告的输出格式：text（默认）或 json。")
 def diff_command(a, b, fmt):
     """比较两个规则集（或规则集与它继承的基础规则集）：指标树、分值、规则、等级的差异，按评分表的说法列出。
 

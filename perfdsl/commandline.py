@@ -138,13 +138,13 @@ ARGUMENTS = {
     "data": ("数据", "数据文件：.json（一条或一批记录）、.jsonl、.csv 或 .xlsx；"
                      "- 读标准输入（自动识别 JSON、JSONL、CSV）。"),
     "dir": ("目录", ""),
-    "directory": ("目录", ""),
+    "directory": ("目录", "存放规则集文件（.perf）的目录。"),
     "file": ("文件", ""),
     "files": ("文件", ""),
     "path": ("路径", ""),
     "paths": ("路径", ""),
-    "a": ("甲", ""),
-    "b": ("乙", ""),
+    "a": ("甲", "规则集文件（.perf），比较的起点；- 读标准输入。"),
+    "b": ("乙", "规则集文件（.perf），与甲比较；- 读标准输入。"),
 }
 
 #: The modules of click that speak to users (``import click`` loads them all).  Those it loads only on

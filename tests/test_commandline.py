@@ -93,6 +93,20 @@ def test_every_help_page_is_chinese_with_an_example(path, command):
         assert not set(re.findall(r"\b[A-Z][A-Z_]{2,}\b", page)) - OWN_CAPITALS, page
 
 
+@pytest.mark.parametrize("path,command", list(commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_argument_is_described_under_its_heading(path, command):
+    arguments = [param for param in command.params if isinstance(param, click.Argument)]
+    if not arguments:
+        return
+    page = run(*path, "-h").output
+    assert "\n参数：\n" in page, page  # `diff 甲 乙`, `serve [目录]` said nothing of what they take
+    section = page.split("\n参数：\n")[1].split("\n\n")[0]
+    for param in arguments:
+        metavar = param.metavar or param.name
+        line = next((line for line in section.splitlines() if line.strip().startswith(metavar)), "")
+        assert line.strip() != metavar and line.strip()[len(metavar):].strip(), f"{metavar} undescribed:\n{page}"
+
+
 def test_help_fits_80_columns_and_breaks_no_line_before_punctuation():
     from perfdsl.textwidth import width
 
