@@ -110,14 +110,7 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     files.refuse_overwriting(output, [ruleset, data])
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
-    program = _load(ruleset, data, cache=not no_cache, deferred=True)
-    if not program.model.scorecards:
-        header = program.model.module.header
-        if header is not None and header.framework:
-            raise UsageError(f"{_named(ruleset)}: 这是框架规则集（framework，没有计分卡），不能用来计分；"
-                             "请用 extends 它、带有计分卡的规则集")
-        raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
-                         "请用 include 它的规则集")
+    program = _scoring(_load(ruleset, data, cache=not no_cache, deferred=True), ruleset)
     wanted = _scorecards(program, scorecards)
     batch = datafiles.read(data, program.model, input_format)
     if no_basis and fmt not in ("json", "jsonl", "csv", "scores"):  # CSV, scores: no basis, accepted, no change
@@ -127,6 +120,19 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
+
+
+def _scoring(program, ruleset):
+    """`program`, refused when it has no scorecard to score with (a framework, a library of definitions):
+    for every command that scores a record or writes its data sheet."""
+    if not program.model.scorecards:
+        header = program.model.module.header
+        if header is not None and header.framework:
+            raise UsageError(f"{_named(ruleset)}: 这是框架规则集（framework，没有计分卡），不能用来计分；"
+                             "请用 extends 它、带有计分卡的规则集")
+        raise UsageError(f"{_named(ruleset)}: 这是共用定义的函数库（没有计分卡），不能用来计分；"
+                         "请用 include 它的规则集")
+    return program
 
 
 def _load(ruleset, data=None, cache=True, deferred=False):
@@ -339,7 +345,7 @@ def template_command(ruleset, output):
     """
     from . import template
 
-    program = _load(ruleset)
+    program = _scoring(_load(ruleset), ruleset)
     if output is None:
         template.write_csv(sys.stdout, program.model)
         return
@@ -367,7 +373,7 @@ def explain_command(ruleset, data, indicator, record, input_format):
     """逐项说明一条记录如何得分：读取的输入、派生值、命中的规则分支、权重、得分与依据。"""
     from .report import explain
 
-    program = _load(ruleset, data)
+    program = _scoring(_load(ruleset, data), ruleset)
     target = explain.find_indicator(program.model, indicator) if indicator else None
     batch = datafiles.read(data, program.model, input_format)
     position, raw = explain.pick_record(batch, program.model, record)
@@ -471,7 +477,8 @@ def test_command(rulesets, profile, max_examples, seed, failures, verbose):
 ))
 @click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("data", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="报告的输出格式：text（默认）或 json。")
 @_input_format
 def audit_command(ruleset, data, fmt, input_format):
     """核对数据中每条记录的 `_reported`（原文公布的得分、权重、数字与算式）：按规则重算，并检查原文自身的加总与比率。
@@ -482,7 +489,7 @@ def audit_command(ruleset, data, fmt, input_format):
     from .report import jsonout
 
     _stdin_once((ruleset, *data))
-    program = _load(ruleset)
+    program = _scoring(_load(ruleset), ruleset)
     audits = []
     for path in data:
         batch = datafiles.read(path, program.model, input_format)
@@ -514,7 +521,8 @@ def _unreadable(error, position, path):
 ))
 @click.argument("a", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("b", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="报告的输出格式。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="报告的输出格式：text（默认）或 json。")
 def diff_command(a, b, fmt):
     """比较两个规则集（或规则集与它继承的基础规则集）：指标树、分值、规则、等级的差异，按评分表的说法列出。
 

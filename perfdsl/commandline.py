@@ -138,13 +138,13 @@ ARGUMENTS = {
     "data": ("数据", "数据文件：.json（一条或一批记录）、.jsonl、.csv 或 .xlsx；"
                      "- 读标准输入（自动识别 JSON、JSONL、CSV）。"),
     "dir": ("目录", ""),
-    "directory": ("目录", ""),
+    "directory": ("目录", "存放规则集文件（.perf）的目录。"),
     "file": ("文件", ""),
     "files": ("文件", ""),
     "path": ("路径", ""),
     "paths": ("路径", ""),
-    "a": ("甲", ""),
-    "b": ("乙", ""),
+    "a": ("甲", "规则集文件（.perf），比较的起点；- 读标准输入。"),
+    "b": ("乙", "规则集文件（.perf），与甲比较；- 读标准输入。"),
 }
 
 #: The modules of click that speak to users (``import click`` loads them all).  Those it loads only on
@@ -272,6 +272,30 @@ def _chinese_metavars(params):
             param.metavar = word + ("..." if param.nargs != 1 else "")
 
 
+class _Choice(click.Choice):
+    """click's `Choice`, whose refusal of a misspelt or capitalised value names the nearest choice."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            from .nearest import nearest
+
+            # close only: `xml` is not told `html`; `JSON` is told `json`
+            guess = nearest(str(value).lower(), [str(choice) for choice in self.choices], cutoff=0.7)
+            if guess is not None:
+                exc.message = f"{exc.message}{gettext('Did you mean {possibility}?').format(possibility=repr(guess))}"
+            raise
+
+
+def _suggesting_choices(params):
+    """Every option whose type is a plain `click.Choice` says the nearest choice when one is misspelt."""
+    for param in params:
+        kind = param.type
+        if type(kind) is click.Choice:
+            param.type = _Choice(kind.choices, case_sensitive=kind.case_sensitive)
+
+
 class Command(click.Command):
     """A perfdsl command: Chinese help with examples, perfdsl's errors rendered, quiet on a closed pipe."""
 
@@ -282,6 +306,7 @@ class Command(click.Command):
         self.examples = tuple(examples)  # command lines shown under 示例
         self.options_metavar = "[选项]" if self.options_metavar == "[OPTIONS]" else self.options_metavar
         _chinese_metavars(self.params)
+        _suggesting_choices(self.params)
 
     def format_help(self, ctx, formatter):
         self.format_usage(ctx, formatter)

@@ -22,12 +22,14 @@ from perfdsl.commandline import CATALOG
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
 EXAMPLE = str(ROOT / "examples" / "chaoan-2022.json")
+FRAMEWORK = str(ROOT / "rulesets" / "common" / "guangdong-framework.perf")  # `framework`: no scorecard
+LIBRARY = str(ROOT / "rulesets" / "common" / "guangdong.perf")  # shared definitions: no scorecard
 
 #: Latin words perfdsl prints on purpose: its name, file formats and encodings, choices of its options,
 #: words of the ruleset language and environment variables.  Everything else Latin is a defect here.
 OWN_WORDS = {
     "perfdsl", "table", "json", "jsonl", "csv", "scores", "md", "xlsx", "html", "pdf", "text", "ci", "dev", "nightly",
-    "property", "include", "when", "utf", "gb18030", "perfdsl_profile", "true", "false", "wps", "excel", "bash",
+    "property", "include", "extends", "framework", "when", "utf", "gb18030", "perfdsl_profile", "true", "false", "wps", "excel", "bash",
 }
 #: Capitalised words perfdsl prints on purpose; any other (``TEXT``, ``INTEGER``, ``RULESET``) is a metavar
 #: that escaped translation.
@@ -91,6 +93,20 @@ def test_every_help_page_is_chinese_with_an_example(path, command):
         assert not set(re.findall(r"\b[A-Z][A-Z_]{2,}\b", page)) - OWN_CAPITALS, page
 
 
+@pytest.mark.parametrize("path,command", list(commands()), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_argument_is_described_under_its_heading(path, command):
+    arguments = [param for param in command.params if isinstance(param, click.Argument)]
+    if not arguments:
+        return
+    page = run(*path, "-h").output
+    assert "\n参数：\n" in page, page  # `diff 甲 乙`, `serve [目录]` said nothing of what they take
+    section = page.split("\n参数：\n")[1].split("\n\n")[0]
+    for param in arguments:
+        metavar = param.metavar or param.name
+        line = next((line for line in section.splitlines() if line.strip().startswith(metavar)), "")
+        assert line.strip() != metavar and line.strip()[len(metavar):].strip(), f"{metavar} undescribed:\n{page}"
+
+
 def test_help_fits_80_columns_and_breaks_no_line_before_punctuation():
     from perfdsl.textwidth import width
 
@@ -120,6 +136,11 @@ BAD = [
     (["eval", RULESET, EXAMPLE, "-o"], 2, "选项 '-o' 需要一个值。"),
     (["eval", RULESET, EXAMPLE, "extra"], 2, "错误：多余的参数 `extra`"),
     (["eval", RULESET, EXAMPLE, "--input-format", "xml"], 2, "'--input-format' 的值无效：'xml' 不是可选的值"),
+    # a misspelt or capitalised choice is told the nearest one
+    (["eval", RULESET, EXAMPLE, "--format", "jsn"], 2, "'table', 'json', 'jsonl', 'csv', 'scores', 'md', 'xlsx', 'html', 'pdf'）。是否为 'json'？"),
+    (["eval", RULESET, EXAMPLE, "--format", "JSON"], 2, "）。是否为 'json'？"),
+    (["check", "--format", "txet", RULESET], 2, "）。是否为 'text'？"),
+    (["test", RULESET, "--profile", "nigthly"], 2, "）。是否为 'nightly'？"),
     (["evl"], 2, "错误：没有命令 'evl'。是否为 'eval'？"),
     (["nosuch"], 2, "错误：没有命令 'nosuch'。"),
     (["test", RULESET, "--profile", "fast"], 2, "'--profile' 的值无效：'fast' 不是可选的值"),
@@ -140,6 +161,13 @@ BAD = [
     (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
     (["explain", RULESET, EXAMPLE, "--record", "5"], 2, "数据文件只有 1 条记录，没有第 5 条（序号从 1 起）"),
     (["eval", RULESET, "-"], 2, "<标准输入>: 没有数据（标准输入是空的）"),
+    # a ruleset without a scorecard is refused by every command that scores, as eval refuses it
+    (["template", FRAMEWORK], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["explain", FRAMEWORK, EXAMPLE], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["audit", FRAMEWORK, EXAMPLE], 2, "这是框架规则集（framework，没有计分卡），不能用来计分"),
+    (["template", LIBRARY], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
+    (["explain", LIBRARY, EXAMPLE], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
+    (["audit", LIBRARY, EXAMPLE], 2, "这是共用定义的函数库（没有计分卡），不能用来计分"),
 ]
 
 

@@ -337,8 +337,8 @@ def test_the_command_says_clearly_when_it_cannot_serve(tmp_path):
     import socket
 
     missing = cli("serve", tmp_path / "没有这个目录", "--port", "0")
-    assert missing.returncode == 1 and missing.stderr.decode().strip().endswith(
-        "不是目录（perfdsl serve 需要一个存放 .perf 规则集的目录）")
+    assert missing.returncode == 2 and missing.stderr.decode() == (
+        f"{tmp_path / '没有这个目录'}: 目录不存在（perfdsl serve 需要一个存放 .perf 规则集的目录）\n")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -18,7 +18,7 @@ from pathlib import Path
 import attrs
 
 from .. import loader
-from ..errors import PerfError, RulesetError
+from ..errors import PerfError, RulesetError, UsageError
 from ..program import Program
 from ..nearest import nearest
 from .problems import Problem
@@ -74,8 +74,9 @@ class Catalog:
     def __init__(self, directory):
         self.directory = str(directory)
         root = Path(directory)
-        if not root.is_dir():
-            raise PerfError(f"{directory}: 不是目录（perfdsl serve 需要一个存放 .perf 规则集的目录）")
+        if not root.is_dir():  # the command's file error, exit status 2, as a missing ruleset is
+            reason = "不是目录" if root.exists() else "目录不存在"
+            raise UsageError(f"{directory}: {reason}（perfdsl serve 需要一个存放 .perf 规则集的目录）")
         self.entries: dict[str, Entry] = {}
         for path in sorted(root.glob("*.perf")):
             entry = _load(path)
