@@ -361,7 +361,7 @@ def template_command(ruleset, output):
 
 
 @main.command("explain", examples=(
-    "perfdsl explain rulesets/chaoan-2022.perf 数据.json --indicator 项目完成率",
+    "perfdsl explain rulesets/chaoan-2022.perf examples/chaoan-2022.json --indicator 项目完成率",
     "perfdsl explain rulesets/chaoan-2022.perf 数据.xlsx --record 3",
 ))
 @click.argument("ruleset", type=click.Path(dir_okay=False, allow_dash=True))
