@@ -374,7 +374,7 @@ def explain_command(ruleset, data, indicator, record, input_format):
     from .report import explain
 
     program = _scoring(_load(ruleset, data), ruleset)
-    target = explain.find_indicator(program.model, indicator) if indicator else None
+    target = explain.find_indicator(program.model, indicator) if indicator is not None else None
     batch = datafiles.read(data, program.model, input_format)
     position, raw = explain.pick_record(batch, program.model, record)
     if isinstance(raw, RecordError):

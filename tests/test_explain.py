@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from perfdsl.cli import main
@@ -114,3 +115,10 @@ def test_an_evaluation_error_names_the_indicator(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == ("记录 潮州市潮安区政务服务数据管理局，键 `项目总数`: "
                              "指标 预算使用效益/效率性/项目完成率: 缺少输入 `项目总数`\n")
+
+
+@pytest.mark.parametrize("written", ["", " ", "/"])
+def test_an_empty_indicator_is_a_slip_not_every_indicator(written):
+    result = run("explain", RULESET, EXAMPLE, "--indicator", written)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "指标名是空的：请写指标名或路径，如 --indicator 项目完成率" in result.stderr
