@@ -1014,15 +1014,12 @@ def _innermost_block(source: SourceFile, line: int, column: int):
     return stack[-1] if stack else None
 
 
-def _open_blocks(source: SourceFile, until=None) -> list:
-    """The ``{`` still open at (line, column) `until` (or the end), outermost first, skipping strings and comments.
-
-    Each is (line, column, the text before it on its line).
-    """
-    stack = []
+def _braces(source: SourceFile, until=None):
+    """Each ``{`` and ``}`` before (line, column) `until` (or the end), skipping strings and comments, as
+    (the brace, line, its index on the line, the line's text)."""
     for number, text in enumerate(source.lines, start=1):
         if until is not None and number > until[0]:
-            break
+            return
         quote = None
         for index, char in enumerate(text):
             if until is not None and number == until[0] and index >= until[1] - 1:
@@ -1034,10 +1031,21 @@ def _open_blocks(source: SourceFile, until=None) -> list:
                 quote = char
             elif char == "#":
                 break
-            elif char == "{":
-                stack.append((number, index + 1, text[:index].strip()))
-            elif char == "}" and stack:
-                stack.pop()
+            elif char in "{}":
+                yield char, number, index, text
+
+
+def _open_blocks(source: SourceFile, until=None) -> list:
+    """The ``{`` still open at (line, column) `until` (or the end), outermost first, skipping strings and comments.
+
+    Each is (line, column, the text before it on its line).
+    """
+    stack = []
+    for brace, number, index, text in _braces(source, until):
+        if brace == "{":
+            stack.append((number, index + 1, text[:index].strip()))
+        elif stack:
+            stack.pop()
     return stack
 
 
@@ -1091,22 +1099,13 @@ def _unclosed_brace(source: SourceFile):
     if not stack:
         return None
     opened = []
-    for number, text in enumerate(source.lines, start=1):
-        quote = None
-        for index, char in enumerate(text):
-            if quote:
-                if char == quote:
-                    quote = None
-            elif char in "\"`":
-                quote = char
-            elif char == "#":
-                break
-            elif char == "{":
-                opened.append((number, index + 1, _indent(text)))
-            elif char == "}" and opened:
-                line, column, indent = opened.pop()
-                if line != number and not text[:index].strip() and _indent(text) < indent:
-                    return line, column
+    for brace, number, index, text in _braces(source):
+        if brace == "{":
+            opened.append((number, index + 1, _indent(text)))
+        elif opened:
+            line, column, indent = opened.pop()
+            if line != number and not text[:index].strip() and _indent(text) < indent:
+                return line, column
     return stack[0][:2]
 
 
