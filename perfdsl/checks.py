@@ -10,12 +10,12 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 
-
 from . import forms, intervals, nodes, reach
 from .decimals import ROUNDING_MODES, money, percent_as_given, plain, quantum, round_score
 from .errors import error, warning
 from .intervals import INF, Interval, Ranges
 from .model import Model
+from .typecheck import literal_kind
 from .unparse import expression
 
 
@@ -117,7 +117,7 @@ def check_grades(model: Model):
                                   arm.span)
                 continue
             value = _literal(arm.threshold)
-            if value is None or _unit_of(arm.threshold) != "plain":  # 90%, 90万元: P307 says so, nothing to order
+            if value is None or literal_kind(arm.threshold) != "plain":  # 90%, 90万元: P307 says so, nothing to order
                 continue
             region = intervals.region(arm.op, value)
             if value > card.max or value < 0:
@@ -130,11 +130,6 @@ def check_grades(model: Model):
             if last:
                 yield error("P313", f"最后一个等级须无条件（兜底），如 `差`；否则低于 {plain(value)} 的总分没有等级",
                             arm.span)
-
-
-def _unit_of(expr) -> str:
-    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
-    return inner.kind if isinstance(inner, nodes.Num) else "plain"
 
 
 def _totals(card) -> Interval:

@@ -21,6 +21,7 @@ from .typecheck import declared_type as _declared_type
 from .typecheck import is_literal as _is_literal
 from .typecheck import is_money as _is_money
 from .typecheck import is_zero as _is_zero
+from .typecheck import literal_kind as _literal_kind
 from .typecheck import literal_value as _literal_value
 from .typecheck import text as _text
 from .types import Type
@@ -41,7 +42,7 @@ class _Resolver:
         self.card_via: dict[str, dict[str, tuple[str, ...]]] = {}  # scorecard → {scorecard it uses: via lets}
         self.cards: list[ScorecardSpec] = []
         self.refs: dict | None = None  # while a property is resolved: its indicator references
-        self.checker = TypeChecker(self, self.types, self.err)
+        self.checker = TypeChecker(self, self.types, self.err, self.warn)
         self._inputs_by_name: tuple[int, dict[str, InputSpec]] = (0, {})  # see `list_input`
 
     # ── diagnostics ─────────────────────────────────────────────────────────
@@ -534,7 +535,7 @@ class _Resolver:
             if arm.threshold is not None:
                 if _literal_value(arm.threshold) is None or _is_money(arm.threshold):
                     self.err("P307", "等级界限须是数字常量", arm.threshold.span)
-                elif _is_percent(arm.threshold):  # `优秀 >= 90%`: a bound is a total in points, 90% is 0.9 of one
+                elif _literal_kind(arm.threshold) == "percent":  # `优秀 >= 90%`: a total is in points, 90% is 0.9
                     points = format((_literal_value(arm.threshold) * 100).normalize(), "f")
                     self.err("P307", "等级界限是总分（分），不带 %", arm.threshold.span, hint=f"改为 {points}")
                 else:
@@ -690,8 +691,3 @@ def resolve(module: nodes.Module, path: str = "<string>") -> tuple[Model, list[D
     resolver = _Resolver(module, path)
     model = resolver.run()
     return model, resolver.diagnostics
-
-
-def _is_percent(expr) -> bool:
-    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
-    return isinstance(inner, nodes.Num) and inner.kind == "percent"

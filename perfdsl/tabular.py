@@ -381,7 +381,6 @@ class _Uncomputed:
 
 UNCOMPUTED = _Uncomputed()
 _FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")  # a cell's <f>, a namespace prefix or not
-_COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
 def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
@@ -393,6 +392,7 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
     import zipfile
 
     from defusedxml.ElementTree import iterparse
+    from openpyxl.utils.cell import coordinate_to_tuple
 
     part = getattr(sheet, "_worksheet_path", None)
     if part is None:
@@ -416,13 +416,13 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
             elif local == "v":
                 value = child
         if formula is not None and (value is None or not value.text) and element.get("t") not in ("str", "e"):
-            match = _COORDINATE.fullmatch(element.get("r") or "")
-            if match is not None:
-                letters, row = match.groups()
-                column = 0
-                for letter in letters:
-                    column = column * 26 + ord(letter) - 64
-                found.setdefault(int(row), set()).add(column - 1)
+            where = element.get("r")  # (a cell without one is placed by its position: no program writes one so)
+            try:
+                row, column = coordinate_to_tuple(where) if where else (None, None)
+            except ValueError:
+                row = None
+            if row is not None:
+                found.setdefault(row, set()).add(column - 1)
         element.clear()
     return found
 

@@ -46,11 +46,12 @@ class Scope(Protocol):
 
 
 class TypeChecker:
-    def __init__(self, scope: Scope, table: dict[int, Type], err):
+    def __init__(self, scope: Scope, table: dict[int, Type], err, warn=None):
         self.scope = scope
         self.symbols = scope.symbols
         self.table = table  # Expr.serial → Type: `Model.types`
         self.err = err
+        self.warn = warn  # (a caller that wants errors only passes none)
         self.scopes: list[dict[str, Type]] = []  # the fields of the list items in scope, innermost last
 
     def expr(self, expr, allow_full=True, deps=None, lets=None) -> Type:
@@ -138,10 +139,8 @@ class TypeChecker:
                                   is_zero(expr.left), is_zero(expr.right))
         if reason:
             self.err("P203", reason, expr.span)
-        elif expr.op not in ("==", "!="):
-            warn = getattr(self.scope, "warn", None)
-            if warn is not None:
-                bare_number_beside_rate(warn, left, expr.right) or bare_number_beside_rate(warn, right, expr.left)
+        elif expr.op not in ("==", "!=") and self.warn is not None:
+            bare_number_beside_rate(self.warn, left, expr.right) or bare_number_beside_rate(self.warn, right, expr.left)
         return types.BOOL
 
     def _expr_Logic(self, expr, allow_full, deps, lets) -> Type:
@@ -357,11 +356,8 @@ def bare_number_beside_rate(warn, rate: Type, expr, step: bool = False) -> bool:
     """P214 for a bare number above 1 compared with a rate (`结转结余率 <= 5`, `above 5`), or of 1 and more as a rate's
     step (`per started 1 of 结转结余率`): a bare number next to a rate adapts to it, so 5 is 500% — a score that
     changes silently where 5% was meant."""
-    if rate.kind != "rate" or not is_literal(expr):
-        return False
-    inner = expr.operand if isinstance(expr, nodes.Neg) else expr
     value = literal_value(expr)
-    if inner.kind != "plain" or value is None or abs(value) < 1 or (abs(value) == 1 and not step):
+    if rate.kind != "rate" or literal_kind(expr) != "plain" or abs(value) < 1 or (abs(value) == 1 and not step):
         return False
     shown, percent = format(value.normalize(), "f"), format((value * 100).normalize(), "f")
     what = f"比率的步长是不带 % 的数 {shown}" if step else f"比率与不带 % 的数 {shown} 比较"
@@ -382,6 +378,13 @@ def literal_value(expr) -> Decimal | None:
         inner = literal_value(expr.operand)
         return -inner if inner is not None else None
     return None
+
+
+def literal_kind(expr) -> str | None:
+    """How a literal is written: ``plain`` (5), ``percent`` (5%), ``money`` (5元); None for any other expression."""
+    while isinstance(expr, nodes.Neg):
+        expr = expr.operand
+    return expr.kind if isinstance(expr, nodes.Num) else None
 
 
 def is_zero(expr) -> bool:

@@ -114,10 +114,12 @@ def number(value) -> Decimal | None:
 
 def number_problem(value) -> str | None:
     """Why a claimed score or weight that `number` refuses is out of bounds, or None (it is not a number)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        return None
     try:
-        figure(value if not isinstance(value, int) or isinstance(value, bool) else Decimal(value))
+        figure(value)
     except ValueError as exc:
-        return str(exc) if not isinstance(value, bool) and isinstance(value, (str, int, Decimal)) else None
+        return str(exc)
     return None
 
 

@@ -229,10 +229,14 @@ DOWNLOADS = {
 }
 
 
-def download_bytes(run, kind: str, sheets: int) -> bytes:
-    """The results of `run` in format `kind`, exactly as `perfdsl eval … -o FILE.<kind>` writes them."""
+def _known_download(kind: str):
     if kind not in DOWNLOADS:
         raise Problem(404, "no_such_format", f"没有 .{kind} 格式的下载（有：{'、'.join(DOWNLOADS)}）")
+
+
+def download_bytes(run, kind: str, sheets: int) -> bytes:
+    """The results of `run` in format `kind`, exactly as `perfdsl eval … -o FILE.<kind>` writes them."""
+    _known_download(kind)
     name, binary, _ = DOWNLOADS[kind]
     model = run.entry.model
     results = iter(run.items)
@@ -256,8 +260,7 @@ async def download(request):
     if not run.done or run.failure is not None:
         raise Problem(409, "not_ready", "这批数据还没有计分完成")
     kind = request.path_params["kind"]
-    if kind not in DOWNLOADS:  # (before a lock is made for it)
-        download_bytes(run, kind, state.limits.sheets)
+    _known_download(kind)  # before `Run.download` makes a lock for it: only for the formats there are
     content = await run_in_threadpool(run.download, kind, lambda: download_bytes(run, kind, state.limits.sheets))
     stem = run.filename.rsplit(".", 1)[0] if "." in run.filename else run.filename
     return _attachment(content, f"{stem}-评分表.{kind}", kind)
