@@ -72,11 +72,15 @@ class Run:
         self.audit: dict | None = None  # position → `RecordAudit`, worked out when first shown
         self.started: float | None = None
         self.finished: float | None = None
-        self.failure: str | None = None
         self.problem: Problem | None = None  # the failure as its page shows it (its code and status kept)
         self._downloads: dict = {}  # format → its bytes, once written (`download`)
         self._writing: dict = {}  # format → the lock its first writer holds
         self._downloads_lock = threading.Lock()
+
+    @property
+    def failure(self) -> str | None:
+        """Why the whole upload failed (its `problem`'s message), or None."""
+        return self.problem.message if self.problem is not None else None
 
     @property
     def done(self) -> bool:
@@ -159,7 +163,6 @@ class RunStore:
             run.problem = as_problem(exc)
         finally:
             if run.problem is not None:
-                run.failure = run.problem.message
                 run.items, run.claims = [], {}
             upload.close()
             run.finished = time.monotonic()
