@@ -117,7 +117,7 @@ def test_upload_summary_scoresheet_explain_and_downloads_agree_with_the_command_
     # downloads: the very files `perfdsl eval … -o` writes for the same data
     xlsx = download(page, "#download-xlsx", tmp_path / "网页.xlsx")
     # a slow download says it is being written (a PDF of hundreds of records takes a minute or two)
-    assert page.locator("#downloads .download-note").inner_text().startswith("正在生成Excel 评分表 (.xlsx)：")
+    assert page.locator("#downloads .download-note").inner_text().startswith("已请求Excel 评分表 (.xlsx)：记录多时需要一两分钟生成")
     assert cli("eval", RULESET, data, "-o", tmp_path / "命令行.xlsx").returncode == 1  # one record failed
     assert cell_values(xlsx) == cell_values(tmp_path / "命令行.xlsx")
     assert list(cell_values(xlsx)) == ["汇总", "潮州市潮安区政务服务数据管理局", "潮州市潮安区示范局"]

@@ -96,7 +96,8 @@ function noteSlowDownloads(box) {  // a PDF of hundreds of records takes a minut
         note.className = "download-note hint";
         box.append(note);
       }
-      note.textContent = "正在生成" + link.textContent + "：记录多时需要一两分钟，生成后浏览器即开始下载，无需再点";
+      // (the page is not told when the download ends: the note says what happens, not what is happening)
+      note.textContent = "已请求" + link.textContent + "：记录多时需要一两分钟生成，浏览器随后开始下载，无需再点";
     });
   });
 }
