@@ -607,7 +607,7 @@ def fmt_command(rulesets, check):
     "perfdsl serve rulesets",
     "perfdsl serve rulesets --port 8080 --open",
 ))
-@click.argument("directory", default="rulesets", type=click.Path(file_okay=False))
+@click.argument("directory", default="rulesets")  # a file or a missing folder: `Catalog` says which, exit 2
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；默认只有本机可以访问（0.0.0.0 对局域网开放）。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
