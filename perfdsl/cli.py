@@ -108,6 +108,9 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     """
     fmt = fmt or _format_for(output)
     files.refuse_overwriting(output, [ruleset, data])
+    if fmt != "xlsx" and _given("sheets"):  # a slip: it limits the workbook's 评分表 sheets, not the records
+        raise UsageError(f"--sheets 只用于 xlsx 输出（-o 评分表.xlsx）：{fmt} 输出没有评分表工作表，"
+                         "每条记录都会写出")
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
     program = _scoring(_load(ruleset, data, cache=not no_cache, deferred=True), ruleset)
@@ -120,6 +123,12 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     results = _evaluate(program, batch, "scores" if no_basis else fmt, sheets, jobs=jobs, prepare=prepare)
     failed = _write(fmt, output, results, batch.single, wanted, program.model, sheets, basis=not no_basis)
     sys.exit(1 if failed else 0)
+
+
+def _given(name: str) -> bool:
+    """Whether the command line (not the default) set option `name` of the running command."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is not None and source is not click.core.ParameterSource.DEFAULT
 
 
 def _scoring(program, ruleset):
@@ -598,7 +607,7 @@ def fmt_command(rulesets, check):
     "perfdsl serve rulesets",
     "perfdsl serve rulesets --port 8080 --open",
 ))
-@click.argument("directory", default="rulesets", type=click.Path(file_okay=False))
+@click.argument("directory", default="rulesets")  # a file or a missing folder: `Catalog` says which, exit 2
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；默认只有本机可以访问（0.0.0.0 对局域网开放）。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),

@@ -110,6 +110,26 @@ def _check(model: Model) -> list[Diagnostic]:
     return list(checks.run_checks(model))
 
 
+#: Warnings about the range a score's expression can reach (`checks.check_score_range`).
+_VALUE_WARNINGS = frozenset(("P410", "P411"))
+
+
+def _without_cascades(resolved: list[Diagnostic], checked: list[Diagnostic]) -> list[Diagnostic]:
+    """`checked` less the value warnings on an expression a type error (P203) was already reported in: the range
+    worked out for money minus a bare number is not the data's, so "可能为负" there only repeats the error."""
+    wrong = [d.span for d in resolved if d.is_error and d.code == "P203" and d.span is not None]
+    if not wrong:
+        return checked
+    return [d for d in checked
+            if d.code not in _VALUE_WARNINGS or d.span is None or not any(_overlap(d.span, s) for s in wrong)]
+
+
+def _overlap(one, other) -> bool:
+    return (one.source.path == other.source.path
+            and (one.line, one.column) < (other.end_line, other.end_column)
+            and (other.line, other.column) < (one.end_line, one.end_column))
+
+
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:
     """Every diagnostic for a ruleset's text, and its model when it resolves at all.
 
@@ -131,7 +151,7 @@ def _diagnose(text: str, path: str):
         return None, diagnostics
     model, found = resolve.resolve(module, path)
     diagnostics += found
-    diagnostics += _check(model)
+    diagnostics += _without_cascades(found, _check(model))
     diagnostics.sort(key=lambda d: (d.span.source.path != path if d.span else False,
                                     d.span.line if d.span else 0, d.span.column if d.span else 0))
     return model, diagnostics

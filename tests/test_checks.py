@@ -210,3 +210,16 @@ def test_every_value_a_record_gives_lies_in_the_interval(expr, records):
             continue
         slack = TOLERANCE * max(1, abs(got))  # the evaluator rounds to 40 digits, the intervals to 60
         assert value.interval.lo - slack <= got <= value.interval.hi + slack, (expr, raw, got, value)
+
+
+def test_a_score_with_a_type_error_gets_no_range_warning_after_it():
+    """`支出 - 3` is P203 (money minus a bare number); the range of that expression is no fact about the data, so
+    no P410/P411 follows it — while the well-typed indicator beside it keeps its own P411."""
+    text = ('ruleset "试" {}\n\ninput 支出: money(元)\ninput 次数: count\n\n'
+            'scorecard 卡 max 100 {\n'
+            '  indicator 甲 50 { score 支出 - 3 + 次数 }\n'
+            '  indicator 乙 50 { score 50 - 次数 }\n'
+            '}\n')
+    _, found = diagnose(text, "试.perf")
+    assert [(d.code, d.span.line) for d in found] == [("P203", 7), ("P411", 8)]
+    assert found[1].message.startswith("指标 乙 的得分可能为负：`50 - 次数` 最低可达 -∞")

@@ -82,6 +82,15 @@ def test_output_file_and_format_from_extension(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]  # no temporary left behind
 
 
+def test_sheets_is_taken_by_an_xlsx_output(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "评分表.xlsx"
+    result = CliRunner().invoke(main, ["eval", RULESET, EXAMPLE, "--sheets", "0", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert load_workbook(out).sheetnames == ["汇总"]
+
+
 def test_scorecard_filter_and_unknown_name():
     result = run("eval", RULESET, EXAMPLE, "--format", "json", "--scorecard", "自评质量")
     assert [c["name"] for c in json.loads(result.output)["scorecards"]] == ["自评质量"]
@@ -95,6 +104,9 @@ def test_scorecard_filter_and_unknown_name():
     (["eval", RULESET, RULESET], 2, "不支持的数据文件格式 `.perf`"),
     (["eval", RULESET, EXAMPLE, "-o", "out.weird"], 2, "无法从 `out.weird` 的扩展名判断输出格式"),
     (["eval"], 2, "缺少参数 '规则集'"),
+    # --sheets limits an xlsx workbook's 评分表 sheets; elsewhere it would be read as limiting the records
+    (["eval", RULESET, EXAMPLE, "--sheets", "5"], 2, "--sheets 只用于 xlsx 输出（-o 评分表.xlsx）：table 输出"),
+    (["eval", RULESET, EXAMPLE, "--format", "csv", "--sheets", "100"], 2, "--sheets 只用于 xlsx 输出"),
 ])
 def test_usage_errors_exit_2(args, code, needle):
     result = CliRunner().invoke(main, args)

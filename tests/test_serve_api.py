@@ -339,6 +339,13 @@ def test_the_command_says_clearly_when_it_cannot_serve(tmp_path):
     missing = cli("serve", tmp_path / "没有这个目录", "--port", "0")
     assert missing.returncode == 2 and missing.stderr.decode() == (
         f"{tmp_path / '没有这个目录'}: 目录不存在（perfdsl serve 需要一个存放 .perf 规则集的目录）\n")
+    ruleset = tmp_path / "规则 集" / "试.perf"  # a ruleset given for its folder: the command to write instead
+    ruleset.parent.mkdir()
+    ruleset.write_text("", "utf-8")
+    given_file = cli("serve", ruleset, "--port", "0")
+    assert given_file.returncode == 2 and given_file.stderr.decode() == (
+        f"{ruleset}: 不是目录（perfdsl serve 需要一个存放 .perf 规则集的目录）；"
+        f"它是规则集文件，请给出它所在的目录：perfdsl serve '{ruleset.parent}'\n")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

@@ -76,7 +76,9 @@ class Catalog:
         root = Path(directory)
         if not root.is_dir():  # the command's file error, exit status 2, as a missing ruleset is
             reason = "不是目录" if root.exists() else "目录不存在"
-            raise UsageError(f"{directory}: {reason}（perfdsl serve 需要一个存放 .perf 规则集的目录）")
+            hint = f"；它是规则集文件，请给出它所在的目录：perfdsl serve {_shell_word(str(root.parent))}" \
+                if root.is_file() and root.suffix == ".perf" else ""
+            raise UsageError(f"{directory}: {reason}（perfdsl serve 需要一个存放 .perf 规则集的目录）{hint}")
         self.entries: dict[str, Entry] = {}
         for path in sorted(root.glob("*.perf")):
             entry = _load(path)
@@ -112,3 +114,10 @@ def _load(path: Path) -> Entry | None:
     if not program.model.scorecards:
         return None
     return Entry(ruleset_id, str(path), program)
+
+
+def _shell_word(text: str) -> str:
+    """`text` as one word of a command to copy (quoted where a shell would split it)."""
+    import shlex
+
+    return shlex.quote(text)
