@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-
 from .decimals import HUNDRED, money, percent_as_given, plain
 from .frozen import frozen
 from .lazyre import Pattern
