@@ -695,7 +695,7 @@ class Renderer:
         layout = self.layout
         leaf = self._leaf
         noted, bases = rec.noted, rec.bases
-        for number, ((card, _, plan_rules), (leaves, groups, positions, eaches)) in enumerate(
+        for number, ((card, _, plan_rules), (_leaves, groups, positions, eaches)) in enumerate(
                 zip(self.plans, self.order)):
             block = layout.block(flat, card.index)
             card_facts = _CardFacts(facts, positions)
@@ -721,7 +721,7 @@ class Renderer:
                     texts[index] = text
                 except Fallback:
                     pass
-            for index, node, scores, memo in groups:
+            for index, _node, scores, memo in groups:
                 if memo.off:
                     texts[index] = self._group_at(number, index, block)
                     continue
