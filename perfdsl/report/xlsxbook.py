@@ -236,7 +236,7 @@ def _header_part(tag: str, part) -> str:
         return f"<{tag} />"
     position, size, text = part
     packed = _HEADER_CODE.sub(lambda match: _HEADER_CODES[match.group(0)], f"&{position}&{size} {text}")
-    packed = _HEADER_CONTROL.sub(lambda match: "_x{:0>4x}_".format(ord(match.group(0))), packed)
+    packed = _HEADER_CONTROL.sub(lambda match: f"_x{ord(match.group(0)):0>4x}_", packed)
     return f"<{tag}>{escape(packed)}</{tag}>"
 
 
