@@ -315,7 +315,8 @@ class RecordReader:
 
 
 _NONE: frozenset = frozenset()
-#: The record from which a reader reads with its compiled function (`RecordReader._values`): it takes a few milliseconds to compile.
+#: The record from which a reader reads with its compiled function (`RecordReader._values`): it takes a few
+#: milliseconds to compile.
 COMPILE_AFTER = 64
 #: What a fast reader returns for a value it leaves to the general reading (`_read_value`).
 _SLOW = object()

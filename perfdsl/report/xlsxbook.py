@@ -147,7 +147,8 @@ def fill(rgb: str) -> str:
 
 def thin_box(rgb: str) -> str:
     """A thin border on all four sides in colour `rgb`."""
-    side = "".join(f'<{edge} style="thin"><color rgb="00{rgb}" /></{edge}>' for edge in ("left", "right", "top", "bottom"))
+    side = "".join(f'<{edge} style="thin"><color rgb="00{rgb}" /></{edge}>'
+                   for edge in ("left", "right", "top", "bottom"))
     return f"<border>{side}</border>"
 
 
