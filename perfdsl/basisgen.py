@@ -25,8 +25,8 @@ def generate(renderer):
     """The function ``cards(rec, flat, facts, rendered) -> list`` of `renderer` (`Renderer.render`'s loop)."""
     from .rendering import _CardFacts
 
-    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback(), "L": renderer._leaf, "plain": plain, "plains": plains,
-                 "ZERO": ZERO, "_CardFacts": _CardFacts}
+    namespace = {"MISSING": MISSING, "R": renderer, "Fallback": _fallback(), "L": renderer._leaf, "plain": plain,
+                 "plains": plains, "ZERO": ZERO, "_CardFacts": _CardFacts}
     lines = ["def cards(rec, flat, facts, rendered):",
              "    get = rec.values.get",
              "    asks = R.asks_notes(rec.bases)",

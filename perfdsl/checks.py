@@ -498,13 +498,15 @@ def check_precision(model: Model):
     places = f" {model.precision} 位小数" if model.precision else "整数"
     for card in model.scorecards:
         # (figure, what it is — a function, so that the text is made only for a figure that is reported —, where)
-        figures = [(node.declared, lambda node=node: f"{'分组' if node.group is not None else '指标'} {node.name} 的分值",
-                    node.span) for node in card.nodes]
+        figures = [(node.declared,
+                    lambda node=node: f"{'分组' if node.group is not None else '指标'} {node.name} 的分值", node.span)
+                   for node in card.nodes]
         figures.append((card.max, lambda: f"计分卡 {card.name} 的满分", card.span))
         for node in card.leaves():
             applies = node.indicator.applies
             for move in applies.moves if applies is not None else ():
-                figures.append((move.amount, lambda node=node, move=move: f"指标 {node.name} 调出给 {move.target} 的分值",
+                figures.append((move.amount,
+                                lambda node=node, move=move: f"指标 {node.name} 调出给 {move.target} 的分值",
                                 move.span))
         if card.cap is not None:
             figures += [(bound, lambda: f"计分卡 {card.name} 的 cap 界限", None) for bound in card.cap]
@@ -590,7 +592,8 @@ def check_card_rules(model: Model):
                 if value > reachable or (arm.op == ">" and value >= reachable):
                     forced = any(isinstance(r, nodes.Veto) and r.grade == arm.name for r in card.rules)
                     if not forced:
-                        yield warning("P334", f"等级 {arm.name} 永远评不到：封顶后总分最高 {plain(reachable)}", arm.span)
+                        yield warning("P334", f"等级 {arm.name} 永远评不到：封顶后总分最高 {plain(reachable)}",
+                                      arm.span)
 
 
 CHECKS = (

@@ -95,7 +95,8 @@ def main():
 @click.option("--no-basis", "no_basis", is_flag=True,
               help="json/jsonl：不写各指标的依据（basis 键），其余不变；供程序读取，快得多。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="用几个进程计分（默认：批量较大时用空闲的处理器核心；1 只用当前进程；最多每个核心 4 个）。输出顺序不变。")
+              help="用几个进程计分（默认：批量较大时用空闲的处理器核心；1 只用当前进程；最多每个核心 4 个）。"
+                   "输出顺序不变。")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="不用也不写规则集缓存（用户缓存目录中解析好的规则集；也可设环境变量 `PERFDSL_NO_CACHE=1`）。")
 @_input_format

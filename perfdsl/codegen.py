@@ -428,7 +428,8 @@ class Generator:
             out.line(f"{cap} = {self.expr(line.up_to, w)}")
             out.line(f"if {value} > {cap}: {value} = {cap}")
         self.line_facts = (f"({amount}, {figures['holds']}, {figures['subject']}, {figures['step']}, "
-                           f"{figures['threshold']}, {figures['excess']}, {figures['count']}, {before}, {figures['cap']})")
+                           f"{figures['threshold']}, {figures['excess']}, {figures['count']}, {before}, "
+                           f"{figures['cap']})")
         return value
 
     def _per(self, per, amount, value, w, figures):

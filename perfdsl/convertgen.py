@@ -39,8 +39,9 @@ from .values import MISSING
 def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
     """The source of ``read_values(record, lenient, problems, notes, units, short=False) -> (slots, values)``
     and the namespace it runs in (`short`: every figure of `record` is finite and has at most
-    `limits.DATA_DIGITS` digits, `shortfigures.short`).  `plan`: `RecordReader.plan` (an entry per input, in slot order); `ranges`: (spec,
-    constant (low, high) or None) per bounded input; `figures`: the names of the loop's inline readings
+    `limits.DATA_DIGITS` digits, `shortfigures.short`).  `plan`: `RecordReader.plan` (an entry per input, in
+    slot order); `ranges`: (spec, constant (low, high) or None) per bounded input; `figures`: the names of the
+    loop's inline readings
     (``{"amount": …, "count": …, "bool": …}``) and which of them read a figure; ``one(entry, raw, lenient,
     problems, notes, units)`` reads any other value; ``bounded(spec, values, record)`` gives a bounded input's
     problems."""
@@ -72,7 +73,8 @@ def generate(plan, ranges, figures: dict, one, bounded) -> tuple[str, dict]:
                 figure = _fine("y").replace("y.is_finite()", '(y := _Decimal(m.group(1).replace(",", "")) * '
                                             '_units[m.group(2)]).is_finite()', 1)
                 lines += [f"    elif x.__class__ is str and (m := _money(x)) is not None and {figure}"
-                          f"{bounded.replace(value, 'y')}:", f"        v{slot} = y", f"        units[{key}] = m.group(2)"]
+                          f"{bounded.replace(value, 'y')}:", f"        v{slot} = y",
+                          f"        units[{key}] = m.group(2)"]
             elif inline == figures["rate"]:  # "97.6%": `decimals.parse_percent_string`
                 figure = _fine("y").replace("y.is_finite()", "(y := _Decimal(m.group(1)).scaleb(-2)).is_finite()", 1)
                 lines += [f"    elif x.__class__ is str and (m := _percent(x)) is not None and {figure}"

@@ -33,7 +33,8 @@ from .neutralise import terminal
 class Change:
     """One difference; `text` is the line the text report prints (inside its scorecard's section)."""
 
-    kind: str  # weight | added | removed | moved | rule | criteria | show | max | grades | cap | header | input | let | scorecard
+    #: weight | added | removed | moved | rule | criteria | show | max | grades | cap | header | input | let | scorecard
+    kind: str
     text: str
     scoring: bool
     scorecard: str | None = None

@@ -14,7 +14,6 @@ from __future__ import annotations
 import enum
 
 from .frozen import field, frozen
-
 from .source import Span, display_width
 from .textwidth import window
 

@@ -282,7 +282,8 @@ def _compile(cls, fields, class_name):
             (keywords if item.kw_only else positional).append(parameter)
             if item.factory is not None:
                 namespace[f"_frozen_factory_{index}"] = item.factory
-                lines.append(f"    if {item.alias} is _frozen_nothing:\n        {item.alias} = _frozen_factory_{index}()")
+                lines.append(f"    if {item.alias} is _frozen_nothing:\n"
+                             f"        {item.alias} = _frozen_factory_{index}()")
             lines.append(f"    _frozen_set(self, {item.name!r}, {item.alias})")
     for index, item in enumerate(fields):  # after the given ones, as the generic __init__ does
         if not item.init:

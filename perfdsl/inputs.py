@@ -17,13 +17,22 @@ import json
 from decimal import Decimal, localcontext
 
 from . import limits, nodes, shortfigures
-from .decimals import (CONTEXT, MONEY, MONEY_UNITS, PERCENT, money_unit, parse_money_string, parse_number_string,
-                       parse_percent_string, plain)
+from .decimals import (
+    CONTEXT,
+    MONEY,
+    MONEY_UNITS,
+    PERCENT,
+    money_unit,
+    parse_money_string,
+    parse_number_string,
+    parse_percent_string,
+    plain,
+)
 from .errors import DataValueError, MissingInput
 from .limits import shown_number
 from .model import InputSpec, Model
-from .plausibility import Plausibility, percent_hint
 from .nearest import nearest
+from .plausibility import Plausibility, percent_hint
 from .tabular import NOTE_SUFFIX
 from .textwidth import excerpt
 from .unparse import expression
@@ -306,7 +315,8 @@ class RecordReader:
 
 
 _NONE: frozenset = frozenset()
-#: The record from which a reader reads with its compiled function (`RecordReader._values`): it takes a few milliseconds to compile.
+#: The record from which a reader reads with its compiled function (`RecordReader._values`): it takes a few
+#: milliseconds to compile.
 COMPILE_AFTER = 64
 #: What a fast reader returns for a value it leaves to the general reading (`_read_value`).
 _SLOW = object()

@@ -97,7 +97,8 @@ def not_utf8(path: str, exc: UnicodeDecodeError, after_line: int | None = None) 
         return DataFileError(f"{path}: 不是 UTF-8 文本（第 {line} 行，文件第 {offset + 1} 字节{_reason(exc)}）；"
                              "若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
     where = f"第 {after_line} 行或其后不远" if after_line else f"第 {exc.start} 字节附近"
-    return DataFileError(f"{path}: 不是 UTF-8 文本（{where}{_reason(exc)}）；若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
+    return DataFileError(f"{path}: 不是 UTF-8 文本（{where}{_reason(exc)}）；"
+                         "若是 Excel 或 WPS 另存的文本，请选 UTF-8 编码")
 
 
 _REASONS = {"invalid start byte": "不能作为字符开头的字节", "invalid continuation byte": "多字节字符不完整",

@@ -82,6 +82,6 @@ def spread_warnings(model, values: dict, skip=frozenset()) -> list:
             if len(scores) >= 2 and max(scores) - min(scores) > allowed:
                 found.append(DataWarning(
                     "P530", f"指标 {'/'.join(node.path)} 的专家评分最高 {plain(max(scores))}、最低 "
-                            f"{plain(min(scores))}，相差 {plain(max(scores) - min(scores))}，超过允许的 {plain(allowed)}；"
-                            "请评审组复核", node.manual_input))
+                            f"{plain(min(scores))}，相差 {plain(max(scores) - min(scores))}，"
+                            f"超过允许的 {plain(allowed)}；请评审组复核", node.manual_input))
     return found

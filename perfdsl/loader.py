@@ -12,7 +12,6 @@ from .files import read_bounded
 from .model import Model
 from .program import Program
 
-
 _PAUSED = [0]  # loads under way that hold the cyclic garbage collector off
 _PAUSE_LOCK = threading.Lock()
 

@@ -76,7 +76,8 @@ def _fingerprint() -> str:
     here = Path(__file__).resolve().parent
     grammar = here.parent / "grammar"
     modules = sorted(entry.name for entry in os.scandir(here) if entry.name.endswith(".py"))
-    modules += sorted("forms/" + entry.name for entry in os.scandir(here / "forms") if entry.name.endswith(".py"))  # the rule forms
+    # the rule forms
+    modules += sorted("forms/" + entry.name for entry in os.scandir(here / "forms") if entry.name.endswith(".py"))
     files = [here / name for name in modules] + [grammar / "perfdsl.lark", here / "_grammar" / "perfdsl.lark"]
     parts = [LANGUAGE_VERSION, str(FORMAT)]
     for path in files + _lark():

@@ -14,7 +14,6 @@ import re
 from decimal import Decimal
 
 from .frozen import field, frozen
-
 from .source import Span
 
 _span = field(kw_only=True, eq=False, repr=False, default=None)

@@ -213,8 +213,8 @@ def _decoded(position, source):
 
 def _block_records(block: _Lines):
     """(position, (line number, line), whether its basis is wanted) for each record of `block`."""
-    number, position, data, basis_for = block
-    for position, number, line in jsonlbytes.records(number, position, data):
+    first_number, first_position, data, basis_for = block
+    for position, number, line in jsonlbytes.records(first_number, first_position, data):
         yield position, (number, datafiles.too_long() if line is None else line), \
             basis_for is None or position - 1 < basis_for
 

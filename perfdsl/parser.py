@@ -1223,7 +1223,7 @@ def _tables_of(lark: Lark) -> lalr.Tables:
     from lark.parsers.lalr_analysis import Shift
 
     if lark.options.transformer is not None or lark.options.parser != "lalr" or lark.options.lexer != "contextual" \
-            or not lark.options.propagate_positions is True or not lark.options.maybe_placeholders:
+            or lark.options.propagate_positions is not True or not lark.options.maybe_placeholders:
         raise _Unknown
     table = lark.parser.parser.parser.parse_table
     contextual = lark.parser.lexer.lexer

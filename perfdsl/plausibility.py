@@ -287,10 +287,10 @@ class Plausibility:
                 known = evidence.get((forms.get(name), unit))
                 if known is None:
                     known = evidence[forms.get(name), unit] = list(_evidence(name, forms, self.model, counts))
-                readings = [*known, *_SUB_FEN_READING] if (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE \
-                    else known
-            elif (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE:  # `_digits`, inline: it runs for every amount
-                readings = _SUB_FEN_READING
+                readings = [*known, *_SUB_FEN_READING] \
+                    if (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE else known
+            elif (amount * HUNDRED) % ONE and not (amount * WAN * HUNDRED) % ONE:
+                readings = _SUB_FEN_READING  # `_digits`, inline: it runs for every amount
             else:  # the usual amount: nothing to read otherwise, and no list made for it
                 continue
             for factor, why in readings:

@@ -14,8 +14,8 @@ from decimal import Decimal, localcontext
 from . import nodes
 from .decimals import CONTEXT, percent, plain
 from .frozen import evolve, frozen
-from .values import MISSING
 from .unparse import expression
+from .values import MISSING
 
 PROPORTION_LIMIT = Decimal(20)
 CHANGE_LIMIT = Decimal(1000)

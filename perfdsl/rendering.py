@@ -27,11 +27,31 @@ from decimal import Decimal, DivisionUndefined, localcontext
 from functools import partial
 
 from . import basisgen, cardrules, forms, nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
-from .basis import group_line, stepped_clause, substituted, template
-from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, normal_text, percent, percent_as_given, plain, plains
-from .decimals import quantum
-from .decimals import round_score
+from .basis import (
+    CLAUSE,
+    PLACEHOLDER,
+    group_line,
+    is_literal,
+    pretty,
+    show_value,
+    split_text,
+    stepped_clause,
+    substituted,
+    template,
+)
+from .decimals import (
+    CONTEXT,
+    ROUNDING_MODES,
+    ZERO,
+    money,
+    normal_text,
+    percent,
+    percent_as_given,
+    plain,
+    plains,
+    quantum,
+    round_score,
+)
 from .layout import with_facts
 from .model import NodeSpec
 from .types import RATE
@@ -675,7 +695,7 @@ class Renderer:
         layout = self.layout
         leaf = self._leaf
         noted, bases = rec.noted, rec.bases
-        for number, ((card, _, plan_rules), (leaves, groups, positions, eaches)) in enumerate(
+        for number, ((card, _, plan_rules), (_leaves, groups, positions, eaches)) in enumerate(
                 zip(self.plans, self.order)):
             block = layout.block(flat, card.index)
             card_facts = _CardFacts(facts, positions)
@@ -701,7 +721,7 @@ class Renderer:
                     texts[index] = text
                 except Fallback:
                     pass
-            for index, node, scores, memo in groups:
+            for index, _node, scores, memo in groups:
                 if memo.off:
                     texts[index] = self._group_at(number, index, block)
                     continue

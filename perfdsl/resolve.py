@@ -69,7 +69,8 @@ class _Resolver:
         order = self._scorecard_order(scorecards)
         properties = self._properties(scorecards)
         # a framework (docs/language.md §12.6) has no scorecard by design: what extends it brings them
-        if not scorecards and not (header is not None and header.framework) and (header is not None or not self.module.decls):
+        if not scorecards and not (header is not None and header.framework) \
+                and (header is not None or not self.module.decls):
             self.err("P302", "规则集没有任何计分卡（scorecard）", header.span if header else _start(self.module.span))
         record = header.record if header else None
         if record is not None and record not in {spec.name for spec in self.inputs}:

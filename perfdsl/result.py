@@ -169,7 +169,8 @@ class Result:
             node_results, fixed, items = [], [], {}
             pairs = layout.pairs_in(block, len(card.nodes))
             for i, (node, criteria, (weight, score)) in enumerate(zip(card.nodes, criterias[number], pairs)):
-                result = NodeResult(node.path, node.declared, weight, score, node.is_leaf, self, number, i, None, criteria)
+                result = NodeResult(node.path, node.declared, weight, score, node.is_leaf, self, number, i, None,
+                                    criteria)
                 fixed.append(result)
                 node_results.append(result)
                 if node.each is not None:  # the group's items follow it, in the list's order

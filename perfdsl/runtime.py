@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal
 
-
 from .values import MISSING, UNDEFINED, Undefined, UndefinedUse  # noqa: F401 (re-exported)
 
 

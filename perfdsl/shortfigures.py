@@ -11,8 +11,20 @@ it was decoded, and nothing changes it in between.
 
 from __future__ import annotations
 
-from decimal import (MAX_EMAX, MIN_EMIN, Clamped, Context, DivisionByZero, FloatOperation, Inexact, InvalidOperation,
-                     Overflow, Rounded, Subnormal, Underflow)
+from decimal import (
+    MAX_EMAX,
+    MIN_EMIN,
+    Clamped,
+    Context,
+    DivisionByZero,
+    FloatOperation,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+    Rounded,
+    Subnormal,
+    Underflow,
+)
 
 from . import limits
 

@@ -26,8 +26,8 @@ from . import limits
 from .decimals import plain
 from .errors import DataFileError, DataValueError
 from .files import open_binary, open_text
-from .neutralise import unprefixed
 from .nearest import nearest
+from .neutralise import unprefixed
 
 #: A column ``<input>备注`` holds the note of that input's value.
 NOTE_SUFFIX = "备注"

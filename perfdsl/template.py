@@ -137,7 +137,8 @@ def _target_roles(model: Model) -> dict:
         roles = ()
         if isinstance(node, nodes.TargetRule):
             roles = ((node.target, "目标值，如 30条、≥95%、6%以内、9月前、有效提升"),
-                     (node.actual, "实际值，如 178条、0.295%、2020年11月、按时完成，定性指标填 达成/基本达成/部分达成/未达成"
+                     (node.actual, "实际值，如 178条、0.295%、2020年11月、按时完成，"
+                                   "定性指标填 达成/基本达成/部分达成/未达成"
                       if node.levels is None else "实际值；定性指标填 " + "、".join(a.name for a in node.levels)),
                      (node.unit, "度量单位，如 百分比、个、万元，目标值和实际值未写单位时用"))
         elif isinstance(node, nodes.RatingRule):

@@ -154,7 +154,8 @@ class TypeChecker:
 
     def _expr_If(self, expr, allow_full, deps, lets) -> Type:
         self.need_bool(self.expr(expr.test, allow_full, deps, lets), expr.test, "if")
-        then, otherwise = self.expr(expr.then, allow_full, deps, lets), self.expr(expr.otherwise, allow_full, deps, lets)
+        then = self.expr(expr.then, allow_full, deps, lets)
+        otherwise = self.expr(expr.otherwise, allow_full, deps, lets)
         if then.numeric and otherwise.numeric:
             if (then.kind == "money") != (otherwise.kind == "money") and not (
                 is_zero(expr.then) or is_zero(expr.otherwise)

@@ -13,8 +13,8 @@ blank lines, comments) without changing what it says.
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 from hypothesis import strategies as st
 

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from perfdsl import load
 from perfdsl.cli import main
+from perfdsl.datafiles import read
 from perfdsl.errors import RecordError
 from perfdsl.isolation import scored
 from perfdsl.report import jsonout
-from perfdsl.datafiles import read
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

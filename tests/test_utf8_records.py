@@ -44,7 +44,7 @@ def test_a_record_that_will_not_encode_stays_text():
         return lambda name: encoding.join(["## ", encoding.fill(Fill("| %s |"), encoding.texts([name]))])
 
     record = utf8.record_of(make, "strict")
-    assert record("名") == "## | 名 |".encode("utf-8")
+    assert record("名") == "## | 名 |".encode()
     assert record("孤\ud800") == "## | 孤\ud800 |"  # the output then refuses it, as it did
     assert utf8.record_of(make, None)("名") == "## | 名 |"
 

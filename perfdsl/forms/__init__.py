@@ -5,8 +5,9 @@ module here, docs/language.md and its test.
 A form module (found by listing this package, in name order; a name starting with ``_`` is not a form)
 provides every hook of `HOOKS` but those of `OPTIONAL`, which it leaves out where it has nothing of its own
 (``plan``, ``reads``, ``divisions``, ``out_of_range``, ``check_written``, ``check_reached``, ``branches``,
-``reached``, ``arm_text``: `_shared`'s defaults are then its); `tests/test_architecture.py` fails, naming the form and the hook, when one
-is missing, and fails when a phase module names a rule form's class instead of asking `of(rule)`:
+``reached``, ``arm_text``: `_shared`'s defaults are then its); `tests/test_architecture.py` fails, naming the form
+and the hook, when one is missing, and fails when a phase module names a rule form's class instead of asking
+`of(rule)`:
 
 ``NODES``
     its node classes (`frozen`, the rule's class first: ``NODES[0]`` is what `of` is keyed by).  They are

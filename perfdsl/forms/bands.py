@@ -295,13 +295,15 @@ def branches(rule, with_conditions):
 
 
 def arbitrary(st, parts):
-    arms = st.one_of(st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), parts.exprs, parts.exprs),
+    arms = st.one_of(st.builds(nodes.BandArm, st.sampled_from(["==", "!=", "<", "<=", ">", ">="]), parts.exprs,
+                               parts.exprs),
                      st.builds(nodes.BandArm, st.none(), st.none(), parts.exprs))
     return st.builds(BandsRule, parts.exprs, st.booleans(), st.lists(arms, max_size=4).map(tuple))
 
 
 def arm_text(renderer, rule, extra):
-    """`render`'s text of its rule's arm laid out once (`rendering`, *arm_text*): per arm whose head (and share) name nothing, the text around the subject's."""
+    """`render`'s text of its rule's arm laid out once (`rendering`, *arm_text*): per arm whose head (and share)
+    name nothing, the text around the subject's."""
     subject = renderer._subject_text( rule.subject, extra["subject"])
     if subject is None:
         return None

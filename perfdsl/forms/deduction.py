@@ -168,8 +168,8 @@ def arbitrary(st, parts):
 
 
 def arm_text(renderer, rule, extra):
-    """`render` and `_line`'s text, laid out once (`rendering`, *arm_text*), of a rule of one stepped line beyond a threshold that names
-    nothing (``deduct 0.5 per started 1% of 结转结余率 above 5%``)."""
+    """`render` and `_line`'s text, laid out once (`rendering`, *arm_text*), of a rule of one stepped line beyond
+    a threshold that names nothing (``deduct 0.5 per started 1% of 结转结余率 above 5%``)."""
     if len(rule.lines) != 1:
         return None
     line = rule.lines[0]

@@ -44,7 +44,8 @@ BUILD = {"manual_rule": manual_rule, "manual_mode": manual_mode}
 
 KEYED = True
 ASSESSOR = True
-IN_EACH = "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率"  # P309 (`each` items may not)
+# P309 (`each` items may not)
+IN_EACH = "each 的各项不能用 manual；评审分请作为列表字段给出，如 score full * 评审得分率"
 NOTED = True
 
 

@@ -43,7 +43,8 @@ BUILD = {"panel_rule": panel_rule, "panel_mode": panel_mode}
 
 KEYED = False
 ASSESSOR = True
-IN_EACH = "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率"  # P309 (`each` items may not)
+# P309 (`each` items may not)
+IN_EACH = "each 的各项不能用 panel；专家评分请作为列表字段给出，如 score full * 评审得分率"
 NOTED = False
 
 

@@ -9,8 +9,8 @@ from ..basis import CLAUSE, points
 from ..decimals import percent, plain
 from ..errors import EvaluationError, warning
 from ..frozen import frozen
-from . import _shared
 from ..unparse import expression
+from . import _shared
 
 
 @frozen

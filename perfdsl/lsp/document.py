@@ -75,7 +75,8 @@ def analyse(text: str, uri: str) -> Analysis:
     return analysis
 
 
-#: An include or extends statement (both name a file found the same way): what the grammar allows at the start of a line (or after a `;`), outside strings.
+#: An include or extends statement (both name a file found the same way): what the grammar allows at the start
+#: of a line (or after a `;`), outside strings.
 _INCLUDE = re.compile(r'(?:^|;)[ \t\f\u3000]*((?:include|extends)[ \t\f\u3000]+"([^"\n]*)")')
 #: A string or a comment: what a line's code ends before (a `#` inside a string is not a comment).
 _STRING_OR_COMMENT = re.compile(r'"[^"\n]*"|#')

@@ -185,7 +185,8 @@ class _Page:
         layout, wanted = self.layout, self.wanted
         cards = [card for card in scoresheet.cards(result, self.flat) if card.name in wanted]
         parts = [f'<section class="record" id="record-{position}">\n', self.sheet_title]
-        parts += [f"<span>{_kept(label)}：{text(value)}</span>" for label, value in scoresheet.identity(self.model, result)]
+        parts += [f"<span>{_kept(label)}：{text(value)}</span>"
+                  for label, value in scoresheet.identity(self.model, result)]
         parts.append('</p>\n<ul class="totals">\n')
         for card in cards:
             grade = f'<span class="grade">{_kept(card.grade)}</span>' if card.grade else ""
@@ -557,7 +558,8 @@ def _totals(layout: scoresheet.Layout, card, spec, rule: str | None = None) -> s
     return lines + (f'<tr class="sum"><td colspan="{names}">合计</td><td class="num">{plain(card.max)}</td>'
             + (f'<td colspan="{between}"></td>' if between else "")
             + f'<td class="num total">{plain(card.score)}</td>'
-            + f'<td colspan="{len(layout.columns) - score - 1}">{text(scoresheet.grade_line(card, spec, rule))}</td></tr>\n')
+            + f'<td colspan="{len(layout.columns) - score - 1}">'
+              f'{text(scoresheet.grade_line(card, spec, rule))}</td></tr>\n')
 
 
 def _closing(result) -> str:

@@ -21,13 +21,13 @@ import os
 import shutil
 from functools import lru_cache
 
-from . import scoresheet
-from .cells import Cells
 from ..decimals import plain, plains
 from ..fill import Fill
 from ..layout import getter as _getter
 from ..neutralise import terminal
 from ..textwidth import pad, width, wrap
+from . import scoresheet
+from .cells import Cells
 
 #: Spaces between columns, and the indent of each level of the indicator tree.
 _GAP = "  "

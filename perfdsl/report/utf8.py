@@ -77,7 +77,8 @@ class Encoding:
         return b"".join(pieces)
 
     def join(self, parts: list):
-        """The record: `parts` (texts, and bytes this made) joined; a text is encoded here, not kept (a record's own)."""
+        """The record: `parts` (texts, and bytes this made) joined; a text is encoded here, not kept (a record's
+        own)."""
         if self.errors is None:
             return "".join(parts)
         errors = self.errors

@@ -147,7 +147,8 @@ def fill(rgb: str) -> str:
 
 def thin_box(rgb: str) -> str:
     """A thin border on all four sides in colour `rgb`."""
-    side = "".join(f'<{edge} style="thin"><color rgb="00{rgb}" /></{edge}>' for edge in ("left", "right", "top", "bottom"))
+    side = "".join(f'<{edge} style="thin"><color rgb="00{rgb}" /></{edge}>'
+                   for edge in ("left", "right", "top", "bottom"))
     return f"<border>{side}</border>"
 
 
@@ -236,7 +237,7 @@ def _header_part(tag: str, part) -> str:
         return f"<{tag} />"
     position, size, text = part
     packed = _HEADER_CODE.sub(lambda match: _HEADER_CODES[match.group(0)], f"&{position}&{size} {text}")
-    packed = _HEADER_CONTROL.sub(lambda match: "_x{:0>4x}_".format(ord(match.group(0))), packed)
+    packed = _HEADER_CONTROL.sub(lambda match: f"_x{ord(match.group(0)):0>4x}_", packed)
     return f"<{tag}>{escape(packed)}</{tag}>"
 
 

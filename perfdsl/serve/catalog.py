@@ -19,8 +19,8 @@ import attrs
 
 from .. import loader
 from ..errors import PerfError, RulesetError, UsageError
-from ..program import Program
 from ..nearest import nearest
+from ..program import Program
 from .problems import Problem
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")

@@ -127,11 +127,13 @@ def _total(model, spec, card):
         lines = card.adjustments
         total = raw
         for position, line in enumerate(lines):
-            if line.kind != "deduct" and spec.cap is not None and (position == 0 or lines[position - 1].kind == "deduct"):
+            if line.kind != "deduct" and spec.cap is not None \
+                    and (position == 0 or lines[position - 1].kind == "deduct"):
                 total = min(max(total, low), high)
             if line.before != total or line.after > line.before or line.after < min(ZERO, line.before) \
                     or (line.kind == "cap" and line.applied != (line.after != line.before)):
-                yield f"计分卡 {card.name}：{line.name} 由 {plain(line.before)} 计为 {plain(line.after)}，前一步合计 {plain(total)}"
+                yield (f"计分卡 {card.name}：{line.name} 由 {plain(line.before)} 计为 {plain(line.after)}，"
+                       f"前一步合计 {plain(total)}")
             total = line.after
             if line.grade is not None and forced is None:
                 forced = line.grade
