@@ -216,10 +216,26 @@ def _cell(cell):
     if isinstance(cell, str):
         return cell.strip()
     if isinstance(cell, float):
-        return Decimal(repr(cell))
+        return _shown_figure(cell)
     if isinstance(cell, (datetime.date, datetime.time)):
         return cell.isoformat()
     return cell
+
+
+#: The significant digits a number has in Excel and WPS: what they show and compute with (a typed figure has no more).
+EXCEL_DIGITS = 15
+
+
+def _shown_figure(cell: float) -> Decimal:
+    """A number cell's figure as Excel and WPS hold it: its shortest exact text, cut to `EXCEL_DIGITS` significant
+    digits when it has more.  A formula's result is a binary float, saved with up to 17 digits (``=828343.06+0.15`` is
+    828343.2100000001): Excel and WPS show and compare it as 828343.21; read as the float, it was 1E-10 over a budget
+    of 828343.21 and a rule comparing the two took a point off.  A figure typed into a cell has at most 15 digits
+    and reads as typed."""
+    value = Decimal(repr(cell))
+    if len(value.as_tuple().digits) > EXCEL_DIGITS and value.is_finite():
+        value = Decimal(format(cell, f".{EXCEL_DIGITS}g"))
+    return value
 
 
 def _note(cell) -> str:

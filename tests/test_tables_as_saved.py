@@ -1,0 +1,93 @@
+"""CSV and Excel files as Excel and WPS on Chinese Windows really save them: read to the published figures, or
+refused with one message naming the file and the cell — never a traceback, a silently wrong score or a lost record."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import tables
+from click.testing import CliRunner
+
+from perfdsl import datafiles, read_record, tabular
+from perfdsl.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = str(ROOT / "rulesets" / "chaoan-2022.perf")
+EXAMPLE = ROOT / "examples" / "chaoan-2022.json"
+D = Decimal
+
+
+def run(*args, **options):
+    return CliRunner().invoke(main, [str(arg) for arg in args], **options)
+
+
+@pytest.fixture(scope="module")
+def sheet(chaoan):
+    """The published Chao'an record laid out as the template lays it out: (header, hints, CSV row, workbook row),
+    and the scores its JSON gives."""
+    record = {key: value for key, value in read_record(EXAMPLE).items() if not key.startswith("_")}
+    head = tables.header(chaoan.model, [record])
+    reference = run("eval", RULESET, EXAMPLE, "--format", "scores")
+    assert reference.exit_code == 0
+    return {"head": head, "hints": tables.hints(chaoan.model, head), "csv": tables.cells(record, head, False),
+            "xlsx": tables.cells(record, head, True), "scores": reference.stdout}
+
+
+def _with(row, head, **cells):
+    row = list(row)
+    for name, value in cells.items():
+        row[head.index(name)] = value
+    return row
+
+
+def _csv_text(sheet, rows=None, delimiter=","):
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")  # Excel ends lines with CRLF
+    writer.writerows([sheet["head"], sheet["hints"], *(rows or [sheet["csv"]])])
+    return out.getvalue()
+
+
+def _book(sheet, rows=None, path=None):
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "数据"
+    for row in [sheet["head"], sheet["hints"], *(rows or [sheet["xlsx"]])]:
+        data.append(list(row))
+    if path is not None:
+        book.save(path)
+    return book
+
+
+# ── numbers as a spreadsheet holds them ─────────────────────────────────────
+
+
+def test_xlsx_formula_result_reads_as_excel_shows_it_not_as_its_float(sheet, tmp_path):
+    """A formula's result is a binary float, saved with 17 digits: =828343.06+0.15 is 828343.2100000001.  Read so,
+    日常公用经费决算数 was 1E-10 over its budget of 828343.21 (``日常公用经费决算数 ≤ 日常公用经费调整预算数 ✗``),
+    公用经费控制率 lost a point, and the record scored 88.04 instead of the published 89.04 without a word.  Excel
+    shows and compares it as 828343.21: 15 significant digits."""
+    head = sheet["head"]
+    row = _with(sheet["xlsx"], head, 日常公用经费决算数=828343.06 + 0.15, 预算收入决算数=6400981.19 + 0.23)
+    assert (row[head.index("日常公用经费决算数")], row[head.index("预算收入决算数")]) == (828343.2100000001,
+                                                                                          6400981.420000001)
+    data = tmp_path / "formulas.xlsx"
+    _book(sheet, [row], data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == sheet["scores"]
+
+
+@pytest.mark.parametrize("cell,figure", [
+    (828343.06 + 0.15, "828343.21"), (6400981.19 + 0.23, "6400981.42"), (0.1 + 0.2, "0.3"),
+    (9 / 14, "0.642857142857143"),  # a percent cell's computed rate: Excel's own 15 digits
+    (6400981.42, "6400981.42"), (2022.0, "2022.0"), (0.976, "0.976"), (1e-07, "1E-7"),  # a typed figure as typed
+])
+def test_xlsx_number_cell_has_excels_15_significant_digits(cell, figure):
+    assert str(tabular._shown_figure(cell)) == figure
