@@ -94,7 +94,7 @@ def read(path: str, model=None, form: str | None = None) -> Batch:
 
 #: Formats a user may have in hand instead, and what to do about them.
 OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
-                  ".txt": "：若是 CSV，请改扩展名为 .csv"}
+                  ".txt": "：若是 CSV 或 Excel 的“Unicode 文本”，请改扩展名为 .csv"}
 
 
 def _read(form: str, handle, path: str, model) -> Batch:

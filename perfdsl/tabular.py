@@ -18,6 +18,8 @@ openpyxl's read-only mode), so memory does not grow with the file.
 from __future__ import annotations
 
 import datetime
+import io
+import itertools
 import re
 import zlib
 from decimal import Decimal
@@ -292,10 +294,17 @@ def _add_items(record: dict, row: dict):
 # ── the two kinds of table ──────────────────────────────────────────────────
 
 
+#: The byte-order marks of UTF-16, which Excel's "Unicode 文本" (TAB-separated) begins with.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def csv_rows(path: str):
-    """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV)."""
+    """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV), or
+    UTF-16 when it begins with its BOM (Excel's "Unicode 文本")."""
     for encoding in ("utf-8-sig", "gb18030"):
         handle = open_text(path, "数据文件", encoding=encoding, newline="")
+        if handle.buffer.peek(2)[:2] in UTF16_BOMS:  # (peeked, not read: a named pipe is read once)
+            handle = io.TextIOWrapper(handle.detach(), encoding="utf-16", newline="")
         try:
             return csv_stream_rows(handle, path)
         except UnicodeDecodeError:
@@ -310,13 +319,23 @@ def csv_stream_rows(handle, path: str):
     """
     import csv  # here, as `zipfile` below: only a table needs it, and every `perfdsl eval` imports this module
 
-    reader = csv.reader(handle)
     try:
+        first = handle.readline()
+        reader = csv.reader(itertools.chain([first] if first else [], handle), delimiter=_delimiter(first))
         header = next(reader, None)
     except csv.Error as exc:
         handle.close()
         raise DataFileError(f"{path}: 第 1 行不是有效的 CSV（{_csv_reason(exc)}）") from None
     return _csv_rest(handle, reader, header, path, handle.encoding)
+
+
+def _delimiter(line: str) -> str:
+    """The delimiter of a table whose header is `line`: the comma, or a TAB or semicolon when the header has more of
+    them (Excel's "Unicode 文本" separates by TAB; a CSV saved where the list separator is ``;``, by semicolons).  No
+    input name holds one of them."""
+    counts = {mark: line.count(mark) for mark in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
 
 
 def _csv_reason(exc) -> str:
@@ -350,7 +369,7 @@ def _csv_rest(handle, reader, header, path, encoding):
             raise DataFileError(f"{path}: 第 {number + 1} 行不是有效的 CSV（{_csv_reason(exc)}）") from None
 
 
-_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030"}
+_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
 
 
 def xlsx_rows(path: str, handle=None):
@@ -418,7 +437,6 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
         data = archive.read(part.lstrip("/"))
         if _FORMULA_TAG.search(data) is None:
             return {}
-    import io
 
     found: dict[int, set[int]] = {}
     for _, element in iterparse(io.BytesIO(data)):
@@ -445,8 +463,6 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
 
 def _seekable(handle, path: str):
     """`handle`, or, for a named pipe or `<(…)` (a zip is read from its end), its bytes in memory."""
-    import io
-
     if handle.seekable():
         return handle
     with handle:

@@ -91,3 +91,36 @@ def test_xlsx_formula_result_reads_as_excel_shows_it_not_as_its_float(sheet, tmp
 ])
 def test_xlsx_number_cell_has_excels_15_significant_digits(cell, figure):
     assert str(tabular._shown_figure(cell)) == figure
+
+
+# ── CSV: encodings and separators ───────────────────────────────────────────
+
+
+@pytest.mark.parametrize("kind", ["unicode-text", "unicode-text-be", "semicolons", "tabs-gbk", "lf-no-final-newline"])
+def test_csv_as_excel_and_wps_save_it_reads_to_the_published_figures(sheet, tmp_path, kind):
+    """Excel's "Unicode 文本" is UTF-16 (LE, with its BOM) separated by TAB; a CSV saved where the list separator is
+    ``;`` is separated by semicolons.  Both were "既不是 UTF-8 也不是 GB18030" or "第 1 行应为表头"."""
+    text = _csv_text(sheet, delimiter={"semicolons": ";", "tabs-gbk": "\t"}.get(kind, "\t" if "unicode" in kind else ","))
+    content = {"unicode-text": lambda: text.encode("utf-16"),  # (Python's UTF-16: a BOM, then little-endian)
+               "unicode-text-be": lambda: b"\xfe\xff" + text.encode("utf-16-be"),
+               "semicolons": lambda: text.encode("utf-8-sig"), "tabs-gbk": lambda: text.encode("gbk"),
+               "lf-no-final-newline": lambda: text.replace("\r\n", "\n").rstrip("\n").encode("utf-8")}[kind]()
+    data = tmp_path / f"{kind}.csv"
+    data.write_bytes(content)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == sheet["scores"]
+    piped = run("eval", RULESET, "-", "--format", "scores", input=content)
+    assert piped.exit_code == 0 and piped.stdout == sheet["scores"]
+
+
+# ── files that are not quite an xlsx ────────────────────────────────────────
+
+
+def test_unicode_text_saved_as_txt_is_told_to_be_renamed(tmp_path):
+    data = tmp_path / "data.txt"
+    data.write_bytes("单位\t项目总数\r\n甲\t1\r\n".encode("utf-16"))
+    result = run("eval", RULESET, data)
+    assert result.exit_code == 2
+    assert result.stderr == (f"{data}: 不支持的数据文件格式 `.txt`：若是 CSV 或 Excel 的“Unicode 文本”，请改扩展名为 .csv"
+                             "（可用：.json、.jsonl、.csv、.xlsx；或用 --input-format 指定）\n")
