@@ -93,6 +93,39 @@ def test_xlsx_number_cell_has_excels_15_significant_digits(cell, figure):
     assert str(tabular._shown_figure(cell)) == figure
 
 
+def test_csv_currency_and_check_marks_as_excel_writes_them(chaoan, sheet, tmp_path):
+    """A currency- or accounting-formatted cell is written into a CSV as shown: ``¥828,343.21`` is 828343.21 元;
+    ✔ and ✘ are 是 and 否 as √ and × are."""
+    head = sheet["head"]
+    row = _with(sheet["csv"], head, 日常公用经费决算数="¥828,343.21", 日常公用经费调整预算数=" ￥828343.21 ",
+                预算编制符合职责="✔", 有转移支付="✘")
+    data = tmp_path / "currency.csv"
+    data.write_bytes(_csv_text(sheet, [row]).encode("utf-8-sig"))  # ("CSV UTF-8": GBK has no ✘)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout == sheet["scores"]
+    batch = datafiles.read(str(data), chaoan.model)
+    (position, raw), = batch.records
+    record = chaoan.convert(raw, position, batch.lenient)
+    assert record.values["日常公用经费决算数"] == record.values["日常公用经费调整预算数"] == D("828343.21")
+    assert (record.values["预算编制符合职责"], record.values["有转移支付"]) == (True, False)
+
+
+@pytest.mark.parametrize("cell,why", [
+    ("1.23457E+11", "（科学计数法：Excel 把显示不下的数字这样写入 CSV，可能已丢掉了后面的数位；请把该列设为数值格式后重新导出）"),
+    ("6400981,42", "（千位分隔只能写成 1,234.5 的形式，小数点用 .）"),  # a decimal comma
+    ("(6,400,981.42)", ""),  # an accounting negative: its commas are not what is wrong, and nothing is said of them
+    ("¥-", ""),  # an accounting zero
+])
+def test_csv_figure_that_cannot_be_read_says_what_is_wrong_with_it(sheet, tmp_path, cell, why):
+    data = tmp_path / "bad.csv"
+    data.write_text(_csv_text(sheet, [_with(sheet["csv"], sheet["head"], 预算收入决算数=cell)]), "utf-8-sig")
+    result = run("eval", RULESET, data, "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr == (f"记录 潮州市潮安区政务服务数据管理局，键 `预算收入决算数`: `预算收入决算数` 应为金额：数字（单位 元）"
+                             f"或带单位的字符串（如 \"0.43万元\"、\"4300元\"），得到 \"{cell}\"{why}（第 3 行 O 列）\n")
+
+
 # ── CSV: encodings and separators ───────────────────────────────────────────
 
 
