@@ -59,8 +59,8 @@ class Columns:
     """What each column of a table holds, decided once from its header."""
 
     def __init__(self, header: list, path: str, model=None, delimited: bool = False):
-        names = [_header_text(cell) for cell in header]
         known = None if model is None else [spec.name for spec in model.inputs]
+        names = [_header_text(cell, known) for cell in header]
         present = set(names)
         self.values: list[tuple[int, str]] = []  # (column, input)
         self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
@@ -202,11 +202,21 @@ def _item_key(key: str):
     return head, int(number), tail[len(ITEM_SEPARATOR):] if tail.startswith(ITEM_SEPARATOR) else None
 
 
-def _header_text(cell) -> str:
+def _header_text(cell, known=None) -> str:
+    """A header cell's text, trimmed; an input's name broken over lines (Alt+Enter in Excel: ``表彰\n次数``) or with
+    spaces inside is that input's name."""
     if cell is None:
         return ""
-    text = (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
-    return unprefixed(text)  # a template's `'=…` header is the input `=…` (neutralise.spreadsheet)
+    text = unprefixed((plain(_cell(cell)) if isinstance(cell, float) else str(cell)).strip())  # (2022 → "2022")
+    # (a template's `'=…` header is the input `=…`: neutralise.spreadsheet)
+    if known is not None and text not in known:
+        squeezed = _SPACES.sub("", text)
+        if squeezed in known:
+            return squeezed
+    return text
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _blank(cell) -> bool:
@@ -253,12 +263,47 @@ def is_hint_row(row) -> bool:
 
 def records(rows, path: str, model=None, delimited: bool = False):
     """Read the header of `rows` (an iterator of (row number, cells)) now; return the records' iterator."""
+    path = getattr(rows, "where", path)  # a workbook of several sheets: the file and the sheet read
+    title, others = getattr(rows, "title", None), getattr(rows, "others", ())
     try:
         _, header = next(rows)
     except StopIteration:
         raise DataFileError(f"{path}: 文件是空的") from None
+    if model is not None and not _names_inputs(header, model, 2):
+        rows = itertools.chain(_no_header(header, rows, path, model), rows)
     columns = Columns(list(header), path, model, delimited)
+    others = [name for name, first in others if model is not None and _names_inputs(first, model, 2)]
+    if others:
+        named = "、".join(f"「{name}」" for name in others)
+        raise DataFileError(f"{path}: 工作簿中还有工作表{named}的第 1 行也是输入名，但只读第一张可见的工作表"
+                            f"「{title}」：请把记录合并到这一张表，或把其他表另存为单独的文件")
     return columns, _rows_to_records(rows, columns)
+
+
+def _names_inputs(cells, model, least: int = 1) -> bool:
+    """Whether at least `least` of `cells` are `model`'s input names (as a header names them)."""
+    known = {spec.name for spec in model.inputs}
+    return sum(_header_text(cell, known) in known for cell in cells if cell is not None) >= least
+
+
+#: How far below row 1 a header is looked for, to say where it is (a title row above it).
+HEADER_SEARCH = 10
+
+
+def _no_header(first, rows, path: str, model) -> list:
+    """For a table whose row 1 names fewer than two inputs: raise its error when its header is lower down (a title
+    row above it) or column A names the inputs (one record laid out downwards), saying so; else the rows read."""
+    column, read = [first[0] if first else None], []
+    for number, row in itertools.islice(rows, HEADER_SEARCH - 1):
+        read.append((number, row))
+        if _names_inputs(row, model, 2):
+            above = "它上面的一行" if number == 2 else f"它上面的 {number - 1} 行"
+            raise DataFileError(f"{path}: 第 1 行应为表头（输入名），表头却在第 {number} 行：请删去{above}（标题等）")
+        column.append(row[0] if row else None)
+    if _names_inputs(column, model, 2):
+        raise DataFileError(f"{path}: 第 1 行应为表头（输入名），但输入名都在 A 列（一个输入一行）：请转置为"
+                            "一个输入一列、一条记录一行（复制后“选择性粘贴 → 转置”）")
+    return read  # no better header: these rows are the table's, and `Columns` says what is wrong with row 1
 
 
 def _rows_to_records(rows, columns: Columns):
@@ -373,7 +418,7 @@ _ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030", "utf
 
 
 def xlsx_rows(path: str, handle=None):
-    """Rows of the first sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
+    """Rows of the first visible sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
     as Excel numbers them (cached values of formulas).
 
     A workbook is a zip of XML parts from outside: it is opened only when its
@@ -395,8 +440,12 @@ def xlsx_rows(path: str, handle=None):
         _check_parts(handle, path)
         handle.seek(0)
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or workbook.worksheets
+        sheet = visible[0] if visible else None
         # formulas are read by their saved values: one saved with none is told from a blank cell (`_uncomputed_cells`)
-        uncomputed = _uncomputed_cells(handle, workbook.worksheets[0]) if workbook.worksheets else {}
+        uncomputed = _uncomputed_cells(handle, sheet) if sheet is not None else {}
+        others = [(other.title, next(other.iter_rows(values_only=True, max_row=1, max_col=limits.COLUMNS), ()))
+                  for other in visible[1:]]
     except DataFileError:
         handle.close()
         raise
@@ -404,7 +453,24 @@ def xlsx_rows(path: str, handle=None):
             AttributeError, IndexError, EOFError, zlib.error) as exc:
         handle.close()
         raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
-    return _sheet_rows(workbook, handle, path, uncomputed)
+    rows = SheetRows(_sheet_rows(workbook, sheet, handle, path, uncomputed))
+    if len(workbook.worksheets) > 1:
+        rows.where, rows.title, rows.others = f"{path}（工作表「{sheet.title}」）", sheet.title, others
+    return rows
+
+
+class SheetRows:
+    """The rows of the sheet of a workbook that is read (its first visible one); with several sheets, the name
+    messages give it (`where`: the file and the sheet), and the first row of each other visible sheet (`others`)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.rows)
 
 
 class _Uncomputed:
@@ -519,14 +585,15 @@ def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
     return f"不是有效的 xlsx 文件（{why}）"
 
 
-def _sheet_rows(workbook, handle, path: str, uncomputed=None):
-    """The rows of `workbook`'s first sheet; a cell of `uncomputed` (`_uncomputed_cells`) is `UNCOMPUTED`, not a
+def _sheet_rows(workbook, sheet, handle, path: str, uncomputed=None):
+    """The rows of `sheet` of `workbook`; a cell of `uncomputed` (`_uncomputed_cells`) is `UNCOMPUTED`, not a
     blank (its input would silently take its default)."""
     import zipfile
 
     number = 0
     try:
-        sheet = workbook.worksheets[0]
+        if sheet is None:
+            raise IndexError("no sheet")
         declared = sheet.max_column if isinstance(sheet.max_column, int) else None
         if declared is not None and declared > limits.COLUMNS:
             raise DataFileError(f"{path}: 工作表声明了 {declared} 列，超过上限 {limits.COLUMNS} 列")

@@ -147,6 +147,81 @@ def test_csv_as_excel_and_wps_save_it_reads_to_the_published_figures(sheet, tmp_
     assert piped.exit_code == 0 and piped.stdout == sheet["scores"]
 
 
+# ── workbooks: which sheet, where the header is ─────────────────────────────
+
+
+def test_xlsx_hidden_first_sheet_is_passed_over_and_a_cover_sheet_is_named(sheet, tmp_path):
+    book = _book(sheet)
+    cover = book.create_sheet("封面", 0)
+    cover["A1"] = "2022年部门整体支出绩效自评"
+    cover.sheet_state = "hidden"  # a hidden sheet is no sheet the user looks at
+    data = tmp_path / "hidden.xlsx"
+    book.save(data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stdout == sheet["scores"]
+
+    cover.sheet_state = "visible"
+    book.save(data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == f"{data}（工作表「封面」）: 第 1 行应为表头（输入名），但没有一个单元格是输入名\n"
+
+
+def test_xlsx_records_on_a_second_sheet_are_not_left_out_without_a_word(sheet, tmp_path):
+    book = _book(sheet)
+    second = book.create_sheet("数据 (2)")
+    for row in [sheet["head"], _with(sheet["xlsx"], sheet["head"], 单位="另一个单位")]:
+        second.append(list(row))
+    data = tmp_path / "two.xlsx"
+    book.save(data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (f"{data}（工作表「数据」）: 工作簿中还有工作表「数据 (2)」的第 1 行也是输入名，但只读第一张可见的"
+                             "工作表「数据」：请把记录合并到这一张表，或把其他表另存为单独的文件\n")
+
+
+def test_xlsx_title_rows_above_the_header_and_a_transposed_record_are_one_clear_message(sheet, tmp_path):
+    book = openpyxl.Workbook()
+    titled = book.active
+    titled.append(["潮安区2022年部门整体支出绩效评价数据表"])
+    titled.merge_cells("A1:J1")
+    titled.append(["单位：元"])
+    for row in [sheet["head"], sheet["hints"], sheet["xlsx"]]:
+        titled.append(list(row))
+    data = tmp_path / "titled.xlsx"
+    book.save(data)
+    result = run("eval", RULESET, data)
+    assert result.exit_code == 2
+    assert result.stderr == f"{data}: 第 1 行应为表头（输入名），表头却在第 3 行：请删去它上面的 2 行（标题等）\n"
+
+    book = openpyxl.Workbook()
+    for name, value in zip(sheet["head"], sheet["xlsx"]):  # 单位 | 潮州市…, 年初财政拨款结转和结余 | 197940.5, …, 年度 | 2022
+        book.active.append([name, value])
+    data = tmp_path / "transposed.xlsx"
+    book.save(data)
+    result = run("eval", RULESET, data)
+    assert result.exit_code == 2  # (an integer header cell, 2022, was an internal error)
+    assert result.stderr == (f"{data}: 第 1 行应为表头（输入名），但输入名都在 A 列（一个输入一行）：请转置为一个输入一列、一条记录"
+                             "一行（复制后“选择性粘贴 → 转置”）\n")
+
+
+def test_xlsx_header_wrapped_over_two_lines_is_its_input_and_a_number_header_is_named(sheet, tmp_path):
+    head = list(sheet["head"])
+    head[head.index("表彰次数")] = "表彰\n次数"  # Alt+Enter in the header cell
+    head[head.index("项目完成数")] = "\u3000项目 完成数 "
+    data = tmp_path / "wrapped.xlsx"
+    _book({**sheet, "head": head}, None, data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stdout == sheet["scores"]
+
+    book = _book(sheet)
+    book.active.cell(1, len(sheet["head"]) + 1, 2022)
+    book.save(data)
+    result = run("eval", RULESET, data)
+    assert result.exit_code == 2
+    assert result.stderr == f"{data}: 表头有未知的列：BO 列 `2022` 不是规则集的输入（以 _ 开头的列视为备用信息，不参与计分）\n"
+
+
 # ── files that are not quite an xlsx ────────────────────────────────────────
 
 
