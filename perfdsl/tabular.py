@@ -451,6 +451,8 @@ def xlsx_rows(path: str, handle=None):
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError,
             AttributeError, IndexError, EOFError, zlib.error) as exc:
+        if magic == OLE_MAGIC:
+            magic = _ole_kind(handle)
         handle.close()
         raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
     rows = SheetRows(_sheet_rows(workbook, sheet, handle, path, uncomputed))
@@ -567,6 +569,28 @@ def _check_parts(handle, path: str):
                                     f"超过上限 {most}")
 
 
+#: How an OLE compound file begins: an Excel 97–2003 .xls, or an xlsx encrypted with a password to open it.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+#: The stream an encrypted workbook keeps its key's description in, as its OLE directory names it.
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+def _ole_kind(handle) -> str:
+    """``"encrypted"`` or ``"xls"`` for an OLE file (a workbook with a password to open it holds its package
+    encrypted, beside an ``EncryptionInfo`` stream), told from at most `limits.WORKBOOK_BYTES` of it."""
+    try:
+        handle.seek(0)
+        data = handle.read(limits.WORKBOOK_BYTES)
+    except OSError:
+        return "xls"
+    return "encrypted" if _ENCRYPTION_INFO in data else "xls"
+
+
+_OLE_WHY = {"encrypted": "工作簿设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，删除密码"
+                         "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码；WPS：文件 → 文档加密）后保存，再读取",
+            "xls": "这是旧版 Excel 97–2003（.xls）格式的工作簿：请在 Excel 或 WPS 中另存为 .xlsx"}
+
+
 def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
     try:
         from defusedxml import DefusedXmlException
@@ -580,6 +604,8 @@ def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
         return "工作簿的 XML 含有 DTD 或实体声明（XML 炸弹或外部实体的手法），为安全起见不予读取"
     if any(isinstance(cause, SyntaxError) for cause in causes):  # xml.etree's ParseError
         return "工作簿的 XML 已损坏，无法读取"
+    if magic in _OLE_WHY:
+        return f"不是有效的 xlsx 文件（{_OLE_WHY[magic]}）"
     why = "文件是空的" if not magic else "工作簿已损坏或不完整" if magic == b"PK\x03\x04" else \
         "它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？"
     return f"不是有效的 xlsx 文件（{why}）"

@@ -225,10 +225,34 @@ def test_xlsx_header_wrapped_over_two_lines_is_its_input_and_a_number_header_is_
 # ── files that are not quite an xlsx ────────────────────────────────────────
 
 
+def test_xlsm_reads_as_the_workbook_it_is(sheet, tmp_path):
+    data = tmp_path / "data.xlsm"
+    _book(sheet, None, data)
+    result = run("eval", RULESET, data, "--format", "scores")
+    assert result.exit_code == 0 and result.stdout == sheet["scores"]
+
+
+@pytest.mark.parametrize("stream,why", [
+    ("EncryptionInfo", "工作簿设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，删除密码（文件 → 信息 → 保护工作簿 → "
+                       "用密码进行加密，清空密码；WPS：文件 → 文档加密）后保存，再读取"),
+    ("Workbook", "这是旧版 Excel 97–2003（.xls）格式的工作簿：请在 Excel 或 WPS 中另存为 .xlsx"),
+])
+def test_xlsx_that_is_an_ole_file_says_whether_it_has_a_password_or_is_an_xls(tmp_path, stream, why):
+    """An xlsx with a password to open it is an OLE compound file (its package encrypted beside an EncryptionInfo
+    stream), as an .xls is; it was "是否把 .xls、.csv 或别的文件改成了 .xlsx？" for both."""
+    data = tmp_path / "data.xlsx"
+    directory = stream.encode("utf-16-le").ljust(64, b"\0")
+    data.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + directory + bytes(1024))
+    result = run("eval", RULESET, data)
+    assert result.exit_code == 2
+    assert result.stderr == f"{data}: 不是有效的 xlsx 文件（{why}）\n"
+    assert zipfile.is_zipfile(data) is False
+
+
 def test_unicode_text_saved_as_txt_is_told_to_be_renamed(tmp_path):
     data = tmp_path / "data.txt"
     data.write_bytes("单位\t项目总数\r\n甲\t1\r\n".encode("utf-16"))
     result = run("eval", RULESET, data)
     assert result.exit_code == 2
     assert result.stderr == (f"{data}: 不支持的数据文件格式 `.txt`：若是 CSV 或 Excel 的“Unicode 文本”，请改扩展名为 .csv"
-                             "（可用：.json、.jsonl、.csv、.xlsx；或用 --input-format 指定）\n")
+                             "（可用：.json、.jsonl、.csv、.xlsx、.xlsm；或用 --input-format 指定）\n")
