@@ -24,7 +24,9 @@ from .source import SourceFile, Span
 from .textwidth import excerpt, window
 
 #: Formats a data file may have, by extension.
-FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
+FORMATS = (".json", ".jsonl", ".csv", ".xlsx", ".xlsm")
+#: Extensions read as another's format: a macro-enabled workbook is an xlsx with macros (never run: cells are read).
+WORKBOOKS = {".xlsm": "xlsx"}
 
 
 @frozen
@@ -88,13 +90,13 @@ def read(path: str, model=None, form: str | None = None) -> Batch:
         if suffix not in FORMATS:
             raise UsageError(f"{path}: 不支持的数据文件格式 `{suffix or '(无扩展名)'}`{OTHER_FORMATS.get(suffix, '')}"
                              f"（可用：{'、'.join(FORMATS)}；或用 --input-format 指定）")
-        form = suffix[1:]
+        form = WORKBOOKS.get(suffix, suffix[1:])
     return _nonempty(_read(form, None, path, model), path, form)
 
 
 #: Formats a user may have in hand instead, and what to do about them.
 OTHER_FORMATS = {".xls": "：请在 Excel 或 WPS 中另存为 .xlsx", ".et": "：请在 WPS 中另存为 .xlsx",
-                  ".txt": "：若是 CSV，请改扩展名为 .csv"}
+                  ".txt": "：若是 CSV 或 Excel 的“Unicode 文本”，请改扩展名为 .csv"}
 
 
 def _read(form: str, handle, path: str, model) -> Batch:

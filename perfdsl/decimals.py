@@ -31,6 +31,8 @@ HUNDRED = Decimal(100)
 #: `parse_percent_string` read them (`inputs` matches them in its reading loop).
 MONEY = _MONEY_RE = re.compile(r"^\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(万元|元)\s*$")
 PERCENT = _PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
+#: An amount in 元 as a spreadsheet's currency or accounting format writes it into a CSV: ``¥828,343.21``, ``-¥5``.
+_YUAN_RE = re.compile(r"^\s*([+-]?)\s*[¥￥]\s*([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*元?\s*$")
 _NUMBER_RE = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*$")
 #: The one grouping a number in a table may use: commas between groups of three digits before the point.
 _GROUPED_RE = re.compile(r"^\s*([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?)\s*$")
@@ -47,18 +49,27 @@ def round_score(value: Decimal, step: Decimal, mode: str = ROUND_HALF_UP) -> Dec
 
 
 def parse_money_string(text: str) -> Decimal | None:
-    """``"0.43万元"`` → 4300 (元); ``"6,400,981.42元"`` → 6400981.42; None if not money."""
+    """``"0.43万元"`` → 4300 (元); ``"6,400,981.42元"`` → 6400981.42, as ``"¥6,400,981.42"``; None if not money."""
     match = _MONEY_RE.match(text)
     if not match:
-        return None
+        return _yuan(text)
     amount = Decimal(match.group(1).replace(",", ""))
     return amount * MONEY_UNITS[match.group(2)]
+
+
+def _yuan(text: str) -> Decimal | None:
+    """``"¥828,343.21"`` → 828343.21 (元), one sign at most; None if not so written."""
+    match = _YUAN_RE.match(text)
+    if not match or (match.group(1) and match.group(2)[:1] in "+-"):
+        return None
+    amount = Decimal(match.group(2).replace(",", ""))
+    return -amount if match.group(1) == "-" else amount
 
 
 def money_unit(text: str) -> str | None:
     """The unit a money string is written in (``"0.43万元"`` → ``万元``)."""
     match = _MONEY_RE.match(text)
-    return match.group(2) if match else None
+    return match.group(2) if match else "元" if _yuan(text) is not None else None
 
 
 def parse_percent_string(text: str) -> Decimal | None:

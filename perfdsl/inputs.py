@@ -14,6 +14,7 @@ input is blank is named ``（第 N 条）``: visible, never a bare number.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, localcontext
 
 from . import limits, nodes, shortfigures
@@ -38,8 +39,8 @@ from .textwidth import excerpt
 from .unparse import expression
 from .values import MISSING, Record  # noqa: F401 (Record re-exported: inputs makes them)
 
-_TRUE = {"true", "是", "1", "yes", "y", "√", "✓"}
-_FALSE = {"false", "否", "0", "no", "n", "×", "✗"}
+_TRUE = {"true", "是", "1", "yes", "y", "√", "✓", "✔"}
+_FALSE = {"false", "否", "0", "no", "n", "×", "✗", "✘"}
 
 
 class _Invalid(Exception):
@@ -560,8 +561,7 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
     try:
         value = convert(raw, lenient)
     except (_Invalid, ArithmeticError, ValueError, TypeError):
-        comma = "（千位分隔只能写成 1,234.5 的形式，小数点用 .）" if isinstance(raw, str) and "," in raw else ""
-        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}{comma}"))
+        problems.append((key, f"应为{_expected(spec, lenient)}，得到 {_show(raw)}{_why_not(convert, raw, lenient)}"))
         return MISSING
     bounded = limits.value_problem(value)  # 1e9999999, 30 digits, a text of a million characters
     if bounded:
@@ -579,6 +579,28 @@ def _read_value(field, raw, key: str, problems, notes, units, lenient):
     if is_money and isinstance(raw, str):
         units[key] = money_unit(raw)
     return value
+
+
+#: A figure in scientific notation (``1.23457E+11``): how Excel writes into a CSV a number too long for its cell.
+_SCIENTIFIC = re.compile(r"^\s*[+-]?\d+(?:\.\d+)?[eE][+-]?\d+\s*$")
+
+
+def _why_not(convert, raw, lenient) -> str:
+    """What a text that is not a value most likely got wrong, for its message: its commas, when it reads without them
+    (``6400981,42``: a decimal comma?); scientific notation, which Excel writes for a figure its cell is too narrow
+    for, its digits beyond the 6th dropped; else nothing."""
+    if not isinstance(raw, str):
+        return ""
+    if lenient and _SCIENTIFIC.match(raw):
+        return ("（科学计数法：Excel 把显示不下的数字这样写入 CSV，可能已丢掉了后面的数位；"
+                "请把该列设为数值格式后重新导出）")
+    if "," in raw:
+        try:
+            convert(raw.replace(",", ""), lenient)
+        except (_Invalid, ArithmeticError, ValueError, TypeError):
+            return ""
+        return "（千位分隔只能写成 1,234.5 的形式，小数点用 .）"
+    return ""
 
 
 def _read_list(spec, items, raw, key, problems, notes, units, lenient) -> tuple:

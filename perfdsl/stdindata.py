@@ -7,7 +7,8 @@ when its lines are whole objects by themselves (one such line alone is one
 record, as in a ``.json`` file), else JSON — one object, or several one after
 another, as ``cat a.json b.json`` gives; anything else CSV.
 JSON is UTF-8 (a BOM is tolerated); CSV is UTF-8 or else GB18030, the way Excel
-saves it on Chinese Windows.  CSV and JSON Lines stream, as from a file.
+saves it on Chinese Windows, or UTF-16 after its BOM (Excel's "Unicode 文本").  CSV and JSON Lines
+stream, as from a file.
 """
 
 from __future__ import annotations
@@ -56,7 +57,10 @@ def form_of(head: bytes) -> str | None:
 
 
 def csv_encoding(head: bytes) -> str:
-    """UTF-8 (BOM or not) if `head` reads as UTF-8 — allowing a character cut at its end —, else GB18030."""
+    """UTF-16 after its BOM (Excel's "Unicode 文本"); UTF-8 (BOM or not) if `head` reads as UTF-8 — allowing a
+    character cut at its end —, else GB18030."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -18,6 +18,8 @@ openpyxl's read-only mode), so memory does not grow with the file.
 from __future__ import annotations
 
 import datetime
+import io
+import itertools
 import re
 import zlib
 from decimal import Decimal
@@ -57,8 +59,8 @@ class Columns:
     """What each column of a table holds, decided once from its header."""
 
     def __init__(self, header: list, path: str, model=None, delimited: bool = False):
-        names = [_header_text(cell) for cell in header]
         known = None if model is None else [spec.name for spec in model.inputs]
+        names = [_header_text(cell, known) for cell in header]
         present = set(names)
         self.values: list[tuple[int, str]] = []  # (column, input)
         self.notes: list[tuple[int, str]] = []  # (column, input whose note it holds)
@@ -200,11 +202,21 @@ def _item_key(key: str):
     return head, int(number), tail[len(ITEM_SEPARATOR):] if tail.startswith(ITEM_SEPARATOR) else None
 
 
-def _header_text(cell) -> str:
+def _header_text(cell, known=None) -> str:
+    """A header cell's text, trimmed; an input's name broken over lines (Alt+Enter in Excel: ``表彰\n次数``) or with
+    spaces inside is that input's name."""
     if cell is None:
         return ""
-    text = (plain(_cell(cell)) if isinstance(cell, (int, float)) else str(cell)).strip()
-    return unprefixed(text)  # a template's `'=…` header is the input `=…` (neutralise.spreadsheet)
+    text = unprefixed((plain(_cell(cell)) if isinstance(cell, float) else str(cell)).strip())  # (2022 → "2022")
+    # (a template's `'=…` header is the input `=…`: neutralise.spreadsheet)
+    if known is not None and text not in known:
+        squeezed = _SPACES.sub("", text)
+        if squeezed in known:
+            return squeezed
+    return text
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _blank(cell) -> bool:
@@ -216,10 +228,26 @@ def _cell(cell):
     if isinstance(cell, str):
         return cell.strip()
     if isinstance(cell, float):
-        return Decimal(repr(cell))
+        return _shown_figure(cell)
     if isinstance(cell, (datetime.date, datetime.time)):
         return cell.isoformat()
     return cell
+
+
+#: The significant digits a number has in Excel and WPS: what they show and compute with (a typed figure has no more).
+EXCEL_DIGITS = 15
+
+
+def _shown_figure(cell: float) -> Decimal:
+    """A number cell's figure as Excel and WPS hold it: its shortest exact text, cut to `EXCEL_DIGITS` significant
+    digits when it has more.  A formula's result is a binary float, saved with up to 17 digits (``=828343.06+0.15`` is
+    828343.2100000001): Excel and WPS show and compare it as 828343.21; read as the float, it was 1E-10 over a budget
+    of 828343.21 and a rule comparing the two took a point off.  A figure typed into a cell has at most 15 digits
+    and reads as typed."""
+    value = Decimal(repr(cell))
+    if len(value.as_tuple().digits) > EXCEL_DIGITS and value.is_finite():
+        value = Decimal(format(cell, f".{EXCEL_DIGITS}g"))
+    return value
 
 
 def _note(cell) -> str:
@@ -235,12 +263,47 @@ def is_hint_row(row) -> bool:
 
 def records(rows, path: str, model=None, delimited: bool = False):
     """Read the header of `rows` (an iterator of (row number, cells)) now; return the records' iterator."""
+    path = getattr(rows, "where", path)  # a workbook of several sheets: the file and the sheet read
+    title, others = getattr(rows, "title", None), getattr(rows, "others", ())
     try:
         _, header = next(rows)
     except StopIteration:
         raise DataFileError(f"{path}: 文件是空的") from None
+    if model is not None and not _names_inputs(header, model, 2):
+        rows = itertools.chain(_no_header(header, rows, path, model), rows)
     columns = Columns(list(header), path, model, delimited)
+    others = [name for name, first in others if model is not None and _names_inputs(first, model, 2)]
+    if others:
+        named = "、".join(f"「{name}」" for name in others)
+        raise DataFileError(f"{path}: 工作簿中还有工作表{named}的第 1 行也是输入名，但只读第一张可见的工作表"
+                            f"「{title}」：请把记录合并到这一张表，或把其他表另存为单独的文件")
     return columns, _rows_to_records(rows, columns)
+
+
+def _names_inputs(cells, model, least: int = 1) -> bool:
+    """Whether at least `least` of `cells` are `model`'s input names (as a header names them)."""
+    known = {spec.name for spec in model.inputs}
+    return sum(_header_text(cell, known) in known for cell in cells if cell is not None) >= least
+
+
+#: How far below row 1 a header is looked for, to say where it is (a title row above it).
+HEADER_SEARCH = 10
+
+
+def _no_header(first, rows, path: str, model) -> list:
+    """For a table whose row 1 names fewer than two inputs: raise its error when its header is lower down (a title
+    row above it) or column A names the inputs (one record laid out downwards), saying so; else the rows read."""
+    column, read = [first[0] if first else None], []
+    for number, row in itertools.islice(rows, HEADER_SEARCH - 1):
+        read.append((number, row))
+        if _names_inputs(row, model, 2):
+            above = "它上面的一行" if number == 2 else f"它上面的 {number - 1} 行"
+            raise DataFileError(f"{path}: 第 1 行应为表头（输入名），表头却在第 {number} 行：请删去{above}（标题等）")
+        column.append(row[0] if row else None)
+    if _names_inputs(column, model, 2):
+        raise DataFileError(f"{path}: 第 1 行应为表头（输入名），但输入名都在 A 列（一个输入一行）：请转置为"
+                            "一个输入一列、一条记录一行（复制后“选择性粘贴 → 转置”）")
+    return read  # no better header: these rows are the table's, and `Columns` says what is wrong with row 1
 
 
 def _rows_to_records(rows, columns: Columns):
@@ -276,10 +339,17 @@ def _add_items(record: dict, row: dict):
 # ── the two kinds of table ──────────────────────────────────────────────────
 
 
+#: The byte-order marks of UTF-16, which Excel's "Unicode 文本" (TAB-separated) begins with.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def csv_rows(path: str):
-    """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV)."""
+    """Rows of a CSV file, numbered from 1: UTF-8 (with or without BOM), else GB18030 (Excel's 中文 CSV), or
+    UTF-16 when it begins with its BOM (Excel's "Unicode 文本")."""
     for encoding in ("utf-8-sig", "gb18030"):
         handle = open_text(path, "数据文件", encoding=encoding, newline="")
+        if handle.buffer.peek(2)[:2] in UTF16_BOMS:  # (peeked, not read: a named pipe is read once)
+            handle = io.TextIOWrapper(handle.detach(), encoding="utf-16", newline="")
         try:
             return csv_stream_rows(handle, path)
         except UnicodeDecodeError:
@@ -294,13 +364,23 @@ def csv_stream_rows(handle, path: str):
     """
     import csv  # here, as `zipfile` below: only a table needs it, and every `perfdsl eval` imports this module
 
-    reader = csv.reader(handle)
     try:
+        first = handle.readline()
+        reader = csv.reader(itertools.chain([first] if first else [], handle), delimiter=_delimiter(first))
         header = next(reader, None)
     except csv.Error as exc:
         handle.close()
         raise DataFileError(f"{path}: 第 1 行不是有效的 CSV（{_csv_reason(exc)}）") from None
     return _csv_rest(handle, reader, header, path, handle.encoding)
+
+
+def _delimiter(line: str) -> str:
+    """The delimiter of a table whose header is `line`: the comma, or a TAB or semicolon when the header has more of
+    them (Excel's "Unicode 文本" separates by TAB; a CSV saved where the list separator is ``;``, by semicolons).  No
+    input name holds one of them."""
+    counts = {mark: line.count(mark) for mark in (",", "\t", ";")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > counts[","] else ","
 
 
 def _csv_reason(exc) -> str:
@@ -334,11 +414,11 @@ def _csv_rest(handle, reader, header, path, encoding):
             raise DataFileError(f"{path}: 第 {number + 1} 行不是有效的 CSV（{_csv_reason(exc)}）") from None
 
 
-_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030"}
+_ENCODINGS = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "gb18030": "GB18030", "utf-16": "UTF-16"}
 
 
 def xlsx_rows(path: str, handle=None):
-    """Rows of the first sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
+    """Rows of the first visible sheet of a workbook (`handle` open in binary, or the file at `path`), numbered
     as Excel numbers them (cached values of formulas).
 
     A workbook is a zip of XML parts from outside: it is opened only when its
@@ -360,16 +440,39 @@ def xlsx_rows(path: str, handle=None):
         _check_parts(handle, path)
         handle.seek(0)
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or workbook.worksheets
+        sheet = visible[0] if visible else None
         # formulas are read by their saved values: one saved with none is told from a blank cell (`_uncomputed_cells`)
-        uncomputed = _uncomputed_cells(handle, workbook.worksheets[0]) if workbook.worksheets else {}
+        uncomputed = _uncomputed_cells(handle, sheet) if sheet is not None else {}
+        others = [(other.title, next(other.iter_rows(values_only=True, max_row=1, max_col=limits.COLUMNS), ()))
+                  for other in visible[1:]]
     except DataFileError:
         handle.close()
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError,
             AttributeError, IndexError, EOFError, zlib.error) as exc:
+        if magic == OLE_MAGIC:
+            magic = _ole_kind(handle)
         handle.close()
         raise DataFileError(f"{path}: {_unreadable(exc, magic)}") from None
-    return _sheet_rows(workbook, handle, path, uncomputed)
+    rows = SheetRows(_sheet_rows(workbook, sheet, handle, path, uncomputed))
+    if len(workbook.worksheets) > 1:
+        rows.where, rows.title, rows.others = f"{path}（工作表「{sheet.title}」）", sheet.title, others
+    return rows
+
+
+class SheetRows:
+    """The rows of the sheet of a workbook that is read (its first visible one); with several sheets, the name
+    messages give it (`where`: the file and the sheet), and the first row of each other visible sheet (`others`)."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.rows)
 
 
 class _Uncomputed:
@@ -402,7 +505,6 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
         data = archive.read(part.lstrip("/"))
         if _FORMULA_TAG.search(data) is None:
             return {}
-    import io
 
     found: dict[int, set[int]] = {}
     for _, element in iterparse(io.BytesIO(data)):
@@ -429,8 +531,6 @@ def _uncomputed_cells(handle, sheet) -> dict[int, set[int]]:
 
 def _seekable(handle, path: str):
     """`handle`, or, for a named pipe or `<(…)` (a zip is read from its end), its bytes in memory."""
-    import io
-
     if handle.seekable():
         return handle
     with handle:
@@ -469,6 +569,28 @@ def _check_parts(handle, path: str):
                                     f"超过上限 {most}")
 
 
+#: How an OLE compound file begins: an Excel 97–2003 .xls, or an xlsx encrypted with a password to open it.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+#: The stream an encrypted workbook keeps its key's description in, as its OLE directory names it.
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+def _ole_kind(handle) -> str:
+    """``"encrypted"`` or ``"xls"`` for an OLE file (a workbook with a password to open it holds its package
+    encrypted, beside an ``EncryptionInfo`` stream), told from at most `limits.WORKBOOK_BYTES` of it."""
+    try:
+        handle.seek(0)
+        data = handle.read(limits.WORKBOOK_BYTES)
+    except OSError:
+        return "xls"
+    return "encrypted" if _ENCRYPTION_INFO in data else "xls"
+
+
+_OLE_WHY = {"encrypted": "工作簿设有打开密码（已加密），无法读取：请在 Excel 或 WPS 中打开，删除密码"
+                         "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码；WPS：文件 → 文档加密）后保存，再读取",
+            "xls": "这是旧版 Excel 97–2003（.xls）格式的工作簿：请在 Excel 或 WPS 中另存为 .xlsx"}
+
+
 def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
     try:
         from defusedxml import DefusedXmlException
@@ -482,19 +604,22 @@ def _unreadable(exc: BaseException, magic: bytes = b"PK\x03\x04") -> str:
         return "工作簿的 XML 含有 DTD 或实体声明（XML 炸弹或外部实体的手法），为安全起见不予读取"
     if any(isinstance(cause, SyntaxError) for cause in causes):  # xml.etree's ParseError
         return "工作簿的 XML 已损坏，无法读取"
+    if magic in _OLE_WHY:
+        return f"不是有效的 xlsx 文件（{_OLE_WHY[magic]}）"
     why = "文件是空的" if not magic else "工作簿已损坏或不完整" if magic == b"PK\x03\x04" else \
         "它不是 Excel 工作簿：是否把 .xls、.csv 或别的文件改成了 .xlsx？"
     return f"不是有效的 xlsx 文件（{why}）"
 
 
-def _sheet_rows(workbook, handle, path: str, uncomputed=None):
-    """The rows of `workbook`'s first sheet; a cell of `uncomputed` (`_uncomputed_cells`) is `UNCOMPUTED`, not a
+def _sheet_rows(workbook, sheet, handle, path: str, uncomputed=None):
+    """The rows of `sheet` of `workbook`; a cell of `uncomputed` (`_uncomputed_cells`) is `UNCOMPUTED`, not a
     blank (its input would silently take its default)."""
     import zipfile
 
     number = 0
     try:
-        sheet = workbook.worksheets[0]
+        if sheet is None:
+            raise IndexError("no sheet")
         declared = sheet.max_column if isinstance(sheet.max_column, int) else None
         if declared is not None and declared > limits.COLUMNS:
             raise DataFileError(f"{path}: 工作表声明了 {declared} 列，超过上限 {limits.COLUMNS} 列")
