@@ -27,7 +27,7 @@ from decimal import Decimal, DivisionUndefined, localcontext
 from functools import partial
 
 from . import basisgen, cardrules, forms, nodes, printed
-from .basis import CLAUSE, PLACEHOLDER, is_literal, pretty, show_value, split_text
+from .basis import CLAUSE, PLACEHOLDER, blank_shown, is_literal, pretty, show_value, split_text
 from .basis import group_line, stepped_clause, substituted, template
 from .decimals import CONTEXT, ROUNDING_MODES, ZERO, money, normal_text, percent, percent_as_given, plain, plains
 from .decimals import quantum
@@ -315,11 +315,12 @@ def _formula_of(expr, shown_of: dict):
     def formula(rec):
         if rec.scope is not None:  # an item's field may stand for a name: `shown` knows
             shown = rec.shown
-            return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+            return form % tuple([default if (text := shown(name)) is None else blank_shown(text)
+                                 for name, default in slots])
         texts = []
         for name, default, shown in bound:
             text = shown(rec) if shown is not None else rec.shown(name)
-            texts.append(default if text is None else text)
+            texts.append(default if text is None else blank_shown(text))
         return form % tuple(texts)
     return formula
 
