@@ -66,9 +66,9 @@ def test_shipped_rulesets_pass():
     result = cli("test", *sorted((ROOT / "rulesets").glob("*.perf")), "--max-examples", 20)
     assert result.exit_code == 0, result.output
     # one case per example file, one for each ruleset's invariants, one per property (only Chao'an has them):
-    # 12 examples (the Ya'an projects have 3, the national and the Anhui project tables 2 each) + 8 rulesets
+    # 13 examples (the Ya'an projects have 3, the national and the Anhui project tables 2 each) + 9 rulesets
     # + 12 properties
-    assert result.output.rstrip().endswith("通过 32 项，失败 0 项")
+    assert result.output.rstrip().endswith("通过 34 项，失败 0 项")
     assert "✓ 示例 examples/chaoan-2022.json — 1 条记录，52 个公布数字全部一致" in result.output
 
 
