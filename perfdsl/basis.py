@@ -104,14 +104,20 @@ def substituted(expr, lookup, full_text: str | None = None) -> str:
     _, form, slots = entry
     if form is None:  # the expression's own text holds a NUL: render it the long way
         return expression(expr, show_name=lambda node: full_text if isinstance(node, nodes.Full) else
-                          lookup(node.name), times="×")
+                          blank_shown(lookup(node.name)), times="×")
     if not slots:
         return form
     shown = []
     for name_of, default in slots:
         text = full_text if name_of is None else lookup(name_of)
-        shown.append(default if text is None else text)
+        shown.append(default if text is None else blank_shown(text))
     return form % tuple(shown)
+
+
+def blank_shown(text: str | None) -> str | None:
+    """A value's text put into a formula: an empty text (a blank cell) as ``""``, not as nothing
+    (``if  != "" then  else 100%``)."""
+    return '""' if text == "" else text
 
 
 #: id(expr) → (a weak reference to expr, the text with a ``%s`` for each name (its own text when it names

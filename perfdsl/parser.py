@@ -828,6 +828,10 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
                 return quoted
         if char == "、":
             return _enumeration_comma(source, exc.line, exc.column, span)
+        if char == "（":
+            bracketed = _bracketed_name(source, exc.line, exc.column)
+            if bracketed is not None:
+                return bracketed
         if char in _FULL_WIDTH:
             return error("P102", f"全角符号 `{char}`，请改用半角 `{_FULL_WIDTH[char]}`", span,
                          hint=f"改为 {_FULL_WIDTH[char]}", fix=_FULL_WIDTH[char])
@@ -909,10 +913,25 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             # A newcomer's first ruleset: indicators written straight at the top of the file.
             return error("P110", f"`{value}` 须写在计分卡（scorecard）块里", span,
                          hint="例如 scorecard 复核得分 max 100 { indicator 项目完成率 8 { … } }")
+    if value == "(" and not _expects(expected, "("):
+        # `input 得分系数(%): rate`: a table's column header, brackets and all, where a name belongs
+        written = re.match(r"[^\s()]*\([^()\s]*\)", source.line(token.line)[_word_start(source, token):])
+        if written is not None and written.start() == 0 and written.group(0)[0] != "(":
+            return error("P110", f"意外的 `(`：名称 {written.group(0)} 含括号，含括号等符号的名称要整个写在反引号里",
+                         span, hint=f"改为 `{written.group(0)}`（用到它的地方也写 `{written.group(0)}`）")
     if value == "{" and "NUMBER" in expected:
         return error("P112", "缺少权重：指标、分组和计分卡的名称后须写分值", span,
                      hint="例如 indicator 项目完成率 8 { … }")
     return error("P110", f"意外的 `{value}`，期望 {_expected_text(expected)}", span)
+
+
+def _word_start(source: SourceFile, token) -> int:
+    """Where the word `token` is glued to starts on its line (`得分系数(` → the 得)."""
+    text = source.line(token.line)
+    start = token.column - 1
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "{}(),;:=`":
+        start -= 1
+    return start
 
 
 #: Words that start a block or a declaration: met where the block they would end is still open,
@@ -992,6 +1011,24 @@ def _quoted_name(source: SourceFile, line: int, column: int):
                  hint=f"改为：{(text[:start].strip() + ' ') if text[:start].strip() else ''}`{word}`"
                       f"{text[end:].rstrip()}",
                  notes=(('不要改成半角 "：那样它成了字符串，不是名称', None),))
+
+
+#: ``input 得分系数（%）: rate``, ``得分系数（%）: rate`` (a field), ``let 执行率（%） = …``: a name with brackets.
+_BRACKETED_NAME = re.compile(r"^\s*(?:(?:input|let|indicator|group|bonus)\s+)?(?P<name>[^\s(){}:=`（）]+（[^\s（）]*）)"
+                             r"(?=\s*[:={]|\s+\d)")
+
+
+def _bracketed_name(source: SourceFile, line: int, column: int):
+    """P118 for a name written as the table's header, full-width brackets and all (`得分系数（%）`): the fix is
+    backticks, not the half-width `(` (which would only move the error one character on)."""
+    match = _BRACKETED_NAME.match(source.line(line))
+    if match is None or match.start("name") > column - 1 or match.end("name") <= column - 1:
+        return None
+    word = match.group("name")
+    span = Span(source, line, match.start("name") + 1, line, match.end("name") + 1)
+    return error("P118", f"名称 {word} 含括号：含括号等符号的名称要整个写在反引号里", span,
+                 hint=f"改为 `{word}`（用到它的地方也写 `{word}`）",
+                 notes=(("不要只把括号改成半角：名称里仍不能有括号", None),))
 
 
 def _enumeration_comma(source: SourceFile, line: int, column: int, span):

@@ -30,6 +30,7 @@ from . import basisgen, cardrules, forms, nodes, printed
 from .basis import (
     CLAUSE,
     PLACEHOLDER,
+    blank_shown,
     group_line,
     is_literal,
     pretty,
@@ -335,11 +336,12 @@ def _formula_of(expr, shown_of: dict):
     def formula(rec):
         if rec.scope is not None:  # an item's field may stand for a name: `shown` knows
             shown = rec.shown
-            return form % tuple([default if (text := shown(name)) is None else text for name, default in slots])
+            return form % tuple([default if (text := shown(name)) is None else blank_shown(text)
+                                 for name, default in slots])
         texts = []
         for name, default, shown in bound:
             text = shown(rec) if shown is not None else rec.shown(name)
-            texts.append(default if text is None else text)
+            texts.append(default if text is None else blank_shown(text))
         return form % tuple(texts)
     return formula
 

@@ -464,8 +464,8 @@ def validate(text: str, levels=None) -> str:
 
 def deviation(target_text, actual, kind=None, unit=None, column_unit=None) -> Decimal:
     """How far the actual lies beyond (or short of) a figure target, as a share of the target:
-    ``≥50个`` with 80个 → 60%; 40个 → -20%.  A deadline or a qualitative target, or a target of 0,
-    deviates by 0 (nothing to measure).  For the platform's 「偏离目标值 30% 以上扣分」."""
+    ``≥50个`` with 80个 → 60%; 40个 → -20%.  A deadline or a qualitative target, a blank one, or a target
+    of 0, deviates by 0 (nothing to measure).  For the platform's 「偏离目标值 30% 以上扣分」."""
     text = str(target_text)
     if _deadline(text) is not None or (isinstance(actual, str) and level_of(actual, DEFAULT_LEVELS)):
         return Decimal(0)

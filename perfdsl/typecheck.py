@@ -98,8 +98,8 @@ class TypeChecker:
         for scope in reversed(self.scopes):
             if name in scope:
                 return scope[name]
-        if name not in self.symbols:
-            self.unknown(f"未定义的名称 `{name}`", expr, self.symbols)
+        if name not in self.symbols:  # inside an `each` or a query the item's fields are candidates too
+            self.unknown(f"未定义的名称 `{name}`", expr, [*(f for scope in self.scopes for f in scope), *self.symbols])
             return types.ERROR
         kind, decl = self.symbols[name]
         if deps is not None:

@@ -22,7 +22,7 @@ from meijiang_records import meijiang_record
 from yaan_records import department_record, graded_project_record, project_record
 from zhanjiang_records import zhanjiang_record
 
-from perfdsl import load, rendering
+from perfdsl import compile_text, load, rendering
 from perfdsl.errors import RecordError
 from perfdsl.testing import strategies
 
@@ -32,6 +32,7 @@ EXAMPLES = {
     "anhui-2022-projects": ["anhui-2022-projects-guichi", "anhui-2022-projects-tianchang"],
     "baoshan-2021": ["baoshan-2021"],
     "chaoan-2022": ["chaoan-2022"],
+    "chongqing-2021": ["chongqing-2021-kexuecheng"],
     "meijiang-2023": ["meijiang-2023"],
     "national-2020-projects": ["national-2020-projects-capped", "national-2020-projects-renovation"],
     "yaan-2020-projects": ["yaan-2020-projects-cloud", "yaan-2020-projects-hotline", "yaan-2020-projects-sharing"],
@@ -44,6 +45,7 @@ FALLING_BACK = {
     "anhui-2022-projects": {},
     "baoshan-2021": {},
     "chaoan-2022": {},
+    "chongqing-2021": {},
     "meijiang-2023": {},
     "national-2020-projects": {},
     "yaan-2020-projects": {},
@@ -128,6 +130,32 @@ def test_chaoan_basis_is_rendered_without_the_interpreter():
     assert texts[23].basis == ("逾期未上缴收益笔数 = 1，每次扣 0.5，扣 0.5，3 - 0.5 = 2.5，"
                                "依据：2022年9月30日收到公车报废款900元，2023年2月28日才上缴国库")
     assert result.scorecards[0].basis == "12 + 40.9 + 33.14 + 3 = 89.04"
+
+
+BLANK = compile_text("""ruleset "空白" { precision 2 }
+input 指标: list {
+  名称: text
+  年初指标值: text = ""
+  调整指标值: text = ""
+  系数: rate in 0% .. 100%
+}
+scorecard 卡 max 10 {
+  group 指标组 10 {
+    each 指标 named 名称 {
+      rating 系数
+      show if 调整指标值 != "" then 调整指标值 else 年初指标值
+    }
+  }
+}
+""", "blank.perf")
+
+
+def test_a_blank_text_is_shown_as_a_blank_text_in_a_formula():
+    # a table's empty cell (调整指标值) was put into the formula as nothing: `if  != "" then  else 100%`
+    raw = {"指标": [{"名称": "甲", "年初指标值": "100%", "系数": 1}]}
+    assert same_basis(BLANK, raw) == 0
+    item = BLANK.evaluate(raw).scorecards[0].nodes[-1]
+    assert item.basis.endswith('参考：if "" != "" then "" else 100% = 100%')
 
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))

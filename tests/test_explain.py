@@ -83,6 +83,19 @@ def test_a_group_shows_its_children_and_the_whole_record_every_indicator():
     assert "━━ 自评质量：29 / 40\n" in everything.stdout
 
 
+def test_an_each_group_shows_its_items():
+    # the items are the record's rows: `--indicator 绩效指标` listed none of them ("a group shows its children
+    # too"), and the path eval and `_expected` use for one was refused with 是否为 `绩效指标`？
+    ruleset, example = ROOT / "rulesets" / "chongqing-2021.perf", ROOT / "examples" / "chongqing-2021-kexuecheng.json"
+    group = run("explain", ruleset, example, "--indicator", "绩效指标").stdout
+    assert group.count("  ▪ ") == 20
+    assert ("  ▪ 政府采购执行率\n    权重：2　得分：2\n    依据：得分系数 = 100.00%，2 × 1 = 2\n") in group
+    item = run("explain", ruleset, example, "--indicator", "绩效指标/政府采购执行率")
+    assert item.exit_code == 2
+    assert item.stderr == ("`政府采购执行率` 是分组 绩效指标 中由数据给出的一项，规则集中没有它；"
+                           "请用 --indicator 绩效指标，逐项列出该分组的各项\n")
+
+
 def test_unknown_indicator_is_a_usage_error_with_did_you_mean():
     result = run("explain", RULESET, EXAMPLE, "--indicator", "预算使用效益/效率性/项目完成律")
     assert result.exit_code == 2

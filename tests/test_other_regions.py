@@ -5,6 +5,8 @@ rulesets/anhui-2022-projects.perf: Anhui's 项目支出绩效自评表 (2022年�
 figures as published; its 总额 row's printed 0 a known claim `perfdsl audit` flags).
 tests/fixtures/yueyang-2018-inputs-process.perf: the 投入 and 预算执行 parts of 岳阳市审计局's 2018
 部门整体支出绩效评价评分表, criteria as printed, scoring 15 and 14 as published.
+rulesets/chongqing-2021.perf: Chongqing's 部门整体绩效自评表 (2021年度) — 西部（重庆）科学城融媒体中心's sheet, 97.6
+as published (执行率 76% × 10 = 7.6, every 绩效指标 row 指标权重 × 得分系数), and variations computed by hand.
 Every figure is checked on both evaluation paths: the compiled scorer and the reference interpreter.
 """
 
@@ -23,6 +25,8 @@ from perfdsl.errors import DataValueError
 
 ROOT = Path(__file__).resolve().parent.parent
 ANHUI = ROOT / "rulesets" / "anhui-2022-projects.perf"
+CHONGQING = ROOT / "rulesets" / "chongqing-2021.perf"
+CHONGQING_EXAMPLE = ROOT / "examples" / "chongqing-2021-kexuecheng.json"
 YUEYANG = Path(__file__).parent / "fixtures" / "yueyang-2018-inputs-process.perf"
 
 
@@ -163,3 +167,54 @@ def test_yueyang_band_edges(changes, path, score):
     compiled, interpreted = _both(YUEYANG, YUEYANG_RECORD | changes)
     assert compiled == interpreted
     assert compiled[path] == score
+
+
+# ── 重庆 2021 部门整体绩效自评表 ───────────────────────────────────────────────
+
+
+def _chongqing(**changes) -> dict:
+    """The published record with rows' fields changed: {指标名称: {field: value}}, or top-level keys."""
+    raw = json.loads(CHONGQING_EXAMPLE.read_text("utf-8"))
+    rows = {row["指标名称"]: row for row in raw["绩效指标"]}
+    for key, value in changes.items():
+        if key in rows:
+            rows[key].update(value)
+        else:
+            raw[key] = value
+    return raw
+
+
+def test_chongqing_sheet_reproduces_its_published_97_6():
+    compiled, interpreted = _both(CHONGQING, CHONGQING_EXAMPLE)
+    assert compiled == interpreted
+    assert compiled[""] == D("97.6")
+    assert compiled["部门预算执行率"] == D("7.6")  # 1520 / 2000 = 76%，10 × 76%
+    assert compiled["绩效指标"] == 90  # 30 of common rows + 40 of the department's own + 20 cut off in the copy
+    assert compiled["绩效指标/政府采购执行率"] == 2  # 指标值 100%，完成 72.74%, yet 得分系数 printed 100%
+
+
+def test_chongqing_rows_score_their_weight_times_the_coefficient():
+    # 政府采购执行率 2 × 72.74% = 1.4548 → 1.45; 资金使用合规性 5 × 80% = 4; 90 − 2 + 1.45 − 5 + 4 = 88.45
+    compiled, interpreted = _both(CHONGQING, _chongqing(政府采购执行率={"得分系数": "72.74%"},
+                                                        资金使用合规性={"得分系数": 0.8}))
+    assert compiled == interpreted
+    assert compiled["绩效指标/政府采购执行率"] == D("1.45")
+    assert compiled["绩效指标/资金使用合规性"] == 4
+    assert compiled["绩效指标"] == D("88.45")
+    assert compiled[""] == D("96.05")  # 7.6 + 88.45
+
+
+def test_chongqing_execution_rate_is_capped_at_its_weight():
+    # 执行率 2100 / 2000 = 105% → 执行率得分 at most 执行率权重 10; 10 + 90 = 100
+    compiled, interpreted = _both(CHONGQING, _chongqing(全年执行数=2100))
+    assert compiled == interpreted
+    assert (compiled["部门预算执行率"], compiled[""]) == (10, 100)
+    # 1234.5 / 2000 = 61.725% → 6.1725 → 6.17 (half-up to the sheet's two decimals)
+    compiled, _ = _both(CHONGQING, _chongqing(全年执行数="1234.5万元"))
+    assert (compiled["部门预算执行率"], compiled[""]) == (D("6.17"), D("96.17"))
+
+
+def test_chongqing_rows_must_add_up_to_the_90_points():
+    raw = _chongqing(业务保障能力提升={"指标权重": 9})
+    with pytest.raises(DataValueError, match="指标权重 合计"):
+        load(CHONGQING).evaluate(raw)

@@ -185,6 +185,7 @@ def test_deviation_measures_how_far_an_actual_passes_its_target():
     assert deviation("≥5万平方米", "6.8万平方米") == D("0.36")
     assert deviation("≤202.6万元", "132.9") < D("-0.34")
     assert deviation("9月前", "8月") == 0 and deviation("效果明显", "达成") == 0
+    assert deviation("", "20份") == 0  # a blank 指标值 cell (Chongqing's 制作宣传品数量): nothing to measure
 
 
 def test_targets_the_ruleset_writes_are_checked():

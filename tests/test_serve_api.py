@@ -35,7 +35,7 @@ def test_the_list_names_every_ruleset_of_the_directory_by_its_file_name(client):
     response = client.get("/api/rulesets")
     assert response.status_code == 200
     listed = {item["id"]: item for item in _json(response)}
-    assert sorted(listed) == ["anhui-2022-projects", "baoshan-2021", "chaoan-2022", "meijiang-2023",
+    assert sorted(listed) == ["anhui-2022-projects", "baoshan-2021", "chaoan-2022", "chongqing-2021", "meijiang-2023",
                               "national-2020-projects", "yaan-2020", "yaan-2020-projects",
                               "zhanjiang-2021"]  # common/guangdong.perf is a library: included, not offered
     chaoan = listed["chaoan-2022"]
@@ -107,7 +107,8 @@ scorecard 得分 max 10 {
 
 @pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").glob("*.json")))
 def test_every_example_record_validates_against_its_rulesets_schema_and_slips_do_not(client, example):
-    ruleset = next((stem for stem in ("yaan-2020-projects", "national-2020-projects", "anhui-2022-projects")
+    ruleset = next((stem for stem in ("yaan-2020-projects", "national-2020-projects", "anhui-2022-projects",
+                                      "chongqing-2021")
                     if example.startswith(stem + "-")),
                    example[: -len(".json")])
     validator = Draft202012Validator(client.get(f"/api/rulesets/{ruleset}").json()["inputs"])

@@ -83,7 +83,7 @@ def download(page, selector: str, target: Path) -> Path:
 
 def test_upload_summary_scoresheet_explain_and_downloads_agree_with_the_command_line(page, server, tmp_path, chaoan):
     page.goto(server + "/")
-    assert page.locator("#rulesets li.card").count() == 8  # the shipped rulesets (anhui-2022-projects the eighth)
+    assert page.locator("#rulesets li.card").count() == 9  # the shipped rulesets (chongqing-2021 the ninth)
     assert page.locator('li[data-id="chaoan-2022"] h2').inner_text() == "潮安区2022年部门整体支出绩效自评复核"
     shot(page, "01-rulesets")
 

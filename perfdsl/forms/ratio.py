@@ -127,7 +127,8 @@ def out_of_range(analysis, name, rule, branch, weight, full):
     if above(value.interval.hi, Decimal(1)):
         hint = "本应封顶就改写为 score min(…, full)；数据不会如此就声明输入的范围"
         if isinstance(rule.numerator, nodes.Name) and isinstance(rule.denominator, nodes.Name):
-            hint = f"若 {rule.numerator.name} 不会超过 {rule.denominator.name}，声明 <= {rule.denominator.name}"
+            hint = (f"若 {rule.numerator.name} 不会超过 {rule.denominator.name}，声明 <= {rule.denominator.name}；"
+                    f"方案规定超过按满分计的，写 score full * min({ratio}, 1)")
         found.append(("P410", warning("P410", f"指标 {name} 的比率 `{ratio}` 可能超过 100%，得分只靠截断为 {shown}",
                                       rule.span, hint=hint)))
     if above(Decimal(0), value.interval.lo):

@@ -41,6 +41,11 @@ def find_indicator(model, text: str):
     if found:
         choices = "、".join(f"`{card.name}/{'/'.join(node.path)}`" for card, node in found)
         raise UsageError(f"指标 `{text}` 不止一个，请写出完整路径：{choices}")
+    grouped = [node for card in model.scorecards for node in card.nodes if node.each is not None
+               and len(parts) > 1 and parts[:-1] in (node.path, (card.name, *node.path))]
+    if grouped:  # `绩效指标/政府采购执行率`: an item of an `each` group, named by the record, not the ruleset
+        raise UsageError(f"`{parts[-1]}` 是分组 {'/'.join(grouped[0].path)} 中由数据给出的一项，规则集中没有它；"
+                         f"请用 --indicator {'/'.join(grouped[0].path)}，逐项列出该分组的各项")
     paths = ["/".join(node.path) for card in model.scorecards for node in card.nodes]
     close = nearest(text, paths) or nearest(parts[-1], [p.rsplit("/", 1)[-1] for p in paths])
     if close and "/" not in close:
@@ -100,6 +105,7 @@ def render(model, record, target=None) -> str:
             if target is None or node.path[: len(target[1].path)] == target[1].path:
                 lines.append("")
                 lines += _node(evaluation, card, node, card_trace.nodes[node.index])
+                lines += _items(card_trace.items.get(node.index, ()))
     return "\n".join(lines) + "\n"
 
 
@@ -121,6 +127,14 @@ def _node(evaluation, card, node, trace) -> list[str]:
     lines += _block("规则", _rule(node, trace))
     lines += [_LABEL.format("依据") + trace.basis, _LABEL.format("得分") + points(trace.score)]
     return lines
+
+
+def _items(items) -> list[str]:
+    """An `each` group's items, one by one, as eval shows them: its children are data, not the ruleset's nodes."""
+    return [line for item in items for line in
+            ("", f"  ▪ {item.name}",
+             "  " + _LABEL.format("权重") + points(item.weight) + "　得分：" + points(item.score),
+             "  " + _LABEL.format("依据") + item.basis)]
 
 
 def _block(label: str, entries: list[str]) -> list[str]:

@@ -239,7 +239,12 @@ def value(model: Model, spec: InputSpec, slot: _Slot, low, high, values: dict, s
             drawn = floor + step * slot.below(int(max(top - floor, ZERO) / step) + 1, 3)
     if negative and low is None and drawn > 0:
         drawn = -drawn  # the declaration allows negatives: try them now and then
-    return _clamped(drawn, low, high)
+    drawn = _clamped(drawn, low, high)
+    if spec.low_open and low is not None and drawn <= low:  # ``> 0万元``: the bound itself is outside the range
+        drawn = low + step
+    if spec.high_open and high is not None and drawn >= high:
+        drawn = high - step
+    return drawn
 
 
 @functools.lru_cache(maxsize=32)
