@@ -76,6 +76,36 @@ def test_into_a_file_each_indicator_is_one_plain_line_aligned_alike_for_every_re
     assert "      项目完成率                      8        8  项目完成率 = 14 / 14 = 100.00%，8 × 100.00% = 8" in lines
 
 
+ANHUI = ROOT / "rulesets" / "anhui-2022-projects.perf"
+#: The longest item name of the published Anhui record (an `each` row: named by the record, not the ruleset).
+LONG_ITEM = "对推动基建项目“四项制度”健全和落实的持续性影响"
+
+
+def test_an_each_groups_items_are_named_whole_in_a_file_and_on_a_narrow_terminal(tmp_path, monkeypatch):
+    example = ROOT / "examples" / "anhui-2022-projects-guichi.json"
+    out = tmp_path / "评分表.txt"
+    assert CliRunner().invoke(main, ["eval", str(ANHUI), str(example), "-o", str(out)]).exit_code == 0
+    lines = out.read_text("utf-8").splitlines()
+    # into a file the name column fits the record's item names: each on its row, the figures aligned
+    row = next(line for line in lines if LONG_ITEM in line)
+    assert row.startswith("    " + LONG_ITEM + "    10      10  目标 效果明显")
+    first = next(line for line in lines if "基建工程委托业务项目数量" in line)
+    assert width(first[:first.index(" 8 ")]) == width(row[:row.index("10 ")])
+    # on a terminal too narrow for it, the name goes on below its row: no character of it is dropped
+    from perfdsl import loader
+
+    program = loader.load(ANHUI)
+    record = json.loads(example.read_text("utf-8"))
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    text = io.StringIO()
+    table.write(text, [(1, program.evaluate(record))], program.model, terminal=True)
+    narrow = text.getvalue().splitlines()
+    at = next(i for i, line in enumerate(narrow) if "对推动基建项目" in line)
+    assert narrow[at].split() == [LONG_ITEM[:-2], "10", "10"] and narrow[at + 1].strip() == "影响"
+    assert max(width(line) for line in narrow) <= 60
+
+
 def test_a_piped_table_is_the_plain_one(tmp_path):
     result = CliRunner().invoke(main, ["eval", RULESET, str(EXAMPLE)])
     file = tmp_path / "t.txt"

@@ -94,13 +94,15 @@ class _Columns:
             lambda weight, declared, score: f"{_right(weight_pair_text(weight, declared), self.weight)}"
                                             f"{_GAP}{_right(score, self.score)}")
 
-    def fitted(self, columns: int | None) -> tuple[int, int | None, bool]:
-        """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide."""
+    def fitted(self, columns: int | None, name: int | None = None) -> tuple[int, int | None, bool]:
+        """(name column, basis column or None for unwrapped, basis under its row) for a terminal `columns` wide
+        (None: a file's plain lines), the names `name` wide (the ruleset's, or a record's wider item names)."""
+        name = self.name if name is None else name
         if columns is None:
-            return self.name, None, False
-        if columns - self.others - self.name >= _MIN_BASIS:
-            return self.name, columns - self.others - self.name, False
-        return max(min(self.name, columns - self.others + len(_GAP)), 8), columns, True
+            return name, None, False
+        if columns - self.others - name >= _MIN_BASIS:
+            return name, columns - self.others - name, False
+        return max(min(name, columns - self.others + len(_GAP)), 8), columns, True
 
 
 class Writer:
@@ -163,7 +165,12 @@ class Writer:
         return "\n".join(lines) + "\n"
 
     def _card(self, lines, card, nodes, columns: _Columns):
-        name_width, basis_width, under = columns.fitted(self.columns)
+        names = columns.names
+        wanted = columns.name
+        for node in nodes or ():  # an `each` group's items are named by the record: the column fits them too
+            if node.path not in names:
+                wanted = max(wanted, width(_INDENT * (len(node.path) - 1) + shown(node.name)))
+        name_width, basis_width, under = columns.fitted(self.columns, wanted)
 
         cells = columns.cells.setdefault(name_width, {})  # the ruleset's name → its cell's lines, made once a run
 
@@ -191,7 +198,6 @@ class Writer:
         rule = _INDENT + "-" * (width(header) - len(_INDENT))
         lines.append(header)
         lines.append(rule)
-        names = columns.names
         plain_lines = basis_width is None and not self.styled  # into a file or a pipe: one line an indicator
         weight_width, score_width = columns.weight, columns.score
         leads = columns.leads.get(name_width) if plain_lines else None
@@ -240,17 +246,18 @@ class Writer:
             if not basis:
                 lines.append(head.rstrip())
                 lines.extend(more)
-            elif basis_width is None:
+            elif basis_width is None:  # (a name wider than its column — an item's, from the record — goes on below)
                 lines.append(f"{head}{_GAP}{basis}")
+                lines.extend(more)
             elif under:  # the basis goes below the row, indented under the name
                 lines.append(head.rstrip())
                 lines.extend(more)
                 lead = _INDENT * (depth + 2)
                 lines.extend(lead + line for line in wrap(basis, max(basis_width - len(lead), 16)))
-            else:  # names fit their column here: only the basis continues on the lines below
+            else:  # the basis continues on the lines below, beside what is left of a name wider than its column
                 first, *rest = wrap(basis, basis_width)
                 lines.append(f"{head}{_GAP}{first}")
-                lines.extend(" " * start + line for line in rest)
+                lines.extend(_beside(more, rest, start))
         lines.append(rule)
         adjustments = scoresheet.adjustment_rows(card)
         if adjustments:  # scorecard rules (封顶、扣分、一票否决): each its own line between 小计 and 合计
@@ -271,6 +278,16 @@ class Writer:
         self._warnings(warned, error.warnings)
         self.handle.write((f"\x1b[31m{text}\x1b[0m" if self.styled else text) + "\n"
                           + "".join(line + "\n" for line in warned) + "\n")
+
+
+def _beside(names: list[str], bases: list[str], start: int) -> list[str]:
+    """The lines below a row: a name's continued parts under its column, the basis's under its own (from `start`)."""
+    lines = []
+    for k in range(max(len(names), len(bases))):
+        name = names[k] if k < len(names) else ""
+        basis = bases[k] if k < len(bases) else ""
+        lines.append(pad(name, start) + basis if basis else name)
+    return lines
 
 
 def _flat_plan(columns: _Columns, spec, leads: dict):
