@@ -19,6 +19,8 @@ The JSON shape is documented in docs/language.md §12.
 
 from __future__ import annotations
 
+import textwrap
+
 import attrs
 
 from . import nodes
@@ -234,7 +236,7 @@ def _scoring_text(indicator, printer) -> str:
     if len(lines) == 1:  # ``indicator X 5 { manual }``
         inner = lines[0]
         return inner[inner.index("{") + 1: inner.rindex("}")].strip()
-    return "\n".join(line.strip() for line in lines[1:-1])
+    return textwrap.dedent("\n".join(lines[1:-1]))  # a `bands` block's arms stay inside it
 
 
 def _lines(label: str, text: str) -> tuple[str, ...]:

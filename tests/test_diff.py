@@ -114,3 +114,29 @@ def test_usage_and_syntax_errors_exit_2_and_names_are_neutralised(tmp_path):
     (tmp_path / "b.perf").write_text(BASE, "utf-8")
     result = _diff(tmp_path / "b.perf", hostile)
     assert "\u202e" not in result.stdout and "+ 数量\\u202e 25（指标，在 产出指标 下）" in result.stdout
+
+
+def test_a_changed_band_keeps_its_arms_inside_the_block(tmp_path):
+    a, b = tmp_path / "a.perf", tmp_path / "b.perf"
+    a.write_text(BASE.replace("{ score full * min(甲, 1) }", "{\n      bands 甲 {\n        >= 90% => full\n"
+                              "        >= 1.50% => 3.50\n        else => 0\n      }\n    }"), "utf-8")
+    b.write_text(a.read_text("utf-8").replace("=> 3.50", "=> 3"), "utf-8")
+    result = _diff(a, b)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "计分卡 自评得分",
+        "  规则 数量：",
+        "    旧：bands 甲 {",
+        "          >= 90% => full",
+        "          >= 1.50% => 3.50",
+        "          else => 0",
+        "        }",
+        "    新：bands 甲 {",
+        "          >= 90% => full",
+        "          >= 1.50% => 3",
+        "          else => 0",
+        "        }",
+        "结论：计分不同（1 处影响得分，0 处只是说明文字）",
+    ]
+    change = json.loads(_diff(a, b, "--format", "json").stdout)["changes"][0]
+    assert change["new"] == "bands 甲 {\n  >= 90% => full\n  >= 1.50% => 3\n  else => 0\n}"
