@@ -122,3 +122,32 @@ def test_an_empty_indicator_is_a_slip_not_every_indicator(written):
     result = run("explain", RULESET, EXAMPLE, "--indicator", written)
     assert result.exit_code == 2 and result.stdout == ""
     assert "指标名是空的：请写指标名或路径，如 --indicator 项目完成率" in result.stderr
+
+
+def test_each_item_of_a_list_group_is_explained_as_its_own_indicator():
+    """An `each` group's items (from the record's list) are explained like any indicator: their fields,
+    the rule with the arm that decided (a `target` line too) — the group alone was all explain gave."""
+    ruleset = ROOT / "rulesets" / "yaan-2020-projects.perf"
+    result = run("explain", ruleset, ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "效益指标")
+    assert result.exit_code == 0
+    assert result.stdout == f"""雅安市2020年项目支出绩效目标完成情况 · 雅安市政务云平台服务经费项目
+
+━━ 项目自评：95.69 / 100（优秀）
+
+■ 效益指标（分组）
+  权重：30　得分：30
+  依据：共 1 项，得 30
+
+■ 效益指标 / 迁移系统应于迁移后3个月完成系统割接工作
+  权重：30
+  输入：目标值 = 割接率100%
+        实际值 = 系统割接率100%
+  规则：{ruleset}:55
+          when given(评审得分率) => full * 评审得分率
+        → target 目标值 actual 实际值
+  依据：目标 割接率100%，实际 系统割接率100%，达成，得满分 30，依据：原文目标：2021年1月份,割接率100%；正文：已割接系统132个，割接率98.5%，预计2021年1月达100%
+  得分：30
+"""
+    judged = run("explain", ruleset, ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "产出指标")
+    assert "  输入：评审得分率 = 100.00%\n  规则：" in judged.stdout
+    assert "        → when given(评审得分率) => full * 评审得分率\n          target 目标值 actual 实际值\n" in judged.stdout

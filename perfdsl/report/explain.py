@@ -13,6 +13,7 @@ from __future__ import annotations
 from .. import nodes
 from ..basis import points, symbolic
 from ..errors import RecordError, UsageError
+from ..frozen import evolve
 from ..interp import Evaluation
 from ..nearest import nearest
 from ..values import MISSING
@@ -100,10 +101,13 @@ def render(model, record, target=None) -> str:
             if target is None or node.path[: len(target[1].path)] == target[1].path:
                 lines.append("")
                 lines += _node(evaluation, card, node, card_trace.nodes[node.index])
+                for item in card_trace.items.get(node.index, ()):  # an `each` group's indicators, one an item
+                    lines.append("")
+                    lines += _item(evaluation, card, node, item)
     return "\n".join(lines) + "\n"
 
 
-def _node(evaluation, card, node, trace) -> list[str]:
+def _node(evaluation, card, node, trace, inputs=None) -> list[str]:
     weight = points(trace.weight)
     if trace.weight != node.declared:
         weight += f"（原 {points(node.declared)}）"
@@ -116,11 +120,24 @@ def _node(evaluation, card, node, trace) -> list[str]:
     lines = [f"■ {' / '.join(node.path)}", _LABEL.format("权重") + weight]
     if node.indicator.criteria is not None:  # the 评分标准 as the ruleset states it
         lines.append(_LABEL.format("评分标准") + node.indicator.criteria)
-    lines += _block("输入", _inputs(evaluation, trace))
+    lines += _block("输入", _inputs(evaluation, trace) if inputs is None else inputs)
     lines += _block("派生值", _lets(evaluation, trace))
     lines += _block("规则", _rule(node, trace))
     lines += [_LABEL.format("依据") + trace.basis, _LABEL.format("得分") + points(trace.score)]
     return lines
+
+
+def _item(evaluation, card, group, trace) -> list[str]:
+    """An item of an `each` group as the indicator it is: the group's rule (its 评分标准 is the group's
+    各项评分标准), the item's fields with their values."""
+    node = evolve(group, name=trace.name, path=group.path + (trace.name,), declared=trace.weight,
+                  indicator=evolve(group.each.template, criteria=None), each=None)
+    fields = [key.rsplit(".", 1) for key in trace.inputs]  # 绩效指标[2].评审得分率
+    shown = []
+    for number, _ in evaluation.items(group.each.list_name):
+        shown += [f"{field} = {evaluation._shown(field)}" for key, field in fields
+                  if key == f"{group.each.list_name}[{number}]"]
+    return _node(evaluation, card, node, trace, shown)
 
 
 def _block(label: str, entries: list[str]) -> list[str]:
@@ -192,7 +209,7 @@ def _rule(node, trace) -> list[str]:
         add(guard.span, trace.arm == f"when#{number}")
     rule = indicator.rule
     if rule is not None:
-        add(rule.span, trace.applicable and trace.arm is None)
+        add(rule.span, trace.applicable and not (trace.arm or "").startswith(("when#", "band#", "else")))  # target:, level:
         if isinstance(rule, nodes.BandsRule):
             for number, arm in enumerate(rule.arms, start=1):
                 add(arm.span, trace.arm == f"band#{number}" or (trace.arm == "else" and arm.op is None))
