@@ -12,8 +12,9 @@ extends a base is compared as merged), then compared scorecard by scorecard:
   formula.
 
 Each change says whether it can change a score (`scoring`).  Title, source,
-record, `criteria`, `show` lines, comments and layout cannot: they are
-listed, and two rulesets that differ only in them "score alike" (exit 0).
+record, `criteria` and `show` lines cannot: they are listed, and two rulesets
+that differ only in them "score alike" (exit 0).  Comments and layout are not
+compared at all.
 The JSON shape is documented in docs/language.md §12.
 """
 

@@ -195,3 +195,12 @@ def test_an_each_group_its_criteria_its_rule_and_a_list_input_as_blocks(tmp_path
         "        }",
         "结论：计分不同（2 处影响得分，0 处只是说明文字）",
     ])
+
+
+def test_comments_and_layout_are_not_compared(tmp_path):
+    a, b = tmp_path / "a.perf", tmp_path / "b.perf"
+    a.write_text(BASE, "utf-8")
+    b.write_bytes(("# 新注释\n" + BASE.replace("  ", "\t").replace("{ manual }", "{ manual }  # 评审")
+                   ).replace("\n", "\r\n").encode("utf-8"))
+    result = _diff(a, b)
+    assert (result.exit_code, result.stdout) == (0, f"{a} → {b}\n两个规则集相同\n")
