@@ -893,6 +893,12 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
                 return error("P110", "数的后面不写“分”：分值是不带单位的数", span, hint=f"改为 {digits}")
             if gap:
                 return error("P110", "金额的数与单位之间不能有空格", span, hint=f"改为 {digits}{value}")
+    line_text = source.line(token.line)
+    if token.type in ("NAME", "STRING") and token.column > 1 and line_text[token.column - 2] == '"' \
+            and line_text[: token.column - 2].count('"') % 2:  # `"关于"三公"经费"`: a quote inside the text
+        quote = Span(source, token.line, token.column - 1, token.line, token.column)
+        return error("P110", '文字中不能有半角双引号 `"`：它结束了这段文字', quote,
+                     hint="文字里的引号改用全角 “” 或「」")
     if token.type == "NAME" and len(before) == 2 and before[0] in _NAMED and re.fullmatch(r"[^\W\d]\w*", before[1]):
         # `input 热线 满意度: rate`: a name as a table prints it, with a space inside
         text = source.line(token.line)
