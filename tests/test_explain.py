@@ -151,3 +151,12 @@ def test_each_item_of_a_list_group_is_explained_as_its_own_indicator():
     judged = run("explain", ruleset, ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "产出指标")
     assert "  输入：评审得分率 = 100.00%\n  规则：" in judged.stdout
     assert "        → when given(评审得分率) => full * 评审得分率\n          target 目标值 actual 实际值\n" in judged.stdout
+
+
+def test_an_empty_text_is_shown_as_the_basis_shows_it():
+    """``年度指标值 = ""`` as the basis line writes it, not ``年度指标值 = `` with nothing after it."""
+    result = run("explain", ROOT / "rulesets" / "anhui-2022-projects.perf",
+                 ROOT / "examples" / "anhui-2022-projects-tianchang.json", "--indicator", "产出指标")
+    assert result.exit_code == 0
+    assert '■ 产出指标 / 工程质量合格\n  权重：10\n  输入：年度指标值 = ""\n        自评得分 = 10\n' in result.stdout
+    assert '  依据：年度指标值 = ""，自评得分 = 10\n' in result.stdout

@@ -135,7 +135,7 @@ def _item(evaluation, card, group, trace) -> list[str]:
     fields = [key.rsplit(".", 1) for key in trace.inputs]  # 绩效指标[2].评审得分率
     shown = []
     for number, _ in evaluation.items(group.each.list_name):
-        shown += [f"{field} = {evaluation._shown(field)}" for key, field in fields
+        shown += [f"{field} = {_value(evaluation, field)}" for key, field in fields
                   if key == f"{group.each.list_name}[{number}]"]
     return _node(evaluation, card, node, trace, shown)
 
@@ -157,10 +157,16 @@ def _inputs(evaluation, trace) -> list[str]:
     out = []
     for name in dict.fromkeys(names):
         value = evaluation.values.get(name, MISSING)
-        shown = "（未填写，无默认值）" if value is MISSING else evaluation._shown(name)
+        shown = "（未填写，无默认值）" if value is MISSING else _value(evaluation, name)
         note = evaluation.notes.get(name)
         out.append(f"{name} = {shown}" + (f"（备注：{note}）" if note else ""))
     return out
+
+
+def _value(evaluation, name: str) -> str:
+    """A value as the basis shows it: an empty text as ``""``, not as nothing after the ``=``."""
+    shown = evaluation._shown(name)
+    return '""' if shown == "" else shown
 
 
 def _lets(evaluation, trace) -> list[str]:
