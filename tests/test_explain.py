@@ -160,3 +160,11 @@ def test_an_empty_text_is_shown_as_the_basis_shows_it():
     assert result.exit_code == 0
     assert '■ 产出指标 / 工程质量合格\n  权重：10\n  输入：年度指标值 = ""\n        自评得分 = 10\n' in result.stdout
     assert '  依据：年度指标值 = ""，自评得分 = 10\n' in result.stdout
+
+
+def test_an_items_path_points_to_its_group():
+    """An item's path as eval prints it names no indicator of the ruleset: its group explains every item."""
+    result = run("explain", ROOT / "rulesets" / "yaan-2020-projects.perf",
+                 ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "效益指标/迁移系统应于迁移后3个月完成系统割接工作")
+    assert (result.exit_code, result.stderr) == (2, "规则集中没有指标 `效益指标/迁移系统应于迁移后3个月完成系统割接工作`："
+                                                    "效益指标 的各项来自记录中的 绩效指标，请用 --indicator 效益指标 逐项说明它们\n")

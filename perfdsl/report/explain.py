@@ -42,6 +42,12 @@ def find_indicator(model, text: str):
     if found:
         choices = "、".join(f"`{card.name}/{'/'.join(node.path)}`" for card, node in found)
         raise UsageError(f"指标 `{text}` 不止一个，请写出完整路径：{choices}")
+    lists = [node for card in model.scorecards for node in card.nodes if node.each is not None]
+    for node in lists:  # `产出指标/养护道路里程`: an item of the record's list, not an indicator of the ruleset
+        if parts[-len(node.path) - 1:-1] == node.path:
+            name = "/".join(node.path)
+            raise UsageError(f"规则集中没有指标 `{text}`：{name} 的各项来自记录中的 {node.each.list_name}，"
+                             f"请用 --indicator {name} 逐项说明它们")
     paths = ["/".join(node.path) for card in model.scorecards for node in card.nodes]
     close = nearest(text, paths) or nearest(parts[-1], [p.rsplit("/", 1)[-1] for p in paths])
     if close and "/" not in close:
