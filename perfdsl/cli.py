@@ -588,6 +588,7 @@ def fmt_command(rulesets, check):
             _say(exc.render())  # it quotes the ruleset's line
             status = 2
             continue
+        formatted, text = _as_saved(formatted, text, path)
         if path == "-" and not check:
             click.echo(formatted, nl=False)
         elif formatted != text:
@@ -599,6 +600,20 @@ def fmt_command(rulesets, check):
                     handle.write(formatted)
                 click.echo(f"{path}: 已格式化", err=True)
     sys.exit(status)
+
+
+def _as_saved(formatted: str, text: str, path) -> tuple[str, str]:
+    """(`formatted`, `text`) as the file holds them: with its line ends — CRLF where its first line ends so,
+    as Notepad and WPS save — and its BOM, which reading the ruleset dropped.  Standard output has the
+    platform's line ends (text mode), so standard input is compared with its CRLFs read as newlines."""
+    if path == "-":
+        return formatted, text.replace("\r\n", "\n")
+    if "\r\n" in text[:text.find("\n") + 1]:
+        formatted = formatted.replace("\n", "\r\n")
+    with files.open_binary(path, "规则集文件") as handle:
+        if handle.read(3) == b"\xef\xbb\xbf":
+            formatted, text = "\ufeff" + formatted, "\ufeff" + text
+    return formatted, text
 
 
 # ── serve ───────────────────────────────────────────────────────────────────

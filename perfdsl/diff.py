@@ -12,12 +12,15 @@ extends a base is compared as merged), then compared scorecard by scorecard:
   formula.
 
 Each change says whether it can change a score (`scoring`).  Title, source,
-record, `criteria`, `show` lines, comments and layout cannot: they are
-listed, and two rulesets that differ only in them "score alike" (exit 0).
+record, `criteria` and `show` lines cannot: they are listed, and two rulesets
+that differ only in them "score alike" (exit 0).  Comments and layout are not
+compared at all.
 The JSON shape is documented in docs/language.md §12.
 """
 
 from __future__ import annotations
+
+import textwrap
 
 import attrs
 
@@ -105,10 +108,16 @@ def _definitions(a: Model, b: Model, printer) -> list[Change]:
         old = inputs_a.get(name)
         text = _text(printer.field(decl, "input "))
         if old is None:
-            out.append(Change("input", f"+ {text}", False, name=name, new=text))
+            block = "\n" in text  # a list input: its declaration under the line, as a rule's is
+            out.append(Change("input", f"+ input {name}" if block else f"+ {text}", False, name=name, new=text,
+                              detail=tuple(text.splitlines()) if block else ()))
         elif old != decl:
             before = _text(printer.field(old, "input "))
-            out.append(Change("input", f"输入 {name}：{before} → {text}", True, name=name, old=before, new=text))
+            if "\n" in before + text:  # a list input: old and new each as a block, as a rule's are
+                out.append(Change("input", f"输入 {name}：", True, name=name, old=before, new=text,
+                                  detail=_lines("旧", before) + _lines("新", text)))
+            else:
+                out.append(Change("input", f"输入 {name}：{before} → {text}", True, name=name, old=before, new=text))
     for name, decl in inputs_a.items():
         if name not in inputs_b:
             out.append(Change("input", f"- input {name}", False, name=name, old=_text(printer.field(decl, "input "))))
@@ -203,13 +212,19 @@ def _leaf(card: str, old, new, printer) -> list[Change]:
         return [Change("rule", f"{new.name}：{'指标' if old.is_leaf else '分组'} → {'指标' if new.is_leaf else '分组'}",
                        True, card, new.name, path=new.path)]
     if not old.is_leaf:
-        if (old.each is None) != (new.each is None) or (old.each is not None and old.each != new.each):
-            return [Change("rule", f"规则 {new.name}（each）改变", True, card, new.name, path=new.path)]
-        return out
-    a, b = old.indicator, new.indicator
-    scoring_a = _scoring_text(a, printer)
-    scoring_b = _scoring_text(b, printer)
-    if (a.applies, a.guards, a.rule) != (b.applies, b.guards, b.rule):
+        if old.each == new.each:
+            return out
+        each_a, each_b = (_scoring_each(node.each, printer) for node in (old, new))
+        if each_a != each_b:
+            out.append(Change("rule", f"规则 {new.name}（each）：", True, card, new.name, each_a, each_b, new.path,
+                              detail=_lines("旧", each_a) + _lines("新", each_b)))
+        if old.each is None or new.each is None:
+            return out
+        a, b = old.each.template, new.each.template  # the 各项评分标准 and shows: as a leaf's
+    else:
+        a, b = old.indicator, new.indicator
+    if old.is_leaf and (a.applies, a.guards, a.rule) != (b.applies, b.guards, b.rule):
+        scoring_a, scoring_b = _scoring_text(a, printer), _scoring_text(b, printer)
         out.append(Change("rule", f"规则 {new.name}：", True, card, new.name, scoring_a, scoring_b, new.path,
                           detail=_lines("旧", scoring_a) + _lines("新", scoring_b)))
     if a.criteria != b.criteria:
@@ -235,7 +250,15 @@ def _scoring_text(indicator, printer) -> str:
     if len(lines) == 1:  # ``indicator X 5 { manual }``
         inner = lines[0]
         return inner[inner.index("{") + 1: inner.rindex("}")].strip()
-    return "\n".join(line.strip() for line in lines[1:-1])
+    return textwrap.dedent("\n".join(lines[1:-1]))  # a `bands` block's arms stay inside it
+
+
+def _scoring_each(each, printer) -> str:
+    """An `each` block as `fmt` prints it, without what cannot change a score (criteria, shows); ``""`` for none."""
+    if each is None:
+        return ""
+    bare = attrs.evolve(each, template=attrs.evolve(each.template, criteria=None, shows=()))
+    return _text(printer.node(bare))
 
 
 def _lines(label: str, text: str) -> tuple[str, ...]:

@@ -897,6 +897,20 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
                 return error("P110", "数的后面不写“分”：分值是不带单位的数", span, hint=f"改为 {digits}")
             if gap:
                 return error("P110", "金额的数与单位之间不能有空格", span, hint=f"改为 {digits}{value}")
+    line_text = source.line(token.line)
+    if token.type in ("NAME", "STRING") and token.column > 1 and line_text[token.column - 2] == '"' \
+            and line_text[: token.column - 2].count('"') % 2:  # `"关于"三公"经费"`: a quote inside the text
+        quote = Span(source, token.line, token.column - 1, token.line, token.column)
+        return error("P110", '文字中不能有半角双引号 `"`：它结束了这段文字', quote,
+                     hint="文字里的引号改用全角 “” 或「」")
+    if token.type == "NAME" and len(before) == 2 and before[0] in _NAMED and re.fullmatch(r"[^\W\d]\w*", before[1]):
+        # `input 热线 满意度: rate`: a name as a table prints it, with a space inside
+        text = source.line(token.line)
+        start = text.index(before[1], text.index(before[0]) + len(before[0]))
+        end = token.column - 1 + len(re.match(r"[^:=\d{}#]*", text[token.column - 1:]).group(0).rstrip())
+        written = text[start:end]
+        return error("P110", f"名称中不能有空格：{written}", Span(source, token.line, start + 1, token.line, end + 1),
+                     hint=f"去掉空格：{''.join(written.split())}，或写在反引号里：`{written}`")
     if value == "where" and token.type != "NAME":
         return error("P114", "列表查询（where / of）只能写在 sum、mean、count、all、any、min、max 的括号里", span,
                      hint="例如 count(绩效指标 where 一级指标 == \"产出指标\")")
@@ -938,6 +952,8 @@ def _word_start(source: SourceFile, token) -> int:
 #: the block before them is missing its `}`.
 _BLOCK_KEYWORDS = frozenset("indicator group bonus each scorecard input let property ruleset include extends "
                             "override".split())
+#: Words a declaration's name follows.
+_NAMED = frozenset("input let indicator group bonus".split())
 #: What only a scorecard's block may hold.
 _CARD_KEYWORDS = frozenset("indicator group bonus each".split())
 _CURLY_QUOTES = "“”‘’"

@@ -65,7 +65,9 @@ def parse(raw) -> Printed:
         value = Decimal(raw)
         return Printed(value, "number", None, _step(value), plain(value) if value.is_finite() else str(value))
     if not isinstance(raw, str):
-        raise ValueError(f"不是数字或文本：{raw!r}")
+        from .inputs import _show  # (only for the message: a null, a list or an object as written)
+
+        raise ValueError(f"不是数字或文本：{_show(raw)}")
     text = raw.strip()
     flat = text.translate(_MINUS).replace(" ", "")
     match = _PERCENT_RE.match(flat)

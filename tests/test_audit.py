@@ -261,6 +261,10 @@ def test_a_grade_or_level_claim_of_the_wrong_kind_is_a_problem_not_a_finding():
     for grade, shown in ((["好"], '["好"]'), (5, "5"), (None, "null")):
         audit = _audit({"卡": {"grade": grade}})
         assert audit.flagged == {} and audit.problems == (f"`_reported` 卡 grade：等级须是文本（如 “优秀”），得到 {shown}",)
+    for score, shown in (([1, 2.50], "[1, 2.5]"), (True, "true"), ("九十", '"九十"')):  # was [Decimal('1')], True
+        audit = _audit({"卡": {"score": score}})
+        assert audit.flagged == {} and audit.problems == (f"`_reported` 卡 score：须是数字，得到 {shown}",)
+    assert _audit({"figures": {"实际": None}}).problems == ("`_reported` figures 实际：不是数字或文本：null",)  # was None
     for level in (1.5, 0, 7, -1):
         audit = _audit({"卡": {"levels": {"执行": level}}})
         assert audit.flagged == {} and audit.problems == (

@@ -114,3 +114,93 @@ def test_usage_and_syntax_errors_exit_2_and_names_are_neutralised(tmp_path):
     (tmp_path / "b.perf").write_text(BASE, "utf-8")
     result = _diff(tmp_path / "b.perf", hostile)
     assert "\u202e" not in result.stdout and "+ 数量\\u202e 25（指标，在 产出指标 下）" in result.stdout
+
+
+def test_a_changed_band_keeps_its_arms_inside_the_block(tmp_path):
+    a, b = tmp_path / "a.perf", tmp_path / "b.perf"
+    a.write_text(BASE.replace("{ score full * min(甲, 1) }", "{\n      bands 甲 {\n        >= 90% => full\n"
+                              "        >= 1.50% => 3.50\n        else => 0\n      }\n    }"), "utf-8")
+    b.write_text(a.read_text("utf-8").replace("=> 3.50", "=> 3"), "utf-8")
+    result = _diff(a, b)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        "计分卡 自评得分",
+        "  规则 数量：",
+        "    旧：bands 甲 {",
+        "          >= 90% => full",
+        "          >= 1.50% => 3.50",
+        "          else => 0",
+        "        }",
+        "    新：bands 甲 {",
+        "          >= 90% => full",
+        "          >= 1.50% => 3",
+        "          else => 0",
+        "        }",
+        "结论：计分不同（1 处影响得分，0 处只是说明文字）",
+    ]
+    change = json.loads(_diff(a, b, "--format", "json").stdout)["changes"][0]
+    assert change["new"] == "bands 甲 {\n  >= 90% => full\n  >= 1.50% => 3\n  else => 0\n}"
+
+
+EACH = """ruleset "项目" { precision 2 }
+input 绩效指标: list {
+  一级指标: text
+  三级指标: text
+  得分率: rate
+}
+scorecard 项目自评 max 10 {
+  group 产出指标 10 {
+    each 绩效指标 where 一级指标 == "产出指标" named 三级指标 {
+      criteria "按得分率计分"
+      score full * 得分率
+    }
+  }
+}
+"""
+
+
+def test_an_each_group_its_criteria_its_rule_and_a_list_input_as_blocks(tmp_path):
+    """An `each` group's 评分标准 alone does not score (it was a scoring `（each）改变`, exit 1, with
+    nothing shown); its rule and a list input's fields are shown old and new, indented under their line."""
+    a, b, c = tmp_path / "a.perf", tmp_path / "b.perf", tmp_path / "c.perf"
+    a.write_text(EACH, "utf-8")
+    b.write_text(EACH.replace("按得分率计分", "按得分率计分（四舍五入）"), "utf-8")
+    result = _diff(a, b)
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (0, [
+        "计分卡 项目自评",
+        "  评分标准 产出指标：（不影响得分）",
+        "    旧：按得分率计分",
+        "    新：按得分率计分（四舍五入）",
+        "结论：计分相同（1 处差异都不影响得分）",
+    ])
+    c.write_text(EACH.replace("score full * 得分率", "score full * min(得分率, 1)")
+                 .replace("  得分率: rate\n", "  得分率: rate >= 0%\n"), "utf-8")
+    result = _diff(a, c)
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (1, [
+        "计分卡 项目自评",
+        "  规则 产出指标（each）：",
+        '    旧：each 绩效指标 where 一级指标 == "产出指标" named 三级指标 { score full * 得分率 }',
+        '    新：each 绩效指标 where 一级指标 == "产出指标" named 三级指标 { score full * min(得分率, 1) }',
+        "输入与派生值",
+        "  输入 绩效指标：",
+        "    旧：input 绩效指标: list {",
+        "          一级指标: text",
+        "          三级指标: text",
+        "          得分率: rate",
+        "        }",
+        "    新：input 绩效指标: list {",
+        "          一级指标: text",
+        "          三级指标: text",
+        "          得分率: rate >= 0%",
+        "        }",
+        "结论：计分不同（2 处影响得分，0 处只是说明文字）",
+    ])
+
+
+def test_comments_and_layout_are_not_compared(tmp_path):
+    a, b = tmp_path / "a.perf", tmp_path / "b.perf"
+    a.write_text(BASE, "utf-8")
+    b.write_bytes(("# 新注释\n" + BASE.replace("  ", "\t").replace("{ manual }", "{ manual }  # 评审")
+                   ).replace("\n", "\r\n").encode("utf-8"))
+    result = _diff(a, b)
+    assert (result.exit_code, result.stdout) == (0, f"{a} → {b}\n两个规则集相同\n")

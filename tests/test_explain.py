@@ -88,12 +88,14 @@ def test_an_each_group_shows_its_items():
     # too"), and the path eval and `_expected` use for one was refused with 是否为 `绩效指标`？
     ruleset, example = ROOT / "rulesets" / "chongqing-2021.perf", ROOT / "examples" / "chongqing-2021-kexuecheng.json"
     group = run("explain", ruleset, example, "--indicator", "绩效指标").stdout
-    assert group.count("  ▪ ") == 20
-    assert ("  ▪ 政府采购执行率\n    权重：2　得分：2\n    依据：得分系数 = 100.00%，2 × 1 = 2\n") in group
+    assert group.count("■ 绩效指标 / ") == 20
+    assert ("■ 绩效指标 / 政府采购执行率\n  权重：2\n  输入：得分系数 = 100.00%\n"
+            f"  规则：{ruleset}:50\n        → rating 得分系数\n"
+            "  依据：得分系数 = 100.00%，2 × 1 = 2\n  得分：2\n") in group
     item = run("explain", ruleset, example, "--indicator", "绩效指标/政府采购执行率")
     assert item.exit_code == 2
-    assert item.stderr == ("`政府采购执行率` 是分组 绩效指标 中由数据给出的一项，规则集中没有它；"
-                           "请用 --indicator 绩效指标，逐项列出该分组的各项\n")
+    assert item.stderr == ("规则集中没有指标 `绩效指标/政府采购执行率`：绩效指标 的各项来自记录中的 绩效指标，"
+                           "请用 --indicator 绩效指标 逐项说明它们\n")
 
 
 def test_unknown_indicator_is_a_usage_error_with_did_you_mean():
@@ -135,3 +137,49 @@ def test_an_empty_indicator_is_a_slip_not_every_indicator(written):
     result = run("explain", RULESET, EXAMPLE, "--indicator", written)
     assert result.exit_code == 2 and result.stdout == ""
     assert "指标名是空的：请写指标名或路径，如 --indicator 项目完成率" in result.stderr
+
+
+def test_each_item_of_a_list_group_is_explained_as_its_own_indicator():
+    """An `each` group's items (from the record's list) are explained like any indicator: their fields,
+    the rule with the arm that decided (a `target` line too) — the group alone was all explain gave."""
+    ruleset = ROOT / "rulesets" / "yaan-2020-projects.perf"
+    result = run("explain", ruleset, ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "效益指标")
+    assert result.exit_code == 0
+    assert result.stdout == f"""雅安市2020年项目支出绩效目标完成情况 · 雅安市政务云平台服务经费项目
+
+━━ 项目自评：95.69 / 100（优秀）
+
+■ 效益指标（分组）
+  权重：30　得分：30
+  依据：共 1 项，得 30
+
+■ 效益指标 / 迁移系统应于迁移后3个月完成系统割接工作
+  权重：30
+  输入：目标值 = 割接率100%
+        实际值 = 系统割接率100%
+  规则：{ruleset}:55
+          when given(评审得分率) => full * 评审得分率
+        → target 目标值 actual 实际值
+  依据：目标 割接率100%，实际 系统割接率100%，达成，得满分 30，依据：原文目标：2021年1月份,割接率100%；正文：已割接系统132个，割接率98.5%，预计2021年1月达100%
+  得分：30
+"""
+    judged = run("explain", ruleset, ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "产出指标")
+    assert "  输入：评审得分率 = 100.00%\n  规则：" in judged.stdout
+    assert "        → when given(评审得分率) => full * 评审得分率\n          target 目标值 actual 实际值\n" in judged.stdout
+
+
+def test_an_empty_text_is_shown_as_the_basis_shows_it():
+    """``年度指标值 = ""`` as the basis line writes it, not ``年度指标值 = `` with nothing after it."""
+    result = run("explain", ROOT / "rulesets" / "anhui-2022-projects.perf",
+                 ROOT / "examples" / "anhui-2022-projects-tianchang.json", "--indicator", "产出指标")
+    assert result.exit_code == 0
+    assert '■ 产出指标 / 工程质量合格\n  权重：10\n  输入：年度指标值 = ""\n        自评得分 = 10\n' in result.stdout
+    assert '  依据：年度指标值 = ""，自评得分 = 10\n' in result.stdout
+
+
+def test_an_items_path_points_to_its_group():
+    """An item's path as eval prints it names no indicator of the ruleset: its group explains every item."""
+    result = run("explain", ROOT / "rulesets" / "yaan-2020-projects.perf",
+                 ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "效益指标/迁移系统应于迁移后3个月完成系统割接工作")
+    assert (result.exit_code, result.stderr) == (2, "规则集中没有指标 `效益指标/迁移系统应于迁移后3个月完成系统割接工作`："
+                                                    "效益指标 的各项来自记录中的 绩效指标，请用 --indicator 效益指标 逐项说明它们\n")

@@ -123,6 +123,22 @@ def test_fmt_reads_standard_input():
     assert (result.exit_code, result.stderr) == (1, "-: 格式不规范（perfdsl fmt 会改写它）\n")
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["crlf", "bom+crlf"])
+def test_fmt_keeps_a_notepad_files_crlf_and_bom(tmp_path, bom):
+    """A file saved by Notepad or WPS (CRLF, perhaps a BOM) is written back as it was saved, only tidied;
+    a tidy one is left alone, and `--check` does not fault it for its line ends."""
+    messy, tidy = tmp_path / "messy.perf", tmp_path / "tidy.perf"
+    messy.write_bytes(bom + MESSY.replace("\n", "\r\n").encode("utf-8"))
+    tidy.write_bytes(bom + TIDY.replace("\n", "\r\n").encode("utf-8"))
+    result = CliRunner().invoke(main, ["fmt", "--check", str(tidy), str(messy)])
+    assert (result.exit_code, result.stderr) == (1, f"{messy}: 格式不规范（perfdsl fmt 会改写它）\n")
+    result = CliRunner().invoke(main, ["fmt", str(tidy), str(messy)])
+    assert (result.exit_code, result.stderr) == (0, f"{messy}: 已格式化\n")
+    assert messy.read_bytes() == bom + TIDY.replace("\n", "\r\n").encode("utf-8")
+    result = CliRunner().invoke(main, ["fmt", "--check", "-"], input=TIDY.replace("\n", "\r\n"))
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 def test_fmt_of_a_missing_file_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["fmt", str(tmp_path / "nope.perf")])
     assert (result.exit_code, result.stderr) == (2, f"{tmp_path / 'nope.perf'}: 文件不存在\n")

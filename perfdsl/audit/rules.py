@@ -7,6 +7,7 @@ from decimal import Decimal
 from .. import printed
 from ..decimals import plain
 from ..errors import RecordError
+from ..inputs import _show  # a claimed value as written: null, true, "好", [1, 2.50]
 from ..nearest import nearest
 from . import claims, diagnose
 from .claims import number, number_problem
@@ -36,7 +37,7 @@ def scorecards(audit) -> list[Finding]:
 def _number(claim) -> Decimal:
     value = number(claim.value)
     if value is None:
-        raise OperandError(number_problem(claim.value) or f"须是数字，得到 {claim.value!r}")
+        raise OperandError(number_problem(claim.value) or f"须是数字，得到 {_show(claim.value)}")
     return value
 
 
@@ -64,7 +65,7 @@ def _grade(audit, card, claim):
     if published is None and card.grade is None:
         return None
     if not isinstance(published, str):
-        raise OperandError(f"等级须是文本（如 “优秀”），得到 {_shown(published)}")
+        raise OperandError(f"等级须是文本（如 “优秀”），得到 {_show(published)}")
     published = published.strip()  # " 良好 " as a table cell holds it
     if published == card.grade or (published == "" and card.grade is None):
         return None
@@ -109,7 +110,7 @@ def _level(audit, card, claim):
     level = _LEVELS.get(value.strip()) if isinstance(value, str) else \
         value if isinstance(value, (int, Decimal)) else None
     if level is None or isinstance(level, bool) or level != int(level) or not 1 <= level <= 6:  # (1.5, 0, 7: no level)
-        raise OperandError(f"层级须是 1、2、3 或 “一级”“二级”“三级”，得到 {_shown(value)}")
+        raise OperandError(f"层级须是 1、2、3 或 “一级”“二级”“三级”，得到 {_show(value)}")
     depth = len(node.path)
     if level == depth:
         return None
@@ -117,15 +118,6 @@ def _level(audit, card, claim):
     return Finding("A105", claim, f"{names[int(level) - 1] if 0 < level <= 6 else level}级",
                    f"{names[depth - 1]}级", f"{'/'.join(node.path)} 在指标体系中是第 {depth} 级",
                    "核对标题中的指标层级")
-
-
-def _shown(value) -> str:
-    """A claimed value in a message, as it was written: 1.5, null, "好", ["好"]."""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return plain(Decimal(value))
-    import json
-
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 _CARD_CHECKS = {"score": _score, "grade": _grade, "max": _max, "indicator": _indicator, "weight": _weight,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from .. import nodes
 from ..basis import points, symbolic
 from ..errors import RecordError, UsageError
+from ..frozen import evolve
 from ..interp import Evaluation
 from ..nearest import nearest
 from ..values import MISSING
@@ -41,11 +42,12 @@ def find_indicator(model, text: str):
     if found:
         choices = "、".join(f"`{card.name}/{'/'.join(node.path)}`" for card, node in found)
         raise UsageError(f"指标 `{text}` 不止一个，请写出完整路径：{choices}")
-    grouped = [node for card in model.scorecards for node in card.nodes if node.each is not None
-               and len(parts) > 1 and parts[:-1] in (node.path, (card.name, *node.path))]
-    if grouped:  # `绩效指标/政府采购执行率`: an item of an `each` group, named by the record, not the ruleset
-        raise UsageError(f"`{parts[-1]}` 是分组 {'/'.join(grouped[0].path)} 中由数据给出的一项，规则集中没有它；"
-                         f"请用 --indicator {'/'.join(grouped[0].path)}，逐项列出该分组的各项")
+    lists = [node for card in model.scorecards for node in card.nodes if node.each is not None]
+    for node in lists:  # `产出指标/养护道路里程`: an item of the record's list, not an indicator of the ruleset
+        if parts[-len(node.path) - 1:-1] == node.path:
+            name = "/".join(node.path)
+            raise UsageError(f"规则集中没有指标 `{text}`：{name} 的各项来自记录中的 {node.each.list_name}，"
+                             f"请用 --indicator {name} 逐项说明它们")
     paths = ["/".join(node.path) for card in model.scorecards for node in card.nodes]
     close = nearest(text, paths) or nearest(parts[-1], [p.rsplit("/", 1)[-1] for p in paths])
     if close and "/" not in close:
@@ -105,11 +107,13 @@ def render(model, record, target=None) -> str:
             if target is None or node.path[: len(target[1].path)] == target[1].path:
                 lines.append("")
                 lines += _node(evaluation, card, node, card_trace.nodes[node.index])
-                lines += _items(card_trace.items.get(node.index, ()))
+                for item in card_trace.items.get(node.index, ()):  # an `each` group's indicators, one an item
+                    lines.append("")
+                    lines += _item(evaluation, card, node, item)
     return "\n".join(lines) + "\n"
 
 
-def _node(evaluation, card, node, trace) -> list[str]:
+def _node(evaluation, card, node, trace, inputs=None) -> list[str]:
     weight = points(trace.weight)
     if trace.weight != node.declared:
         weight += f"（原 {points(node.declared)}）"
@@ -122,19 +126,24 @@ def _node(evaluation, card, node, trace) -> list[str]:
     lines = [f"■ {' / '.join(node.path)}", _LABEL.format("权重") + weight]
     if node.indicator.criteria is not None:  # the 评分标准 as the ruleset states it
         lines.append(_LABEL.format("评分标准") + node.indicator.criteria)
-    lines += _block("输入", _inputs(evaluation, trace))
+    lines += _block("输入", _inputs(evaluation, trace) if inputs is None else inputs)
     lines += _block("派生值", _lets(evaluation, trace))
     lines += _block("规则", _rule(node, trace))
     lines += [_LABEL.format("依据") + trace.basis, _LABEL.format("得分") + points(trace.score)]
     return lines
 
 
-def _items(items) -> list[str]:
-    """An `each` group's items, one by one, as eval shows them: its children are data, not the ruleset's nodes."""
-    return [line for item in items for line in
-            ("", f"  ▪ {item.name}",
-             "  " + _LABEL.format("权重") + points(item.weight) + "　得分：" + points(item.score),
-             "  " + _LABEL.format("依据") + item.basis)]
+def _item(evaluation, card, group, trace) -> list[str]:
+    """An item of an `each` group as the indicator it is: the group's rule (its 评分标准 is the group's
+    各项评分标准), the item's fields with their values."""
+    node = evolve(group, name=trace.name, path=group.path + (trace.name,), declared=trace.weight,
+                  indicator=evolve(group.each.template, criteria=None), each=None)
+    fields = [key.rsplit(".", 1) for key in trace.inputs]  # 绩效指标[2].评审得分率
+    shown = []
+    for number, _ in evaluation.items(group.each.list_name):
+        shown += [f"{field} = {_value(evaluation, field)}" for key, field in fields
+                  if key == f"{group.each.list_name}[{number}]"]
+    return _node(evaluation, card, node, trace, shown)
 
 
 def _block(label: str, entries: list[str]) -> list[str]:
@@ -154,10 +163,16 @@ def _inputs(evaluation, trace) -> list[str]:
     out = []
     for name in dict.fromkeys(names):
         value = evaluation.values.get(name, MISSING)
-        shown = "（未填写，无默认值）" if value is MISSING else evaluation._shown(name)
+        shown = "（未填写，无默认值）" if value is MISSING else _value(evaluation, name)
         note = evaluation.notes.get(name)
         out.append(f"{name} = {shown}" + (f"（备注：{note}）" if note else ""))
     return out
+
+
+def _value(evaluation, name: str) -> str:
+    """A value as the basis shows it: an empty text as ``""``, not as nothing after the ``=``."""
+    shown = evaluation._shown(name)
+    return '""' if shown == "" else shown
 
 
 def _lets(evaluation, trace) -> list[str]:
@@ -206,7 +221,8 @@ def _rule(node, trace) -> list[str]:
         add(guard.span, trace.arm == f"when#{number}")
     rule = indicator.rule
     if rule is not None:
-        add(rule.span, trace.applicable and trace.arm is None)
+        # the rule's own line is the one that decided unless a case or an arm did (target:, level: …)
+        add(rule.span, trace.applicable and not (trace.arm or "").startswith(("when#", "band#", "else")))
         if isinstance(rule, nodes.BandsRule):
             for number, arm in enumerate(rule.arms, start=1):
                 add(arm.span, trace.arm == f"band#{number}" or (trace.arm == "else" and arm.op is None))
