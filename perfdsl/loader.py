@@ -109,14 +109,17 @@ def _check(model: Model) -> list[Diagnostic]:
     return list(checks.run_checks(model))
 
 
-#: Warnings about the range a score's expression can reach (`checks.check_score_range`).
-_VALUE_WARNINGS = frozenset(("P410", "P411"))
+#: Warnings about the range a score's expression can reach (`checks.check_score_range`, `check_full_marks`).
+_VALUE_WARNINGS = frozenset(("P410", "P411", "P315"))
+#: Errors after which the value of their expression is no fact about the data: a type mismatch, a thousands comma.
+_MISREAD = frozenset(("P203", "P121"))
 
 
 def _without_cascades(resolved: list[Diagnostic], checked: list[Diagnostic]) -> list[Diagnostic]:
-    """`checked` less the value warnings on an expression a type error (P203) was already reported in: the range
-    worked out for money minus a bare number is not the data's, so "可能为负" there only repeats the error."""
-    wrong = [d.span for d in resolved if d.is_error and d.code == "P203" and d.span is not None]
+    """`checked` less the value warnings on an expression (or, P315, an indicator's line) an error of `_MISREAD` was
+    already reported in: the range worked out for money minus a bare number, or for `min(次数, 1, 000)`, is not the
+    data's, so "可能为负" or "满分永远得不到" there only repeats the error in other words."""
+    wrong = [d.span for d in resolved if d.is_error and d.code in _MISREAD and d.span is not None]
     if not wrong:
         return checked
     return [d for d in checked
@@ -124,9 +127,11 @@ def _without_cascades(resolved: list[Diagnostic], checked: list[Diagnostic]) -> 
 
 
 def _overlap(one, other) -> bool:
-    return (one.source.path == other.source.path
-            and (one.line, one.column) < (other.end_line, other.end_column)
-            and (other.line, other.column) < (one.end_line, one.end_column))
+    """Whether two spans share a character, or `one` is an indicator's head on `other`'s line (P315's place)."""
+    if one.source.path != other.source.path:
+        return False
+    return one.line == other.line or ((one.line, one.column) < (other.end_line, other.end_column)
+                                      and (other.line, other.column) < (one.end_line, one.end_column))
 
 
 def diagnose(text: str, path: str = "<string>") -> tuple[Model | None, list[Diagnostic]]:

@@ -888,6 +888,14 @@ def _diagnose(exc: UnexpectedInput, source: SourceFile):
             return error("P110", f"语句不完整：`{tail}` 之后缺少内容", gap,
                          notes=((f"下一行的 `{before[0]}` 被当成了这条语句的一部分", span),))
         return error("P110", f"语句不完整：期望 {_expected_text(expected)}", span)
+    if value == ",":  # `1,000元` where a list does not go on: a figure copied with its thousands separator
+        line_text = source.line(token.line)
+        grouped = re.search(r"(?<![\w.])([1-9]\d{0,2})$", line_text[: token.column - 1])
+        after = re.match(r"(\d{3}(?:,\d{3})*)(\.\d+)?(%|万元|元)?(?![\d,])", line_text[token.column:])
+        if grouped is not None and after is not None:
+            written = grouped.group(1) + "," + after.group(0)
+            return error("P121", f"`{written}` 像千分位写法：规则集中的数不写逗号", span,
+                         hint=f"改为 {written.replace(',', '')}")
     if token.type == "NAME" and value in _WRITTEN_UNITS:  # `0.5分`, `0 元`: a table's way of writing a figure
         written = source.line(token.line)[: token.column - 1]
         number = re.search(r"(\d+(?:\.\d+)?)(\s*)$", written)

@@ -230,6 +230,11 @@ class TypeChecker:
         return {field.name: field.type for field in spec.fields}
 
     def _call(self, expr, sub) -> Type:
+        written = thousands_separated(expr.args)
+        if written is not None:  # `min(…, 1,000)`: two arguments to the parser, one figure to the author
+            self.err("P121", f"`{written}` 像千分位写法：规则集中的数不写逗号，逗号在这里分开了两个参数",
+                     expr.span, hint=f"改为 {written.replace(',', '')}")
+            return types.ERROR
         if expr.func == "given":
             arg = expr.args[0] if len(expr.args) == 1 else None
             known = isinstance(arg, nodes.Name) and (
@@ -366,6 +371,31 @@ def bare_number_beside_rate(warn, rate: Type, expr, step: bool = False) -> bool:
          hint=f"若指 {shown}%，请写 {shown}%；确指 {percent}% 时也写成百分数，此警告即消失")
     return True
 
+
+
+def thousands_separated(args) -> str | None:
+    """``1,000`` where two of a call's arguments are a number of one to three digits and, after a comma with no
+    space, three digits (``1,000``, ``2,500.5万元``): a figure copied from a table with its thousands separator."""
+    for at, first in enumerate(args[:-1]):
+        while isinstance(first, nodes.Binary):  # `支出 / 1,000元`: the comma follows the last figure of the first
+            first = first.right
+        if not (isinstance(first, nodes.Num) and first.kind == "plain" and first.text.isdigit()
+                and len(first.text) <= 3 and first.text[0] != "0"):
+            continue
+        groups, last = [first.text], first
+        for second in args[at + 1:]:  # `1,234,567.5`: every group that follows, glued
+            tail = second.text if isinstance(second, nodes.Num) else ""
+            if not (tail[:3].isdigit() and not tail[3:4].isdigit() and last.span is not None
+                    and second.span is not None
+                    and (last.span.end_line, last.span.end_column + 1) == (second.span.line, second.span.column)):
+                break
+            groups.append(tail)
+            if second.kind != "plain" or not tail.isdigit():  # a point or a unit ends the figure
+                break
+            last = second
+        if len(groups) > 1:
+            return ",".join(groups)
+    return None
 
 
 def is_literal(expr) -> bool:
