@@ -254,6 +254,14 @@ def test_scores_weights_grades_and_levels_against_the_rules():
     assert (grade.says, grade.computed, grade.working) == ("差", "好", "总分 8.6 按规则集的等级为 好")
 
 
+def test_an_indicator_path_is_read_as_explain_reads_it():
+    """`` 执行 / 完成 `` and ``执行／完成`` (a report copied from Word) name 执行/完成, as `explain --indicator` takes
+    them: the wrong score is found at it, not refused as an indicator the scorecard lacks."""
+    for written in (" 执行 / 完成 ", "执行／完成", "/执行/完成/"):
+        audit = _audit({"卡": {"indicators": {written: 1.5}, "weights": {written: 2}}})
+        assert audit.problems == () and _codes(audit) == {"卡/indicators/执行/完成": ["A101"]}, written
+
+
 def test_a_grade_or_level_claim_of_the_wrong_kind_is_a_problem_not_a_finding():
     """``" 好 "`` as a table cell holds it is 好; a grade that is no text and a level 1.5, 0 or 7 cannot be
     compared (each was a finding: A103 saying ['好'] or None, A105 saying 一级 against 一级)."""

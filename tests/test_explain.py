@@ -183,3 +183,9 @@ def test_an_items_path_points_to_its_group():
                  ROOT / "examples" / "yaan-2020-projects-cloud.json", "--indicator", "效益指标/迁移系统应于迁移后3个月完成系统割接工作")
     assert (result.exit_code, result.stderr) == (2, "规则集中没有指标 `效益指标/迁移系统应于迁移后3个月完成系统割接工作`："
                                                     "效益指标 的各项来自记录中的 绩效指标，请用 --indicator 效益指标 逐项说明它们\n")
+
+
+def test_a_path_with_full_width_slashes_and_spaces_names_the_indicator():
+    wanted = run("explain", RULESET, EXAMPLE, "--indicator", "预算使用效益/效率性/项目完成率").stdout
+    assert "项目完成率 = 9 / 14" in wanted
+    assert run("explain", RULESET, EXAMPLE, "--indicator", " 预算使用效益 ／ 效率性／项目完成率 ").stdout == wanted

@@ -208,7 +208,7 @@ def _scorecard(card: str, block, claims, problems):
                 problems.append(ClaimProblem((card, key), "须是对象：{\"一级/二级/三级\": …}"))
                 continue
             for path, value in raw.items():
-                claim = _annotated((card, key, path), CARD_MAPS[key], value, problems)
+                claim = _annotated((card, key, indicator_path(path)), CARD_MAPS[key], value, problems)
                 if claim is not None:
                     claims.append(claim)
         else:
@@ -216,6 +216,12 @@ def _scorecard(card: str, block, claims, problems):
             close = nearest(str(key), known)
             hint = f"，是否为 `{close}`？" if close else f"（可用：{'、'.join(known)}）"
             problems.append(ClaimProblem((card, str(key)), f"不是计分卡的公布项{hint}"))
+
+
+def indicator_path(text: str) -> str:
+    """A claim's 一级/二级/三级 as the ruleset spells it: spaces around each part and the ends' `/` dropped, a
+    full-width ／ read as /, as `explain --indicator` reads it (a report copied from Word has both)."""
+    return "/".join(part.strip() for part in text.replace("／", "/").strip().strip("/").split("/"))
 
 
 def _figures(block, claims, problems):

@@ -32,7 +32,7 @@ def find_indicator(model, text: str):
     if not text.strip().strip("/").strip():  # `--indicator ""`: a slip, not "every indicator" (that is no option)
         raise UsageError("指标名是空的：请写指标名或路径，如 --indicator 项目完成率；"
                          "不写 --indicator 则逐项说明全部指标")
-    parts = tuple(part.strip() for part in text.strip().strip("/").split("/"))
+    parts = tuple(part.strip() for part in text.replace("／", "/").strip().strip("/").split("/"))
     found = [(card, node) for card in model.scorecards for node in card.nodes
              if node.path == parts or (card.name == parts[0] and node.path == parts[1:])]
     if not found and len(parts) == 1:
