@@ -109,9 +109,9 @@ def eval_command(ruleset, data, fmt, output, scorecards, sheets, input_format, n
     """
     fmt = fmt or _format_for(output)
     files.refuse_overwriting(output, [ruleset, data])
-    if fmt != "xlsx" and _given("sheets"):  # a slip: it limits the workbook's 评分表 sheets, not the records
-        raise UsageError(f"--sheets 只用于 xlsx 输出（-o 评分表.xlsx）：{fmt} 输出没有评分表工作表，"
-                         "每条记录都会写出")
+    if fmt != "xlsx" and _given("sheets"):  # it limits a workbook's 评分表 sheets, not the records: said, not fatal
+        click.echo(f"注意：--sheets 只用于 xlsx 输出（-o 评分表.xlsx）；{fmt} 输出没有评分表工作表，"
+                   "每条记录都会写出", err=True)  # (a script may pass it to every format: it still runs)
     if fmt in _BINARY and output is None:
         raise UsageError(f"{fmt} 是二进制格式，不能写到终端或管道；请用 -o 指定文件，如 -o {_BINARY[fmt]}")
     program = _scoring(_load(ruleset, data, cache=not no_cache, deferred=True), ruleset)
