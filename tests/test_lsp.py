@@ -483,6 +483,22 @@ def test_an_open_library_keeps_its_own_diagnostics(lsp, tmp_path):
     lsp.close_document(library)
 
 
+
+def test_a_library_closed_shows_the_includers_diagnostics_again(lsp, tmp_path):
+    library = tmp_path / "lib.perf"
+    library.write_text("input 甲: rate\nlet 乙 = 甲 * 丁\n", encoding="utf-8")
+    main = tmp_path / "main.perf"
+    text = 'ruleset "主" { precision 2 }\ninclude "lib.perf"\nscorecard 卡 max 10 {\n  indicator 丙 10 { score 乙 }\n}\n'
+    lsp.open(main, text, also=[uri(library)])
+    assert [(d.code, *_start(d)) for d in lsp.published[uri(library)]] == [("P201", 1, 12)]
+    lsp.open(library)
+    lsp.close_document(library)  # its own analysis stops speaking for it; the includer's still finds the problem
+    lsp.symbols(main)  # a round trip: every notification before it has been handled
+    assert [(d.code, *_start(d)) for d in lsp.published[uri(library)]] == [("P201", 1, 12)]
+    lsp.close_document(main)
+    lsp.symbols(library)
+    assert lsp.published[uri(library)] == [] and lsp.published[uri(main)] == []
+
 def test_a_library_changed_on_disk_is_seen_by_the_open_includer(lsp, tmp_path):
     library = tmp_path / "lib.perf"
     library.write_text("input 甲: rate\nlet 乙 = 甲 * 2\n", encoding="utf-8")

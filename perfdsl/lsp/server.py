@@ -172,6 +172,8 @@ def did_close(ls: PerfServer, params: types.DidCloseTextDocumentParams):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=target, diagnostics=[]))
     ls.analyses.pop(uri, None)
     ls.last_good.pop(uri, None)
+    for other in sorted(ls.open):  # a library closed: the open files that include it show its problems again
+        ls.publish(other)
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
