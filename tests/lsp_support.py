@@ -87,6 +87,16 @@ class Session:
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
         return self.run(future)
 
+    def edit(self, path, *changes: tuple[types.Range, str]) -> list[types.Diagnostic]:
+        """Send ranged changes (as a client set for incremental sync does), applied in order."""
+        target = uri(path)
+        self.versions[target] += 1
+        future = self.expect(target)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=target, version=self.versions[target]),
+            content_changes=[types.TextDocumentContentChangePartial(range=where, text=text) for where, text in changes]))
+        return self.run(future)
+
     def close_document(self, path) -> None:
         self.client.text_document_did_close(types.DidCloseTextDocumentParams(
             text_document=types.TextDocumentIdentifier(uri=uri(path))))

@@ -134,6 +134,26 @@ def test_line_breaks_counted_as_the_lexer_counts_them(lsp, tmp_path):
     lsp.close_document(path)
 
 
+
+def test_ranged_changes_are_applied_as_the_client_counts(lsp, tmp_path):
+    # the server asks for whole texts; a client that sends ranges anyway must not see its document replaced by
+    # the fragment it typed (pygls's fallback): the range counts UTF-16 units, and lines end at \r\n as well
+    path = tmp_path / "ranges.perf"
+    text = ('ruleset "x" { precision 2 }  # 𠮷😀\u2028注释\r\ninput 𠮷甲: bool\r\n'
+            "scorecard 卡 max 10 {\r\n  indicator 乙 10 { score if 𠮷丙 then full else 0 }\r\n}\r\n")
+    found = lsp.open(path, text)
+    assert [(d.code, *_start(d), d.range.end.character) for d in found] == [("P210", 1, 6, 9), ("P201", 3, 28, 31)]
+    at = types.Range(types.Position(3, 30), types.Position(3, 31))  # 丙, after the surrogate pair of 𠮷
+    assert lsp.edit(path, (at, "甲")) == []  # fixed: the error goes
+    last = types.Range(types.Position(4, 0), types.Position(4, 1))  # the last }, deleted then typed again
+    assert [(d.code, *_start(d)) for d in lsp.edit(path, (last, ""))] == [("P104", 2, 19)]  # the { left open
+    assert lsp.edit(path, (types.Range(types.Position(4, 0), types.Position(4, 0)), "}")) == []
+    # two changes in one notification, the second counted in the text the first made; a line past the end is the end
+    assert [(d.code, *_start(d)) for d in lsp.edit(
+        path, (at, "丁"), (types.Range(types.Position(0, 0), types.Position(0, 0)), "# 头\n"),
+        (types.Range(types.Position(99, 5), types.Position(99, 5)), "# 尾\n"))] == [("P210", 2, 6), ("P201", 4, 28)]
+    lsp.close_document(path)
+
 # ── hover ───────────────────────────────────────────────────────────────────
 
 
@@ -462,6 +482,22 @@ def test_an_open_library_keeps_its_own_diagnostics(lsp, tmp_path):
     assert [d.code for d in lsp.change(library, library.read_text(encoding="utf-8") + "\n")] == ["P201"]
     lsp.close_document(library)
 
+
+
+def test_a_library_closed_shows_the_includers_diagnostics_again(lsp, tmp_path):
+    library = tmp_path / "lib.perf"
+    library.write_text("input 甲: rate\nlet 乙 = 甲 * 丁\n", encoding="utf-8")
+    main = tmp_path / "main.perf"
+    text = 'ruleset "主" { precision 2 }\ninclude "lib.perf"\nscorecard 卡 max 10 {\n  indicator 丙 10 { score 乙 }\n}\n'
+    lsp.open(main, text, also=[uri(library)])
+    assert [(d.code, *_start(d)) for d in lsp.published[uri(library)]] == [("P201", 1, 12)]
+    lsp.open(library)
+    lsp.close_document(library)  # its own analysis stops speaking for it; the includer's still finds the problem
+    lsp.symbols(main)  # a round trip: every notification before it has been handled
+    assert [(d.code, *_start(d)) for d in lsp.published[uri(library)]] == [("P201", 1, 12)]
+    lsp.close_document(main)
+    lsp.symbols(library)
+    assert lsp.published[uri(library)] == [] and lsp.published[uri(main)] == []
 
 def test_a_library_changed_on_disk_is_seen_by_the_open_includer(lsp, tmp_path):
     library = tmp_path / "lib.perf"

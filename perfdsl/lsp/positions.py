@@ -7,9 +7,14 @@ says why); a column counts Python characters, so a character beyond the BMP
 
 from __future__ import annotations
 
+import re
+
 from lsprotocol import types
 
 from ..source import Span
+
+#: Where a client ends a line when it counts the lines of an edit's range (LSP's rule, not the lexer's).
+_CLIENT_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def lines_of(text: str) -> list[str]:
@@ -53,3 +58,30 @@ def whole(lines: list[str]) -> types.Range:
 def contains(span: Span, line: int, column: int) -> bool:
     """Whether perfdsl's (line, column) lies in `span` (its end included: a cursor just after a name is on it)."""
     return (span.line, span.column) <= (line, column) <= (span.end_line, span.end_column)
+
+
+def offset_in(text: str, position: types.Position) -> int:
+    """The index in `text` of a position as the client counts it: lines end at ``\\n``, ``\\r\\n`` or ``\\r``
+    (LSP's rule), columns are UTF-16 units; past a line's end is its end, past the last line the text's end."""
+    start = 0
+    for _ in range(position.line):
+        found = _CLIENT_BREAK.search(text, start)
+        if found is None:
+            return len(text)
+        start = found.end()
+    found = _CLIENT_BREAK.search(text, start)
+    end = found.start() if found is not None else len(text)
+    units = 0
+    for index in range(start, end):
+        if units >= position.character:
+            return index
+        units += 2 if ord(text[index]) > 0xFFFF else 1
+    return end
+
+
+def apply_change(text: str, change) -> str:
+    """`text` once a didChange content change is applied: the whole new text, or new text in place of a range."""
+    if not isinstance(change, types.TextDocumentContentChangePartial):
+        return change.text
+    start, end = offset_in(text, change.range.start), offset_in(text, change.range.end)
+    return text[:start] + change.text + text[max(start, end):]

@@ -1,7 +1,8 @@
 """The pygls wiring of `perfdsl lsp`: each request is handed to a pure feature function.
 
 Documents are synchronised whole (a ruleset is small, and the server then
-never applies an edit with line rules other than the lexer's).  Positions are
+never applies an edit with line rules other than the lexer's); a client that
+sends ranges anyway has them applied as it counts them (`positions.apply_change`).  Positions are
 UTF-16, LSP's default, which every client speaks (`positions`).  Every handler
 catches what goes wrong, logs it to the client and answers as if there were
 nothing to say: a hostile document never stops the server.
@@ -21,7 +22,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from . import actions, completion, diagnostics, formatting, hover, navigation, symbols
 from .document import Analysis, analyse
-from .positions import from_lsp
+from .positions import apply_change, from_lsp
 
 
 class _Protocol(LanguageServerProtocol):
@@ -31,6 +32,19 @@ class _Protocol(LanguageServerProtocol):
         if general is not None:  # offered UTF-8 first, pygls would choose it; the features count in UTF-16
             general.position_encodings = None
         return (yield from super().lsp_initialize(params))
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        # The server asks for whole texts, but a client that sends ranges anyway would have pygls put the
+        # fragment in place of the document: apply each change here, as the client counts, and pass the result.
+        document = self.workspace.text_documents.get(params.text_document.uri)
+        if document is not None and any(isinstance(c, types.TextDocumentContentChangePartial)
+                                        for c in params.content_changes):
+            text = document.source
+            for change in params.content_changes:
+                text = apply_change(text, change)
+            params.content_changes = [types.TextDocumentContentChangeWholeDocument(text=text)]
+        return (yield from super().lsp_text_document__did_change(params))
 
 
 class PerfServer(LanguageServer):
@@ -158,6 +172,8 @@ def did_close(ls: PerfServer, params: types.DidCloseTextDocumentParams):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=target, diagnostics=[]))
     ls.analyses.pop(uri, None)
     ls.last_good.pop(uri, None)
+    for other in sorted(ls.open):  # a library closed: the open files that include it show its problems again
+        ls.publish(other)
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
