@@ -5,7 +5,8 @@ Three slips change a score and raise no error by themselves:
 * an amount typed in 元 where the ruleset reads 万元, or the reverse — 10⁴ times too large or
   too small (`P520`);
 * a rate typed as a percent number, ``95`` for ``95%``, read as 9500% (`P521`);
-* a fraction typed with a percent sign, ``"1%"`` for 100% (`P522`).
+* a fraction typed with a percent sign, ``"1%"`` for 100% (`P522`);
+* an amount 100 times off, its decimal point lost or moved two places (``640098142`` for 6400981.42, `P523`).
 
 The rules read the model, never input names: the *relations* of amounts the rules score
 (`relations`: ``支出 / (收入 + 结转)``, ``(本年 - 上年) / 上年``, ``ratio 在用 / 总额``, ``决算 <= 预算``),
@@ -33,6 +34,11 @@ Far below is no evidence where less is better — a carry-over of 0.0027% is as 
 a summand too small beside a larger one that leaves its ratio among real sizes, nor the size of an
 amount alone: each is a real record as often as a slip, and a warning that cries wolf is ignored.
 docs/data.md lists what the corpus of typing slips shows is caught and what is not.
+
+`P523` is the first rule with ×100 and ÷100 in place of ×10⁴ and ÷10⁴, on the strongest evidence only — a
+proportion beyond 20 times its scale or 50 times below where its rules start to pay, a change beyond a
+thousandfold —, never a proportion only 10 times past its largest threshold (a budget adjustment of 100% is
+a budget doubled) nor two compared amounts 100 times apart, and only to a reading in whole 分.
 
 For `P521` a rate written as a plain number (not ``"95%"``, not a percent-formatted cell) is
 suspect when it exceeds 5 times its scale and reads as an ordinary rate once divided by 100; for
@@ -184,11 +190,17 @@ class Plausibility:
         # every single-amount correction that brings some relation back, with what it fixes
         fixes: dict[tuple[str, Decimal], list] = {}
         for problem in off:
+            # a decimal point out of place answers a proportion far above its scale or far below where its
+            # rules start to pay, never one only past its largest threshold (an adjustment of 100% where the
+            # rule deducts from 10% is a budget doubled), nor two compared amounts (100 times apart is real)
+            factors = FACTORS if _point_evidence(problem, values) else UNIT
             for name in problem.inputs:
                 amount = values.get(name)
                 if name in skip or type(amount) is not Decimal or amount == 0:
                     continue
-                for factor in (TEN_THOUSANDTH, WAN):
+                for factor in factors:
+                    if factor in POINT and (amount * factor * HUNDRED) % ONE:
+                        continue  # a decimal point out of place moves whole 分: its reading has no digits below one
                     corrected = _with(values, name, amount * factor)
                     if _restored(problem, values, corrected, scores):
                         fixes.setdefault((name, factor), []).append(problem)
@@ -203,13 +215,15 @@ class Plausibility:
         for candidate in ranked:
             mine = [r for r in fixes[candidate] if explained.get(r) == candidate]
             if mine:  # an equally likely reading of the same figures is named too
-                others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != candidate[0]
-                                 and ranks[c][:3] == ranks[candidate][:3]})
                 name, factor = candidate
+                point = factor in POINT  # a unit reading names other unit readings, a point reading point readings
+                others = sorted({c[0] for r in mine for c in fixes if r in fixes[c] and c[0] != name
+                                 and ranks[c][:3] == ranks[candidate][:3] and (c[1] in POINT) == point})
                 why = next((why for f, why in (*_evidence(name, forms, self.model),
                                                *_digits(name, raw, values, self.model)) if f == factor), "")
+                slip = "的小数点有误" if point else "的单位有误"
                 out.append(self._warning(name, factor, mine, raw, values,
-                                         f"（也可能是 {'、'.join(others)} 的单位有误）" if others else "", why))
+                                         f"（也可能是 {'、'.join(others)} {slip}）" if others else "", why))
         return out
 
     def _off_relations(self, values) -> list:
@@ -255,9 +269,12 @@ class Plausibility:
             before, after = relation.evaluate(values), relation.evaluate(corrected)
             if after is not None and abs(after) > relation.limit and (before is None or abs(before) <= relation.limit):
                 broken += 1
+        if factor in POINT:  # a decimal point out of place: no unit, written or declared, says anything of it
+            return (-(len(fixed) - broken), 0, 0, 0, -_closer(name, factor, values, self.amounts), 1,
+                    self.model.input(name).slot)
         odd = any(f == factor for f, _ in _evidence(name, forms, self.model))
         return (-(len(fixed) - broken), -int(odd), -_odd_unit(name, factor, fixed, forms, self.model),
-                -_undeclared(name, factor, forms, self.model), -_closer(name, factor, values, self.amounts),
+                -_undeclared(name, factor, forms, self.model), -_closer(name, factor, values, self.amounts), 0,
                 self.model.input(name).slot)
 
     # ── 元 / 万元: an amount written unlike the others, that moves what it is compared with ──
@@ -305,6 +322,12 @@ class Plausibility:
         written_unit = _written_unit(raw.get(name)) or spec.type.unit or "元"
         written = money(values[name], written_unit)
         corrected = _with(values, name, values[name] * factor)
+        if factor in POINT:  # the unit is right, the digits are 100 times off: a decimal point lost or moved
+            now = "、".join(_shown(r, values) for r in relations)
+            then = "、".join(_shown(r, corrected, value_only=True) for r in relations)
+            both = "分别" if len(relations) > 1 else ""
+            return DataWarning("P523", f"疑似 小数点错位：{name} {written} 使 {now}；若为 "
+                                       f"{money(corrected[name], written_unit)} 则{both}为 {then}{tail}", name)
         other_unit = "元" if written_unit == "万元" else "万元"
         if (factor < 1) == (written_unit == "万元"):  # the digits are right, the unit is not
             alternative = plain(values[name] / MONEY_UNITS[written_unit]) + other_unit
@@ -319,6 +342,11 @@ class Plausibility:
 
 
 TEN_THOUSANDTH = Decimal("0.0001")
+#: 100 times off: a decimal point lost (6400981.19 typed 640098119) or moved two places (`P523`).
+POINT = (Decimal("0.01"), HUNDRED)
+#: The corrections `_off_scale` tries: an amount in the other unit (`P520`), then a decimal point out of place.
+UNIT = (TEN_THOUSANDTH, WAN)
+FACTORS = UNIT + POINT
 #: A proportion this many times below the smallest threshold its rules compare it with is far below them.
 FAR = Decimal(50)
 #: Two amounts compared this many times apart are not of one size.
@@ -385,6 +413,15 @@ def _far_past(relation, value) -> bool:
     """A proportion more than 10 times past the largest threshold its rules compare it with (a carry-over of
     79.68% where the rules start deducting at 5% and have nothing left to deduct at 11%)."""
     return relation.kind == "proportion" and relation.top is not None and abs(value) > ORDINARY * relation.top
+
+
+def _point_evidence(problem, values) -> bool:
+    """Whether `problem` is off enough for a decimal point out of place (`P523`): a relation beyond its limit (a
+    proportion past 20 times its scale, a change past a thousandfold) or a proportion far below its thresholds."""
+    if isinstance(problem, Comparison):
+        return False
+    value = problem.evaluate(values)
+    return value is not None and (abs(value) > problem.limit or _far_below(problem, value))
 
 
 def _restored(problem, values, corrected, scores) -> bool:

@@ -192,6 +192,37 @@ def test_a_project_table_with_its_two_amounts(yaan_projects, root):
                                "则为 59.26%（也可能是 执行数 的单位有误）")
 
 
+def test_a_decimal_point_out_of_place(chaoan, chaoan_record, zhanjiang, root):
+    """6400981.42 元 typed without its point (640098142) puts 支出率 at 1.01%, 80 times below the 80% its bands
+    start at; 6440687.91 typed so puts it at 9760.21%: either read 100 times smaller is 97.60% (P523)."""
+    result = chaoan.evaluate(dict(chaoan_record, 预算收入决算数=Decimal("640098142")))
+    warning, = result.warnings
+    assert (warning.code, warning.key) == ("P523", "预算收入决算数")
+    assert warning.message == ("疑似 小数点错位：预算收入决算数 640098142元 使 部门预算支出率 = 1.01%；"
+                               "若为 6400981.42元 则为 97.60%（也可能是 预算支出决算数 的小数点有误）")
+    assert result.scorecard("复核得分").score == Decimal("82.64")  # scored as written
+    warning, = chaoan.evaluate(dict(chaoan_record, 预算支出决算数=Decimal("644068791"))).warnings
+    assert warning.message == ("疑似 小数点错位：预算支出决算数 644068791元 使 部门预算支出率 = 9760.21%；"
+                               "若为 6440687.91元 则为 97.60%（也可能是 预算收入决算数 的小数点有误）")
+    record = read_record(root / "examples" / "zhanjiang-2021.json")
+    warning, = zhanjiang.evaluate(dict(record, 财政下达预算数=Decimal("7621472786"))).warnings
+    assert warning.message == ("疑似 小数点错位：财政下达预算数 7621472786元 使 支出完成率 = 1.000027%；"
+                               "若为 76214727.86元 则为 100.0027%（也可能是 年度实际支出 的小数点有误）")
+
+
+def test_a_decimal_point_needs_a_relation_far_off(baoshan, chaoan, chaoan_record, root):
+    """Only a relation beyond its limit or far below its thresholds is read as a point out of place: a budget
+    adjustment of 100% (the adjustment typed as the whole budget) is 10 times past the 10% its rule deducts
+    from, and real. A reading with digits below a 分 is no amount: with the income left at 0 (支出率 3253.85%)
+    the spending is not read as 64406.8791 元 — but the carry-in ×100 is whole 分, and it is named: the zero
+    was the slip, and no factor undoes a zero (docs/data.md); the warning still shows the 3253.85%."""
+    record = read_record(root / "examples" / "baoshan-2021.json")
+    assert baoshan.evaluate(dict(record, 预算调整数="1011.16万元")).warnings == ()
+    warning, = chaoan.evaluate(dict(chaoan_record, 预算收入决算数=Decimal("0"))).warnings
+    assert warning.message == ("疑似 小数点错位：上年结转数 197940.5元 使 部门预算支出率 = 3253.85%；"
+                               "若为 19794050元 则为 32.54%")
+
+
 def test_digits_below_a_fen_are_wan_digits(chaoan, chaoan_record):
     """197940.5 元 typed in 万元 (19.79405) moves 支出率 from 97.60% to 100.62% only — but no account has a
     tenth of a 分: read as 万元 it is a whole number of 分, and an ordinary figure."""
