@@ -9,7 +9,7 @@ a column block per level, groups spanning their leaves, 评分标准, 得分,
 by the ruleset, so every department's table looks the same.
 
 Printed (Chromium, Edge, Firefox): A4 landscape, each department from a new
-page, table headers repeated on every page, rows never split, the chart left
+page, table headers repeated on every page, a leaf's row never split, the chart left
 out, ``第 N 页 共 M 页`` at the foot.  Records are written as they come, so
 a batch of any size streams.
 """
@@ -83,6 +83,7 @@ svg text { font-size: 13px; }
   h3 { margin: 3pt 0 2pt; break-after: avoid; }
   table.closing td { height: 1.7em; }
   p.signatures { margin-top: 9pt; }
+  table.sheet tr:not(:has(> td[rowspan])) { break-inside: avoid; }  /* a leaf row whole on one page (not a group's first: it would take the group along) */
   table.sheet tr.sum { break-before: avoid; }
   div.closing { break-inside: avoid; break-before: avoid; }  /* signed under lines of the table, never alone */
 }
