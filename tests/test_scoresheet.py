@@ -534,6 +534,26 @@ def test_html_printed_moves_a_leaf_row_whole_to_the_next_page(tmp_path):
     assert "评价人" in pages[1] and "合计" in pages[1]
 
 
+def test_html_printed_keeps_the_signature_block_with_a_table_ending_in_a_cut_group(tmp_path):
+    # 17 long-named items: page 2 ended with 合计 and the closing block after the table went alone to page 3,
+    # break-before: avoid on it notwithstanding; as the table's last row it takes a leaf row along
+    good = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    names = ["对推动基建项目“四项制度”健全和落实的持续性影响", "对维护基建市场公平的影响程度（含招投标、合同管理及工程款支付等全过程的规范化）",
+             "项目实施对当地水利基础设施长效运行管护机制建立健全情况", "受益群众满意度"]
+    figures = [{"年度指标值": "≥50个", "实际完成值": "40"}, {"年度指标值": "", "实际完成值": ""},
+               {"年度指标值": "≥95%", "实际完成值": "98%"}]
+    groups = {"产出指标": [9, 9, 8, 8, 8, 8], "效益指标": [5] * 6, "满意度指标": [2, 2, 2, 2, 2]}
+    items = [(group, weight) for group, weights in groups.items() for weight in weights]
+    record = dict(good, 绩效指标=[{"一级指标": group, "三级指标": f"{names[n % 4]}{n}", **figures[n % 3], "分值": weight,
+                                "自评得分": 1} for n, (group, weight) in enumerate(items)])
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
+    assert "table.sheet tr.closing, div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
+    assert page.count('<tr class="closing"><td colspan="8"><div class="closing">') == 1
+    pages = _printed(tmp_path)
+    assert len(pages) == 3 and ["评价人" in text for text in pages] == [False, False, True]
+    assert "合计10068.8等级:中" in pages[2] and "对推动基建项目“四项制度”健全和落实的持续性影响162" in pages[2]  # (NFKC's ：)
+
+
 def test_pdf_page_header_of_a_long_name_ends_within_the_page(tmp_path):
     # a 单位 of 91 characters ran the page header (title · 单位) off the right edge: 机关后勤服 and no more
     fonts = _pdf_fonts_or_skip()
