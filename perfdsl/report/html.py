@@ -86,9 +86,9 @@ svg text { font-size: 13px; }
   h3 { margin: 3pt 0 2pt; break-after: avoid; }
   table.closing td { height: 1.7em; }
   p.signatures { margin-top: 9pt; }
-  table.sheet tr:not(:has(> td[rowspan])) { break-inside: avoid; }  /* a leaf row whole on one page (not a group's first: it would take the group along) */
+  table.sheet tr:not(:has(> td[rowspan])) { break-inside: avoid; }  /* a leaf's row whole */
   table.sheet tr.sum { break-before: avoid; }
-  table.sheet tr.closing, div.closing { break-inside: avoid; break-before: avoid; }  /* signed under lines of the table, never alone */
+  table.sheet tr.closing, div.closing { break-inside: avoid; break-before: avoid; }  /* under the table */
 }
 """
 
