@@ -306,6 +306,21 @@ def test_xlsx_sheets_option_limits_the_scoresheets_not_the_summary(good_and_bad,
     assert book.sheetnames == ["汇总", NAME] and book["汇总"].max_row == 4
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_xlsx_summary_rows_are_as_high_as_their_wrapped_names(tmp_path, jobs):
+    # a 汇总 row had no height: a name longer than its column (34) printed as its first line, cut without a sign
+    good = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    names = ["委托业务项目", "某某县乡村振兴衔接资金水利设施建设项目", "某某县乡村振兴衔接资金水利设施建设项目" * 3]
+    data = tmp_path / "batch.json"
+    data.write_text(json.dumps([dict(good, 项目名称=name) for name in names], ensure_ascii=False), "utf-8")
+    target = tmp_path / "out.xlsx"
+    run("eval", ROOT / "rulesets" / "anhui-2022-projects.perf", data, "-o", target, "--jobs", jobs)
+    summary = openpyxl.load_workbook(target)["汇总"]
+    assert [summary.cell(row=row, column=2).value for row in (2, 3, 4)] == names
+    # one line (18 characters of 宋体 9 pt) keeps the sheet's default; 19 and 57 CJK characters take 2 and 4 lines
+    assert [summary.row_dimensions[row].height for row in (1, 2, 3, 4)] == [None, None, 30, 54]
+
+
 def test_xlsx_to_a_terminal_is_a_usage_error():
     result = run("eval", RULESET, EXAMPLE, "--format", "xlsx")
     assert result.exit_code == 2

@@ -500,12 +500,8 @@ def test_pdf_keeps_the_signature_block_and_each_heading_with_lines_of_their_tabl
     assert "合计" in next(page for page in pages if "评价人：" in page)
 
 
-def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_path):
-    # 委托业务项目's table fills its first page to 合计: Chromium printed the closing block alone on page 2
-    record = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
-    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
-    assert "div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
-    assert "table.sheet tr.sum { break-before: avoid; }" in sheet.style
+def _printed(tmp_path) -> list[str]:
+    """`_html`'s page printed by Chromium: each page's text squeezed (skipped without Chromium)."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("no Chromium to print the page with")
@@ -514,9 +510,48 @@ def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_pa
                     f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={target}",
                     (tmp_path / "out.html").as_uri()], capture_output=True, timeout=120, check=True)
     # NFKC: Chromium's Noto CJK maps some characters to look-alike radicals in the text layer
-    signed = [text for text in (_squeezed(unicodedata.normalize("NFKC", page)) for page in _pdf_pages(target))
-              if "评价人" in text]
+    return [_squeezed(unicodedata.normalize("NFKC", page)) for page in _pdf_pages(target)]
+
+
+def test_html_printed_keeps_the_signature_block_with_the_end_of_its_table(tmp_path):
+    # 委托业务项目's table fills its first page to 合计: Chromium printed the closing block alone on page 2
+    record = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
+    assert "div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
+    assert "table.sheet tr.sum { break-before: avoid; }" in sheet.style
+    signed = [text for text in _printed(tmp_path) if "评价人" in text]
     assert len(signed) == 1 and "合计" in signed[0] and "满意度指标" in signed[0]
+
+
+def test_html_printed_moves_a_leaf_row_whole_to_the_next_page(tmp_path):
+    # 科学城's 20th 绩效指标 row falls on page 1's foot: Chromium cut it, 公共服务及其后各行（副本 | 截断，合计 20 分）
+    record = json.loads((ROOT / "examples" / "chongqing-2021-kexuecheng.json").read_text("utf-8"))
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "chongqing-2021.perf")
+    assert "table.sheet tr:not(:has(> td[rowspan])) { break-inside: avoid; }" in sheet.style
+    pages = _printed(tmp_path)
+    name = unicodedata.normalize("NFKC", "公共服务及其后各行（副本截断，合计20分）")
+    assert len(pages) == 2 and name not in pages[0] and name in pages[1]
+    assert "评价人" in pages[1] and "合计" in pages[1]
+
+
+def test_html_printed_keeps_the_signature_block_with_a_table_ending_in_a_cut_group(tmp_path):
+    # 17 long-named items: page 2 ended with 合计 and the closing block after the table went alone to page 3,
+    # break-before: avoid on it notwithstanding; as the table's last row it takes a leaf row along
+    good = json.loads((ROOT / "examples" / "anhui-2022-projects-guichi.json").read_text("utf-8"))
+    names = ["对推动基建项目“四项制度”健全和落实的持续性影响", "对维护基建市场公平的影响程度（含招投标、合同管理及工程款支付等全过程的规范化）",
+             "项目实施对当地水利基础设施长效运行管护机制建立健全情况", "受益群众满意度"]
+    figures = [{"年度指标值": "≥50个", "实际完成值": "40"}, {"年度指标值": "", "实际完成值": ""},
+               {"年度指标值": "≥95%", "实际完成值": "98%"}]
+    groups = {"产出指标": [9, 9, 8, 8, 8, 8], "效益指标": [5] * 6, "满意度指标": [2, 2, 2, 2, 2]}
+    items = [(group, weight) for group, weights in groups.items() for weight in weights]
+    record = dict(good, 绩效指标=[{"一级指标": group, "三级指标": f"{names[n % 4]}{n}", **figures[n % 3], "分值": weight,
+                                "自评得分": 1} for n, (group, weight) in enumerate(items)])
+    page, sheet = _html(tmp_path, [record], ROOT / "rulesets" / "anhui-2022-projects.perf")
+    assert "table.sheet tr.closing, div.closing { break-inside: avoid; break-before: avoid; }" in sheet.style
+    assert page.count('<tr class="closing"><td colspan="8"><div class="closing">') == 1
+    pages = _printed(tmp_path)
+    assert len(pages) == 3 and ["评价人" in text for text in pages] == [False, False, True]
+    assert "合计10068.8等级:中" in pages[2] and "对推动基建项目“四项制度”健全和落实的持续性影响162" in pages[2]  # (NFKC's ：)
 
 
 def test_pdf_page_header_of_a_long_name_ends_within_the_page(tmp_path):

@@ -9,7 +9,7 @@ a column block per level, groups spanning their leaves, 评分标准, 得分,
 by the ruleset, so every department's table looks the same.
 
 Printed (Chromium, Edge, Firefox): A4 landscape, each department from a new
-page, table headers repeated on every page, rows never split, the chart left
+page, table headers repeated on every page, a leaf's row never split, the chart left
 out, ``第 N 页 共 M 页`` at the foot.  Records are written as they come, so
 a batch of any size streams.
 """
@@ -52,6 +52,9 @@ table.sheet td.group { font-weight: bold; text-align: center; }
 table.sheet td.num { text-align: center; white-space: nowrap; font-variant-numeric: tabular-nums; }
 table.sheet tr.sum td { font-weight: bold; background: #f2f2f2; }
 table.sheet tr.sum td:first-child { text-align: center; }
+table.sheet tr.closing > td { border: none; padding: 0; }
+table.sheet table.closing { font-size: 1em; }
+table.sheet table.closing th { background: none; }
 table.closing { margin-top: .8em; }
 table.closing th { width: 8em; text-align: center; }
 table.closing td { height: 2.4em; vertical-align: top; white-space: pre-wrap; }
@@ -83,8 +86,9 @@ svg text { font-size: 13px; }
   h3 { margin: 3pt 0 2pt; break-after: avoid; }
   table.closing td { height: 1.7em; }
   p.signatures { margin-top: 9pt; }
+  table.sheet tr:not(:has(> td[rowspan])) { break-inside: avoid; }  /* a leaf's row whole */
   table.sheet tr.sum { break-before: avoid; }
-  div.closing { break-inside: avoid; break-before: avoid; }  /* signed under lines of the table, never alone */
+  table.sheet tr.closing, div.closing { break-inside: avoid; break-before: avoid; }  /* under the table */
 }
 """
 
@@ -214,7 +218,8 @@ class _Page:
                 if total is None:
                     total = kept[key] = _totals(layout, card, wanted[card.name], self.rules[card.name])
                 parts.append(total)
-            parts.append("</tbody>\n</table>\n")
+            if number < len(cards) - 1:
+                parts.append("</tbody>\n</table>\n")
         key = ("closing", tuple(scoresheet.closing(result)), tuple(scoresheet.signatures(result)))
         try:
             closing = kept.get(key)  # the record's own closing block: most batches leave it to the pen
@@ -223,7 +228,11 @@ class _Page:
         else:
             if closing is None:
                 closing = kept[key] = _closing(result)
-        parts.append(closing)
+        if cards:  # the last table's last row: Chromium kept a block after the table from its end only at times
+            parts.append(f'<tr class="closing"><td colspan="{len(layout.columns)}">{closing}</td></tr>\n'
+                         "</tbody>\n</table>\n")
+        else:
+            parts.append(closing)
         parts.append("</section>\n")
         return self.encoding.join(parts)
 

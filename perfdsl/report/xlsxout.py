@@ -169,8 +169,8 @@ class _Held:
 
     def summary_row(self, summary: Summary, row: list) -> str:
         """A 汇总 row's template: its number is the hole ``r``, its name's style ``name`` (a link or not)."""
-        cells, _, _ = _summary_cells(self, summary, row, None, name="name")
-        return row_text(cells, "%(r)s", None, held_inline)
+        cells, height, _ = _summary_cells(self, summary, row, None, name="name")
+        return row_text(cells, "%(r)s", height, held_inline)
 
     def record_sheet(self, layout, model, result) -> tuple:
         """A 评分表's (print title rows, header, template of the part, holes it uses)."""
@@ -242,16 +242,27 @@ def _header_text(value: str) -> str:
 
 def _summary_sheet(book: Book, summary: Summary, model):
     """The 汇总 sheet: widths, the frozen header row and print setup (they precede the first row)."""
-    defaults = {"position": 6, "name": 34, "grade": 8, "error": 60, "warning": 60}
-    widths = [max(defaults.get(kind, 10), display_width(heading) + 2)
-              for kind, heading in zip(summary.kinds(), summary.header())]
+    widths = _summary_widths(summary)
     page = Page("1:1", ("C", 10, _header_text(f"{model.title} · 汇总")), _FOOTER)
     return book.sheet(SUMMARY_SHEET, widths, "C2", page, streamed=True)
 
 
+@lru_cache(maxsize=16)  # per run: a row asks for them
+def _summary_widths(summary: Summary) -> list[int]:
+    defaults = {"position": 6, "name": 34, "grade": 8, "error": 60, "warning": 60}
+    return [max(defaults.get(kind, 10), display_width(heading) + 2)
+            for kind, heading in zip(summary.kinds(), summary.header())]
+
+
+def _summary_height(summary: Summary, row: list) -> float | None:
+    """The height of a 汇总 row whose name, error or warnings wrap (None: one line, the sheet's default)."""
+    height = max(_height(value, width) for value, width in zip(row, _summary_widths(summary)))
+    return height if height > _LINE + _PAD else None
+
+
 def _summary_cells(styles: _Styles, summary: Summary, row: list, target: str | None, name: str | None = None):
-    """The cells of a 汇总 row, and the hyperlink of its name to the record's 评分表 sheet.  `name`: the hole
-    of the name's style (`_Held.summary_row`; the writer knows whether it links)."""
+    """The cells of a 汇总 row, its height, and the hyperlink of its name to the record's 评分表 sheet.
+    `name`: the hole of the name's style (`_Held.summary_row`; the writer knows whether it links)."""
     cells = []
     link = None
     for kind, value in zip(summary.kinds(), row):
@@ -270,7 +281,7 @@ def _summary_cells(styles: _Styles, summary: Summary, row: list, target: str | N
             cells.append(styles.cell(value, "text", font="warning"))
         else:
             cells.append(styles.cell(value, "text"))
-    return cells, None, link
+    return cells, _summary_height(summary, row), link
 
 
 def _sheet_name(name, position, taken: set) -> str:
