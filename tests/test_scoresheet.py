@@ -259,6 +259,27 @@ def test_pdf_starts_each_department_on_a_new_page_numbered_within_it(tmp_path):
     assert "第 2 页 共 2 页" in pages[4] and "91.9" in pages[3]
 
 
+def test_pdf_keeps_chinese_closing_punctuation_off_a_lines_start():
+    """reportlab's CJK wrap knew 、。 but not ，；！？” (an item name printed ”健全和落实… on its second line):
+    at every width from 3 characters up, no line of a cell begins with what the terminal table keeps off one."""
+    _pdf_fonts_or_skip()
+    from reportlab.platypus import Paragraph
+
+    from perfdsl.report import fonts, pdf
+    from perfdsl.textwidth import NO_LINE_START
+
+    style = pdf._Styles(fonts.load()).cell
+    text = "对推动基建项目“四项制度”健全和落实的持续性影响，目标效果明显；实际达成预期指标！评为达成？得满分"
+    starts = {}
+    for width in range(30, 300):
+        paragraph = Paragraph(text, style)
+        paragraph.wrap(width, 1000)
+        lines = ["".join(line[1]) for line in paragraph.blPara.lines]
+        assert "".join(lines) == text  # nothing dropped or doubled
+        starts.update({width: line[:3] for line in lines[1:] if line[0] in NO_LINE_START})
+    assert starts == {}
+
+
 def test_pdf_to_a_terminal_is_a_usage_error():
     result = run("eval", RULESET, EXAMPLE, "--format", "pdf")
     assert result.exit_code == 2

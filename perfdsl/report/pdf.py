@@ -20,6 +20,7 @@ from __future__ import annotations
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
@@ -38,13 +39,23 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as _paragraph
 
 from ..decimals import plain
 from ..errors import RecordError
 from ..neutralise import visible  # control characters and lone surrogates shown, never fatal
+from ..textwidth import NO_LINE_START
 from . import fonts as font_files
 from . import scoresheet
 from .summary import WARNINGS_HEADING, warning_lines
+
+# reportlab's CJK wrap keeps off a line's start only what its own list names (ASCII ,.;:?! and 、。」 …), not the
+# Chinese ，；：！？”’… — a cell could begin a line with ”健全… .  Its two wraps (one text, several fonts) read
+# that list from their modules, so the characters the terminal table keeps off a line's start
+# (`textwidth.NO_LINE_START`) are added there, once: such a character then hangs at the end of the line before,
+# as reportlab hangs its own.
+_textsplit.ALL_CANNOT_START = _paragraph.ALL_CANNOT_START = "".join(
+    sorted(set(_paragraph.ALL_CANNOT_START) | set(_textsplit.ALL_CANNOT_START) | NO_LINE_START))
 
 _SIZE = 8  # points, table text
 _LEADING = 9.6
