@@ -222,3 +222,33 @@ def test_a_record_that_is_no_object_is_named_by_its_place_not_by_a_bare_number()
         page = http.get(_upload(http, "批.json", batch) + "/records/2").text
         assert re.findall(r"<title>(.*?)</title>", page)[0].startswith("评分表 · 第 2 条")
         assert re.findall(r"<h1>(.*?)</h1>", page) == ["第 2 条"]
+
+
+def test_the_record_estimate_reads_utf16_csv_xlsm_and_the_first_visible_sheet_and_no_item_rows():
+    """The progress bar's 共约 N 条: Excel's "Unicode 文本" counted in its own encoding (its NULs were lines),
+    an .xlsm like an .xlsx (it had none), a workbook's first visible sheet (as it is read), and no estimate for
+    a table of a ruleset with a list input, whose item rows are not records (Chongqing's 3 were 共约 60)."""
+    import openpyxl
+
+    from perfdsl.serve.uploads import Upload
+
+    text = "单位\t年度\r\n甲\t2022\r\n乙\t2022\r\n丙\t2022\r\n"
+    book = openpyxl.Workbook()
+    book.active.append(["旧"])
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("数据")
+    for row in (["单位"], ["甲"], ["乙"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    chongqing = create_app(ROOT / "rulesets").state.perfdsl.catalog.get("chongqing-2021").need_program().model
+    cases = [("Unicode 文本.csv", b"\xff\xfe" + text.encode("utf-16-le"), None, 3),
+             ("分号.csv", text.replace("\t", ";").encode("utf-8-sig"), None, 3),
+             ("宏.xlsm", buffer.getvalue(), None, 2), ("隐藏.xlsx", buffer.getvalue(), None, 2),
+             ("重庆.csv", text.encode(), chongqing, None), ("重庆.xlsm", buffer.getvalue(), chongqing, None)]
+    for name, content, model, expected in cases:
+        upload = Upload(name, content)
+        try:
+            assert upload.total(model) == expected, name
+        finally:
+            upload.close()

@@ -137,7 +137,7 @@ class RunStore:
         except BaseException:
             upload.close()
             raise
-        run = Run(entry, upload.filename, batch.single, upload.total())
+        run = Run(entry, upload.filename, batch.single, upload.total(program.model))
         run.lenient = batch.lenient
         with self._lock:
             self._runs[run.token] = run
