@@ -252,3 +252,13 @@ def test_the_record_estimate_reads_utf16_csv_xlsm_and_the_first_visible_sheet_an
             assert upload.total(model) == expected, name
         finally:
             upload.close()
+
+
+def test_the_upload_form_lets_an_xlsm_be_chosen():
+    """The file chooser's `accept` and the form's text list every format that is read: an .xlsm was read but
+    could not be picked in the chooser (it filtered .xlsx, .csv, .json, .jsonl)."""
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        page = http.get("/rulesets/chaoan-2022").text
+        assert 'accept=".json,.jsonl,.csv,.xlsx,.xlsm"' in page and "（.json、.jsonl、.csv、.xlsx、.xlsm，至多" in page
+        missing = http.post("/rulesets/chaoan-2022/runs", files={"other": ("x.txt", b"x")})
+        assert missing.status_code == 400 and ".xlsm" in missing.text
