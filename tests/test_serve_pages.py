@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from serve_support import EXAMPLE, ROOT, serving
+from serve_support import EXAMPLE, ROOT, cli, serving
 
 from perfdsl.report import jsonout
 from perfdsl.serve import features
@@ -262,3 +262,35 @@ def test_the_upload_form_lets_an_xlsm_be_chosen():
         assert 'accept=".json,.jsonl,.csv,.xlsx,.xlsm"' in page and "（.json、.jsonl、.csv、.xlsx、.xlsm，至多" in page
         missing = http.post("/rulesets/chaoan-2022/runs", files={"other": ("x.txt", b"x")})
         assert missing.status_code == 400 and ".xlsm" in missing.text
+
+
+def test_a_tables_warnings_and_each_bad_value_are_located_on_the_page_as_eval_says_them(tmp_path):
+    """From a table, P523 said where its amount sits (第 4 行 O 列) in `perfdsl eval` but not on the 汇总 or the
+    评分表, and an error with two bad values was located at its first key only, after the last one's text."""
+    import csv
+
+    from perfdsl import read_record
+
+    good = read_record(EXAMPLE)
+    good.pop("_reported", None)
+    bad = dict(good, 单位="填错局", 项目总数="十四", 采购意向公开率="很高")
+    slip = dict(good, 单位="错位局", 预算收入决算数=640098142)
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        header = next(csv.reader(io.StringIO(http.get("/rulesets/chaoan-2022/template.csv").content.decode("utf-8-sig"))))
+
+        def cell(value):
+            value = value.get("value") if isinstance(value, dict) else value
+            return {True: "是", False: "否", None: ""}.get(value, value) if isinstance(value, (bool, type(None))) else value
+
+        rows = [header] + [[cell(record.get(name)) for name in header] for record in (good, bad, slip)]
+        text = io.StringIO()
+        csv.writer(text, delimiter=";").writerows(rows)
+        (tmp_path / "数据.csv").write_text(text.getvalue(), "utf-8-sig")
+        summary = _upload(http, "数据.csv", (tmp_path / "数据.csv").read_bytes())
+        page, sheet = http.get(summary).text, http.get(summary + "/records/3").text
+    expected = cli("eval", "rulesets/chaoan-2022.perf", str(tmp_path / "数据.csv"), "--format", "scores").stderr.decode()
+    slipped = re.search(r"警告\[P523\]: (.*（第 4 行 O 列）)", expected).group(1)
+    assert slipped in page and slipped in sheet
+    for where in re.findall(r"（第 3 行 [A-Z]+ 列）", expected):
+        assert where in page
+    assert page.count("（第 3 行") == 2
