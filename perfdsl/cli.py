@@ -239,9 +239,9 @@ def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):
 
     def finish(item, raw):
         if isinstance(item, RecordError):
-            return _located(item, batch, raw)
+            return batch.located(item, raw)
         if item.warnings and batch.locate is not None:
-            item.warnings = _warnings_located(item.warnings, batch, raw)
+            item.warnings = batch.located_warnings(item.warnings, raw)
         return item
 
     basis_for = {"csv": 0, "scores": 0, "xlsx": sheets}.get(fmt)
@@ -250,22 +250,6 @@ def _evaluate(program, batch, fmt=None, sheets=100, jobs=1, prepare=None):
         if basis_for != 0:  # one record shown with its basis: one generated evaluator compiled, not two
             program.facts_first()
     return parallel.scored(program, batch, basis_for, finish, jobs=jobs, prepare=prepare)
-
-
-def _located(error: RecordError, batch, raw) -> RecordError:
-    """Add where each bad value sits in a table (``第 7 行 AH 列``) to the message, and to its warnings."""
-    if batch.locate is not None:
-        error.locate(lambda key: batch.locate(raw, key))
-        error.warnings = _warnings_located(error.warnings, batch, raw)
-    return error
-
-
-def _warnings_located(warnings, batch, raw) -> tuple:
-    out = []
-    for warning in warnings:
-        where = batch.locate(raw, warning.key)
-        out.append(evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
-    return tuple(out)
 
 
 def _write(fmt, output, results, single, scorecards, model=None, sheets=100, basis=True) -> bool:
@@ -396,8 +380,8 @@ def explain_command(ruleset, data, indicator, record, input_format):
     except RecordError as exc:
         if exc.record is None:
             exc.record = converted.name if converted is not None else position
-        raise _located(exc, batch, raw) from None
-    located = _warnings_located(converted.warnings, batch, raw) if batch.locate is not None else converted.warnings
+        raise batch.located(exc, raw) from None
+    located = batch.located_warnings(converted.warnings, raw)
     for warning in located:
         click.echo(neutralise.terminal(warning.render()), err=True)
     click.echo(neutralise.terminal(text), nl=False)

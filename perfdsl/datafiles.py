@@ -38,6 +38,24 @@ class Batch:
     lenient: bool = False  # values came as text (CSV, spreadsheets)
     locate: object = None  # (raw record, key) → where the value sits in the file, e.g. "第 7 行 AH 列"
 
+    def located(self, error, raw):
+        """`error` of record `raw` with where each bad value sits in a table (``第 7 行 AH 列``) in its message, and
+        in its warnings' (`located_warnings`)."""
+        if self.locate is not None:
+            error.locate(lambda key: self.locate(raw, key))
+            error.warnings = self.located_warnings(error.warnings, raw)
+        return error
+
+    def located_warnings(self, warnings, raw) -> tuple:
+        """`warnings` of record `raw`, each with where its value sits in a table, as a record's errors say it."""
+        if self.locate is None:
+            return tuple(warnings)
+        out = []
+        for warning in warnings:
+            where = self.locate(raw, warning.key)
+            out.append(evolve(warning, message=f"{warning.message}（{where}）") if where else warning)
+        return tuple(out)
+
 
 _DECODER = jsonstream.DECODER
 _Duplicate = jsonstream.Duplicate

@@ -9,7 +9,7 @@ import time
 
 import httpx
 import pytest
-from serve_support import EXAMPLE, ROOT, serving
+from serve_support import EXAMPLE, ROOT, cli, serving
 
 from perfdsl.report import jsonout
 from perfdsl.serve import features
@@ -222,3 +222,75 @@ def test_a_record_that_is_no_object_is_named_by_its_place_not_by_a_bare_number()
         page = http.get(_upload(http, "批.json", batch) + "/records/2").text
         assert re.findall(r"<title>(.*?)</title>", page)[0].startswith("评分表 · 第 2 条")
         assert re.findall(r"<h1>(.*?)</h1>", page) == ["第 2 条"]
+
+
+def test_the_record_estimate_reads_utf16_csv_xlsm_and_the_first_visible_sheet_and_no_item_rows():
+    """The progress bar's 共约 N 条: Excel's "Unicode 文本" counted in its own encoding (its NULs were lines),
+    an .xlsm like an .xlsx (it had none), a workbook's first visible sheet (as it is read), and no estimate for
+    a table of a ruleset with a list input, whose item rows are not records (Chongqing's 3 were 共约 60)."""
+    import openpyxl
+
+    from perfdsl.serve.uploads import Upload
+
+    text = "单位\t年度\r\n甲\t2022\r\n乙\t2022\r\n丙\t2022\r\n"
+    book = openpyxl.Workbook()
+    book.active.append(["旧"])
+    book.active.sheet_state = "hidden"
+    sheet = book.create_sheet("数据")
+    for row in (["单位"], ["甲"], ["乙"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    chongqing = create_app(ROOT / "rulesets").state.perfdsl.catalog.get("chongqing-2021").need_program().model
+    cases = [("Unicode 文本.csv", b"\xff\xfe" + text.encode("utf-16-le"), None, 3),
+             ("分号.csv", text.replace("\t", ";").encode("utf-8-sig"), None, 3),
+             ("宏.xlsm", buffer.getvalue(), None, 2), ("隐藏.xlsx", buffer.getvalue(), None, 2),
+             ("重庆.csv", text.encode(), chongqing, None), ("重庆.xlsm", buffer.getvalue(), chongqing, None)]
+    for name, content, model, expected in cases:
+        upload = Upload(name, content)
+        try:
+            assert upload.total(model) == expected, name
+        finally:
+            upload.close()
+
+
+def test_the_upload_form_lets_an_xlsm_be_chosen():
+    """The file chooser's `accept` and the form's text list every format that is read: an .xlsm was read but
+    could not be picked in the chooser (it filtered .xlsx, .csv, .json, .jsonl)."""
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        page = http.get("/rulesets/chaoan-2022").text
+        assert 'accept=".json,.jsonl,.csv,.xlsx,.xlsm"' in page and "（.json、.jsonl、.csv、.xlsx、.xlsm，至多" in page
+        missing = http.post("/rulesets/chaoan-2022/runs", files={"other": ("x.txt", b"x")})
+        assert missing.status_code == 400 and ".xlsm" in missing.text
+
+
+def test_a_tables_warnings_and_each_bad_value_are_located_on_the_page_as_eval_says_them(tmp_path):
+    """From a table, P523 said where its amount sits (第 4 行 O 列) in `perfdsl eval` but not on the 汇总 or the
+    评分表, and an error with two bad values was located at its first key only, after the last one's text."""
+    import csv
+
+    from perfdsl import read_record
+
+    good = read_record(EXAMPLE)
+    good.pop("_reported", None)
+    bad = dict(good, 单位="填错局", 项目总数="十四", 采购意向公开率="很高")
+    slip = dict(good, 单位="错位局", 预算收入决算数=640098142)
+    with serving(create_app(ROOT / "rulesets")) as url, httpx.Client(base_url=url, timeout=60) as http:
+        header = next(csv.reader(io.StringIO(http.get("/rulesets/chaoan-2022/template.csv").content.decode("utf-8-sig"))))
+
+        def cell(value):
+            value = value.get("value") if isinstance(value, dict) else value
+            return {True: "是", False: "否", None: ""}.get(value, value) if isinstance(value, (bool, type(None))) else value
+
+        rows = [header] + [[cell(record.get(name)) for name in header] for record in (good, bad, slip)]
+        text = io.StringIO()
+        csv.writer(text, delimiter=";").writerows(rows)
+        (tmp_path / "数据.csv").write_text(text.getvalue(), "utf-8-sig")
+        summary = _upload(http, "数据.csv", (tmp_path / "数据.csv").read_bytes())
+        page, sheet = http.get(summary).text, http.get(summary + "/records/3").text
+    expected = cli("eval", "rulesets/chaoan-2022.perf", str(tmp_path / "数据.csv"), "--format", "scores").stderr.decode()
+    slipped = re.search(r"警告\[P523\]: (.*（第 4 行 O 列）)", expected).group(1)
+    assert slipped in page and slipped in sheet
+    for where in re.findall(r"（第 3 行 [A-Z]+ 列）", expected):
+        assert where in page
+    assert page.count("（第 3 行") == 2

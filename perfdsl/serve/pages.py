@@ -17,7 +17,7 @@ import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from .. import neutralise
+from .. import datafiles, neutralise
 from .. import template as templates_of_data
 from ..basis import comparison
 from ..decimals import plain
@@ -51,7 +51,8 @@ def environment() -> jinja2.Environment:
     env.filters["num"] = lambda value: "" if value is None else plain(value) if not isinstance(value, str) else value
     env.filters["q"] = lambda value: quote(str(value), safe="")
     env.globals.update(comparison=comparison, features=features, weight_text=weight_text, warnings_of=warnings_of,
-                       tabular=schema.tabular, is_error=lambda item: isinstance(item, RecordError))
+                       tabular=schema.tabular, formats=datafiles.FORMATS,
+                       is_error=lambda item: isinstance(item, RecordError))
     return env
 
 
@@ -121,7 +122,7 @@ async def upload(request):
     async with request.form(max_files=1, max_fields=4) as form:
         part = form.get("data")
         if part is None or isinstance(part, str) or not part.filename:
-            raise Problem(400, "no_file", "请选择要上传的数据文件（.xlsx、.csv、.json 或 .jsonl）")
+            raise Problem(400, "no_file", f"请选择要上传的数据文件（{'、'.join(datafiles.FORMATS)}）")
         content = await part.read()
         filename = part.filename
     if not content:

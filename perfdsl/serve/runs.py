@@ -37,14 +37,15 @@ def scored(program, batch, limit: int):
             yield position, raw, raw
             continue
         try:
-            yield position, raw, program.evaluate(raw, position, lenient=batch.lenient)
+            result = program.evaluate(raw, position, lenient=batch.lenient)
         except RecordError as exc:
             if exc.record is None:
                 exc.record = position
-            where = batch.locate(raw, exc.key) if batch.locate is not None else None
-            if where:  # where the bad value sits in a table: 第 7 行 AH 列
-                exc.message += f"（{where}）"
-            yield position, raw, exc
+            yield position, raw, batch.located(exc, raw)  # where each bad value sits in a table: 第 7 行 AH 列
+            continue
+        if result.warnings and batch.locate is not None:  # its warnings too, as `perfdsl eval` says them
+            result.warnings = batch.located_warnings(result.warnings, raw)
+        yield position, raw, result
 
 
 def warnings_of(item) -> tuple:
@@ -137,7 +138,7 @@ class RunStore:
         except BaseException:
             upload.close()
             raise
-        run = Run(entry, upload.filename, batch.single, upload.total())
+        run = Run(entry, upload.filename, batch.single, upload.total(program.model))
         run.lenient = batch.lenient
         with self._lock:
             self._runs[run.token] = run

@@ -8,11 +8,12 @@ name the temporary file name the user's file instead.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 
-from .. import datafiles
+from .. import datafiles, tabular
 from ..errors import PerfError
 from .problems import Problem
 
@@ -35,20 +36,31 @@ class Upload:
         except PerfError as exc:
             raise Problem(400, "bad_data", self.message(exc)) from None
 
-    def total(self) -> int | None:
+    def total(self, model=None) -> int | None:
         """About how many records the file holds, where that is cheap to know (for the progress bar):
-        the lines of a CSV or JSON Lines file, the rows of a workbook's first sheet, less the header."""
+        the lines of a CSV (UTF-16 read as such) or JSON Lines file, the rows of a workbook's first visible
+        sheet, less the header.  None for a table of a ruleset with a list input (`model`): its items' rows
+        are not records."""
+        if self.suffix in (".csv", ".xlsx", ".xlsm") and model is not None and any(
+                spec.type.kind == "list" for spec in model.inputs):
+            return None
         try:
             if self.suffix in (".csv", ".jsonl"):
                 with open(self.path, "rb") as handle:
-                    lines = sum(1 for line in handle if line.strip())
+                    if handle.read(2) in tabular.UTF16_BOMS:
+                        handle.seek(0)
+                        lines = sum(1 for line in io.TextIOWrapper(handle, encoding="utf-16") if line.strip())
+                    else:
+                        handle.seek(0)
+                        lines = sum(1 for line in handle if line.strip())
                 return max(lines - (self.suffix == ".csv"), 0)
-            if self.suffix == ".xlsx":
+            if self.suffix in (".xlsx", ".xlsm"):
                 import openpyxl
 
                 book = openpyxl.load_workbook(self.path, read_only=True)
                 try:
-                    rows = book.worksheets[0].max_row
+                    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+                    rows = (visible or book.worksheets)[0].max_row
                 finally:
                     book.close()
                 return max(rows - 1, 0) if rows else None
