@@ -270,14 +270,14 @@ def test_pdf_keeps_chinese_closing_punctuation_off_a_lines_start():
 
     style = pdf._Styles(fonts.load()).cell
     text = "对推动基建项目“四项制度”健全和落实的持续性影响，目标效果明显；实际达成预期指标！评为达成？得满分"
-    starts = {}
+    starts = []
     for width in range(30, 300):
         paragraph = Paragraph(text, style)
         paragraph.wrap(width, 1000)
         lines = ["".join(line[1]) for line in paragraph.blPara.lines]
         assert "".join(lines) == text  # nothing dropped or doubled
-        starts.update({width: line[:3] for line in lines[1:] if line[0] in NO_LINE_START})
-    assert starts == {}
+        starts += [(width, line[:3]) for line in lines[1:] if line[0] in NO_LINE_START]
+    assert starts == []
 
 
 def test_pdf_to_a_terminal_is_a_usage_error():
