@@ -440,7 +440,7 @@ def xlsx_rows(path: str, handle=None):
         _check_parts(handle, path)
         handle.seek(0)
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-        visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or workbook.worksheets
+        visible = visible_sheets(workbook)
         sheet = visible[0] if visible else None
         # formulas are read by their saved values: one saved with none is told from a blank cell (`_uncomputed_cells`)
         uncomputed = _uncomputed_cells(handle, sheet) if sheet is not None else {}
@@ -638,3 +638,8 @@ def _sheet_rows(workbook, sheet, handle, path: str, uncomputed=None):
     finally:
         workbook.close()
         handle.close()
+
+
+def visible_sheets(workbook) -> list:
+    """A workbook's sheets a user sees, in order (all of them where every one is hidden): the first is the one read."""
+    return [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"] or list(workbook.worksheets)

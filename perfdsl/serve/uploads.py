@@ -47,20 +47,17 @@ class Upload:
         try:
             if self.suffix in (".csv", ".jsonl"):
                 with open(self.path, "rb") as handle:
-                    if handle.read(2) in tabular.UTF16_BOMS:
-                        handle.seek(0)
-                        lines = sum(1 for line in io.TextIOWrapper(handle, encoding="utf-16") if line.strip())
-                    else:
-                        handle.seek(0)
-                        lines = sum(1 for line in handle if line.strip())
+                    utf16 = handle.read(2) in tabular.UTF16_BOMS
+                    handle.seek(0)
+                    text = io.TextIOWrapper(handle, encoding="utf-16") if utf16 else handle
+                    lines = sum(1 for line in text if line.strip())
                 return max(lines - (self.suffix == ".csv"), 0)
             if self.suffix in (".xlsx", ".xlsm"):
                 import openpyxl
 
                 book = openpyxl.load_workbook(self.path, read_only=True)
                 try:
-                    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
-                    rows = (visible or book.worksheets)[0].max_row
+                    rows = tabular.visible_sheets(book)[0].max_row
                 finally:
                     book.close()
                 return max(rows - 1, 0) if rows else None
